@@ -1,0 +1,90 @@
+"""``python -m desktop [--db PATH] [--officer NAME] COMMAND``: the desk without a display.
+
+Each command group lives in its own module with a ``register(subparsers)`` function; handlers take
+``(args, app)`` and return an exit code. User errors print a Vietnamese message and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from desktop import __version__
+from desktop.cli.app import CliApp
+from desktop.errors import UserError
+
+# Modules under desktop.cli that register command groups, in help order.
+GROUP_MODULES = ("setup", "catalog", "calendar", "dossier", "demo")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # Vietnamese usage errors, exit 2 as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: tham số không hợp lệ — {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m desktop", description="Một Cửa Offline — bộ phận một cửa cấp xã.")
+    parser.add_argument("--db", help="đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    parser.add_argument("--officer", help="tên đăng nhập của cán bộ thực hiện lệnh")
+    parser.add_argument("--version", action="version", version=f"Một Cửa Offline {__version__}")
+    parser.add_argument("--demo-on-first-run", action="store_true",
+                        help="nếu cơ sở dữ liệu chưa khởi tạo: tạo đơn vị và dữ liệu mẫu (dùng cho Quick start)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in GROUP_MODULES:
+        importlib.import_module(f"desktop.cli.{name}").register(sub)
+    return parser
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.demo_on_first_run:
+        from desktop.demo import ensure_demo_database
+        from desktop.paths import default_db_path
+
+        ensure_demo_database(args.db or default_db_path())
+    if not getattr(args, "handler", None):
+        return _start_gui(args)
+    app = CliApp(db_path=args.db, officer=args.officer)
+    try:
+        return int(args.handler(args, app) or 0)
+    except UserError as exc:
+        sys.stderr.write(f"Lỗi: {exc.message}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("Đã hủy.\n")
+        return 130
+    finally:
+        app.close()
+
+
+def _start_gui(args: argparse.Namespace) -> int:
+    try:
+        from desktop.ui.main import run_gui  # type: ignore[import-not-found]
+    except ImportError:
+        sys.stdout.write(
+            "Giao diện đồ họa chưa có trong bản này. Dùng các lệnh dòng lệnh: python -m desktop --help\n"
+        )
+        return 0
+    return int(run_gui(db_path=args.db))
+
+
+def _utf8_stdio() -> None:
+    """Windows consoles default to a legacy code page; Vietnamese must print either way."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8")
+            except (ValueError, OSError):
+                pass

@@ -1,0 +1,39 @@
+"""What a CLI handler needs: the database (opened lazily) and the acting officer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from desktop.db.session import Database, open_database
+from desktop.paths import default_db_path
+
+
+class CliApp:
+    def __init__(self, *, db_path: str | None, officer: str | None) -> None:
+        self.db_path = Path(db_path) if db_path else default_db_path()
+        self.officer = officer
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.db_path)
+        return self._db
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.db.transaction(officer=self.officer or "cli") as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.db.reading() as session:
+            yield session
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()

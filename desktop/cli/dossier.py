@@ -1,0 +1,222 @@
+"""``dossier receive|start|supplement-request|supplement-received|result|return|withdraw|apology|refuse|show|list``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop import clock
+from desktop.cli.app import CliApp
+from desktop.db.models import Dossier
+from desktop.lifecycle import STATUS_LABELS, Status
+from desktop.services import dossiers, queries
+from desktop.validation import parse_date, parse_moment
+
+
+def _at(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--at", help="thời điểm thực hiện, ISO 8601 (mặc định: bây giờ)")
+    p.add_argument("--json", action="store_true")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("dossier", help="tiếp nhận và theo dõi hồ sơ")
+    s = p.add_subparsers(dest="dossier_cmd", required=True, metavar="SUBCOMMAND")
+
+    rec = s.add_parser("receive", help="tiếp nhận hồ sơ")
+    rec.add_argument("--procedure", required=True, help="mã TTHC")
+    rec.add_argument("--applicant", required=True, help="họ tên người nộp")
+    rec.add_argument("--id-number", help="số định danh cá nhân (12 chữ số)")
+    rec.add_argument("--phone")
+    rec.add_argument("--email")
+    rec.add_argument("--address")
+    rec.add_argument("--organisation")
+    rec.add_argument("--channel", default="direct", help="direct | postal | online")
+    rec.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ")
+    rec.add_argument("--notes")
+    rec.add_argument("--return-by-post", action="store_true")
+    _at(rec)
+    rec.set_defaults(handler=run_receive)
+
+    for name, helptext, handler in (
+        ("start", "chuyển hồ sơ sang giải quyết", run_start),
+        ("supplement-received", "nhận hồ sơ đã bổ sung đầy đủ", run_supplement_received),
+        ("return", "trả kết quả cho công dân", run_return),
+        ("withdraw", "công dân rút hồ sơ", run_withdraw),
+    ):
+        cmd = s.add_parser(name, help=helptext)
+        cmd.add_argument("code")
+        if name == "withdraw":
+            cmd.add_argument("--reason")
+        _at(cmd)
+        cmd.set_defaults(handler=handler)
+
+    sup = s.add_parser("supplement-request", help="yêu cầu bổ sung, hoàn thiện hồ sơ")
+    sup.add_argument("code")
+    sup.add_argument("--items", required=True, help="các nội dung cần bổ sung, cách nhau bởi ';'")
+    sup.add_argument("--reason")
+    _at(sup)
+    sup.set_defaults(handler=run_supplement_request)
+
+    res = s.add_parser("result", help="ghi nhận kết quả giải quyết")
+    res.add_argument("code")
+    res.add_argument("--rejected", action="store_true", help="không giải quyết (phải có --reason)")
+    res.add_argument("--reason")
+    _at(res)
+    res.set_defaults(handler=run_result)
+
+    apo = s.add_parser("apology", help="phiếu xin lỗi và hẹn lại ngày trả kết quả")
+    apo.add_argument("code")
+    apo.add_argument("--new-date", required=True)
+    apo.add_argument("--reason", required=True)
+    _at(apo)
+    apo.set_defaults(handler=run_apology)
+
+    ref = s.add_parser("refuse", help="từ chối tiếp nhận hồ sơ")
+    ref.add_argument("--procedure", required=True)
+    ref.add_argument("--applicant", required=True)
+    ref.add_argument("--id-number")
+    ref.add_argument("--phone")
+    ref.add_argument("--address")
+    ref.add_argument("--reason", required=True)
+    ref.add_argument("--channel", default="direct")
+    _at(ref)
+    ref.set_defaults(handler=run_refuse)
+
+    show = s.add_parser("show", help="xem chi tiết hồ sơ")
+    show.add_argument("code")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_show)
+
+    lst = s.add_parser("list", help="danh sách hồ sơ")
+    lst.add_argument("--status")
+    lst.add_argument("--search")
+    lst.add_argument("--limit", type=int, default=0, help="số dòng tối đa (0 = tất cả)")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=run_list)
+
+
+def _summary(dossier: Dossier) -> dict[str, Any]:
+    return queries.dossier_json(dossier)
+
+
+def _print(args: argparse.Namespace, dossier: Dossier, message: str) -> int:
+    from desktop.cli import emit_json
+
+    if getattr(args, "json", False):
+        emit_json(_summary(dossier))
+    else:
+        print(message)
+    return 0
+
+
+def _when(moment: Any) -> str:
+    return f"{clock.to_vn(moment):%H:%M ngày %d/%m/%Y}" if moment else "—"
+
+
+def run_receive(args: argparse.Namespace, app: CliApp) -> int:
+    reception = dossiers.Reception(
+        procedure_code=args.procedure,
+        applicant=dossiers.Applicant(name=args.applicant, id_number=args.id_number, phone=args.phone,
+                                     email=args.email, address=args.address, organisation=args.organisation),
+        channel=args.channel, sets_count=args.sets, at=parse_moment(args.at), notes=args.notes,
+        return_by_post=args.return_by_post,
+    )
+    with app.transaction() as session:
+        dossier = dossiers.receive(session, reception)
+    return _print(args, dossier, f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả kết quả lúc {_when(dossier.due_at)}.")
+
+
+def run_start(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossier = dossiers.start(session, args.code, at=parse_moment(args.at))
+    return _print(args, dossier, f"Hồ sơ {dossier.code} đã chuyển giải quyết.")
+
+
+def run_supplement_request(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossiers.request_supplement(session, args.code, items=args.items, reason=args.reason, at=parse_moment(args.at))
+        dossier = dossiers.get_dossier(session, args.code)
+    return _print(args, dossier, f"Đã ghi nhận yêu cầu bổ sung cho hồ sơ {dossier.code}; tạm dừng tính thời hạn.")
+
+
+def run_supplement_received(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossier = dossiers.receive_supplement(session, args.code, at=parse_moment(args.at))
+    return _print(args, dossier, f"Đã nhận hồ sơ bổ sung {dossier.code}; hẹn trả mới lúc {_when(dossier.due_at)}.")
+
+
+def run_result(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossier = dossiers.record_result(session, args.code, rejected=args.rejected, reason=args.reason,
+                                         at=parse_moment(args.at))
+    return _print(args, dossier, f"Đã ghi nhận kết quả hồ sơ {dossier.code}.")
+
+
+def run_return(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossier = dossiers.return_result(session, args.code, at=parse_moment(args.at))
+    return _print(args, dossier, f"Đã trả kết quả hồ sơ {dossier.code}.")
+
+
+def run_withdraw(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossier = dossiers.withdraw(session, args.code, at=parse_moment(args.at), reason=args.reason)
+    return _print(args, dossier, f"Hồ sơ {dossier.code} đã được rút.")
+
+
+def run_apology(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+
+    with app.transaction() as session:
+        apology = dossiers.issue_apology(session, args.code, new_date=parse_date(args.new_date, "new_date"),
+                                         reason=args.reason, at=parse_moment(args.at))
+        dossier = dossiers.get_dossier(session, args.code)
+        out = _summary(dossier) | {"apology": {"new_appointment": apology.new_appointment.isoformat(),
+                                               "reason": apology.reason, "issued_at": clock.iso(apology.issued_at)}}
+    if args.json:
+        emit_json(out)
+    else:
+        print(f"Đã lập phiếu xin lỗi cho hồ sơ {args.code}; hẹn lại ngày {apology.new_appointment:%d/%m/%Y}.")
+    return 0
+
+
+def run_refuse(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        dossier = dossiers.refuse(
+            session, procedure_code=args.procedure,
+            applicant=dossiers.Applicant(name=args.applicant, id_number=args.id_number, phone=args.phone,
+                                         address=args.address),
+            reason=args.reason, at=parse_moment(args.at), channel=args.channel,
+        )
+    return _print(args, dossier, f"Đã ghi nhận từ chối tiếp nhận ({dossier.code}).")
+
+
+def run_show(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+
+    with app.reading() as session:
+        detail = queries.dossier_detail(session, args.code)
+    if args.json:
+        emit_json(detail.to_json())
+        return 0
+    d = detail.data
+    print(f"Hồ sơ {d['code']} — {d['procedure_name']}")
+    print(f"  Người nộp: {d['applicant_name']}  Trạng thái: {STATUS_LABELS[Status(d['status'])]}")
+    print(f"  Tiếp nhận: {d['received_at']}  Hẹn trả: {d['due_at']}  Phân loại: {d['classification'] or '—'}")
+    for event in detail.events:
+        print(f"  {event['at']}  {event['kind']}  {event['note'] or ''}")
+    return 0
+
+
+def run_list(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+
+    with app.reading() as session:
+        rows = queries.list_dossiers(session, queries.DossierFilter(status=args.status, search=args.search),
+                                     limit=args.limit if args.limit > 0 else None)
+    if args.json:
+        emit_json([row.to_json() for row in rows])
+        return 0
+    for row in rows:
+        print(f"{row.code:32} {row.applicant_name:28} {STATUS_LABELS[Status(row.status)]}")
+    return 0

@@ -1,0 +1,1 @@
+"""Database layer: typed models, sessions with the right SQLite pragmas, Alembic migrations."""

@@ -1,0 +1,138 @@
+"""Opening the desk database: pragmas on every connection, Alembic to the newest schema."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.db.changelog import DeskSession
+from desktop.errors import UserError
+
+log = logging.getLogger("desktop.db")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a URL or a plain file path; SQLite gets WAL, foreign keys and a busy timeout."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config  # lazy: ~300 ms at import
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def known_heads(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+
+
+def known_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return set()
+        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+
+def upgrade(engine: Engine) -> bool:
+    """Bring the schema to head. Refuses a database written by a newer app. Returns True if it migrated."""
+    current = current_revisions(engine)
+    heads = known_heads(engine)
+    unknown = current - known_revisions(engine)
+    if unknown:
+        raise UserError(
+            "Cơ sở dữ liệu này được tạo bởi phiên bản phần mềm mới hơn "
+            f"(phiên bản lược đồ {', '.join(sorted(unknown))}). "
+            "Vui lòng cài đặt phiên bản Một Cửa Offline mới nhất trước khi mở.",
+            code="db_too_new",
+        )
+    if current == heads:
+        return False
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "heads")
+    log.info("database migrated to %s", ",".join(sorted(heads)))
+    return True
+
+
+@dataclass
+class Database:
+    """The opened database: its engine and a session factory whose flushes write the change log."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    path: Path | None = None
+
+    @contextmanager
+    def transaction(self, *, officer: str | None = None) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error."""
+        session = self.sessions()
+        session.info["officer"] = officer
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.close()  # not rollback(): that would expire what the caller read
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url_or_path: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and migrate a desk database."""
+    path: Path | None = None
+    url = str(url_or_path)
+    if "://" not in url:
+        path = Path(url).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    factory = sessionmaker(bind=engine, class_=DeskSession, expire_on_commit=False)
+    return Database(engine=engine, sessions=factory, path=path)

@@ -1,0 +1,34 @@
+"""Column types shared by the desk and the hub."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+from desktop.clock import VN_TZ, to_vn
+
+
+class VNDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as naive Vietnam local time (fixed +07:00, no DST).
+
+    SQLite has no time zone type; storing local wall time keeps range queries on indexes simple
+    and identical on PostgreSQL.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return to_vn(value).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQL paths
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=VN_TZ)

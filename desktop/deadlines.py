@@ -1,0 +1,175 @@
+"""Counting start, appointment (due) moment and on-time classification — the rules reports stand on.
+
+Rules (issue #2 §3, recorded in docs/decisions.md):
+* counting start: received on a working day at or before the reception cut-off (office close by
+  default) counts from that moment; otherwise from the opening of the next working day;
+* ``working_days`` N ≥ 1: the N-th working day after the counting-start day, at office close;
+* ``same_day``: the counting-start day at office close, or the next working day at close when the
+  procedure has a cut-off (e.g. 15:00) and counting starts after it;
+* ``working_hours`` H: H hours added moving only through office hours;
+* classification: late if result > due; early if the result's date is before the due date; else on time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from desktop import clock
+from desktop.workcalendar import WorkCalendar
+
+
+class TimeUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
+    SAME_DAY = "same_day"
+
+
+class Classification(StrEnum):
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+def parse_hhmm(value: str) -> time:
+    hours, minutes = value.strip().split(":")
+    return time(int(hours), int(minutes))
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Two sessions a day; ``reception_cutoff`` defaults to the afternoon close."""
+
+    morning_start: time = time(7, 30)
+    morning_end: time = time(11, 30)
+    afternoon_start: time = time(13, 30)
+    afternoon_end: time = time(17, 0)
+    reception_cutoff: time | None = None
+
+    @classmethod
+    def from_strings(
+        cls,
+        morning_start: str = "07:30",
+        morning_end: str = "11:30",
+        afternoon_start: str = "13:30",
+        afternoon_end: str = "17:00",
+        reception_cutoff: str | None = None,
+    ) -> OfficeHours:
+        hours = cls(
+            parse_hhmm(morning_start),
+            parse_hhmm(morning_end),
+            parse_hhmm(afternoon_start),
+            parse_hhmm(afternoon_end),
+            parse_hhmm(reception_cutoff) if reception_cutoff else None,
+        )
+        if not (hours.morning_start < hours.morning_end <= hours.afternoon_start < hours.afternoon_end):
+            raise ValueError("giờ làm việc không hợp lệ: cần sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < chiều kết thúc")
+        return hours
+
+    @property
+    def opening(self) -> time:
+        return self.morning_start
+
+    @property
+    def closing(self) -> time:
+        return self.afternoon_end
+
+    @property
+    def cutoff(self) -> time:
+        return self.reception_cutoff or self.afternoon_end
+
+    def sessions(self) -> tuple[tuple[time, time], tuple[time, time]]:
+        return ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+
+
+@dataclass(frozen=True)
+class ProcessingTime:
+    value: float
+    unit: TimeUnit
+    same_day_cutoff: time | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    calendar: WorkCalendar
+    hours: OfficeHours = OfficeHours()
+
+    def counting_start(self, received_at: datetime) -> datetime:
+        moment = clock.to_vn(received_at)
+        day = moment.date()
+        if self.calendar.is_working_day(day) and moment.time() <= self.hours.cutoff:
+            return moment
+        return clock.at(self.calendar.next_working_day(day), self.hours.opening)
+
+    def due_at(self, counting_start: datetime, processing: ProcessingTime) -> datetime:
+        start = clock.to_vn(counting_start)
+        if processing.unit == TimeUnit.WORKING_HOURS:
+            return self._add_working_hours(start, processing.value)
+        if processing.unit == TimeUnit.SAME_DAY or processing.value <= 0:
+            return self._same_day(start, processing.same_day_cutoff)
+        return self._after_working_days(start.date(), int(round(processing.value)))
+
+    def _same_day(self, start: datetime, cutoff: time | None) -> datetime:
+        day = start.date()
+        if not self.calendar.is_working_day(day):  # only when called without counting_start()
+            day = self.calendar.next_working_day(day)
+        elif cutoff is not None and start.time() > cutoff:
+            day = self.calendar.next_working_day(day)
+        return clock.at(day, self.hours.closing)
+
+    def _after_working_days(self, start_day: date, count: int) -> datetime:
+        day = start_day
+        for _ in range(count):
+            day = self.calendar.next_working_day(day)
+        return clock.at(day, self.hours.closing)
+
+    def _add_working_hours(self, start: datetime, hours: float) -> datetime:
+        remaining = timedelta(hours=hours)
+        day = start.date()
+        cursor = start
+        if not self.calendar.is_working_day(day):
+            day = self.calendar.next_working_day(day)
+            cursor = clock.at(day, self.hours.opening)
+        while True:
+            for open_t, close_t in self.hours.sessions():
+                session_open = clock.at(day, open_t)
+                session_close = clock.at(day, close_t)
+                begin = max(cursor, session_open)
+                if begin >= session_close:
+                    continue
+                available = session_close - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+            day = self.calendar.next_working_day(day)
+            cursor = clock.at(day, self.hours.opening)
+
+    def working_days_left(self, due_at: datetime, now: datetime) -> int:
+        """Working days from today to the due day (0 = due today, negative = overdue by that many)."""
+        today = clock.to_vn(now).date()
+        due_day = clock.to_vn(due_at).date()
+        if due_day == today:
+            return 0
+        sign = 1 if due_day > today else -1
+        low, high = (today, due_day) if sign > 0 else (due_day, today)
+        count = 0
+        day = low
+        while True:
+            day = self.calendar.next_working_day(day)
+            if day > high:
+                break
+            count += 1
+        return sign * count
+
+
+def classify(result_at: datetime | None, due_at: datetime | None) -> Classification | None:
+    if result_at is None or due_at is None:
+        return None
+    result = clock.to_vn(result_at)
+    due = clock.to_vn(due_at)
+    if result > due:
+        return Classification.LATE
+    if result.date() < due.date():
+        return Classification.EARLY
+    return Classification.ON_TIME

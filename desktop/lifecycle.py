@@ -1,0 +1,74 @@
+"""Dossier states and which action each state allows."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from desktop.errors import IllegalTransition
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    RESOLVED = "resolved"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused_at_reception"
+
+
+class Action(StrEnum):
+    START = "start"
+    REQUEST_SUPPLEMENT = "supplement_request"
+    RECEIVE_SUPPLEMENT = "supplement_received"
+    RECORD_RESULT = "result"
+    RETURN_RESULT = "return"
+    WITHDRAW = "withdraw"
+    APOLOGY = "apology"
+
+
+OPEN_STATES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT})
+
+ALLOWED: dict[Action, frozenset[Status]] = {
+    Action.START: frozenset({Status.RECEIVED}),
+    # An incomplete dossier can be sent back for supplement at the counter or by the resolving body.
+    Action.REQUEST_SUPPLEMENT: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
+    Action.RECEIVE_SUPPLEMENT: frozenset({Status.AWAITING_SUPPLEMENT}),
+    Action.RECORD_RESULT: frozenset({Status.IN_PROGRESS}),
+    Action.RETURN_RESULT: frozenset({Status.RESOLVED}),
+    Action.WITHDRAW: OPEN_STATES,
+    Action.APOLOGY: OPEN_STATES,
+}
+
+STATUS_LABELS = {
+    Status.RECEIVED: "Đã tiếp nhận",
+    Status.IN_PROGRESS: "Đang giải quyết",
+    Status.AWAITING_SUPPLEMENT: "Chờ bổ sung",
+    Status.RESOLVED: "Đã có kết quả",
+    Status.RETURNED: "Đã trả kết quả",
+    Status.WITHDRAWN: "Đã rút hồ sơ",
+    Status.REFUSED: "Từ chối tiếp nhận",
+}
+
+ACTION_LABELS = {
+    Action.START: "chuyển xử lý",
+    Action.REQUEST_SUPPLEMENT: "yêu cầu bổ sung",
+    Action.RECEIVE_SUPPLEMENT: "nhận hồ sơ bổ sung",
+    Action.RECORD_RESULT: "ghi nhận kết quả",
+    Action.RETURN_RESULT: "trả kết quả",
+    Action.WITHDRAW: "rút hồ sơ",
+    Action.APOLOGY: "lập phiếu xin lỗi, hẹn lại",
+}
+
+
+def allowed_actions(status: str) -> list[Action]:
+    return [action for action, states in ALLOWED.items() if status in states]
+
+
+def check(action: Action, status: str, code: str) -> None:
+    if status not in ALLOWED[action]:
+        label = STATUS_LABELS.get(Status(status), status) if status in Status._value2member_map_ else status
+        raise IllegalTransition(
+            f"Không thể {ACTION_LABELS[action]} cho hồ sơ {code}: hồ sơ đang ở trạng thái «{label}».",
+            code="illegal_transition",
+        )

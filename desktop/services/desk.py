@@ -1,0 +1,129 @@
+"""This desk's identity and rules context: its unit, sequence range, office hours and calendar."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
+from desktop.db.models import CalendarOverride, Setting, Unit
+from desktop.deadlines import DeadlineRules, OfficeHours
+from desktop.errors import UserError
+from desktop.workcalendar import Override, WorkCalendar
+
+SEQ_RANGE_KEY = "seq_range"
+CODE_PATTERN_KEY = "code_pattern"
+DEVICE_ID_KEY = "device_id"
+DEFAULT_CODE_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return default if value is None else value
+
+
+def put_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    session.info.pop("_settings_cache", None)
+
+
+def parse_seq_range(text: str) -> tuple[int, int]:
+    try:
+        low_s, high_s = text.replace(" ", "").split("-")
+        low, high = int(low_s), int(high_s)
+    except ValueError:
+        raise UserError(
+            f"Dải số thứ tự '{text}' không hợp lệ; nhập dạng 1-9999 hoặc 5000-9999.", field="seq_range"
+        ) from None
+    if not (1 <= low <= high <= 9999):
+        raise UserError("Dải số thứ tự phải nằm trong 1–9999 và số đầu không lớn hơn số cuối.", field="seq_range")
+    return low, high
+
+
+def initialise_desk(
+    session: Session,
+    *,
+    unit_code: str,
+    unit_name: str,
+    agency_id: str | None = None,
+    level: str = "xa",
+    seq_range: tuple[int, int] = (1, 9999),
+    parent_code: str | None = None,
+) -> Unit:
+    """Create (or update) this desk's unit and local settings. Safe to run again."""
+    unit_code = (unit_code or "").strip()
+    unit_name = (unit_name or "").strip()
+    if not unit_code or not unit_code.isdigit() or len(unit_code) not in (2, 3, 5):
+        raise UserError(
+            "Mã đơn vị phải là mã số hành chính (2 chữ số cấp tỉnh, 3 chữ số cấp huyện cũ, 5 chữ số cấp xã).",
+            field="unit_code",
+        )
+    if not unit_name:
+        raise UserError("Tên đơn vị không được để trống.", field="unit_name")
+    if level not in ("tinh", "huyen", "xa"):
+        raise UserError("Cấp đơn vị phải là tinh, huyen hoặc xa.", field="level")
+    put_setting(session, OWNER_KEY, unit_code)
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        unit = Unit(code=unit_code, agency_id=agency_id or unit_code, name=unit_name, level=level)
+        session.add(unit)
+    else:
+        unit.name = unit_name
+        unit.level = level
+        if agency_id:
+            unit.agency_id = agency_id
+    unit.parent_code = parent_code or unit.parent_code
+    put_setting(session, SEQ_RANGE_KEY, list(seq_range))
+    if get_setting(session, CODE_PATTERN_KEY) is None:
+        put_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN)
+    if get_setting(session, DEVICE_ID_KEY) is None:
+        put_setting(session, DEVICE_ID_KEY, str(uuid.uuid4()))
+    if get_setting(session, EPOCH_KEY) is None:
+        put_setting(session, EPOCH_KEY, str(uuid.uuid4()))
+    session.flush()
+    return unit
+
+
+def local_unit(session: Session) -> Unit:
+    code = get_setting(session, OWNER_KEY)
+    unit = session.scalar(select(Unit).where(Unit.code == code)) if code else None
+    if unit is None:
+        raise UserError(
+            "Máy này chưa được khởi tạo đơn vị. Chạy 'python -m desktop init --unit-code … --unit-name …' "
+            "hoặc hoàn tất trình hướng dẫn cài đặt."
+        , code="not_initialised")
+    return unit
+
+
+def is_initialised(session: Session) -> bool:
+    return get_setting(session, OWNER_KEY) is not None
+
+
+def office_hours(unit: Unit) -> OfficeHours:
+    return OfficeHours.from_strings(
+        unit.morning_start, unit.morning_end, unit.afternoon_start, unit.afternoon_end, unit.reception_cutoff
+    )
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    rows = session.scalars(select(CalendarOverride).where(CalendarOverride.deleted.is_(False)))
+    return WorkCalendar.with_overrides(Override(r.day, r.working, r.reason) for r in rows)
+
+
+@dataclass(frozen=True)
+class DeskContext:
+    unit: Unit
+    rules: DeadlineRules
+
+
+def desk_context(session: Session) -> DeskContext:
+    unit = local_unit(session)
+    return DeskContext(unit=unit, rules=DeadlineRules(load_calendar(session), office_hours(unit)))

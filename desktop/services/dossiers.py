@@ -1,0 +1,323 @@
+"""Dossier use cases: receive, refuse, start, supplement, result, return, withdraw, apology.
+
+Each function validates first and changes nothing on bad input; the caller's transaction commits.
+Every change appends an event to the dossier's timeline (and, through the session hook, to the
+change log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop import codes, validation
+from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, Procedure, Supplement
+from desktop.deadlines import DeadlineRules, ProcessingTime, TimeUnit, parse_hhmm
+from desktop.errors import NotFound, UserError
+from desktop.lifecycle import Action, Status, check
+from desktop.services.desk import (
+    CODE_PATTERN_KEY,
+    DEFAULT_CODE_PATTERN,
+    SEQ_RANGE_KEY,
+    DeskContext,
+    desk_context,
+    get_setting,
+)
+from desktop.text import fold, nfc
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    organisation: str | None = None
+
+
+@dataclass
+class Reception:
+    """What the counter form (or the CLI) hands over to receive a dossier."""
+
+    procedure_code: str
+    applicant: Applicant
+    channel: str = "direct"
+    sets_count: int = 1
+    at: datetime | None = None
+    submitted_components: Sequence[int] | None = None  # positions ticked; None = all
+    notes: str | None = None
+    return_by_post: bool = False
+    extra_components: Sequence[str] = field(default_factory=tuple)
+
+
+def processing_time(dossier: Dossier | Procedure) -> ProcessingTime:
+    cutoff = parse_hhmm(dossier.same_day_cutoff) if dossier.same_day_cutoff else None
+    return ProcessingTime(dossier.time_value, TimeUnit(dossier.time_unit), cutoff)
+
+
+def find_procedure(session: Session, code: str) -> Procedure:
+    code = (code or "").strip()
+    procedure = session.scalar(select(Procedure).where(Procedure.code == code, Procedure.deleted.is_(False)))
+    if procedure is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã '{code}' trong danh mục.", field="procedure")
+    if not procedure.active:
+        raise UserError(f"Thủ tục '{code}' đã ngừng áp dụng; chọn thủ tục đang có hiệu lực.", field="procedure")
+    return procedure
+
+
+def get_dossier(session: Session, code: str) -> Dossier:
+    code = (code or "").strip()
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code, Dossier.deleted.is_(False)))
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ có mã '{code}'.", field="code")
+    return dossier
+
+
+def _validated_applicant(applicant: Applicant) -> Applicant:
+    return Applicant(
+        name=validation.required_text(applicant.name, "Họ tên người nộp", "applicant"),
+        id_number=validation.id_number(applicant.id_number),
+        phone=validation.phone(applicant.phone),
+        email=validation.email(applicant.email),
+        address=validation.optional_text(applicant.address, "Địa chỉ", "address"),
+        organisation=validation.optional_text(applicant.organisation, "Tên tổ chức", "organisation"),
+    )
+
+
+def _event(session: Session, dossier: Dossier, kind: str, at: datetime, note: str | None = None, **data: object) -> None:
+    session.add(
+        DossierEvent(
+            dossier_id=dossier.id, kind=kind, at=at, officer=session.info.get("officer"), note=note, data=data
+        )
+    )
+
+
+def _new_dossier(session: Session, ctx: DeskContext, procedure: Procedure, applicant: Applicant,
+                 received_at: datetime, status: Status) -> Dossier:
+    seq_range = tuple(get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
+    code = codes.next_code(
+        session,
+        pattern=get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN),
+        agency_id=ctx.unit.agency_id,
+        unit_code=ctx.unit.code,
+        day=received_at.date(),
+        seq_range=(int(seq_range[0]), int(seq_range[1])),
+    )
+    return Dossier(
+        code=code,
+        procedure_id=procedure.id,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name,
+        field_name=procedure.field.name,
+        time_value=procedure.time_value,
+        time_unit=procedure.time_unit,
+        same_day_cutoff=procedure.same_day_cutoff,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        organisation=applicant.organisation,
+        search_text=fold(f"{code} {applicant.name} {applicant.id_number or ''} {applicant.organisation or ''}"),
+        received_at=received_at,
+        status=status,
+        received_by=session.info.get("officer"),
+    )
+
+
+def receive(session: Session, reception: Reception, *, ctx: DeskContext | None = None) -> Dossier:
+    """Tiếp nhận: a complete dossier gets its code, counting start and appointment."""
+    ctx = ctx or desk_context(session)
+    procedure = find_procedure(session, reception.procedure_code)
+    applicant = _validated_applicant(reception.applicant)
+    channel = validation.channel(reception.channel)
+    sets = validation.sets_count(reception.sets_count)
+    received_at = validation.moment(reception.at)
+    notes = validation.optional_text(reception.notes, "Ghi chú", "notes", max_len=4000)
+    names = [nfc(c) or "" for c in (procedure.components or [])] + [
+        nfc(c) or "" for c in reception.extra_components if nfc(c)
+    ]
+    ticked = set(range(len(names))) if reception.submitted_components is None else set(reception.submitted_components)
+    if any(i < 0 or i >= len(names) for i in ticked):
+        raise UserError("Danh sách thành phần hồ sơ đã nộp có số thứ tự không tồn tại.", field="components")
+
+    dossier = _new_dossier(session, ctx, procedure, applicant, received_at, Status.RECEIVED)
+    dossier.channel = channel
+    dossier.sets_count = sets
+    dossier.notes = notes
+    dossier.return_by_post = bool(reception.return_by_post)
+    dossier.counting_start = ctx.rules.counting_start(received_at)
+    dossier.due_at = ctx.rules.due_at(dossier.counting_start, processing_time(procedure))
+    dossier.original_due_at = dossier.due_at
+    session.add(dossier)
+    session.flush()
+    for position, name in enumerate(names):
+        session.add(DossierComponent(dossier_id=dossier.id, position=position, name=name, submitted=position in ticked))
+    _event(session, dossier, "received", received_at, channel=channel, due_at=dossier.due_at.isoformat())
+    session.flush()
+    return dossier
+
+
+def refuse(session: Session, *, procedure_code: str, applicant: Applicant, reason: str,
+           at: datetime | None = None, channel: str = "direct", ctx: DeskContext | None = None) -> Dossier:
+    """Từ chối tiếp nhận: logged with a code for the refusal slip, but never a received dossier."""
+    ctx = ctx or desk_context(session)
+    procedure = find_procedure(session, procedure_code)
+    person = _validated_applicant(applicant)
+    reason_text = validation.required_text(reason, "Lý do từ chối", "reason", max_len=4000)
+    moment = validation.moment(at)
+    dossier = _new_dossier(session, ctx, procedure, person, moment, Status.REFUSED)
+    dossier.channel = validation.channel(channel)
+    dossier.refusal_reason = reason_text
+    session.add(dossier)
+    session.flush()
+    _event(session, dossier, "refused", moment, note=reason_text)
+    session.flush()
+    return dossier
+
+
+def _last_event_at(dossier: Dossier) -> datetime:
+    moments = [m for m in (dossier.received_at, dossier.result_at, dossier.withdrawn_at, dossier.returned_at) if m]
+    return max(moments)
+
+
+def start(session: Session, code: str, *, at: datetime | None = None, handler: str | None = None) -> Dossier:
+    dossier = get_dossier(session, code)
+    check(Action.START, dossier.status, dossier.code)
+    moment = validation.moment(at, not_before=dossier.received_at)
+    dossier.status = Status.IN_PROGRESS
+    dossier.handler = handler or session.info.get("officer")
+    _event(session, dossier, "started", moment, handler=dossier.handler)
+    session.flush()
+    return dossier
+
+
+def request_supplement(session: Session, code: str, *, items: Sequence[str] | str, reason: str | None = None,
+                       at: datetime | None = None) -> Supplement:
+    """The clock stops; everything missing is listed at once on the supplement form."""
+    dossier = get_dossier(session, code)
+    check(Action.REQUEST_SUPPLEMENT, dossier.status, dossier.code)
+    if isinstance(items, str):
+        items = [part for part in items.replace("\n", ";").split(";")]
+    listed = [nfc(item) for item in items if nfc(item)]
+    if not listed:
+        raise UserError("Cần ghi rõ các nội dung phải bổ sung (mỗi nội dung cách nhau bởi dấu ';').", field="items")
+    moment = validation.moment(at, not_before=_last_supplement_or_received(session, dossier))
+    supplement = Supplement(
+        dossier_id=dossier.id, requested_at=moment, items=listed, requested_by=session.info.get("officer"),
+        reason=validation.optional_text(reason, "Lý do", "reason"), previous_due_at=dossier.due_at,
+    )
+    session.add(supplement)
+    dossier.status = Status.AWAITING_SUPPLEMENT
+    _event(session, dossier, "supplement_requested", moment, note="; ".join(listed))
+    session.flush()
+    return supplement
+
+
+def _last_supplement_or_received(session: Session, dossier: Dossier) -> datetime:
+    latest = session.scalar(
+        select(Supplement.received_at).where(Supplement.dossier_id == dossier.id, Supplement.received_at.is_not(None))
+        .order_by(Supplement.received_at.desc()).limit(1)
+    )
+    return max(m for m in (dossier.received_at, latest) if m is not None)
+
+
+def open_supplement(session: Session, dossier: Dossier) -> Supplement | None:
+    return session.scalar(
+        select(Supplement).where(Supplement.dossier_id == dossier.id, Supplement.received_at.is_(None))
+        .order_by(Supplement.requested_at.desc()).limit(1)
+    )
+
+
+def receive_supplement(session: Session, code: str, *, at: datetime | None = None,
+                       ctx: DeskContext | None = None) -> Dossier:
+    """The complete dossier is back: counting restarts in full from this moment."""
+    ctx = ctx or desk_context(session)
+    dossier = get_dossier(session, code)
+    check(Action.RECEIVE_SUPPLEMENT, dossier.status, dossier.code)
+    supplement = open_supplement(session, dossier)
+    moment = validation.moment(at, not_before=supplement.requested_at if supplement else dossier.received_at)
+    dossier.counting_start = ctx.rules.counting_start(moment)
+    dossier.due_at = ctx.rules.due_at(dossier.counting_start, processing_time(dossier))
+    dossier.status = Status.IN_PROGRESS
+    if supplement is not None:
+        supplement.received_at = moment
+        supplement.new_due_at = dossier.due_at
+    _event(session, dossier, "supplement_received", moment, due_at=dossier.due_at.isoformat())
+    session.flush()
+    return dossier
+
+
+def record_result(session: Session, code: str, *, rejected: bool = False, reason: str | None = None,
+                  at: datetime | None = None) -> Dossier:
+    dossier = get_dossier(session, code)
+    check(Action.RECORD_RESULT, dossier.status, dossier.code)
+    reason_text = validation.optional_text(reason, "Lý do", "reason", max_len=4000)
+    if rejected and not reason_text:
+        raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
+    moment = validation.moment(at, not_before=_last_supplement_or_received(session, dossier))
+    dossier.status = Status.RESOLVED
+    dossier.result = "rejected" if rejected else "approved"
+    dossier.result_reason = reason_text
+    dossier.result_at = moment
+    _event(session, dossier, "resolved", moment, note=reason_text, result=dossier.result)
+    session.flush()
+    return dossier
+
+
+def return_result(session: Session, code: str, *, at: datetime | None = None, by_post: bool | None = None) -> Dossier:
+    dossier = get_dossier(session, code)
+    check(Action.RETURN_RESULT, dossier.status, dossier.code)
+    moment = validation.moment(at, not_before=dossier.result_at)
+    dossier.status = Status.RETURNED
+    dossier.returned_at = moment
+    if by_post is not None:
+        dossier.return_by_post = by_post
+    _event(session, dossier, "returned", moment, by_post=dossier.return_by_post)
+    session.flush()
+    return dossier
+
+
+def withdraw(session: Session, code: str, *, at: datetime | None = None, reason: str | None = None) -> Dossier:
+    dossier = get_dossier(session, code)
+    check(Action.WITHDRAW, dossier.status, dossier.code)
+    moment = validation.moment(at, not_before=dossier.received_at)
+    dossier.status = Status.WITHDRAWN
+    dossier.withdrawn_at = moment
+    _event(session, dossier, "withdrawn", moment, note=validation.optional_text(reason, "Lý do", "reason"))
+    session.flush()
+    return dossier
+
+
+def issue_apology(session: Session, code: str, *, new_date: date, reason: str, at: datetime | None = None,
+                  ctx: DeskContext | None = None) -> Apology:
+    """A new appointment for the citizen. due_at is untouched: a late dossier stays late."""
+    ctx = ctx or desk_context(session)
+    dossier = get_dossier(session, code)
+    check(Action.APOLOGY, dossier.status, dossier.code)
+    reason_text = validation.required_text(reason, "Lý do xin lỗi, hẹn lại", "reason", max_len=4000)
+    moment = validation.moment(at, not_before=dossier.received_at)
+    if dossier.due_at is not None and new_date <= dossier.due_at.date():
+        raise UserError(
+            f"Ngày hẹn mới ({new_date:%d/%m/%Y}) phải sau ngày hẹn hiện tại ({dossier.due_at:%d/%m/%Y}).",
+            field="new_date",
+        )
+    if not ctx.rules.calendar.is_working_day(new_date):
+        raise UserError(f"Ngày hẹn mới {new_date:%d/%m/%Y} không phải ngày làm việc.", field="new_date")
+    apology = Apology(dossier_id=dossier.id, reason=reason_text, new_appointment=new_date, issued_at=moment,
+                      issued_by=session.info.get("officer"))
+    session.add(apology)
+    _event(session, dossier, "apology_issued", moment, note=reason_text, new_appointment=new_date.isoformat())
+    session.flush()
+    return apology
+
+
+def events_of(session: Session, dossier: Dossier) -> list[DossierEvent]:
+    return list(session.scalars(
+        select(DossierEvent).where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.at, DossierEvent.updated_at)
+    ))

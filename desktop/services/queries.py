@@ -1,0 +1,220 @@
+"""Read side: plain dataclasses for the CLI, the Qt models and reports (never live ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desktop import clock
+from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
+from desktop.deadlines import classify
+from desktop.errors import UserError
+from desktop.lifecycle import Status, allowed_actions
+from desktop.services.dossiers import events_of, get_dossier
+from desktop.text import fold
+
+LIST_COLUMNS = (
+    Dossier.id, Dossier.code, Dossier.applicant_name, Dossier.applicant_id_number, Dossier.procedure_code,
+    Dossier.procedure_name, Dossier.field_name, Dossier.channel, Dossier.received_at, Dossier.due_at,
+    Dossier.status, Dossier.result_at, Dossier.withdrawn_at,
+)
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    """One line of the dossier list."""
+
+    id: str
+    code: str
+    applicant_name: str
+    applicant_id_number: str | None
+    procedure_code: str
+    procedure_name: str
+    field_name: str
+    channel: str
+    received_at: datetime
+    due_at: datetime | None
+    status: str
+    result_at: datetime | None
+    withdrawn_at: datetime | None
+
+    @property
+    def classification(self) -> str | None:
+        value = classify(self.result_at or self.withdrawn_at, self.due_at)
+        return value.value if value else None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: (clock.iso(v) if isinstance(v, datetime) else v) for k, v in asdict(self).items()}
+        data["classification"] = self.classification
+        return data
+
+
+@dataclass
+class DossierFilter:
+    status: str | None = None
+    search: str | None = None
+    field_name: str | None = None
+    channel: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue_at: datetime | None = None  # open dossiers whose due_at is before this moment
+    due_before: datetime | None = None  # open dossiers due before this moment (due soon)
+    include_refused: bool = True
+
+
+def _open_statuses() -> list[str]:
+    return [Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT]
+
+
+def filtered(flt: DossierFilter) -> Select[Any]:
+    """The one query behind ``dossier list``, the Hồ sơ page and the search box."""
+    query = select(*LIST_COLUMNS).where(Dossier.deleted.is_(False))
+    if flt.status:
+        if flt.status not in Status._value2member_map_:
+            raise UserError(
+                f"Trạng thái '{flt.status}' không hợp lệ; dùng một trong: {', '.join(s.value for s in Status)}.",
+                field="status",
+            )
+        query = query.where(Dossier.status == flt.status)
+    elif not flt.include_refused:
+        query = query.where(Dossier.status != Status.REFUSED)
+    if flt.search and fold(flt.search):
+        needle = fold(flt.search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Dossier.search_text.like(f"%{needle}%", escape="\\"))
+    if flt.field_name:
+        query = query.where(Dossier.field_name == flt.field_name)
+    if flt.channel:
+        query = query.where(Dossier.channel == flt.channel)
+    if flt.received_from:
+        query = query.where(Dossier.received_at >= clock.at(flt.received_from, datetime.min.time()))
+    if flt.received_to:
+        query = query.where(Dossier.received_at < clock.at(flt.received_to, datetime.min.time()) + _one_day())
+    if flt.overdue_at is not None:
+        query = query.where(Dossier.status.in_(_open_statuses()), Dossier.due_at < flt.overdue_at)
+    if flt.due_before is not None:
+        query = query.where(Dossier.status.in_(_open_statuses()), Dossier.due_at <= flt.due_before)
+    return query
+
+
+def _one_day():  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    return timedelta(days=1)
+
+
+def list_dossiers(session: Session, flt: DossierFilter, *, limit: int | None = 500, offset: int = 0,
+                  newest_first: bool = True) -> list[DossierRow]:
+    query = filtered(flt).order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [DossierRow(*row) for row in session.execute(query)]
+
+
+def count_dossiers(session: Session, flt: DossierFilter) -> int:
+    return int(session.scalar(select(func.count()).select_from(filtered(flt).subquery())) or 0)
+
+
+def dossier_ids(session: Session, flt: DossierFilter, *, newest_first: bool = True) -> list[str]:
+    """Ids only, in display order: the lazy table model fetches rows by id when Qt asks."""
+    query = filtered(flt).with_only_columns(Dossier.id)
+    query = query.order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
+    return list(session.scalars(query))
+
+
+def rows_by_ids(session: Session, ids: list[str]) -> list[DossierRow]:
+    found = {row[0]: DossierRow(*row) for row in session.execute(select(*LIST_COLUMNS).where(Dossier.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass
+class DossierDetail:
+    """Everything about one dossier, for ``dossier show`` and the detail pane."""
+
+    data: dict[str, Any]
+    components: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    supplements: list[dict[str, Any]] = field(default_factory=list)
+    apologies: list[dict[str, Any]] = field(default_factory=list)
+    allowed_actions: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out = dict(self.data)
+        out.update(components=self.components, events=self.events, supplements=self.supplements,
+                   apologies=self.apologies, allowed_actions=self.allowed_actions)
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return clock.iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+DOSSIER_FIELDS = (
+    "id", "code", "procedure_code", "procedure_name", "field_name", "time_value", "time_unit", "same_day_cutoff",
+    "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
+    "organisation", "sets_count", "channel", "return_by_post", "received_at", "counting_start", "due_at",
+    "original_due_at", "status", "received_by", "handler", "result", "result_reason", "result_at", "returned_at",
+    "withdrawn_at", "refusal_reason", "notes", "result_digitised", "result_code", "owner_unit", "version",
+)
+
+
+def dossier_json(dossier: Dossier) -> dict[str, Any]:
+    data = {name: _jsonable(getattr(dossier, name)) for name in DOSSIER_FIELDS}
+    value = classify(dossier.result_at or dossier.withdrawn_at, dossier.due_at)
+    data["classification"] = value.value if value else None
+    return data
+
+
+def dossier_detail(session: Session, code: str) -> DossierDetail:
+    dossier = get_dossier(session, code)
+    components = session.scalars(
+        select(DossierComponent).where(DossierComponent.dossier_id == dossier.id).order_by(DossierComponent.position)
+    )
+    supplements = session.scalars(select(Supplement).where(Supplement.dossier_id == dossier.id)
+                                  .order_by(Supplement.requested_at))
+    apologies = session.scalars(select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.issued_at))
+    return DossierDetail(
+        data=dossier_json(dossier),
+        components=[
+            {"position": c.position, "name": c.name, "submitted": c.submitted, "digitised": c.digitised,
+             "component_code": c.component_code, "reused_from_id": c.reused_from_id,
+             "national_portal": c.national_portal, "file_sha256": c.file_sha256}
+            for c in components
+        ],
+        events=[
+            {"kind": e.kind, "at": clock.iso(e.at), "officer": e.officer, "note": e.note, "data": e.data}
+            for e in events_of(session, dossier)
+        ],
+        supplements=[
+            {"requested_at": clock.iso(s.requested_at), "items": s.items, "reason": s.reason,
+             "received_at": clock.iso(s.received_at), "previous_due_at": clock.iso(s.previous_due_at),
+             "new_due_at": clock.iso(s.new_due_at)}
+            for s in supplements
+        ],
+        apologies=[
+            {"reason": a.reason, "new_appointment": a.new_appointment.isoformat(), "issued_at": clock.iso(a.issued_at),
+             "issued_by": a.issued_by, "delivered_at": clock.iso(a.delivered_at)}
+            for a in apologies
+        ],
+        allowed_actions=[a.value for a in allowed_actions(dossier.status)],
+    )
+
+
+def previous_applicant(session: Session, id_number: str) -> dict[str, Any] | None:
+    """A returning citizen: the newest dossier with this ID number fills the reception form."""
+    row = session.execute(
+        select(Dossier.applicant_name, Dossier.applicant_phone, Dossier.applicant_email, Dossier.applicant_address,
+               Dossier.organisation)
+        .where(Dossier.applicant_id_number == id_number.strip(), Dossier.deleted.is_(False))
+        .order_by(Dossier.received_at.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return dict(zip(("name", "phone", "email", "address", "organisation"), row, strict=True))

@@ -1,0 +1,24 @@
+"""Vietnamese text normalisation: NFC for storage, a folded form for diacritic-insensitive search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str | None:
+    """IMEs such as Unikey may emit decomposed text; everything stored is NFC and trimmed."""
+    if value is None:
+        return None
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def fold(value: str | None) -> str:
+    """'Nguyễn Văn Đức' -> 'nguyen van duc'. NFD alone leaves đ/Đ intact, so map them first."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", value).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text.casefold()).strip()

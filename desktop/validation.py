@@ -1,0 +1,120 @@
+"""Input checks shared by every front end; each failure names the field in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from desktop import clock
+from desktop.errors import UserError
+from desktop.text import nfc
+
+CHANNELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
+# A PC clock a few minutes fast should not block a real entry.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+_PHONE = re.compile(r"^\+?\d{9,12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def required_text(value: str | None, label: str, field: str, *, max_len: int = 255) -> str:
+    text = nfc(value) or ""
+    if not text:
+        raise UserError(f"{label} không được để trống.", field=field)
+    if len(text) > max_len:
+        raise UserError(f"{label} dài quá {max_len} ký tự.", field=field)
+    return text
+
+
+def optional_text(value: str | None, label: str, field: str, *, max_len: int = 1000) -> str | None:
+    text = nfc(value) or None
+    if text and len(text) > max_len:
+        raise UserError(f"{label} dài quá {max_len} ký tự.", field=field)
+    return text
+
+
+def id_number(value: str | None) -> str | None:
+    text = (value or "").strip().replace(" ", "")
+    if not text:
+        return None
+    if not (text.isdigit() and len(text) == 12):
+        raise UserError(
+            f"Số định danh cá nhân '{text}' không hợp lệ: phải gồm đúng 12 chữ số.", field="id_number"
+        )
+    return text
+
+
+def phone(value: str | None) -> str | None:
+    text = re.sub(r"[\s.\-()]", "", value or "")
+    if not text:
+        return None
+    if not _PHONE.match(text):
+        raise UserError(f"Số điện thoại '{value}' không hợp lệ: chỉ gồm 9–12 chữ số.", field="phone")
+    return text
+
+
+def email(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not _EMAIL.match(text):
+        raise UserError(f"Địa chỉ thư điện tử '{text}' không hợp lệ.", field="email")
+    return text
+
+
+def channel(value: str | None) -> str:
+    text = (value or "direct").strip()
+    if text not in CHANNELS:
+        raise UserError(
+            f"Kênh tiếp nhận '{text}' không hợp lệ; chọn direct (trực tiếp), postal (bưu chính) hoặc online (trực tuyến).",
+            field="channel",
+        )
+    return text
+
+
+def sets_count(value: int | None) -> int:
+    count = 1 if value is None else int(value)
+    if not 1 <= count <= 100:
+        raise UserError("Số bộ hồ sơ phải từ 1 đến 100.", field="sets_count")
+    return count
+
+
+def moment(value: datetime | None, *, not_before: datetime | None = None, field: str = "at") -> datetime:
+    """``None`` means now. Refuses the future and moments before the dossier's previous step."""
+    current = clock.now()
+    result = current if value is None else clock.to_vn(value)
+    if result > current + FUTURE_TOLERANCE:
+        raise UserError(
+            f"Thời điểm {result:%H:%M ngày %d/%m/%Y} ở tương lai; kiểm tra lại ngày giờ (và đồng hồ máy tính).",
+            field=field,
+        )
+    if not_before is not None and result < not_before:
+        raise UserError(
+            f"Thời điểm {result:%H:%M ngày %d/%m/%Y} sớm hơn bước trước của hồ sơ "
+            f"({clock.to_vn(not_before):%H:%M ngày %d/%m/%Y}).",
+            field=field,
+        )
+    return result
+
+
+def parse_moment(text: str | None, field: str = "at") -> datetime | None:
+    """ISO 8601 from the CLI; a bare date means 08:00 that day is not guessed — it is refused."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return clock.to_vn(datetime.fromisoformat(text.strip()))
+    except ValueError:
+        raise UserError(
+            f"Thời điểm '{text}' không đúng định dạng ISO 8601 (ví dụ 2026-11-16T09:30 hoặc 2026-11-16T09:30:00+07:00).",
+            field=field,
+        ) from None
+
+
+def parse_date(text: str | None, field: str = "date") -> date:
+    raw = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise UserError(f"Ngày '{raw}' không hợp lệ; nhập dạng YYYY-MM-DD hoặc DD/MM/YYYY.", field=field)
