@@ -234,5 +234,13 @@ def ensure_demo_database(db_path: object, *, dossiers: int = 3000) -> bool:
         db.dispose()
 
 
-# Later features (officers, surveys, queue…) add their demo rows here.
-DEMO_HOOKS: list[Callable[[Session], None]] = []
+def _demo_officers(session: Session) -> None:
+    from desktop.services import officers
+
+    officers.create_officer(session, username="admin", full_name="Quản trị hệ thống", password="admin123", role="admin")
+    officers.create_officer(session, username="canbo", full_name="Nguyễn Thị Lan", password="canbo123")
+    officers.create_officer(session, username="lanhdao", full_name="Trần Văn Hùng", password="lanhdao123", role="leader")
+
+
+# Later features (surveys, queue…) append their demo rows here.
+DEMO_HOOKS: list[Callable[[Session], None]] = [_demo_officers]

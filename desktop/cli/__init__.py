@@ -17,8 +17,16 @@ from desktop import __version__
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
 
-# Modules under desktop.cli that register command groups, in help order.
-GROUP_MODULES = ("setup", "catalog", "calendar", "dossier", "demo")
+# Core groups first, in help order; any other module in desktop/cli with register() is added after,
+# so each feature adds its commands without touching this file.
+CORE_GROUPS = ("setup", "catalog", "calendar", "dossier", "demo")
+
+
+def _group_modules() -> list[str]:
+    import pkgutil
+
+    found = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in ("app",) + CORE_GROUPS)
+    return list(CORE_GROUPS) + found
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,8 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo-on-first-run", action="store_true",
                         help="nếu cơ sở dữ liệu chưa khởi tạo: tạo đơn vị và dữ liệu mẫu (dùng cho Quick start)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in GROUP_MODULES:
-        importlib.import_module(f"desktop.cli.{name}").register(sub)
+    for name in _group_modules():
+        module = importlib.import_module(f"desktop.cli.{name}")
+        if hasattr(module, "register"):
+            module.register(sub)
     return parser
 
 

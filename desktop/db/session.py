@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import desktop.db.registry  # noqa: F401  every model module, before mappers configure
 from desktop.db.changelog import DeskSession
 from desktop.errors import UserError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import desktop.db.registry  # noqa: F401  all tables
 from desktop.db.models import Base
 
 target_metadata = Base.metadata

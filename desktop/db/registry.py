@@ -1,0 +1,11 @@
+"""Imports every model module so Alembic and ``Base.metadata`` see all tables.
+
+One line per feature; add yours on its own placeholder line so parallel work never conflicts.
+"""
+
+import desktop.db.models  # noqa: F401  core (issue #2)
+
+# issue #4 digitisation / surveys / queue:
+# issue #6 sync (desk side):
+# issue #8 audit / backups:
+# spare:

@@ -1,0 +1,146 @@
+"""Officers: accounts, argon2 password hashes, log-in with lock-out after repeated failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop import clock
+from desktop.db.models import Officer
+from desktop.errors import NotFound, UserError
+from desktop.text import nfc
+
+ROLES = {"officer": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị"}
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 6
+_hasher = PasswordHasher()
+
+if TYPE_CHECKING:
+    from desktop.db.session import Database
+
+
+@dataclass(frozen=True)
+class OfficerInfo:
+    """What front ends hold about the logged-in officer (never the ORM row)."""
+
+    username: str
+    full_name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+def _info(officer: Officer) -> OfficerInfo:
+    return OfficerInfo(officer.username, officer.full_name, officer.role)
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.", field="password")
+
+
+def create_officer(session: Session, *, username: str, full_name: str, password: str, role: str = "officer") -> OfficerInfo:
+    username = (username or "").strip().lower()
+    if not username or not username.replace(".", "").replace("_", "").isalnum() or not username.isascii():
+        raise UserError("Tên đăng nhập chỉ gồm chữ cái không dấu, chữ số, dấu chấm hoặc gạch dưới.", field="username")
+    if role not in ROLES:
+        raise UserError("Vai trò phải là officer (cán bộ), leader (lãnh đạo) hoặc admin (quản trị).", field="role")
+    name = nfc(full_name) or ""
+    if not name:
+        raise UserError("Họ tên cán bộ không được để trống.", field="full_name")
+    _check_password(password)
+    if session.scalar(select(Officer).where(Officer.username == username)) is not None:
+        raise UserError(f"Tên đăng nhập '{username}' đã có.", field="username")
+    officer = Officer(username=username, full_name=name, role=role, password_hash=_hasher.hash(password))
+    session.add(officer)
+    session.flush()
+    return _info(officer)
+
+
+def _get(session: Session, username: str) -> Officer:
+    officer = session.scalar(select(Officer).where(Officer.username == (username or "").strip().lower()))
+    if officer is None:
+        raise NotFound(f"Không có cán bộ '{username}'.", field="username")
+    return officer
+
+
+def authenticate(session: Session, username: str, password: str) -> OfficerInfo:
+    """Checks the password; after MAX_FAILURES wrong tries the account is locked for LOCKOUT.
+
+    The caller must commit even on failure so the failure count is kept.
+    """
+    wrong = UserError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password", code="bad_login")
+    officer = session.scalar(select(Officer).where(Officer.username == (username or "").strip().lower()))
+    if officer is None or not officer.active or officer.deleted:
+        raise wrong
+    now = clock.now()
+    if officer.locked_until is not None and officer.locked_until > now:
+        raise UserError(
+            f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {officer.locked_until:%H:%M} "
+            "hoặc nhờ quản trị đặt lại mật khẩu.", field="password", code="locked")
+    try:
+        _hasher.verify(officer.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        officer.failed_logins = (officer.failed_logins or 0) + 1
+        if officer.failed_logins >= MAX_FAILURES:
+            officer.locked_until = now + LOCKOUT
+            officer.failed_logins = 0
+        session.flush()
+        raise wrong from None
+    if officer.failed_logins or officer.locked_until:
+        officer.failed_logins = 0
+        officer.locked_until = None
+    if _hasher.check_needs_rehash(officer.password_hash):
+        officer.password_hash = _hasher.hash(password)
+    session.flush()
+    return _info(officer)
+
+
+def reset_password(session: Session, username: str, new_password: str) -> None:
+    """Admin action: new password, unlock."""
+    officer = _get(session, username)
+    _check_password(new_password)
+    officer.password_hash = _hasher.hash(new_password)
+    officer.failed_logins = 0
+    officer.locked_until = None
+    session.flush()
+
+
+def set_active(session: Session, username: str, active: bool) -> None:
+    _get(session, username).active = active
+    session.flush()
+
+
+def list_officers(session: Session) -> list[OfficerInfo]:
+    return [_info(o) for o in session.scalars(select(Officer).where(Officer.deleted.is_(False)).order_by(Officer.username))]
+
+
+def has_officers(session: Session) -> bool:
+    return session.scalar(select(Officer.id).limit(1)) is not None
+
+
+def officer_info(session: Session, username: str) -> OfficerInfo:
+    return _info(_get(session, username))
+
+
+def login(database: Database, username: str, password: str) -> OfficerInfo:
+    """Front ends log in through this: a failed try is committed (so lock-out counts) and re-raised."""
+    session = database.sessions()
+    try:
+        info = authenticate(session, username, password)
+        session.commit()
+        return info
+    except UserError:
+        session.commit()
+        raise
+    finally:
+        session.close()
