@@ -50,6 +50,7 @@ class Reception:
     sets_count: int = 1
     at: datetime | None = None
     submitted_components: Sequence[int] | None = None  # positions ticked; None = all
+    digitised_components: Sequence[int] = field(default_factory=tuple)  # digitised at the counter
     notes: str | None = None
     return_by_post: bool = False
     extra_components: Sequence[str] = field(default_factory=tuple)
@@ -156,8 +157,14 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
     dossier.original_due_at = dossier.due_at
     session.add(dossier)
     session.flush()
+    digitised = set(reception.digitised_components)
     for position, name in enumerate(names):
-        session.add(DossierComponent(dossier_id=dossier.id, position=position, name=name, submitted=position in ticked))
+        scanned = position in digitised
+        session.add(DossierComponent(
+            dossier_id=dossier.id, position=position, name=name, submitted=position in ticked, digitised=scanned,
+            digitised_at=received_at if scanned else None,
+            digitised_by=session.info.get("officer") if scanned else None,
+        ))
     _event(session, dossier, "received", received_at, channel=channel, due_at=dossier.due_at.isoformat())
     session.flush()
     return dossier
