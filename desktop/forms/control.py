@@ -28,6 +28,7 @@ from desktop.forms.layout import (
     number_text,
     vn_datetime,
 )
+from desktop.pdf_fonts import SERIF
 
 CLASS_LABELS = {Classification.EARLY: "Trước hạn", Classification.ON_TIME: "Đúng hạn", Classification.LATE: "Quá hạn"}
 DESK = esc("Bộ phận TN&TKQ")
@@ -106,7 +107,8 @@ def _time_cell(st: Styles, step: Step, width: float) -> list[Flowable]:
     if step.handover:
         sign = Table([[Paragraph("<i>Người giao</i>", st.cell_center), Paragraph("<i>Người nhận</i>", st.cell_center)],
                       ["", ""]], colWidths=[width / 2 - 3] * 2, rowHeights=[None, st.size * 2.2])
-        sign.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        sign.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         cell.append(sign)
     return cell

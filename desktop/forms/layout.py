@@ -226,7 +226,8 @@ def qr_code(value: str, size: float) -> Drawing:
     """A QR code of ``value`` (the dossier code) ``size`` points square, quiet zone included."""
     widget = QrCodeWidget(value, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
+                      initialFontName=SERIF)  # the graphics default (Helvetica) would not be embedded
     drawing.add(widget)
     return drawing
 
@@ -275,6 +276,7 @@ def letterhead(st: Styles, *, unit_name: str, desk_name: str | None, number: str
                                                                 fontSize=head, leading=head * 1.25)))
     table = Table([[left, right]], colWidths=[left_w, right_w])
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -319,6 +321,7 @@ def signatures(st: Styles, signers: Sequence[Signer | list[Flowable] | None], *,
     width = st.width / max(1, len(cells))
     table = Table([cells], colWidths=[width] * len(cells))
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -350,6 +353,7 @@ def footnotes(st: Styles, notes: Sequence[str]) -> list[Flowable]:
 
 def grid_style(header_rows: int = 1) -> TableStyle:
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
         ("GRID", (0, 0), (-1, -1), 0.5, "black"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
@@ -392,7 +396,8 @@ def render_pdf(pages: Sequence[PageBuilder], sheet: Paper, *, title: str, subjec
     register_fonts()
     buffer = io.BytesIO()
     doc = _Doc(buffer, pagesize=sheet.size, leftMargin=sheet.left, rightMargin=sheet.right, topMargin=sheet.top,
-               bottomMargin=sheet.bottom, title=title, subject=subject, author=PRODUCER, creator=PRODUCER)
+               bottomMargin=sheet.bottom, title=title, subject=subject, author=PRODUCER, creator=PRODUCER,
+               initialFontName=SERIF)  # else the canvas starts in (unembedded) Helvetica
     frame = Frame(sheet.left, sheet.bottom, sheet.frame_width, sheet.frame_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     template = PageTemplate(id="page", frames=[frame], onPage=_page_number) if flowing else \
@@ -423,17 +428,25 @@ def write_atomic(out_path: str | os.PathLike[str], payload: bytes) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"Thư mục '{folder}' không tồn tại; chọn nơi lưu khác.", field="out")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    if target.is_dir():
+        raise UserError(f"'{target}' là một thư mục; nhập tên tệp cần ghi.", field="out")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"Không ghi được vào thư mục '{folder}': {exc.strerror}.", field="out") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp_name)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise UserError(f"Không ghi được tệp '{target}': {exc.strerror}. Tệp có đang mở trong chương trình "
+                            "khác không?", field="out") from None
         raise
     return target

@@ -11,6 +11,7 @@ from desktop.forms.common import applicant_block, fee_line, form_header, process
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData
 from desktop.forms.layout import PageBuilder, Signer, Styles, esc, footnotes, numbered, qr_code, signatures, vn_datetime
+from desktop.pdf_fonts import SERIF
 from desktop.lifecycle import Status
 
 
@@ -36,6 +37,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, copy_label: str) -> list[F
     qr_cell = [qr_code(fd.code, qr_size), Paragraph("Mã hồ sơ", st.cell_center)]
     block = Table([[info, qr_cell]], colWidths=[st.width - qr_size - 4, qr_size + 4])
     block.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),

@@ -24,6 +24,9 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, request: dict[str, object]
     out.append(Paragraph("Hồ sơ của:", st.justify))
     out += applicant_block(st, fd)
     out.append(labelled(st, "Thời gian tiếp nhận hồ sơ", vn_datetime(received) if received else None))
+    previous = moment(str(request["previous_due_at"])) if request.get("previous_due_at") else None
+    if previous is not None:
+        out.append(labelled(st, "Thời gian hẹn trả kết quả đã ghi trên Giấy tiếp nhận", vn_datetime(previous)))
     out.append(st.gap(0.4))
     out.append(Paragraph("<b>Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:</b>", st.justify))
     out += numbered(st, [str(item) for item in request["items"]])  # type: ignore[attr-defined]
