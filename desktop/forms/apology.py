@@ -37,16 +37,16 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, apology: dict[str, object]
     out.append(st.gap(0.6))
     out.append(Paragraph(
         f"Ngày {dmy(received)}, {unit} tiếp nhận giải quyết hồ sơ của Ông/Bà, mã hồ sơ: <b>{esc(d['code'])}</b>, "
-        f"đề nghị giải quyết thủ tục: <b>{esc(d['procedure_name'])}</b>.", st.justify))
+        f"đề nghị giải quyết thủ tục: <b>{esc(d['procedure_name'])}</b>.", st.letter))
     out.append(Paragraph(
-        f"Thời hạn trả kết quả giải quyết hồ sơ đã hẹn: <b>{vn_datetime(due) if due else '…'}</b>.", st.justify))
+        f"Thời hạn trả kết quả giải quyết hồ sơ đã hẹn: <b>{vn_datetime(due) if due else '…'}</b>.", st.letter))
     out.append(Paragraph(
-        f"Tuy nhiên đến nay, {unit} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn như đã hẹn.", st.justify))
-    out.append(Paragraph(f"Lý do: {esc(apology['reason'])}", st.justify))
+        f"Tuy nhiên đến nay, {unit} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn như đã hẹn.", st.letter))
+    out.append(Paragraph(f"Lý do: {esc(apology['reason'])}", st.letter))
     out.append(Paragraph(
         f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {unit} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả "
-        f"giải quyết hồ sơ là <b>{vn_date(new_date)}</b>.", st.justify))
-    out.append(Paragraph("Mong nhận được sự thông cảm của Ông/Bà vì sự chậm trễ này./.", st.justify))
+        f"giải quyết hồ sơ là <b>{vn_date(new_date)}</b>.", st.letter))
+    out.append(Paragraph("Mong nhận được sự thông cảm của Ông/Bà vì sự chậm trễ này./.", st.letter))
     out.append(st.gap(1.2))
     out.append(signatures(st, [
         recipients(st, ["Như trên;", "Bộ phận tiếp nhận và trả kết quả;", "Lưu: VT."]),

@@ -146,6 +146,7 @@ class Styles:
     width: float
     normal: ParagraphStyle
     justify: ParagraphStyle
+    letter: ParagraphStyle  # body of a letter: justified, first line indented
     center: ParagraphStyle
     right: ParagraphStyle
     bold_center: ParagraphStyle
@@ -179,6 +180,7 @@ def make_styles(size: float, width: float) -> Styles:
         width=width,
         normal=style("normal"),
         justify=style("justify", alignment=TA_JUSTIFY),
+        letter=style("letter", alignment=TA_JUSTIFY, firstLineIndent=size * 2.2, spaceAfter=size * 0.25),
         center=style("center", alignment=TA_CENTER),
         right=style("right", alignment=TA_RIGHT),
         bold_center=style("bold_center", fontName=f"{SERIF}-Bold", alignment=TA_CENTER),
@@ -188,7 +190,7 @@ def make_styles(size: float, width: float) -> Styles:
         title=style("title", fontName=f"{SERIF}-Bold", fontSize=size + 1, leading=(size + 1) * 1.3,
                     alignment=TA_CENTER),
         subtitle=style("subtitle", fontName=f"{SERIF}-Bold", alignment=TA_CENTER),
-        item=style("item", leftIndent=size * 2.2, bulletIndent=size * 0.6, alignment=TA_JUSTIFY,
+        item=style("item", leftIndent=size * 2.2, bulletIndent=size * 0.6, alignment=TA_LEFT,
                    bulletFontName=SERIF, bulletFontSize=size),
         small=style("small", fontSize=small, leading=small * 1.25, alignment=TA_JUSTIFY),
         small_italic=style("small_italic", fontName=f"{SERIF}-Italic", fontSize=small, leading=small * 1.25,

@@ -56,23 +56,23 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, reason: str, when: datetim
     out: list[Flowable] = form_header(st, cfg, spec, fd, when)
     out.append(Paragraph(f"Kính gửi: Ông/Bà <b>{esc(d['applicant_name'])}</b>", st.center))
     out.append(st.gap(0.6))
-    out.append(Paragraph(f"{unit} đã tiếp nhận hồ sơ của Ông/Bà:", st.justify))
-    out.append(labelled(st, "Mã hồ sơ", d["code"], bold_value=True))
-    out.append(labelled(st, "Thủ tục hành chính", d["procedure_name"], bold_value=True))
-    out.append(labelled(st, "Địa chỉ", d.get("applicant_address")))
-    out.append(labelled(st, "Thời gian tiếp nhận", vn_datetime(received) if received else None))
-    out.append(labelled(st, "Thời gian hẹn trả kết quả", vn_datetime(due) if due else None))
+    out.append(Paragraph(f"{unit} đã tiếp nhận hồ sơ của Ông/Bà:", st.letter))
+    out.append(labelled(st, "Mã hồ sơ", d["code"], bold_value=True, style=st.item))
+    out.append(labelled(st, "Thủ tục hành chính", d["procedure_name"], bold_value=True, style=st.item))
+    out.append(labelled(st, "Địa chỉ", d.get("applicant_address"), style=st.item))
+    out.append(labelled(st, "Thời gian tiếp nhận", vn_datetime(received) if received else None, style=st.item))
+    out.append(labelled(st, "Thời gian hẹn trả kết quả", vn_datetime(due) if due else None, style=st.item))
     out.append(st.gap(0.4))
-    out.append(Paragraph(f"{unit} thông báo dừng giải quyết hồ sơ nêu trên kể từ <b>{vn_date(when)}</b>.", st.justify))
+    out.append(Paragraph(f"{unit} thông báo dừng giải quyết hồ sơ nêu trên kể từ <b>{vn_date(when)}</b>.", st.letter))
     reasons = split_reasons(reason)
     if len(reasons) > 1:
-        out.append(Paragraph("Lý do:", st.justify))
+        out.append(Paragraph("Lý do:", st.letter))
         out += numbered(st, reasons)
     else:
-        out.append(Paragraph(f"Lý do: {esc(reasons[0] if reasons else reason)}.", st.justify))
+        out.append(Paragraph(f"Lý do: {esc((reasons[0] if reasons else reason).rstrip('.'))}.", st.letter))
     out.append(Paragraph(
         f"Mọi vướng mắc, đề nghị Ông/Bà liên hệ Bộ phận tiếp nhận và trả kết quả {unit} để được hướng dẫn./.",
-        st.justify))
+        st.letter))
     out.append(st.gap(1.2))
     out.append(signatures(st, [
         recipients(st, ["Như trên;", "Bộ phận tiếp nhận và trả kết quả;", "Lưu: VT."]),
