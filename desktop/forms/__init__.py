@@ -13,11 +13,12 @@ import importlib
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 KIND_LABELS = {
@@ -29,7 +30,8 @@ KIND_LABELS = {
     "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
 }
 
-__all__ = ["FORM_KINDS", "KIND_LABELS", "export_ledger_xlsx", "render_form", "render_form_bytes", "render_ledger"]
+__all__ = ["FORM_KINDS", "KIND_LABELS", "available_forms", "export_ledger_xlsx", "render_form", "render_form_bytes",
+           "render_ledger"]
 
 
 def _check_kind(kind: str) -> str:
@@ -37,6 +39,27 @@ def _check_kind(kind: str) -> str:
     if key not in FORM_KINDS:
         raise UserError(f"Loại biểu mẫu '{kind}' không có; chọn một trong: {', '.join(FORM_KINDS)}.", field="kind")
     return key
+
+
+def available_forms(session: Session, code: str) -> list[str]:
+    """The kinds that print for this dossier as it stands, without asking for anything (a UI enables
+    these print buttons; ``stop`` and ``refusal`` also print for others when given ``reason=``)."""
+    from desktop.lifecycle import Status
+    from desktop.services.queries import dossier_detail
+
+    detail = dossier_detail(session, code)
+    data = detail.data
+    refused = data["status"] == Status.REFUSED
+    rejected = data.get("result") == "rejected" and bool(data.get("result_reason"))
+    kinds = {
+        "receipt": not refused,
+        "supplement": bool(detail.supplements),
+        "refusal": (refused and bool(data.get("refusal_reason"))) or rejected,
+        "apology": bool(detail.apologies),
+        "stop": data["status"] == Status.WITHDRAWN or rejected,
+        "control": not refused,
+    }
+    return [kind for kind in FORM_KINDS if kinds[kind]]
 
 
 def render_form_bytes(session: Session, kind: str, code: str, paper: str = "A4", **options: Any) -> tuple[bytes, int]:

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from desktop.deadlines import Classification, classify
+from desktop.errors import UserError
 from desktop.forms.common import form_header
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
@@ -26,11 +27,14 @@ from desktop.forms.layout import (
     grid_style,
     labelled,
     number_text,
+    shorten,
     vn_datetime,
 )
+from desktop.lifecycle import Status
 from desktop.pdf_fonts import SERIF
 
 CLASS_LABELS = {Classification.EARLY: "Trước hạn", Classification.ON_TIME: "Đúng hạn", Classification.LATE: "Quá hạn"}
+NOTE_LIMIT = 160  # the supplement and apology forms carry the full text
 DESK = esc("Bộ phận TN&TKQ")
 HEADERS = ("STT", "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ",
            "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ Đúng hạn/ Quá hạn)", "GHI CHÚ")
@@ -59,7 +63,7 @@ def steps(fd: FormData) -> list[Step]:
             continue
         data = event.get("data") or {}
         officer = esc(fd.officer(event.get("officer"), fallback=True))
-        note = esc(event.get("note") or "")
+        note = esc(shorten(event.get("note") or "", NOTE_LIMIT))
         if data.get("due_at"):
             due = moment(str(data["due_at"]))
 
@@ -150,4 +154,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData) -> list[Flowable]:
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
+    if fd.data["status"] == Status.REFUSED:
+        raise UserError(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận nên không có quá trình giải quyết để kiểm soát.",
+                        field="kind")
     return [lambda st: _body(st, cfg, fd)]

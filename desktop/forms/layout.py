@@ -70,8 +70,9 @@ class Paper:
 
 
 PAPERS = {
-    "A4": Paper("A4", A4, 25 * mm, 15 * mm, 15 * mm, 15 * mm, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
-    "A5": Paper("A5", A5, 12 * mm, 9 * mm, 9 * mm, 9 * mm, (11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7)),
+    "A4": Paper("A4", A4, 25 * mm, 15 * mm, 15 * mm, 15 * mm,
+                (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7, 6.5, 6)),
+    "A5": Paper("A5", A5, 12 * mm, 9 * mm, 9 * mm, 9 * mm, (11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7, 6.5, 6, 5.5)),
 }
 LANDSCAPE_A4 = Paper("A4 ngang", landscape(A4), 15 * mm, 10 * mm, 12 * mm, 12 * mm, (10,))
 
@@ -130,6 +131,15 @@ def dmy_hm(moment: datetime | None) -> str:
 def number_text(number: int, prefix: str) -> str:
     """"Số: 12/TNHS" (or "Số: 12" when the form has no prefix)."""
     return f"Số: {number}/{prefix}" if prefix else f"Số: {number}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word with "…" (a slip cell is not the place for a list)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 def split_reasons(text: str | None) -> list[str]:

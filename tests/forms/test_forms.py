@@ -304,3 +304,48 @@ def test_forms_config_override_and_validation(db: Database, scenario: Scenario, 
     local.write_text(json.dumps({"forms": {"receipt": {"colour": "đỏ"}}}, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(UserError, match="khóa không hợp lệ"):
         render(db, "receipt", scenario.full, tmp_path / "r4.pdf")
+
+
+def test_markup_characters_in_data_print_literally(db: Database, tmp_path: Path) -> None:
+    with db.transaction(officer="canbo") as session:
+        code = dossiers.receive(session, dossiers.Reception(
+            procedure_code="1.004884", at=at(20, 9),
+            applicant=dossiers.Applicant(name="Công ty TNHH <Hải & Hà>", address="Lô A&B <khu 3>"))).code
+    text = pdf_text(render(db, "receipt", code, tmp_path / "r.pdf"))
+    assert "Công ty TNHH <Hải & Hà>" in text and "Lô A&B <khu 3>" in text
+
+
+def test_absurd_amount_of_data_is_shrunk_onto_one_page(db: Database, tmp_path: Path) -> None:
+    names = [f"Thành phần hồ sơ thứ {i} gồm bản sao có chứng thực và bản chính để đối chiếu" for i in range(1, 151)]
+    with db.transaction(officer="canbo") as session:
+        code = dossiers.receive(session, dossiers.Reception(
+            procedure_code="1.004884", applicant=dossiers.Applicant(name=LONG_NAME), at=at(2, 9),
+            extra_components=names)).code
+        for day in range(3, 12):
+            dossiers.request_supplement(session, code, items=names[:12], at=at(day, 9))
+            dossiers.receive_supplement(session, code, at=at(day, 10))
+    for kind, pages in (("receipt", 2), ("control", 1), ("supplement", 1)):
+        for paper in ("A4", "A5"):
+            path = render(db, kind, code, tmp_path / f"{kind}-{paper}.pdf", paper=paper)
+            assert len(PdfReader(path).pages) == pages, (kind, paper)
+    assert names[-1] in pdf_text(tmp_path / "receipt-A5.pdf")
+
+
+def test_available_forms_match_what_renders(db: Database, scenario: Scenario, tmp_path: Path) -> None:
+    from desktop.forms import available_forms
+
+    with db.reading() as session:
+        found = {code: available_forms(session, code)
+                 for code in (scenario.full, scenario.refused, scenario.withdrawn, scenario.fresh)}
+    assert found[scenario.full] == ["receipt", "supplement", "apology", "control"]
+    assert found[scenario.refused] == ["refusal"]
+    assert found[scenario.withdrawn] == ["receipt", "stop", "control"]
+    assert found[scenario.fresh] == ["receipt", "control"]
+    for code, kinds in found.items():
+        for kind in FORM_KINDS:
+            target = tmp_path / f"{kind}.pdf"
+            if kind in kinds:
+                render(db, kind, code, target)
+            else:
+                with pytest.raises(UserError):
+                    render(db, kind, code, target)
