@@ -363,7 +363,8 @@ def footnotes(st: Styles, notes: Sequence[str]) -> list[Flowable]:
     return out
 
 
-def grid_style(header_rows: int = 1) -> TableStyle:
+def grid_style() -> TableStyle:
+    """Thin black grid, small padding: the tables of the control slip and the ledger."""
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), SERIF),
         ("GRID", (0, 0), (-1, -1), 0.5, "black"),
@@ -398,16 +399,12 @@ def fit_page(builder: PageBuilder, sheet: Paper) -> list[Flowable]:
     return [KeepInFrame(sheet.frame_width, sheet.frame_height - 1, story, mode="shrink")]
 
 
-class _Doc(BaseDocTemplate):
-    pass
-
-
 def render_pdf(pages: Sequence[PageBuilder], sheet: Paper, *, title: str, subject: str = "",
                flowing: bool = False) -> tuple[bytes, int]:
     """PDF bytes and page count. One-page builders are fitted; ``flowing`` content (the ledger) runs on."""
     register_fonts()
     buffer = io.BytesIO()
-    doc = _Doc(buffer, pagesize=sheet.size, leftMargin=sheet.left, rightMargin=sheet.right, topMargin=sheet.top,
+    doc = BaseDocTemplate(buffer, pagesize=sheet.size, leftMargin=sheet.left, rightMargin=sheet.right, topMargin=sheet.top,
                bottomMargin=sheet.bottom, title=title, subject=subject, author=PRODUCER, creator=PRODUCER,
                initialFontName=SERIF)  # else the canvas starts in (unembedded) Helvetica
     frame = Frame(sheet.left, sheet.bottom, sheet.frame_width, sheet.frame_height,

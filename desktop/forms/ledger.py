@@ -132,6 +132,3 @@ def render_ledger_bytes(session: Session, date_from: date, date_to: date) -> tup
 def render_ledger_pdf(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
     payload, _ = render_ledger_bytes(session, date_from, date_to)
     return write_atomic(out_path, payload)
-
-
-
