@@ -67,7 +67,7 @@ def test_form_renders_with_exact_vietnamese(db: Database, scenario: Scenario, tm
         assert needle in text, (kind, needle)
     appointment = {
         "receipt": vn_datetime(scenario.due),
-        "supplement": "Bản chính Giấy khai sinh của người con",  # the suspended form lists what is missing
+        "supplement": "17 giờ 00 phút, ngày 17 tháng 11 năm 2026",  # the appointment the request suspended
         "apology": vn_date(scenario.new_appointment),
         "control": vn_datetime(scenario.due),
         "stop": "ngày 13 tháng 11 năm 2026",
