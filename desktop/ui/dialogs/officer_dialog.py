@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
-from desktop.errors import UserError
 from desktop.services.officers import ROLES
 
 
@@ -21,16 +20,12 @@ class OfficerDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password2 = QLineEdit(objectName="password2")
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="error")
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(self.tr("Tên đăng nhập:"), self.username)
         form.addRow(self.tr("Họ và tên:"), self.full_name)
         form.addRow(self.tr("Vai trò:"), self.role)
         form.addRow(self.tr("Mật khẩu:"), self.password)
         form.addRow(self.tr("Nhập lại mật khẩu:"), self.password2)
-        form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -39,10 +34,6 @@ class OfficerDialog(QDialog):
 
     def values(self) -> dict[str, str] | None:
         if self.password.text() != self.password2.text():
-            self.error.setText(self.tr("Hai lần nhập mật khẩu không khớp."))
             return None
         return {"username": self.username.text(), "full_name": self.full_name.text(),
                 "password": self.password.text(), "role": self.role.currentData()}
-
-    def show_error(self, error: BaseException) -> None:
-        self.error.setText(error.message if isinstance(error, UserError) else str(error))

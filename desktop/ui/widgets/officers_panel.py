@@ -6,8 +6,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from desktop.errors import UserError
 from desktop.services import officers
 from desktop.services.officers import OfficerInfo
+from desktop.ui import messages
 from desktop.ui.context import OFFICERS, UiContext
 
 
@@ -48,12 +50,10 @@ class OfficersPanel(QWidget):
         from desktop.ui.dialogs.officer_dialog import OfficerDialog
 
         dialog = OfficerDialog(self)
-        while dialog.exec():
-            values = dialog.values()
-            if values is None:
-                continue
-            failed: list[BaseException] = []
-            self.ctx.write(lambda s: officers.create_officer(s, **values), changed=(OFFICERS,),
-                           on_error=lambda exc: (failed.append(exc), dialog.show_error(exc)))
-            if not failed or not self.ctx.tasks.synchronous:
-                return
+        if not dialog.exec():
+            return
+        values = dialog.values()
+        if values is None:
+            messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
+            return
+        self.ctx.write(lambda s: officers.create_officer(s, **values), changed=(OFFICERS,))
