@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QMenu, QPushButton, QScrollArea,
+    QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QMenu, QPushButton, QScrollArea,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -54,8 +54,9 @@ class DossierDetailDialog(QDialog):
         fields_box.setLayout(self.fields)
         self.components = QTableWidget(0, 3, objectName="components")
         self.components.setHorizontalHeaderLabels([self.tr("Thành phần"), self.tr("Đã nộp"), self.tr("Đã số hóa")])
-        self.components.horizontalHeader().setStretchLastSection(False)
-        self.components.setColumnWidth(0, 380)
+        self.components.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.components.verticalHeader().setVisible(False)
+        self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.timeline = QListWidget(objectName="timeline")
         self.others = QListWidget(objectName="supplements")
         self.action_buttons: dict[str, QPushButton] = {}

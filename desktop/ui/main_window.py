@@ -24,7 +24,9 @@ class MainWindow(QMainWindow):
         self._created: dict[int, QWidget] = {}
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(180)
+        self.nav.setStyleSheet("QListWidget#navigation { font-size: 11pt; }"
+                               "QListWidget#navigation::item { padding: 9px 12px; }")
         self.stack = QStackedWidget()
         for index, page in enumerate(self.pages):
             item = QListWidgetItem(page.title)

@@ -22,6 +22,7 @@ from desktop.ui.context import UiContext
 
 log = logging.getLogger("desktop.ui")
 
+OPEN_PREVIEWS: list[QWidget] = []  # previews without a parent must stay referenced while open
 FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
 
@@ -107,6 +108,8 @@ def _rendered(ctx: UiContext, parent: QWidget | None, path: Path, title: str,
         from desktop.ui.pdf_preview import PdfPreview
 
         preview = PdfPreview(path, title, parent)
+        OPEN_PREVIEWS.append(preview)
+        preview.finished.connect(lambda _r, p=preview: OPEN_PREVIEWS.remove(p) if p in OPEN_PREVIEWS else None)
         preview.show()
     if on_done is not None:
         on_done(path)

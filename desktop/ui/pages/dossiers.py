@@ -95,8 +95,8 @@ class DossiersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for column, width in enumerate((190, 180, 330, 120, 120, 120, 130)):
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((190, 170, 260, 115, 115, 125, 150)):
             self.table.setColumnWidth(column, width)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
