@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from typing import Any
 
 from desktop.db.session import Database, open_database
 from desktop.errors import UserError
@@ -38,16 +40,40 @@ def _log_in(db: Database) -> OfficerInfo | None:
     return dialog.officer if dialog.exec() else None
 
 
+def _install_excepthook() -> None:
+    """A bug in a slot must not vanish on a PC with no console: log it and show the error dialog."""
+
+    from desktop.ui.messages import show_error
+
+    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)  # type: ignore[arg-type]
+            return
+        show_error(None, error)
+
+    sys.excepthook = hook
+
+
 def run_gui(db_path: str | None = None) -> int:
+    from desktop.ui.app import create_app
+
+    app = create_app()
+    previous_hook = sys.excepthook
+    _install_excepthook()
+    try:
+        return _run(app, db_path)
+    finally:
+        sys.excepthook = previous_hook
+
+
+def _run(app: Any, db_path: str | None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.ui.app import create_app
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
     from desktop.ui.messages import show_error
     from desktop.ui.tasks import TaskRunner
 
-    app = create_app()
     try:
         db = open_database(db_path or default_db_path())
     except UserError as exc:

@@ -38,6 +38,7 @@ class DossiersPage(QWidget):
         self.ctx = ctx
         self.model = DossierTableModel(ctx.db, self)
         self.opened: list[Any] = []  # detail dialogs kept alive
+        self._generation = 0  # only the newest filter's ids are shown (typing outruns the reads)
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -160,6 +161,8 @@ class DossiersPage(QWidget):
 
     def reload(self) -> None:
         self._timer.stop()
+        self._generation += 1
+        generation = self._generation
         flt = self.current_filter()
         overdue, due_soon = self.overdue.isChecked(), self.due_soon.isChecked()
 
@@ -171,6 +174,8 @@ class DossiersPage(QWidget):
             return queries.dossier_ids(session, flt), flt
 
         def show(result: tuple[list[str], DossierFilter]) -> None:
+            if generation != self._generation:
+                return
             ids, used = result
             self.model.set_ids(ids, used)
             self.count_label.setText(self.tr("%1 hồ sơ").replace("%1", f"{len(ids):,}".replace(",", ".")))
