@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from sqlalchemy.orm import Session
+
 from desktop.lifecycle import STATUS_LABELS, Action, Status
 from desktop.services import queries
 from desktop.services.queries import DossierDetail
@@ -46,6 +48,7 @@ class DossierDetailDialog(QDialog):
         self.ctx = ctx
         self.code = code
         self.detail: DossierDetail | None = None
+        self.forms: list[str] | None = None
         self.setWindowTitle(self.tr("Hồ sơ %1").replace("%1", code))
         self.header = QLabel(objectName="header")
         self.header.setWordWrap(True)
@@ -99,10 +102,15 @@ class DossierDetailDialog(QDialog):
 
     def reload(self) -> None:
         code = self.code
-        self.ctx.read(lambda s: queries.dossier_detail(s, code), self.show_detail)
 
-    def show_detail(self, detail: DossierDetail) -> None:
+        def work(session: Session) -> tuple[DossierDetail, list[str] | None]:
+            return queries.dossier_detail(session, code), forms_for(session, code)
+
+        self.ctx.read(work, lambda result: self.show_detail(*result))
+
+    def show_detail(self, detail: DossierDetail, forms: list[str] | None = None) -> None:
         self.detail = detail
+        self.forms = forms
         data = detail.data
         status = data["status"]
         label = STATUS_LABELS[Status(status)] if status in Status._value2member_map_ else status
@@ -149,9 +157,12 @@ class DossierDetailDialog(QDialog):
         return str(value)
 
     def printable_forms(self) -> list[str]:
+        """What desktop.forms says prints as the dossier stands; a plain rule if it is absent."""
         detail = self.detail
         if detail is None:
             return []
+        if self.forms is not None:
+            return list(self.forms)
         status = detail.data["status"]
         if status == Status.REFUSED:
             return ["refusal"]
@@ -185,6 +196,14 @@ class DossierDetailDialog(QDialog):
         if form and messages.confirm(self, self.tr("In phiếu"), self.tr("In %1?").replace(
                 "%1", FORM_TITLES[form].lower())):
             print_form(self.ctx, self, form, self.code)
+
+
+def forms_for(session: Session, code: str) -> list[str] | None:
+    try:
+        from desktop.forms import available_forms  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return list(available_forms(session, code))
 
 
 def _selectable(text: str) -> QLabel:

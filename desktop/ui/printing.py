@@ -35,7 +35,7 @@ FORM_TITLES = {
     "supplement": _t("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
     "refusal": _t("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     "apology": _t("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-    "stop": _t("Phiếu đề nghị dừng giải quyết hồ sơ"),
+    "stop": _t("Thông báo dừng giải quyết hồ sơ"),
     "control": _t("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     "ledger": _t("Sổ theo dõi hồ sơ"),
 }

@@ -138,3 +138,12 @@ def test_bad_input_shows_vietnamese_message_and_writes_nothing(page: ReceptionPa
     assert page.focusWidget() is page.id_number
     with ctx.db.reading() as session:
         assert session.scalar(select(Dossier).where(Dossier.applicant_name == "Lò Văn Pọm")) is None
+
+
+def test_no_match_says_so_and_enter_picks_nothing(page: ReceptionPage) -> None:
+    keys = Keyboard(page)
+    keys.type("zzzz khong co")
+    assert page.procedure.results.count() == 1
+    assert page.procedure.results.item(0).text().startswith("Không tìm thấy thủ tục")
+    keys.press(Qt.Key.Key_Return)
+    assert page.procedure.current is None and page.focusWidget() is page.procedure.edit

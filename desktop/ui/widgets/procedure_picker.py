@@ -16,6 +16,7 @@ from desktop.services.catalog import ProcedureInfo
 from desktop.text import fold
 
 MAX_SHOWN = 50
+VISIBLE_ROWS = 7
 
 
 def matches(procedures: Sequence[ProcedureInfo], query: str) -> list[ProcedureInfo]:
@@ -48,7 +49,6 @@ class ProcedurePicker(QWidget):
         self.results = QListWidget()
         self.results.setObjectName("procedure_results")
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.results.setMaximumHeight(150)
         self.results.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -58,7 +58,7 @@ class ProcedurePicker(QWidget):
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self._refilter)
         self.edit.installEventFilter(self)
-        self.results.itemClicked.connect(lambda item: self._pick_item(item))
+        self.results.itemClicked.connect(self._pick_item)
 
     def set_procedures(self, procedures: Sequence[ProcedureInfo]) -> None:
         self.procedures = [p for p in procedures if p.active]
@@ -95,10 +95,17 @@ class ProcedurePicker(QWidget):
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
+        else:
+            empty = QListWidgetItem(self.tr("Không tìm thấy thủ tục phù hợp — thử gõ ít chữ hơn hoặc mã TTHC"))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.results.addItem(empty)
+        shown = max(1, min(VISIBLE_ROWS, self.results.count()))
+        row_height = self.results.sizeHintForRow(0) if self.results.count() else self.fontMetrics().height()
+        self.results.setFixedHeight(shown * row_height + 2 * self.results.frameWidth() + 2)
         self.results.setVisible(True)
 
     def _pick_item(self, item: QListWidgetItem | None) -> None:
-        if item is not None:
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
             self._set_current(item.data(Qt.ItemDataRole.UserRole))
 
     def _set_current(self, proc: ProcedureInfo) -> None:
@@ -118,8 +125,10 @@ class ProcedurePicker(QWidget):
                 self.results.setCurrentRow(row)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-                if self.current is None and self.results.isVisible() and self.results.currentItem() is not None:
-                    self._pick_item(self.results.currentItem())
+                item = self.results.currentItem()
+                if self.current is None and self.results.isVisible() and item is not None \
+                        and item.data(Qt.ItemDataRole.UserRole) is not None:
+                    self._pick_item(item)
                     self.accepted.emit()
                     return True
                 if self.current is not None:
