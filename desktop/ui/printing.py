@@ -41,6 +41,18 @@ FORM_TITLES = {
 }
 
 
+RECEIPT_PAPER_KEY = "receipt_paper"
+
+
+def receipt_paper(ctx: UiContext) -> str:
+    """A4 by default; a desk with an A5 printer sets Cài đặt › Chung (Setting ``receipt_paper``)."""
+    from desktop.services.desk import get_setting
+
+    with ctx.db.reading() as session:
+        value = get_setting(session, RECEIPT_PAPER_KEY, "A4")
+    return value if value in ("A4", "A5") else "A4"
+
+
 def _forms_missing() -> UserError:
     return UserError(_t("Chức năng in mẫu phiếu chưa có trong bản cài đặt này."), code="forms_missing")
 

@@ -89,3 +89,18 @@ def test_only_admin_adds_officers(make_ctx: Any, qtbot: Any, monkeypatch: Any) -
     names = [admin_page.officers.table.item(r, 0).text() for r in range(admin_page.officers.table.rowCount())]
     assert "vanthu" in names
     assert officers.login(admin_ctx.db, "vanthu", "vanthu2026").full_name == "Bùi Thị Xuân"
+
+
+def test_general_settings_save_idle_minutes_and_receipt_paper(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.services.desk import get_setting
+    from desktop.ui.printing import receipt_paper
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.general.idle.value() == 15 and page.general.paper.currentData() == "A4"
+    page.general.idle.setValue(5)
+    page.general.paper.setCurrentIndex(page.general.paper.findData("A5"))
+    page.general.save()
+    with ctx.db.reading() as s:
+        assert get_setting(s, "idle_lock_minutes") == 5
+    assert receipt_paper(ctx) == "A5"
