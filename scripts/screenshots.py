@@ -73,10 +73,37 @@ def procedure_search(window: MainWindow) -> QWidget:
     return window
 
 
-EXTRA_SHOTS: list[tuple[str, Shot]] = [
+def print_preview(window: MainWindow) -> QWidget | None:
+    """The receipt of the newest dossier in the preview window (needs desktop.forms)."""
+    from desktop.ui.pdf_preview import PdfPreview
+    from desktop.ui.printing import FORM_TITLES, print_form
+
+    page = window.show_key("dossiers")
+    page.status.setCurrentIndex(0)
+    _settle()
+    code = page.model.code_at(0)
+    rendered: list[Path] = []
+    if code:
+        print_form(window.ctx, window, "receipt", code, on_done=rendered.append)
+    if not rendered:
+        return None
+    preview = PdfPreview(rendered[0], FORM_TITLES["receipt"], window)
+    preview.resize(900, 760)
+    preview.show()
+    import time
+
+    deadline = time.monotonic() + 3  # QPdfView renders pages on a worker thread
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.05)
+    return preview
+
+
+EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("reception-filled", reception_filled),
     ("reception-search", procedure_search),
     ("dossier-detail", dossier_detail),
+    ("print-preview", print_preview),
 ]
 
 
@@ -110,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             written.append(path)
         for stem, shot in EXTRA_SHOTS:
             widget = shot(window)
+            if widget is None:
+                print(f"skipped {stem}: not available in this build", file=sys.stderr)
+                continue
             path = out / f"{stem}.png"
             widget.grab().save(str(path))
             written.append(path)

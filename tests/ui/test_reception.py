@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.db.models import Dossier, DossierComponent, Supplement
@@ -73,6 +74,8 @@ def test_keyboard_only_reception_saves_and_prints(page: ReceptionPage, ctx: UiCo
     assert [c.digitised for c in components] == [True] + [False] * (len(components) - 1)
     assert all(c.submitted for c in components)
     assert page.last_pdf is not None and page.last_pdf.read_bytes().startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(str(page.last_pdf)).pages)
+    assert page.last_code in text and NAME in text
     assert page.is_empty() and page.focusWidget() is page.procedure.edit
 
 
