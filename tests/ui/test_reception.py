@@ -150,3 +150,18 @@ def test_no_match_says_so_and_enter_picks_nothing(page: ReceptionPage) -> None:
     assert page.procedure.results.item(0).text().startswith("Không tìm thấy thủ tục")
     keys.press(Qt.Key.Key_Return)
     assert page.procedure.current is None and page.focusWidget() is page.procedure.edit
+
+
+def test_escape_clears_only_after_confirmation(page: ReceptionPage, messages: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    keys = Keyboard(page)
+    page.name.setFocus()
+    keys.type("Đoàn Thị Điểm")
+    messages.answer = QMessageBox.StandardButton.No
+    keys.press(Qt.Key.Key_Escape)
+    assert page.name.text() == "Đoàn Thị Điểm"
+    messages.answer = QMessageBox.StandardButton.Yes
+    keys.press(Qt.Key.Key_Escape)
+    assert page.is_empty() and page.focusWidget() is page.procedure.edit
+    assert [kind for kind, _t, _x in messages.shown] == ["question", "question"]
