@@ -161,7 +161,7 @@ def check_identities(name: str, g: dict[str, dict[str, int]]) -> None:
         problems.append("(11) ≠ (12)+(13)")
     if rec["postal"] > rec["new_direct_postal"] or rsl["withdrawn"] > rsl["total"]:
         problems.append("postal/withdrawn vượt tổng")
-    if any(v < 0 for group in g.values() for v in group.values()):
+    if any(g[group][key] < 0 for group, keys in GROUPS.items() for key in keys):
         problems.append("số âm")
     if problems:
         raise ReportIntegrityError(f"Báo cáo sai đẳng thức ở dòng '{name}': {', '.join(problems)} — {g}")
