@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy import and_, case, exists, func, literal, not_, null, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -97,7 +97,7 @@ def _scope(period: Period, unit_codes: Sequence[str] | None) -> tuple[list[Colum
     ]
     if unit_codes is not None:
         where.append(Dossier.owner_unit.in_(list(unit_codes)))
-    return where, {"s": s, "e": e, "res": res}
+    return where, {"s": s, "e": e, "res": res, "start": start, "end": end}
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -176,14 +176,13 @@ def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str]
     """Late (resolved after due within the window) and overdue (in progress past due at the end).
 
     Every late dossier must have an apology (phiếu xin lỗi); ``apology_issued`` shows whether it has.
+    Read as three ranges (resolved in the window; left after it; still open) so an index answers
+    instead of a scan of every dossier.
     """
     where, b = _scope(period, unit_codes)
-    e, res = b["e"], b["res"]
-    resolved = and_(res.is_not(None), res < e)
-    in_progress = or_(res.is_(None), res >= e)
+    s, e, res = b["s"], b["e"], b["res"]
     due_end = _due_at_end(e)
-    late = and_(resolved, res > Dossier.due_at)
-    overdue = and_(in_progress, not_(_awaiting_supplement_at(e)), due_end < e)
+    not_awaiting = not_(_awaiting_supplement_at(e))
     apology = (
         select(Apology.reason).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
         .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
@@ -192,22 +191,33 @@ def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str]
         select(Apology.new_appointment).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
         .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
     )
-    query = (
-        select(
+    # Dossiers that left after the window: SQLite reads them through ix_dossier_resolution (migration
+    # 0005), short for recent windows; for old windows the received_at range (< window end) is the
+    # shorter one, so the resolution moment is then written so that index cannot match.
+    later_res = res
+    first = session.scalar(select(func.min(Dossier.received_at)))
+    last = session.scalar(select(func.max(Dossier.received_at)))  # separate: each is one index probe
+    if first is not None and last is not None and b["end"] < first + (last - first) / 2:
+        later_res = func.coalesce(Dossier.result_at, Dossier.withdrawn_at, Dossier.returned_at, null())
+    parts = (
+        (True, and_(res >= s, res < e, res > Dossier.due_at)),
+        (False, and_(later_res >= e, not_awaiting, due_end < e)),
+        (False, and_(res.is_(None), not_awaiting, due_end < e)),
+    )
+    found = []
+    for is_late, condition in parts:
+        query = select(
             Dossier.code, Dossier.owner_unit, Dossier.field_name, Dossier.procedure_name, Dossier.applicant_name,
             Dossier.received_at, Dossier.due_at, due_end.label("due_end"), Dossier.result_at, Dossier.withdrawn_at,
-            late.label("is_late"), apology.label("apology_reason"), appointment.label("new_appointment"),
-        )
-        .where(*where, or_(late, overdue))
-        .order_by(Dossier.due_at, Dossier.code)
-    )
+            apology.label("apology_reason"), appointment.label("new_appointment"),
+        ).where(*where, condition)
+        found.extend((is_late, row) for row in session.execute(query))
+    found.sort(key=lambda item: (item[1].due_at or datetime.min.replace(tzinfo=clock.VN_TZ), item[1].code))
     _, end = period.bounds()
     out = []
-    for row in session.execute(query):
-        is_late = bool(row.is_late)
-        moment = row.result_at or row.withdrawn_at
-        due = row.due_at if is_late else VNDateTime().process_result_value(row.due_end, None)
-        resolved_at = moment if is_late else None
+    for is_late, row in found:
+        due = row.due_at if is_late else _aware(row.due_end)
+        resolved_at = (row.result_at or row.withdrawn_at) if is_late else None
         reference = resolved_at or end
         out.append({
             "code": row.code,
@@ -226,6 +236,10 @@ def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str]
             "new_appointment": row.new_appointment.isoformat() if row.new_appointment else None,
         })
     return out
+
+
+def _aware(value: Any) -> datetime | None:
+    return VNDateTime().process_result_value(value, None)
 
 
 def _unit_json(session: Session, unit: tuple[str, str] | None, unit_codes: Sequence[str] | None) -> dict[str, str]:

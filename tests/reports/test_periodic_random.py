@@ -101,5 +101,6 @@ def test_sql_equals_reference_and_identities(random_dbs: list[Database], index: 
     assert got == {f: g for f, g in expected.items() if g["received"]["total"]}
     for r in report["rows"]:
         check_identities(r["field"], r)
-    assert report["total"]["in_progress"]["total"] == following["total"]["received"]["carried_over"]
+    if (following["period"]["start"] > report["period"]["end"]) and period.kind != "nine_months":  # contiguous
+        assert report["total"]["in_progress"]["total"] == following["total"]["received"]["carried_over"]
     assert len(report["late_dossiers"]) == report["total"]["resolved"]["late"] + report["total"]["in_progress"]["overdue"]
