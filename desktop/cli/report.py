@@ -120,7 +120,12 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     if args.json:
         emit_json(data)
         return 0
+    today = data["today"] or {}
+    print(f"Hôm nay {today.get('date')}: tiếp nhận {today.get('received_today')}, đến hạn {today.get('due_today')}, "
+          f"quá hạn {today.get('overdue_now')}, chờ bổ sung {today.get('awaiting_supplement')}")
+    print(f"Kỳ {data['period_title']}:")
     for item in data["targets"]:
-        value = "—" if item["value"] is None else item["value"]
-        print(f"{item['label']}: {value} (chỉ tiêu {item['target_text']}) — {item['status_text']}")
+        print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
+    sa = data["self_assessment"]
+    print(f"{sa['note']} Điểm: {sa['points']}/{sa['max_points']} (các nhóm tính được).")
     return 0

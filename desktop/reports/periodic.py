@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, exists, func, literal, not_, null, or_, select
+from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -104,7 +104,14 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | None) -> dict[str, dict[str, dict[str, int]]]:
+class Aggregate(NamedTuple):
+    by_field: dict[str, dict[str, dict[str, int]]]
+    late_ids: set[str]
+    overdue_ids: set[str]
+
+
+def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | None) -> Aggregate:
+    """One pass over the dossiers in scope: every count per field, plus the ids of late/overdue ones."""
     where, b = _scope(period, unit_codes)
     s, e, res = b["s"], b["e"], b["res"]
     is_new = Dossier.received_at >= s
@@ -125,12 +132,19 @@ def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | Non
         ("in_progress", "total"): _count(in_progress),
         ("in_progress", "overdue"): _count(overdue),
         ("all", "count"): func.count(),
+        ("ids", "late"): func.aggregate_strings(case((late, Dossier.id), else_=None), ","),
+        ("ids", "overdue"): func.aggregate_strings(case((overdue, Dossier.id), else_=None), ","),
     }
     keys = list(columns)
     query = select(Dossier.field_name, *columns.values()).where(*where).group_by(Dossier.field_name)
     out: dict[str, dict[str, dict[str, int]]] = {}
+    late_ids: set[str] = set()
+    overdue_ids: set[str] = set()
     for row in session.execute(query):
-        values = dict(zip(keys, (int(v or 0) for v in row[1:]), strict=True))
+        raw = dict(zip(keys, row[1:], strict=True))
+        late_ids.update(filter(None, (raw.pop(("ids", "late")) or "").split(",")))
+        overdue_ids.update(filter(None, (raw.pop(("ids", "overdue")) or "").split(",")))
+        values = {k: int(v or 0) for k, v in raw.items()}
         g = _empty_groups()
         for (group, key), value in values.items():
             if group != "all":
@@ -140,7 +154,7 @@ def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | Non
         rsl["on_time"] = rsl["total"] - rsl["early"] - rsl["late"]
         inp["within_deadline"] = inp["total"] - inp["overdue"]
         out[row[0]] = g
-    return out
+    return Aggregate(out, late_ids, overdue_ids)
 
 
 def _empty_groups() -> dict[str, dict[str, int]]:
@@ -176,13 +190,16 @@ def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str]
     """Late (resolved after due within the window) and overdue (in progress past due at the end).
 
     Every late dossier must have an apology (phiếu xin lỗi); ``apology_issued`` shows whether it has.
-    Read as three ranges (resolved in the window; left after it; still open) so an index answers
-    instead of a scan of every dossier.
     """
-    where, b = _scope(period, unit_codes)
-    s, e, res = b["s"], b["e"], b["res"]
+    found = _aggregate(session, period, unit_codes)
+    return _late_details(session, period, found.late_ids, found.overdue_ids)
+
+
+def _late_details(session: Session, period: Period, late_ids: set[str], overdue_ids: set[str]) -> list[dict[str, Any]]:
+    """The rows behind the ids the aggregate found, read by primary key (no second scan)."""
+    _, end = period.bounds()
+    e = _moment(end)
     due_end = _due_at_end(e)
-    not_awaiting = not_(_awaiting_supplement_at(e))
     apology = (
         select(Apology.reason).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
         .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
@@ -191,31 +208,19 @@ def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str]
         select(Apology.new_appointment).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
         .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
     )
-    # Dossiers that left after the window: SQLite reads them through ix_dossier_resolution (migration
-    # 0005), short for recent windows; for old windows the received_at range (< window end) is the
-    # shorter one, so the resolution moment is then written so that index cannot match.
-    later_res = res
-    first = session.scalar(select(func.min(Dossier.received_at)))
-    last = session.scalar(select(func.max(Dossier.received_at)))  # separate: each is one index probe
-    if first is not None and last is not None and b["end"] < first + (last - first) / 2:
-        later_res = func.coalesce(Dossier.result_at, Dossier.withdrawn_at, Dossier.returned_at, null())
-    parts = (
-        (True, and_(res >= s, res < e, res > Dossier.due_at)),
-        (False, and_(later_res >= e, not_awaiting, due_end < e)),
-        (False, and_(res.is_(None), not_awaiting, due_end < e)),
-    )
-    found = []
-    for is_late, condition in parts:
-        query = select(
-            Dossier.code, Dossier.owner_unit, Dossier.field_name, Dossier.procedure_name, Dossier.applicant_name,
-            Dossier.received_at, Dossier.due_at, due_end.label("due_end"), Dossier.result_at, Dossier.withdrawn_at,
-            apology.label("apology_reason"), appointment.label("new_appointment"),
-        ).where(*where, condition)
-        found.extend((is_late, row) for row in session.execute(query))
-    found.sort(key=lambda item: (item[1].due_at or datetime.min.replace(tzinfo=clock.VN_TZ), item[1].code))
-    _, end = period.bounds()
+    ids = sorted(late_ids | overdue_ids)
+    rows = []
+    for offset in range(0, len(ids), 500):
+        chunk = ids[offset:offset + 500]
+        rows.extend(session.execute(select(
+            Dossier.id, Dossier.code, Dossier.owner_unit, Dossier.field_name, Dossier.procedure_name,
+            Dossier.applicant_name, Dossier.received_at, Dossier.due_at, due_end.label("due_end"), Dossier.result_at,
+            Dossier.withdrawn_at, apology.label("apology_reason"), appointment.label("new_appointment"),
+        ).where(Dossier.id.in_(chunk))))
+    rows.sort(key=lambda r: (r.due_at or datetime.min.replace(tzinfo=clock.VN_TZ), r.code))
     out = []
-    for is_late, row in found:
+    for row in rows:
+        is_late = row.id in late_ids
         due = row.due_at if is_late else _aware(row.due_end)
         resolved_at = (row.result_at or row.withdrawn_at) if is_late else None
         reference = resolved_at or end
@@ -264,7 +269,8 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
     ``unit`` (code, name) labels the report, by default this desk's unit.
     """
     unit_json = _unit_json(session, unit, unit_codes)
-    by_field = _aggregate(session, period, unit_codes)
+    found = _aggregate(session, period, unit_codes)
+    by_field = found.by_field
     rows = []
     total = _empty_groups()
     for name in _field_order(session, [n for n, g in by_field.items() if g["received"]["total"] > 0]):
@@ -275,7 +281,7 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
             for key in keys:
                 total[group][key] += groups[group][key]
     check_identities("Tổng cộng", total)
-    late_list = late_dossiers(session, period, unit_codes=unit_codes)
+    late_list = _late_details(session, period, found.late_ids, found.overdue_ids)
     late_count = sum(1 for d in late_list if d["status"] == "late")
     overdue_count = len(late_list) - late_count
     if late_count != total["resolved"]["late"] or overdue_count != total["in_progress"]["overdue"]:
