@@ -41,6 +41,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "right": ParagraphStyle("right", fontName=italic, fontSize=10, leading=13, alignment=TA_RIGHT),
         "cellh": ParagraphStyle("cellh", fontName=bold, fontSize=9.5, leading=11.5, alignment=TA_CENTER),
         "cell": ParagraphStyle("cell", fontName=serif, fontSize=10, leading=12, alignment=TA_LEFT),
+        "small": ParagraphStyle("small", fontName=serif, fontSize=9, leading=11, alignment=TA_LEFT),
         "cellb": ParagraphStyle("cellb", fontName=bold, fontSize=10, leading=12, alignment=TA_LEFT),
         "sign": ParagraphStyle("sign", fontName=bold, fontSize=12, leading=15, alignment=TA_CENTER),
         "signi": ParagraphStyle("signi", fontName=italic, fontSize=11, leading=14, alignment=TA_CENTER),
@@ -131,18 +132,18 @@ def periodic_pdf_bytes(report: dict[str, Any], *, place: str | None = None, with
 def _late_story(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float, *, new_page: bool) -> list[Any]:
     from reportlab.platypus import PageBreak
 
-    widths_mm = [11, 50, 22, 44, 30, 21, 21, 26, 14, 15, 45]
+    widths_mm = [13, 54, 20, 40, 30, 23, 23, 27, 12, 14, 36]
     scale = width / (sum(widths_mm) * mm)
     header = [Paragraph(text, st["cellh"]) for text in layout.LATE_HEADERS]
     data: list[list[Any]] = [header]
     for index, item in enumerate(report["late_dossiers"], start=1):
-        data.append([Paragraph(str(v), st["cell"]) if isinstance(v, str) and v else str(v)
+        data.append([Paragraph(str(v), st["small"]) if isinstance(v, str) and v else str(v)
                      for v in layout.late_row(index, item)])
     if len(data) == 1:
         data.append([Paragraph("Không có hồ sơ trễ hạn hoặc quá hạn trong kỳ.", st["cell"])] + [""] * 10)
     serif = st["_serif"].fontName
     table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1, style=TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), serif), ("FONTSIZE", (0, 0), (-1, -1), 10),
+        ("FONTNAME", (0, 0), (-1, -1), serif), ("FONTSIZE", (0, 0), (-1, -1), 9),
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, 0), (0, -1), "CENTER"),
     ]))
