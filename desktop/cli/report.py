@@ -11,8 +11,11 @@ from desktop.cli.app import CliApp
 def _period_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True,
                    help="kỳ báo cáo: 2026-10 (tháng), 2026-Q4 (quý), 2026-H1/2026-H2 (6 tháng), 2026-9M, 2026 (năm)")
-    p.add_argument("--calendar", action="store_true",
-                   help="dùng kỳ theo tháng dương lịch (01→cuối tháng) thay cho kỳ chính thức (15→14)")
+    windows = p.add_mutually_exclusive_group()
+    windows.add_argument("--calendar", action="store_true",
+                         help="dùng kỳ theo tháng dương lịch (01→cuối tháng) thay cho kỳ chính thức (15→14)")
+    windows.add_argument("--official", action="store_true",
+                         help="dùng kỳ chính thức (15→14) kể cả khi đơn vị đặt mặc định theo tháng dương lịch")
     p.add_argument("--json", action="store_true")
 
 
@@ -37,13 +40,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ind.set_defaults(handler=run_indicators)
 
 
+def _windows(args: argparse.Namespace) -> bool | None:
+    return True if args.calendar else False if args.official else None
+
+
 def _report(args: argparse.Namespace, app: CliApp) -> tuple[dict[str, Any], str | None]:
     from desktop.reports.periodic import periodic_report
     from desktop.reports.periods import resolve_period
     from desktop.services.desk import local_unit
 
     with app.reading() as session:
-        period = resolve_period(session, args.period, calendar=True if args.calendar else None)
+        period = resolve_period(session, args.period, calendar=_windows(args))
         report = periodic_report(session, period)
         place = local_unit(session).place_name
     return report, place
@@ -115,7 +122,7 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.reports.periods import resolve_period
 
     with app.reading() as session:
-        period = resolve_period(session, args.period, calendar=True if args.calendar else None)
+        period = resolve_period(session, args.period, calendar=_windows(args))
         data = indicators(session, period)
     if args.json:
         emit_json(data)

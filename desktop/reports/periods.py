@@ -165,9 +165,9 @@ def period_containing(day: date, kind: str = "month", *, calendar: bool = False)
 
 
 def uses_calendar_windows(session: object, flag: bool | None) -> bool:
-    """The explicit flag wins; otherwise the unit's ``calendar_windows`` setting."""
-    if flag:
-        return True
+    """An explicit flag (True/False) wins; ``None`` means the unit's ``calendar_windows`` setting."""
+    if flag is not None:
+        return flag
     from desktop.services.desk import local_unit
 
     try:

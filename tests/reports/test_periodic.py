@@ -193,6 +193,8 @@ def test_unit_setting_switches_to_calendar_windows(cli, db, built) -> None:  # t
         local_unit(s).calendar_windows = True
     data = cli("report", "periodic", "--period", "2026-10", "--json").json()
     assert data["period"]["start"] == "2026-10-01" and data["total"] == EXPECTED[("2026-10", True)][3]
+    official = cli("report", "periodic", "--period", "2026-10", "--official", "--json").json()
+    assert official["period"]["start"] == "2026-09-15" and official["total"] == EXPECTED[("2026-10", False)][3]
 
 
 def test_bad_period_is_a_user_error(cli, db) -> None:  # type: ignore[no-untyped-def]
