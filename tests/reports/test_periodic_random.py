@@ -36,10 +36,36 @@ def random_dbs(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         database = open_database(path)
         with database.transaction(officer="demo") as s:
             demo.generate(s, dossiers=1500, months=14, seed=seed)
+            _random_supplements(s, seed)
         dbs.append(database)
     yield dbs
     for database in dbs:
         database.dispose()
+
+
+def _random_supplements(session: Any, seed: int) -> None:
+    """Demo data has no supplement rows; add some (answered, unanswered, after the result) so the
+    'due moment in force at the end' and 'awaiting at the end' rules are exercised."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    rows = session.execute(select(Dossier.id, Dossier.received_at, Dossier.due_at, Dossier.status)
+                           .where(Dossier.status != "refused_at_reception")).all()
+    for dossier_id, received, due, status in rows:
+        if rng.random() > 0.15:
+            continue
+        for _ in range(rng.choice([1, 1, 2])):
+            asked = received + timedelta(hours=rng.randint(1, 24 * 40))
+            if asked > NOW:
+                continue
+            back = asked + timedelta(hours=rng.randint(1, 24 * 12))
+            answered = back <= NOW and (status != "awaiting_supplement" or rng.random() < 0.5)
+            session.add(Supplement(dossier_id=dossier_id, requested_at=asked, items=["x"],
+                                   received_at=back if answered else None,
+                                   previous_due_at=due - timedelta(days=rng.randint(-5, 10)) if due else None,
+                                   new_due_at=due))
+    session.flush()
 
 
 def reference(session: Any, period: Period) -> dict[str, dict[str, dict[str, int]]]:
