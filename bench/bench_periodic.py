@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bulk_dossiers import FMT, bulk_database  # noqa: E402
-from bench.common import best_of  # noqa: E402
+from bench.bulk_dossiers import FMT, bulk_database
+from bench.common import best_of
 
 FLOOR_SQL = """
 SELECT field_name,
@@ -46,12 +46,12 @@ def main() -> None:
     args = parser.parse_args()
     path = bulk_database(args.dossiers)
 
+    from datetime import datetime
+
     from desktop import clock
     from desktop.db.session import open_database
     from desktop.reports.periodic import periodic_report
     from desktop.reports.periods import parse_period
-
-    from datetime import datetime
 
     clock.set_now(datetime(2026, 11, 20, 16, 0, tzinfo=clock.VN_TZ))  # the moment the bulk data ends
     period = parse_period(args.period, calendar=args.calendar)

@@ -114,7 +114,7 @@ def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1) -> Path:
         dossier_id = str(uuid.uuid4())
         if sups and sups[-1][3] is None:
             sups[-1] = (*sups[-1][:3], dossier_id, *sups[-1][4:])
-        fmt = (lambda m: m.strftime(FMT) if m else None)  # noqa: E731
+        fmt = (lambda m: m.strftime(FMT) if m else None)
         refused = status == "refused_at_reception"
         batch.append((
             dossier_id, unit_codes[index % units], stamp, f"B{index:08d}", proc[0], proc[1], proc[2], proc[3],

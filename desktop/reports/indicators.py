@@ -50,7 +50,7 @@ def today_section(session: Session, period: Period) -> dict[str, Any]:
     day_end = day_start + timedelta(days=1)
     open_states = [s.value for s in OPEN_STATES]
     live = and_(Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value)
-    count = lambda *cond: int(session.scalar(select(func.count()).select_from(Dossier).where(live, *cond)) or 0)  # noqa: E731
+    count = lambda *cond: int(session.scalar(select(func.count()).select_from(Dossier).where(live, *cond)) or 0)
     received_today = count(Dossier.received_at >= _moment(day_start), Dossier.received_at < _moment(day_end))
     due_today = count(Dossier.status.in_(open_states), Dossier.due_at >= _moment(day_start),
                       Dossier.due_at < _moment(day_end))

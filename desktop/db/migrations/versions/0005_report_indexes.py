@@ -8,9 +8,8 @@ The late/overdue list of the periodic report reads only dossiers resolved in the
 open at its end; an index on COALESCE(result_at, withdrawn_at, returned_at) turns that scan of every
 dossier into three short index ranges (bench/bench_periodic.py).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0005_report_indexes"
 down_revision = "0001_initial"
