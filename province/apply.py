@@ -122,7 +122,7 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
         applied.update(session.execute(upsert_statement(session, table), params).scalars())
     out.applied += len(applied)
     losers = [c for c in lines if c["record_id"] not in applied]
-    _check_losers(session, table, losers, out, device_id=device_id, batch_id=batch_id, now=now)
+    _check_losers(session, table, losers, rows, out, device_id=device_id, batch_id=batch_id, now=now)
     if applied:
         origin = _insert(session, HubRecordOrigin.__table__)
         origin = origin.on_conflict_do_update(
@@ -158,7 +158,8 @@ def _set_aside_key_clashes(session: Session, table: Table, lines: list[dict[str,
     return keep
 
 
-def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], out: ApplyOutcome, *,
+def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], rows: dict[str, dict[str, Any]],
+                  out: ApplyOutcome, *,
                   device_id: str, batch_id: str, now: datetime) -> None:
     if not losers:
         return
@@ -169,7 +170,7 @@ def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], 
     for change in losers:
         row, origin = stored.get(change["record_id"]), origins.get(change["record_id"])
         same_writer = origin is None or (origin.device_id == device_id and origin.epoch == change["epoch"])
-        if row is None or same_writer or _same_content(row, change["row"]):
+        if row is None or same_writer or _same_content(row, rows[change["record_id"]]):
             out.unchanged += 1
         else:
             _conflict(session, table, change, out, "stale_version", device_id=device_id, batch_id=batch_id,
@@ -177,6 +178,7 @@ def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], 
 
 
 def _same_content(stored: Any, incoming: dict[str, Any]) -> bool:
+    """Compared as the hub would store them (typed values), ignoring the bookkeeping columns."""
     ignore = {"version", "updated_at"}
     mine = {k: stored[k] for k in incoming if k in stored and k not in ignore}
     theirs = {k: v for k, v in incoming.items() if k in stored and k not in ignore}
