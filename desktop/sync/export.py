@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop import __version__, clock
 from desktop.db.models import ChangeLog, Procedure
-from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt
+from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt
 from desktop.db.session import Database, current_revisions
 from desktop.services.desk import get_setting
 from desktop.sync import batch, canonical, identity, keys, tables
@@ -49,8 +49,7 @@ class ExportResult:
 
 def pending_rows(session: Session) -> list[ChangeLog]:
     """Change-log rows above the acknowledged sequence of their epoch, in sequence order."""
-    acked = func.coalesce(select(SyncAck.acked_seq).where(SyncAck.epoch == ChangeLog.epoch).scalar_subquery(), 0)
-    return list(session.scalars(select(ChangeLog).where(ChangeLog.seq > acked).order_by(ChangeLog.seq)))
+    return list(session.scalars(select(ChangeLog).where(identity.pending_condition()).order_by(ChangeLog.seq)))
 
 
 def _snapshots(session: Session, latest: dict[tuple[str, str], ChangeLog]) -> list[dict[str, Any]]:
@@ -126,6 +125,7 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
         target.unlink(missing_ok=True)
         raise SyncError("bad_hash", f"kiểm tra lại tệp vừa ghi {target.name}")
     _record(db, spec, target, digest, len(data), len(changes), rows, medium, officer, created)
+    identity.note_exported(db, epoch, spec.seq_to)
     return ExportResult(target, spec.batch_id, len(changes), spec.seq_from, spec.seq_to, epoch, digest, len(data))
 
 
