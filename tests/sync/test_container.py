@@ -119,3 +119,11 @@ def test_file_name() -> None:
     name = batch.file_name(unit_code="10375", device_id="abcdef0123-x", epoch="12345678-9", seq_to=42,
                            created_at=clock.now())
     assert name == "10375-abcdef01-12345678-42-20261120T160000.mcb"
+
+
+def test_nfd_change_line_equals_nfc() -> None:
+    import unicodedata
+
+    change = _changes(1)[0]
+    nfd = dict(change, row={"applicant_name": unicodedata.normalize("NFD", "Nguyễn Văn An")})
+    assert batch.change_line(nfd) == batch.change_line(change)
