@@ -70,7 +70,7 @@ def _snapshots(session: Session, latest: dict[tuple[str, str], ChangeLog]) -> li
                 changes.append({
                     "change_id": f"{entry.epoch}:{entry.seq}", "seq": entry.seq, "epoch": entry.epoch,
                     "table": table_name, "record_id": row["id"], "op": "delete" if row["deleted"] else "upsert",
-                    "version": row["version"], "row": canonical.normalise(tables.snapshot(table, row)),
+                    "version": row["version"], "row": tables.snapshot(table, row),
                     "officer": entry.officer, "device_time": clock.iso(entry.at),
                 })
     order = list(known)
@@ -136,10 +136,9 @@ def _record(db: Database, spec: batch.BatchSpec, target: Path, digest: str, size
         session.add(SyncBatch(batch_id=spec.batch_id, file_name=target.name, destination=str(target.parent),
                               medium=medium, sha256=digest, size=size, epoch=spec.epoch, seq_from=spec.seq_from,
                               seq_to=spec.seq_to, changes=count, exported_at=when, exported_by=officer))
-        for start in range(0, len(rows), 500):
-            values = [{"seq": r.seq, "epoch": r.epoch, "state": "exported", "batch_id": spec.batch_id,
-                       "medium": medium, "exported_at": when} for r in rows[start:start + 500]]
-            stmt = sqlite_insert(SyncChangeState).values(values)
-            session.execute(stmt.on_conflict_do_update(
-                index_elements=[SyncChangeState.seq],
-                set_={"state": "exported", "batch_id": spec.batch_id, "medium": medium, "exported_at": when}))
+        table = SyncChangeState.__table__
+        stmt = sqlite_insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=[table.c.seq], set_={
+            k: stmt.excluded[k] for k in ("epoch", "state", "batch_id", "medium", "exported_at")})
+        session.execute(stmt, [{"seq": r.seq, "epoch": r.epoch, "state": "exported", "batch_id": spec.batch_id,
+                                "medium": medium, "exported_at": when, "acknowledged_at": None} for r in rows])

@@ -110,13 +110,13 @@ def _acknowledge(session: Session, epoch: str, seq: int, batch_id: str, now: Any
         .where(ChangeLog.epoch == epoch, ChangeLog.seq <= seq,
                (SyncChangeState.state.is_(None)) | (SyncChangeState.state == "exported"))
     ).scalars().all()
-    for start in range(0, len(rows), 500):
-        values = [{"seq": s, "epoch": epoch, "state": "synced", "batch_id": batch_id, "acknowledged_at": now}
-                  for s in rows[start:start + 500]]
-        stmt = sqlite_insert(SyncChangeState).values(values)
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=[SyncChangeState.seq],
-            set_={"state": "synced", "acknowledged_at": now}))
+    if rows:
+        table = SyncChangeState.__table__
+        stmt = sqlite_insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=[table.c.seq],
+                                          set_={k: stmt.excluded[k] for k in ("state", "acknowledged_at")})
+        session.execute(stmt, [{"seq": s, "epoch": epoch, "state": "synced", "batch_id": batch_id,
+                                "acknowledged_at": now} for s in rows])
     return len(rows)
 
 
