@@ -17,6 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop import clock
 from desktop.db.session import MIGRATIONS_DIR
@@ -75,7 +76,10 @@ def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Pa
         sealed = batch.read_header(data, limits=limits)
         batch_id = str(sealed.header["batch_id"])
         result = _import(hub, sealed, data, path.name, dry_run=dry_run, limits=limits)
-    except SyncError as exc:
+    except (SyncError, SQLAlchemyError) as exc:
+        if isinstance(exc, SQLAlchemyError):  # a bug or a broken database: this file only, the rest go on
+            log.exception("database error while importing %s", path.name)
+            exc = SyncError("db_error", type(exc).__name__)
         result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
         if not dry_run:
             _quarantine(hub, path, data, result)

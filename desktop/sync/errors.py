@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "unsupported_version": "Gói dữ liệu được tạo bởi phiên bản phần mềm không được hỗ trợ; hãy cập nhật phần mềm.",
     "unknown_table": "Gói dữ liệu chứa bảng dữ liệu không xác định.",
     "bad_receipt": "Biên nhận không hợp lệ hoặc không có chữ ký hợp lệ của tỉnh.",
+    "db_error": "Lỗi cơ sở dữ liệu của máy chủ tỉnh khi nhập gói; không có gì được ghi. Hãy báo quản trị viên.",
     "no_province_key": "Chưa cài khóa công khai của tỉnh. Chạy 'sync keys --province-key TỆP' trước.",
 }
 

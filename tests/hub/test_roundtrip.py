@@ -142,3 +142,25 @@ def test_two_desks_of_one_unit(db: Database, db_path: Path, hub: Hub, tmp_path: 
             assert session.scalars(select(HubConflict)).all() == []
     finally:
         other.dispose()
+
+
+def test_crash_mid_import_leaves_no_trace(db: Database, hub: Hub, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The process dies after the changes were written but before commit: nothing stays, re-import works."""
+    import pytest
+
+    import province.importer as importer
+
+    connect_desk(db, hub, tmp_path / "desk")
+    receive(db, 2)
+    result = export(db, tmp_path / "usb")
+    before = hub_state(hub)
+
+    def die(_hub: Hub) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(importer.keys, "signing_key", die)
+        import_file(hub, result.file)  # type: ignore[arg-type]
+    assert hub_state(hub) == before
+    assert not list((hub.data_dir / "staging").iterdir())
+    assert import_file(hub, result.file).applied == result.changes  # type: ignore[arg-type]
