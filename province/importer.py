@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop import clock
-from desktop.db.session import MIGRATIONS_DIR
+from desktop.db.session import known_revisions
 from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
@@ -145,13 +145,7 @@ def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict
 
 def _version_gate(header: dict[str, Any]) -> None:
     """Schema revisions must be ones this hub knows (older ones are read with defaults); app not too old."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
-    unknown = set(str(header["schema_version"]).split("+")) - known
+    unknown = set(str(header["schema_version"]).split("+")) - known_revisions()
     if unknown:
         raise SyncError("unsupported_version", f"lược đồ {', '.join(sorted(unknown))} mới hơn máy chủ tỉnh")
     try:

@@ -227,3 +227,31 @@ def test_revoked_device_refused(setup: dict[str, Any], db: Database, hub: Hub) -
     outcome = import_file(hub, setup["second"])
     assert (outcome.status, outcome.code) == ("refused", "revoked_device")
     assert hub_state(hub) == before
+
+
+def test_batch_from_newer_schema_refused(setup: dict[str, Any], db: Database, hub: Hub) -> None:
+    """A desk running a newer app (a schema revision the hub does not know) is refused, not half-read."""
+    import json
+
+    from desktop import clock
+    from desktop.sync import identity
+
+    _, files = _open(hub, setup["second"])
+    manifest = json.loads(files["manifest.json"])
+    with db.reading() as session:
+        device = identity.device_id(session)
+    key = identity.signing_key(device)
+    spec = batch.BatchSpec(batch_id=str(uuid.uuid4()), device_id=device, unit_code="10375",
+                           epoch=manifest["epoch"], seq_from=manifest["seq_from"], seq_to=manifest["seq_to"],
+                           created_at=clock.now(), app_version="9.0.0", schema_version="9999_future",
+                           ranges=manifest["ranges"])
+    data, _ = batch.build(spec, batch.read_changes(files, manifest), signing_key=key,
+                          device_cert=identity.certificate(device, "10375", key),
+                          recipients=keys.recipients(_bundle(hub)))
+    path = setup["dir"] / "newer.mcb"
+    path.write_bytes(data)
+    before = hub_state(hub)
+    outcome = import_file(hub, path)
+    assert (outcome.status, outcome.code) == ("refused", "unsupported_version")
+    assert "cập nhật" in (outcome.message or "")
+    assert hub_state(hub) == before
