@@ -2,7 +2,7 @@
 
 Each record: "insert, or update only if the incoming version is newer" (one guarded upsert per table,
 ``ON CONFLICT (id) DO UPDATE ... WHERE version < excluded.version``, same SQL on SQLite and
-PostgreSQL). Before it, a business-key clash (same dossier code, another id) is set aside as a
+PostgreSQL), sent only for the rows that win against the stored version. Before it, a business-key clash (same dossier code, another id) is set aside as a
 conflict, never overwritten. After it, a change that lost to a newer stored version written by ANOTHER
 device or epoch, and that differs from it, is kept as a conflict too (a restored desk's edit, or two
 desks editing one record); a stale copy from the same device and epoch is simply unchanged.
@@ -60,13 +60,13 @@ def _insert(session: Session, table: Table) -> Any:
 
 
 def upsert_statement(session: Session, table: Table) -> Any:
-    """The guarded upsert; ``RETURNING id`` tells which rows were inserted or updated."""
+    """The guarded upsert: insert, or update only where the stored version is older."""
     stmt = _insert(session, table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.id],
         set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"},
         where=table.c.version < stmt.excluded.version,
-    ).returning(table.c.id)
+    )
 
 
 def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device_id: str, unit_code: str,
@@ -114,12 +114,18 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
                  device_id: str, unit_code: str, batch_id: str, now: datetime) -> None:
     rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
     lines = _set_aside_key_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id, now=now)
-    applied: set[str] = set()
+    # Which ones win is read first (one indexed lookup) so only winners are sent; the guard in the
+    # statement still protects the data if another import touches the same rows meanwhile.
+    stored = dict(session.execute(select(table.c.id, table.c.version).where(
+        table.c.id.in_([c["record_id"] for c in lines]))).all())
+    applied = {c["record_id"] for c in lines
+               if c["record_id"] not in stored or stored[c["record_id"]] < c["version"]}
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for change in lines:
-        groups[tuple(sorted(rows[change["record_id"]]))].append(rows[change["record_id"]])
+        if change["record_id"] in applied:
+            groups[tuple(sorted(rows[change["record_id"]]))].append(rows[change["record_id"]])
     for params in groups.values():
-        applied.update(session.execute(upsert_statement(session, table), params).scalars())
+        session.execute(upsert_statement(session, table), params)
     out.applied += len(applied)
     losers = [c for c in lines if c["record_id"] not in applied]
     _check_losers(session, table, losers, rows, out, device_id=device_id, batch_id=batch_id, now=now)
