@@ -48,3 +48,19 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
                         "version": x.version, "code": x.code, "message": x.message,
                         "received_at": clock.iso(x.received_at)} for x in rejections],
     }
+
+
+def pending_list(session: Session, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Records not yet confirmed, newest change first: READY (never exported) or EXPORTED (where, when)."""
+    states = {s.seq: s for s in session.scalars(select(SyncChangeState).where(SyncChangeState.state == "exported"))}
+    latest: dict[tuple[str, str], Any] = {}
+    for row in pending_rows(session):
+        latest[(row.table_name, row.record_id)] = row
+    out = []
+    for (table, record_id), row in sorted(latest.items(), key=lambda kv: -kv[1].seq)[:limit]:
+        state = states.get(row.seq)
+        out.append({"table": table, "record_id": record_id, "version": row.version, "seq": row.seq,
+                    "changed_at": clock.iso(row.at), "state": "exported" if state else "ready",
+                    "batch_id": state.batch_id if state else None, "medium": state.medium if state else None,
+                    "exported_at": clock.iso(state.exported_at) if state else None})
+    return out

@@ -88,6 +88,14 @@ def test_export_progress_and_no_part_file(db: Database, bundle_path: Path, tmp_p
     assert calls and calls[-1] == (result.changes, result.changes)
     assert [p.name for p in (tmp_path / "usb").iterdir()] == [result.file.name]  # type: ignore[union-attr]
     assert canonical.sha256(result.file.read_bytes()) == result.sha256  # type: ignore[union-attr]
+    from desktop.sync.status import pending_list
+
+    receive(db, 1, name="Mai Văn Sau")  # changed after the export: READY again
+    with db.reading() as session:
+        items = pending_list(session)
+    states = {i["state"] for i in items}
+    assert states == {"ready", "exported"}
+    assert all(i["batch_id"] == result.batch_id and i["medium"] == "usb" for i in items if i["state"] == "exported")
 
 
 def _signed_receipt(body: dict, key: Ed25519PrivateKey) -> bytes:
