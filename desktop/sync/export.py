@@ -21,6 +21,7 @@ from desktop import __version__, clock
 from desktop.db.models import ChangeLog, Procedure
 from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt
 from desktop.db.session import Database, current_revisions
+from desktop.errors import UserError
 from desktop.services.desk import get_setting
 from desktop.sync import batch, canonical, identity, keys, tables
 from desktop.sync.errors import SyncError
@@ -116,12 +117,17 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
     key = identity.signing_key(device)
     data, _header = batch.build(spec, changes, signing_key=key, device_cert=identity.certificate(device, unit, key),
                                 recipients=keys.recipients(bundle), progress=progress)
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / batch.file_name(unit_code=unit, device_id=device, epoch=epoch, seq_to=spec.seq_to,
                                        created_at=created)
     digest = canonical.sha256(data)
-    write_atomic(target, data)
-    if canonical.sha256(target.read_bytes()) != digest:  # the stick lied (full, failing, unplugged)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+        written = target.read_bytes()
+    except OSError as exc:  # full stick, write-protected, pulled out
+        raise UserError(f"Không ghi được gói dữ liệu vào {out_dir}: {exc.strerror or exc}. "
+                        "Kiểm tra USB còn chỗ trống, không bị khóa ghi, rồi xuất lại.", field="out") from None
+    if canonical.sha256(written) != digest:  # the stick lied (failing flash, unplugged mid-write)
         target.unlink(missing_ok=True)
         raise SyncError("bad_hash", f"kiểm tra lại tệp vừa ghi {target.name}")
     _record(db, spec, target, digest, len(data), len(changes), rows, medium, officer, created)

@@ -131,3 +131,18 @@ def test_cli_contract(cli, bundle_path: Path, tmp_path: Path) -> None:  # type: 
     assert status["batches"][0]["batch_id"] == data["batch_id"] and status["batches"][0]["medium"] == "usb"
     bad = cli("sync", "receipt", str(bundle_path))
     assert bad.code == 2 and "Biên nhận không hợp lệ" in bad.err
+
+
+def test_unwritable_destination_is_a_user_error(db: Database, bundle_path: Path, tmp_path: Path) -> None:
+    with db.transaction() as session:
+        keys.install_bundle(session, bundle_path)
+    receive(db, 1)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        export_batch(db, blocker / "usb")
+    assert "Không ghi được" in info.value.message
+    from desktop.sync.status import sync_status
+
+    with db.reading() as session:
+        assert sync_status(session)["exported_unconfirmed"] == 0  # nothing marked EXPORTED
