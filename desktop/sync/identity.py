@@ -128,6 +128,7 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
     marker = epoch_file(db)
     on_disk, high_water, seen = _read_marker(marker)
     with db.transaction(officer="sync") as session:
+        device_id(session)  # an old database without one gets it here, in a writing transaction
         current = get_setting(session, EPOCH_KEY)
         top = session.scalar(select(func.max(ChangeLog.seq))) or 0
         reason = None
