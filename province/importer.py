@@ -172,6 +172,16 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
     device_id = header["device_id"]
     session = hub.sessions()
     try:
+        # One import per device at a time (PostgreSQL row lock; SQLite has a single writer anyway),
+        # and the inbox looked at again under that lock: a parallel import of the same file is a duplicate.
+        session.execute(select(HubDevice.device_id).where(HubDevice.device_id == device_id).with_for_update())
+        known = session.get(HubBatch, header["batch_id"])
+        if known is not None:
+            if known.sha256 != digest:
+                raise SyncError("duplicate_id_different_hash", header["batch_id"])
+            stored = session.get(HubReceipt, header["batch_id"])
+            return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", skipped=known.changes,
+                                chain=known.chain, receipt=stored.content if stored else None)
         chain = _chain(session, manifest)
         covered = watermarks.covered(session, device_id, list(ranges))
         outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
