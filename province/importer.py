@@ -71,8 +71,11 @@ def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Pa
             raise SyncError("too_large")
         staging.mkdir(parents=True)
         staged = staging / "batch.bin"
-        shutil.copyfile(path, staged)  # the stick may be pulled out while we work
-        data = staged.read_bytes()
+        try:
+            shutil.copyfile(path, staged)  # the stick may be pulled out while we work
+            data = staged.read_bytes()
+        except OSError as exc:
+            raise SyncError("unreadable", exc.strerror or type(exc).__name__) from None
         sealed = batch.read_header(data, limits=limits)
         batch_id = str(sealed.header["batch_id"])
         result = _import(hub, sealed, data, path.name, dry_run=dry_run, limits=limits)
