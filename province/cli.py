@@ -56,8 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     rs = rep.add_subparsers(dest="report_cmd", required=True, metavar="REPORT")
     per = rs.add_parser("periodic", help="báo cáo định kỳ (Biểu 06) của một xã hoặc tất cả")
     per.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
-    per.add_argument("--period", required=True, help="kỳ báo cáo, cùng cú pháp với máy xã")
-    per.add_argument("--json", action="store_true")
+    per.add_argument("--period", required=True,
+                     help="kỳ báo cáo: 2026-10 (tháng), 2026-Q4 (quý), 2026-H1/2026-H2 (6 tháng), 2026-9M, 2026 (năm)")
+    windows = per.add_mutually_exclusive_group()
+    windows.add_argument("--calendar", action="store_true", help="kỳ theo tháng dương lịch (01→cuối tháng)")
+    windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
+    per.add_argument("--json", action="store_true", help="in JSON (giống máy xã); đây là dạng in duy nhất")
     per.set_defaults(handler=run_report_periodic)
     return p
 
@@ -156,7 +160,8 @@ def run_report_periodic(args: argparse.Namespace) -> int:
 
     hub = _hub(args)
     try:
-        data = periodic(hub, unit=args.unit, period=args.period)
+        calendar = True if args.calendar else False if args.official else None
+        data = periodic(hub, unit=args.unit, period=args.period, calendar=calendar)
     finally:
         hub.dispose()
     _emit(data)

@@ -15,17 +15,23 @@ from desktop.errors import UserError
 from province.db import Hub
 
 
-def periodic(hub: Hub, *, unit: str, period: str) -> dict[str, Any]:
-    """Biểu 06 for ``unit`` (a unit code, or ``all``) over ``period`` (same syntax as the desk)."""
+def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) -> dict[str, Any]:
+    """Biểu 06 for ``unit`` (a unit code, or ``all``) over ``period`` (same syntax as the desk).
+
+    ``calendar`` as on the desk: True = calendar months, False = official 15th→14th windows, None = the
+    unit's own setting (official windows for ``all``).
+    """
     from desktop.reports.periodic import periodic_report
     from desktop.reports.periods import parse_period
 
     with hub.reading() as session:
         if unit.strip().lower() == "all":
             label = ("all", hub.meta("name") or "Tất cả đơn vị")
-            return periodic_report(session, parse_period(period), unit_codes=None, unit=label)
+            return periodic_report(session, parse_period(period, calendar=bool(calendar)), unit_codes=None,
+                                   unit=label)
         row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
         if row is None:
             raise UserError(f"Máy chủ tỉnh chưa có dữ liệu của đơn vị '{unit}'.", field="unit")
-        return periodic_report(session, parse_period(period, calendar=bool(row.calendar_windows)),
+        windows = bool(row.calendar_windows) if calendar is None else calendar
+        return periodic_report(session, parse_period(period, calendar=windows),
                                unit_codes=[row.code], unit=(row.code, row.name))
