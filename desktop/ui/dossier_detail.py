@@ -190,7 +190,14 @@ class DossierDetailDialog(QDialog):
         if work is None:
             return
         form = next(spec.form for spec in SPECS if spec.action == action)
-        self.ctx.write(work, lambda _result: self._done(form))
+        for button in self.action_buttons.values():  # no second click while the write is in flight
+            button.setEnabled(False)
+
+        def failed(error: BaseException) -> None:
+            messages.show_error(self, error)
+            self.reload()
+
+        self.ctx.write(work, lambda _result: self._done(form), failed)
 
     def _done(self, form: str | None) -> None:
         if form and messages.confirm(self, self.tr("In phiếu"), self.tr("In %1?").replace(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,40 +51,6 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
     return recorder
 
 
-def fake_render_form(session: Any, kind: str, code: str, out_path: Path, paper: str = "A4") -> Path:
-    """Stands in for desktop.forms.render_form until that module is on this branch: a real PDF."""
-    from reportlab.pdfgen import canvas
-
-    from desktop.pdf_fonts import register_fonts
-    from desktop.services.dossiers import get_dossier
-
-    _serif, sans = register_fonts()
-    dossier = get_dossier(session, code)
-    pdf = canvas.Canvas(str(out_path))
-    pdf.setFont(sans, 12)
-    pdf.drawString(72, 760, f"{kind}: {dossier.code}")
-    pdf.drawString(72, 740, dossier.applicant_name)
-    pdf.save()
-    return Path(out_path)
-
-
-def fake_render_ledger(session: Any, date_from: Any, date_to: Any, out_path: Path) -> Path:
-    from reportlab.pdfgen import canvas
-
-    pdf = canvas.Canvas(str(out_path))
-    pdf.drawString(72, 760, f"ledger {date_from} {date_to}")
-    pdf.save()
-    return Path(out_path)
-
-
-def _renderers() -> tuple[Any, Any]:
-    try:
-        from desktop.forms import render_form, render_ledger  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return fake_render_form, fake_render_ledger
-    return render_form, render_ledger
-
-
 @pytest.fixture
 def make_ctx(db: Database) -> Iterator[Any]:
     def make(role: str = "admin") -> UiContext:
@@ -96,9 +61,7 @@ def make_ctx(db: Database) -> Iterator[Any]:
             except Exception:  # noqa: BLE001
                 info = officers.create_officer(session, username=username, full_name="Lê Thị Hồng Nhung",
                                                password="matkhau123", role=role)
-        render_form, render_ledger = _renderers()
-        return UiContext(db=db, officer=info, tasks=TaskRunner(synchronous=True), render_form=render_form,
-                         render_ledger=render_ledger, show_previews=False)
+        return UiContext(db=db, officer=info, tasks=TaskRunner(synchronous=True), show_previews=False)
 
     yield make
 

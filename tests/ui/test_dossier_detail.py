@@ -14,6 +14,7 @@ from desktop.services import dossiers, queries
 from desktop.services.dossiers import Applicant, Reception
 from desktop.ui.context import UiContext
 from desktop.ui.dossier_detail import DossierDetailDialog
+from desktop.ui.printing import FORM_TITLES
 
 pytestmark = pytest.mark.gui
 PROCEDURE = "1.001193"
@@ -105,3 +106,22 @@ def test_apology_asks_new_date_and_reason(ctx: UiContext, qtbot: Any, monkeypatc
         detail = queries.dossier_detail(s, code)
     assert detail.apologies and detail.apologies[0]["new_appointment"] == new_day.isoformat()
     assert isinstance(new_day, date)
+
+
+def test_print_menu_offers_what_desktop_forms_can_print(ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
+    from desktop.forms import available_forms
+
+    code = _dossier_in(ctx.db, Status.WITHDRAWN)
+    dialog = _dialog(ctx, code, qtbot)
+    with ctx.db.reading() as s:
+        expected = available_forms(s, code)
+    assert "stop" in expected
+    assert [a.text() for a in dialog.print_menu.actions()] == [FORM_TITLES[k] for k in expected]
+    rendered: list[Any] = []
+    import desktop.ui.dossier_detail as detail_module
+
+    real = detail_module.print_form
+    monkeypatch.setattr(detail_module, "print_form",
+                        lambda c, p, k, code_, **kw: real(c, p, k, code_, on_done=rendered.append))
+    dialog.print_menu.actions()[expected.index("stop")].trigger()
+    assert rendered and rendered[0].name.startswith("stop-")

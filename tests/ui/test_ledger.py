@@ -33,3 +33,23 @@ def test_ledger_range_and_pdf(ctx: UiContext, qtbot: Any, messages: Any, monkeyp
     dialog.show_pdf()
     assert dialog.range() == (date(2026, 11, 1), date(2026, 11, 30))
     assert rendered and rendered[0].read_bytes().startswith(b"%PDF")
+
+
+def test_ledger_excel_export(ctx: UiContext, qtbot: Any, messages: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.services.dossiers import Applicant, Reception, receive
+
+    with ctx.db.transaction(officer="t") as s:
+        code = receive(s, Reception("1.001193", Applicant("Quách Thị Ngọc Hân"))).code
+    target = tmp_path / "so-theo-doi.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    dialog = LedgerDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.date_from.setDate(QDate(2026, 11, 1))
+    dialog.date_to.setDate(QDate(2026, 11, 30))
+    dialog.export_excel()
+    assert messages.texts() == [str(target)]
+    cells = {str(c.value) for row in load_workbook(target).active.iter_rows() for c in row if c.value}
+    assert code in cells and "Quách Thị Ngọc Hân" in cells

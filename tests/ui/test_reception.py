@@ -165,3 +165,23 @@ def test_escape_clears_only_after_confirmation(page: ReceptionPage, messages: An
     keys.press(Qt.Key.Key_Escape)
     assert page.is_empty() and page.focusWidget() is page.procedure.edit
     assert [kind for kind, _t, _x in messages.shown] == ["question", "question"]
+
+
+def test_second_ctrl_enter_while_saving_receives_once(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.ui.tasks import TaskRunner
+
+    ctx.tasks = TaskRunner()  # the real threaded runner: the save is in flight after save() returns
+    page = ReceptionPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.procedure.procedures), timeout=3000)
+    page.procedure.pick_code(page.procedure.procedures[0].code)
+    page.name.setText("Kiều Thị Thanh Vân")
+    page.save()
+    page.save()
+    assert page.busy and not page.save_button.isEnabled()
+    qtbot.waitUntil(lambda: page.last_pdf is not None, timeout=10000)
+    ctx.tasks.shutdown()
+    with ctx.db.reading() as session:
+        names = session.scalars(select(Dossier.applicant_name).where(Dossier.applicant_name == "Kiều Thị Thanh Vân"))
+        assert len(list(names)) == 1
+    assert not page.busy and page.save_button.isEnabled()

@@ -17,7 +17,7 @@ def _t(text: str) -> str:
 EXISTING: dict[str, list[str]] = {
     "overview": [
         _t("Danh sách hồ sơ với bộ lọc quá hạn / sắp đến hạn: trang «Hồ sơ»."),
-        _t("Số liệu tổng hợp theo kỳ: chưa có (thuộc chức năng Báo cáo)."),
+        _t("Chỉ số tổng quan so với chỉ tiêu: dòng lệnh «python -m desktop report indicators»."),
     ],
     "digitisation": [
         _t("Đánh dấu «Đã số hóa» cho từng thành phần ngay khi tiếp nhận: trang «Tiếp nhận»."),
@@ -29,6 +29,8 @@ EXISTING: dict[str, list[str]] = {
     "reports": [
         _t("Sổ theo dõi hồ sơ theo khoảng ngày (in PDF, xuất Excel): trang «Hồ sơ», nút «Sổ theo dõi»."),
         _t("Danh sách hồ sơ theo trạng thái, lĩnh vực, kênh, khoảng ngày: trang «Hồ sơ»."),
+        _t("Báo cáo định kỳ Biểu 06 và danh sách hồ sơ trễ hạn: dòng lệnh «python -m desktop report periodic» "
+           "và «report late»."),
     ],
     "sync": [
         _t("Chưa có đồng bộ với hệ thống cấp tỉnh trong bản này; thanh trạng thái ghi «chưa đồng bộ»."),

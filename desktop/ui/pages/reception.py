@@ -47,6 +47,7 @@ class ReceptionPage(QWidget):
         self.last_code: str | None = None
         self.last_pdf: Any = None
         self._previous: dict[str, Any] | None = None
+        self.busy = False  # a save is in flight: a second Ctrl+Enter must not receive twice
         self._build()
         self._wire()
         self.reload_procedures()
@@ -267,14 +268,31 @@ class ReceptionPage(QWidget):
             notes=self.notes.text() or None,
         )
 
+    def _start_write(self) -> bool:
+        if self.busy:
+            return False
+        self.busy = True
+        for button in (self.save_button, self.supplement_button, self.refuse_button):
+            button.setEnabled(False)
+        return True
+
+    def _end_write(self) -> None:
+        self.busy = False
+        for button in (self.save_button, self.supplement_button, self.refuse_button):
+            button.setEnabled(True)
+
     def save(self) -> None:
         """Receive, clear the form, print the receipt."""
+        if self.busy:
+            return
         missing = self.components.missing()
         if missing and not messages.confirm(self, self.tr("Hồ sơ còn thiếu"), self.tr(
                 "Còn %1 thành phần chưa nộp. Vẫn tiếp nhận? (Chọn «Không» rồi dùng «Yêu cầu bổ sung» nếu hồ sơ "
                 "chưa đầy đủ.)").replace("%1", str(len(missing)))):
             return
         reception = self.reception()
+        if not self._start_write():
+            return
         self.ctx.write(lambda s: receive(s, reception).code, lambda code: self._saved(code, "receipt"),
                        self._failed)
 
@@ -291,7 +309,8 @@ class ReceptionPage(QWidget):
             request_supplement(session, code, items=items, reason=reason)
             return code
 
-        self.ctx.write(work, lambda code: self._saved(code, "supplement"), self._failed)
+        if self._start_write():
+            self.ctx.write(work, lambda code: self._saved(code, "supplement"), self._failed)
 
     def refuse(self) -> None:
         from desktop.ui.dialogs.reason_dialog import ReasonDialog
@@ -301,11 +320,14 @@ class ReceptionPage(QWidget):
         if not dialog.exec():
             return
         reception, reason = self.reception(), dialog.text()
+        if not self._start_write():
+            return
         self.ctx.write(lambda s: refuse(s, procedure_code=reception.procedure_code, applicant=reception.applicant,
                                         reason=reason, channel=reception.channel).code,
                        lambda code: self._saved(code, "refusal"), self._failed)
 
     def _saved(self, code: str, form: str) -> None:
+        self._end_write()
         self.last_code = code
         labels = {"receipt": self.tr("Đã tiếp nhận hồ sơ %1."), "supplement": self.tr(
             "Đã ghi nhận hồ sơ %1 và yêu cầu bổ sung."), "refusal": self.tr("Đã ghi nhận từ chối, mã %1.")}
@@ -318,6 +340,7 @@ class ReceptionPage(QWidget):
         self.last_pdf = path
 
     def _failed(self, error: BaseException) -> None:
+        self._end_write()
         messages.show_error(self, error)
         target = {"procedure": self.procedure.edit, "applicant": self.name, "id_number": self.id_number,
                   "phone": self.phone, "address": self.address, "organisation": self.organisation,
