@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.ui.context import DOSSIERS, UiContext
-from desktop.ui.pages.reports import PeriodPicker
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
@@ -25,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop.reports.indicators import indicators
 from desktop.ui import messages
+from desktop.ui.context import DOSSIERS, UiContext
+from desktop.ui.pages.reports import PeriodPicker
 
 TODAY_FIELDS = (
     ("received_today", "Tiếp nhận hôm nay"),

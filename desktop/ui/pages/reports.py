@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop.ui.context import DOSSIERS, UiContext
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +27,7 @@ from desktop.reports import layout
 from desktop.reports.periodic import COLUMNS, column_values, periodic_report
 from desktop.reports.periods import Period, parse_period, period_containing, uses_calendar_windows
 from desktop.ui import messages
+from desktop.ui.context import DOSSIERS, UiContext
 
 KINDS = ("month", "quarter", "half", "nine_months", "year")
 
