@@ -104,6 +104,13 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def status_cutoff(period: Period) -> datetime:
+    """The moment in-progress dossiers are judged at: the window's end, or now for a window not over yet
+    (a dossier due tomorrow is not overdue today, even if the window ends after tomorrow)."""
+    _, end = period.bounds()
+    return min(end, clock.now())
+
+
 class Aggregate(NamedTuple):
     by_field: dict[str, dict[str, dict[str, int]]]
     late_ids: set[str]
@@ -119,7 +126,8 @@ def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | Non
     late = and_(resolved, res > Dossier.due_at)
     early = and_(resolved, not_(res > Dossier.due_at), func.date(res) < func.date(Dossier.due_at))
     in_progress = or_(res.is_(None), res >= e)
-    overdue = and_(in_progress, not_(_awaiting_supplement_at(e)), _due_at_end(e) < e)
+    cut = _moment(status_cutoff(period))
+    overdue = and_(in_progress, not_(_awaiting_supplement_at(cut)), _due_at_end(cut) < cut)
     columns = {
         ("received", "new_online"): _count(and_(is_new, Dossier.channel == "online")),
         ("received", "new_direct_postal"): _count(and_(is_new, Dossier.channel != "online")),
@@ -197,9 +205,8 @@ def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str]
 
 def _late_details(session: Session, period: Period, late_ids: set[str], overdue_ids: set[str]) -> list[dict[str, Any]]:
     """The rows behind the ids the aggregate found, read by primary key (no second scan)."""
-    _, end = period.bounds()
-    e = _moment(end)
-    due_end = _due_at_end(e)
+    end = status_cutoff(period)
+    due_end = _due_at_end(_moment(end))
     apology = (
         select(Apology.reason).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
         .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
@@ -294,6 +301,7 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
         "period": period.as_json(),
         "period_title": period.title,
         "generated_at": clock.iso(clock.now()),
+        "as_of": clock.iso(status_cutoff(period)),
         "rows": rows,
         "total": total,
         "late_dossiers": late_list,

@@ -201,3 +201,21 @@ def test_bad_period_is_a_user_error(cli, db) -> None:  # type: ignore[no-untyped
     result = cli("report", "periodic", "--period", "2026-13", "--json")
     assert result.code == 2
     assert "YYYY-MM" in result.err and "YYYY-Qn" in result.err
+
+
+def test_window_not_over_judges_in_progress_now(db, built) -> None:  # type: ignore[no-untyped-def]
+    """Official 2026-12 (15/11 → 14/12) seen on 20/11 16:00: a dossier due next week is not overdue yet."""
+    from desktop.services import dossiers
+    from desktop.services.dossiers import Applicant, Reception
+
+    with db.transaction(officer="canbo") as s:
+        x = dossiers.receive(s, Reception(procedure_code=scenario.HO_TICH, applicant=Applicant(name="Người nộp X"),
+                                          at=scenario.t(2026, 11, 20, 9)))
+        assert x.due_at > scenario.t(2026, 11, 24, 0)  # due next week
+    with db.reading() as s:
+        report = periodic_report(s, parse_period("2026-12"))
+    assert report["as_of"] == "2026-11-20T16:00:00+07:00"
+    assert report["total"] == groups((3, 0, 1, 0, 2), (0, 0, 0, 0, 0), (3, 1, 2))
+    assert {d["code"] for d in report["late_dossiers"]} == {built["D"], built["I"]}
+    overdue_d = next(d for d in report["late_dossiers"] if d["code"] == built["D"])
+    assert overdue_d["days_over"] == (20 + 16)  # 15/10 → 20/11 (today), not to the window's end

@@ -71,6 +71,7 @@ def _random_supplements(session: Any, seed: int) -> None:
 def reference(session: Any, period: Period) -> dict[str, dict[str, dict[str, int]]]:
     """The counting rules read literally, one dossier at a time (slow, obviously right)."""
     start, end = period.bounds()
+    cut = min(end, clock.now())  # in-progress dossiers are judged now when the window is not over
     supplements: dict[str, list[Supplement]] = defaultdict(list)
     for sup in session.scalars(select(Supplement).where(Supplement.deleted.is_(False))):
         supplements[sup.dossier_id].append(sup)
@@ -100,12 +101,12 @@ def reference(session: Any, period: Period) -> dict[str, dict[str, dict[str, int
             continue
         g["in_progress"]["total"] += 1
         sups = supplements.get(d.id, [])
-        awaiting = any(s.requested_at < end and (s.received_at is None or s.received_at >= end) for s in sups)
+        awaiting = any(s.requested_at < cut and (s.received_at is None or s.received_at >= cut) for s in sups)
         if not sups and d.status == "awaiting_supplement":
             awaiting = True
-        later = sorted((s for s in sups if s.requested_at >= end), key=lambda s: s.requested_at)
+        later = sorted((s for s in sups if s.requested_at >= cut), key=lambda s: s.requested_at)
         due = (later[0].previous_due_at if later else None) or d.due_at
-        overdue = not awaiting and due is not None and due < end
+        overdue = not awaiting and due is not None and due < cut
         g["in_progress"]["overdue" if overdue else "within_deadline"] += 1
     return out
 

@@ -54,12 +54,12 @@ def _t(text: str) -> str:
 
 
 PAGES: list[Page] = [
-    Page("overview", _t("Tổng quan"), pending("overview")),
+    Page("overview", _t("Tổng quan"), lazy("desktop.ui.pages.dashboard", "DashboardPage")),
     Page("reception", _t("Tiếp nhận"), lazy("desktop.ui.pages.reception", "ReceptionPage")),
     Page("dossiers", _t("Hồ sơ"), lazy("desktop.ui.pages.dossiers", "DossiersPage")),
     Page("digitisation", _t("Số hóa"), pending("digitisation")),
     Page("surveys", _t("Khảo sát"), pending("surveys")),
-    Page("reports", _t("Báo cáo"), pending("reports")),
+    Page("reports", _t("Báo cáo"), lazy("desktop.ui.pages.reports", "ReportsPage")),
     Page("sync", _t("Đồng bộ"), pending("sync")),
     Page("catalog", _t("Danh mục"), lazy("desktop.ui.pages.catalog", "CatalogPage")),
     Page("settings", _t("Cài đặt"), lazy("desktop.ui.pages.settings", "SettingsPage")),

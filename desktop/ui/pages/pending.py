@@ -15,22 +15,12 @@ def _t(text: str) -> str:
 
 # What exists today for each pending page (updated by whoever builds the page, who also replaces it).
 EXISTING: dict[str, list[str]] = {
-    "overview": [
-        _t("Danh sách hồ sơ với bộ lọc quá hạn / sắp đến hạn: trang «Hồ sơ»."),
-        _t("Chỉ số tổng quan so với chỉ tiêu: dòng lệnh «python -m desktop report indicators»."),
-    ],
     "digitisation": [
         _t("Đánh dấu «Đã số hóa» cho từng thành phần ngay khi tiếp nhận: trang «Tiếp nhận»."),
         _t("Trạng thái số hóa của từng thành phần: xem chi tiết hồ sơ ở trang «Hồ sơ»."),
     ],
     "surveys": [
         _t("Chưa có chức năng khảo sát mức độ hài lòng trong bản này."),
-    ],
-    "reports": [
-        _t("Sổ theo dõi hồ sơ theo khoảng ngày (in PDF, xuất Excel): trang «Hồ sơ», nút «Sổ theo dõi»."),
-        _t("Danh sách hồ sơ theo trạng thái, lĩnh vực, kênh, khoảng ngày: trang «Hồ sơ»."),
-        _t("Báo cáo định kỳ Biểu 06 và danh sách hồ sơ trễ hạn: dòng lệnh «python -m desktop report periodic» "
-           "và «report late»."),
     ],
     "sync": [
         _t("Chưa có đồng bộ với hệ thống cấp tỉnh trong bản này; thanh trạng thái ghi «chưa đồng bộ»."),

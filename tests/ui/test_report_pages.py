@@ -1,0 +1,78 @@
+"""Báo cáo and Tổng quan pages show the numbers the headless report computes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QFileDialog
+
+from tests.reports import scenario
+
+pytestmark = pytest.mark.gui
+
+
+def test_reports_page_table_late_list_and_exports(qtbot: Any, ctx: Any, db: Any, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch, messages: Any) -> None:
+    from desktop.ui.pages.reports import ReportsPage
+
+    codes = scenario.build(db)
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.load("2026-10", calendar=False)
+    assert page.title.text() == "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI UBND XÃ TÂN LẬP"
+    assert "Từ ngày 15/09/2026 đến ngày 14/10/2026" in page.period_line.text()
+    assert page.table.rowCount() == 5
+    assert [page.cell_text(0, c) for c in range(13)] == ["1", "Hộ tịch", "4", "1", "2", "1", "2", "1", "0", "1",
+                                                          "2", "2", "0"]
+    assert [page.cell_text(4, c) for c in range(1, 13)] == ["Tổng cộng", "8", "1", "6", "1", "3", "2", "0", "1",
+                                                             "5", "3", "2"]
+    assert "(13)" in page.table.horizontalHeaderItem(12).text()
+    assert page.late_table.rowCount() == 3
+    shown = {page.late_table.item(r, 1).text() for r in range(3)}
+    assert shown == {codes["A"], codes["E"], codes["I"]}
+
+    page.load("2026-10", calendar=True)
+    assert "Từ ngày 01/10/2026 đến ngày 31/10/2026" in page.period_line.text()
+    assert [page.cell_text(4, c) for c in range(2, 13)] == ["7", "1", "5", "1", "5", "2", "2", "1", "2", "0", "2"]
+
+    target = tmp_path / "bieu06.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    page.xlsx_button.click()
+    ws = load_workbook(target)["Biểu 06"]
+    assert any(c.value == "Tổng cộng" for row in ws.iter_rows() for c in row)
+    pdf = tmp_path / "late.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
+    page.late_pdf_button.click()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert ("information", "Đã lưu", str(pdf)) in messages.shown
+
+
+def test_dashboard_page_numbers_and_charts(qtbot: Any, ctx: Any, db: Any) -> None:
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    scenario.build(db)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.load("2026-10")
+    assert page.today_values["overdue_now"].text() == "2"
+    assert page.today_values["received_today"].text() == "0"
+    assert page.today_values["waiting_queue"].text() == "—"
+    cells = {page.targets.item(r, 0).text(): page.targets.item(r, 1).text() for r in range(page.targets.rowCount())}
+    assert cells["Tỷ lệ giải quyết đúng hạn"] == "66,7%"
+    assert cells["Tỷ lệ hồ sơ tiếp nhận trực tuyến"] == "14,3%"
+    assert "không phải điểm chính thức" in page.assessment.text()
+    assert "15.04/32" in page.assessment.text()
+    received = page.series_points("trend", 0)
+    assert len(received) == 12 and received[-1] == 7 and received[-2] == 1
+    assert page.series_points("trend", 2)[-1] == 1  # late in 2026-10
+    assert page.series_points("rates", 1) == [95.0] * 12
+
+
+def test_pages_are_registered() -> None:
+    from desktop.ui.pages import PAGES
+
+    keys = {page.key: page for page in PAGES}
+    assert "pending" not in repr(keys["reports"].factory) and "pending" not in repr(keys["overview"].factory)
