@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     per.add_argument("--period", required=True, help="kỳ báo cáo, cùng cú pháp với máy xã")
     per.add_argument("--json", action="store_true")
     per.set_defaults(handler=run_report_periodic)
+    from province import cli_net  # sync part 2: package build, serve, unit views
+
+    cli_net.register(sub)
     return p
 
 
