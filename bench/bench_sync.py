@@ -32,9 +32,8 @@ def main() -> int:
     from desktop.db.models import ChangeLog
     from desktop.db.session import make_engine, open_database
     from desktop.services import catalog, desk
-    from desktop.sync import batch, keys
+    from desktop.sync import batch, keys, tables
     from desktop.sync.export import export_batch
-    from desktop.sync import tables
     from province.db import open_hub
     from province.devices import enrol
     from province.importer import import_file

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -14,7 +14,7 @@ from province.schema import HUB_METADATA
 
 class HubBase(DeclarativeBase):
     metadata = HUB_METADATA
-    type_annotation_map = {datetime: VNDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: VNDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class HubMeta(HubBase):

@@ -10,7 +10,15 @@ import pytest
 
 from desktop.db.session import Database
 from province.importer import ImportResult, import_file
-from tests.sync_support import connect_desk, data_state, drop_pg_schema, export, fresh_hub, pg_schema_url, receive
+from tests.sync_support import (
+    connect_desk,
+    data_state,
+    drop_pg_schema,
+    export,
+    fresh_hub,
+    pg_schema_url,
+    receive,
+)
 
 
 @pytest.mark.postgres

@@ -92,7 +92,7 @@ def tampered_change(hub: Hub, s: dict[str, Any]) -> bytes:
     """A change line edited after signing (re-sealed with a fresh header): file hash no longer matches."""
     header, files = _open(hub, s["second"])
     name = next(n for n in files if n.startswith("changes/"))
-    files[name] = files[name].replace("Hoàng".encode(), "Hoang".encode())
+    files[name] = files[name].replace("Hoàng".encode(), b"Hoang")
     return _reseal(hub, header, container.pack_files(files))
 
 

@@ -148,7 +148,7 @@ def test_crash_mid_import_leaves_no_trace(db: Database, hub: Hub, tmp_path: Path
     """The process dies after the changes were written but before commit: nothing stays, re-import works."""
     import pytest
 
-    import province.importer as importer
+    from province import importer
 
     connect_desk(db, hub, tmp_path / "desk")
     receive(db, 2)
