@@ -24,6 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.add_argument("--json", action="store_true")
     b.set_defaults(handler=run_package_build)
 
+    r = sub.add_parser("report-file", help="báo cáo định kỳ ra tệp: một đơn vị, all hoặc by-unit; json/xlsx/pdf")
+    r.add_argument("--unit", required=True, help="mã đơn vị, 'all' (toàn tỉnh) hoặc 'by-unit' (từng đơn vị, JSON)")
+    r.add_argument("--period", required=True)
+    r.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+    r.add_argument("--out", required=True)
+    r.set_defaults(handler=run_report_file)
+
     s = sub.add_parser("serve", help="chạy máy chủ HTTP nhận gói dữ liệu của xã")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
@@ -58,4 +65,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
     serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
           host=args.host, port=args.port)
+    return 0
+
+
+def run_report_file(args: argparse.Namespace) -> int:
+    from desktop.sync.files import write_atomic
+    from province.cli import _hub
+    from province.report_files import report_file
+
+    hub = _hub(args)
+    try:
+        data = report_file(hub, unit=args.unit, period=args.period, fmt=args.format)
+    finally:
+        hub.dispose()
+    write_atomic(Path(args.out), data)
+    print(f"Đã ghi báo cáo vào {args.out}.")
     return 0

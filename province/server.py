@@ -170,6 +170,18 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
             return JSONResponse({"message": f"Không có đơn vị {code}."}, status_code=404)
         return JSONResponse(status)
 
+    @app.get(API + "/reports/periodic", summary="Báo cáo định kỳ: một đơn vị, 'all' hoặc 'by-unit'; json/xlsx/pdf")
+    def report(period: str, unit: str = "all", format: str = "json") -> Response:  # noqa: A002 — the query name
+        from desktop.errors import UserError
+        from province.report_files import FORMATS, report_file
+
+        try:
+            data = report_file(hub, unit=unit, period=period, fmt=format)
+        except UserError as exc:
+            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
+        name = f"bao-cao-{unit}-{period}.{format}"
+        return Response(data, media_type=FORMATS[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/units", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:

@@ -95,3 +95,30 @@ def test_unit_status_shows_gaps(db: Database, live_hub: LiveHub, tmp_path: Path)
                                                                                     mark.ranges[0][1] + 20])
     status = httpx.get(f"{live_hub.url}/api/v1/units/10375/status").json()
     assert status["gaps"] and status["gaps"][0]["seq_from"] == mark.epoch_start
+
+
+def test_province_report_json_xlsx_pdf(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from desktop.sync.push import push
+
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    receive(db, 3)
+    push(db, live_hub.url)
+    base = f"{live_hub.url}/api/v1/reports/periodic"
+    one = httpx.get(base, params={"unit": "10375", "period": "2026-11"}).json()
+    both = httpx.get(base, params={"unit": "by-unit", "period": "2026-11"}).json()
+    assert both["units"]["10375"] == one and both["all"]["total"] == one["total"]
+    assert one["total"]["received"]["total"] == 3
+    assert one != {} and "10375" in str(one["unit"])
+    xlsx = httpx.get(base, params={"unit": "all", "period": "2026-11", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.title == "Biểu 06"
+    pdf = httpx.get(base, params={"unit": "10375", "period": "2026-11", "format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Tân Lập" in text
+    assert httpx.get(base, params={"unit": "10375", "period": "bad"}).status_code == 400
