@@ -109,15 +109,15 @@ def test_province_report_json_xlsx_pdf(db: Database, live_hub: LiveHub, tmp_path
     receive(db, 3)
     push(db, live_hub.url)
     base = f"{live_hub.url}/api/v1/reports/periodic"
-    one = httpx.get(base, params={"unit": "10375", "period": "2026-11"}).json()
-    both = httpx.get(base, params={"unit": "by-unit", "period": "2026-11"}).json()
+    one = httpx.get(base, params={"unit": "10375", "period": "2026"}).json()
+    both = httpx.get(base, params={"unit": "by-unit", "period": "2026"}).json()
     assert both["units"]["10375"] == one and both["all"]["total"] == one["total"]
     assert one["total"]["received"]["total"] == 3
     assert one != {} and "10375" in str(one["unit"])
-    xlsx = httpx.get(base, params={"unit": "all", "period": "2026-11", "format": "xlsx"})
+    xlsx = httpx.get(base, params={"unit": "all", "period": "2026", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.title == "Biểu 06"
-    pdf = httpx.get(base, params={"unit": "10375", "period": "2026-11", "format": "pdf"})
+    pdf = httpx.get(base, params={"unit": "10375", "period": "2026", "format": "pdf"})
     assert pdf.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Tân Lập" in text
