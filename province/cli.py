@@ -138,6 +138,10 @@ def run_import(args: argparse.Namespace) -> int:
         for path in _batch_files(args.paths):
             results.append(import_file(hub, path, dry_run=args.dry_run,
                                        receipts_out=Path(args.receipts_out) if args.receipts_out else None))
+        if args.receipts_out and not args.dry_run:  # sync part 2: the newest package rides back on the stick
+            from province.packages import write_beside
+
+            write_beside(hub, Path(args.receipts_out))
     finally:
         hub.dispose()
     if args.json:

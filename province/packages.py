@@ -216,3 +216,16 @@ def parse_activation(text: str) -> datetime:
         except ValueError:
             raise UserError(f"Ngày kích hoạt khóa '{text}' không hợp lệ (YYYY-MM-DD).", field="rotate_keys") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)
+
+
+def write_beside(hub: Hub, folder: Path) -> Path | None:
+    """Put the newest package next to the receipts on the stick going back to the commune."""
+    found = latest_package(hub)
+    if found is None:
+        return None
+    version, data = found
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"goi-du-lieu-tinh-{version:06d}.{EXTENSION}"
+    if not target.is_file() or target.read_bytes() != data:
+        write_atomic(target, data)
+    return target

@@ -155,3 +155,18 @@ def test_revocation_list_stops_push_before_any_request(db: Database, live_hub: L
     with pytest.raises(Refused) as caught:
         push(db, live_hub.url, backoff=Backoff(attempts=3, base_delay=0.01, sleep=lambda d: None))
     assert caught.value.code == "revoked_device"
+
+
+def test_package_rides_back_beside_the_receipts(db: Database, live_hub: LiveHub, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.sync_support import export
+
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    _build(live_hub, tmp_path / "v1")
+    receive(db, 1)
+    made = export(db, tmp_path / "stick")
+    code = province_main(["--data-dir", str(live_hub.hub.data_dir), "--db-url", str(live_hub.hub.engine.url),
+                          "import", str(made.file), "--receipts-out", str(tmp_path / "stick" / "back")])
+    assert code == 0
+    package = tmp_path / "stick" / "back" / "goi-du-lieu-tinh-000001.mcp"
+    assert package.is_file()
+    assert cli("sync", "package", str(package), "--json", db=db.path).json()["version"] == 1
