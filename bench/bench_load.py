@@ -156,7 +156,13 @@ def main() -> int:
     random.seed(7)
     work = Path(tempfile.mkdtemp(prefix="motcua-load-"))
     hub_dir = work / "hub"
-    url_db = args.pg or f"sqlite:///{hub_dir / 'hub.sqlite3'}"
+    schema = None
+    if args.pg:  # a private schema in the shared database, dropped at the end
+        from tests.sync_support import pg_schema_url
+
+        url_db, schema = pg_schema_url(args.pg)
+    else:
+        url_db = f"sqlite:///{hub_dir / 'hub.sqlite3'}"
 
     from desktop.sync import canonical
     from desktop.sync.keys import recipients
@@ -247,6 +253,11 @@ def main() -> int:
         rows = conn.execute(select(table.c.id, table.c.version, table.c.applicant_name)).all()
         batches_stored = conn.scalar(select(func.count()).select_from(HubBatch.__table__))
     hub.dispose()
+    if schema:
+        from tests.sync_support import drop_pg_schema
+
+        drop_pg_schema(args.pg, schema)
+    print(f"hub database: {'PostgreSQL' if args.pg else 'SQLite'}")
     expected: dict[str, tuple[int, str]] = {}
     for d in desks:
         expected.update(d.expected)
