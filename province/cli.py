@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
     per.add_argument("--json", action="store_true", help="in JSON (giống máy xã); đây là dạng in duy nhất")
     per.set_defaults(handler=run_report_periodic)
+    from province import cli_net  # sync part 2: package build, serve, unit views
+
+    cli_net.register(sub)
     return p
 
 
@@ -139,6 +142,10 @@ def run_import(args: argparse.Namespace) -> int:
         for path in _batch_files(args.paths):
             results.append(import_file(hub, path, dry_run=args.dry_run,
                                        receipts_out=Path(args.receipts_out) if args.receipts_out else None))
+        if args.receipts_out and not args.dry_run:  # sync part 2: the newest package rides back on the stick
+            from province.packages import write_beside
+
+            write_beside(hub, Path(args.receipts_out))
     finally:
         hub.dispose()
     if args.json:

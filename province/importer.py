@@ -26,7 +26,7 @@ from desktop.sync import receipt as receipts
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
 from desktop.sync.errors import SyncError
 from desktop.sync.files import write_atomic
-from province import keys, watermarks
+from province import keys, upgrades, watermarks
 from province.apply import apply_changes
 from province.db import Hub
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
@@ -124,7 +124,7 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
     if cert.get("device_id") != header["device_id"] or cert.get("unit_code") != header["unit_code"]:
         raise SyncError("header_mismatch", "chứng thư thiết bị")
     _version_gate(header)
-    changes = batch.read_changes(files, manifest)
+    changes = upgrades.upgrade_changes(header, batch.read_changes(files, manifest))  # sync part 2: old schemas
     ranges = _ranges(manifest, header, changes)
     return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run)
 
@@ -215,6 +215,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
                              seq_to=header["seq_to"], previous_batch_id=(manifest.get("previous_batch") or {}).get("batch_id"),
                              chain=chain, changes=len(changes), applied=outcome.applied, skipped=skipped,
                              created_at=header["created_at"], imported_at=now))
+        session.get(HubDevice, device_id).app_version = str(header.get("app_version", ""))  # sync part 2: hub views
         session.add(HubReceipt(batch_id=header["batch_id"], receipt_id=body["receipt_id"], content=content,
                                created_at=now))
         session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",

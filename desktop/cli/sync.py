@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     st.add_argument("--json", action="store_true")
     st.set_defaults(handler=run_status)
 
+    from desktop.cli.sync_net import add_to_sync_group  # sync part 2: push, package, relay
+
+    add_to_sync_group(s)
+
 
 def run_keys(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.cli import emit_json

@@ -1,0 +1,295 @@
+"""Load test (not in the suite): 200 simulated desks upload concurrently to a hub on loopback.
+
+    PYTHONPATH=. .venv/bin/python bench/bench_load.py [--desks 200] [--batches 3] [--changes 20] [--pg URL]
+
+The hub runs as its own process (``python -m province serve``), exactly as deployed. Each simulated
+desk has its own device key and unit, is enrolled, and sends ``--batches`` signed, encrypted batches
+(real ``desktop.sync.batch.build``; dossier rows shaped like a real desk export) in order over HTTP
+through the desk's own upload code (``desktop.sync.push._upload``, with back-off). Some desks upload a
+batch twice, and every desk's last batch updates a dossier from its first (version 2). Bounded: a
+fixed amount of work and a global deadline; it stops the hub itself.
+
+Checks at the end: the hub's dossier table is exactly the union of the desks' records (no loss, no
+duplicate, each at its newest version), every upload got a receipt and a repeat got the same bytes.
+Prints throughput (batches/s, changes/s) and p50/p95 request latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def dossier_template(work: Path) -> dict[str, Any]:
+    """One real dossier snapshot from a real desk, used as the shape of every simulated row."""
+    os.environ["MOTCUA_DATA_DIR"] = str(work / "desk-data")
+    from desktop import clock
+    from desktop.db.session import open_database
+    from desktop.services import catalog, desk, dossiers
+    from desktop.sync import tables
+
+    db = open_database(work / "template.sqlite3")
+    with db.transaction(officer="bench") as session:
+        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
+        catalog.import_starter(session)
+        made = dossiers.receive(session, dossiers.Reception(
+            procedure_code="2.000815", applicant=dossiers.Applicant(name="Nguyễn Văn Mẫu"),
+            at=datetime(2026, 11, 16, 8, 0, tzinfo=clock.VN_TZ)))
+        table = tables.synced_tables()["dossier"]
+        from sqlalchemy import select
+
+        row = session.execute(select(table).where(table.c.code == made.code)).mappings().one()
+        snap = tables.snapshot(table, row)
+    db.dispose()
+    from desktop.sync import canonical
+
+    return canonical.loads(canonical.dumps(snap))  # as it travels: ISO strings
+
+
+class Desk:
+    def __init__(self, index: int, template: dict[str, Any], batches: int, per_batch: int, recipients: Any) -> None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self.index = index
+        self.unit = f"2{index:04d}"
+        self.device = str(uuid.uuid4())
+        self.epoch = str(uuid.uuid4())
+        self.key = Ed25519PrivateKey.generate()
+        self.files: list[tuple[str, bytes]] = []
+        self.expected: dict[str, tuple[int, str]] = {}  # record id -> (version, applicant name)
+        seq = 0
+        first_ids: list[str] = []
+        previous = None
+        for b in range(batches):
+            changes = []
+            for n in range(per_batch):
+                seq += 1
+                rid = str(uuid.uuid4())
+                name = f"Người nộp {index}-{b}-{n}"
+                changes.append(self._change(template, rid, seq, 1, name, f"{self.unit}-{b:02d}{n:04d}"))
+                self.expected[rid] = (1, name)
+                if b == 0:
+                    first_ids.append(rid)
+            if b == batches - 1 and first_ids:  # an edit of an earlier record travels later
+                seq += 1
+                rid = first_ids[0]
+                name = f"Người nộp {index}-sửa"
+                changes.append(self._change(template, rid, seq, 2, name, f"{self.unit}-{0:02d}{0:04d}"))
+                self.expected[rid] = (2, name)
+            data = self._build(changes, seq - len(changes) + 1, seq, previous, recipients)
+            from desktop.sync import batch, canonical
+
+            header = batch.read_header(data).header
+            previous = {"batch_id": header["batch_id"], "sha256": canonical.sha256(data)}
+            self.files.append((header["batch_id"], data))
+
+    def _change(self, template: dict[str, Any], rid: str, seq: int, version: int, name: str, code: str) -> dict[str, Any]:
+        row = copy.deepcopy(template)
+        row.update(id=rid, owner_unit=self.unit, version=version, applicant_name=name, code=code,
+                   search_text=name.lower())
+        return {"change_id": f"{self.epoch}:{seq}", "seq": seq, "epoch": self.epoch, "table": "dossier",
+                "record_id": rid, "op": "upsert", "version": version, "row": row, "officer": "bench",
+                "device_time": row.get("updated_at") or "2026-11-16T08:00:00+07:00"}
+
+    def _build(self, changes: list[dict[str, Any]], lo: int, hi: int, previous: Any, recipients: Any) -> bytes:
+        from desktop import __version__, clock
+        from desktop.db.session import known_heads
+        from desktop.sync import batch, identity
+
+        spec = batch.BatchSpec(batch_id=str(uuid.uuid4()), device_id=self.device, unit_code=self.unit,
+                               epoch=self.epoch, seq_from=lo, seq_to=hi,
+                               created_at=datetime(2026, 11, 16, 9, 0, tzinfo=clock.VN_TZ) + timedelta(seconds=hi),
+                               app_version=__version__, schema_version="+".join(sorted(known_heads())),
+                               previous_batch=previous, ranges={self.epoch: [lo, hi]}, epoch_start=1)
+        data, _ = batch.build(spec, changes, signing_key=self.key,
+                              device_cert=identity.certificate(self.device, self.unit, self.key),
+                              recipients=recipients)
+        return data
+
+    def enrolment(self) -> dict[str, Any]:
+        from desktop import __version__
+        from desktop.sync import canonical, container, identity
+        from desktop.sync.keys import ENROLMENT_FORMAT
+
+        body = {"format": ENROLMENT_FORMAT, "format_version": 1, "device_id": self.device, "unit_code": self.unit,
+                "unit_name": f"UBND xã Thử {self.index}", "public_key": identity.public_key_b64(self.key),
+                "kid": container.key_id(container.raw_public(self.key.public_key())), "app_version": __version__,
+                "created_at": "2026-11-16T08:00:00+07:00"}
+        return {"request": body, "signature": container.b64(self.key.sign(canonical.dumps(body)))}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--desks", type=int, default=200)
+    ap.add_argument("--batches", type=int, default=3)
+    ap.add_argument("--changes", type=int, default=20, help="new dossiers per batch")
+    ap.add_argument("--duplicates", type=float, default=0.25, help="share of desks that upload a batch twice")
+    ap.add_argument("--deadline", type=float, default=600, help="seconds; the run stops by itself after this")
+    ap.add_argument("--pg", help="PostgreSQL URL for the hub (default: SQLite file)")
+    args = ap.parse_args()
+    random.seed(7)
+    work = Path(tempfile.mkdtemp(prefix="motcua-load-"))
+    hub_dir = work / "hub"
+    schema = None
+    if args.pg:  # a private schema in the shared database, dropped at the end
+        from tests.sync_support import pg_schema_url
+
+        url_db, schema = pg_schema_url(args.pg)
+    else:
+        url_db = f"sqlite:///{hub_dir / 'hub.sqlite3'}"
+
+    from desktop.sync import canonical
+    from desktop.sync.keys import recipients
+    from desktop.sync.push import Backoff, _upload
+    from province.db import open_hub
+    from province.devices import enrol
+    from province.keys import init_keys
+
+    t0 = time.perf_counter()
+    template = dossier_template(work)
+    hub = open_hub(url_db, data_dir=hub_dir)
+    bundle = init_keys(hub, name="UBND tỉnh Tải Thử", keys_out=hub_dir / "public")
+    desks = [Desk(i, template, args.batches, args.changes, recipients(bundle)) for i in range(args.desks)]
+    for d in desks:
+        request = work / f"enrol-{d.index}.json"
+        request.write_bytes(canonical.dumps(d.enrolment()))
+        enrol(hub, request)
+    hub.dispose()
+    prepared = time.perf_counter() - t0
+    print(f"prepared {len(desks)} desks × {args.batches} batches in {prepared:.1f} s")
+
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    server = subprocess.Popen([sys.executable, "-m", "province", "--db-url", url_db, "--data-dir", str(hub_dir),
+                               "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("hub did not start")
+        latencies: list[float] = []
+        receipts: dict[str, bytes] = {}
+        problems: list[str] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + args.deadline
+        policy = Backoff(attempts=8, base_delay=0.2, max_delay=5, max_seconds=120, timeout=120)
+        cancel = threading.Event()
+
+        def run_desk(desk: Desk) -> None:
+            plan = list(desk.files)
+            if random.random() < args.duplicates:
+                plan.append(random.choice(desk.files))  # the same batch again (stick and network, or a retry)
+            with httpx.Client(timeout=policy.timeout) as client:
+                for batch_id, data in plan:
+                    if time.monotonic() > deadline:
+                        with lock:
+                            problems.append(f"deadline before {batch_id}")
+                        return
+                    started = time.perf_counter()
+                    try:
+                        body, _headers, _n = _upload(client, base, batch_id, data, bundle, policy, cancel, None)
+                    except Exception as exc:  # noqa: BLE001 — counted and reported
+                        with lock:
+                            problems.append(f"{batch_id}: {exc}")
+                        continue
+                    elapsed = time.perf_counter() - started
+                    with lock:
+                        latencies.append(elapsed)
+                        if batch_id in receipts and receipts[batch_id] != body:
+                            problems.append(f"{batch_id}: a repeat got a different receipt")
+                        receipts[batch_id] = body
+
+        t1 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=len(desks)) as pool:
+            list(pool.map(run_desk, desks))
+        wall = time.perf_counter() - t1
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    hub = open_hub(url_db, data_dir=hub_dir)
+    from sqlalchemy import func, select
+
+    from province.models import HubBatch
+    from province.schema import DATA_TABLES
+
+    table = DATA_TABLES["dossier"]
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(table.c.id, table.c.version, table.c.applicant_name)).all()
+        batches_stored = conn.scalar(select(func.count()).select_from(HubBatch.__table__))
+    hub.dispose()
+    if schema:
+        from tests.sync_support import drop_pg_schema
+
+        drop_pg_schema(args.pg, schema)
+    print(f"hub database: {'PostgreSQL' if args.pg else 'SQLite'}")
+    expected: dict[str, tuple[int, str]] = {}
+    for d in desks:
+        expected.update(d.expected)
+    found = {r.id: (r.version, r.applicant_name) for r in rows}
+    uploads = len(latencies)
+    changes_sent = sum(args.changes * args.batches + 1 for _ in desks)
+    print(f"uploads: {uploads} requests ({len(receipts)} distinct batches, {batches_stored} stored) in {wall:.1f} s")
+    print(f"throughput: {uploads / wall:.1f} requests/s, {changes_sent / wall:.0f} changes/s")
+    if latencies:
+        ordered = sorted(latencies)
+        p95 = ordered[max(0, int(0.95 * len(ordered)) - 1)]
+        print(f"latency: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+              f"max {ordered[-1] * 1000:.0f} ms")
+    ok = True
+    if len(rows) != len(found):
+        print("FAIL: duplicate dossier ids at the hub")
+        ok = False
+    if found != expected:
+        missing = set(expected) - set(found)
+        extra = set(found) - set(expected)
+        wrong = {k for k in set(found) & set(expected) if found[k] != expected[k]}
+        print(f"FAIL: hub != union of desks (missing {len(missing)}, extra {len(extra)}, wrong version {len(wrong)})")
+        ok = False
+    if batches_stored != sum(len(d.files) for d in desks):
+        print(f"FAIL: {batches_stored} batches stored, expected {sum(len(d.files) for d in desks)}")
+        ok = False
+    for problem in problems[:10]:
+        print("problem:", problem)
+    ok = ok and not problems
+    print("RESULT:", "OK — exactly the union of the desks' changes, no loss, no duplicates" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

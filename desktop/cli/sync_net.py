@@ -1,0 +1,129 @@
+"""``sync push|package|relay`` (sync part 2), added to the ``sync`` group of desktop/cli/sync.py.
+
+No ``register()`` here on purpose: these are subcommands of ``sync``, not a group of their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.cli.app import CliApp
+
+
+def add_to_sync_group(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = s.add_parser("push", help="gửi dữ liệu chưa được xác nhận tới máy chủ tỉnh qua mạng")
+    p.add_argument("--url", help="địa chỉ máy chủ tỉnh, ví dụ http://10.0.0.5:8765 (mặc định: cài đặt hub_url)")
+    p.add_argument("--attempts", type=int, default=6, help="số lần thử tối đa khi mạng chập chờn")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_push)
+
+    k = s.add_parser("package", help="áp dụng gói dữ liệu tham chiếu của tỉnh (tệp hoặc tải về)")
+    k.add_argument("file", nargs="?", help="tệp gói .mcp (từ USB)")
+    k.add_argument("--url", help="tải gói mới nhất từ máy chủ tỉnh thay vì đọc tệp")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(handler=run_package)
+
+    r = s.add_parser("relay", help="chuyển tiếp nguyên vẹn các gói dữ liệu của xã (máy huyện)")
+    r.add_argument("--in", dest="in_dir", required=True, help="thư mục chứa các tệp .mcb của xã")
+    where = r.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="gửi thẳng tới máy chủ tỉnh")
+    where.add_argument("--out", help="chép sang thư mục khác (USB của huyện)")
+    r.add_argument("--receipts", help="thư mục ghi biên nhận cho xã (mặc định: <in>/receipts)")
+    r.add_argument("--receipts-from", help="thư mục biên nhận tỉnh trả về (trên USB) để chép cho xã")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=run_relay)
+
+
+def _url(args: argparse.Namespace, app: CliApp) -> str:
+    from desktop.errors import UserError
+    from desktop.services.desk import get_setting
+    from desktop.sync.push import HUB_URL_KEY
+
+    if args.url:
+        return str(args.url)
+    with app.reading() as session:
+        url = get_setting(session, HUB_URL_KEY)
+    if not url:
+        raise UserError("Chưa có địa chỉ máy chủ tỉnh: dùng --url.", field="url")
+    return str(url)
+
+
+def run_push(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.sync.push import Backoff, Refused, push
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not args.json:
+            label = {"export": "Đang đóng gói", "upload": "Đang gửi", "retry": "Thử lại lần"}.get(stage)
+            if label:
+                sys.stderr.write(f"\r{label} {done}/{total}   ")
+
+    try:
+        result = push(app.db, _url(args, app), progress=progress, backoff=Backoff(attempts=args.attempts),
+                      officer=app.officer)
+    except Refused as exc:
+        if args.json:
+            emit_json({"batch_id": None, "status": "refused", "applied": 0, "code": exc.code, "message": exc.message})
+        else:
+            sys.stderr.write(f"Tỉnh từ chối: {exc.message}\n")
+        return 1
+    if args.json:
+        emit_json(result.as_json())
+    elif result.status == "up_to_date":
+        print("Không có gì cần gửi: tỉnh đã xác nhận mọi dữ liệu.")
+    else:
+        print(f"\nĐã gửi gói {result.batch_id}: tỉnh cập nhật {result.applied} bản ghi, "
+              f"{result.acknowledged} thay đổi đã được xác nhận.")
+    return 0
+
+
+def run_package(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.errors import UserError
+    from desktop.services.desk import get_setting
+    from desktop.sync.package import VERSION_SETTING, apply_package, apply_package_file
+
+    if args.file:
+        with app.transaction() as session:
+            result = apply_package_file(session, Path(args.file))
+    elif args.url:
+        from desktop.sync.push import fetch_package
+
+        with app.reading() as session:
+            current = int(get_setting(session, VERSION_SETTING, 0) or 0)
+        data = fetch_package(args.url, current=current)
+        if data is None:
+            if args.json:
+                emit_json({"version": current, "status": "up_to_date"})
+            else:
+                print(f"Máy đã có gói dữ liệu mới nhất (phiên bản {current}).")
+            return 0
+        with app.transaction() as session:
+            result = apply_package(session, data)
+    else:
+        raise UserError("Chỉ ra tệp gói dữ liệu hoặc --url.", field="file")
+    if args.json:
+        emit_json(result.as_json() | {"status": "applied"})
+    else:
+        print(f"Đã áp dụng gói dữ liệu của tỉnh phiên bản {result.version}: {result.procedures_created} thủ tục mới, "
+              f"{result.procedures_updated} cập nhật, {result.calendar_days} ngày nghỉ/làm bù.")
+        if result.this_device_revoked:
+            print("Cảnh báo: máy này nằm trong danh sách bị thu hồi quyền đồng bộ.")
+    return 0
+
+
+def run_relay(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.sync.relay import relay
+
+    items = relay(Path(args.in_dir), url=args.url, out_dir=Path(args.out) if args.out else None,
+                  receipts_dir=Path(args.receipts) if args.receipts else None,
+                  receipts_from=Path(args.receipts_from) if args.receipts_from else None)
+    if args.json:
+        emit_json([i.as_json() for i in items])
+    else:
+        for item in items:
+            print(f"{item.file}: {item.status}" + (f" [{item.code}] {item.message}" if item.code else ""))
+    return 1 if any(i.status in ("refused", "failed") for i in items) else 0

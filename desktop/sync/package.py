@@ -1,0 +1,214 @@
+"""Province packages on the desk: verify the province's signature, check versions, apply all-or-nothing.
+
+A package is the sync container (``header.json`` + ``payload.bin``) with a plaintext payload signed
+by the province (see ``province/packages.py``). The desk refuses a version older than or equal to the
+one it has (rollback) and a package that needs a newer app; otherwise everything is applied in the
+caller's ONE transaction, so a bad item leaves the desk exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy.orm import Session
+
+from desktop import __version__
+from desktop.errors import UserError
+from desktop.services.desk import get_setting, put_setting
+from desktop.sync import canonical, container
+from desktop.sync.container import Limits
+from desktop.sync.errors import MESSAGES, SyncError
+
+MESSAGES.setdefault("not_a_package", "Tệp này không phải gói dữ liệu tham chiếu của tỉnh.")
+MESSAGES.setdefault("bad_package_signature",
+                    "Chữ ký của tỉnh trên gói dữ liệu không hợp lệ: gói không do tỉnh phát hành hoặc đã bị sửa.")
+
+FORMAT = "motcua-package"
+FORMAT_VERSION = 1
+EXTENSION = "mcp"
+HEADER_NAME = container.HEADER_NAME
+PAYLOAD_NAME = container.PAYLOAD_NAME
+VERSION_SETTING = "reference_package_version"
+MAX_PACKAGE_BYTES = 64 * 1024 * 1024
+PACKAGE_LIMITS = Limits(max_file_bytes=MAX_PACKAGE_BYTES, max_entries=2000, max_entry_bytes=32 * 1024 * 1024,
+                        max_total_bytes=128 * 1024 * 1024)
+UPDATE_APP = "Gói dữ liệu của tỉnh cần phần mềm phiên bản {need} trở lên (máy này: {have}); vui lòng cập nhật phần mềm."
+
+
+def parse_app_version(text: Any) -> tuple[int, ...]:
+    try:
+        parts = tuple(int(p) for p in str(text).strip().split("."))
+    except ValueError:
+        raise UserError(f"Phiên bản phần mềm '{text}' không hợp lệ (dạng 1.2.3).", field="min_app_version") from None
+    if not parts or len(parts) > 4:
+        raise UserError(f"Phiên bản phần mềm '{text}' không hợp lệ (dạng 1.2.3).", field="min_app_version")
+    return parts + (0,) * (3 - len(parts))
+
+
+def _bad(what: str) -> UserError:
+    return UserError(f"Gói dữ liệu của tỉnh không hợp lệ: {what}.", field="package", code="bad_package")
+
+
+def validate_content(content: dict[str, Any]) -> None:
+    """Shapes checked on both sides: the hub before building, the desk before applying."""
+    if not isinstance(content.get("catalog"), list):
+        raise _bad("danh mục thủ tục")
+    holidays = content.get("holidays")
+    if not isinstance(holidays, list):
+        raise _bad("ngày nghỉ/ngày làm bù phải là danh sách")
+    for item in holidays:
+        if not isinstance(item, dict) or not isinstance(item.get("date"), str):
+            raise _bad("mỗi ngày nghỉ cần trường 'date'")
+        try:
+            date.fromisoformat(item["date"])
+        except ValueError:
+            raise _bad(f"ngày '{item['date']}'") from None
+    if not isinstance(content.get("targets"), dict):
+        raise _bad("chỉ tiêu phải là đối tượng JSON")
+    units = content.get("units")
+    if not isinstance(units, list) or any(not isinstance(u, dict) or not u.get("code") or not u.get("name")
+                                          for u in units):
+        raise _bad("mỗi đơn vị cần 'code' và 'name'")
+    if not isinstance(content.get("surveys"), dict):
+        raise _bad("phiếu khảo sát")
+    revoked = content.get("revoked")
+    if not isinstance(revoked, list) or any(not isinstance(_device_of(r), str) for r in revoked):
+        raise _bad("danh sách máy bị thu hồi")
+
+
+def _device_of(entry: Any) -> Any:
+    return entry.get("device_id") if isinstance(entry, dict) else entry
+
+
+@dataclass(frozen=True)
+class Package:
+    header: dict[str, Any]
+    content: dict[str, Any]
+    bundle: dict[str, Any]
+
+    @property
+    def version(self) -> int:
+        return int(self.header["version"])
+
+
+def read_package(data: bytes, bundle: dict[str, Any], *, limits: Limits = PACKAGE_LIMITS) -> Package:
+    """Structure, payload hash, the province's signature, then the content (strict JSON)."""
+    if len(data) > limits.max_file_bytes:
+        raise SyncError("too_large")
+    sealed = container.read_sealed(data, limits=limits)
+    header = sealed.header
+    if header.get("format") != FORMAT:
+        raise SyncError("not_a_package")
+    if header.get("format_version") != FORMAT_VERSION or header.get("cipher") != "none":
+        raise SyncError("unsupported_version", f"định dạng gói {header.get('format_version')!r}")
+    signature = header.get("signature")
+    if not isinstance(signature, dict):
+        raise SyncError("bad_package_signature", "thiếu chữ ký")
+    from desktop.sync.keys import signing_keys
+
+    key = signing_keys(bundle).get(signature.get("kid")) if isinstance(signature.get("kid"), str) else None
+    if key is None:
+        raise SyncError("bad_package_signature", "khóa ký không thuộc tỉnh đã cài")
+    body = {k: v for k, v in header.items() if k != "signature"}
+    try:
+        key.verify(container.unb64(signature.get("value")), canonical.dumps(body))
+    except InvalidSignature:
+        raise SyncError("bad_package_signature") from None
+    if not isinstance(header.get("version"), int) or isinstance(header.get("version"), bool):
+        raise _bad("số phiên bản gói")
+    files = container.unpack_files(sealed.payload, limits=limits)
+
+    def load(name: str) -> Any:
+        if name not in files:
+            raise _bad(f"thiếu {name}")
+        value = canonical.loads(files[name])
+        return value["items"] if set(value) == {"items"} else value
+
+    content = {name: load(f"{name}.json") for name in ("catalog", "holidays", "targets", "units", "revoked")}
+    content["surveys"] = {n.removeprefix("surveys/").removesuffix(".json"): canonical.loads(v)
+                          for n, v in files.items() if n.startswith("surveys/")}
+    validate_content(content)
+    if "keys.json" not in files:
+        raise _bad("thiếu keys.json")
+    from desktop.sync.keys import parse_bundle
+
+    return Package(header=header, content=content, bundle=parse_bundle(files["keys.json"]))
+
+
+def check_versions(session: Session, header: dict[str, Any]) -> None:
+    """Refuse rollback (older or equal version) and a package that needs a newer app."""
+    have = int(get_setting(session, VERSION_SETTING, 0) or 0)
+    if int(header["version"]) <= have:
+        raise UserError(f"Gói dữ liệu phiên bản {header['version']} không mới hơn gói máy đang dùng "
+                        f"(phiên bản {have}); không áp dụng.", field="package", code="package_not_newer")
+    need = str(header.get("min_app_version") or "0")
+    if parse_app_version(need) > parse_app_version(__version__):
+        raise UserError(UPDATE_APP.format(need=need, have=__version__), field="package", code="app_too_old")
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    version: int
+    procedures_created: int
+    procedures_updated: int
+    calendar_days: int
+    units: int
+    surveys: int
+    revoked: int
+    this_device_revoked: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def apply_package(session: Session, data: bytes) -> ApplyResult:
+    """Everything inside the caller's transaction: a failure anywhere rolls all of it back."""
+    from desktop.db.models import Unit
+    from desktop.services.calendar import set_override
+    from desktop.services.catalog import apply_rows, parse_rows
+    from desktop.sync.keys import PROVINCE_KEYS_SETTING, installed_bundle
+    from sqlalchemy import select
+
+    package = read_package(data, installed_bundle(session))
+    check_versions(session, package.header)
+    content = package.content
+    rows, errors = parse_rows([[str(c) for c in row] for row in content["catalog"]])
+    if errors:
+        raise _bad(f"danh mục dòng {errors[0][0]}: {errors[0][1]}")
+    catalog = apply_rows(session, rows, catalog_version=f"tinh-{package.version}") if rows else None
+    for item in content["holidays"]:
+        set_override(session, date.fromisoformat(item["date"]), working=bool(item.get("working", False)),
+                     reason=item.get("reason"), legal_basis=item.get("legal_basis"))
+    local = get_setting(session, "unit_code")
+    for unit in content["units"]:  # only the desk's own unit row is kept in the table; the list is a setting
+        if unit["code"] == local:
+            row = session.scalar(select(Unit).where(Unit.code == local))
+            if row is not None and row.name != unit["name"]:
+                row.name = str(unit["name"])
+    revoked = sorted({_device_of(r) for r in content["revoked"]})
+    put_setting(session, "province_units", content["units"])
+    put_setting(session, "province_targets", content["targets"])
+    put_setting(session, "survey_questionnaires", content["surveys"])
+    put_setting(session, "revoked_devices", revoked)
+    put_setting(session, PROVINCE_KEYS_SETTING, package.bundle)
+    put_setting(session, "min_app_version", package.header.get("min_app_version"))
+    put_setting(session, VERSION_SETTING, package.version)
+    put_setting(session, "province_package_version", package.version)  # travels up in every batch
+    session.flush()
+    return ApplyResult(version=package.version, procedures_created=catalog.created if catalog else 0,
+                       procedures_updated=catalog.updated if catalog else 0, calendar_days=len(content["holidays"]),
+                       units=len(content["units"]), surveys=len(content["surveys"]), revoked=len(revoked),
+                       this_device_revoked=get_setting(session, "device_id") in revoked)
+
+
+def apply_package_file(session: Session, path: Path) -> ApplyResult:
+    if not path.is_file():
+        raise UserError(f"Không tìm thấy tệp gói dữ liệu '{path}'.", field="package")
+    if path.stat().st_size > MAX_PACKAGE_BYTES:
+        raise SyncError("too_large")
+    return apply_package(session, path.read_bytes())
+

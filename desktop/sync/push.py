@@ -1,0 +1,260 @@
+"""Network push: export if needed, upload what the province has not acknowledged, import its receipt.
+
+Made to run in a background thread: progress goes to a callback, a ``threading.Event`` cancels (also
+during a back-off wait). Transient trouble (refused/reset connection, timeouts, 5xx) is retried with
+exponential back-off, bounded in attempts and in total time; a permanent refusal (device revoked,
+app too old, …) stops at once with the province's Vietnamese message. The same batch bytes as on the
+USB stick travel, so network and stick mix freely: whichever receipt reaches the desk first
+acknowledges the changes, and the other one is then a harmless repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from desktop import clock
+from desktop.db.models_sync import SyncBatch
+from desktop.db.session import Database
+from desktop.errors import Cancelled, UserError
+from desktop.paths import data_dir
+from desktop.services.desk import get_setting, put_setting
+from desktop.sync import canonical, identity, keys
+from desktop.sync import receipt as receipts
+from desktop.sync.errors import SyncError
+from desktop.sync.files import write_atomic
+
+log = logging.getLogger("desktop.sync.push")
+Progress = Callable[[str, int, int], None]
+LAST_PUSH_KEY = "last_push"
+HUB_URL_KEY = "hub_url"
+CHUNK = 64 * 1024
+
+
+@dataclass
+class Backoff:
+    """Retry policy; tests pass tiny delays and a recording ``sleep``."""
+
+    attempts: int = 6
+    max_seconds: float = 300.0
+    base_delay: float = 2.0
+    max_delay: float = 60.0
+    timeout: float = 60.0
+    sleep: Callable[[float], None] | None = None
+
+    def delay(self, attempt: int) -> float:
+        return min(self.max_delay, self.base_delay * (2 ** attempt)) * random.uniform(0.5, 1.0)
+
+
+class Refused(UserError):
+    """The province said no for good (not a network hiccup): do not retry."""
+
+
+class Unreachable(UserError):
+    pass
+
+
+class _Transient(Exception):
+    pass
+
+
+@dataclass
+class PushResult:
+    batch_id: str | None
+    status: str  # applied | duplicate | up_to_date
+    applied: int = 0
+    acknowledged: int = 0
+    attempts: int = 0
+    file: str | None = None
+    exported: bool = False
+    receipt_file: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def outbox() -> Path:
+    return data_dir() / "outbox"
+
+
+def api(url: str, path: str) -> str:
+    return url.rstrip("/") + path
+
+
+def _batch_to_send(db: Database, officer: str | None, progress: Progress | None) -> tuple[SyncBatch | None, bool]:
+    """The newest unacknowledged batch file that covers every pending change, or a fresh export."""
+    from desktop.sync.export import export_batch, pending_rows
+
+    with db.reading() as session:
+        rows = pending_rows(session)
+        if not rows:
+            return None, False
+        low, high = rows[0].seq, rows[-1].seq
+        candidates = session.scalars(select(SyncBatch).where(SyncBatch.acknowledged_at.is_(None),
+                                                             SyncBatch.seq_from <= low, SyncBatch.seq_to >= high)
+                                     .order_by(SyncBatch.exported_at.desc())).all()
+    for found in candidates:
+        path = Path(found.destination) / found.file_name
+        try:
+            if path.is_file() and canonical.sha256(path.read_bytes()) == found.sha256:
+                return found, False
+        except OSError:
+            continue
+    result = export_batch(db, outbox(), medium="http", officer=officer,
+                          progress=(lambda d, t: progress("export", d, t)) if progress else None)
+    with db.reading() as session:
+        return session.get(SyncBatch, result.batch_id), True
+
+
+def push(db: Database, url: str, *, progress: Progress | None = None, cancel: threading.Event | None = None,
+         backoff: Backoff | None = None, officer: str | None = None,
+         client: httpx.Client | None = None) -> PushResult:
+    backoff = backoff or Backoff()
+    cancel = cancel or threading.Event()
+    identity.ensure_epoch(db)
+    with db.reading() as session:
+        device = identity.device_id(session)
+        bundle = keys.installed_bundle(session)
+        revoked = device in (get_setting(session, "revoked_devices") or [])
+    if revoked:  # the province's package said so: not even one attempt
+        raise _remember(db, Refused(SyncErrorText.revoked, code="revoked_device"))
+    chosen, exported = _batch_to_send(db, officer, progress)
+    if chosen is None:
+        _record(db, {"status": "up_to_date", "at": clock.iso(clock.now()), "url": url})
+        return PushResult(None, "up_to_date")
+    data = (Path(chosen.destination) / chosen.file_name).read_bytes()
+    own = client is None
+    client = client or httpx.Client(timeout=httpx.Timeout(backoff.timeout, connect=min(10.0, backoff.timeout)))
+    try:
+        body, headers, attempts = _upload(client, url, chosen.batch_id, data, bundle, backoff, cancel, progress)
+    except UserError as exc:
+        raise _remember(db, exc) from None
+    finally:
+        if own:
+            client.close()
+    target = outbox() / "receipts" / f"{chosen.batch_id}.receipt.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, body)
+    with db.transaction(officer=officer) as session:
+        outcome = receipts.import_receipt(session, target)
+    applied = int(headers.get("x-applied", 0) or 0)
+    status = headers.get("x-import-status", outcome.status)
+    result = PushResult(chosen.batch_id, status, applied=applied, acknowledged=outcome.acknowledged,
+                        attempts=attempts, file=chosen.file_name, exported=exported, receipt_file=str(target))
+    _record(db, {"status": status, "batch_id": chosen.batch_id, "applied": applied,
+                 "acknowledged": outcome.acknowledged, "at": clock.iso(clock.now()), "url": url})
+    if progress:
+        progress("done", 1, 1)
+    return result
+
+
+class SyncErrorText:
+    revoked = "Máy này đã bị tỉnh thu hồi quyền đồng bộ; không gửi dữ liệu. Liên hệ Văn phòng UBND tỉnh."
+
+
+def _upload(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: dict[str, Any] | None, backoff: Backoff,
+            cancel: threading.Event, progress: Progress | None) -> tuple[bytes, dict[str, str], int]:
+    started = time.monotonic()
+    last_error = ""
+    for attempt in range(backoff.attempts):
+        if cancel.is_set():
+            raise Cancelled("Đã hủy gửi dữ liệu.")
+        try:
+            return (*_put_once(client, url, batch_id, data, bundle, cancel, progress), attempt + 1)
+        except _Transient as exc:
+            last_error = str(exc)
+            log.info("push attempt %d failed: %s", attempt + 1, exc)
+        delay = backoff.delay(attempt)
+        if attempt + 1 >= backoff.attempts or time.monotonic() - started + delay > backoff.max_seconds:
+            break
+        if progress:
+            progress("retry", attempt + 1, backoff.attempts)
+        if backoff.sleep is not None:
+            backoff.sleep(delay)
+        elif cancel.wait(delay):
+            raise Cancelled("Đã hủy gửi dữ liệu.")
+    raise Unreachable(f"Không gửi được dữ liệu tới máy chủ tỉnh ({last_error}). Dữ liệu vẫn an toàn trên máy; "
+                      "hãy thử lại sau hoặc gửi bằng USB.", code="hub_unreachable")
+
+
+def _put_once(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: dict[str, Any] | None,
+              cancel: threading.Event, progress: Progress | None) -> tuple[bytes, dict[str, str]]:
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(data), CHUNK):
+            if cancel.is_set():
+                raise Cancelled("Đã hủy gửi dữ liệu.")
+            yield data[start:start + CHUNK]
+            if progress:
+                progress("upload", min(start + CHUNK, len(data)), len(data))
+
+    try:
+        response = client.put(api(url, f"/api/v1/batches/{batch_id}"), content=chunks(),
+                              headers={"Content-Length": str(len(data)), "Content-Type": "application/octet-stream"})
+    except httpx.TransportError as exc:  # refused, reset, cut, timed out
+        raise _Transient(type(exc).__name__) from None
+    if response.status_code == 200:
+        if bundle is not None:  # a receipt not signed by the province acknowledges nothing
+            receipts.verify(response.content, bundle)
+        return response.content, {k.lower(): v for k, v in response.headers.items()}
+    if response.status_code >= 500 or response.status_code in (408, 429):
+        raise _Transient(f"HTTP {response.status_code}")
+    raise _refusal(response, bundle)
+
+
+def _refusal(response: httpx.Response, bundle: dict[str, Any] | None) -> UserError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    code = str(body.get("code") or f"http_{response.status_code}")
+    message = str(body.get("message") or f"Máy chủ tỉnh từ chối (HTTP {response.status_code}).")
+    advice = str(body.get("advice") or "")
+    signed = body.get("receipt")
+    if isinstance(signed, dict) and bundle is not None:
+        try:
+            receipts.verify(canonical.dumps(signed), bundle)
+        except SyncError:
+            message += " (Cảnh báo: lời từ chối không có chữ ký hợp lệ của tỉnh.)"
+    return Refused(f"{message} {advice}".strip(), code=code)
+
+
+def _remember(db: Database, exc: UserError) -> UserError:
+    _record(db, {"status": "refused" if isinstance(exc, Refused) else "failed", "code": exc.code,
+                 "message": exc.message, "at": clock.iso(clock.now())})
+    return exc
+
+
+def _record(db: Database, value: dict[str, Any]) -> None:
+    """The Đồng bộ page shows the last result (Setting ``last_push``)."""
+    with db.transaction() as session:
+        put_setting(session, LAST_PUSH_KEY, value)
+
+
+def fetch_package(url: str, *, current: int = 0, timeout: float = 60.0,
+                  client: httpx.Client | None = None) -> bytes | None:
+    """The newest province package if newer than ``current`` (None otherwise)."""
+    own = client is None
+    client = client or httpx.Client(timeout=timeout)
+    try:
+        response = client.get(api(url, "/api/v1/packages/latest"), params={"after": current})
+    except httpx.TransportError as exc:
+        raise Unreachable(f"Không kết nối được máy chủ tỉnh ({type(exc).__name__}).", code="hub_unreachable") from None
+    finally:
+        if own:
+            client.close()
+    if response.status_code in (204, 404):
+        return None
+    if response.status_code != 200:
+        raise Unreachable(f"Máy chủ tỉnh trả lỗi HTTP {response.status_code}.", code="hub_unreachable")
+    return response.content
+

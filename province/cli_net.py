@@ -1,0 +1,83 @@
+"""Hub commands added by sync part 2: ``package build`` and ``serve`` (registered from province/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    pkg = sub.add_parser("package", help="gói dữ liệu tham chiếu gửi xuống các xã")
+    ps = pkg.add_subparsers(dest="package_cmd", required=True, metavar="SUBCOMMAND")
+    b = ps.add_parser("build", help="tạo gói mới (phiên bản tăng dần, có chữ ký của tỉnh)")
+    b.add_argument("--catalog", required=True, help="danh mục TTHC (.xlsx/.csv, cùng mẫu với 'catalog import')")
+    b.add_argument("--holidays", required=True, help="JSON: [{\"date\": \"2026-12-31\", \"working\": false, \"reason\": …}]")
+    b.add_argument("--targets", required=True, help="JSON: chỉ tiêu (đối tượng)")
+    b.add_argument("--units", help="JSON: [{\"code\", \"name\", \"level\", \"parent_code\"}]")
+    b.add_argument("--surveys", help="thư mục các phiếu khảo sát *.json")
+    b.add_argument("--revoked", help="JSON: danh sách mã máy bị thu hồi")
+    b.add_argument("--min-app-version", help="phiên bản phần mềm tối thiểu ở xã (mặc định: phiên bản hiện tại)")
+    b.add_argument("--rotate-keys", metavar="DATE", help="tạo cặp khóa mới của tỉnh, dùng từ ngày DATE")
+    b.add_argument("--out", required=True, help="tệp gói cần ghi (.mcp), ví dụ trên USB")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(handler=run_package_build)
+
+    r = sub.add_parser("report-file", help="báo cáo định kỳ ra tệp: một đơn vị, all hoặc by-unit; json/xlsx/pdf")
+    r.add_argument("--unit", required=True, help="mã đơn vị, 'all' (toàn tỉnh) hoặc 'by-unit' (từng đơn vị, JSON)")
+    r.add_argument("--period", required=True)
+    r.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+    r.add_argument("--out", required=True)
+    r.set_defaults(handler=run_report_file)
+
+    s = sub.add_parser("serve", help="chạy máy chủ HTTP nhận gói dữ liệu của xã")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--max-body-mb", type=int, default=256, help="kích thước tối đa một gói (MB)")
+    s.set_defaults(handler=run_serve)
+
+
+def run_package_build(args: argparse.Namespace) -> int:
+    from province.cli import _hub
+    from province.packages import build_content, build_package, parse_activation, rotate_keys
+
+    content = build_content(catalog=Path(args.catalog), holidays=Path(args.holidays), targets=Path(args.targets),
+                            units=Path(args.units) if args.units else None,
+                            surveys=Path(args.surveys) if args.surveys else None,
+                            revoked=Path(args.revoked) if args.revoked else None)
+    hub = _hub(args)
+    try:
+        if args.rotate_keys:
+            rotate_keys(hub, activates_at=parse_activation(args.rotate_keys))
+        out = build_package(hub, content, min_app_version=args.min_app_version, out=Path(args.out))
+    finally:
+        hub.dispose()
+    if args.json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(f"Đã tạo gói dữ liệu phiên bản {out['version']}: {out['file']}")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from province.server import ServerConfig, serve
+
+    serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
+          host=args.host, port=args.port)
+    return 0
+
+
+def run_report_file(args: argparse.Namespace) -> int:
+    from desktop.sync.files import write_atomic
+    from province.cli import _hub
+    from province.report_files import report_file
+
+    hub = _hub(args)
+    try:
+        data = report_file(hub, unit=args.unit, period=args.period, fmt=args.format)
+    finally:
+        hub.dispose()
+    write_atomic(Path(args.out), data)
+    print(f"Đã ghi báo cáo vào {args.out}.")
+    return 0

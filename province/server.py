@@ -1,0 +1,231 @@
+"""The hub's HTTP face (FastAPI + uvicorn): the same batch bytes as on the stick, the same import pipeline.
+
+``PUT /api/v1/batches/{batch_id}`` stores the body in the hub's data folder and hands it to
+``province.importer.import_file`` — there is no second import path. The batch id is the idempotency
+key: a repeat upload gets the stored receipt, byte for byte. Refusals answer with a JSON body
+(code, Vietnamese message) and a refusal receipt signed by the province, so a desk can tell a real
+"update the app" / "device revoked" from a man in the middle.
+
+Limits: a declared ``Content-Length`` over the cap is refused with 413 before any byte is read; a
+chunked body is counted while read and cut at the cap; reading the body and the import each have a
+timeout. uvicorn adds its own keep-alive timeout and connection cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.requests import ClientDisconnect
+
+from desktop import __version__, clock
+from desktop.sync import batch, canonical
+from desktop.sync import receipt as receipts
+from desktop.sync.errors import SyncError
+from province import keys, views
+from province.db import Hub, open_hub
+from province.importer import ImportResult, import_file
+
+log = logging.getLogger("province.server")
+API = "/api/v1"
+_BATCH_ID = re.compile(r"[0-9a-fA-F-]{36}")
+# What a desk should do about a refusal; "permanent" ones stop its retry loop.
+PERMANENT = {"revoked_device", "unknown_device", "unsupported_version", "wrong_unit", "duplicate_id_different_hash"}
+ADVICE = {
+    "revoked_device": "Máy này đã bị tỉnh thu hồi quyền đồng bộ; liên hệ Văn phòng UBND tỉnh.",
+    "unknown_device": "Máy này chưa được đăng ký; gửi tệp đề nghị đăng ký (sync enrol) cho tỉnh.",
+    "unsupported_version": "Vui lòng cập nhật phần mềm lên phiên bản mới nhất rồi gửi lại.",
+    "too_new": "Máy chủ tỉnh chưa hỗ trợ phiên bản này; tỉnh cần cập nhật máy chủ, dữ liệu ở xã vẫn được giữ.",
+    "wrong_unit": "Gói ghi mã đơn vị khác với đơn vị đăng ký của máy; liên hệ tỉnh.",
+}
+STATUS_OF = {"revoked_device": 403, "unknown_device": 403, "wrong_unit": 403, "duplicate_id_different_hash": 409,
+             "db_error": 503, "too_large": 413}
+
+
+@dataclass
+class ServerConfig:
+    db_url: str | None = None
+    data_dir: str | Path | None = None
+    max_body_bytes: int = 256 * 1024 * 1024
+    body_timeout: float = 120.0
+    import_timeout: float = 300.0
+
+
+def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
+    hub = hub or open_hub(config.db_url, data_dir=config.data_dir)
+    app = FastAPI(title="Một Cửa Offline — máy chủ tỉnh", version=__version__,
+                  description="Nhận gói dữ liệu của xã, trả biên nhận có chữ ký, phát gói dữ liệu tham chiếu.")
+    app.state.hub = hub
+    # SQLite has one writer: imports queue here. PostgreSQL: the importer's row lock per device suffices.
+    single_writer = hub.engine.dialect.name == "sqlite"
+    write_lock = threading.Lock()
+    incoming = hub.data_dir / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+
+    def refusal(code: str, message: str, batch_id: str | None, header: dict[str, Any] | None = None) -> JSONResponse:
+        advice = ADVICE.get(code, "")
+        body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "status": "refused", "batch_id": batch_id,
+                "device_id": (header or {}).get("device_id"), "unit_code": (header or {}).get("unit_code"),
+                "code": code, "message": message, "advice": advice, "accepted_through": {},
+                "hub_time": clock.iso(clock.now()), "reference_version": hub.meta("package_version")}
+        try:
+            signed = canonical.loads(receipts.sign(body, keys.signing_key(hub)))
+        except Exception:  # noqa: BLE001 — a hub without keys still answers, unsigned
+            signed = None
+        return JSONResponse({"status": "refused", "batch_id": batch_id, "code": code, "message": message,
+                             "advice": advice, "permanent": code in PERMANENT, "receipt": signed},
+                            status_code=STATUS_OF.get(code, 422))
+
+    def do_import(data: bytes, batch_id: str) -> tuple[ImportResult | None, JSONResponse | None]:
+        try:
+            sealed = batch.read_header(data)
+        except SyncError as exc:
+            return None, refusal(exc.code or "bad_format", exc.message, batch_id)
+        if sealed.header["batch_id"] != batch_id:
+            return None, JSONResponse({"status": "refused", "code": "batch_id_mismatch", "batch_id": batch_id,
+                                       "message": "Mã gói trong đường dẫn khác mã gói trong tệp.",
+                                       "permanent": True}, status_code=400)
+        path = incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb"
+        path.write_bytes(data)
+        try:
+            if single_writer:
+                with write_lock:
+                    result = import_file(hub, path)
+            else:
+                result = import_file(hub, path)
+        finally:
+            path.unlink(missing_ok=True)
+        if result.status == "refused":
+            code = result.code or "bad_format"
+            if code == "unsupported_version" and "mới hơn" in (result.message or ""):
+                return result, refusal("too_new", result.message or "", batch_id, sealed.header)
+            return result, refusal(code, result.message or "", batch_id, sealed.header)
+        return result, None
+
+    @app.put(API + "/batches/{batch_id}", summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
+    async def put_batch(batch_id: str, request: Request) -> Response:
+        if not _BATCH_ID.fullmatch(batch_id):
+            return JSONResponse({"status": "refused", "code": "bad_batch_id", "message": "Mã gói không hợp lệ."},
+                                status_code=400)
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > config.max_body_bytes):
+            return refusal("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
+        try:
+            data = await asyncio.wait_for(_read_body(request, config.max_body_bytes), config.body_timeout)
+        except ClientDisconnect:
+            log.info("upload of %s cut by the client", batch_id)
+            return Response(status_code=400)
+        except asyncio.TimeoutError:
+            return JSONResponse({"status": "refused", "code": "timeout", "message": "Hết thời gian nhận dữ liệu."},
+                                status_code=408)
+        except _TooLarge:
+            return refusal("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
+        try:
+            result, refused = await asyncio.wait_for(run_in_threadpool(do_import, data, batch_id),
+                                                     config.import_timeout)
+        except asyncio.TimeoutError:  # the import goes on; a retry gets its receipt as a duplicate
+            return JSONResponse({"status": "busy", "code": "timeout", "message": "Máy chủ đang bận; gửi lại sau."},
+                                status_code=503)
+        if refused is not None:
+            return refused
+        assert result is not None and result.receipt is not None
+        return Response(result.receipt, media_type="application/json",
+                        headers={"X-Import-Status": result.status, "X-Applied": str(result.applied)})
+
+    @app.get(API + "/packages/latest", summary="Gói dữ liệu tham chiếu mới nhất của tỉnh")
+    def latest_package(after: int = 0) -> Response:
+        from province.packages import latest_package as latest
+
+        found = latest(hub)
+        if found is None:
+            return JSONResponse({"message": "Tỉnh chưa phát hành gói dữ liệu nào."}, status_code=404)
+        version, data = found
+        if version <= after:
+            return Response(status_code=204, headers={"X-Package-Version": str(version)})
+        return Response(data, media_type="application/octet-stream", headers={"X-Package-Version": str(version)})
+
+    @app.get(API + "/health", summary="Máy chủ còn sống")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "province": hub.meta("name"), "app_version": __version__,
+                "package_version": hub.meta("package_version"), "time": clock.iso(clock.now())}
+
+    @app.get(API + "/units", summary="Tình trạng đồng bộ của mọi đơn vị")
+    def units() -> list[dict[str, Any]]:
+        return views.all_units(hub)
+
+    @app.get(API + "/units/{code}/status", summary="Tình trạng đồng bộ của một đơn vị")
+    def unit(code: str) -> Response:
+        status = views.unit_status(hub, code)
+        if status is None:
+            return JSONResponse({"message": f"Không có đơn vị {code}."}, status_code=404)
+        return JSONResponse(status)
+
+    @app.get(API + "/reports/periodic", summary="Báo cáo định kỳ: một đơn vị, 'all' hoặc 'by-unit'; json/xlsx/pdf")
+    def report(period: str, unit: str = "all", format: str = "json") -> Response:  # noqa: A002 — the query name
+        from desktop.errors import UserError
+        from province.report_files import FORMATS, report_file
+
+        try:
+            data = report_file(hub, unit=unit, period=period, fmt=format)
+        except UserError as exc:
+            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
+        name = f"bao-cao-{unit}-{period}.{format}"
+        return Response(data, media_type=FORMATS[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/units", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse(render_units(hub.meta("name") or "Máy chủ tỉnh", views.all_units(hub)))
+
+    return app
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    out = bytearray()
+    async for chunk in request.stream():
+        out += chunk
+        if len(out) > limit:
+            raise _TooLarge
+    return bytes(out)
+
+
+def render_units(title: str, units: list[dict[str, Any]]) -> str:
+    """A read-only page: one row per unit. Everything shown is escaped."""
+    e = html.escape
+    rows = []
+    for u in units:
+        last = u["last_batch"] or {}
+        gaps = ", ".join(f"{g['seq_from']}–{g['seq_to']}" for g in u["gaps"]) or "không"
+        rows.append(f"<tr><td>{e(u['unit_code'])}</td><td>{e(u['unit_name'])}</td><td>{u['batches']}</td>"
+                    f"<td>{e(str(last.get('imported_at', 'chưa có')))}</td><td>{e(', '.join(u['app_versions']))}</td>"
+                    f"<td>{e(gaps)}</td><td>{u['pending_conflicts']}</td></tr>")
+    body = "".join(rows) or '<tr><td colspan="7">Chưa có đơn vị nào gửi dữ liệu.</td></tr>'
+    return (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{e(title)}</title>'
+            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:4px 8px}</style></head><body>"
+            f"<h1>{e(title)} — tình trạng đồng bộ</h1><table><thead><tr><th>Mã đơn vị</th><th>Tên đơn vị</th>"
+            "<th>Số gói</th><th>Gói gần nhất</th><th>Phiên bản phần mềm</th><th>Thứ tự bị thiếu</th>"
+            f"<th>Xung đột chờ xử lý</th></tr></thead><tbody>{body}</tbody></table>"
+            '<p><a href="/docs">Tài liệu API</a></p></body></html>')
+
+
+def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+    import uvicorn
+
+    app = create_app(config)
+    print(f"Máy chủ tỉnh đang chạy tại http://{host}:{port}/ (tài liệu API: /docs). Ctrl+C để dừng.")
+    uvicorn.run(app, host=host, port=port, timeout_keep_alive=15, limit_concurrency=512, log_level="warning")

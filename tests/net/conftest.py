@@ -1,0 +1,67 @@
+"""A real hub server on 127.0.0.1 (uvicorn in a thread, stopped with ``should_exit`` in teardown)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from province.db import Hub
+from province.server import ServerConfig, create_app
+from tests.sync_support import fresh_hub
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveHub:
+    hub: Hub
+    port: int
+    config: ServerConfig = field(default_factory=ServerConfig)
+    server: uvicorn.Server | None = None
+    thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        app = create_app(self.config, hub=self.hub)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+                                ws="none", timeout_keep_alive=5)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("hub server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+        self.server = self.thread = None
+
+
+@pytest.fixture
+def live_hub(tmp_path: Path) -> Iterator[LiveHub]:
+    hub = fresh_hub(None, tmp_path / "hub")
+    live = LiveHub(hub=hub, port=free_port(), config=ServerConfig(max_body_bytes=8 * 1024 * 1024, body_timeout=10))
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()
+        hub.dispose()

@@ -1,0 +1,172 @@
+"""Province packages: built at the hub, down over HTTP or by file, applied all-or-nothing on the desk."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from desktop.db.models import CalendarOverride, Procedure
+from desktop.db.session import Database
+from desktop.errors import UserError
+from desktop.services.catalog import STARTER_CATALOG
+from desktop.services.desk import get_setting
+from desktop.sync.package import apply_package, apply_package_file
+from desktop.sync.push import Backoff, Refused, push
+from province.cli import main as province_main
+from province.packages import build_content, build_package, rotate_keys
+from tests.net.conftest import LiveHub
+from tests.sync_support import connect_desk, receive
+
+
+def _inputs(folder: Path, *, revoked: list[str] | None = None, extra_day: str = "2026-12-31") -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "holidays.json").write_text(json.dumps([
+        {"date": extra_day, "working": False, "reason": "Nghỉ bù Tết Dương lịch", "legal_basis": "TB 123/TB-UBND"},
+        {"date": "2027-01-09", "working": True, "reason": "Làm bù"}], ensure_ascii=False), encoding="utf-8")
+    (folder / "targets.json").write_text(json.dumps({"on_time_rate": 0.95, "digitised_rate": 0.8}), encoding="utf-8")
+    (folder / "units.json").write_text(json.dumps([
+        {"code": "10375", "name": "UBND xã Tân Lập (mới)", "level": "xa"},
+        {"code": "10376", "name": "UBND xã Tân Phú", "level": "xa"}], ensure_ascii=False), encoding="utf-8")
+    (folder / "surveys").mkdir(exist_ok=True)
+    (folder / "surveys" / "hai-long.json").write_text(json.dumps(
+        {"id": "hai-long", "title": "Mức độ hài lòng", "questions": [{"id": "q1", "text": "Thái độ cán bộ"}]},
+        ensure_ascii=False), encoding="utf-8")
+    (folder / "revoked.json").write_text(json.dumps(revoked or []), encoding="utf-8")
+    return {name: folder / f"{name}.json" for name in ("holidays", "targets", "units", "revoked")} | {
+        "surveys": folder / "surveys", "catalog": STARTER_CATALOG}
+
+
+def _build(live: LiveHub, folder: Path, **kwargs) -> dict:  # type: ignore[no-untyped-def]
+    files = _inputs(folder, revoked=kwargs.pop("revoked", None), extra_day=kwargs.pop("extra_day", "2026-12-31"))
+    return build_package(live.hub, build_content(**files), out=folder / "goi.mcp", **kwargs)
+
+
+def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path, cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    files = _inputs(tmp_path / "in")
+    out = tmp_path / "usb" / "goi.mcp"
+    code = province_main(["--data-dir", str(live_hub.hub.data_dir), "--db-url", str(live_hub.hub.engine.url),
+                          "package", "build", "--catalog", str(files["catalog"]), "--holidays", str(files["holidays"]),
+                          "--targets", str(files["targets"]), "--units", str(files["units"]),
+                          "--surveys", str(files["surveys"]), "--revoked", str(files["revoked"]),
+                          "--min-app-version", "0.1", "--out", str(out), "--json"])
+    assert code == 0
+    built = json.loads(capsys.readouterr().out)
+    assert built["version"] == 1 and out.is_file()
+    result = cli("sync", "package", str(out), "--json", db=db.path).json()
+    assert result["version"] == 1 and result["calendar_days"] == 2 and result["surveys"] == 1
+    with db.reading() as session:
+        day = session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31)))
+        assert day is not None and not day.working and day.legal_basis == "TB 123/TB-UBND"
+        assert get_setting(session, "reference_package_version") == 1
+        assert get_setting(session, "province_targets") == {"on_time_rate": 0.95, "digitised_rate": 0.8}
+        assert get_setting(session, "survey_questionnaires")["hai-long"]["title"] == "Mức độ hài lòng"
+        assert [u["code"] for u in get_setting(session, "province_units")] == ["10375", "10376"]
+        assert session.scalar(select(Procedure.catalog_version).where(Procedure.code == "1.001193")) == "tinh-1"
+    again = cli("sync", "package", str(out), db=db.path)
+    assert again.code == 2 and "không mới hơn" in again.err  # same version twice: refused
+
+
+def test_package_over_http_rollback_and_app_version(db: Database, live_hub: LiveHub, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    v1 = _build(live_hub, tmp_path / "v1")
+    v2 = _build(live_hub, tmp_path / "v2", extra_day="2027-04-30")
+    assert (v1["version"], v2["version"]) == (1, 2)
+    got = cli("sync", "package", "--url", live_hub.url, "--json", db=db.path).json()
+    assert got["version"] == 2 and got["status"] == "applied"
+    assert cli("sync", "package", "--url", live_hub.url, "--json", db=db.path).json()["status"] == "up_to_date"
+    old = cli("sync", "package", v1["file"], db=db.path)  # a rollback to an older package
+    assert old.code == 2 and "không mới hơn" in old.err
+    newer = _build(live_hub, tmp_path / "v3", min_app_version="99.0.0")
+    refused = cli("sync", "package", newer["file"], db=db.path)
+    assert refused.code == 2 and "vui lòng cập nhật phần mềm" in refused.err
+    with db.reading() as session:
+        assert get_setting(session, "reference_package_version") == 2
+    health = httpx.get(f"{live_hub.url}/api/v1/health").json()
+    assert health["status"] == "ok" and health["package_version"] == 3
+
+
+def test_package_is_all_or_nothing_and_signed(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    built = _build(live_hub, tmp_path / "v1")
+    data = Path(built["file"]).read_bytes()
+    tampered = bytearray(data)
+    tampered[len(tampered) // 2] ^= 0x01
+    with pytest.raises(UserError) as caught, db.transaction() as session:
+        apply_package(session, bytes(tampered))
+    assert caught.value.code in ("bad_hash", "bad_package_signature", "truncated")
+    # A bad day deep inside the package: nothing at all is applied (the catalogue neither).
+    with db.transaction() as session:
+        session.execute(Procedure.__table__.update().values(catalog_version="truoc"))
+    monkey = tmp_path / "bad"
+    files = _inputs(monkey)
+    content = build_content(**files)
+    content["holidays"].append({"date": "2026-13-45"})
+    from province import packages
+
+    bundle = live_hub.hub.meta("public_bundle")
+    header = {"format": "motcua-package", "format_version": 1, "version": 50, "min_app_version": "0.1.0"}
+    bad = packages.seal_package(packages._files(content, bundle), header, packages.hub_keys.signing_key(live_hub.hub))
+    with pytest.raises(UserError), db.transaction() as session:
+        apply_package(session, bad)
+    with db.reading() as session:
+        assert set(session.scalars(select(Procedure.catalog_version))) == {"truoc"}
+        assert get_setting(session, "reference_package_version") is None
+
+
+def test_key_rotation_travels_in_the_package(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
+    from desktop import clock
+    from desktop.sync.keys import installed_bundle
+    from province.packages import activate_due_keys
+
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    old_kid = live_hub.hub.meta("signing_kid")
+    rotate_keys(live_hub.hub, activates_at=clock.now().replace(year=2027, month=1, day=1))
+    built = _build(live_hub, tmp_path / "v1")
+    with db.transaction() as session:
+        apply_package_file(session, Path(built["file"]))
+    with db.reading() as session:
+        bundle = installed_bundle(session)
+    assert len(bundle["signing_keys"]) == 2 and len(bundle["encryption_keys"]) == 2
+    assert bundle["signing_keys"][1]["activates_at"].startswith("2027-")
+    assert activate_due_keys(live_hub.hub) == old_kid  # not yet due
+    clock.set_now(clock.now().replace(year=2027, month=1, day=5))
+    new_kid = activate_due_keys(live_hub.hub)
+    assert new_kid != old_kid and new_kid == bundle["signing_keys"][1]["kid"]
+    receive(db, 1, start=clock.now().replace(hour=8))
+    result = push(db, live_hub.url, backoff=Backoff(attempts=2, base_delay=0.01))
+    assert result.status == "applied"  # receipt signed with the new key, which the desk already knew
+
+
+def test_revocation_list_stops_push_before_any_request(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    with db.reading() as session:
+        device = get_setting(session, "device_id")
+    built = _build(live_hub, tmp_path / "v1", revoked=[device])
+    with db.transaction() as session:
+        assert apply_package_file(session, Path(built["file"])).this_device_revoked
+    receive(db, 1)
+    live_hub.stop()  # not even contacted
+    with pytest.raises(Refused) as caught:
+        push(db, live_hub.url, backoff=Backoff(attempts=3, base_delay=0.01, sleep=lambda d: None))
+    assert caught.value.code == "revoked_device"
+
+
+def test_package_rides_back_beside_the_receipts(db: Database, live_hub: LiveHub, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.sync_support import export
+
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    _build(live_hub, tmp_path / "v1")
+    receive(db, 1)
+    made = export(db, tmp_path / "stick")
+    code = province_main(["--data-dir", str(live_hub.hub.data_dir), "--db-url", str(live_hub.hub.engine.url),
+                          "import", str(made.file), "--receipts-out", str(tmp_path / "stick" / "back")])
+    assert code == 0
+    package = tmp_path / "stick" / "back" / "goi-du-lieu-tinh-000001.mcp"
+    assert package.is_file()
+    assert cli("sync", "package", str(package), "--json", db=db.path).json()["version"] == 1
