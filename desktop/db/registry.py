@@ -5,7 +5,7 @@ One line per feature; add yours on its own placeholder line so parallel work nev
 
 import desktop.db.models  # noqa: F401  core (issue #2)
 
-# issue #4 digitisation / surveys / queue:
+import desktop.db.models_feedback  # noqa: F401  issue #4 digitisation / surveys / queue
 # issue #6 sync (desk side):
 # issue #8 audit / backups:
 # spare:
