@@ -192,3 +192,21 @@ def quarterly_evaluation(session: Session, start: date, end: date, *, form_id: s
             "max_total": sum(i["max"] for i in indicators), "total": total if rows else None,
             "band": band(total) if rows else None,
             "unanswered_indicators": [i["id"] for i in indicators if i["average"] is None]}
+
+
+def last_returned_dossier(session: Session, *, officer: str | None = None) -> tuple[str, str] | None:
+    """The dossier whose result was handed back most recently today (for the kiosk's next answer).
+
+    With ``officer``, only a dossier that officer received or handled, so two counters sharing a
+    database each get their own citizen.
+    """
+    from desktop.db.models import Dossier
+
+    today = clock.today()
+    query = select(Dossier.code, Dossier.applicant_name).where(
+        Dossier.deleted.is_(False), Dossier.returned_at.is_not(None),
+        Dossier.returned_at >= clock.at(today, time()))
+    if officer:
+        query = query.where((Dossier.received_by == officer) | (Dossier.handler == officer))
+    row = session.execute(query.order_by(Dossier.returned_at.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else None
