@@ -39,9 +39,15 @@ QPushButton#opt_rat_hai_long { border-color: #2f8132; background: #e3f9e5; }
 QPushButton#opt_hai_long { border-color: #3a66db; background: #e6f0ff; }
 QPushButton#opt_khong_hai_long { border-color: #ba2525; background: #ffe3e3; }
 QPushButton#start { background: #0b69a3; color: white; border-color: #0b69a3; }
-QPushButton[class="small"] { font-size: 16pt; min-height: 60px; border-radius: 12px; padding: 6px 20px; }
-QPushButton#officer { font-size: 10pt; min-height: 24px; color: #9fb3c8; background: transparent; border: none; }
-QPushButton[class="digit"] { font-size: 26pt; min-width: 110px; min-height: 90px; border-radius: 14px; }
+QPushButton[class="small"] { font-size: 16pt; min-height: 60px; border-radius: 12px; padding: 6px 20px;
+                            background: #ffffff; border: 2px solid #9fb3c8; color: #243b53; }
+QPushButton[class="small"]:pressed, QPushButton[class="digit"]:pressed { background: #d9e8f6; }
+QPushButton[class="small"]:disabled { color: #9fb3c8; border-color: #d9e2ec; }
+QPushButton#officer { font-size: 12pt; min-height: 48px; min-width: 96px; color: #9fb3c8;
+                      background: transparent; border: 1px solid #d9e2ec; border-radius: 8px; }
+QPushButton[class="digit"] { font-size: 26pt; min-width: 110px; min-height: 90px; border-radius: 14px;
+                            background: #ffffff; border: 2px solid #9fb3c8; color: #102a43; }
+QDialog { background: #f4f7fb; }
 QLabel#pin_display { font-size: 30pt; letter-spacing: 10px; min-height: 60px; }
 """
 

@@ -3,6 +3,7 @@ targets, with the monthly trend chart, the year forecast and an Excel export."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +47,14 @@ class DigitisationPage(QWidget):
                            objectName="note")
         self.note.setStyleSheet("color: #627d98;")
         self.table = QTableWidget(0, len(TRACKER_COLUMNS), objectName="table")
-        self.table.setHorizontalHeaderLabels([self.tr(label) for _key, label in TRACKER_COLUMNS])
+        self.table.setHorizontalHeaderLabels([textwrap.fill(self.tr(label), 16) for _key, label in TRACKER_COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
-        self.table.horizontalHeader().setMinimumHeight(48)
+        self.table.horizontalHeader().setMinimumHeight(52)
         self.chart = QChart()
         self.chart.setTitle(self.tr("Tỷ lệ theo tháng (%)"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)

@@ -43,11 +43,15 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
+def _fill(table: QTableWidget, rows: list[list[Any]], *, total_row: bool = False) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = QTableWidgetItem(_num(value) if not isinstance(value, str) else value)
+            if total_row and r == len(rows) - 1:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
             if c > 0:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
@@ -73,14 +77,16 @@ class SurveyEntry(QWidget):
             for option in question.options:
                 combo.addItem(option.label, option.value)
             self.combos[question.id] = combo
-            label = QLabel(question.text + (" *" if question.required else ""), wordWrap=True)
-            layout.addRow(label, combo)
+            combo.setMinimumWidth(260)
+            layout.addRow(QLabel(question.text + (" *" if question.required else "")), combo)
         self.comment = QLineEdit(objectName="q_comment")
         self.comment.setPlaceholderText(self.tr("Ý kiến góp ý khác (nếu có)"))
         layout.addRow(self.tr("Góp ý:"), self.comment)
         self.save_button = QPushButton(self.tr("Lưu phiếu (Ctrl+S)"), objectName="save")
         self.status = QLabel(objectName="status")
         layout.addRow(self.save_button)
+        layout.addRow(QLabel(self.tr("Tab: sang ô tiếp theo · ↑/↓: chọn mức · Enter hoặc Ctrl+S: lưu phiếu. "
+                                     "* câu bắt buộc; các câu khác có thể bỏ trống."), objectName="hint"))
         layout.addRow(self.status)
         self.save_button.clicked.connect(self.save)
         self.dossier_code.returnPressed.connect(self.save)
@@ -191,7 +197,7 @@ class SurveyResults(QWidget):
             .replace("%5", _num(total["rate"])).replace("%6", _num(total["target"])).replace("%7", met))
         keys = [key for key, _label in SATISFACTION_COLUMNS]
         _fill(self.by_field, [[r["field"]] + [r[k] for k in keys] for r in data["by_field"]]
-              + [[self.tr("Tổng cộng")] + [total[k] for k in keys]])
+              + [[self.tr("Tổng cộng")] + [total[k] for k in keys]], total_row=True)
         if data["by_officer"] is not None:
             _fill(self.by_officer, [[r["officer"]] + [r[k] for k in keys] for r in data["by_officer"]])
         self.comments.clear()
@@ -203,7 +209,7 @@ class SurveyResults(QWidget):
         quarterly = data["quarterly"]
         _fill(self.quarterly, [[i["text"], i["answers"], i["average"]] for i in quarterly["indicators"]]
               + [[self.tr("Tổng điểm (tối đa %1)").replace("%1", str(quarterly["max_total"])), quarterly["answers"],
-                  quarterly["total"]]])
+                  quarterly["total"]]], total_row=True)
         self.band.setText(self.tr("Xếp loại: %1").replace("%1", quarterly["band"] or self.tr("chưa có phiếu đánh giá")))
 
     def choose_export(self) -> None:
@@ -242,6 +248,7 @@ class SurveysPage(QWidget):
         self.pin_button.setEnabled(ctx.officer.role in surveys.LEADER_ROLES)
         self.attach_code = QLineEdit(objectName="attach_code")
         self.attach_code.setPlaceholderText(self.tr("Mã hồ sơ cho phiếu kiosk tiếp theo"))
+        self.attach_code.setMinimumWidth(300)
         self.attach_button = QPushButton(self.tr("Gắn"), objectName="attach")
         self.kiosk_status = QLabel(objectName="kiosk_status")
         bar = QHBoxLayout()
