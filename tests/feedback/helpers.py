@@ -25,4 +25,6 @@ def receive(session, when: str, *, procedure: str = HO_TICH, id_number: str | No
 
 
 def resolve(session, code: str, when: str) -> None:
+    """Hand over to processing, then record the result (both at ``when``)."""
+    dossiers.start(session, code, at=at(when))
     dossiers.record_result(session, code, at=at(when))

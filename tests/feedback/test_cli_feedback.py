@@ -24,6 +24,7 @@ def test_dossier_digitise_component_and_result(cli, tmp_path):
     assert (out.json()["component_code"], out.json()["national_portal"]) == ("CCCD-AN", True)
     refused = cli("dossier", "digitise", code, "--result")
     assert refused.code == 2 and "chưa có kết quả" in refused.err
+    assert cli("dossier", "start", code, "--at", "2026-11-16T09:30").code == 0
     assert cli("dossier", "result", code, "--at", "2026-11-16T10:00").code == 0
     out = cli("dossier", "digitise", code, "--result", "--code", "KQ-1", "--json")
     assert out.json() == {"code": code, "result_digitised": True, "result_digitised_at": "2026-11-20T16:00:00+07:00",

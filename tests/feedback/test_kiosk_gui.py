@@ -11,7 +11,7 @@ from desktop.db.models_feedback import SurveyAnswer
 from desktop.services import dossiers, kiosk as kiosk_service
 from desktop.ui.kiosk import KioskWindow, OfficerMenu, PinPad
 
-from tests.feedback.helpers import at, receive
+from tests.feedback.helpers import at, receive, resolve
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -90,7 +90,7 @@ def test_cannot_be_closed_without_the_pin(kiosk, qtbot, monkeypatch):
 def test_officer_attaches_the_next_answer_to_the_dossier_just_returned(kiosk, qtbot, monkeypatch, db):
     with db.transaction(officer="canbo") as s:
         code = receive(s, "2026-11-20T08:00")
-        dossiers.record_result(s, code, at=at("2026-11-20T09:00"))
+        resolve(s, code, "2026-11-20T09:00")
         dossiers.return_result(s, code, at=at("2026-11-20T15:00"))
 
     def pad_ok(pad: PinPad) -> int:
