@@ -129,3 +129,47 @@ def test_digitisation_page_table_by_keyboard_and_export(make_ctx, db, qtbot, tmp
     keys.press(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     ws = load_workbook(target)["Theo dõi số hóa"]
     assert [c.value for c in ws[6]][:5] == ["Tổng cộng", 2, 1, 1, 50.0]
+
+
+def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch):
+    from desktop.services import dossiers
+    from desktop.ui.digitise_dialog import DigitiseDialog
+
+    with db.transaction() as s:
+        old = receive(s, "2026-11-02T09:00")
+        digitisation.digitise_component(s, old, 2)
+        code = receive(s, "2026-11-16T09:00")
+        dossiers.start(s, code)
+        dossiers.record_result(s, code)
+    dialog = DigitiseDialog(make_ctx("officer"), code)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.table.setFocus()
+    assert dialog.table.rowCount() == 4 and dialog.table.item(3, 0).text() == "KQ"
+    keys = Keyboard(dialog)
+    keys.press(Qt.Key.Key_Space)                       # component 1 digitised
+    assert dialog.table.item(0, 2).text() == "✓"
+    keys.press(Qt.Key.Key_Down)
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getItem",
+                        staticmethod(lambda *a, **k: (a[3][a[4]], True)))
+    keys.press(Qt.Key.Key_R)                           # component 2 reused (same name offered first)
+    assert dialog.table.item(1, 4).text() == "Dùng lại"
+    keys.press(Qt.Key.Key_Down)
+    keys.press(Qt.Key.Key_P)                           # component 3 from the national portal
+    assert dialog.table.item(2, 4).text() == "Cổng DVC quốc gia"
+    keys.press(Qt.Key.Key_Down)
+    scan = tmp_path / "ket_qua.pdf"
+    scan.write_bytes(b"%PDF-1.4 ket qua")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(scan), "")))
+    keys.press(Qt.Key.Key_F)                           # the result: scan attached and digitised
+    opened = []
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", staticmethod(lambda url: opened.append(url)))
+    keys.press(Qt.Key.Key_O)
+    assert opened and opened[0].toLocalFile().endswith(".pdf")
+    assert dialog.opened.read_bytes() == b"%PDF-1.4 ket qua"
+    with db.reading() as s:
+        dossier = dossiers.get_dossier(s, code)
+        assert [c.digitised for c in dossier.components] == [True, True, True]
+        assert dossier.result_digitised and dossier.result_file_sha256
