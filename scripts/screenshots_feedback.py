@@ -68,6 +68,8 @@ def main(out_dir: Path) -> int:
     _grab(surveys_page, out_dir / "page-surveys-18-points.png")
     surveys_page.tabs.setCurrentWidget(surveys_page.entry)
     _grab(surveys_page, out_dir / "page-surveys-entry.png")
+    surveys_page.tabs.setCurrentWidget(surveys_page.queue)
+    _grab(surveys_page, out_dir / "page-queue.png")
 
     kiosk = KioskWindow(db, officer="canbo")
     kiosk.attach_dossier(None)

@@ -155,3 +155,23 @@ def waiting_series(session: Session, start: date, end: date, *, by: str = "day",
         groups.setdefault(key, []).append((arrived, called))
     target = target_minutes(session, end.year)
     return [{"period": key} | _stats(groups[key], target) for key in sorted(groups)]
+
+
+def link_latest_reception(session: Session, number: int, *, officer: str | None,
+                          at: datetime | None = None) -> TicketInfo:
+    """Link ticket ``number`` (today) to the dossier this officer received last, after the call."""
+    from desktop.db.models import Dossier
+    from desktop.lifecycle import Status
+
+    moment = validation.moment(at)
+    ticket = _get(session, number, moment.date())
+    if ticket.called_at is None:
+        raise UserError(f"Số {number} chưa được gọi.", field="ticket")
+    query = select(Dossier.code).where(Dossier.deleted.is_(False), Dossier.status != Status.REFUSED,
+                                       Dossier.received_at >= ticket.called_at, Dossier.received_at <= moment)
+    if officer:
+        query = query.where(Dossier.received_by == officer)
+    code = session.scalar(query.order_by(Dossier.received_at.desc()).limit(1))
+    if code is None:
+        raise NotFound(f"Chưa có hồ sơ nào được tiếp nhận sau khi gọi số {number}.", field="dossier")
+    return link_dossier(session, number, code, day=moment.date())

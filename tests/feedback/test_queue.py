@@ -63,3 +63,15 @@ def test_p90_nearest_rank():
     assert queue.p90([5]) == 5
     assert queue.p90(list(range(1, 21))) == 18  # ceil(0.9·20) = 18th value
     assert queue.p90([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) == 10  # ceil(9.9) = 10th value
+
+
+def test_link_latest_reception_after_the_call(db):
+    with db.transaction(officer="canbo") as s:
+        queue.take_ticket(s, at=at("2026-11-20T08:00"))
+        queue.call_ticket(s, 1, at=at("2026-11-20T08:05"))
+        with pytest.raises(UserError, match="Chưa có hồ sơ nào"):
+            queue.link_latest_reception(s, 1, officer="canbo", at=at("2026-11-20T08:06"))
+        receive(s, "2026-11-20T08:04")  # before the call: not this citizen's
+        code = receive(s, "2026-11-20T08:10")
+        linked = queue.link_latest_reception(s, 1, officer="canbo", at=at("2026-11-20T08:12"))
+    assert linked.dossier_code == code

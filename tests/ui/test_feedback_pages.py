@@ -173,3 +173,29 @@ def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch)
         dossier = dossiers.get_dossier(s, code)
         assert [c.digitised for c in dossier.components] == [True, True, True]
         assert dossier.result_digitised and dossier.result_file_sha256
+
+
+def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
+    from desktop import clock
+    from datetime import datetime
+
+    from desktop.services import queue
+
+    with db.transaction() as s:  # earlier today: waits of 5 and 25 minutes
+        for arrived, called in (("07:30", "07:35"), ("07:40", "08:05")):
+            number = queue.take_ticket(s, at=clock.to_vn(datetime.fromisoformat(f"2026-11-20T{arrived}"))).number
+            queue.call_ticket(s, number, at=clock.to_vn(datetime.fromisoformat(f"2026-11-20T{called}")))
+    page = SurveysPage(make_ctx("officer"))
+    qtbot.addWidget(page)
+    panel = page.queue
+    assert panel.today.text().startswith("Hôm nay: 2 lượt, đã phục vụ 2; chờ trung bình 15,0 phút, "
+                                         "90 % khách chờ không quá 25,0 phút (chỉ tiêu ≤ 15,0 phút) đạt")
+    qtbot.mouseClick(panel.ticket_button, Qt.MouseButton.LeftButton)
+    assert panel.last_ticket.text() == "Số vừa cấp: 3 (16:00)"
+    qtbot.mouseClick(panel.call_button, Qt.MouseButton.LeftButton)
+    assert panel.serving.text() == "Mời số 3 — đã chờ 0,0 phút"
+    with db.transaction(officer="canbo1") as s:
+        code = receive(s, "2026-11-20T16:00")
+    qtbot.mouseClick(panel.link_button, Qt.MouseButton.LeftButton)
+    assert panel.serving.text() == f"Số 3 → hồ sơ {code}"
+    assert panel.days.rowCount() == 1 and panel.days.item(0, 1).text() == "3"

@@ -243,6 +243,10 @@ class SurveysPage(QWidget):
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.entry, self.tr("Nhập phiếu"))
         self.tabs.addTab(self.results, self.tr("Kết quả"))
+        from desktop.ui.widgets.queue_panel import QueuePanel
+
+        self.queue = QueuePanel(ctx)
+        self.tabs.addTab(self.queue, self.tr("Hàng chờ, thời gian chờ"))
         self.kiosk_button = QPushButton(self.tr("Mở màn hình khảo sát (kiosk)"), objectName="open_kiosk")
         self.pin_button = QPushButton(self.tr("Đặt mã PIN kiosk…"), objectName="set_pin")
         self.pin_button.setEnabled(ctx.officer.role in surveys.LEADER_ROLES)
