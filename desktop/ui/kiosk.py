@@ -331,6 +331,7 @@ class KioskWindow(QWidget):
         pad.setStyleSheet(STYLE)
         self.pin_pad = pad
         if pad.exec() != QDialog.DialogCode.Accepted:
+            self._resume()
             return
         with self.db.reading() as session:
             last = surveys.last_returned_dossier(session)
@@ -342,6 +343,12 @@ class KioskWindow(QWidget):
             self.attach_dossier(last[0])
         elif choice == OfficerMenu.EXIT:
             self.leave()
+            return
+        self._resume()
+
+    def _resume(self) -> None:
+        if self.current_question() is not None:
+            self.idle_timer.start()  # a survey in progress still resets if abandoned
 
     def leave(self) -> None:
         self._unlocked = True
