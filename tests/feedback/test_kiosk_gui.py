@@ -116,3 +116,13 @@ def test_officer_attaches_the_next_answer_to_the_dossier_just_returned(kiosk, qt
         row = s.scalars(select(SurveyAnswer)).one()
     assert (row.dossier_code, row.field_name, row.answers) == (code, "Hộ tịch", {"overall": "hai_long"})
     assert kiosk.attached_dossier is None  # the following citizen is anonymous again
+
+
+def test_abandoned_survey_is_discarded_by_the_idle_reset(kiosk, qtbot, db):
+    click(qtbot, kiosk, "start")
+    click(qtbot, kiosk, "opt_khong_hai_long")
+    assert kiosk.idle_timer.isActive()
+    kiosk.idle_timer.timeout.emit()
+    assert kiosk.stack.currentWidget() is kiosk.welcome and kiosk.answers == {}
+    with db.reading() as s:
+        assert s.scalar(select(SurveyAnswer.id)) is None
