@@ -1,0 +1,1 @@
+"""The province hub: ingests desk batches into SQLite or PostgreSQL, signs receipts, reports."""

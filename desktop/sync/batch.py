@@ -59,6 +59,7 @@ class BatchSpec:
     reference_versions: dict[str, Any] = field(default_factory=dict)
     last_receipt: dict[str, Any] | None = None
     ranges: dict[str, list[int]] = field(default_factory=dict)
+    epoch_start: int = 1
 
     def bound(self, recipient_kids: list[str]) -> dict[str, Any]:
         return {"format": FORMAT, "format_version": FORMAT_VERSION, "batch_id": self.batch_id,
@@ -97,6 +98,7 @@ def build(spec: BatchSpec, changes: Sequence[Mapping[str, Any]], *, signing_key:
         "reference_versions": spec.reference_versions,
         "last_receipt": spec.last_receipt,
         "ranges": spec.ranges,
+        "epoch_start": spec.epoch_start,
     }
     manifest_bytes = canonical.dumps(manifest)
     files["manifest.json"] = manifest_bytes

@@ -111,6 +111,11 @@ def associated_data(header: Mapping[str, Any]) -> bytes:
 
 def seal(header: Mapping[str, Any], files: Mapping[str, bytes], recipients: list[Recipient]) -> tuple[bytes, dict[str, Any]]:
     """Encrypt ``files`` for ``recipients``; returns the container bytes and the final header."""
+    return seal_inner(header, pack_files(files), recipients)
+
+
+def seal_inner(header: Mapping[str, Any], inner: bytes, recipients: list[Recipient]) -> tuple[bytes, dict[str, Any]]:
+    """Encrypt an already packed inner archive (tests use it to build hostile but well-sealed files)."""
     if not recipients:
         raise SyncError("no_province_key")
     content_key = ChaCha20Poly1305.generate_key()
@@ -125,7 +130,7 @@ def seal(header: Mapping[str, Any], files: Mapping[str, bytes], recipients: list
     full["recipients"] = wrapped
     full["cipher"] = CIPHER
     nonce = os.urandom(12)
-    payload = nonce + ChaCha20Poly1305(content_key).encrypt(nonce, pack_files(files), associated_data(full))
+    payload = nonce + ChaCha20Poly1305(content_key).encrypt(nonce, inner, associated_data(full))
     full["payload"] = {"sha256": canonical.sha256(payload), "size": len(payload)}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:

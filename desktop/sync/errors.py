@@ -7,6 +7,7 @@ from desktop.errors import UserError
 MESSAGES: dict[str, str] = {
     "too_large": "Tệp đồng bộ vượt quá kích thước cho phép; tệp có thể bị hỏng hoặc không phải tệp của phần mềm.",
     "truncated": "Tệp đồng bộ bị cắt cụt hoặc hỏng (chép chưa xong?). Hãy xuất lại gói dữ liệu ở xã.",
+    "unreadable": "Không đọc được tệp (USB bị rút ra hoặc hỏng?). Cắm lại và nhập lại.",
     "not_a_batch": "Tệp này không phải gói dữ liệu đồng bộ của Một Cửa Offline.",
     "bad_format": "Gói dữ liệu có cấu trúc không hợp lệ.",
     "bad_json": "Gói dữ liệu chứa dữ liệu JSON không hợp lệ.",
@@ -24,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "unsupported_version": "Gói dữ liệu được tạo bởi phiên bản phần mềm không được hỗ trợ; hãy cập nhật phần mềm.",
     "unknown_table": "Gói dữ liệu chứa bảng dữ liệu không xác định.",
     "bad_receipt": "Biên nhận không hợp lệ hoặc không có chữ ký hợp lệ của tỉnh.",
+    "db_error": "Lỗi cơ sở dữ liệu của máy chủ tỉnh khi nhập gói; không có gì được ghi. Hãy báo quản trị viên.",
     "no_province_key": "Chưa cài khóa công khai của tỉnh. Chạy 'sync keys --province-key TỆP' trước.",
 }
 

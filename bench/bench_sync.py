@@ -1,0 +1,126 @@
+"""Sync benchmark: desk export time for ~10k changes, and hub import throughput against a plain bulk
+insert of the same rows in the same run (PostgreSQL if ``MOTCUA_PG_URL`` is set or can be started,
+else SQLite).
+
+    PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--dossiers 1300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=1400, help="demo dossiers (≈7 changes each → ~10k)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    os.environ["MOTCUA_DATA_DIR"] = str(work / "desk")
+
+    from sqlalchemy import func, select, text
+
+    from desktop import demo
+    from desktop.db.models import ChangeLog
+    from desktop.db.session import make_engine, open_database
+    from desktop.services import catalog, desk
+    from desktop.sync import batch, keys, tables
+    from desktop.sync.export import export_batch
+    from province.db import open_hub
+    from province.devices import enrol
+    from province.importer import import_file
+    from province.keys import encryption_keys, init_keys
+    from province.schema import DATA_TABLES, HUB_METADATA
+
+    pg_url = os.environ.get("MOTCUA_PG_URL")
+    if not pg_url:
+        try:
+            import bootstrap
+
+            pg_url = bootstrap.start_postgres()
+        except Exception as exc:  # noqa: BLE001  the bench still runs on SQLite
+            print(f"PostgreSQL unavailable ({exc}); measuring on SQLite")
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    hub_url = None
+    if pg_url:
+        engine = make_engine(pg_url)
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}_bulk"'))
+        engine.dispose()
+        hub_url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+
+    db = open_database(work / "desk.sqlite3")
+    with db.transaction(officer="bench") as session:
+        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
+        catalog.import_starter(session)
+        demo.generate(session, dossiers=args.dossiers, months=12, seed=3)
+    with db.reading() as session:
+        logged = session.scalar(select(func.count()).select_from(ChangeLog))
+    hub = open_hub(hub_url, data_dir=work / "hub")
+    init_keys(hub, name="UBND tỉnh Bench", keys_out=work / "pub")
+    with db.transaction() as session:
+        keys.install_bundle(session, work / "pub" / "province.pub")
+        keys.write_enrolment(session, work / "enrol.json")
+    enrol(hub, work / "enrol.json")
+
+    started = time.perf_counter()
+    result = export_batch(db, work / "usb")
+    export_s = time.perf_counter() - started
+    assert result.file is not None
+    print(f"export: {result.changes} records from {logged} change-log rows in {export_s:.2f} s "
+          f"({result.changes / export_s:,.0f} records/s), file {result.size / 1024:.0f} KiB")
+
+    started = time.perf_counter()
+    outcome = import_file(hub, result.file)
+    import_s = time.perf_counter() - started
+    assert outcome.status == "applied", outcome.as_json()
+    dialect = hub.engine.dialect.name
+    print(f"hub import ({dialect}): {outcome.applied} changes in {import_s:.2f} s "
+          f"= {outcome.applied / import_s:,.0f} changes/s (decrypt, verify, guarded upsert, receipt)")
+
+    # the floor: the same rows, plain INSERTs into empty tables, no checks
+    sealed = batch.read_header(result.file.read_bytes())
+    files = batch.decrypt(sealed, encryption_keys(hub))
+    import json
+
+    changes = batch.read_changes(files, json.loads(files["manifest.json"]))
+    bulk_url = hub_url.replace(f"%3D{schema}", f"%3D{schema}_bulk") if hub_url else f"sqlite:///{work / 'bulk.sqlite3'}"
+    bulk_engine = make_engine(bulk_url)
+    HUB_METADATA.create_all(bulk_engine, tables=list(DATA_TABLES.values()))
+    by_table: dict[str, list[dict]] = {}
+    for change in changes:
+        by_table.setdefault(change["table"], []).append(tables.row_values(DATA_TABLES[change["table"]], change["row"]))
+    started = time.perf_counter()
+    with bulk_engine.begin() as conn:
+        for name, rows in by_table.items():
+            conn.execute(DATA_TABLES[name].insert(), rows)
+    bulk_s = time.perf_counter() - started
+    print(f"plain bulk insert ({dialect}): {len(changes)} rows in {bulk_s:.2f} s = {len(changes) / bulk_s:,.0f} rows/s")
+    print(f"ratio: hub import takes {import_s / bulk_s:.1f}× the plain bulk insert of the same rows")
+
+    bulk_engine.dispose()
+    hub.dispose()
+    db.dispose()
+    if pg_url:
+        engine = make_engine(pg_url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(text(f'DROP SCHEMA "{schema}_bulk" CASCADE'))
+        engine.dispose()
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""``report periodic|late|indicators --period P [--calendar]``: Biểu 06, the late list, the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop.cli.app import CliApp
+
+
+def _period_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True,
+                   help="kỳ báo cáo: 2026-10 (tháng), 2026-Q4 (quý), 2026-H1/2026-H2 (6 tháng), 2026-9M, 2026 (năm)")
+    windows = p.add_mutually_exclusive_group()
+    windows.add_argument("--calendar", action="store_true",
+                         help="dùng kỳ theo tháng dương lịch (01→cuối tháng) thay cho kỳ chính thức (15→14)")
+    windows.add_argument("--official", action="store_true",
+                         help="dùng kỳ chính thức (15→14) kể cả khi đơn vị đặt mặc định theo tháng dương lịch")
+    p.add_argument("--json", action="store_true")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("report", help="báo cáo định kỳ (Biểu 06), hồ sơ trễ hạn, chỉ số tổng quan")
+    s = p.add_subparsers(dest="report_cmd", required=True, metavar="SUBCOMMAND")
+
+    per = s.add_parser("periodic", help="báo cáo tình hình, kết quả giải quyết TTHC (Biểu 06)")
+    _period_args(per)
+    per.add_argument("--xlsx", help="ghi tệp Excel")
+    per.add_argument("--pdf", help="ghi tệp PDF")
+    per.set_defaults(handler=run_periodic)
+
+    late = s.add_parser("late", help="danh sách hồ sơ trễ hạn, quá hạn kèm lý do và phiếu xin lỗi")
+    _period_args(late)
+    late.add_argument("--xlsx", help="ghi tệp Excel")
+    late.add_argument("--pdf", help="ghi tệp PDF")
+    late.set_defaults(handler=run_late)
+
+    ind = s.add_parser("indicators", help="chỉ số tổng quan so với chỉ tiêu")
+    _period_args(ind)
+    ind.set_defaults(handler=run_indicators)
+
+
+def _windows(args: argparse.Namespace) -> bool | None:
+    return True if args.calendar else False if args.official else None
+
+
+def _report(args: argparse.Namespace, app: CliApp) -> tuple[dict[str, Any], str | None]:
+    from desktop.reports.periodic import periodic_report
+    from desktop.reports.periods import resolve_period
+    from desktop.services.desk import local_unit
+
+    with app.reading() as session:
+        period = resolve_period(session, args.period, calendar=_windows(args))
+        report = periodic_report(session, period)
+        place = local_unit(session).place_name
+    return report, place
+
+
+def _written(paths: list[str]) -> None:
+    for path in paths:
+        print(f"Đã ghi {path}")
+
+
+def run_periodic(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.reports import layout
+    from desktop.reports.periodic import column_values
+
+    report, place = _report(args, app)
+    written = []
+    if args.xlsx:
+        from desktop.reports.xlsx import write_periodic_xlsx
+
+        written.append(str(write_periodic_xlsx(report, args.xlsx, place=place)))
+    if args.pdf:
+        from desktop.reports.pdf import write_periodic_pdf
+
+        written.append(str(write_periodic_pdf(report, args.pdf, place=place)))
+    if args.json:
+        emit_json(report)
+        return 0
+    print(layout.title_line(report))
+    print(f"{layout.period_heading(report)} {layout.period_line(report)}")
+    print(" | ".join(layout.COLUMN_NUMBERS))
+    for index, row in enumerate(report["rows"], start=1):
+        print(" | ".join([str(index), row["field"], *map(str, column_values(row))]))
+    print(" | ".join(["", layout.TOTAL_LABEL, *map(str, column_values(report["total"]))]))
+    _written(written)
+    return 0
+
+
+def run_late(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.reports import layout
+
+    report, _ = _report(args, app)
+    written = []
+    if args.xlsx:
+        from desktop.reports.xlsx import write_late_xlsx
+
+        written.append(str(write_late_xlsx(report, args.xlsx)))
+    if args.pdf:
+        from desktop.reports.pdf import write_late_pdf
+
+        written.append(str(write_late_pdf(report, args.pdf)))
+    if args.json:
+        emit_json({"unit": report["unit"], "period": report["period"], "late_dossiers": report["late_dossiers"],
+                   "late_without_apology": report["late_without_apology"]})
+        return 0
+    print(f"{layout.LATE_TITLE} — {layout.period_heading(report)} {layout.period_line(report)}")
+    for index, item in enumerate(report["late_dossiers"], start=1):
+        print(" | ".join(str(v) for v in layout.late_row(index, item)))
+    if not report["late_dossiers"]:
+        print("Không có hồ sơ trễ hạn hoặc quá hạn trong kỳ.")
+    _written(written)
+    return 0
+
+
+def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.reports.indicators import indicators
+    from desktop.reports.periods import resolve_period
+
+    with app.reading() as session:
+        period = resolve_period(session, args.period, calendar=_windows(args))
+        data = indicators(session, period)
+    if args.json:
+        emit_json(data)
+        return 0
+    today = data["today"] or {}
+    print(f"Hôm nay {today.get('date')}: tiếp nhận {today.get('received_today')}, đến hạn {today.get('due_today')}, "
+          f"quá hạn {today.get('overdue_now')}, chờ bổ sung {today.get('awaiting_supplement')}")
+    print(f"Kỳ {data['period_title']}:")
+    for item in data["targets"]:
+        print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
+    sa = data["self_assessment"]
+    print(f"{sa['note']} Điểm: {sa['points']}/{sa['max_points']} (các nhóm tính được).")
+    return 0

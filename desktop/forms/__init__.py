@@ -1,0 +1,108 @@
+"""Printed forms of the one-stop desk (reportlab, no Qt): receipt, supplement request, refusal,
+apology, stop-processing notice, control slip and the ledger (PDF and Excel).
+
+    from desktop.forms import render_form, render_ledger, export_ledger_xlsx
+
+Data comes through the services (``desktop.forms.data``); each form module only lays it out.
+reportlab and openpyxl are imported on first use, so importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
+KIND_LABELS = {
+    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    "stop": "Thông báo dừng giải quyết hồ sơ",
+    "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+}
+
+__all__ = ["FORM_KINDS", "KIND_LABELS", "available_forms", "export_ledger_xlsx", "render_form", "render_form_bytes",
+           "render_ledger"]
+
+
+def _check_kind(kind: str) -> str:
+    key = (kind or "").strip().lower()
+    if key not in FORM_KINDS:
+        raise UserError(f"Loại biểu mẫu '{kind}' không có; chọn một trong: {', '.join(FORM_KINDS)}.", field="kind")
+    return key
+
+
+def available_forms(session: Session, code: str) -> list[str]:
+    """The kinds that print for this dossier as it stands, without asking for anything (a UI enables
+    these print buttons; ``stop`` and ``refusal`` also print for others when given ``reason=``)."""
+    from desktop.lifecycle import Status
+    from desktop.services.queries import dossier_detail
+
+    detail = dossier_detail(session, code)
+    data = detail.data
+    refused = data["status"] == Status.REFUSED
+    rejected = data.get("result") == "rejected" and bool(data.get("result_reason"))
+    kinds = {
+        "receipt": not refused,
+        "supplement": bool(detail.supplements),
+        "refusal": (refused and bool(data.get("refusal_reason"))) or rejected,
+        "apology": bool(detail.apologies),
+        "stop": data["status"] == Status.WITHDRAWN or rejected,
+        "control": not refused,
+    }
+    return [kind for kind in FORM_KINDS if kinds[kind]]
+
+
+def render_form_bytes(session: Session, kind: str, code: str, paper: str = "A4", **options: Any) -> tuple[bytes, int]:
+    """The PDF of one form and its page count, without writing a file (for a preview)."""
+    from desktop.forms import layout
+    from desktop.forms.config import load_config
+    from desktop.forms.data import form_data
+
+    key = _check_kind(kind)
+    sheet = layout.paper(paper)
+    cfg = load_config()
+    fd = form_data(session, code)
+    module = importlib.import_module(f"desktop.forms.{key}")
+    builders = module.pages(fd, cfg, **options)
+    spec = cfg.spec(key)
+    payload, count = layout.render_pdf(builders, sheet, title=f"{spec.title} — {fd.code}", subject=fd.code)
+    if count != len(builders):
+        raise RuntimeError(f"{key}: expected {len(builders)} page(s), rendered {count}")
+    return payload, count
+
+
+def render_form(session: Session, kind: str, code: str, out_path: str | os.PathLike[str], paper: str = "A4",
+                **options: Any) -> Path:
+    """Write form ``kind`` of dossier ``code`` to ``out_path`` (PDF, atomically) and return the path.
+
+    ``options``: ``reason=`` for ``stop`` (and ``refusal`` of a dossier without a recorded reason),
+    ``at=`` (a datetime) for the date printed on ``stop``.
+    """
+    from desktop.forms.layout import write_atomic
+
+    payload, _ = render_form_bytes(session, kind, code, paper, **options)
+    return write_atomic(out_path, payload)
+
+
+def render_ledger(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
+    """Sổ theo dõi hồ sơ of dossiers received in [date_from, date_to], A4 landscape PDF."""
+    from desktop.forms.ledger import render_ledger_pdf
+
+    return render_ledger_pdf(session, date_from, date_to, out_path)
+
+
+def export_ledger_xlsx(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
+    """The same ledger as an Excel workbook (Times New Roman, borders, DD/MM/YYYY, A4 landscape)."""
+    from desktop.forms.ledger_xlsx import export_xlsx
+
+    return export_xlsx(session, date_from, date_to, out_path)

@@ -1,0 +1,461 @@
+"""Shared layout of the printed forms: paper, styles, the letterhead with the national motto, the
+place-and-date line, signature blocks, Vietnamese date wording, one-page fitting and atomic writes.
+
+Every form is a list of *page builders* (``Styles -> flowables``). :func:`build_pdf` renders each page
+at the largest font size that fits one page (long names and many components wrap, never clip), so a
+one-page form stays one page whatever the data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepInFrame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from desktop import clock
+from desktop.errors import UserError
+from desktop.pdf_fonts import SERIF, register_fonts
+
+MOTTO_TOP = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+SIGN_HINT = "(Ký và ghi rõ họ tên)"
+PRODUCER = "Một Cửa Offline"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size with the margins of Nghị định 30/2020 (left wide for binding) and the font sizes
+    to try, largest first."""
+
+    name: str
+    size: tuple[float, float]
+    left: float
+    right: float
+    top: float
+    bottom: float
+    font_sizes: tuple[float, ...]
+
+    @property
+    def frame_width(self) -> float:
+        return self.size[0] - self.left - self.right
+
+    @property
+    def frame_height(self) -> float:
+        return self.size[1] - self.top - self.bottom
+
+
+PAPERS = {
+    "A4": Paper("A4", A4, 25 * mm, 15 * mm, 15 * mm, 15 * mm,
+                (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7, 6.5, 6)),
+    "A5": Paper("A5", A5, 12 * mm, 9 * mm, 9 * mm, 9 * mm, (11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7, 6.5, 6, 5.5)),
+}
+LANDSCAPE_A4 = Paper("A4 ngang", landscape(A4), 15 * mm, 10 * mm, 12 * mm, 12 * mm, (10,))
+
+
+def paper(name: str) -> Paper:
+    key = (name or "").strip().upper()
+    if key not in PAPERS:
+        raise UserError(f"Khổ giấy '{name}' không hỗ trợ; chọn A4 hoặc A5.", field="paper")
+    return PAPERS[key]
+
+
+# ---------------------------------------------------------------- text and dates
+
+def esc(text: object) -> str:
+    """User data goes into reportlab's mini-markup: escape it (an '&' in an address is legal)."""
+    return escape("" if text is None else str(text)).replace("\n", "<br/>")
+
+
+def two(n: int) -> str:
+    return f"{n:02d}"
+
+
+def vn_date(day: date | datetime) -> str:
+    """"ngày 05 tháng 02 năm 2026"."""
+    if isinstance(day, datetime):
+        day = clock.to_vn(day).date()
+    return f"ngày {two(day.day)} tháng {two(day.month)} năm {day.year}"
+
+
+def vn_datetime(moment: datetime) -> str:
+    """"09 giờ 15 phút, ngày 20 tháng 11 năm 2026" — the wording of the receipt."""
+    local = clock.to_vn(moment)
+    return f"{two(local.hour)} giờ {two(local.minute)} phút, {vn_date(local)}"
+
+
+def place_date(place: str, day: date | datetime) -> str:
+    """"Tân Lập, ngày 20 tháng 11 năm 2026"."""
+    return f"{place}, {vn_date(day)}"
+
+
+def dmy(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = clock.to_vn(day).date()
+    return f"{day:%d/%m/%Y}"
+
+
+def dmy_hm(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = clock.to_vn(moment)
+    return f"{local:%H:%M} {local:%d/%m/%Y}"
+
+
+def number_text(number: int, prefix: str) -> str:
+    """"Số: 12/TNHS" (or "Số: 12" when the form has no prefix)."""
+    return f"Số: {number}/{prefix}" if prefix else f"Số: {number}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word with "…" (a slip cell is not the place for a list)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def split_reasons(text: str | None) -> list[str]:
+    """Several reasons typed on one line (';' or new lines) print as a numbered list."""
+    parts = [p.strip() for p in (text or "").replace("\r", "\n").replace(";", "\n").split("\n")]
+    return [p for p in parts if p]
+
+
+# ---------------------------------------------------------------- styles
+
+@dataclass(frozen=True)
+class Styles:
+    size: float
+    width: float
+    normal: ParagraphStyle
+    justify: ParagraphStyle
+    letter: ParagraphStyle  # body of a letter: justified, first line indented
+    center: ParagraphStyle
+    right: ParagraphStyle
+    bold_center: ParagraphStyle
+    italic_center: ParagraphStyle
+    italic_right: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    item: ParagraphStyle
+    small: ParagraphStyle
+    small_italic: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_head: ParagraphStyle
+
+    def gap(self, factor: float = 1.0) -> Spacer:
+        return Spacer(1, self.size * 0.6 * factor)
+
+
+def make_styles(size: float, width: float) -> Styles:
+    register_fonts()
+    lead = size * 1.28
+
+    def style(name: str, **kw: object) -> ParagraphStyle:
+        base = {"fontName": SERIF, "fontSize": size, "leading": lead, "alignment": TA_LEFT}
+        base.update(kw)
+        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+    small = size - 1.5
+    return Styles(
+        size=size,
+        width=width,
+        normal=style("normal"),
+        justify=style("justify", alignment=TA_JUSTIFY),
+        letter=style("letter", alignment=TA_JUSTIFY, firstLineIndent=size * 2.2, spaceAfter=size * 0.25),
+        center=style("center", alignment=TA_CENTER),
+        right=style("right", alignment=TA_RIGHT),
+        bold_center=style("bold_center", fontName=f"{SERIF}-Bold", alignment=TA_CENTER),
+        italic_center=style("italic_center", fontName=f"{SERIF}-Italic", alignment=TA_CENTER),
+        italic_right=style("italic_right", fontName=f"{SERIF}-Italic", alignment=TA_RIGHT,
+                           fontSize=size - 1, leading=(size - 1) * 1.25),
+        title=style("title", fontName=f"{SERIF}-Bold", fontSize=size + 1, leading=(size + 1) * 1.3,
+                    alignment=TA_CENTER),
+        subtitle=style("subtitle", fontName=f"{SERIF}-Bold", alignment=TA_CENTER),
+        item=style("item", leftIndent=size * 2.2, bulletIndent=size * 0.6, alignment=TA_LEFT,
+                   bulletFontName=SERIF, bulletFontSize=size),
+        small=style("small", fontSize=small, leading=small * 1.25, alignment=TA_JUSTIFY),
+        small_italic=style("small_italic", fontName=f"{SERIF}-Italic", fontSize=small, leading=small * 1.25,
+                           alignment=TA_JUSTIFY),
+        cell=style("cell", fontSize=small, leading=small * 1.2),
+        cell_center=style("cell_center", fontSize=small, leading=small * 1.2, alignment=TA_CENTER),
+        cell_head=style("cell_head", fontName=f"{SERIF}-Bold", fontSize=small, leading=small * 1.2,
+                        alignment=TA_CENTER),
+    )
+
+
+# ---------------------------------------------------------------- flowables
+
+class Rule(Flowable):
+    """A short centred line: the underline under "Độc lập - Tự do - Hạnh phúc" and the desk name."""
+
+    def __init__(self, length: float, thickness: float = 0.6, space: float = 2.5) -> None:
+        super().__init__()
+        self.length = length
+        self.thickness = thickness
+        self.space = space
+        self.avail = length
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.avail = avail_width
+        return avail_width, self.space * 2 + self.thickness
+
+    def draw(self) -> None:
+        x0 = (self.avail - self.length) / 2
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(x0, self.space, x0 + self.length, self.space)
+
+
+def qr_code(value: str, size: float) -> Drawing:
+    """A QR code of ``value`` (the dossier code) ``size`` points square, quiet zone included."""
+    widget = QrCodeWidget(value, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
+                      initialFontName=SERIF)  # the graphics default (Helvetica) would not be embedded
+    drawing.add(widget)
+    return drawing
+
+
+def fitting_size(text: str, font: str, largest: float, width: float, smallest: float = 6) -> float:
+    """The largest size ≤ ``largest`` at which ``text`` stays on one line of ``width``."""
+    size = largest
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.25
+    return size
+
+
+def letterhead(st: Styles, *, unit_name: str, desk_name: str | None, number: str | None, place_line: str | None,
+               ) -> Table:
+    """Left: unit (and desk) name, underline, number. Right: national motto, underline, place and date."""
+    left_w = st.width * 0.42
+    right_w = st.width - left_w
+    pad = 2
+    bold = f"{SERIF}-Bold"
+    head = st.size - 0.5
+    left: list[Flowable] = []
+    unit_upper = unit_name.upper()
+    if desk_name:
+        left.append(Paragraph(esc(unit_upper), ParagraphStyle("lh_unit", parent=st.center, fontSize=head,
+                                                               leading=head * 1.25)))
+        shown, shown_font = desk_name, bold
+    else:
+        shown, shown_font = unit_upper, bold
+    size = fitting_size(shown, shown_font, head, left_w - 2 * pad, smallest=head - 2.5)
+    left.append(Paragraph(esc(shown), ParagraphStyle("lh_desk", parent=st.bold_center, fontSize=size,
+                                                      leading=size * 1.25)))
+    left.append(Rule(min(left_w * 0.4, 30 * mm)))
+    if number:
+        left.append(Paragraph(esc(number), ParagraphStyle("lh_no", parent=st.center, fontSize=head,
+                                                           leading=head * 1.25)))
+    top = fitting_size(MOTTO_TOP, bold, head, right_w - 2 * pad)
+    motto = fitting_size(MOTTO, bold, head + 0.5, right_w - 2 * pad)
+    right: list[Flowable] = [
+        Paragraph(MOTTO_TOP, ParagraphStyle("lh_top", parent=st.bold_center, fontSize=top, leading=top * 1.25)),
+        Paragraph(MOTTO, ParagraphStyle("lh_motto", parent=st.bold_center, fontSize=motto, leading=motto * 1.25)),
+        Rule(stringWidth(MOTTO, bold, motto)),
+    ]
+    if place_line:
+        right.append(Spacer(1, st.size * 0.2))
+        right.append(Paragraph(esc(place_line), ParagraphStyle("lh_place", parent=st.italic_center,
+                                                                fontSize=head, leading=head * 1.25)))
+    table = Table([[left, right]], colWidths=[left_w, right_w])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+@dataclass(frozen=True)
+class Signer:
+    title: str
+    name: str = ""
+    prefix: str = ""  # "TM. ỦY BAN NHÂN DÂN" above the title
+    hint: str = SIGN_HINT
+
+
+def recipients(st: Styles, lines: Sequence[str]) -> list[Flowable]:
+    """The "Nơi nhận:" block at the bottom left of letters issued by the unit."""
+    style = ParagraphStyle("recipients", parent=st.normal, fontSize=st.size - 2, leading=(st.size - 2) * 1.25)
+    out: list[Flowable] = [Paragraph("<b><i>Nơi nhận:</i></b>", style)]
+    out += [Paragraph(f"- {esc(line)}", style) for line in lines]
+    return out
+
+
+def signatures(st: Styles, signers: Sequence[Signer | list[Flowable] | None], *, space: float | None = None) -> Table:
+    """Side-by-side signature blocks: title, "(Ký và ghi rõ họ tên)", room to sign, printed name.
+    ``None`` leaves a column empty; a list of flowables (e.g. "Nơi nhận") fills it as is."""
+    space = space if space is not None else st.size * 4.2
+    cells: list[list[Flowable]] = []
+    for signer in signers:
+        if not isinstance(signer, Signer):
+            cells.append(list(signer or []))
+            continue
+        cell: list[Flowable] = []
+        if signer.prefix:
+            cell.append(Paragraph(esc(signer.prefix), st.bold_center))
+        cell.append(Paragraph(esc(signer.title), st.bold_center))
+        if signer.hint:
+            cell.append(Paragraph(esc(signer.hint), st.italic_center))
+        cell.append(Spacer(1, space))
+        cell.append(Paragraph(f"<b>{esc(signer.name)}</b>" if signer.name else "", st.center))
+        cells.append(cell)
+    width = st.width / max(1, len(cells))
+    table = Table([cells], colWidths=[width] * len(cells))
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def labelled(st: Styles, label: str, value: object, *, bold_value: bool = False, style: ParagraphStyle | None = None,
+             ) -> Paragraph:
+    """"Label: value" on one paragraph that wraps under itself (never clipped)."""
+    text = esc(value) if value not in (None, "") else "…"
+    if bold_value and value not in (None, ""):
+        text = f"<b>{text}</b>"
+    return Paragraph(f"{esc(label)}: {text}", style or st.justify)
+
+
+def numbered(st: Styles, items: Sequence[str], *, style: ParagraphStyle | None = None, suffix: str = ".") -> list[Paragraph]:
+    return [Paragraph(esc(item), style or st.item, bulletText=f"{i}{suffix}") for i, item in enumerate(items, 1)]
+
+
+def footnotes(st: Styles, notes: Sequence[str]) -> list[Flowable]:
+    if not notes:
+        return []
+    out: list[Flowable] = [st.gap(0.5)]
+    for note in notes:
+        out.append(Paragraph(f"<i>{esc(note)}</i>", st.small))
+    return out
+
+
+def grid_style() -> TableStyle:
+    """Thin black grid, small padding: the tables of the control slip and the ledger."""
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    return TableStyle(commands)
+
+
+# ---------------------------------------------------------------- building
+
+PageBuilder = Callable[[Styles], list[Flowable]]
+
+
+def story_height(story: Sequence[Flowable], width: float, height: float) -> float:
+    total = 0.0
+    for flowable in story:
+        _, h = flowable.wrap(width, height)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def fit_page(builder: PageBuilder, sheet: Paper) -> list[Flowable]:
+    """The page's flowables at the largest font size whose content fits one page."""
+    for size in sheet.font_sizes:
+        story = builder(make_styles(size, sheet.frame_width))
+        if story_height(story, sheet.frame_width, sheet.frame_height) <= sheet.frame_height - 1:
+            return story
+    # Still too tall at the smallest size (an absurd amount of data): shrink the whole page to fit.
+    story = builder(make_styles(sheet.font_sizes[-1], sheet.frame_width))
+    return [KeepInFrame(sheet.frame_width, sheet.frame_height - 1, story, mode="shrink")]
+
+
+def render_pdf(pages: Sequence[PageBuilder], sheet: Paper, *, title: str, subject: str = "",
+               flowing: bool = False) -> tuple[bytes, int]:
+    """PDF bytes and page count. One-page builders are fitted; ``flowing`` content (the ledger) runs on."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(buffer, pagesize=sheet.size, leftMargin=sheet.left, rightMargin=sheet.right, topMargin=sheet.top,
+               bottomMargin=sheet.bottom, title=title, subject=subject, author=PRODUCER, creator=PRODUCER,
+               initialFontName=SERIF)  # else the canvas starts in (unembedded) Helvetica
+    frame = Frame(sheet.left, sheet.bottom, sheet.frame_width, sheet.frame_height,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    template = PageTemplate(id="page", frames=[frame], onPage=_page_number) if flowing else \
+        PageTemplate(id="page", frames=[frame])
+    doc.addPageTemplates([template])
+    story: list[Flowable] = []
+    for index, builder in enumerate(pages):
+        if index:
+            story.append(PageBreak())
+        if flowing:
+            story.extend(builder(make_styles(sheet.font_sizes[0], sheet.frame_width)))
+        else:
+            story.extend(fit_page(builder, sheet))
+    doc.build(story)
+    return buffer.getvalue(), doc.page
+
+
+def _page_number(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    canvas.saveState()
+    canvas.setFont(SERIF, 9)
+    canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, doc.bottomMargin / 2, f"Trang {doc.page}")
+    canvas.restoreState()
+
+
+def write_atomic(out_path: str | os.PathLike[str], payload: bytes) -> Path:
+    """Temp file in the same folder, flush + fsync, then os.replace: a crash never leaves half a PDF."""
+    target = Path(out_path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"Thư mục '{folder}' không tồn tại; chọn nơi lưu khác.", field="out")
+    if target.is_dir():
+        raise UserError(f"'{target}' là một thư mục; nhập tên tệp cần ghi.", field="out")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"Không ghi được vào thư mục '{folder}': {exc.strerror}.", field="out") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise UserError(f"Không ghi được tệp '{target}': {exc.strerror}. Tệp có đang mở trong chương trình "
+                            "khác không?", field="out") from None
+        raise
+    return target

@@ -1,0 +1,246 @@
+"""Dashboard (Tổng quan) numbers for a period against configurable targets, as plain JSON.
+
+Sections live in :data:`INDICATOR_SECTIONS` (name -> ``function(session, period) -> dict``) so later
+features plug theirs in without touching this file. Expected shapes of the pluggable ones:
+
+* ``"digitisation"``: ``{"rate": float | None, "result_rate": float | None, "reuse_rate": float | None, ...}``
+  (rates in 0..1 over received / resolved);
+* ``"satisfaction"``: ``{"rate": float | None, "answers": int, ...}`` ((rất hài lòng + hài lòng) / answers);
+* ``"waiting"``: ``{"average_minutes": float | None, "queue_now": int | None, ...}``.
+
+The Decision-766-style block is a *self-assessment* from local proxies, never the official score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, distinct, func, select
+from sqlalchemy.orm import Session
+
+from desktop import clock
+from desktop.db.models import Dossier
+from desktop.lifecycle import OPEN_STATES, Status
+from desktop.reports.periodic import _aggregate, _moment, periodic_report
+from desktop.reports.periods import Period, parse_period, period_containing
+from desktop.reports.targets import (
+    digitisation_target,
+    load_targets,
+    productivity_target,
+)
+
+Section = Callable[[Session, Period], dict[str, Any]]
+
+SELF_ASSESSMENT_NOTE = (
+    "Tự đánh giá theo cách tính gần đúng từ dữ liệu tại xã (tham khảo Quyết định 766/QĐ-TTg), "
+    "không phải điểm chính thức."
+)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def today_section(session: Session, period: Period) -> dict[str, Any]:
+    """Now, whatever the period: received today, due today, overdue now, awaiting a supplement."""
+    now = clock.now()
+    day_start = clock.at(now.date(), time(0))
+    day_end = day_start + timedelta(days=1)
+    open_states = [s.value for s in OPEN_STATES]
+    live = and_(Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value)
+    count = lambda *cond: int(session.scalar(select(func.count()).select_from(Dossier).where(live, *cond)) or 0)
+    received_today = count(Dossier.received_at >= _moment(day_start), Dossier.received_at < _moment(day_end))
+    due_today = count(Dossier.status.in_(open_states), Dossier.due_at >= _moment(day_start),
+                      Dossier.due_at < _moment(day_end))
+    overdue_now = count(Dossier.status.in_([Status.RECEIVED.value, Status.IN_PROGRESS.value]),
+                        Dossier.due_at < _moment(now))
+    awaiting = count(Dossier.status == Status.AWAITING_SUPPLEMENT.value)
+    in_progress = count(Dossier.status.in_(open_states))
+    waiting = INDICATOR_SECTIONS.get("waiting")
+    queue_now = None
+    if waiting is not None:
+        queue_now = waiting(session, period).get("queue_now")
+    return {"date": now.date().isoformat(), "received_today": received_today, "due_today": due_today,
+            "overdue_now": overdue_now, "awaiting_supplement": awaiting, "open": in_progress,
+            "waiting_queue": queue_now}
+
+
+def progress_section(session: Session, period: Period) -> dict[str, Any]:
+    total = periodic_report(session, period)["total"]
+    resolved = total["resolved"]
+    received = total["received"]
+    new = received["new_online"] + received["new_direct_postal"]
+    return {
+        "received": received["total"], "received_new": new, "new_online": received["new_online"],
+        "resolved": resolved["total"], "early": resolved["early"], "on_time": resolved["on_time"],
+        "late": resolved["late"], "withdrawn": resolved["withdrawn"],
+        "in_progress": total["in_progress"]["total"], "overdue": total["in_progress"]["overdue"],
+        "on_time_rate": _rate(resolved["early"] + resolved["on_time"], resolved["total"]),
+        "early_share": _rate(resolved["early"], resolved["total"]),
+        "online_share": _rate(received["new_online"], new),
+    }
+
+
+def productivity_section(session: Session, period: Period) -> dict[str, Any]:
+    """Results recorded in the period per officer who handled one, annualised over the window's days."""
+    start, end = period.bounds()
+    where = [Dossier.deleted.is_(False), Dossier.result_at >= _moment(start), Dossier.result_at < _moment(end)]
+    results = int(session.scalar(select(func.count()).select_from(Dossier).where(*where)) or 0)
+    handlers = int(session.scalar(select(func.count(distinct(Dossier.handler))).where(*where,
+                                                                                      Dossier.handler.is_not(None))) or 0)
+    days = (period.end - period.start).days + 1
+    per_officer = results / handlers if handlers else None
+    return {"results": results, "officers": handlers, "days": days,
+            "per_officer": round(per_officer, 1) if per_officer is not None else None,
+            "per_officer_annualised": round(per_officer * 365 / days, 1) if per_officer is not None else None}
+
+
+def _light_totals(session: Session, period: Period) -> dict[str, int]:
+    by_field = _aggregate(session, period, None).by_field
+    received = sum(g["received"]["new_online"] + g["received"]["new_direct_postal"] for g in by_field.values())
+    resolved = sum(g["resolved"]["total"] for g in by_field.values())
+    late = sum(g["resolved"]["late"] for g in by_field.values())
+    on_time = resolved - late
+    return {"received": received, "resolved": resolved, "late": late,
+            "on_time_rate": _rate(on_time, resolved) if resolved else None}
+
+
+def trend_section(session: Session, period: Period) -> dict[str, Any]:
+    """Received (new) / resolved / late for the 12 months ending with the period's last month."""
+    last = period_containing(period.end, "month", calendar=period.calendar)
+    months = [last]
+    while len(months) < 12:
+        months.append(months[-1].previous())
+    series = []
+    for month in reversed(months):
+        series.append({"label": month.label, "start": month.start.isoformat(), "end": month.end.isoformat(),
+                       **_light_totals(session, month)})
+    return {"months": series}
+
+
+INDICATOR_SECTIONS: dict[str, Section] = {
+    "today": today_section,
+    "progress": progress_section,
+    "productivity": productivity_section,
+    "trend": trend_section,
+}
+
+
+def _target_row(key: str, label: str, value: float | None, *, minimum: float | None = None,
+                maximum: float | None = None, formula: str, unit: str = "%") -> dict[str, Any]:
+    def show(v: float) -> str:
+        if unit == "%":
+            return f"{v * 100:.1f}".replace(".", ",") + "%"
+        return f"{v:,.0f}".replace(",", ".") + (f" {unit}" if unit else "")
+
+    if minimum is not None:
+        target_text, met = f"≥ {show(minimum)}", (None if value is None else value >= minimum)
+    elif maximum is not None:
+        target_text, met = f"≤ {show(maximum)}", (None if value is None else value <= maximum)
+    else:
+        target_text, met = "không đặt chỉ tiêu", None
+    status = "chưa có dữ liệu" if value is None else ("đạt" if met else "chưa đạt" if met is False else "theo dõi")
+    return {"key": key, "label": label, "value": value, "value_text": "—" if value is None else show(value),
+            "target": minimum if minimum is not None else maximum,
+            "comparison": "min" if minimum is not None else "max" if maximum is not None else None,
+            "target_text": target_text, "met": met, "status_text": status, "formula": formula}
+
+
+def _targets(sections: dict[str, dict[str, Any]], targets: dict[str, Any], period: Period) -> list[dict[str, Any]]:
+    progress = sections["progress"]
+    rows = [
+        _target_row("on_time_rate", "Tỷ lệ giải quyết đúng hạn", progress["on_time_rate"],
+                    minimum=targets["on_time_rate"]["min"],
+                    formula="(trước hạn + đúng hạn) / số hồ sơ đã giải quyết trong kỳ"),
+        _target_row("early_share", "Tỷ lệ giải quyết trước hạn", progress["early_share"],
+                    minimum=targets["early_share"].get("min"), formula="trước hạn / số hồ sơ đã giải quyết"),
+        _target_row("online_share", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", progress["online_share"],
+                    minimum=targets["online_share"]["min"],
+                    formula="hồ sơ mới nhận trực tuyến / hồ sơ mới nhận trong kỳ"),
+        _target_row("productivity", "Năng suất bình quân một cán bộ (quy ra năm)",
+                    sections["productivity"]["per_officer_annualised"], minimum=productivity_target(targets),
+                    unit="hồ sơ/năm",
+                    formula="số kết quả trong kỳ / số cán bộ xử lý × 365 / số ngày của kỳ"),
+    ]
+    digitisation = sections.get("digitisation")
+    if digitisation is not None:
+        rows.append(_target_row("digitisation_rate", "Tỷ lệ số hóa hồ sơ", digitisation.get("rate"),
+                                minimum=digitisation_target(targets, period.end.year),
+                                formula="hồ sơ có thành phần được số hóa / hồ sơ tiếp nhận"))
+        rows.append(_target_row("result_digitised_rate", "Tỷ lệ số hóa kết quả", digitisation.get("result_rate"),
+                                minimum=targets["result_digitised_rate"]["min"],
+                                formula="kết quả được số hóa / hồ sơ đã giải quyết"))
+    satisfaction = sections.get("satisfaction")
+    if satisfaction is not None:
+        rows.append(_target_row("satisfaction_rate", "Tỷ lệ hài lòng", satisfaction.get("rate"),
+                                minimum=targets["satisfaction_rate"]["min"],
+                                formula="(rất hài lòng + hài lòng) / số phiếu trả lời"))
+    waiting = sections.get("waiting")
+    if waiting is not None:
+        rows.append(_target_row("waiting_minutes", "Thời gian chờ bình quân", waiting.get("average_minutes"),
+                                maximum=targets["waiting_minutes"]["max"], unit="phút",
+                                formula="bình quân (giờ được phục vụ − giờ lấy số)"))
+    return rows
+
+
+def _points(value: float | None, weight: float) -> float | None:
+    return None if value is None else round(weight * value, 2)
+
+
+def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Decision 766 groups with local proxies; groups that need province data stay uncomputed."""
+    progress = sections["progress"]
+    digitisation = sections.get("digitisation") or {}
+    satisfaction = sections.get("satisfaction") or {}
+    groups = [
+        {"key": "transparency", "label": "Công khai, minh bạch", "max": 18, "points": None,
+         "formula": "không tính được tại xã (cần dữ liệu Cổng dịch vụ công)"},
+        {"key": "progress", "label": "Tiến độ, kết quả giải quyết", "max": 20,
+         "points": _points(progress["on_time_rate"], 20), "formula": "20 × tỷ lệ đúng hạn"},
+        {"key": "digitisation", "label": "Số hóa hồ sơ", "max": 22,
+         "points": _points(digitisation.get("rate"), 22),
+         "formula": "22 × tỷ lệ hồ sơ được số hóa" if "digitisation" in sections
+         else "chưa có dữ liệu số hóa"},
+        {"key": "online_service", "label": "Cung cấp dịch vụ trực tuyến", "max": 12,
+         "points": _points(progress["online_share"], 12), "formula": "12 × tỷ lệ tiếp nhận trực tuyến"},
+        {"key": "online_payment", "label": "Thanh toán trực tuyến", "max": 10, "points": None,
+         "formula": "không tính được tại xã (thanh toán qua Cổng dịch vụ công)"},
+        {"key": "satisfaction", "label": "Mức độ hài lòng", "max": 18,
+         "points": _points(satisfaction.get("rate"), 18),
+         "formula": "18 × tỷ lệ hài lòng" if "satisfaction" in sections else "chưa có dữ liệu khảo sát"},
+    ]
+    computed = [g for g in groups if g["points"] is not None]
+    points = round(sum(g["points"] for g in computed), 2)
+    possible = sum(g["max"] for g in computed)
+    return {"note": SELF_ASSESSMENT_NOTE, "is_self_assessment": True, "groups": groups, "points": points,
+            "max_points": possible, "ratio": _rate_float(points, possible)}
+
+
+def _rate_float(part: float, whole: float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def indicators(session: Session, period: Period, *, sections: dict[str, Section] | None = None) -> dict[str, Any]:
+    registry = INDICATOR_SECTIONS if sections is None else sections
+    targets = load_targets(session)
+    computed = {name: fn(session, period) for name, fn in registry.items()}
+    report_unit = periodic_report(session, period)["unit"] if "progress" not in computed else None
+    from desktop.services.desk import local_unit
+
+    unit = local_unit(session)
+    return {
+        "unit": report_unit or {"code": unit.code, "name": unit.name},
+        "period": period.as_json(),
+        "period_title": period.title,
+        "generated_at": clock.iso(clock.now()),
+        "today": computed.get("today"),
+        "sections": computed,
+        "targets": _targets(computed, targets, period),
+        "trend": (computed.get("trend") or {}).get("months", []),
+        "self_assessment": self_assessment(computed),
+    }
+
+
+__all__ = ["INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]

@@ -1,0 +1,97 @@
+"""The wording of the printed forms, shared by the Excel and PDF writers (and the UI table)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+FORM_CODE = "Biểu số 06/VPCP/KSTT"
+FORM_BASIS = "(Ban hành kèm theo Thông tư số 01/2020/TT-VPCP)"
+TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI"
+UNIT_OF_MEASURE = "Đơn vị tính: Số hồ sơ TTHC"
+
+# Two-level header: (text, first column, last column) for level 1; columns are 1-based form columns.
+HEADER_TOP: tuple[tuple[str, int, int], ...] = (
+    ("STT", 1, 1),
+    ("Lĩnh vực giải quyết", 2, 2),
+    ("Số hồ sơ nhận giải quyết", 3, 6),
+    ("Số hồ sơ đã giải quyết", 7, 10),
+    ("Số hồ sơ đang giải quyết", 11, 13),
+)
+HEADER_SUB: tuple[str, ...] = (
+    "Tổng số",
+    "Trực tuyến (mới tiếp nhận)",
+    "Trực tiếp, dịch vụ bưu chính (mới tiếp nhận)",
+    "Từ kỳ trước chuyển qua",
+    "Tổng số",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Tổng số",
+    "Trong hạn",
+    "Quá hạn",
+)
+COLUMN_NUMBERS: tuple[str, ...] = tuple(f"({n})" for n in range(1, 14))
+TOTAL_LABEL = "Tổng cộng"
+
+LATE_TITLE = "DANH SÁCH HỒ SƠ TRỄ HẠN, QUÁ HẠN"
+LATE_HEADERS: tuple[str, ...] = (
+    "STT", "Mã hồ sơ", "Lĩnh vực", "Thủ tục", "Người nộp", "Hạn trả kết quả", "Ngày có kết quả",
+    "Tình trạng", "Số ngày quá hạn", "Phiếu xin lỗi", "Lý do",
+)
+LATE_STATUS = {"late": "Đã giải quyết quá hạn", "overdue": "Đang giải quyết, quá hạn"}
+
+SIGN_LEFT = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)")
+SIGN_RIGHT = ("THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)")
+
+
+def vn_date(value: str | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_moment(value: str | None) -> str:
+    """'2026-10-03T17:00:00+07:00' -> '03/10/2026 17:00'."""
+    if not value:
+        return ""
+    return f"{vn_date(value)} {value[11:16]}"
+
+
+def title_line(report: dict[str, Any]) -> str:
+    return f"{TITLE} {report['unit']['name'].upper()}"
+
+
+def period_heading(report: dict[str, Any]) -> str:
+    return f"Kỳ báo cáo: {report.get('period_title') or report['period']['label']}"
+
+
+def period_line(report: dict[str, Any]) -> str:
+    period = report["period"]
+    return f"(Từ ngày {vn_date(period['start'])} đến ngày {vn_date(period['end'])})"
+
+
+def unit_line(report: dict[str, Any]) -> str:
+    return f"Đơn vị báo cáo: {report['unit']['name']}"
+
+
+def date_line(place: str | None = None) -> str:
+    return f"{place or '…'}, ngày … tháng … năm …"
+
+
+def late_row(index: int, item: dict[str, Any]) -> list[Any]:
+    return [
+        index,
+        item["code"],
+        item.get("field") or "",
+        item.get("procedure") or "",
+        item.get("applicant") or "",
+        vn_moment(item["due_at"]),
+        vn_moment(item.get("resolved_at")),
+        LATE_STATUS.get(item.get("status", "late"), ""),
+        item.get("days_over") if item.get("days_over") is not None else "",
+        "Đã lập" if item["apology_issued"] else "Chưa lập",
+        item.get("reason") or "",
+    ]

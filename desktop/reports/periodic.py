@@ -1,0 +1,306 @@
+"""The periodic report (Biểu 06/VPCP/KSTT) computed from per-dossier data with SQL aggregates.
+
+Counting rules (issue #5, docs/decisions.md "Reports"), per dossier; refused-at-reception never count:
+* received.new_online / new_direct_postal: received within the window, by channel (postal also alone);
+* received.carried_over: received before the window and not resolved/returned/withdrawn before it;
+* resolved: result recorded (or withdrawn) within the window, bucketed early/on_time/late exactly as
+  :func:`desktop.deadlines.classify` does (the withdrawal moment stands for the result);
+  resolved.withdrawn counts the withdrawn ones again;
+* in_progress: in received.total and not resolved within the window (a result after the window end
+  still counts here); overdue when the due moment in force at the end of the window is before the
+  window's end (the next day 00:00), within_deadline otherwise or when awaiting a supplement then.
+
+One GROUP BY query does the counting so a hub with a million dossiers answers in about the time of
+one hand-written aggregate (bench/bench_periodic.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from desktop import clock
+from desktop.db.models import Apology, Dossier, Field, Supplement
+from desktop.db.types import VNDateTime
+from desktop.lifecycle import Status
+from desktop.reports.periods import Period
+
+RECEIVED_KEYS = ("total", "new_online", "new_direct_postal", "postal", "carried_over")
+RESOLVED_KEYS = ("total", "early", "on_time", "late", "withdrawn")
+IN_PROGRESS_KEYS = ("total", "within_deadline", "overdue")
+GROUPS = {"received": RECEIVED_KEYS, "resolved": RESOLVED_KEYS, "in_progress": IN_PROGRESS_KEYS}
+
+# The 13 columns of Biểu 06 as (group, key); columns 1–2 are STT and the field name.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("received", "total"), ("received", "new_online"), ("received", "new_direct_postal"),
+    ("received", "carried_over"),
+    ("resolved", "total"), ("resolved", "early"), ("resolved", "on_time"), ("resolved", "late"),
+    ("in_progress", "total"), ("in_progress", "within_deadline"), ("in_progress", "overdue"),
+)
+
+
+class ReportIntegrityError(RuntimeError):
+    """An identity of Biểu 06 does not hold: a bug, never shown as a normal user error."""
+
+
+def _moment(value: datetime) -> ColumnElement[Any]:
+    return literal(value, VNDateTime())
+
+
+def resolution_moment() -> ColumnElement[Any]:
+    """When the dossier left the desk's hands: its result, or its withdrawal."""
+    return func.coalesce(Dossier.result_at, Dossier.withdrawn_at, Dossier.returned_at)
+
+
+def _awaiting_supplement_at(end: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Awaiting a supplement at ``end``: a request before it not answered before it.
+
+    Dossiers with no supplement rows at all (data written without them, e.g. older imports) fall
+    back on their current status.
+    """
+    open_at_end = exists().where(
+        Supplement.dossier_id == Dossier.id,
+        Supplement.deleted.is_(False),
+        Supplement.requested_at < end,
+        or_(Supplement.received_at.is_(None), Supplement.received_at >= end),
+    )
+    no_rows = not_(exists().where(Supplement.dossier_id == Dossier.id, Supplement.deleted.is_(False)))
+    return or_(open_at_end, and_(Dossier.status == Status.AWAITING_SUPPLEMENT.value, no_rows))
+
+
+def _due_at_end(end: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The due moment in force at ``end``: a supplement requested later remembers it as previous_due_at."""
+    later = (
+        select(Supplement.previous_due_at)
+        .where(Supplement.dossier_id == Dossier.id, Supplement.deleted.is_(False), Supplement.requested_at >= end)
+        .order_by(Supplement.requested_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(later, Dossier.due_at)
+
+
+def _scope(period: Period, unit_codes: Sequence[str] | None) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    start, end = period.bounds()
+    s, e = _moment(start), _moment(end)
+    res = resolution_moment()
+    where: list[ColumnElement[bool]] = [
+        Dossier.deleted.is_(False),
+        Dossier.status != Status.REFUSED.value,
+        Dossier.received_at < e,
+        or_(res.is_(None), res >= s),
+    ]
+    if unit_codes is not None:
+        where.append(Dossier.owner_unit.in_(list(unit_codes)))
+    return where, {"s": s, "e": e, "res": res, "start": start, "end": end}
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+class Aggregate(NamedTuple):
+    by_field: dict[str, dict[str, dict[str, int]]]
+    late_ids: set[str]
+    overdue_ids: set[str]
+
+
+def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | None) -> Aggregate:
+    """One pass over the dossiers in scope: every count per field, plus the ids of late/overdue ones."""
+    where, b = _scope(period, unit_codes)
+    s, e, res = b["s"], b["e"], b["res"]
+    is_new = Dossier.received_at >= s
+    resolved = and_(res.is_not(None), res < e)
+    late = and_(resolved, res > Dossier.due_at)
+    early = and_(resolved, not_(res > Dossier.due_at), func.date(res) < func.date(Dossier.due_at))
+    in_progress = or_(res.is_(None), res >= e)
+    overdue = and_(in_progress, not_(_awaiting_supplement_at(e)), _due_at_end(e) < e)
+    columns = {
+        ("received", "new_online"): _count(and_(is_new, Dossier.channel == "online")),
+        ("received", "new_direct_postal"): _count(and_(is_new, Dossier.channel != "online")),
+        ("received", "postal"): _count(and_(is_new, Dossier.channel == "postal")),
+        ("received", "carried_over"): _count(Dossier.received_at < s),
+        ("resolved", "total"): _count(resolved),
+        ("resolved", "early"): _count(early),
+        ("resolved", "late"): _count(late),
+        ("resolved", "withdrawn"): _count(and_(resolved, Dossier.withdrawn_at.is_not(None))),
+        ("in_progress", "total"): _count(in_progress),
+        ("in_progress", "overdue"): _count(overdue),
+        ("all", "count"): func.count(),
+        ("ids", "late"): func.aggregate_strings(case((late, Dossier.id), else_=None), ","),
+        ("ids", "overdue"): func.aggregate_strings(case((overdue, Dossier.id), else_=None), ","),
+    }
+    keys = list(columns)
+    query = select(Dossier.field_name, *columns.values()).where(*where).group_by(Dossier.field_name)
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    late_ids: set[str] = set()
+    overdue_ids: set[str] = set()
+    for row in session.execute(query):
+        raw = dict(zip(keys, row[1:], strict=True))
+        late_ids.update(filter(None, (raw.pop(("ids", "late")) or "").split(",")))
+        overdue_ids.update(filter(None, (raw.pop(("ids", "overdue")) or "").split(",")))
+        values = {k: int(v or 0) for k, v in raw.items()}
+        g = _empty_groups()
+        for (group, key), value in values.items():
+            if group != "all":
+                g[group][key] = value
+        rec, rsl, inp = g["received"], g["resolved"], g["in_progress"]
+        rec["total"] = values[("all", "count")]
+        rsl["on_time"] = rsl["total"] - rsl["early"] - rsl["late"]
+        inp["within_deadline"] = inp["total"] - inp["overdue"]
+        out[row[0]] = g
+    return Aggregate(out, late_ids, overdue_ids)
+
+
+def _empty_groups() -> dict[str, dict[str, int]]:
+    return {group: {key: 0 for key in keys} for group, keys in GROUPS.items()}
+
+
+def check_identities(name: str, g: dict[str, dict[str, int]]) -> None:
+    """3 = 4+5+6; 3 = 7+11; 7 = 8+9+10; 11 = 12+13 — and no negative cell."""
+    rec, rsl, inp = g["received"], g["resolved"], g["in_progress"]
+    problems = []
+    if rec["total"] != rec["new_online"] + rec["new_direct_postal"] + rec["carried_over"]:
+        problems.append("(3) ≠ (4)+(5)+(6)")
+    if rec["total"] != rsl["total"] + inp["total"]:
+        problems.append("(3) ≠ (7)+(11)")
+    if rsl["total"] != rsl["early"] + rsl["on_time"] + rsl["late"]:
+        problems.append("(7) ≠ (8)+(9)+(10)")
+    if inp["total"] != inp["within_deadline"] + inp["overdue"]:
+        problems.append("(11) ≠ (12)+(13)")
+    if rec["postal"] > rec["new_direct_postal"] or rsl["withdrawn"] > rsl["total"]:
+        problems.append("postal/withdrawn vượt tổng")
+    if any(g[group][key] < 0 for group, keys in GROUPS.items() for key in keys):
+        problems.append("số âm")
+    if problems:
+        raise ReportIntegrityError(f"Báo cáo sai đẳng thức ở dòng '{name}': {', '.join(problems)} — {g}")
+
+
+def _field_order(session: Session, names: Sequence[str]) -> list[str]:
+    order = dict(session.execute(select(Field.name, Field.sort_order).where(Field.name.in_(list(names)))).all())
+    return sorted(names, key=lambda n: (0, order[n], n) if n in order else (1, 0, n))
+
+
+def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Late (resolved after due within the window) and overdue (in progress past due at the end).
+
+    Every late dossier must have an apology (phiếu xin lỗi); ``apology_issued`` shows whether it has.
+    """
+    found = _aggregate(session, period, unit_codes)
+    return _late_details(session, period, found.late_ids, found.overdue_ids)
+
+
+def _late_details(session: Session, period: Period, late_ids: set[str], overdue_ids: set[str]) -> list[dict[str, Any]]:
+    """The rows behind the ids the aggregate found, read by primary key (no second scan)."""
+    _, end = period.bounds()
+    e = _moment(end)
+    due_end = _due_at_end(e)
+    apology = (
+        select(Apology.reason).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
+        .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
+    )
+    appointment = (
+        select(Apology.new_appointment).where(Apology.dossier_id == Dossier.id, Apology.deleted.is_(False))
+        .order_by(Apology.issued_at.desc()).limit(1).scalar_subquery()
+    )
+    ids = sorted(late_ids | overdue_ids)
+    rows = []
+    for offset in range(0, len(ids), 500):
+        chunk = ids[offset:offset + 500]
+        rows.extend(session.execute(select(
+            Dossier.id, Dossier.code, Dossier.owner_unit, Dossier.field_name, Dossier.procedure_name,
+            Dossier.applicant_name, Dossier.received_at, Dossier.due_at, due_end.label("due_end"), Dossier.result_at,
+            Dossier.withdrawn_at, apology.label("apology_reason"), appointment.label("new_appointment"),
+        ).where(Dossier.id.in_(chunk))))
+    rows.sort(key=lambda r: (r.due_at or datetime.min.replace(tzinfo=clock.VN_TZ), r.code))
+    out = []
+    for row in rows:
+        is_late = row.id in late_ids
+        due = row.due_at if is_late else _aware(row.due_end)
+        resolved_at = (row.result_at or row.withdrawn_at) if is_late else None
+        reference = resolved_at or end
+        out.append({
+            "code": row.code,
+            "unit": row.owner_unit,
+            "field": row.field_name,
+            "procedure": row.procedure_name,
+            "applicant": row.applicant_name,
+            "status": "late" if is_late else "overdue",
+            "received_at": clock.iso(row.received_at),
+            "due_at": clock.iso(due),
+            "resolved_at": clock.iso(resolved_at),
+            "withdrawn": bool(is_late and row.withdrawn_at is not None and row.result_at is None),
+            "days_over": max((clock.to_vn(reference).date() - clock.to_vn(due).date()).days, 0) if due else None,
+            "apology_issued": row.apology_reason is not None,
+            "reason": row.apology_reason,
+            "new_appointment": row.new_appointment.isoformat() if row.new_appointment else None,
+        })
+    return out
+
+
+def _aware(value: Any) -> datetime | None:
+    return VNDateTime().process_result_value(value, None)
+
+
+def _unit_json(session: Session, unit: tuple[str, str] | None, unit_codes: Sequence[str] | None) -> dict[str, str]:
+    if unit is not None:
+        return {"code": unit[0], "name": unit[1]}
+    from desktop.db.models import Unit
+    from desktop.services.desk import local_unit
+
+    if unit_codes is not None and len(unit_codes) == 1:
+        row = session.scalar(select(Unit).where(Unit.code == unit_codes[0]))
+        if row is not None:
+            return {"code": row.code, "name": row.name}
+    local = local_unit(session)
+    return {"code": local.code, "name": local.name}
+
+
+def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None,
+                    unit: tuple[str, str] | None = None) -> dict[str, Any]:
+    """Biểu 06 for ``period``: rows per field in catalogue order, the total, and the late list.
+
+    ``unit_codes`` restricts to dossiers owned by those units (the hub holds many units' dossiers);
+    ``unit`` (code, name) labels the report, by default this desk's unit.
+    """
+    unit_json = _unit_json(session, unit, unit_codes)
+    found = _aggregate(session, period, unit_codes)
+    by_field = found.by_field
+    rows = []
+    total = _empty_groups()
+    for name in _field_order(session, [n for n, g in by_field.items() if g["received"]["total"] > 0]):
+        groups = by_field[name]
+        check_identities(name, groups)
+        rows.append({"field": name, **groups})
+        for group, keys in GROUPS.items():
+            for key in keys:
+                total[group][key] += groups[group][key]
+    check_identities("Tổng cộng", total)
+    late_list = _late_details(session, period, found.late_ids, found.overdue_ids)
+    late_count = sum(1 for d in late_list if d["status"] == "late")
+    overdue_count = len(late_list) - late_count
+    if late_count != total["resolved"]["late"] or overdue_count != total["in_progress"]["overdue"]:
+        raise ReportIntegrityError(
+            f"Danh sách hồ sơ trễ hạn ({late_count}/{overdue_count}) không khớp bảng tổng hợp "
+            f"({total['resolved']['late']}/{total['in_progress']['overdue']})."
+        )
+    return {
+        "unit": unit_json,
+        "period": period.as_json(),
+        "period_title": period.title,
+        "generated_at": clock.iso(clock.now()),
+        "rows": rows,
+        "total": total,
+        "late_dossiers": late_list,
+        "late_without_apology": sum(1 for d in late_list if d["status"] == "late" and not d["apology_issued"]),
+    }
+
+
+def column_values(groups: dict[str, dict[str, int]]) -> list[int]:
+    """Columns (3)…(13) of one row, in form order."""
+    return [groups[group][key] for group, key in COLUMNS]

@@ -1,0 +1,183 @@
+"""Who this desk is: a device id (UUID, in Setting ``device_id``), an Ed25519 signing key kept OUTSIDE
+the database (data folder, 0600), and the database epoch that keeps sequence numbers unique.
+
+The epoch lives in the database (Setting ``db_epoch``, stamped on every change-log row) and in a file
+beside it (``<db>.epoch``). A restored backup or a copied file brings an old database without its
+matching file, so a mismatch starts a new epoch: sequence numbers the province already saw from the
+lost future can then never be mistaken for new ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from desktop import clock
+from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
+from desktop.db.models import ChangeLog
+from desktop.db.models_sync import SyncAck, SyncChangeState
+from desktop.db.session import Database
+from desktop.errors import UserError
+from desktop.paths import data_dir
+from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
+from desktop.sync import container
+from desktop.sync.files import write_atomic
+
+log = logging.getLogger("desktop.sync")
+
+EPOCH_START_KEY = "db_epoch_start"
+EPOCH_HISTORY_KEY = "db_epoch_history"
+
+
+def device_id(session: Session) -> str:
+    """The device id from the database; created here if an old database has none."""
+    value = get_setting(session, DEVICE_ID_KEY)
+    if not value:
+        value = str(uuid.uuid4())
+        put_setting(session, DEVICE_ID_KEY, value)
+    return str(value)
+
+
+def unit_code(session: Session) -> str:
+    code = get_setting(session, OWNER_KEY)
+    if not code:
+        raise UserError("Máy này chưa được khởi tạo đơn vị; chạy lệnh 'init' trước khi đồng bộ.",
+                        code="not_initialised")
+    return str(code)
+
+
+def key_path(device: str) -> Path:
+    return data_dir() / "keys" / f"device-{device}.pem"
+
+
+def signing_key(device: str) -> Ed25519PrivateKey:
+    """Load this device's key, creating it at first use (never stored in the database)."""
+    path = key_path(device)
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise UserError(f"Tệp khóa thiết bị {path} không hợp lệ.", code="bad_device_key")
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    write_atomic(path, pem, mode=0o600)
+    log.info("created the device signing key for %s", device)
+    return key
+
+
+def public_key_b64(key: Ed25519PrivateKey) -> str:
+    return container.b64(container.raw_public(key.public_key()))
+
+
+def certificate(device: str, unit: str, key: Ed25519PrivateKey) -> dict[str, Any]:
+    """What travels inside every batch so the hub can match the enrolled key."""
+    public = public_key_b64(key)
+    return {"device_id": device, "unit_code": unit, "public_key": public,
+            "kid": container.key_id(container.unb64(public))}
+
+
+# ----- epoch --------------------------------------------------------------------------------------
+
+def epoch_file(db: Database) -> Path | None:
+    return Path(f"{db.path}.epoch") if db.path is not None else None
+
+
+def _read_marker(marker: Path | None) -> tuple[str | None, int, str]:
+    """``<epoch>\n<highest sequence seen>\n<fingerprint of that change>\n``; damaged = missing."""
+    if marker is None or not marker.exists():
+        return None, 0, ""
+    lines = marker.read_text(encoding="ascii", errors="replace").split()
+    try:
+        return (lines[0] if lines else None), (int(lines[1]) if len(lines) > 1 else 0), \
+            (lines[2] if len(lines) > 2 else "")
+    except ValueError:
+        return None, 0, ""
+
+
+def _fingerprint(row: ChangeLog | None) -> str:
+    if row is None:
+        return "-"
+    return hashlib.sha256(f"{row.epoch}|{row.table_name}|{row.record_id}|{row.version}|{row.op}|{row.at}"
+                          .encode()).hexdigest()[:16]
+
+
+def pending_condition() -> Any:
+    """Change-log rows above the sequence the province confirmed for their epoch."""
+    acked = select(SyncAck.acked_seq).where(SyncAck.epoch == ChangeLog.epoch).scalar_subquery()
+    return ChangeLog.seq > func.coalesce(acked, 0)
+
+
+def ensure_epoch(db: Database, *, restored: bool = False) -> str:
+    """Return the current epoch, starting a new one when the database may have been restored or copied.
+
+    New epoch when: the database has none; the ``.epoch`` file is missing for a database with changes;
+    the file names another epoch; the change the file saw last is not in the log any more (a backup
+    copied over the live file, ``.epoch`` left in place — even if work went on since); or the caller
+    says so (``restored=True``: the backup helper after a restore).
+    """
+    marker = epoch_file(db)
+    on_disk, high_water, seen = _read_marker(marker)
+    with db.transaction(officer="sync") as session:
+        device_id(session)  # an old database without one gets it here, in a writing transaction
+        current = get_setting(session, EPOCH_KEY)
+        top = session.scalar(select(func.max(ChangeLog.seq))) or 0
+        reason = None
+        if restored:
+            reason = "restored"
+        elif not current:
+            reason = "missing"
+        elif marker is not None and on_disk is None and top:
+            reason = "marker_missing"
+        elif on_disk is not None and on_disk != current:
+            reason = "marker_differs"
+        elif high_water and seen and _fingerprint(session.get(ChangeLog, high_water)) != seen:
+            reason = "db_diverged"
+        if reason:
+            current = start_new_epoch(session, reason)
+        fingerprint = _fingerprint(session.get(ChangeLog, top)) if top else "-"
+    if marker is not None and (on_disk, high_water, seen) != (current, top, fingerprint):
+        write_atomic(marker, f"{current}\n{top}\n{fingerprint}\n".encode("ascii"))
+    return str(current)
+
+
+def note_exported(db: Database, epoch: str, seq_to: int) -> None:
+    """Raise the ``.epoch`` file's high-water mark to what just left the PC."""
+    marker = epoch_file(db)
+    on_disk, high_water, _seen = _read_marker(marker)
+    if marker is not None and on_disk == epoch and seq_to > high_water:
+        with db.reading() as session:
+            fingerprint = _fingerprint(session.get(ChangeLog, seq_to))
+        write_atomic(marker, f"{epoch}\n{seq_to}\n{fingerprint}\n".encode("ascii"))
+
+
+def start_new_epoch(session: Session, reason: str) -> str:
+    """New epoch; every change the province has not confirmed moves into it.
+
+    Those changes may carry sequence numbers the province already saw from a lost future (same old
+    epoch, same numbers, other content); under the new epoch they can never be taken for those.
+    """
+    new = str(uuid.uuid4())
+    first_pending = session.scalar(select(func.min(ChangeLog.seq)).where(pending_condition()))
+    start = first_pending or (session.scalar(select(func.max(ChangeLog.seq))) or 0) + 1
+    if first_pending is not None:
+        pending = select(ChangeLog.seq).where(pending_condition()).scalar_subquery()
+        session.execute(update(SyncChangeState).where(SyncChangeState.seq.in_(pending)).values(epoch=new))
+        session.execute(update(ChangeLog).where(pending_condition()).values(epoch=new))
+    history = list(get_setting(session, EPOCH_HISTORY_KEY, []) or [])
+    history.append({"epoch": new, "start_seq": start, "started_at": clock.iso(clock.now()), "reason": reason,
+                    "previous": get_setting(session, EPOCH_KEY)})
+    put_setting(session, EPOCH_KEY, new)
+    put_setting(session, EPOCH_START_KEY, start)
+    put_setting(session, EPOCH_HISTORY_KEY, history)
+    log.info("new database epoch %s (%s), sequence continues at %d", new, reason, start)
+    return new

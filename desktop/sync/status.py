@@ -1,0 +1,66 @@
+"""What the Đồng bộ page and ``sync status`` show: pending, exported where and when, confirmed, rejected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop import clock
+from desktop.db.changelog import EPOCH_KEY
+from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
+from desktop.services.desk import get_setting
+from desktop.sync import identity, keys
+from desktop.sync.export import pending_rows
+from desktop.sync.receipt import LAST_SYNC_KEY
+
+
+def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
+    pending = pending_rows(session)
+    exported_seqs = set(session.scalars(select(SyncChangeState.seq).where(SyncChangeState.state == "exported")))
+    bundle = get_setting(session, keys.PROVINCE_KEYS_SETTING)
+    batches = session.scalars(select(SyncBatch).order_by(SyncBatch.exported_at.desc()).limit(recent)).all()
+    receipts = session.scalars(select(SyncReceipt).order_by(SyncReceipt.imported_at.desc()).limit(recent)).all()
+    rejections = session.scalars(select(SyncRejection).order_by(SyncRejection.id.desc()).limit(100)).all()
+    return {
+        "device_id": get_setting(session, "device_id"),
+        "unit_code": get_setting(session, "unit_code"),
+        "epoch": get_setting(session, EPOCH_KEY),
+        "epoch_start": get_setting(session, identity.EPOCH_START_KEY, 1),
+        "province_keys_installed": bool(bundle),
+        "province": (bundle or {}).get("province"),
+        "last_sync_at": get_setting(session, LAST_SYNC_KEY),
+        "pending_changes": len(pending),
+        "pending_records": len({(r.table_name, r.record_id) for r in pending}),
+        "ready_changes": sum(1 for r in pending if r.seq not in exported_seqs),
+        "exported_unconfirmed": sum(1 for r in pending if r.seq in exported_seqs),
+        "synced_changes": session.scalar(select(func.count()).where(SyncChangeState.state == "synced")) or 0,
+        "rejected_changes": session.scalar(select(func.count()).where(SyncChangeState.state == "rejected")) or 0,
+        "batches": [{"batch_id": b.batch_id, "file": b.file_name, "destination": b.destination, "medium": b.medium,
+                     "changes": b.changes, "seq_from": b.seq_from, "seq_to": b.seq_to,
+                     "exported_at": clock.iso(b.exported_at), "acknowledged_at": clock.iso(b.acknowledged_at)}
+                    for b in batches],
+        "receipts": [{"receipt_id": r.receipt_id, "batch_id": r.batch_id, "status": r.status, "hub_time": r.hub_time,
+                      "imported_at": clock.iso(r.imported_at), "counts": r.body.get("counts", {}),
+                      "gaps": r.body.get("gaps", [])} for r in receipts],
+        "rejections": [{"batch_id": x.batch_id, "table": x.table_name, "record_id": x.record_id,
+                        "version": x.version, "code": x.code, "message": x.message,
+                        "received_at": clock.iso(x.received_at)} for x in rejections],
+    }
+
+
+def pending_list(session: Session, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Records not yet confirmed, newest change first: READY (never exported) or EXPORTED (where, when)."""
+    states = {s.seq: s for s in session.scalars(select(SyncChangeState).where(SyncChangeState.state == "exported"))}
+    latest: dict[tuple[str, str], Any] = {}
+    for row in pending_rows(session):
+        latest[(row.table_name, row.record_id)] = row
+    out = []
+    for (table, record_id), row in sorted(latest.items(), key=lambda kv: -kv[1].seq)[:limit]:
+        state = states.get(row.seq)
+        out.append({"table": table, "record_id": record_id, "version": row.version, "seq": row.seq,
+                    "changed_at": clock.iso(row.at), "state": "exported" if state else "ready",
+                    "batch_id": state.batch_id if state else None, "medium": state.medium if state else None,
+                    "exported_at": clock.iso(state.exported_at) if state else None})
+    return out

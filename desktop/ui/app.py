@@ -1,0 +1,121 @@
+"""QApplication set-up: bundled fonts (no boxes on a bare PC) and Vietnamese standard button texts."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from desktop.paths import resources_dir
+
+log = logging.getLogger("desktop.ui")
+
+UI_FONT_FAMILIES = ("Liberation Sans", "DejaVu Sans")
+UI_FONT_POINT_SIZE = 10
+
+# Qt ships no Vietnamese catalogue: the texts Qt itself puts on standard buttons and menus.
+QT_TEXTS: dict[tuple[str, str], str] = {
+    ("QPlatformTheme", "OK"): "Đồng ý",
+    ("QPlatformTheme", "Cancel"): "Hủy",
+    ("QPlatformTheme", "&Yes"): "&Có",
+    ("QPlatformTheme", "&No"): "&Không",
+    ("QPlatformTheme", "Yes to &All"): "Có với tất cả",
+    ("QPlatformTheme", "N&o to All"): "Không với tất cả",
+    ("QPlatformTheme", "Save"): "Lưu",
+    ("QPlatformTheme", "&Save"): "&Lưu",
+    ("QPlatformTheme", "Save All"): "Lưu tất cả",
+    ("QPlatformTheme", "Open"): "Mở",
+    ("QPlatformTheme", "&Open"): "&Mở",
+    ("QPlatformTheme", "Close"): "Đóng",
+    ("QPlatformTheme", "Apply"): "Áp dụng",
+    ("QPlatformTheme", "Reset"): "Đặt lại",
+    ("QPlatformTheme", "Help"): "Trợ giúp",
+    ("QPlatformTheme", "Discard"): "Bỏ qua",
+    ("QPlatformTheme", "Don't Save"): "Không lưu",
+    ("QPlatformTheme", "Close without Saving"): "Đóng không lưu",
+    ("QPlatformTheme", "Restore Defaults"): "Khôi phục mặc định",
+    ("QPlatformTheme", "Abort"): "Dừng",
+    ("QPlatformTheme", "Retry"): "Thử lại",
+    ("QPlatformTheme", "Ignore"): "Bỏ qua",
+    ("QMessageBox", "Show Details..."): "Xem chi tiết...",
+    ("QMessageBox", "Hide Details..."): "Ẩn chi tiết...",
+    ("QWizard", "< &Back"): "< &Quay lại",
+    ("QWizard", "&Next >"): "&Tiếp >",
+    ("QWizard", "&Next"): "&Tiếp",
+    ("QWizard", "&Finish"): "&Hoàn tất",
+    ("QWizard", "Cancel"): "Hủy",
+    ("QWizard", "&Help"): "&Trợ giúp",
+    ("QWizard", "Go Back"): "Quay lại",
+    ("QWizard", "Continue"): "Tiếp tục",
+    ("QWizard", "Commit"): "Xác nhận",
+    ("QWizard", "Done"): "Xong",
+    ("QLineEdit", "&Undo"): "&Hoàn tác",
+    ("QLineEdit", "&Redo"): "&Làm lại",
+    ("QLineEdit", "Cu&t"): "&Cắt",
+    ("QLineEdit", "&Copy"): "Sao &chép",
+    ("QLineEdit", "&Paste"): "&Dán",
+    ("QLineEdit", "Delete"): "Xóa",
+    ("QLineEdit", "Select All"): "Chọn tất cả",
+    ("QWidgetTextControl", "&Undo"): "&Hoàn tác",
+    ("QWidgetTextControl", "&Redo"): "&Làm lại",
+    ("QWidgetTextControl", "Cu&t"): "&Cắt",
+    ("QWidgetTextControl", "&Copy"): "Sao &chép",
+    ("QWidgetTextControl", "&Paste"): "&Dán",
+    ("QWidgetTextControl", "Delete"): "Xóa",
+    ("QWidgetTextControl", "Select All"): "Chọn tất cả",
+    ("QFileDialog", "Open"): "Mở",
+    ("QFileDialog", "Save"): "Lưu",
+    ("QFileDialog", "Cancel"): "Hủy",
+    ("QFileDialog", "&Open"): "&Mở",
+    ("QFileDialog", "&Save"): "&Lưu",
+    ("QFileDialog", "File &name:"): "Tên &tệp:",
+    ("QFileDialog", "Files of type:"): "Loại tệp:",
+    ("QFileDialog", "Look in:"): "Thư mục:",
+}
+
+
+class QtTextsTranslator(QTranslator):
+    """Answers Qt's own contexts from QT_TEXTS; everything else falls through."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        return QT_TEXTS.get((context, source))  # None = a null QString: "not mine", Qt keeps the source
+
+    def isEmpty(self) -> bool:  # noqa: N802  Qt API
+        return False
+
+
+def load_fonts() -> str:
+    """Register every bundled TTF; return the family used for the interface."""
+    families: set[str] = set()
+    for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.warning("could not load font %s", path.name)
+            continue
+        families.update(QFontDatabase.applicationFontFamilies(font_id))
+    for family in UI_FONT_FAMILIES:
+        if family in families:
+            return family
+    return QFont().family()
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (reused if a test or script already made one)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setApplicationName("Một Cửa Offline")
+    QCoreApplication.setOrganizationName("MotCuaOffline")
+    if not app.property("motcua_ready"):
+        family = load_fonts()
+        app.setFont(QFont(family, UI_FONT_POINT_SIZE))
+        translator = QtTextsTranslator(app)
+        app.installTranslator(translator)
+        app.setProperty("motcua_ready", True)
+        app.setProperty("motcua_font", family)
+    return app

@@ -1,0 +1,78 @@
+"""What every view receives: the database, the logged-in officer, the task runner and the change bus.
+
+Views never reach into each other: a write says what changed on ``bus.changed`` and each open view
+decides whether to reload (Anki's OpChanges idea).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.orm import Session
+
+from desktop.db.session import Database
+from desktop.services.officers import OfficerInfo
+from desktop.ui.tasks import ErrorCallback, TaskRunner
+
+T = TypeVar("T")
+
+# Topics carried by bus.changed (a frozenset of these strings).
+DOSSIERS = "dossiers"
+CATALOG = "catalog"
+CALENDAR = "calendar"
+OFFICERS = "officers"
+SETTINGS = "settings"
+
+
+class ChangeBus(QObject):
+    """Services' "what changed" notification, emitted on the GUI thread after a write commits."""
+
+    changed = Signal(object)  # frozenset[str] of topics
+
+
+@dataclass
+class UiContext:
+    db: Database
+    officer: OfficerInfo
+    tasks: TaskRunner
+    bus: ChangeBus = field(default_factory=ChangeBus)
+    # Injected form renderer (tests, or before desktop.forms exists); None = desktop.forms.render_form.
+    render_form: Callable[..., Any] | None = None
+    render_ledger: Callable[..., Any] | None = None
+    # False in tests: render the PDF but open no preview window.
+    show_previews: bool = True
+
+    @property
+    def is_admin(self) -> bool:
+        return self.officer.role == "admin"
+
+    def read(self, work: Callable[[Session], T], on_done: Callable[[T], None] | None = None,
+             on_error: ErrorCallback | None = None) -> None:
+        """Run ``work(session)`` in a read session off the GUI thread."""
+        db = self.db
+
+        def job() -> T:
+            with db.reading() as session:
+                return work(session)
+
+        self.tasks.run(job, on_done, on_error)
+
+    def write(self, work: Callable[[Session], T], on_done: Callable[[T], None] | None = None,
+              on_error: ErrorCallback | None = None, *, changed: Iterable[str] = (DOSSIERS,)) -> None:
+        """Run ``work(session)`` in one transaction on the single writer; then announce what changed."""
+        db, officer, topics = self.db, self.officer.username, frozenset(changed)
+
+        def job() -> T:
+            with db.transaction(officer=officer) as session:
+                return work(session)
+
+        def done(result: T) -> None:
+            if topics:
+                self.bus.changed.emit(topics)
+            if on_done is not None:
+                on_done(result)
+
+        self.tasks.write(job, done, on_error)

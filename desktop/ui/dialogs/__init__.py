@@ -1,0 +1,1 @@
+"""Small dialogs, one per module: each asks only for what its action needs."""

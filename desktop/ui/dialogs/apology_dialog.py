@@ -1,0 +1,34 @@
+"""Phiếu xin lỗi, hẹn lại: the new appointment day and the reason (the service checks both)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QWidget
+
+
+class ApologyDialog(QDialog):
+    def __init__(self, current_due: date | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Xin lỗi và hẹn lại ngày trả kết quả"))
+        start = (current_due or date.today()) + timedelta(days=1)
+        self.new_date = QDateEdit(QDate(start.year, start.month, start.day), objectName="new_date")
+        self.new_date.setCalendarPopup(True)
+        self.new_date.setDisplayFormat("dd/MM/yyyy")
+        self.reason = QPlainTextEdit(objectName="reason")
+        self.reason.setTabChangesFocus(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Ngày hẹn mới:"), self.new_date)
+        form.addRow(self.tr("Lý do chậm:"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(520, 280)
+
+    def day(self) -> date:
+        return self.new_date.date().toPython()  # type: ignore[no-any-return]
+
+    def reason_text(self) -> str:
+        return self.reason.toPlainText().strip()

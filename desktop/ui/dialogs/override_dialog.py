@@ -1,0 +1,41 @@
+"""One calendar override: the day, off or working, and why."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+
+from desktop import clock
+
+
+class OverrideDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Điều chỉnh lịch làm việc"))
+        today = clock.today()
+        self.date = QDateEdit(QDate(today.year, today.month, today.day), objectName="date")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.kind = QComboBox(objectName="kind")
+        self.kind.addItem(self.tr("Ngày nghỉ"), False)
+        self.kind.addItem(self.tr("Ngày làm việc bù"), True)
+        self.reason_edit = QLineEdit(objectName="reason")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Ngày:"), self.date)
+        form.addRow(self.tr("Loại:"), self.kind)
+        form.addRow(self.tr("Lý do, căn cứ:"), self.reason_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def day(self) -> date:
+        return self.date.date().toPython()  # type: ignore[no-any-return]
+
+    def is_working(self) -> bool:
+        return bool(self.kind.currentData())
+
+    def reason(self) -> str | None:
+        return self.reason_edit.text().strip() or None

@@ -1,0 +1,96 @@
+"""What each lifecycle action asks for, which service it calls and which form it offers to print.
+
+Kept apart from the detail dialog so the dialog only lays out; the rules stay in desktop.lifecycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
+
+from desktop.lifecycle import Action
+from desktop.services import dossiers
+from desktop.ui import messages
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("DossierActions", text)
+
+
+Work = Callable[[Session], Any]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    action: Action
+    label: str
+    form: str | None  # form offered for printing afterwards
+
+
+SPECS = (
+    ActionSpec(Action.START, _t("Chuyển xử lý"), None),
+    ActionSpec(Action.REQUEST_SUPPLEMENT, _t("Yêu cầu bổ sung…"), "supplement"),
+    ActionSpec(Action.RECEIVE_SUPPLEMENT, _t("Nhận hồ sơ bổ sung"), "receipt"),
+    ActionSpec(Action.RECORD_RESULT, _t("Ghi nhận kết quả…"), None),
+    ActionSpec(Action.RETURN_RESULT, _t("Trả kết quả"), "control"),
+    ActionSpec(Action.WITHDRAW, _t("Rút hồ sơ…"), "stop"),
+    ActionSpec(Action.APOLOGY, _t("Xin lỗi, hẹn lại…"), "apology"),
+)
+
+
+def ask(action: Action, code: str, due: date | None, parent: QWidget | None) -> Work | None:
+    """Ask only what ``action`` needs; None if the officer cancelled."""
+    if action == Action.START:
+        if not messages.confirm(parent, _t("Chuyển xử lý"), _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
+            return None
+        return lambda s: dossiers.start(s, code)
+    if action == Action.REQUEST_SUPPLEMENT:
+        from desktop.ui.dialogs.supplement_dialog import SupplementDialog
+
+        dialog = SupplementDialog([], parent)
+        if not dialog.exec():
+            return None
+        items, reason = dialog.item_list(), dialog.reason_text()
+        return lambda s: dossiers.request_supplement(s, code, items=items, reason=reason)
+    if action == Action.RECEIVE_SUPPLEMENT:
+        if not messages.confirm(parent, _t("Nhận hồ sơ bổ sung"), _t(
+                "Hồ sơ %1 đã được bổ sung đầy đủ? Thời hạn giải quyết sẽ tính lại từ đầu.").replace("%1", code)):
+            return None
+        return lambda s: dossiers.receive_supplement(s, code)
+    if action == Action.RECORD_RESULT:
+        from desktop.ui.dialogs.result_dialog import ResultDialog
+
+        result = ResultDialog(parent)
+        if not result.exec():
+            return None
+        rejected, why = result.is_rejected(), result.reason_text()
+        return lambda s: dossiers.record_result(s, code, rejected=rejected, reason=why)
+    if action == Action.RETURN_RESULT:
+        if not messages.confirm(parent, _t("Trả kết quả"), _t("Đã trả kết quả hồ sơ %1 cho người nộp?")
+                                .replace("%1", code)):
+            return None
+        return lambda s: dossiers.return_result(s, code)
+    if action == Action.WITHDRAW:
+        from desktop.ui.dialogs.reason_dialog import ReasonDialog
+
+        reason_dialog = ReasonDialog(_t("Rút hồ sơ"), _t("Lý do người nộp rút hồ sơ (không bắt buộc):"),
+                                     _t("Ghi nhận rút hồ sơ"), parent)
+        if not reason_dialog.exec():
+            return None
+        text = reason_dialog.text() or None
+        return lambda s: dossiers.withdraw(s, code, reason=text)
+    if action == Action.APOLOGY:
+        from desktop.ui.dialogs.apology_dialog import ApologyDialog
+
+        apology = ApologyDialog(due, parent)
+        if not apology.exec():
+            return None
+        day, why_late = apology.day(), apology.reason_text()
+        return lambda s: dossiers.issue_apology(s, code, new_date=day, reason=why_late)
+    raise ValueError(action)

@@ -1,0 +1,213 @@
+"""Dossier detail: all fields, components, timeline, supplements/apologies, and the legal actions only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QMenu, QPushButton, QScrollArea,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from sqlalchemy.orm import Session
+
+from desktop.lifecycle import STATUS_LABELS, Action, Status
+from desktop.services import queries
+from desktop.services.queries import DossierDetail
+from desktop.validation import CHANNELS
+from desktop.ui import messages
+from desktop.ui.context import DOSSIERS, UiContext
+from desktop.ui.dossier_actions import SPECS, ask
+from desktop.ui.formatting import moment_text
+from desktop.ui.printing import FORM_TITLES, print_form
+
+EVENT_LABELS = {
+    "received": "Tiếp nhận", "refused": "Từ chối tiếp nhận", "started": "Chuyển xử lý",
+    "supplement_requested": "Yêu cầu bổ sung", "supplement_received": "Nhận hồ sơ bổ sung",
+    "resolved": "Có kết quả", "returned": "Trả kết quả", "withdrawn": "Rút hồ sơ",
+    "apology_issued": "Xin lỗi, hẹn lại",
+}
+FIELDS = (
+    ("procedure_name", "Thủ tục"), ("field_name", "Lĩnh vực"), ("applicant_name", "Người nộp"),
+    ("applicant_id_number", "Số định danh"), ("applicant_phone", "Điện thoại"), ("applicant_address", "Địa chỉ"),
+    ("organisation", "Tổ chức"), ("channel", "Hình thức nộp"), ("sets_count", "Số bộ"),
+    ("received_at", "Ngày nhận"), ("counting_start", "Bắt đầu tính hạn"), ("due_at", "Hẹn trả"),
+    ("original_due_at", "Hẹn trả ban đầu"), ("received_by", "Cán bộ tiếp nhận"), ("handler", "Cán bộ xử lý"),
+    ("result", "Kết quả"), ("result_reason", "Lý do"), ("result_at", "Ngày có kết quả"),
+    ("returned_at", "Ngày trả"), ("withdrawn_at", "Ngày rút"), ("refusal_reason", "Lý do từ chối"),
+    ("notes", "Ghi chú"),
+)
+MOMENTS = {"received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
+
+
+class DossierDetailDialog(QDialog):
+    def __init__(self, ctx: UiContext, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.code = code
+        self.detail: DossierDetail | None = None
+        self.forms: list[str] | None = None
+        self.setWindowTitle(self.tr("Hồ sơ %1").replace("%1", code))
+        self.header = QLabel(objectName="header")
+        self.header.setWordWrap(True)
+        self.fields = QFormLayout()
+        fields_box = QGroupBox(self.tr("Thông tin hồ sơ"))
+        fields_box.setLayout(self.fields)
+        self.components = QTableWidget(0, 3, objectName="components")
+        self.components.setHorizontalHeaderLabels([self.tr("Thành phần"), self.tr("Đã nộp"), self.tr("Đã số hóa")])
+        self.components.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.components.verticalHeader().setVisible(False)
+        self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.timeline = QListWidget(objectName="timeline")
+        self.others = QListWidget(objectName="supplements")
+        self.action_buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for spec in SPECS:
+            button = QPushButton(spec.label, objectName=f"action_{spec.action.value}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _c=False, s=spec: self.run_action(s.action))
+            self.action_buttons[spec.action.value] = button
+            actions.addWidget(button)
+        self.print_button = QPushButton(self.tr("In phiếu…"), objectName="print")
+        self.print_menu = QMenu(self)
+        self.print_button.setMenu(self.print_menu)
+        actions.addStretch(1)
+        actions.addWidget(self.print_button)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.header)
+        body_layout.addWidget(fields_box)
+        for title, widget in ((self.tr("Thành phần hồ sơ"), self.components),
+                              (self.tr("Quá trình xử lý"), self.timeline),
+                              (self.tr("Yêu cầu bổ sung và phiếu xin lỗi"), self.others)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(widget)
+            body_layout.addWidget(box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(actions)
+        self.resize(980, 760)
+        ctx.bus.changed.connect(self._on_changed)
+        self.reload()
+
+    def _on_changed(self, topics: object) -> None:
+        if isinstance(topics, frozenset) and DOSSIERS in topics:
+            self.reload()
+
+    def reload(self) -> None:
+        code = self.code
+
+        def work(session: Session) -> tuple[DossierDetail, list[str] | None]:
+            return queries.dossier_detail(session, code), forms_for(session, code)
+
+        self.ctx.read(work, lambda result: self.show_detail(*result))
+
+    def show_detail(self, detail: DossierDetail, forms: list[str] | None = None) -> None:
+        self.detail = detail
+        self.forms = forms
+        data = detail.data
+        status = data["status"]
+        label = STATUS_LABELS[Status(status)] if status in Status._value2member_map_ else status
+        self.header.setText(f"<b>{data['code']}</b> — {label}")
+        while self.fields.rowCount():
+            self.fields.removeRow(0)
+        for key, title in FIELDS:
+            value = data.get(key)
+            if value in (None, ""):
+                continue
+            self.fields.addRow(self.tr(title) + ":", _selectable(self._value_text(key, value)))
+        self.components.setRowCount(len(detail.components))
+        for row, component in enumerate(detail.components):
+            self.components.setItem(row, 0, QTableWidgetItem(component["name"]))
+            self.components.setItem(row, 1, QTableWidgetItem("✓" if component["submitted"] else "—"))
+            self.components.setItem(row, 2, QTableWidgetItem("✓" if component["digitised"] else "—"))
+        self.timeline.clear()
+        for event in detail.events:
+            line = f"{moment_text(event['at'])}  {self.tr(EVENT_LABELS.get(event['kind'], event['kind']))}"
+            if event.get("officer"):
+                line += f"  ({event['officer']})"
+            if event.get("note"):
+                line += f": {event['note']}"
+            self.timeline.addItem(line)
+        self.others.clear()
+        for supplement in detail.supplements:
+            received = moment_text(supplement["received_at"]) or self.tr("chưa nhận")
+            self.others.addItem(self.tr("Bổ sung %1: %2 — đã nhận: %3").replace("%1", moment_text(
+                supplement["requested_at"])).replace("%2", "; ".join(supplement["items"])).replace("%3", received))
+        for apology in detail.apologies:
+            self.others.addItem(self.tr("Xin lỗi %1, hẹn lại %2: %3").replace("%1", moment_text(
+                apology["issued_at"])).replace("%2", apology["new_appointment"]).replace("%3", apology["reason"]))
+        for value, button in self.action_buttons.items():
+            button.setEnabled(value in detail.allowed_actions)
+        self._fill_print_menu(detail)
+
+    def _value_text(self, key: str, value: Any) -> str:
+        if key in MOMENTS:
+            return moment_text(value)
+        if key == "channel":
+            return CHANNELS.get(value, value)
+        if key == "result":
+            return self.tr("Giải quyết") if value == "approved" else self.tr("Không giải quyết")
+        return str(value)
+
+    def printable_forms(self) -> list[str]:
+        """What desktop.forms says prints as the dossier stands; a plain rule if it is absent."""
+        detail = self.detail
+        if detail is None:
+            return []
+        if self.forms is not None:
+            return list(self.forms)
+        status = detail.data["status"]
+        if status == Status.REFUSED:
+            return ["refusal"]
+        forms = ["receipt", "control"]
+        if detail.supplements:
+            forms.append("supplement")
+        if detail.apologies:
+            forms.append("apology")
+        if status == Status.WITHDRAWN:
+            forms.append("stop")
+        return forms
+
+    def _fill_print_menu(self, detail: DossierDetail) -> None:
+        self.print_menu.clear()
+        for kind in self.printable_forms():
+            action = self.print_menu.addAction(FORM_TITLES[kind])
+            action.triggered.connect(lambda _c=False, k=kind: print_form(self.ctx, self, k, self.code))
+
+    def run_action(self, action: Action) -> None:
+        """Ask what the action needs, write it, then offer the relevant form."""
+        due = None
+        if self.detail is not None and self.detail.data.get("due_at"):
+            due = datetime.fromisoformat(self.detail.data["due_at"]).date()
+        work = ask(action, self.code, due, self)
+        if work is None:
+            return
+        form = next(spec.form for spec in SPECS if spec.action == action)
+        self.ctx.write(work, lambda _result: self._done(form))
+
+    def _done(self, form: str | None) -> None:
+        if form and messages.confirm(self, self.tr("In phiếu"), self.tr("In %1?").replace(
+                "%1", FORM_TITLES[form].lower())):
+            print_form(self.ctx, self, form, self.code)
+
+
+def forms_for(session: Session, code: str) -> list[str] | None:
+    try:
+        from desktop.forms import available_forms  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return list(available_forms(session, code))
+
+
+def _selectable(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

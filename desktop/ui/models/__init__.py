@@ -1,0 +1,1 @@
+"""Qt item models over service read functions (ids first, rows on demand)."""

@@ -1,0 +1,196 @@
+"""The Hồ sơ list model: the ordered ids of the current filter, rows fetched by block when Qt asks.
+
+200k dossiers cost one id query (a list of strings); only visible blocks of BLOCK rows are read,
+and at most MAX_BLOCKS are kept (Anki's browser table model holds ids the same way).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from desktop import clock
+from desktop.db.session import Database
+from desktop.deadlines import DeadlineRules
+from desktop.lifecycle import OPEN_STATES, STATUS_LABELS, Status
+from desktop.services import queries
+from desktop.services.desk import desk_context
+from desktop.services.queries import DossierFilter, DossierRow
+from desktop.ui.formatting import moment_text
+
+BLOCK = 200
+MAX_BLOCKS = 64
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("DossierTable", text)
+
+
+COLUMNS = (_t("Mã hồ sơ"), _t("Người nộp"), _t("Thủ tục"), _t("Ngày nhận"), _t("Hẹn trả"), _t("Trạng thái"),
+           _t("Còn lại (ngày LV)"))
+OVERDUE_TEXT = _t("Quá hạn")
+DUE_SOON_TEXT = _t("Sắp đến hạn")
+OVERDUE_COLOUR = QColor("#f8d7da")
+DUE_SOON_COLOUR = QColor("#fff3cd")
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+URGENCY_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def urgency(row: DossierRow, rules: DeadlineRules, now: datetime) -> tuple[str | None, int | None]:
+    """("overdue" | "due_soon" | None, working days left) for an open dossier; display only."""
+    if row.status not in OPEN_STATES or row.due_at is None:
+        return None, None
+    left = rules.working_days_left(row.due_at, now)
+    if row.due_at < now:
+        return "overdue", left
+    if left <= 1:
+        return "due_soon", left
+    return None, left
+
+
+class DossierTableModel(QAbstractTableModel):
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.ids: list[str] = []
+        self._blocks: OrderedDict[int, list[DossierRow]] = OrderedDict()
+        self._rules: DeadlineRules | None = None
+        self._now = clock.now()
+        self.filter = DossierFilter()
+        self.fetches = 0  # blocks read from the database (tests, debug)
+
+    # -- loading -----------------------------------------------------------------------------
+    def set_ids(self, ids: list[str], flt: DossierFilter | None = None) -> None:
+        """Swap in a new id list (computed off the GUI thread by the page)."""
+        self.beginResetModel()
+        self.ids = list(ids)
+        if flt is not None:
+            self.filter = flt
+        self._blocks.clear()
+        self._rules = None
+        self._now = clock.now()
+        self.endResetModel()
+
+    def load(self, flt: DossierFilter) -> None:
+        """Synchronous load (tests, small lists)."""
+        with self.db.reading() as session:
+            ids = queries.dossier_ids(session, flt)
+        self.set_ids(ids, flt)
+
+    def invalidate_rows(self) -> None:
+        """Rows changed but the id list did not: drop the cache and repaint."""
+        self._blocks.clear()
+        self._rules = None
+        self._now = clock.now()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def _block(self, number: int) -> list[DossierRow]:
+        block = self._blocks.get(number)
+        if block is not None:
+            self._blocks.move_to_end(number)
+            return block
+        wanted = self.ids[number * BLOCK:(number + 1) * BLOCK]
+        with self.db.reading() as session:
+            found = {row.id: row for row in queries.rows_by_ids(session, wanted)}
+            if self._rules is None:
+                self._rules = desk_context(session).rules
+        block = [found.get(i) for i in wanted]  # type: ignore[misc]
+        self.fetches += 1
+        self._blocks[number] = block
+        while len(self._blocks) > MAX_BLOCKS:
+            self._blocks.popitem(last=False)
+        return block
+
+    def row_at(self, row: int) -> DossierRow | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        return self._block(row // BLOCK)[row % BLOCK]
+
+    def code_at(self, row: int) -> str | None:
+        item = self.row_at(row)
+        return item.code if item else None
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.ids):
+            return None
+        row = self.row_at(index.row())
+        if row is None:  # deleted since the id list was read
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == CODE_ROLE:
+            return row.code
+        if role in (URGENCY_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            assert self._rules is not None
+            level, _left = urgency(row, self._rules, self._now)
+            if role == URGENCY_ROLE:
+                return level
+            if level is None:
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(OVERDUE_COLOUR if level == "overdue" else DUE_SOON_COLOUR)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return OVERDUE_TEXT if level == "overdue" else DUE_SOON_TEXT
+            if column == 6:
+                return _icon(level)
+        return None
+
+    def _display(self, row: DossierRow, column: int) -> str:
+        if column == 0:
+            return row.code
+        if column == 1:
+            return row.applicant_name
+        if column == 2:
+            return row.procedure_name
+        if column == 3:
+            return moment_text(row.received_at)
+        if column == 4:
+            return moment_text(row.due_at) if row.due_at else ""
+        if column == 5:
+            return STATUS_LABELS[Status(row.status)] if row.status in Status._value2member_map_ else row.status
+        assert self._rules is not None
+        level, left = urgency(row, self._rules, self._now)
+        if left is None:
+            return ""
+        if level == "overdue":
+            return f"{OVERDUE_TEXT} ({abs(left)})" if left else OVERDUE_TEXT
+        if level == "due_soon":
+            return f"{DUE_SOON_TEXT} ({left})"
+        return str(left)
+
+
+def _icon(level: str) -> QIcon | None:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return None
+    pixmap = QStyle.StandardPixmap.SP_MessageBoxCritical if level == "overdue" \
+        else QStyle.StandardPixmap.SP_MessageBoxWarning
+    return app.style().standardIcon(pixmap)

@@ -1,0 +1,73 @@
+"""The page registry: the left navigation is built from PAGES, in order (Ctrl+1..9 follow it).
+
+To add a page: write ``desktop/ui/pages/<key>.py`` with a widget class taking ``(ctx)`` and replace
+(or add) ONE entry below with ``Page("<key>", "<Vietnamese title>", lazy("desktop.ui.pages.<key>",
+"<Class>"))``. Factories are called the first time a page is shown, so startup stays fast.
+A page widget may define ``activate()`` (called each time it is shown) and ``focus_search()``
+(Ctrl+F).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QCoreApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.ui.context import UiContext
+
+PageFactory = Callable[["UiContext"], "QWidget"]
+
+
+class Page(NamedTuple):
+    key: str
+    title: str
+    factory: PageFactory
+
+
+def lazy(module: str, attr: str) -> PageFactory:
+    """A factory that imports its module only when the page is first opened."""
+
+    def factory(ctx: UiContext) -> QWidget:
+        return getattr(importlib.import_module(module), attr)(ctx)
+
+    return factory
+
+
+def pending(key: str) -> PageFactory:
+    """A page of a later issue: says honestly what exists so far (see pages/pending.py)."""
+
+    def factory(ctx: UiContext) -> QWidget:
+        from desktop.ui.pages.pending import PendingPage
+
+        return PendingPage(ctx, key)
+
+    return factory
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Pages", text)
+
+
+PAGES: list[Page] = [
+    Page("overview", _t("Tổng quan"), pending("overview")),
+    Page("reception", _t("Tiếp nhận"), lazy("desktop.ui.pages.reception", "ReceptionPage")),
+    Page("dossiers", _t("Hồ sơ"), lazy("desktop.ui.pages.dossiers", "DossiersPage")),
+    Page("digitisation", _t("Số hóa"), pending("digitisation")),
+    Page("surveys", _t("Khảo sát"), pending("surveys")),
+    Page("reports", _t("Báo cáo"), pending("reports")),
+    Page("sync", _t("Đồng bộ"), pending("sync")),
+    Page("catalog", _t("Danh mục"), lazy("desktop.ui.pages.catalog", "CatalogPage")),
+    Page("settings", _t("Cài đặt"), lazy("desktop.ui.pages.settings", "SettingsPage")),
+]
+
+
+def page_index(key: str) -> int:
+    for index, page in enumerate(PAGES):
+        if page.key == key:
+            return index
+    raise KeyError(key)

@@ -1,0 +1,61 @@
+"""Pages of later issues: an honest notice and the list of what already exists, never fake numbers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop.ui.context import UiContext
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PendingPage", text)
+
+
+# What exists today for each pending page (updated by whoever builds the page, who also replaces it).
+EXISTING: dict[str, list[str]] = {
+    "overview": [
+        _t("Danh sách hồ sơ với bộ lọc quá hạn / sắp đến hạn: trang «Hồ sơ»."),
+        _t("Số liệu tổng hợp theo kỳ: chưa có (thuộc chức năng Báo cáo)."),
+    ],
+    "digitisation": [
+        _t("Đánh dấu «Đã số hóa» cho từng thành phần ngay khi tiếp nhận: trang «Tiếp nhận»."),
+        _t("Trạng thái số hóa của từng thành phần: xem chi tiết hồ sơ ở trang «Hồ sơ»."),
+    ],
+    "surveys": [
+        _t("Chưa có chức năng khảo sát mức độ hài lòng trong bản này."),
+    ],
+    "reports": [
+        _t("Sổ theo dõi hồ sơ theo khoảng ngày (in PDF, xuất Excel): trang «Hồ sơ», nút «Sổ theo dõi»."),
+        _t("Danh sách hồ sơ theo trạng thái, lĩnh vực, kênh, khoảng ngày: trang «Hồ sơ»."),
+    ],
+    "sync": [
+        _t("Chưa có đồng bộ với hệ thống cấp tỉnh trong bản này; thanh trạng thái ghi «chưa đồng bộ»."),
+    ],
+}
+
+
+class PendingPage(QWidget):
+    """«Chức năng này sẽ có trong bản cập nhật tới» plus what the officer can already use."""
+
+    def __init__(self, ctx: UiContext, key: str) -> None:
+        super().__init__()
+        self.setObjectName(f"pending-{key}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        title = QLabel(self.tr("Chức năng này sẽ có trong bản cập nhật tới"))
+        font = QFont(title.font())
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        title.setFont(font)
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        intro = QLabel(self.tr("Những gì đã dùng được ngay bây giờ:"))
+        layout.addWidget(intro)
+        self.items = [QLabel("• " + text) for text in EXISTING.get(key, [])]
+        for label in self.items:
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+        layout.addStretch(1)

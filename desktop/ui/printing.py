@@ -1,0 +1,137 @@
+"""Print flow: render a form to a temporary PDF off the GUI thread, then a preview with «In» / «Lưu PDF».
+
+The renderer is ``desktop.forms.render_form(session, kind, code, out_path, paper="A4") -> Path``
+(and ``render_ledger(session, date_from, date_to, out_path)``); a context may inject others (tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from desktop.errors import UserError
+from desktop.paths import data_dir
+from desktop.ui.context import UiContext
+
+log = logging.getLogger("desktop.ui")
+
+OPEN_PREVIEWS: list[QWidget] = []  # previews without a parent must stay referenced while open
+FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Printing", text)
+
+
+FORM_TITLES = {
+    "receipt": _t("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "supplement": _t("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refusal": _t("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    "apology": _t("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "stop": _t("Thông báo dừng giải quyết hồ sơ"),
+    "control": _t("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "ledger": _t("Sổ theo dõi hồ sơ"),
+}
+
+
+RECEIPT_PAPER_KEY = "receipt_paper"
+
+
+def receipt_paper(ctx: UiContext) -> str:
+    """A4 by default; a desk with an A5 printer sets Cài đặt › Chung (Setting ``receipt_paper``)."""
+    from desktop.services.desk import get_setting
+
+    with ctx.db.reading() as session:
+        value = get_setting(session, RECEIPT_PAPER_KEY, "A4")
+    return value if value in ("A4", "A5") else "A4"
+
+
+def _forms_missing() -> UserError:
+    return UserError(_t("Chức năng in mẫu phiếu chưa có trong bản cài đặt này."), code="forms_missing")
+
+
+def form_renderer(ctx: UiContext) -> Callable[..., Any]:
+    if ctx.render_form is not None:
+        return ctx.render_form
+    try:
+        from desktop.forms import render_form  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as exc:
+        raise _forms_missing() from exc
+    return render_form  # type: ignore[no-any-return,unused-ignore]
+
+
+def ledger_renderer(ctx: UiContext) -> Callable[..., Any]:
+    if ctx.render_ledger is not None:
+        return ctx.render_ledger
+    try:
+        from desktop.forms import render_ledger  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as exc:
+        raise _forms_missing() from exc
+    return render_ledger  # type: ignore[no-any-return,unused-ignore]
+
+
+def temp_pdf(stem: str) -> Path:
+    """A fresh file name in the data folder's print area (kept until the app's next start)."""
+    folder = data_dir() / "print"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(prefix=f"{stem}-", suffix=".pdf", dir=folder, delete=False)
+    handle.close()
+    return Path(handle.name)
+
+
+def print_form(ctx: UiContext, parent: QWidget | None, kind: str, code: str, *, paper: str = "A4",
+               on_done: Callable[[Path], None] | None = None) -> None:
+    """Render ``kind`` for dossier ``code`` then preview it. ``on_done(path)`` gets the PDF."""
+    try:
+        renderer = form_renderer(ctx)
+    except UserError as exc:
+        _fail(parent, exc)
+        return
+    out = temp_pdf(f"{kind}-{_safe(code)}")
+
+    def work(session: Any) -> Path:
+        return Path(renderer(session, kind, code, out, paper=paper))
+
+    ctx.read(work, lambda path: _rendered(ctx, parent, path, FORM_TITLES.get(kind, kind), on_done))
+
+
+def print_ledger(ctx: UiContext, parent: QWidget | None, date_from: date, date_to: date, *,
+                 on_done: Callable[[Path], None] | None = None) -> None:
+    try:
+        renderer = ledger_renderer(ctx)
+    except UserError as exc:
+        _fail(parent, exc)
+        return
+    out = temp_pdf(f"ledger-{date_from:%Y%m%d}-{date_to:%Y%m%d}")
+    ctx.read(lambda session: Path(renderer(session, date_from, date_to, out)),
+             lambda path: _rendered(ctx, parent, path, FORM_TITLES["ledger"], on_done))
+
+
+def _rendered(ctx: UiContext, parent: QWidget | None, path: Path, title: str,
+              on_done: Callable[[Path], None] | None) -> None:
+    if ctx.show_previews:
+        from desktop.ui.pdf_preview import PdfPreview
+
+        preview = PdfPreview(path, title, parent)
+        OPEN_PREVIEWS.append(preview)
+        preview.finished.connect(lambda _r, p=preview: OPEN_PREVIEWS.remove(p) if p in OPEN_PREVIEWS else None)
+        preview.show()
+    if on_done is not None:
+        on_done(path)
+
+
+def _fail(parent: QWidget | None, error: BaseException) -> None:
+    from desktop.ui.messages import show_error
+
+    show_error(parent, error)
+
+
+def _safe(code: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in code)

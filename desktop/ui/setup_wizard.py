@@ -1,0 +1,128 @@
+"""First run: this desk's unit and sequence range, the first admin officer, the starter catalogue.
+
+Everything is written in ONE transaction when «Hoàn tất» is pressed; a UserError keeps the wizard
+open on the page of the faulty field.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QWidget, QWizard, QWizardPage,
+)
+
+from desktop.db.session import Database
+from desktop.errors import UserError
+from desktop.services import catalog, desk, officers
+
+LEVELS = (("xa", "Cấp xã"), ("huyen", "Cấp huyện"), ("tinh", "Cấp tỉnh"))
+UNIT_FIELDS = {"unit_code", "unit_name", "level", "seq_range"}
+
+
+class _UnitPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Đơn vị sử dụng"))
+        self.setSubTitle(self.tr("Thông tin của bộ phận một cửa dùng máy này."))
+        form = QFormLayout(self)
+        self.unit_code = QLineEdit(objectName="unit_code")
+        self.unit_code.setPlaceholderText(self.tr("5 chữ số, ví dụ 10375"))
+        self.unit_name = QLineEdit(objectName="unit_name")
+        self.unit_name.setPlaceholderText(self.tr("ví dụ UBND xã Tân Lập"))
+        self.agency_id = QLineEdit(objectName="agency_id")
+        self.agency_id.setPlaceholderText(self.tr("mã định danh cơ quan, ví dụ 000.00.23.H49"))
+        self.level = QComboBox(objectName="level")
+        for value, label in LEVELS:
+            self.level.addItem(self.tr(label), value)
+        self.seq_range = QLineEdit("1-9999", objectName="seq_range")
+        form.addRow(self.tr("Mã đơn vị hành chính:"), self.unit_code)
+        form.addRow(self.tr("Tên đơn vị:"), self.unit_name)
+        form.addRow(self.tr("Mã định danh cơ quan:"), self.agency_id)
+        form.addRow(self.tr("Cấp:"), self.level)
+        form.addRow(self.tr("Dải số thứ tự của máy này:"), self.seq_range)
+        hint = QLabel(self.tr("Nếu nhiều máy cùng tiếp nhận, mỗi máy dùng một dải riêng (ví dụ 1-4999 và 5000-9999)."))
+        hint.setWordWrap(True)
+        form.addRow(hint)
+
+
+class _AdminPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Tài khoản quản trị đầu tiên"))
+        self.setSubTitle(self.tr("Người này sẽ thêm các cán bộ khác trong trang Cài đặt."))
+        form = QFormLayout(self)
+        self.username = QLineEdit(objectName="admin_username")
+        self.full_name = QLineEdit(objectName="admin_full_name")
+        self.password = QLineEdit(objectName="admin_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit(objectName="admin_password2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Tên đăng nhập:"), self.username)
+        form.addRow(self.tr("Họ và tên:"), self.full_name)
+        form.addRow(self.tr("Mật khẩu:"), self.password)
+        form.addRow(self.tr("Nhập lại mật khẩu:"), self.password2)
+
+
+class _CatalogPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Danh mục thủ tục"))
+        form = QFormLayout(self)
+        self.import_starter = QCheckBox(self.tr("Nạp danh mục thủ tục hành chính cấp xã có sẵn"),
+                                        objectName="import_starter")
+        self.import_starter.setChecked(True)
+        form.addRow(self.import_starter)
+        hint = QLabel(self.tr("Có thể nhập thêm hoặc cập nhật danh mục từ tệp Excel ở trang Danh mục."))
+        hint.setWordWrap(True)
+        form.addRow(hint)
+
+
+class SetupWizard(QWizard):
+    """Shown when the database has no unit (or no officer yet)."""
+
+    def __init__(self, db: Database, *, need_unit: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.need_unit = need_unit
+        self.setWindowTitle(self.tr("Cài đặt lần đầu — Một Cửa Offline"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.unit_page = _UnitPage()
+        self.admin_page = _AdminPage()
+        self.catalog_page = _CatalogPage()
+        self.page_ids: dict[str, int] = {}
+        if need_unit:
+            self.page_ids["unit"] = self.addPage(self.unit_page)
+        self.page_ids["admin"] = self.addPage(self.admin_page)
+        if need_unit:
+            self.page_ids["catalog"] = self.addPage(self.catalog_page)
+        self.setMinimumSize(620, 420)
+
+    def validateCurrentPage(self) -> bool:  # noqa: N802  Qt API
+        if self.currentId() != max(self.page_ids.values()):
+            return super().validateCurrentPage()
+        try:
+            self.save()
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("Chưa hoàn tất được"), exc.message)
+            return False
+        return True
+
+    def save(self) -> None:
+        """The whole set-up in one transaction (nothing written on any error)."""
+        admin = self.admin_page
+        if admin.password.text() != admin.password2.text():
+            raise UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password")
+        unit = self.unit_page
+        with self.db.transaction(officer="setup") as session:
+            if self.need_unit:
+                desk.initialise_desk(
+                    session, unit_code=unit.unit_code.text(), unit_name=unit.unit_name.text(),
+                    agency_id=unit.agency_id.text().strip() or None, level=unit.level.currentData(),
+                    seq_range=desk.parse_seq_range(unit.seq_range.text()),
+                )
+            officers.create_officer(session, username=admin.username.text(), full_name=admin.full_name.text(),
+                                    password=admin.password.text(), role="admin")
+            if self.need_unit and self.catalog_page.import_starter.isChecked():
+                result = catalog.import_starter(session)
+                if result.errors:
+                    raise UserError(self.tr("Danh mục có sẵn bị lỗi ở dòng %1.").replace(
+                        "%1", str(result.errors[0][0])))

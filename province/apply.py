@@ -1,0 +1,201 @@
+"""Applying a batch's changes inside the import transaction.
+
+Each record: "insert, or update only if the incoming version is newer" (one guarded upsert per table,
+``ON CONFLICT (id) DO UPDATE ... WHERE version < excluded.version``, same SQL on SQLite and
+PostgreSQL), sent only for the rows that win against the stored version. Before it, a business-key clash (same dossier code, another id) is set aside as a
+conflict, never overwritten. After it, a change that lost to a newer stored version written by ANOTHER
+device or epoch, and that differs from it, is kept as a conflict too (a restored desk's edit, or two
+desks editing one record); a stale copy from the same device and epoch is simply unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from desktop.sync import canonical, tables
+from desktop.sync.errors import MESSAGES
+from province.models import HubConflict, HubRecordOrigin
+from province.schema import DATA_TABLES, business_keys
+
+PROBLEM_MESSAGES = {
+    "business_key": "Khóa nghiệp vụ (ví dụ mã hồ sơ) trùng với một bản ghi khác đã có ở tỉnh; "
+                    "tỉnh giữ cả hai và chờ cán bộ kiểm tra.",
+    "stale_version": "Tỉnh đã có phiên bản mới hơn của bản ghi này từ máy khác hoặc từ trước khi máy được "
+                     "khôi phục; tỉnh giữ cả hai và chờ cán bộ kiểm tra.",
+    "wrong_owner": MESSAGES["wrong_owner"],
+    "unknown_table": MESSAGES["unknown_table"],
+    "bad_record": "Bản ghi không đọc được (thiếu mã hoặc sai kiểu dữ liệu).",
+}
+CHUNK = 1000
+
+
+@dataclass
+class ApplyOutcome:
+    applied: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def problem(self, change: dict[str, Any], code: str, *, conflict: bool) -> None:
+        if conflict:
+            self.conflicts += 1
+        else:
+            self.rejected += 1
+        self.problems.append({"table": change["table"], "record_id": change["record_id"],
+                              "version": change["version"], "code": code, "message": PROBLEM_MESSAGES[code]})
+
+
+def _insert(session: Session, table: Table) -> Any:
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def upsert_statement(session: Session, table: Table) -> Any:
+    """The guarded upsert: insert, or update only where the stored version is older."""
+    stmt = _insert(session, table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"},
+        where=table.c.version < stmt.excluded.version,
+    )
+
+
+def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device_id: str, unit_code: str,
+                  batch_id: str, covered: dict[str, list[list[int]]], now: datetime) -> ApplyOutcome:
+    out = ApplyOutcome()
+    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        if any(lo <= change["seq"] <= hi for lo, hi in covered.get(change["epoch"], [])):
+            out.skipped += 1  # (device, epoch, seq) already applied here: its snapshot is not newer
+        elif change["table"] not in DATA_TABLES:
+            out.problem(change, "unknown_table", conflict=False)
+        elif change["row"].get("owner_unit") not in (unit_code, None, ""):
+            out.problem(change, "wrong_owner", conflict=False)
+        elif change["row"].get("id", change["record_id"]) != change["record_id"]:
+            out.problem(change, "bad_record", conflict=False)
+        else:
+            by_table[change["table"]].append(change)
+    for name in DATA_TABLES:  # parents first
+        lines = _latest_per_record(by_table.get(name, []))
+        for start in range(0, len(lines), CHUNK):
+            _apply_table(session, DATA_TABLES[name], lines[start:start + CHUNK], out,
+                         device_id=device_id, unit_code=unit_code, batch_id=batch_id, now=now)
+    return out
+
+
+def _latest_per_record(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    best: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        held = best.get(line["record_id"])
+        if held is None or line["version"] > held["version"]:
+            best[line["record_id"]] = line
+    return list(best.values())
+
+
+def _values(table: Table, change: dict[str, Any], unit_code: str) -> dict[str, Any]:
+    values = tables.row_values(table, change["row"])
+    values["id"] = change["record_id"]
+    values["version"] = change["version"]
+    values["owner_unit"] = values.get("owner_unit") or unit_code
+    values["deleted"] = change["op"] == "delete" or bool(values.get("deleted"))
+    return values
+
+
+def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], out: ApplyOutcome, *,
+                 device_id: str, unit_code: str, batch_id: str, now: datetime) -> None:
+    rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
+    lines = _set_aside_key_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id, now=now)
+    # Which ones win is read first (one indexed lookup) so only winners are sent; the guard in the
+    # statement still protects the data if another import touches the same rows meanwhile.
+    stored = dict(session.execute(select(table.c.id, table.c.version).where(
+        table.c.id.in_([c["record_id"] for c in lines]))).all())
+    applied = {c["record_id"] for c in lines
+               if c["record_id"] not in stored or stored[c["record_id"]] < c["version"]}
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for change in lines:
+        if change["record_id"] in applied:
+            groups[tuple(sorted(rows[change["record_id"]]))].append(rows[change["record_id"]])
+    for params in groups.values():
+        session.execute(upsert_statement(session, table), params)
+    out.applied += len(applied)
+    losers = [c for c in lines if c["record_id"] not in applied]
+    _check_losers(session, table, losers, rows, out, device_id=device_id, batch_id=batch_id, now=now)
+    if applied:
+        origin = _insert(session, HubRecordOrigin.__table__)
+        origin = origin.on_conflict_do_update(
+            index_elements=["table_name", "record_id"],
+            set_={k: origin.excluded[k] for k in ("device_id", "epoch", "seq", "version")})
+        session.execute(origin, [{"table_name": table.name, "record_id": c["record_id"], "device_id": device_id,
+                                  "epoch": c["epoch"], "seq": c["seq"], "version": c["version"]}
+                                 for c in lines if c["record_id"] in applied])
+
+
+def _set_aside_key_clashes(session: Session, table: Table, lines: list[dict[str, Any]], rows: dict[str, Any],
+                           out: ApplyOutcome, *, device_id: str, batch_id: str, now: datetime) -> list[dict[str, Any]]:
+    keep = list(lines)
+    for key in business_keys(table):
+        seen: dict[tuple[Any, ...], str] = {}
+        wanted = {tuple(rows[c["record_id"]].get(k) for k in key) for c in keep}
+        wanted = {w for w in wanted if None not in w}
+        if wanted:
+            cols = [table.c[k] for k in key]
+            query = select(table.c.id, *cols).where(tuple_(*cols).in_(list(wanted)))
+            for row in session.execute(query):
+                seen[tuple(row[1:])] = row[0]
+        survivors = []
+        for change in keep:
+            value = tuple(rows[change["record_id"]].get(k) for k in key)
+            holder = seen.setdefault(value, change["record_id"]) if None not in value else change["record_id"]
+            if holder != change["record_id"]:
+                _conflict(session, table, change, out, "business_key", device_id=device_id, batch_id=batch_id,
+                          now=now, stored_id=holder)
+            else:
+                survivors.append(change)
+        keep = survivors
+    return keep
+
+
+def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], rows: dict[str, dict[str, Any]],
+                  out: ApplyOutcome, *,
+                  device_id: str, batch_id: str, now: datetime) -> None:
+    if not losers:
+        return
+    ids = [c["record_id"] for c in losers]
+    stored = {r["id"]: r for r in session.execute(select(table).where(table.c.id.in_(ids))).mappings()}
+    origins = {o.record_id: o for o in session.scalars(select(HubRecordOrigin).where(
+        HubRecordOrigin.table_name == table.name, HubRecordOrigin.record_id.in_(ids)))}
+    for change in losers:
+        row, origin = stored.get(change["record_id"]), origins.get(change["record_id"])
+        same_writer = origin is None or (origin.device_id == device_id and origin.epoch == change["epoch"])
+        if row is None or same_writer or _same_content(row, rows[change["record_id"]]):
+            out.unchanged += 1
+        else:
+            _conflict(session, table, change, out, "stale_version", device_id=device_id, batch_id=batch_id,
+                      now=now, stored_version=row["version"])
+
+
+def _same_content(stored: Any, incoming: dict[str, Any]) -> bool:
+    """Compared as the hub would store them (typed values), ignoring the bookkeeping columns."""
+    ignore = {"version", "updated_at"}
+    mine = {k: stored[k] for k in incoming if k in stored and k not in ignore}
+    theirs = {k: v for k, v in incoming.items() if k in stored and k not in ignore}
+    return canonical.dumps(mine) == canonical.dumps(theirs)
+
+
+def _conflict(session: Session, table: Table, change: dict[str, Any], out: ApplyOutcome, kind: str, *,
+              device_id: str, batch_id: str, now: datetime, stored_id: str | None = None,
+              stored_version: int | None = None) -> None:
+    session.add(HubConflict(batch_id=batch_id, device_id=device_id, table_name=table.name,
+                            record_id=change["record_id"], kind=kind, incoming_version=change["version"],
+                            stored_version=stored_version, stored_id=stored_id, incoming=change["row"],
+                            detected_at=now))
+    out.problem(change, kind, conflict=True)

@@ -1,0 +1,179 @@
+"""``python -m province [--db-url URL] [--data-dir DIR] init|enrol|revoke|import|report``.
+
+Exit codes: 0 success, 1 when any batch was refused, 2 for a user error (message on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop.errors import UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: tham số không hợp lệ — {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m province", description="Máy chủ tổng hợp dữ liệu của tỉnh — Một Cửa Offline.")
+    p.add_argument("--db-url", help="URL cơ sở dữ liệu (mặc định SQLite trong thư mục dữ liệu của máy chủ); "
+                                    "PostgreSQL: postgresql+psycopg://user@host/db")
+    p.add_argument("--data-dir", help="thư mục dữ liệu của máy chủ tỉnh (khóa bí mật, cách ly, tạm)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    i = sub.add_parser("init", help="tạo khóa của tỉnh và ghi tệp khóa công khai province.pub")
+    i.add_argument("--name", required=True, help="tên đơn vị, ví dụ 'UBND tỉnh Phú Thọ'")
+    i.add_argument("--keys-out", required=True, help="thư mục ghi province.pub để gửi cho các xã")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(handler=run_init)
+
+    e = sub.add_parser("enrol", help="đăng ký máy của xã từ tệp đề nghị")
+    e.add_argument("file")
+    e.add_argument("--replace", action="store_true", help="thay khóa của máy đã đăng ký (máy cài lại)")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(handler=run_enrol)
+
+    r = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy")
+    r.add_argument("device_id")
+    r.add_argument("--reason", default="")
+    r.set_defaults(handler=run_revoke)
+
+    im = sub.add_parser("import", help="nhập các gói dữ liệu của xã")
+    im.add_argument("paths", nargs="+", metavar="PATH", help="tệp .mcb hoặc thư mục chứa chúng")
+    im.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
+    im.add_argument("--receipts-out", help="thư mục ghi biên nhận để mang về xã")
+    im.add_argument("--json", action="store_true")
+    im.set_defaults(handler=run_import)
+
+    rep = sub.add_parser("report", help="báo cáo tổng hợp")
+    rs = rep.add_subparsers(dest="report_cmd", required=True, metavar="REPORT")
+    per = rs.add_parser("periodic", help="báo cáo định kỳ (Biểu 06) của một xã hoặc tất cả")
+    per.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
+    per.add_argument("--period", required=True, help="kỳ báo cáo, cùng cú pháp với máy xã")
+    per.add_argument("--json", action="store_true")
+    per.set_defaults(handler=run_report_periodic)
+    return p
+
+
+def _hub(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from province.db import open_hub
+
+    return open_hub(args.db_url, data_dir=args.data_dir)
+
+
+def _emit(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from province.keys import init_keys
+
+    hub = _hub(args)
+    try:
+        bundle = init_keys(hub, name=args.name, keys_out=Path(args.keys_out))
+    finally:
+        hub.dispose()
+    out = {"province": bundle["province"], "public_bundle": str(Path(args.keys_out) / "province.pub"),
+           "signing_kid": bundle["signing_keys"][0]["kid"], "encryption_kid": bundle["encryption_keys"][0]["kid"],
+           "data_dir": str(hub.data_dir)}
+    if args.json:
+        _emit(out)
+    else:
+        print(f"Đã tạo khóa cho {out['province']}. Gửi tệp {out['public_bundle']} cho các xã; "
+              f"khóa bí mật nằm trong {hub.data_dir / 'keys'}.")
+    return 0
+
+
+def run_enrol(args: argparse.Namespace) -> int:
+    from province.devices import enrol
+
+    hub = _hub(args)
+    try:
+        out = enrol(hub, Path(args.file), replace=args.replace)
+    finally:
+        hub.dispose()
+    if args.json:
+        _emit(out)
+    else:
+        print(f"Đã đăng ký máy {out['device_id']} của đơn vị {out['unit_code']}.")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    from province.devices import revoke
+
+    hub = _hub(args)
+    try:
+        revoke(hub, args.device_id, reason=args.reason)
+    finally:
+        hub.dispose()
+    print(f"Đã thu hồi quyền đồng bộ của máy {args.device_id}.")
+    return 0
+
+
+def _batch_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        files.extend(sorted(path.glob("*.mcb")) if path.is_dir() else [path])
+    return files
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from province.importer import import_file
+
+    hub = _hub(args)
+    results = []
+    try:
+        for path in _batch_files(args.paths):
+            results.append(import_file(hub, path, dry_run=args.dry_run,
+                                       receipts_out=Path(args.receipts_out) if args.receipts_out else None))
+    finally:
+        hub.dispose()
+    if args.json:
+        _emit([r.as_json() for r in results])
+    else:
+        for r in results:
+            if r.status == "refused":
+                print(f"{r.file}: TỪ CHỐI [{r.code}] {r.message}")
+            else:
+                label = {"applied": "đã nhập", "duplicate": "đã nhập trước đây", "dry_run": "chạy thử"}[r.status]
+                gaps = f", thiếu thứ tự {r.gaps}" if r.gaps else ""
+                print(f"{r.file}: {label}: {r.applied} bản ghi cập nhật, {r.skipped} bỏ qua, "
+                      f"{r.conflicts} xung đột, {r.rejected} bị từ chối{gaps}")
+    return 1 if any(r.status == "refused" for r in results) else 0
+
+
+def run_report_periodic(args: argparse.Namespace) -> int:
+    from province.reports import periodic
+
+    hub = _hub(args)
+    try:
+        data = periodic(hub, unit=args.unit, period=args.period)
+    finally:
+        hub.dispose()
+    _emit(data)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8")
+            except (ValueError, OSError):
+                pass
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as exc:
+        sys.stderr.write(f"Lỗi: {exc.message}\n")
+        return 2

@@ -1,0 +1,253 @@
+"""Hub import (sync-design.md "Hub import"): header → duplicate check → decrypt → device → signature →
+header = manifest → file hashes → chain → version gate → [dry run] → apply in ONE transaction →
+watermark → signed receipt → commit; staging cleaned in ``finally``.
+
+Every refusal is a ``SyncError`` (machine code + Vietnamese message) raised before anything is
+written; the refused file is copied to quarantine and the attempt to the audit table, nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from desktop import clock
+from desktop.db.session import known_revisions
+from desktop.sync import batch, canonical
+from desktop.sync import receipt as receipts
+from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
+from desktop.sync.errors import SyncError
+from desktop.sync.files import write_atomic
+from province import keys, watermarks
+from province.apply import apply_changes
+from province.db import Hub
+from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
+
+log = logging.getLogger("province.import")
+MIN_APP_VERSION = (0, 1, 0)
+
+
+@dataclass
+class ImportResult:
+    file: str
+    batch_id: str | None
+    status: str  # applied | duplicate | refused | dry_run
+    code: str | None = None
+    message: str | None = None
+    applied: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    chain: str | None = None
+    receipt: bytes | None = None
+    receipt_file: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"batch_id": self.batch_id, "status": self.status, "code": self.code, "message": self.message,
+                "applied": self.applied, "skipped": self.skipped, "unchanged": self.unchanged,
+                "conflicts": self.conflicts, "rejected": self.rejected, "gaps": self.gaps, "chain": self.chain,
+                "file": self.file, "receipt_file": self.receipt_file}
+
+
+def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Path | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+    staging = hub.data_dir / "staging" / uuid.uuid4().hex
+    data = b""
+    batch_id = None
+    try:
+        if not path.is_file():
+            raise SyncError("not_a_batch", f"không tìm thấy {path.name}")
+        if path.stat().st_size > limits.max_file_bytes:
+            raise SyncError("too_large")
+        staging.mkdir(parents=True)
+        staged = staging / "batch.bin"
+        try:
+            shutil.copyfile(path, staged)  # the stick may be pulled out while we work
+            data = staged.read_bytes()
+        except OSError as exc:
+            raise SyncError("unreadable", exc.strerror or type(exc).__name__) from None
+        sealed = batch.read_header(data, limits=limits)
+        batch_id = str(sealed.header["batch_id"])
+        result = _import(hub, sealed, data, path.name, dry_run=dry_run, limits=limits)
+    except (SyncError, SQLAlchemyError) as exc:
+        if isinstance(exc, SQLAlchemyError):  # a bug or a broken database: this file only, the rest go on
+            log.exception("database error while importing %s", path.name)
+            exc = SyncError("db_error", type(exc).__name__)
+        result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
+        if not dry_run:
+            _quarantine(hub, path, data, result)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if result.receipt is not None and receipts_out is not None:
+        receipts_out.mkdir(parents=True, exist_ok=True)
+        target = receipts_out / f"{result.batch_id}.receipt.json"
+        write_atomic(target, result.receipt)
+        result.receipt_file = str(target)
+    return result
+
+
+def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, limits: Limits) -> ImportResult:
+    header = sealed.header
+    digest = canonical.sha256(data)
+    with hub.reading() as session:
+        known = session.get(HubBatch, header["batch_id"])
+        if known is not None:
+            if known.sha256 != digest:
+                raise SyncError("duplicate_id_different_hash", header["batch_id"])
+            stored = session.get(HubReceipt, header["batch_id"])
+            return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", applied=0,
+                                skipped=known.changes, chain=known.chain, receipt=stored.content if stored else None)
+    files = batch.decrypt(sealed, keys.encryption_keys(hub), limits=limits)
+    with hub.reading() as session:
+        device = session.get(HubDevice, header["device_id"])
+        if device is None:
+            raise SyncError("unknown_device", header["device_id"][:8])
+        if device.revoked_at is not None:
+            raise SyncError("revoked_device", header["device_id"][:8])
+        if device.unit_code != header["unit_code"]:
+            raise SyncError("wrong_unit", f"{header['unit_code']} ≠ {device.unit_code}")
+        public_key = device.public_key
+    cert = batch.device_certificate(files)
+    if cert.get("public_key") != public_key:
+        raise SyncError("bad_signature", "khóa trong gói khác khóa đã đăng ký")
+    manifest = batch.verify(sealed, files, Ed25519PublicKey.from_public_bytes(unb64(public_key, size=32)))
+    if cert.get("device_id") != header["device_id"] or cert.get("unit_code") != header["unit_code"]:
+        raise SyncError("header_mismatch", "chứng thư thiết bị")
+    _version_gate(header)
+    changes = batch.read_changes(files, manifest)
+    ranges = _ranges(manifest, header, changes)
+    return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run)
+
+
+def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, list[int]]:
+    ranges = manifest.get("ranges")
+    if not isinstance(ranges, dict) or not ranges:
+        raise SyncError("bad_format", "bản kê thiếu dải thứ tự")
+    for span in ranges.values():
+        if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(x, int) for x in span)
+                or span[0] > span[1]):
+            raise SyncError("bad_format", "dải thứ tự")
+    if min(s[0] for s in ranges.values()) != header["seq_from"] or max(s[1] for s in ranges.values()) != header["seq_to"]:
+        raise SyncError("header_mismatch", "dải thứ tự")
+    for change in changes:
+        span = ranges.get(change["epoch"])
+        if span is None or not span[0] <= change["seq"] <= span[1]:
+            raise SyncError("bad_format", "thay đổi nằm ngoài dải thứ tự của gói")
+    return {str(k): list(v) for k, v in ranges.items()}
+
+
+def _version_gate(header: dict[str, Any]) -> None:
+    """Schema revisions must be ones this hub knows (older ones are read with defaults); app not too old."""
+    unknown = set(str(header["schema_version"]).split("+")) - known_revisions()
+    if unknown:
+        raise SyncError("unsupported_version", f"lược đồ {', '.join(sorted(unknown))} mới hơn máy chủ tỉnh")
+    try:
+        app = tuple(int(p) for p in str(header.get("app_version", "0")).split(".")[:3])
+    except ValueError:
+        app = (0,)
+    if app < MIN_APP_VERSION:
+        raise SyncError("unsupported_version", f"phiên bản phần mềm {header.get('app_version')} quá cũ")
+
+
+def _chain(session: Any, manifest: dict[str, Any]) -> str:
+    previous = manifest.get("previous_batch")
+    if not previous:
+        return "first"
+    known = session.get(HubBatch, previous.get("batch_id"))
+    if known is None:
+        return "unknown_previous"
+    return "ok" if known.sha256 == previous.get("sha256") else "mismatch"
+
+
+def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: list[dict[str, Any]],
+           ranges: dict[str, list[int]], digest: str, name: str, *, dry_run: bool) -> ImportResult:
+    now = clock.now()
+    device_id = header["device_id"]
+    session = hub.sessions()
+    try:
+        # One import per device at a time (PostgreSQL row lock; SQLite has a single writer anyway),
+        # and the inbox looked at again under that lock: a parallel import of the same file is a duplicate.
+        session.execute(select(HubDevice.device_id).where(HubDevice.device_id == device_id).with_for_update())
+        known = session.get(HubBatch, header["batch_id"])
+        if known is not None:
+            if known.sha256 != digest:
+                raise SyncError("duplicate_id_different_hash", header["batch_id"])
+            stored = session.get(HubReceipt, header["batch_id"])
+            return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", skipped=known.changes,
+                                chain=known.chain, receipt=stored.content if stored else None)
+        chain = _chain(session, manifest)
+        covered = watermarks.covered(session, device_id, list(ranges))
+        outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
+                                batch_id=header["batch_id"], covered=covered, now=now)
+        holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
+                                  epoch_start=int(manifest.get("epoch_start") or 1), now=now)
+        body = {
+            "format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
+            "status": "dry_run" if dry_run else "applied", "batch_id": header["batch_id"], "batch_sha256": digest,
+            "device_id": device_id, "unit_code": header["unit_code"], "epoch": header["epoch"],
+            "accepted_through": {ep: span[1] for ep, span in ranges.items()},
+            "counts": {"changes": len(changes), "applied": outcome.applied, "unchanged": outcome.unchanged,
+                       "skipped": outcome.skipped, "rejected": outcome.rejected, "conflict": outcome.conflicts},
+            "problems": outcome.problems, "gaps": holes, "chain": chain, "hub_time": clock.iso(now),
+            "reference_version": hub.meta("package_version"), "province": hub.meta("name"),
+        }
+        content = receipts.sign(body, keys.signing_key(hub))
+        skipped = outcome.skipped + outcome.unchanged
+        result = ImportResult(file=name, batch_id=header["batch_id"], status="dry_run" if dry_run else "applied",
+                              applied=outcome.applied, skipped=skipped, unchanged=outcome.unchanged,
+                              conflicts=outcome.conflicts, rejected=outcome.rejected, gaps=holes, chain=chain,
+                              receipt=None if dry_run else content)
+        if dry_run:
+            session.rollback()
+            return result
+        session.add(HubBatch(batch_id=header["batch_id"], sha256=digest, device_id=device_id,
+                             unit_code=header["unit_code"], epoch=header["epoch"], seq_from=header["seq_from"],
+                             seq_to=header["seq_to"], previous_batch_id=(manifest.get("previous_batch") or {}).get("batch_id"),
+                             chain=chain, changes=len(changes), applied=outcome.applied, skipped=skipped,
+                             created_at=header["created_at"], imported_at=now))
+        session.add(HubReceipt(batch_id=header["batch_id"], receipt_id=body["receipt_id"], content=content,
+                               created_at=now))
+        session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",
+                                   detail=body["counts"] | {"gaps": holes, "chain": chain}, at=now))
+        session.commit()
+        log.info("batch %s applied: %s", header["batch_id"], body["counts"])
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _quarantine(hub: Hub, path: Path, data: bytes, result: ImportResult) -> None:
+    """Keep the refused bytes for a person to look at; this never touches the data tables."""
+    now = clock.now()
+    digest = canonical.sha256(data) if data else ""
+    stored = ""
+    if data:
+        folder = hub.data_dir / "quarantine"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{now:%Y%m%dT%H%M%S}-{digest[:12]}.bin"
+        write_atomic(target, data)
+        stored = str(target)
+    with hub.transaction() as session:
+        session.add(HubQuarantine(file_name=path.name, stored_as=stored, sha256=digest, batch_id=result.batch_id,
+                                  code=result.code or "", message=result.message or "", refused_at=now))
+        session.add(HubImportAudit(file_name=path.name, sha256=digest, batch_id=result.batch_id, status="refused",
+                                   code=result.code, detail={"message": result.message}, at=now))
+    log.warning("batch file %s refused: %s", path.name, result.code)
+
+
+def stored_receipts(hub: Hub) -> list[str]:
+    with hub.reading() as session:
+        return list(session.scalars(select(HubReceipt.batch_id)))

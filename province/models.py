@@ -1,0 +1,140 @@
+"""Hub-only tables: devices, batch inbox, receipts, quarantine, conflicts, import audit, watermarks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from desktop.db.types import VNDateTime
+from province.schema import HUB_METADATA
+
+
+class HubBase(DeclarativeBase):
+    metadata = HUB_METADATA
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: VNDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class HubMeta(HubBase):
+    """Key/value facts about this hub: its name, schema version, current signing key id."""
+
+    __tablename__ = "hub_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class HubDevice(HubBase):
+    __tablename__ = "hub_device"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(16), index=True)
+    unit_name: Mapped[str] = mapped_column(String(255), default="")
+    public_key: Mapped[str] = mapped_column(String(64))
+    kid: Mapped[str] = mapped_column(String(16))
+    app_version: Mapped[str] = mapped_column(String(32), default="")
+    enrolled_at: Mapped[datetime] = mapped_column(VNDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
+    revoked_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class HubBatch(HubBase):
+    """The inbox: every batch applied (never a refused one), by id and hash."""
+
+    __tablename__ = "hub_batch"
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    unit_code: Mapped[str] = mapped_column(String(16))
+    epoch: Mapped[str] = mapped_column(String(36))
+    seq_from: Mapped[int] = mapped_column(Integer)
+    seq_to: Mapped[int] = mapped_column(Integer)
+    previous_batch_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    chain: Mapped[str] = mapped_column(String(24), default="first")
+    changes: Mapped[int] = mapped_column(Integer)
+    applied: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(VNDateTime())
+
+
+class HubReceipt(HubBase):
+    __tablename__ = "hub_receipt"
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    receipt_id: Mapped[str] = mapped_column(String(36))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(VNDateTime())
+
+
+class HubWatermark(HubBase):
+    """Per device and epoch: the sequence ranges seen, contiguous 'through', and holes."""
+
+    __tablename__ = "hub_watermark"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(36), primary_key=True)
+    epoch_start: Mapped[int] = mapped_column(Integer, default=1)
+    ranges: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    through: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime] = mapped_column(VNDateTime())
+    last_seen: Mapped[datetime] = mapped_column(VNDateTime())
+
+
+class HubRecordOrigin(HubBase):
+    """Which device/epoch/seq last wrote a record: tells a stale replay from a restored desk's edit."""
+
+    __tablename__ = "hub_record_origin"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    epoch: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class HubConflict(HubBase):
+    """A change the hub did not apply and a person must look at; both versions are kept."""
+
+    __tablename__ = "hub_conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    incoming_version: Mapped[int] = mapped_column(Integer)
+    stored_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    stored_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    incoming: Mapped[dict[str, Any]] = mapped_column(JSON)
+    detected_at: Mapped[datetime] = mapped_column(VNDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
+
+    __table_args__ = (Index("ix_hub_conflict_record", "table_name", "record_id"),)
+
+
+class HubQuarantine(HubBase):
+    """A refused file: kept (copied into the hub's quarantine folder) with its code and message."""
+
+    __tablename__ = "hub_quarantine"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    stored_as: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    device_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    code: Mapped[str] = mapped_column(String(48))
+    message: Mapped[str] = mapped_column(Text)
+    refused_at: Mapped[datetime] = mapped_column(VNDateTime())
+
+
+class HubImportAudit(HubBase):
+    """One row per import attempt, whatever the outcome (who, what file, what happened)."""
+
+    __tablename__ = "hub_import_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str | None] = mapped_column(String(48), default=None)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(VNDateTime())

@@ -1,0 +1,47 @@
+"""Hub fixtures: every hub test runs on SQLite and on PostgreSQL (``MOTCUA_PG_URL``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from province.db import Hub
+from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def hub_url(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "sqlite":
+        return None
+    url = os.environ.get("MOTCUA_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but MOTCUA_PG_URL is not: the hub suite must run on PostgreSQL")
+        pytest.skip("MOTCUA_PG_URL not set (start PostgreSQL with bootstrap.start_postgres())")
+    return url
+
+
+@pytest.fixture
+def hub_factory(hub_url: str | None, tmp_path: Path) -> Iterator[Callable[..., Hub]]:
+    """Fresh, empty hubs on the parametrised database (each PostgreSQL hub in its own schema)."""
+    made: list[tuple[Hub, str | None]] = []
+
+    def make(keys_from: Hub | None = None) -> Hub:
+        url, schema = (None, None) if hub_url is None else pg_schema_url(hub_url)
+        instance = fresh_hub(url, tmp_path / f"hub{len(made)}", keys_from=keys_from)
+        made.append((instance, schema))
+        return instance
+
+    yield make
+    for instance, schema in made:
+        instance.dispose()
+        if schema and hub_url:
+            drop_pg_schema(hub_url, schema)
+
+
+@pytest.fixture
+def hub(hub_factory: Callable[..., Hub]) -> Hub:
+    return hub_factory()

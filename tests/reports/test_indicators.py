@@ -1,0 +1,92 @@
+"""Dashboard numbers against targets, the section registry and the 766 self-assessment."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.reports.indicators import INDICATOR_SECTIONS, indicators
+from desktop.reports.periods import parse_period
+from desktop.services import dossiers
+from desktop.services.desk import put_setting
+from desktop.services.dossiers import Applicant, Reception
+from tests.reports import scenario
+from tests.reports.scenario import t
+
+
+@pytest.fixture
+def built(db):  # type: ignore[no-untyped-def]
+    codes = scenario.build(db)
+    with db.transaction(officer="canbo") as s:
+        dossiers.receive(s, Reception(procedure_code=scenario.CHUNG_THUC, applicant=Applicant(name="Người nộp X"),
+                                      at=t(2026, 11, 20, 14)))
+        y = dossiers.receive(s, Reception(procedure_code=scenario.HO_TICH, applicant=Applicant(name="Người nộp Y"),
+                                          at=t(2026, 11, 20, 9)))
+        dossiers.request_supplement(s, y.code, items="Tờ khai có chữ ký", at=t(2026, 11, 20, 10))
+    return codes
+
+
+def test_today_progress_productivity_trend(db, built) -> None:  # type: ignore[no-untyped-def]
+    with db.reading() as s:
+        data = indicators(s, parse_period("2026-10"))
+    assert data["today"] == {"date": "2026-11-20", "received_today": 2, "due_today": 1, "overdue_now": 2,
+                             "awaiting_supplement": 1, "open": 4, "waiting_queue": None}
+    progress = data["sections"]["progress"]
+    assert (progress["resolved"], progress["early"], progress["on_time"], progress["late"]) == (3, 2, 0, 1)
+    assert progress["on_time_rate"] == 0.6667 and progress["early_share"] == 0.6667
+    assert progress["online_share"] == 0.1429  # 1 online of 7 new
+    assert data["sections"]["productivity"] == {"results": 2, "officers": 1, "days": 30, "per_officer": 2.0,
+                                                "per_officer_annualised": 24.3}
+    trend = {m["label"]: m for m in data["trend"]}
+    assert list(trend) == [f"2025-{m}" for m in ("11", "12")] + [f"2026-{m:02d}" for m in range(1, 11)]
+    assert {k: trend["2026-10"][k] for k in ("received", "resolved", "late")} == {"received": 7, "resolved": 3, "late": 1}
+    assert {k: trend["2026-09"][k] for k in ("received", "resolved", "late")} == {"received": 1, "resolved": 0, "late": 0}
+    assert {k: trend["2026-01"][k] for k in ("received", "resolved", "late")} == {"received": 1, "resolved": 2, "late": 1}
+    rows = {r["key"]: r for r in data["targets"]}
+    assert rows["on_time_rate"]["value_text"] == "66,7%" and rows["on_time_rate"]["met"] is False
+    assert rows["online_share"]["target_text"] == "≥ 50,0%" and rows["online_share"]["met"] is False
+    assert rows["productivity"]["target"] == 1200 and rows["productivity"]["met"] is False
+    assert rows["early_share"]["met"] is None and rows["early_share"]["status_text"] == "theo dõi"
+    assert "digitisation_rate" not in rows and "satisfaction_rate" not in rows
+    sa = data["self_assessment"]
+    assert sa["is_self_assessment"] and "không phải điểm chính thức" in sa["note"]
+    points = {g["key"]: g["points"] for g in sa["groups"]}
+    assert points == {"transparency": None, "progress": 13.33, "digitisation": None, "online_service": 1.71,
+                      "online_payment": None, "satisfaction": None}
+    assert (sa["points"], sa["max_points"]) == (15.04, 32)
+    assert all(g["formula"] for g in sa["groups"])
+
+
+def test_plugged_sections_feed_targets_and_self_assessment(db, built) -> None:  # type: ignore[no-untyped-def]
+    sections = {**INDICATOR_SECTIONS,
+                "satisfaction": lambda s, p: {"rate": 0.9, "answers": 10},
+                "digitisation": lambda s, p: {"rate": 0.5, "result_rate": 1.0},
+                "waiting": lambda s, p: {"average_minutes": 12.0, "queue_now": 3}}
+    with db.reading() as s:
+        data = indicators(s, parse_period("2026-10"), sections=sections)
+    rows = {r["key"]: r for r in data["targets"]}
+    assert rows["satisfaction_rate"]["met"] is False and rows["satisfaction_rate"]["target"] == 0.95
+    assert rows["digitisation_rate"]["target"] == 1.0  # 15% in 2021 + 20 points a year, capped at 100%
+    assert rows["result_digitised_rate"]["met"] is True
+    assert rows["waiting_minutes"]["met"] is True and rows["waiting_minutes"]["target_text"] == "≤ 15 phút"
+    points = {g["key"]: g["points"] for g in data["self_assessment"]["groups"]}
+    assert points["satisfaction"] == 16.2 and points["digitisation"] == 11.0
+    assert data["self_assessment"]["max_points"] == 72
+    assert data["sections"]["satisfaction"] == {"rate": 0.9, "answers": 10}
+
+
+def test_targets_override_setting(db, built) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction(officer="admin") as s:
+        put_setting(s, "report_targets", {"online_share": {"min": 0.1},
+                                          "productivity": {"area": "remote"}})
+    with db.reading() as s:
+        rows = {r["key"]: r for r in indicators(s, parse_period("2026-10"))["targets"]}
+    assert rows["online_share"]["met"] is True and rows["productivity"]["target"] == 800
+
+
+def test_cli_indicators_json(cli, db, built) -> None:  # type: ignore[no-untyped-def]
+    data = cli("report", "indicators", "--period", "2026-Q4", "--calendar", "--json").json()
+    assert data["period"]["start"] == "2026-10-01" and data["period"]["end"] == "2026-12-31"
+    assert data["sections"]["progress"]["resolved"] == 6
+    assert data["trend"][-1]["label"] == "2026-12"
+    text = cli("report", "indicators", "--period", "2026-10")
+    assert text.code == 0 and "Tỷ lệ giải quyết đúng hạn: 66,7%" in text.out

@@ -1,0 +1,107 @@
+"""Dossier detail: each action button is enabled exactly when the lifecycle allows it; actions write."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from desktop import clock
+from desktop.db.session import Database
+from desktop.lifecycle import Action, Status, allowed_actions
+from desktop.services import dossiers, queries
+from desktop.services.dossiers import Applicant, Reception
+from desktop.ui.context import UiContext
+from desktop.ui.dossier_detail import DossierDetailDialog
+
+pytestmark = pytest.mark.gui
+PROCEDURE = "1.001193"
+
+
+def _dossier_in(db: Database, status: Status) -> str:
+    at = clock.now() - timedelta(days=3)
+    applicant = Applicant("Vũ Thị Thu Hà", id_number="001300000001")
+    with db.transaction(officer="t") as s:
+        if status == Status.REFUSED:
+            return dossiers.refuse(s, procedure_code=PROCEDURE, applicant=applicant, reason="Sai thẩm quyền", at=at).code
+        code = dossiers.receive(s, Reception(PROCEDURE, applicant, at=at)).code
+        if status == Status.AWAITING_SUPPLEMENT:
+            dossiers.request_supplement(s, code, items=["Bản sao giấy chứng sinh"], at=at + timedelta(hours=1))
+        if status in (Status.IN_PROGRESS, Status.RESOLVED, Status.RETURNED):
+            dossiers.start(s, code, at=at + timedelta(hours=1))
+        if status in (Status.RESOLVED, Status.RETURNED):
+            dossiers.record_result(s, code, at=at + timedelta(hours=2))
+        if status == Status.RETURNED:
+            dossiers.return_result(s, code, at=at + timedelta(hours=3))
+        if status == Status.WITHDRAWN:
+            dossiers.withdraw(s, code, at=at + timedelta(hours=1))
+        return code
+
+
+def _dialog(ctx: UiContext, code: str, qtbot: Any) -> DossierDetailDialog:
+    dialog = DossierDetailDialog(ctx, code)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_action_buttons_follow_the_lifecycle(status: Status, ctx: UiContext, qtbot: Any) -> None:
+    dialog = _dialog(ctx, _dossier_in(ctx.db, status), qtbot)
+    enabled = {value for value, button in dialog.action_buttons.items() if button.isEnabled()}
+    assert enabled == {a.value for a in allowed_actions(status)}
+    assert set(dialog.action_buttons) == {a.value for a in Action}
+
+
+def test_detail_shows_fields_components_and_timeline(ctx: UiContext, qtbot: Any) -> None:
+    code = _dossier_in(ctx.db, Status.AWAITING_SUPPLEMENT)
+    dialog = _dialog(ctx, code, qtbot)
+    assert code in dialog.header.text() and "Chờ bổ sung" in dialog.header.text()
+    assert dialog.components.rowCount() >= 1
+    assert [dialog.timeline.item(i).text() for i in range(dialog.timeline.count())][-1].count("Yêu cầu bổ sung") == 1
+    assert "Bản sao giấy chứng sinh" in dialog.others.item(0).text()
+    assert "supplement" in dialog.printable_forms()
+
+
+def test_start_then_result_then_return(ctx: UiContext, qtbot: Any, messages: Any, monkeypatch: Any) -> None:
+    from desktop.ui.dialogs import result_dialog
+
+    code = _dossier_in(ctx.db, Status.RECEIVED)
+    dialog = _dialog(ctx, code, qtbot)
+    changes: list[object] = []
+    ctx.bus.changed.connect(changes.append)
+    dialog.action_buttons["start"].click()
+    assert dialog.detail is not None and dialog.detail.data["status"] == Status.IN_PROGRESS
+    assert changes and "dossiers" in changes[0]  # type: ignore[operator]
+    assert dialog.action_buttons["result"].isEnabled() and not dialog.action_buttons["start"].isEnabled()
+
+    monkeypatch.setattr(result_dialog.ResultDialog, "exec", lambda self: (self.rejected.setChecked(True), 1)[1])
+    dialog.action_buttons["result"].click()  # rejected without a reason: refused by the service
+    assert any("lý do" in text for text in messages.texts())
+    assert dialog.detail.data["status"] == Status.IN_PROGRESS
+    monkeypatch.setattr(result_dialog.ResultDialog, "exec", lambda self: (
+        self.rejected.setChecked(True), self.reason.setPlainText("Không đủ điều kiện"), 1)[2])
+    dialog.action_buttons["result"].click()
+    assert dialog.detail.data["status"] == Status.RESOLVED and dialog.detail.data["result"] == "rejected"
+    dialog.action_buttons["return"].click()
+    assert dialog.detail.data["status"] == Status.RETURNED
+    assert not any(button.isEnabled() for button in dialog.action_buttons.values())
+
+
+def test_apology_asks_new_date_and_reason(ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
+    from desktop.ui.dialogs import apology_dialog
+
+    code = _dossier_in(ctx.db, Status.IN_PROGRESS)
+    dialog = _dialog(ctx, code, qtbot)
+    with ctx.db.reading() as s:
+        due = dossiers.get_dossier(s, code).due_at.date()
+        calendar = dossiers.desk_context(s).rules.calendar
+    new_day = calendar.next_working_day(due + timedelta(days=2))
+    monkeypatch.setattr(apology_dialog.ApologyDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(apology_dialog.ApologyDialog, "day", lambda self: new_day)
+    monkeypatch.setattr(apology_dialog.ApologyDialog, "reason_text", lambda self: "Chờ xác minh của thôn")
+    dialog.action_buttons["apology"].click()
+    with ctx.db.reading() as s:
+        detail = queries.dossier_detail(s, code)
+    assert detail.apologies and detail.apologies[0]["new_appointment"] == new_day.isoformat()
+    assert isinstance(new_day, date)

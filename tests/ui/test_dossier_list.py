@@ -1,0 +1,135 @@
+"""Hồ sơ: the lazy model passes qtmodeltester; filters and unaccented search find dossiers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import clock
+from desktop.db.session import Database
+from desktop.demo import generate
+from desktop.services.dossiers import Applicant, Reception, receive, start
+from desktop.services.queries import DossierFilter
+from desktop.ui.context import UiContext
+from desktop.ui.models.dossier_table import BLOCK, URGENCY_ROLE, DossierTableModel
+from desktop.ui.pages.dossiers import DossiersPage
+
+pytestmark = pytest.mark.gui
+
+
+def _receive(db: Database, name: str, at: datetime, *, code: str = "1.001193", started: bool = False,
+             id_number: str | None = None) -> str:
+    with db.transaction(officer="t") as session:
+        dossier = receive(session, Reception(code, Applicant(name, id_number=id_number), at=at))
+        if started:
+            start(session, dossier.code, at=at)
+        return dossier.code
+
+
+@pytest.fixture
+def seeded(db: Database) -> dict[str, str]:
+    """Three known dossiers: one long overdue, one due soon, one far from due."""
+    friday = clock.now()
+    return {
+        "overdue": _receive(db, "Nguyễn Thị Ánh Tuyết", friday - timedelta(days=40), started=True),
+        "soon": _receive(db, "Trần Văn Bình", friday - timedelta(hours=2), id_number="001090001234"),
+        "fresh": _receive(db, "Hoàng Đức Lợi", friday - timedelta(minutes=30), code=_long_procedure(db)),
+    }
+
+
+def _long_procedure(db: Database) -> str:
+    from desktop.services.catalog import list_procedures
+
+    with db.reading() as session:
+        return max(list_procedures(session, active_only=True), key=lambda p: (p.time_unit == "working_days",
+                                                                               p.time_value)).code
+
+
+def test_model_passes_qtmodeltester(db: Database, qtmodeltester: Any) -> None:
+    with db.transaction(officer="demo") as session:
+        generate(session, dossiers=BLOCK + 50, months=2, seed=3)
+    model = DossierTableModel(db)
+    model.load(DossierFilter())
+    assert model.rowCount() == BLOCK + 50
+    qtmodeltester.check(model, force_py=True)
+    model.load(DossierFilter(status="returned"))
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_reads_only_the_blocks_asked_for(db: Database) -> None:
+    with db.transaction(officer="demo") as session:
+        generate(session, dossiers=BLOCK * 3, months=2, seed=5)
+    model = DossierTableModel(db)
+    model.load(DossierFilter())
+    assert model.fetches == 0
+    assert model.data(model.index(BLOCK * 2 + 5, 0))
+    assert model.fetches == 1
+    model.data(model.index(BLOCK * 2 + 6, 1))
+    assert model.fetches == 1
+
+
+def test_urgency_marked_by_text_and_colour(db: Database, seeded: dict[str, str]) -> None:
+    model = DossierTableModel(db)
+    model.load(DossierFilter())
+    rows = {model.code_at(r): r for r in range(model.rowCount())}
+    overdue = model.index(rows[seeded["overdue"]], 6)
+    assert model.data(overdue, URGENCY_ROLE) == "overdue"
+    assert model.data(overdue).startswith("Quá hạn")
+    assert model.data(overdue, Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(overdue, Qt.ItemDataRole.DecorationRole) is not None
+    soon = model.index(rows[seeded["soon"]], 6)
+    assert model.data(soon, URGENCY_ROLE) == "due_soon" and model.data(soon).startswith("Sắp đến hạn")
+    fresh = model.index(rows[seeded["fresh"]], 6)
+    assert model.data(fresh, URGENCY_ROLE) is None
+    assert model.data(fresh, Qt.ItemDataRole.BackgroundRole) is None
+    assert model.data(model.index(rows[seeded["overdue"]], 5)) == "Đang giải quyết"
+
+
+@pytest.fixture
+def page(ctx: UiContext, qtbot: Any, seeded: dict[str, str]) -> DossiersPage:
+    widget = DossiersPage(ctx)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _codes(page: DossiersPage) -> set[str]:
+    return {page.model.code_at(r) or "" for r in range(page.model.rowCount())}
+
+
+def test_unaccented_search_finds_by_name_and_id(page: DossiersPage, seeded: dict[str, str], qtbot: Any) -> None:
+    assert _codes(page) >= set(seeded.values())
+    page.search.setText("anh tuyet")
+    page.search.textEdited.emit("anh tuyet")
+    qtbot.waitUntil(lambda: _codes(page) == {seeded["overdue"]}, timeout=2000)  # after the debounce
+    page.search.setText("001090001234")
+    page.reload()
+    assert _codes(page) == {seeded["soon"]}
+
+
+def test_filters(page: DossiersPage, seeded: dict[str, str]) -> None:
+    page.overdue.setChecked(True)
+    assert _codes(page) == {seeded["overdue"]}
+    page.overdue.setChecked(False)
+    page.due_soon.setChecked(True)
+    assert seeded["soon"] in _codes(page) and seeded["fresh"] not in _codes(page)
+    page.due_soon.setChecked(False)
+    page.status.setCurrentIndex(page.status.findData("in_progress"))
+    assert _codes(page) == {seeded["overdue"]}
+    page.status.setCurrentIndex(0)
+    page.use_from.setChecked(True)  # from today (the pinned Friday)
+    assert _codes(page) == {seeded["soon"], seeded["fresh"]}
+    page.use_from.setChecked(False)
+    page.channel.setCurrentIndex(page.channel.findData("online"))
+    assert _codes(page) == set()
+
+
+def test_scanned_code_then_enter_opens_the_dossier(page: DossiersPage, seeded: dict[str, str]) -> None:
+    page.search.setText(seeded["fresh"])
+    page.search_entered()
+    assert len(page.opened) == 1
+    dialog = page.opened[0]
+    assert dialog.detail is not None and dialog.detail.data["code"] == seeded["fresh"]
+    dialog.close()

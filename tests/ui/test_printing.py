@@ -1,0 +1,53 @@
+"""Print flow: render to a temp PDF, preview it with QtPdf, paint it to a printer, save a copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+
+from desktop.services.dossiers import Applicant, Reception, receive
+from desktop.ui.context import UiContext
+from desktop.ui.pdf_preview import PdfPreview, save_pdf_copy
+from desktop.ui.printing import OPEN_PREVIEWS, print_form
+
+pytestmark = pytest.mark.gui
+
+
+def _code(ctx: UiContext) -> str:
+    with ctx.db.transaction(officer="t") as s:
+        return receive(s, Reception("1.001193", Applicant("Nguyễn Hoàng Yến Nhi"))).code
+
+
+def test_preview_prints_and_saves(ctx: UiContext, qtbot: Any, tmp_path: Path) -> None:
+    ctx.show_previews = True
+    code = _code(ctx)
+    rendered: list[Path] = []
+    print_form(ctx, None, "receipt", code, on_done=rendered.append)
+    assert rendered and rendered[0].read_bytes().startswith(b"%PDF")
+    assert len(OPEN_PREVIEWS) == 1
+    preview = OPEN_PREVIEWS[0]
+    assert isinstance(preview, PdfPreview) and preview.isVisible()
+    assert preview.page_count >= 1
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    preview.paint_to(printer)
+    assert printed.read_bytes().startswith(b"%PDF") and printed.stat().st_size > 1000
+    copy = tmp_path / "ban-sao"
+    save_pdf_copy(rendered[0], copy)
+    assert (tmp_path / "ban-sao.pdf").read_bytes() == rendered[0].read_bytes()
+    preview.close()
+    assert OPEN_PREVIEWS == []
+
+
+def test_missing_renderer_is_a_user_error(ctx: UiContext, messages: Any, monkeypatch: Any) -> None:
+    import sys
+
+    ctx.render_form = None
+    monkeypatch.setitem(sys.modules, "desktop.forms", None)  # as if the forms module were absent
+    print_form(ctx, None, "receipt", _code(ctx))
+    assert messages.texts() == ["Chức năng in mẫu phiếu chưa có trong bản cài đặt này."]

@@ -1,0 +1,109 @@
+"""First-run wizard creates a usable database; log-in works and a wrong password is refused; idle lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialog, QWizard
+
+from desktop.db.session import open_database
+from desktop.services import catalog, desk, officers
+from desktop.services.dossiers import Applicant, Reception, receive
+from desktop.ui.context import UiContext
+from desktop.ui.lock_dialog import LockDialog
+from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.setup_wizard import SetupWizard
+
+pytestmark = pytest.mark.gui
+
+
+def _fill(wizard: SetupWizard, *, password2: str = "bimat2026") -> None:
+    unit = wizard.unit_page
+    unit.unit_code.setText("10411")
+    unit.unit_name.setText("UBND xã Hòa Bình")
+    unit.agency_id.setText("000.00.24.H49")
+    unit.seq_range.setText("5000-9999")
+    admin = wizard.admin_page
+    admin.username.setText("truongbp")
+    admin.full_name.setText("Đặng Thị Mỹ Lệ")
+    admin.password.setText("bimat2026")
+    admin.password2.setText(password2)
+
+
+def test_wizard_creates_a_usable_database(tmp_path: Path, qtbot: Any, messages: Any) -> None:
+    db = open_database(tmp_path / "new.sqlite3")
+    try:
+        wizard = SetupWizard(db)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        _fill(wizard, password2="khac-nhau")
+        wizard.next()
+        wizard.next()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert "Hai lần nhập mật khẩu không khớp." in messages.texts()
+        with db.reading() as s:
+            assert not desk.is_initialised(s)  # nothing written
+        wizard.admin_page.password2.setText("bimat2026")
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert wizard.result() == QDialog.DialogCode.Accepted
+        with db.reading() as s:
+            unit = desk.local_unit(s)
+            assert (unit.code, unit.name, unit.agency_id) == ("10411", "UBND xã Hòa Bình", "000.00.24.H49")
+            assert desk.get_setting(s, desk.SEQ_RANGE_KEY) == [5000, 9999]
+            procedures = catalog.list_procedures(s)
+        assert len(procedures) > 10
+        assert officers.login(db, "truongbp", "bimat2026").role == "admin"
+        with db.transaction(officer="truongbp") as s:  # usable: a dossier can be received
+            code = receive(s, Reception(procedures[0].code, Applicant("Mai Văn Tư"))).code
+        assert code.startswith("000.00.24.H49-") and code.endswith("-5000")
+    finally:
+        db.dispose()
+
+
+def test_login_accepts_right_password_refuses_wrong(ctx: UiContext, qtbot: Any) -> None:
+    dialog = LoginDialog(ctx.db, "UBND xã Tân Lập")
+    qtbot.addWidget(dialog)
+    dialog.username.setText("quantri")
+    dialog.password.setText("sai-mat-khau")
+    dialog.try_login()
+    assert dialog.officer is None and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert dialog.password.text() == ""
+    dialog.password.setText("matkhau123")
+    dialog.try_login()
+    assert dialog.officer is not None and dialog.officer.username == "quantri"
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_idle_lock_needs_the_officers_password(ctx: UiContext, qtbot: Any) -> None:
+    dialog = LockDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.password.setText("khong-dung")
+    dialog.unlock()
+    assert dialog.result() != QDialog.DialogCode.Accepted and "không đúng" in dialog.error.text()
+    dialog.password.setText("matkhau123")
+    dialog.unlock()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_idle_timer_uses_the_setting_and_locks(ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.services import desk as desk_service
+    from desktop.ui.context import SETTINGS
+    from desktop.ui.idle_lock import IdleLock
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    lock = IdleLock(ctx, window)
+    assert lock.timer.interval() == 15 * 60_000 and lock.timer.isActive()
+    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 2), changed=(SETTINGS,))
+    assert lock.timer.interval() == 2 * 60_000
+    shown: list[LockDialog] = []
+    monkeypatch.setattr(LockDialog, "exec", lambda self: shown.append(self) or 1)
+    lock.timer.timeout.emit()
+    assert len(shown) == 1 and not lock.locked and lock.timer.isActive()
+    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 0), changed=(SETTINGS,))
+    assert not lock.timer.isActive()
