@@ -199,3 +199,20 @@ def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
     qtbot.mouseClick(panel.link_button, Qt.MouseButton.LeftButton)
     assert panel.serving.text() == f"Số 3 → hồ sơ {code}"
     assert panel.days.rowCount() == 1 and panel.days.item(0, 1).text() == "3"
+
+
+def test_dossier_detail_opens_the_digitise_dialog(make_ctx, db, qtbot):
+    from desktop.ui.digitise_dialog import DigitiseDialog
+    from desktop.ui.dossier_detail import DossierDetailDialog
+
+    with db.transaction() as s:
+        code = receive(s, "2026-11-16T09:00")
+    detail = DossierDetailDialog(make_ctx("officer"), code)
+    qtbot.addWidget(detail)
+    qtbot.mouseClick(detail.digitise_button, Qt.MouseButton.LeftButton)
+    dialogs = detail.findChildren(DigitiseDialog)
+    assert len(dialogs) == 1 and dialogs[0].table.rowCount() == 3
+    dialogs[0].table.selectRow(0)
+    dialogs[0].toggle()
+    dialogs[0].accept()
+    assert detail.components.item(0, 2).text() == "✓"

@@ -19,13 +19,6 @@ EXISTING: dict[str, list[str]] = {
         _t("Danh sách hồ sơ với bộ lọc quá hạn / sắp đến hạn: trang «Hồ sơ»."),
         _t("Số liệu tổng hợp theo kỳ: chưa có (thuộc chức năng Báo cáo)."),
     ],
-    "digitisation": [
-        _t("Đánh dấu «Đã số hóa» cho từng thành phần ngay khi tiếp nhận: trang «Tiếp nhận»."),
-        _t("Trạng thái số hóa của từng thành phần: xem chi tiết hồ sơ ở trang «Hồ sơ»."),
-    ],
-    "surveys": [
-        _t("Chưa có chức năng khảo sát mức độ hài lòng trong bản này."),
-    ],
     "reports": [
         _t("Sổ theo dõi hồ sơ theo khoảng ngày (in PDF, xuất Excel): trang «Hồ sơ», nút «Sổ theo dõi»."),
         _t("Danh sách hồ sơ theo trạng thái, lĩnh vực, kênh, khoảng ngày: trang «Hồ sơ»."),
