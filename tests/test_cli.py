@@ -202,7 +202,8 @@ def test_newer_database_refused(tmp_path: Path) -> None:
 
     db = open_database(tmp_path / "n.db")
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num='9999_future'"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('9999_future')"))
     db.dispose()
     with pytest.raises(UserError, match="phiên bản phần mềm mới hơn"):
         open_database(tmp_path / "n.db")
