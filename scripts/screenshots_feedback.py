@@ -1,4 +1,8 @@
-"""Screenshots of the Số hóa page, the Khảo sát page and the kiosk screens (issue #4).
+"""Screenshots of the Khảo sát page's other tabs and of the kiosk screens (issue #4).
+
+page-digitisation.png and page-surveys.png come from scripts/screenshots.py (the page registry);
+this adds page-surveys-results.png (as a leader, last quarter), page-surveys-18-points.png,
+page-queue.png and kiosk-*.png.
 
 Run: ``QT_QPA_PLATFORM=offscreen python scripts/screenshots_feedback.py [OUT_DIR]`` (default
 docs/screenshots). Builds a demo database in a temporary data folder with the clock pinned, so the
@@ -43,7 +47,6 @@ def main(out_dir: Path) -> int:
     from desktop.ui.app import create_app
     from desktop.ui.context import UiContext
     from desktop.ui.kiosk import KioskWindow, OfficerMenu, PinPad
-    from desktop.ui.pages.digitisation import DigitisationPage
     from desktop.ui.pages.surveys import SurveysPage
     from desktop.ui.tasks import TaskRunner
 
@@ -57,17 +60,12 @@ def main(out_dir: Path) -> int:
     ctx = UiContext(db=db, officer=leader, tasks=TaskRunner(synchronous=True), show_previews=False)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    page = DigitisationPage(ctx)
-    _grab(page, out_dir / "page-digitisation.png")
-
     surveys_page = SurveysPage(ctx)
     surveys_page.tabs.setCurrentWidget(surveys_page.results)
     surveys_page.results.period.preset.setCurrentIndex(3)  # last quarter: a full one
-    _grab(surveys_page, out_dir / "page-surveys.png")
+    _grab(surveys_page, out_dir / "page-surveys-results.png")
     surveys_page.results.tabs.setCurrentIndex(3)
     _grab(surveys_page, out_dir / "page-surveys-18-points.png")
-    surveys_page.tabs.setCurrentWidget(surveys_page.entry)
-    _grab(surveys_page, out_dir / "page-surveys-entry.png")
     surveys_page.tabs.setCurrentWidget(surveys_page.queue)
     _grab(surveys_page, out_dir / "page-queue.png")
 

@@ -119,3 +119,16 @@ def test_targets_from_settings_override_the_file(db):
 def test_empty_window_is_refused_when_reversed(db):
     with db.reading() as s, pytest.raises(UserError, match="không sớm hơn"):
         digitisation_tracker(s, date(2026, 10, 2), date(2026, 10, 1))
+
+
+def test_period_sections_plug_into_report_indicators(data):
+    from desktop.reports.feedback_sections import PERIOD_SECTIONS
+    from desktop.reports.indicators import INDICATOR_SECTIONS, indicators, parse_period
+
+    with data.reading() as s:
+        out = indicators(s, parse_period("2026-10", calendar=True), sections=INDICATOR_SECTIONS | PERIOD_SECTIONS)
+    dig = out["sections"]["digitisation"]
+    assert (dig["received"], dig["with_digitised_components"], dig["rate"]) == (5, 4, 0.8)
+    assert out["sections"]["waiting"]["queue_now"] == 0
+    rows = {row["key"]: row for row in out["targets"]}
+    assert rows["digitisation_rate"]["value"] == 0.8
