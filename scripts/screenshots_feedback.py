@@ -69,6 +69,22 @@ def main(out_dir: Path) -> int:
     surveys_page.tabs.setCurrentWidget(surveys_page.queue)
     _grab(surveys_page, out_dir / "page-queue.png")
 
+    from sqlalchemy import select
+
+    from desktop.db.models import Dossier
+    from desktop.ui.digitise_dialog import DigitiseDialog
+
+    with db.reading() as session:
+        code = session.scalar(select(Dossier.code).where(Dossier.result_at.is_not(None))
+                              .order_by(Dossier.received_at.desc()).limit(1))
+    dialog = DigitiseDialog(ctx, code)
+    dialog.resize(1000, 460)
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(out_dir / "dossier-digitise.png"))
+    print(out_dir / "dossier-digitise.png")
+    dialog.close()
+
     kiosk = KioskWindow(db, officer="canbo")
     kiosk.attach_dossier(None)
     _grab(kiosk, out_dir / "kiosk-welcome.png")
