@@ -244,3 +244,12 @@ def _demo_officers(session: Session) -> None:
 
 # Later features (surveys, queue…) append their demo rows here.
 DEMO_HOOKS: list[Callable[[Session], None]] = [_demo_officers]
+
+
+def _feedback_demo(session: Session) -> None:
+    from desktop.demo_feedback import add_demo_rows  # issue #4: surveys, queue tickets, digitised results
+
+    add_demo_rows(session)
+
+
+DEMO_HOOKS.append(_feedback_demo)

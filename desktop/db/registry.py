@@ -5,7 +5,7 @@ One line per feature; add yours on its own placeholder line so parallel work nev
 
 import desktop.db.models  # noqa: F401  core (issue #2)
 
-# issue #4 digitisation / surveys / queue:
+import desktop.db.models_feedback  # noqa: F401  issue #4 digitisation / surveys / queue
 import desktop.db.models_sync  # noqa: F401  sync state (issue #6)
 # issue #8 audit / backups:
 # spare:

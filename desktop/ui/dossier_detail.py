@@ -73,7 +73,10 @@ class DossierDetailDialog(QDialog):
         self.print_button = QPushButton(self.tr("In phiếu…"), objectName="print")
         self.print_menu = QMenu(self)
         self.print_button.setMenu(self.print_menu)
+        self.digitise_button = QPushButton(self.tr("Số hóa, bản quét…"), objectName="digitise")  # issue #4
+        self.digitise_button.clicked.connect(self.open_digitisation)
         actions.addStretch(1)
+        actions.addWidget(self.digitise_button)
         actions.addWidget(self.print_button)
 
         body = QWidget()
@@ -95,6 +98,15 @@ class DossierDetailDialog(QDialog):
         self.resize(980, 760)
         ctx.bus.changed.connect(self._on_changed)
         self.reload()
+
+    def open_digitisation(self) -> QDialog:
+        """Components and result: digitised ticks, codes, scans (open them), reuse (desktop/ui/digitise_dialog.py)."""
+        from desktop.ui.digitise_dialog import DigitiseDialog
+
+        dialog = DigitiseDialog(self.ctx, self.code, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
 
     def _on_changed(self, topics: object) -> None:
         if isinstance(topics, frozenset) and DOSSIERS in topics:

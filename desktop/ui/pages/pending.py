@@ -15,13 +15,6 @@ def _t(text: str) -> str:
 
 # What exists today for each pending page (updated by whoever builds the page, who also replaces it).
 EXISTING: dict[str, list[str]] = {
-    "digitisation": [
-        _t("Đánh dấu «Đã số hóa» cho từng thành phần ngay khi tiếp nhận: trang «Tiếp nhận»."),
-        _t("Trạng thái số hóa của từng thành phần: xem chi tiết hồ sơ ở trang «Hồ sơ»."),
-    ],
-    "surveys": [
-        _t("Chưa có chức năng khảo sát mức độ hài lòng trong bản này."),
-    ],
     "sync": [
         _t("Chưa có đồng bộ với hệ thống cấp tỉnh trong bản này; thanh trạng thái ghi «chưa đồng bộ»."),
     ],

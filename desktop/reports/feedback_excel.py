@@ -1,0 +1,144 @@
+"""Excel exports of the Số hóa tracker and the Khảo sát results (openpyxl, atomic write).
+
+Takes the dicts the report functions return, so the page, the CLI and tests export the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop.errors import UserError
+
+FONT = "Times New Roman"
+TRACKER_COLUMNS = (
+    ("field", "Lĩnh vực"), ("received", "Tiếp nhận"), ("with_digitised_components", "Có thành phần đã số hóa"),
+    ("without_digitised_components", "Không có thành phần số hóa"), ("component_rate", "Tỷ lệ số hóa (%)"),
+    ("with_reused_components", "Có thành phần tái sử dụng"), ("reuse_rate", "Tỷ lệ tái sử dụng (%)"),
+    ("reused_from_national_portal", "Tái sử dụng từ Cổng DVC quốc gia"), ("resolved", "Đã giải quyết"),
+    ("results_digitised", "Kết quả đã số hóa"), ("results_not_digitised", "Kết quả chưa số hóa"),
+    ("result_rate", "Tỷ lệ kết quả số hóa (%)"),
+)
+SATISFACTION_COLUMNS = (("answers", "Số phiếu"), ("very_satisfied", "Rất hài lòng"), ("satisfied", "Hài lòng"),
+                        ("unsatisfied", "Không hài lòng"), ("rate", "Tỷ lệ hài lòng (%)"))
+
+
+def _day(text: str) -> str:
+    return date.fromisoformat(text).strftime("%d/%m/%Y")
+
+
+def _sheet_header(ws: Any, title: str, subtitle: str, columns: tuple[tuple[str, str], ...]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws.append([title])
+    ws.append([subtitle])
+    ws.append([])
+    ws.append([label for _key, label in columns])
+    ws["A1"].font = Font(name=FONT, bold=True, size=14)
+    ws["A2"].font = Font(name=FONT, italic=True)
+    for cell in ws[4]:
+        cell.font = Font(name=FONT, bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    ws.row_dimensions[4].height = 45
+    ws.freeze_panes = "B5"
+    ws.column_dimensions["A"].width = 34
+    for index in range(2, len(columns) + 1):
+        ws.column_dimensions[ws.cell(row=4, column=index).column_letter].width = 15
+
+
+def _rows(ws: Any, rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], bold_last: bool = False) -> None:
+    from openpyxl.styles import Font
+
+    for row in rows:
+        ws.append([row.get(key) if row.get(key) is not None else "—" for key, _label in columns])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(name=FONT, bold=bold_last and row is rows[-1])
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0"
+            elif isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+
+
+def save_atomic(workbook: Any, path: str | Path) -> Path:
+    """Write next to the target, fsync, rename: a crash never leaves half a workbook."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_suffix(".xlsx")
+    if not target.parent.is_dir():
+        raise UserError(f"Thư mục '{target.parent}' không tồn tại.", field="path")
+    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            workbook.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except PermissionError:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise UserError(f"Không ghi được '{target.name}': tệp đang mở trong Excel? Đóng tệp rồi thử lại.",
+                        field="path") from None
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def export_tracker(tracker: dict[str, Any], path: str | Path, *, unit_name: str = "") -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Theo dõi số hóa"
+    period = f"Từ ngày {_day(tracker['start'])} đến ngày {_day(tracker['end'])}"
+    _sheet_header(ws, f"THEO DÕI SỐ HÓA HỒ SƠ, KẾT QUẢ GIẢI QUYẾT TTHC {unit_name}".strip(), period, TRACKER_COLUMNS)
+    _rows(ws, list(tracker["fields"]) + [{"field": "Tổng cộng"} | tracker["total"]], TRACKER_COLUMNS, bold_last=True)
+    targets = tracker["targets"]
+    ws.append([])
+    ws.append([f"Chỉ tiêu năm {targets['year']} (%)", None, None, None, targets["component_rate"], None,
+               targets["reuse_rate"], None, None, None, None, targets["result_rate"]])
+    ws.append([tracker.get("label", "")])
+    trend = wb.create_sheet("Theo tháng")
+    monthly_cols = (("month", "Tháng"),) + TRACKER_COLUMNS[1:]
+    _sheet_header(trend, "XU HƯỚNG THEO THÁNG", period, monthly_cols)
+    _rows(trend, tracker["monthly"], monthly_cols)
+    return save_atomic(wb, path)
+
+
+def export_surveys(results: dict[str, Any], path: str | Path, *, unit_name: str = "") -> Path:
+    """``results``: start, end, total (satisfaction dict), by_field, by_officer (or None), comments, quarterly."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Mức độ hài lòng"
+    period = f"Từ ngày {_day(results['start'])} đến ngày {_day(results['end'])}"
+    by_field_cols = (("field", "Lĩnh vực"),) + SATISFACTION_COLUMNS
+    _sheet_header(ws, f"KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG {unit_name}".strip(), period, by_field_cols)
+    _rows(ws, list(results["by_field"]) + [{"field": "Tổng cộng"} | results["total"]], by_field_cols, bold_last=True)
+    ws.append([])
+    ws.append(["Chỉ tiêu (%)", results["total"].get("target")])
+    if results.get("by_officer") is not None:
+        officer_ws = wb.create_sheet("Theo cán bộ")
+        cols = (("officer", "Cán bộ"),) + SATISFACTION_COLUMNS
+        _sheet_header(officer_ws, "MỨC ĐỘ HÀI LÒNG THEO CÁN BỘ", period, cols)
+        _rows(officer_ws, results["by_officer"], cols)
+    notes = wb.create_sheet("Góp ý")
+    note_cols = (("answered_at", "Thời điểm"), ("overall_label", "Đánh giá"), ("dossier_code", "Hồ sơ"),
+                 ("field", "Lĩnh vực"), ("comment", "Nội dung góp ý"))
+    _sheet_header(notes, "Ý KIẾN GÓP Ý", period, note_cols)
+    _rows(notes, results["comments"], note_cols)
+    notes.column_dimensions["E"].width = 80
+    quarterly = results["quarterly"]
+    q_ws = wb.create_sheet("Đánh giá 18 điểm")
+    q_cols = (("text", "Chỉ số"), ("max", "Điểm tối đa"), ("answers", "Số phiếu chấm"), ("average", "Điểm bình quân"))
+    _sheet_header(q_ws, "ĐÁNH GIÁ CHẤT LƯỢNG GIẢI QUYẾT TTHC (9 CHỈ SỐ, 18 ĐIỂM)", period, q_cols)
+    q_ws.column_dimensions["A"].width = 70
+    _rows(q_ws, quarterly["indicators"] + [{"text": "Tổng điểm", "max": quarterly["max_total"],
+                                            "answers": quarterly["answers"], "average": quarterly["total"]}],
+          q_cols, bold_last=True)
+    q_ws.append(["Xếp loại", quarterly["band"] or "—"])
+    return save_atomic(wb, path)

@@ -1,0 +1,89 @@
+"""A period picker: preset (this month, last month, this quarter, this year…) or two dates.
+
+Emits ``changed(start, end)`` with an inclusive window of whole days; display only, no report rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+
+from desktop import clock
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _presets(today: date) -> list[tuple[str, date, date]]:
+    month = _month_start(today)
+    last_month_end = month - timedelta(days=1)
+    quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last_quarter_end = quarter - timedelta(days=1)
+    last_quarter = date(last_quarter_end.year, 3 * ((last_quarter_end.month - 1) // 3) + 1, 1)
+    return [
+        ("Tháng này", month, today),
+        ("Tháng trước", _month_start(last_month_end), last_month_end),
+        ("Quý này", quarter, today),
+        ("Quý trước", last_quarter, last_quarter_end),
+        ("Năm nay", date(today.year, 1, 1), today),
+        ("Năm trước", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        ("Tùy chọn", month, today),
+    ]
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class PeriodRange(QWidget):
+    changed = Signal(object, object)  # start: date, end: date
+
+    def __init__(self, parent: QWidget | None = None, *, preset: int = 0) -> None:
+        super().__init__(parent)
+        self._presets = _presets(clock.today())
+        self.preset = QComboBox(objectName="period_preset")
+        for label, _start, _end in self._presets:
+            self.preset.addItem(self.tr(label))
+        self.start_edit = QDateEdit(objectName="period_start", calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.end_edit = QDateEdit(objectName="period_end", calendarPopup=True, displayFormat="dd/MM/yyyy")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("Kỳ:")))
+        layout.addWidget(self.preset)
+        layout.addWidget(QLabel(self.tr("từ")))
+        layout.addWidget(self.start_edit)
+        layout.addWidget(QLabel(self.tr("đến")))
+        layout.addWidget(self.end_edit)
+        self._quiet = False
+        self.preset.currentIndexChanged.connect(self._apply_preset)
+        self.start_edit.dateChanged.connect(self._edited)
+        self.end_edit.dateChanged.connect(self._edited)
+        self.preset.setCurrentIndex(preset)
+        self._apply_preset(preset)
+
+    def window(self) -> tuple[date, date]:
+        start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        return (start, end) if start <= end else (end, start)
+
+    def _apply_preset(self, index: int) -> None:
+        _label, start, end = self._presets[index]
+        custom = index == len(self._presets) - 1
+        self._quiet = True
+        if not custom:
+            self.start_edit.setDate(_qdate(start))
+            self.end_edit.setDate(_qdate(end))
+        self._quiet = False
+        self.changed.emit(*self.window())
+
+    def _edited(self) -> None:
+        if self._quiet:
+            return
+        custom = len(self._presets) - 1
+        if self.preset.currentIndex() != custom:
+            self.preset.blockSignals(True)
+            self.preset.setCurrentIndex(custom)
+            self.preset.blockSignals(False)
+        self.changed.emit(*self.window())
