@@ -7,5 +7,5 @@ import desktop.db.models  # noqa: F401  core (issue #2)
 
 # issue #4 digitisation / surveys / queue:
 # issue #6 sync (desk side):
-# issue #8 audit / backups:
+import desktop.db.audit  # noqa: F401  issue #8 audit trail: models_audit + the hook on DeskSession
 # spare:
