@@ -17,8 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import clock
-from desktop.backup import EPOCH_KEY, _fsync_dir, _fsync_file, backup_now, default_backup_dir, integrity_errors, \
-    snapshot, write_epoch_file
+from desktop.backup import (
+    EPOCH_KEY,
+    _fsync_dir,
+    _fsync_file,
+    backup_now,
+    default_backup_dir,
+    integrity_errors,
+    snapshot,
+    write_epoch_file,
+)
 from desktop.errors import UserError
 
 log = logging.getLogger("desktop.db.restore")
