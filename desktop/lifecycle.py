@@ -34,7 +34,9 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     # An incomplete dossier can be sent back for supplement at the counter or by the resolving body.
     Action.REQUEST_SUPPLEMENT: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
     Action.RECEIVE_SUPPLEMENT: frozenset({Status.AWAITING_SUPPLEMENT}),
-    Action.RECORD_RESULT: frozenset({Status.IN_PROGRESS}),
+    # Same-day procedures are often resolved at the counter: recording the result of a just-received
+    # dossier hands it over implicitly (a "started" event is written at the same moment).
+    Action.RECORD_RESULT: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
     Action.RETURN_RESULT: frozenset({Status.RESOLVED}),
     Action.WITHDRAW: OPEN_STATES,
     Action.APOLOGY: OPEN_STATES,

@@ -140,7 +140,8 @@ def test_full_path_writes_timeline(db) -> None:  # type: ignore[no-untyped-def]
 
 ILLEGAL = [
     ("return", lambda s, c: dossiers.return_result(s, c, at=vn(2026, 11, 16, 12))),
-    ("result before start", lambda s, c: dossiers.record_result(s, c, at=vn(2026, 11, 16, 12))),
+    ("start twice", lambda s, c: (dossiers.start(s, c, at=vn(2026, 11, 16, 11)),
+                                  dossiers.start(s, c, at=vn(2026, 11, 16, 12)))),
     ("supplement received without request", lambda s, c: dossiers.receive_supplement(s, c, at=vn(2026, 11, 16, 12))),
 ]
 
@@ -218,3 +219,15 @@ def test_change_log_versions_increase(db) -> None:  # type: ignore[no-untyped-de
     assert [e.version for e in entries] == [1, 2]
     assert d.version == 2 and all(e.epoch for e in entries)
     assert entries[0].officer == "canbo1"
+
+
+def test_result_at_the_counter_hands_over_implicitly(db) -> None:  # type: ignore[no-untyped-def]
+    code = receive(db, code="2.000815", at=vn(2026, 11, 16, 9))
+    with db.transaction() as s:
+        dossiers.record_result(s, code, at=vn(2026, 11, 16, 9, 20))
+    with db.reading() as s:
+        from desktop.services.queries import dossier_detail
+
+        detail = dossier_detail(s, code)
+    assert [e["kind"] for e in detail.events] == ["received", "started", "resolved"]
+    assert detail.data["classification"] == "on_time"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -48,16 +50,31 @@ def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
     return cfg
 
 
-def known_heads(engine: Engine) -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
 
 
-def known_revisions(engine: Engine) -> set[str]:
-    from alembic.script import ScriptDirectory
+@cache
+def _revision_graph() -> dict[str, tuple[str, ...]]:
+    """revision -> down revisions, read from the migration files without importing Alembic (~300 ms)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev is None or down is None:
+            continue
+        graph[rev.group(1)] = tuple(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return graph
 
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
+
+def known_heads(engine: Engine | None = None) -> set[str]:
+    graph = _revision_graph()
+    referenced = {down for downs in graph.values() for down in downs}
+    return set(graph) - referenced
+
+
+def known_revisions(engine: Engine | None = None) -> set[str]:
+    return set(_revision_graph())
 
 
 def current_revisions(engine: Engine) -> set[str]:
@@ -104,6 +121,11 @@ def _run_migrations(engine: Engine, safety: Path | None) -> None:
     connection and the transaction is begun explicitly (SQLite's DDL is transactional).
     """
     from alembic import command
+    from alembic.script import ScriptDirectory
+
+    alembic_heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    if alembic_heads != heads:  # the quick reader above must agree with Alembic; never guess
+        raise RuntimeError(f"migration graph mismatch: {sorted(heads)} vs {sorted(alembic_heads)}")
 
     cfg = alembic_config(engine)
     with engine.connect() as connection:

@@ -275,6 +275,9 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
     if rejected and not reason_text:
         raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
     moment = validation.moment(at, not_before=_last_supplement_or_received(session, dossier))
+    if dossier.status == Status.RECEIVED:
+        dossier.handler = dossier.handler or session.info.get("officer")
+        _event(session, dossier, "started", moment, handler=dossier.handler, implicit=True)
     dossier.status = Status.RESOLVED
     dossier.result = "rejected" if rejected else "approved"
     dossier.result_reason = reason_text

@@ -50,6 +50,8 @@ class DossierRow:
     def to_json(self) -> dict[str, Any]:
         data = {k: (clock.iso(v) if isinstance(v, datetime) else v) for k, v in asdict(self).items()}
         data["classification"] = self.classification
+        data["procedure"] = self.procedure_code
+        data["applicant"] = self.applicant_name
         return data
 
 
@@ -167,6 +169,10 @@ DOSSIER_FIELDS = (
 
 def dossier_json(dossier: Dossier) -> dict[str, Any]:
     data = {name: _jsonable(getattr(dossier, name)) for name in DOSSIER_FIELDS}
+    # the names of the CLI flags (--procedure, --applicant, --id-number), for scripts that use them
+    data["procedure"] = dossier.procedure_code
+    data["applicant"] = dossier.applicant_name
+    data["id_number"] = dossier.applicant_id_number
     value = classify(dossier.result_at or dossier.withdrawn_at, dossier.due_at)
     data["classification"] = value.value if value else None
     return data

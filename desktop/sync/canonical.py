@@ -1,0 +1,82 @@
+"""Canonical JSON (what is hashed and signed) and a strict reader (what hostile files meet).
+
+Canonical = sorted keys, no spaces, UTF-8, every string NFC. So an NFD and an NFC spelling of the
+same name produce the same bytes and the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+from desktop import clock
+from desktop.sync.errors import SyncError
+
+MAX_DEPTH = 32
+
+
+def normalise(value: Any) -> Any:
+    """NFC every string (keys too); dates become ISO text (+07:00 for moments)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {unicodedata.normalize("NFC", str(k)): normalise(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalise(v) for v in value]
+    if isinstance(value, datetime):
+        return clock.iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(
+        normalise(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise SyncError("bad_json", f"khóa trùng '{key}'")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise SyncError("bad_json", f"giá trị không hợp lệ {name}")
+
+
+def _depth(value: Any, level: int = 0) -> None:
+    if level > MAX_DEPTH:
+        raise SyncError("bad_json", "lồng quá sâu")
+    if isinstance(value, dict):
+        for v in value.values():
+            _depth(v, level + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _depth(v, level + 1)
+
+
+def loads(data: bytes, *, expect: type = dict) -> Any:
+    """Strict: valid UTF-8, no duplicate keys, no NaN/Infinity, bounded depth, the expected top type."""
+    try:
+        text = data.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except SyncError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise SyncError("bad_json", type(exc).__name__) from None
+    if not isinstance(value, expect):
+        raise SyncError("bad_json", "kiểu dữ liệu gốc sai")
+    _depth(value)
+    return value

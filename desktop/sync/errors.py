@@ -1,0 +1,38 @@
+"""Sync refusals: a machine code for logs, receipts and tests, and a Vietnamese message for people."""
+
+from __future__ import annotations
+
+from desktop.errors import UserError
+
+MESSAGES: dict[str, str] = {
+    "too_large": "Tệp đồng bộ vượt quá kích thước cho phép; tệp có thể bị hỏng hoặc không phải tệp của phần mềm.",
+    "truncated": "Tệp đồng bộ bị cắt cụt hoặc hỏng (chép chưa xong?). Hãy xuất lại gói dữ liệu ở xã.",
+    "not_a_batch": "Tệp này không phải gói dữ liệu đồng bộ của Một Cửa Offline.",
+    "bad_format": "Gói dữ liệu có cấu trúc không hợp lệ.",
+    "bad_json": "Gói dữ liệu chứa dữ liệu JSON không hợp lệ.",
+    "path_escape": "Gói dữ liệu chứa đường dẫn tệp không an toàn (thoát ra ngoài thư mục); đã từ chối.",
+    "bad_hash": "Mã băm của dữ liệu không khớp: tệp đã bị thay đổi hoặc hỏng trên đường vận chuyển.",
+    "decrypt_failed": "Không giải mã được gói dữ liệu (sai khóa của tỉnh hoặc tệp đã bị sửa).",
+    "no_recipient_key": "Gói dữ liệu không được mã hóa cho khóa nào của máy chủ tỉnh này.",
+    "bad_signature": "Chữ ký số không hợp lệ: gói dữ liệu không phải do máy đã đăng ký tạo ra hoặc đã bị sửa.",
+    "header_mismatch": "Phần đầu gói dữ liệu không khớp với bản kê bên trong (phần đầu đã bị tráo).",
+    "unknown_device": "Máy gửi gói dữ liệu chưa được tỉnh đăng ký. Hãy gửi tệp đề nghị đăng ký trước.",
+    "revoked_device": "Máy gửi gói dữ liệu đã bị tỉnh thu hồi quyền đồng bộ.",
+    "wrong_unit": "Gói dữ liệu ghi mã đơn vị khác với đơn vị mà máy này được đăng ký.",
+    "wrong_owner": "Bản ghi thuộc đơn vị khác với đơn vị gửi gói dữ liệu.",
+    "duplicate_id_different_hash": "Mã gói dữ liệu đã được nhận trước đây với nội dung khác; đã từ chối và cần kiểm tra.",
+    "unsupported_version": "Gói dữ liệu được tạo bởi phiên bản phần mềm không được hỗ trợ; hãy cập nhật phần mềm.",
+    "unknown_table": "Gói dữ liệu chứa bảng dữ liệu không xác định.",
+    "bad_receipt": "Biên nhận không hợp lệ hoặc không có chữ ký hợp lệ của tỉnh.",
+    "no_province_key": "Chưa cài khóa công khai của tỉnh. Chạy 'sync keys --province-key TỆP' trước.",
+}
+
+
+class SyncError(UserError):
+    """A refused file or step; ``code`` is stable, ``message`` is Vietnamese."""
+
+    def __init__(self, code: str, detail: str | None = None) -> None:
+        message = MESSAGES.get(code, "Lỗi đồng bộ.")
+        if detail:
+            message = f"{message} ({detail})"
+        super().__init__(message, code=code)
