@@ -98,6 +98,11 @@ def upgrade(engine: Engine) -> bool:
         )
     if current == heads:
         return False
+    from alembic.script import ScriptDirectory
+
+    alembic_heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    if alembic_heads != heads:  # the quick reader above must agree with Alembic; never guess
+        raise RuntimeError(f"migration graph mismatch: {sorted(heads)} vs {sorted(alembic_heads)}")
     safety = _backup_before_migration(engine, current)
     _run_migrations(engine, safety)
     log.info("database migrated to %s", ",".join(sorted(heads)))
@@ -121,11 +126,6 @@ def _run_migrations(engine: Engine, safety: Path | None) -> None:
     connection and the transaction is begun explicitly (SQLite's DDL is transactional).
     """
     from alembic import command
-    from alembic.script import ScriptDirectory
-
-    alembic_heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
-    if alembic_heads != heads:  # the quick reader above must agree with Alembic; never guess
-        raise RuntimeError(f"migration graph mismatch: {sorted(heads)} vs {sorted(alembic_heads)}")
 
     cfg = alembic_config(engine)
     with engine.connect() as connection:

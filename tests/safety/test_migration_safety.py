@@ -42,6 +42,13 @@ def _migrations_with_extra_step(tmp_path, monkeypatch, *, fail: bool):  # type: 
     failure = 'raise RuntimeError("deliberate failure")' if fail else "pass"
     (folder / "versions" / "9999_test.py").write_text(STEP.format(heads=heads, failure=failure))
     monkeypatch.setattr(db_session, "MIGRATIONS_DIR", folder)
+    db_session._revision_graph.cache_clear()  # the quick revision reader caches the real folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_revision_graph():  # type: ignore[no-untyped-def]
+    yield
+    db_session._revision_graph.cache_clear()  # back to the real migrations for the next test
 
 
 def _tables(path) -> set[str]:  # type: ignore[no-untyped-def]
