@@ -83,6 +83,12 @@ def list_backups(directory: Path | None = None) -> list[BackupFile]:
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only connection through a proper file URI: spaces, '#', '%' and Vietnamese folder names
+    (common in Windows user names) are percent-encoded, which a hand-made ``file:`` string is not."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
 def _fsync_dir(folder: Path) -> None:
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
         return
@@ -103,7 +109,7 @@ def snapshot(source: Path, target: Path) -> None:
     """Consistent copy of ``source`` into ``target`` (a temp name, fsynced, renamed into place)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = connect_read_only(source)
     try:
         dst = sqlite3.connect(tmp)
         try:
@@ -134,7 +140,7 @@ def _unique(path: Path) -> Path:
 def read_setting(db_path: Path, key: str) -> object | None:
     """A desk Setting read with plain sqlite3 (works before SQLAlchemy is up, and on a closed app)."""
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        con = connect_read_only(Path(db_path))
     except sqlite3.Error:
         return None
     try:
@@ -265,7 +271,7 @@ def run_scheduled_backup(db_path: Path | str, now: datetime | None = None, backu
 def integrity_errors(path: Path, *, quick: bool = False) -> list[str]:
     """``PRAGMA integrity_check`` (or ``quick_check``) rows other than 'ok'; unreadable files fail too."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect_read_only(path)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:

@@ -22,6 +22,7 @@ from desktop.backup import (
     _fsync_dir,
     _fsync_file,
     backup_now,
+    connect_read_only,
     default_backup_dir,
     integrity_errors,
     snapshot,
@@ -52,7 +53,7 @@ def _check_backup(backup: Path) -> None:
         raise UserError(
             f"Tệp sao lưu {backup.name} bị hỏng ({problems[0]}); không khôi phục từ tệp này. "
             "Hãy chọn một bản sao lưu khác.", field="file", code="backup_corrupt")
-    con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    con = connect_read_only(backup)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         revisions = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")} \

@@ -84,3 +84,17 @@ def test_cli_backup_out_dir(cli, tmp_path) -> None:  # type: ignore[no-untyped-d
     data = result.json()
     assert data["kind"] == "manual" and data["version"] == __version__
     assert Path(data["path"]).parent == out and backup.integrity_errors(Path(data["path"])) == []
+
+
+def test_odd_folder_names_work(template_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from desktop.restore import restore
+
+    folder = tmp_path / "Nguyễn Văn #1 50%"
+    folder.mkdir()
+    db_path = folder / "desk.sqlite3"
+    shutil.copyfile(template_db, db_path)
+    path = backup.backup_now(db_path, folder / "sao lưu", "manual")
+    assert backup.integrity_errors(path) == [] and backup.read_setting(db_path, "unit_code") == "10375"
+    assert restore(db_path, path).restored_from == path
