@@ -96,3 +96,11 @@ def test_only_admin_may_restore(db, cli) -> None:  # type: ignore[no-untyped-def
     ok = cli("--officer", "quantri", "restore", str(saved), "--json")
     assert ok.code == 0, ok.err
     assert ok.json()["restored_from"] == str(saved)
+
+
+def test_restore_onto_a_new_pc(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    receive(db, "Hồ sơ trên máy cũ")
+    saved = backup.backup_now(db.path, tmp_path / "usb", "manual")
+    target = tmp_path / "may-moi" / "motcua.sqlite3"
+    result = restore(target, saved)
+    assert result.safety_backup is None and applicants(target) == {"Hồ sơ trên máy cũ"}
