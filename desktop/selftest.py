@@ -32,14 +32,13 @@ def _resources() -> str:
 
 
 def _receipt_pdf(db, code: str, folder: Path) -> str:  # type: ignore[no-untyped-def]
-    """The receipt (giấy tiếp nhận và hẹn trả kết quả) through the forms module."""
-    from desktop.forms import receipt  # type: ignore[import-not-found]
+    """The receipt (giấy tiếp nhận và hẹn trả kết quả) through the forms module, written to a file."""
+    from desktop.forms import render_form  # type: ignore[import-not-found]
 
-    target = folder / "receipt.pdf"
     with db.reading() as session:
-        receipt.write_receipt(session, code, target)
-    data = target.read_bytes()
-    if not data.startswith(b"%PDF") or len(data) < 1000:
+        target = render_form(session, "receipt", code, folder / "receipt.pdf")
+    data = Path(target).read_bytes()
+    if not data.startswith(b"%PDF") or len(data) < 2000:
         raise RuntimeError("receipt PDF is empty")
     return f"{len(data)} bytes"
 
