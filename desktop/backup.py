@@ -70,7 +70,12 @@ def parse_backup(path: Path) -> BackupFile | None:
     match = _NAME.match(path.name)
     if match is None or match["kind"] not in KINDS:
         return None
-    taken = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S").replace(tzinfo=clock.VN_TZ)
+    d, t = match["stamp"].split("-")
+    try:
+        taken = datetime(int(d[:4]), int(d[4:6]), int(d[6:]), int(t[:2]), int(t[2:4]), int(t[4:]),
+                         tzinfo=clock.VN_TZ)
+    except ValueError:  # a name that only looks like ours
+        return None
     return BackupFile(path, taken, match["kind"], match["version"])
 
 
