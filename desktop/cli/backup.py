@@ -19,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=run_restore)
 
+    c = sub.add_parser("check", help="kiểm tra tệp dữ liệu có bị hỏng không (PRAGMA integrity_check)")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(handler=run_check)
+
 
 def run_backup(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.backup import backup_now, parse_backup
@@ -51,3 +55,19 @@ def run_restore(args: argparse.Namespace, app: CliApp) -> int:
             print(f"Dữ liệu trước khi khôi phục được giữ tại {result.safety_backup}")
         print("Đã bắt đầu kỳ đồng bộ mới; lần đồng bộ tới sẽ gửi lại dữ liệu lên tỉnh.")
     return 0
+
+
+def run_check(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.db import health
+    from desktop.errors import UserError
+
+    result = health.check_database(app.db_path)
+    if args.json:
+        emit_json(result.to_json())
+        return 0 if result.ok else 1
+    if result.ok:
+        print(f"Tệp dữ liệu {app.db_path} không có lỗi ({result.mode}).")
+        return 0
+    raise UserError(health.damaged_message(app.db_path, health.latest_good_backup(health.backup_dirs(app.db_path))),
+                    code="db_corrupt")

@@ -48,7 +48,7 @@ def check_database(db_path: Path | str) -> HealthResult:
     return HealthResult(path, not problems, mode, problems[:20])
 
 
-def _backup_dirs(db_path: Path) -> list[Path | None]:
+def backup_dirs(db_path: Path) -> list[Path | None]:
     dirs: list[Path | None] = [default_backup_dir()]
     second = read_setting(db_path, SECOND_DIR_KEY)
     if second:
@@ -71,7 +71,7 @@ def ensure_healthy(db_path: Path | str) -> HealthResult:
     """Raise a Vietnamese UserError naming the latest good backup and the restore command on failure."""
     result = check_database(db_path)
     if not result.ok:
-        backup = latest_good_backup(_backup_dirs(result.path))
+        backup = latest_good_backup(backup_dirs(result.path))
         raise UserError(damaged_message(result.path, backup), code="db_corrupt")
     return result
 

@@ -55,3 +55,11 @@ def test_damaged_file_without_backups_says_so(db) -> None:  # type: ignore[no-un
     with pytest.raises(UserError) as err:
         health.ensure_healthy(db.path)
     assert "Không tìm thấy bản sao lưu còn tốt" in err.value.message
+
+
+def test_cli_check(cli, db_path) -> None:  # type: ignore[no-untyped-def]
+    ok = cli("check", "--json")
+    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["mode"] == "integrity_check"
+    corrupt(db_path)
+    bad = cli("check")
+    assert bad.code == 2 and "bị hỏng" in bad.err
