@@ -25,9 +25,11 @@ VersionInfoVersion={#AppVersion}
 DefaultDirName={autopf}\MotCuaOffline
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
-; Per-user install by default (no administrator needed on a commune PC); an admin may choose all users.
+; Per-user install by default (no administrator needed on a commune PC); an administrator may install
+; for all users from the command line: MotCuaOffline-x.y.z-setup.exe /ALLUSERS
+; (no override dialog: its texts differ between Inno Setup 6 releases and could not all be translated here).
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog commandline
+PrivilegesRequiredOverridesAllowed=commandline
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=10.0.17763
@@ -65,14 +67,6 @@ ButtonBrowse=&Chọn thư mục...
 ButtonWizardBrowse=C&họn thư mục...
 ExitSetupTitle=Thoát cài đặt
 ExitSetupMessage=Cài đặt chưa xong. Nếu thoát bây giờ, phần mềm sẽ không được cài.%n%nBạn có thể chạy lại trình cài đặt sau.%n%nThoát cài đặt?
-PrivilegesRequiredOverrideTitle=Chọn cách cài đặt
-PrivilegesRequiredOverrideInstruction=Cài cho ai?
-PrivilegesRequiredOverrideText1=%1 có thể cài cho mọi người dùng trên máy (cần quyền quản trị) hoặc chỉ cho bạn.
-PrivilegesRequiredOverrideText2=%1 có thể cài chỉ cho bạn hoặc cho mọi người dùng trên máy (cần quyền quản trị).
-PrivilegesRequiredOverrideAllUsers=Cài cho &mọi người dùng
-PrivilegesRequiredOverrideAllUsersRecommended=Cài cho &mọi người dùng (khuyên dùng)
-PrivilegesRequiredOverrideCurrentUser=Chỉ cài cho &tôi
-PrivilegesRequiredOverrideCurrentUserRecommended=Chỉ cài cho &tôi (khuyên dùng)
 WelcomeLabel1=Chào mừng đến với trình cài đặt [name]
 WelcomeLabel2=Trình này sẽ cài [name/ver] vào máy tính.%n%nNên đóng các chương trình khác trước khi tiếp tục.
 WizardSelectDir=Chọn thư mục cài đặt
