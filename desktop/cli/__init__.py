@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Một Cửa Offline {__version__}")
     parser.add_argument("--demo-on-first-run", action="store_true",
                         help="nếu cơ sở dữ liệu chưa khởi tạo: tạo đơn vị và dữ liệu mẫu (dùng cho Quick start)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="tự kiểm tra phần mềm trong thư mục tạm rồi thoát (dùng sau khi cài đặt)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _group_modules():
         module = importlib.import_module(f"desktop.cli.{name}")
@@ -58,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     if args.demo_on_first_run:
         from desktop.demo import ensure_demo_database
         from desktop.paths import default_db_path

@@ -98,19 +98,57 @@ def upgrade(engine: Engine) -> bool:
         )
     if current == heads:
         return False
-    from alembic import command
     from alembic.script import ScriptDirectory
 
     alembic_heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     if alembic_heads != heads:  # the quick reader above must agree with Alembic; never guess
         raise RuntimeError(f"migration graph mismatch: {sorted(heads)} vs {sorted(alembic_heads)}")
-
-    cfg = alembic_config(engine)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "heads")
+    safety = _backup_before_migration(engine, current)
+    _run_migrations(engine, safety)
     log.info("database migrated to %s", ",".join(sorted(heads)))
     return True
+
+
+def _backup_before_migration(engine: Engine, current: set[str]) -> Path | None:
+    """A database that already has a schema is backed up before its schema changes; a new file is not."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not current or not path or path == ":memory:" or not Path(path).is_file():
+        return None
+    from desktop.backup import backup_now
+
+    return backup_now(Path(path), kind="pre-migration")
+
+
+def _run_migrations(engine: Engine, safety: Path | None) -> None:
+    """All pending revisions in ONE transaction; any failure rolls back and leaves the old file as it was.
+
+    pysqlite commits implicitly before DDL, so its own transaction handling is switched off on this
+    connection and the transaction is begun explicitly (SQLite's DDL is transactional).
+    """
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with engine.connect() as connection:
+        dbapi = connection.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        saved = dbapi.isolation_level if sqlite else None  # type: ignore[union-attr]
+        if sqlite:
+            dbapi.isolation_level = None  # type: ignore[union-attr]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "heads")
+            connection.commit()
+        except Exception as exc:
+            connection.rollback()
+            log.exception("migration failed; database left unchanged")
+            where = f" Bản sao lưu trước khi nâng cấp: {safety}." if safety else ""
+            raise UserError(
+                "Nâng cấp cơ sở dữ liệu lên phiên bản mới không thành công; dữ liệu cũ được giữ nguyên."
+                f"{where} Hãy gửi tệp nhật ký cho bộ phận hỗ trợ.", code="migration_failed") from exc
+        finally:
+            if sqlite:
+                dbapi.isolation_level = saved  # type: ignore[union-attr]
 
 
 @dataclass

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from desktop.db.models import CalendarOverride
 from desktop.services.desk import load_calendar
+from desktop.services.permissions import Permission, require
 from desktop.text import nfc
 
 
 def set_override(session: Session, day: date, *, working: bool, reason: str | None = None,
                  legal_basis: str | None = None) -> CalendarOverride:
+    require(session, Permission.MANAGE_CALENDAR)
     row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if row is None:
         row = CalendarOverride(day=day, working=working)
@@ -28,6 +30,7 @@ def set_override(session: Session, day: date, *, working: bool, reason: str | No
 
 
 def remove_override(session: Session, day: date) -> bool:
+    require(session, Permission.MANAGE_CALENDAR)
     row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if row is None or row.deleted:
         return False

@@ -20,6 +20,7 @@ from desktop.db.models import Field, Procedure
 from desktop.deadlines import TimeUnit, parse_hhmm
 from desktop.errors import UserError
 from desktop.paths import resources_dir
+from desktop.services.permissions import Permission, require
 from desktop.text import fold, nfc
 
 STARTER_CATALOG = resources_dir() / "catalog" / "starter.csv"
@@ -175,6 +176,7 @@ def _parse_row(index: int, cells: dict[str, str]) -> CatalogRow:
 
 
 def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version: str = "") -> ImportResult:
+    require(session, Permission.MANAGE_CATALOG)
     result = ImportResult()
     fields = {f.name: f for f in session.scalars(select(Field))}
     next_order = (session.scalar(select(func.max(Procedure.sort_order))) or 0) + 1
@@ -214,6 +216,7 @@ def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version:
 
 def import_catalog(session: Session, path: Path, *, skip_bad: bool = False,
                    progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    require(session, Permission.MANAGE_CATALOG)
     rows, errors = parse_rows(read_table(Path(path)))
     if errors and not skip_bad:
         return ImportResult(errors=errors, written=False)

@@ -59,6 +59,9 @@ def initialise_desk(
     parent_code: str | None = None,
 ) -> Unit:
     """Create (or update) this desk's unit and local settings. Safe to run again."""
+    from desktop.services.permissions import Permission, require
+
+    require(session, Permission.MANAGE_SETTINGS)
     unit_code = (unit_code or "").strip()
     unit_name = (unit_name or "").strip()
     if not unit_code or not unit_code.isdigit() or len(unit_code) not in (2, 3, 5):

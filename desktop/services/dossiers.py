@@ -27,6 +27,7 @@ from desktop.services.desk import (
     desk_context,
     get_setting,
 )
+from desktop.services.permissions import Permission, require
 from desktop.text import fold, nfc
 
 
@@ -133,6 +134,7 @@ def _new_dossier(session: Session, ctx: DeskContext, procedure: Procedure, appli
 
 def receive(session: Session, reception: Reception, *, ctx: DeskContext | None = None) -> Dossier:
     """Tiếp nhận: a complete dossier gets its code, counting start and appointment."""
+    require(session, Permission.RECEIVE)
     ctx = ctx or desk_context(session)
     procedure = find_procedure(session, reception.procedure_code)
     applicant = _validated_applicant(reception.applicant)
@@ -173,6 +175,7 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
 def refuse(session: Session, *, procedure_code: str, applicant: Applicant, reason: str,
            at: datetime | None = None, channel: str = "direct", ctx: DeskContext | None = None) -> Dossier:
     """Từ chối tiếp nhận: logged with a code for the refusal slip, but never a received dossier."""
+    require(session, Permission.RECEIVE)
     ctx = ctx or desk_context(session)
     procedure = find_procedure(session, procedure_code)
     person = _validated_applicant(applicant)
@@ -194,6 +197,7 @@ def _last_event_at(dossier: Dossier) -> datetime:
 
 
 def start(session: Session, code: str, *, at: datetime | None = None, handler: str | None = None) -> Dossier:
+    require(session, Permission.PROCESS)
     dossier = get_dossier(session, code)
     check(Action.START, dossier.status, dossier.code)
     moment = validation.moment(at, not_before=dossier.received_at)
@@ -207,6 +211,7 @@ def start(session: Session, code: str, *, at: datetime | None = None, handler: s
 def request_supplement(session: Session, code: str, *, items: Sequence[str] | str, reason: str | None = None,
                        at: datetime | None = None) -> Supplement:
     """The clock stops; everything missing is listed at once on the supplement form."""
+    require(session, Permission.PROCESS)
     dossier = get_dossier(session, code)
     check(Action.REQUEST_SUPPLEMENT, dossier.status, dossier.code)
     if isinstance(items, str):
@@ -244,6 +249,7 @@ def open_supplement(session: Session, dossier: Dossier) -> Supplement | None:
 def receive_supplement(session: Session, code: str, *, at: datetime | None = None,
                        ctx: DeskContext | None = None) -> Dossier:
     """The complete dossier is back: counting restarts in full from this moment."""
+    require(session, Permission.PROCESS)
     ctx = ctx or desk_context(session)
     dossier = get_dossier(session, code)
     check(Action.RECEIVE_SUPPLEMENT, dossier.status, dossier.code)
@@ -262,6 +268,7 @@ def receive_supplement(session: Session, code: str, *, at: datetime | None = Non
 
 def record_result(session: Session, code: str, *, rejected: bool = False, reason: str | None = None,
                   at: datetime | None = None) -> Dossier:
+    require(session, Permission.PROCESS)
     dossier = get_dossier(session, code)
     check(Action.RECORD_RESULT, dossier.status, dossier.code)
     reason_text = validation.optional_text(reason, "Lý do", "reason", max_len=4000)
@@ -281,6 +288,7 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
 
 
 def return_result(session: Session, code: str, *, at: datetime | None = None, by_post: bool | None = None) -> Dossier:
+    require(session, Permission.PROCESS)
     dossier = get_dossier(session, code)
     check(Action.RETURN_RESULT, dossier.status, dossier.code)
     moment = validation.moment(at, not_before=dossier.result_at)
@@ -294,6 +302,7 @@ def return_result(session: Session, code: str, *, at: datetime | None = None, by
 
 
 def withdraw(session: Session, code: str, *, at: datetime | None = None, reason: str | None = None) -> Dossier:
+    require(session, Permission.PROCESS)
     dossier = get_dossier(session, code)
     check(Action.WITHDRAW, dossier.status, dossier.code)
     moment = validation.moment(at, not_before=dossier.received_at)
@@ -307,6 +316,7 @@ def withdraw(session: Session, code: str, *, at: datetime | None = None, reason:
 def issue_apology(session: Session, code: str, *, new_date: date, reason: str, at: datetime | None = None,
                   ctx: DeskContext | None = None) -> Apology:
     """A new appointment for the citizen. due_at is untouched: a late dossier stays late."""
+    require(session, Permission.APPROVE_APOLOGY)
     ctx = ctx or desk_context(session)
     dossier = get_dossier(session, code)
     check(Action.APOLOGY, dossier.status, dossier.code)

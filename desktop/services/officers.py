@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from desktop import clock
 from desktop.db.models import Officer
 from desktop.errors import NotFound, UserError
+from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
 from desktop.text import nfc
 
 ROLES = {"officer": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị"}
@@ -49,7 +50,10 @@ def _check_password(password: str) -> None:
 
 
 def create_officer(session: Session, *, username: str, full_name: str, password: str, role: str = "officer") -> OfficerInfo:
+    require(session, Permission.MANAGE_OFFICERS)
     username = (username or "").strip().lower()
+    if username in SYSTEM_ACTORS:
+        raise UserError(f"Tên đăng nhập '{username}' dành cho hệ thống; chọn tên khác.", field="username")
     if not username or not username.replace(".", "").replace("_", "").isalnum() or not username.isascii():
         raise UserError("Tên đăng nhập chỉ gồm chữ cái không dấu, chữ số, dấu chấm hoặc gạch dưới.", field="username")
     if role not in ROLES:
@@ -107,6 +111,7 @@ def authenticate(session: Session, username: str, password: str) -> OfficerInfo:
 
 def reset_password(session: Session, username: str, new_password: str) -> None:
     """Admin action: new password, unlock."""
+    require(session, Permission.MANAGE_OFFICERS)
     officer = _get(session, username)
     _check_password(new_password)
     officer.password_hash = _hasher.hash(new_password)
@@ -116,6 +121,7 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
 
 
 def set_active(session: Session, username: str, active: bool) -> None:
+    require(session, Permission.MANAGE_OFFICERS)
     _get(session, username).active = active
     session.flush()
 

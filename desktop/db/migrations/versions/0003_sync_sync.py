@@ -1,7 +1,7 @@
 """sync
 
 Revision ID: 0003_sync
-Revises: 0001_initial
+Revises: 0002_feedback
 Create Date: 2026-11-23 09:41:36.315974
 """
 from alembic import op
@@ -10,7 +10,7 @@ import desktop.db.types
 
 
 revision = '0003_sync'
-down_revision = '0001_initial'
+down_revision = '0002_feedback'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """report indexes: the moment a dossier left the desk (result, withdrawal or return)
 
 Revision ID: 0005_report_indexes
-Revises: 0001_initial
+Revises: 0004_audit
 Create Date: 2026-11-23 10:20:00
 
 The late/overdue list of the periodic report reads only dossiers resolved in the window or still
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_report_indexes"
-down_revision = "0001_initial"
+down_revision = "0004_audit"
 branch_labels = None
 depends_on = None
 

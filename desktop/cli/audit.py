@@ -1,0 +1,63 @@
+"""``audit verify|list``: is the audit chain intact, and who changed what."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop.cli.app import CliApp
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("audit", help="nhật ký kiểm tra: ai đã thay đổi gì")
+    s = p.add_subparsers(dest="audit_cmd", required=True, metavar="SUBCOMMAND")
+    v = s.add_parser("verify", help="kiểm tra nhật ký có bị sửa ngoài phần mềm không")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(handler=run_verify)
+    lst = s.add_parser("list", help="các thay đổi gần nhất")
+    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=run_list)
+
+
+def _check_role(session, app: CliApp) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.permissions import Permission, require
+
+    session.info["officer"] = app.officer
+    require(session, Permission.AUDIT_VIEW)
+
+
+def run_verify(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.db.audit import verify_chain
+
+    with app.reading() as session:
+        _check_role(session, app)
+        result = verify_chain(session)
+    if args.json:
+        emit_json(result.to_json())
+    elif result.ok:
+        print(f"Nhật ký kiểm tra nguyên vẹn ({result.entries} dòng).")
+        if result.unaudited:
+            print("Bản ghi có từ trước khi bật nhật ký hoặc nạp hàng loạt: "
+                  + ", ".join(f"{t}: {n}" for t, n in sorted(result.unaudited.items())))
+    else:
+        print("CẢNH BÁO: dữ liệu đã bị thay đổi ngoài phần mềm.")
+        for problem in result.problems:
+            print(f"  - {problem}")
+    return 0 if result.ok else 1
+
+
+def run_list(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+    from desktop.db.audit import list_entries
+
+    with app.reading() as session:
+        _check_role(session, app)
+        entries = list_entries(session, limit=args.limit)
+    if args.json:
+        emit_json(entries)
+        return 0
+    labels = {"insert": "thêm", "update": "sửa", "delete": "xóa"}
+    for e in entries:
+        print(f"{e['seq']:>6}  {e['at']}  {e['actor']:<12} {labels.get(e['op'], e['op']):<4} {e['table']} {e['record_id']}")
+    return 0

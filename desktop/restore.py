@@ -1,0 +1,167 @@
+"""Restoring the desk database from a backup: check first, keep what is there, swap atomically.
+
+After a restore the desk's change log no longer matches what the hub has seen, so the restore starts
+a new sync epoch (Setting ``db_epoch`` and the ``<db>.epoch`` file beside the database, if present);
+the sync side re-sends from the start of the new epoch. The app must have closed its connections.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop import clock
+from desktop.backup import (
+    EPOCH_KEY,
+    _fsync_dir,
+    _fsync_file,
+    backup_now,
+    connect_read_only,
+    default_backup_dir,
+    integrity_errors,
+    snapshot,
+    write_epoch_file,
+)
+from desktop.errors import UserError
+
+log = logging.getLogger("desktop.db.restore")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    db_path: Path
+    restored_from: Path
+    safety_backup: Path | None
+    epoch: str
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"db": str(self.db_path), "restored_from": str(self.restored_from),
+                "safety_backup": str(self.safety_backup) if self.safety_backup else None, "epoch": self.epoch}
+
+
+def _check_backup(backup: Path) -> None:
+    if not backup.is_file():
+        raise UserError(f"Không tìm thấy tệp sao lưu {backup}.", field="file", code="no_backup")
+    problems = integrity_errors(backup)
+    if problems:
+        raise UserError(
+            f"Tệp sao lưu {backup.name} bị hỏng ({problems[0]}); không khôi phục từ tệp này. "
+            "Hãy chọn một bản sao lưu khác.", field="file", code="backup_corrupt")
+    con = connect_read_only(backup)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revisions = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")} \
+            if "alembic_version" in tables else set()
+    finally:
+        con.close()
+    if not {"setting", "dossier"} <= tables or not revisions:
+        raise UserError(f"Tệp {backup.name} không phải bản sao lưu của Một Cửa Offline.", field="file",
+                        code="not_a_backup")
+    from desktop.db.session import known_revisions, make_engine
+
+    engine = make_engine(str(backup))
+    try:
+        unknown = revisions - known_revisions(engine)
+    finally:
+        engine.dispose()
+    if unknown:
+        raise UserError(f"Bản sao lưu {backup.name} được tạo bởi phiên bản phần mềm mới hơn; "
+                        "hãy cài phiên bản mới nhất rồi khôi phục lại.", field="file", code="db_too_new")
+
+
+def _check_permission(db_path: Path, officer: str | None) -> None:
+    """Only an admin (or the local system account) may restore; a database too damaged to read has no
+    trustworthy roles left, so the check is skipped for it (the officer is at the PC with the file)."""
+    from sqlalchemy.exc import DatabaseError
+
+    from desktop.db.session import open_database
+    from desktop.services.permissions import Permission, require
+
+    try:
+        db = open_database(db_path, migrate=False)
+    except DatabaseError:
+        return
+    try:
+        with db.reading() as session:
+            session.info["officer"] = officer
+            require(session, Permission.RESTORE)
+    except DatabaseError as exc:
+        log.warning("restore: current database unreadable (%s); role check skipped", exc)
+    finally:
+        db.dispose()
+
+
+def _safety_copy(db_path: Path) -> Path | None:
+    """Back up what is there before replacing it; a damaged file is copied raw for the record."""
+    if not db_path.is_file():
+        return None
+    try:
+        return backup_now(db_path, kind="pre-restore")
+    except (sqlite3.DatabaseError, UserError) as exc:
+        log.warning("pre-restore backup failed (%s); keeping a raw copy of the damaged file", exc)
+        folder = default_backup_dir() / "damaged"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = f"{clock.now():%Y%m%d-%H%M%S}"
+        target = folder / f"{stamp}-{db_path.name}"
+        for suffix in ("", "-wal"):
+            part = Path(str(db_path) + suffix)
+            if part.is_file():
+                shutil.copyfile(part, Path(str(target) + suffix))
+        return target
+
+
+def _set_epoch(path: Path, epoch: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (EPOCH_KEY, json.dumps(epoch)))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _checkpoint(db_path: Path) -> None:
+    try:
+        con = sqlite3.connect(db_path)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        log.warning("checkpoint before restore failed: %s", exc)
+
+
+def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None = None) -> RestoreResult:
+    """Replace the database with a checked backup, after backing up the current one; new sync epoch."""
+    db_path, backup = Path(db_path).resolve(), Path(backup_file).resolve()
+    if backup == db_path:
+        raise UserError("Tệp sao lưu trùng với cơ sở dữ liệu đang dùng.", field="file")
+    _check_backup(backup)
+    if db_path.is_file():
+        _check_permission(db_path, officer)
+    safety = _safety_copy(db_path)
+    staging = db_path.with_name(db_path.name + ".restoring")
+    epoch = str(uuid.uuid4())
+    try:
+        snapshot(backup, staging)
+        _set_epoch(staging, epoch)
+        _fsync_file(staging)
+        if db_path.is_file():
+            _checkpoint(db_path)
+        os.replace(staging, db_path)
+    finally:
+        staging.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm", "-journal"):  # never let the old file's journal touch the new one
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    _fsync_dir(db_path.parent)
+    epoch_file = db_path.with_name(db_path.name + ".epoch")
+    if epoch_file.exists():
+        write_epoch_file(db_path, epoch)
+    log.info("database restored from %s; new sync epoch", backup.name)
+    return RestoreResult(db_path, backup, safety, epoch)
