@@ -45,6 +45,8 @@ class Scenario:
 def scenario(db: Database) -> Scenario:
     with db.transaction(officer="setup") as session:
         officers.create_officer(session, username="canbo", full_name=OFFICER, password="canbo123")
+        officers.create_officer(session, username="lanhdao", full_name="Trần Văn Lãnh", password="lanhdao123",
+                                role="leader")
     applicant = dossiers.Applicant(name=LONG_NAME, id_number="079123456789", phone="0912345678",
                                    email="phuongthao@example.vn", address=ADDRESS)
     with db.transaction(officer="canbo") as session:
@@ -58,7 +60,9 @@ def scenario(db: Database) -> Scenario:
                                     at=at(10, 14))
         due = dossiers.receive_supplement(session, full, at=at(11, 8, 30)).due_at
         new_date = date(2026, 11, 20)
+    with db.transaction(officer="lanhdao") as session:  # apologies are approved by a leader
         dossiers.issue_apology(session, full, new_date=new_date, reason=APOLOGY_REASON, at=at(18, 9))
+    with db.transaction(officer="canbo") as session:
         dossiers.record_result(session, full, at=at(19, 10))
         dossiers.return_result(session, full, at=at(20, 15))
         refused = dossiers.refuse(session, procedure_code="1.004884", applicant=applicant, reason=REFUSAL_REASON,

@@ -43,7 +43,7 @@ def _receive(s, letter: str, procedure: str, at: datetime, channel: str = "direc
 def build(db: Database) -> dict[str, str]:
     """Create the dossiers; returns letter -> dossier code. Asserts the due moments it relies on."""
     codes: dict[str, str] = {}
-    with db.transaction(officer="canbo") as s:
+    with db.transaction(officer="system") as s:
         codes["K"] = _receive(s, "K", HO_TICH, t(2025, 12, 10, 9))
         codes["M"] = _receive(s, "M", HO_TICH, t(2025, 12, 30, 9))
         codes["A"] = _receive(s, "A", HO_TICH, t(2026, 9, 10, 9))

@@ -23,7 +23,7 @@ PROCEDURE = "1.001193"
 def _dossier_in(db: Database, status: Status) -> str:
     at = clock.now() - timedelta(days=3)
     applicant = Applicant("Vũ Thị Thu Hà", id_number="001300000001")
-    with db.transaction(officer="t") as s:
+    with db.transaction(officer="system") as s:
         if status == Status.REFUSED:
             return dossiers.refuse(s, procedure_code=PROCEDURE, applicant=applicant, reason="Sai thẩm quyền", at=at).code
         code = dossiers.receive(s, Reception(PROCEDURE, applicant, at=at)).code

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.gui
 
 def _receive(db: Database, name: str, at: datetime, *, code: str = "1.001193", started: bool = False,
              id_number: str | None = None) -> str:
-    with db.transaction(officer="t") as session:
+    with db.transaction(officer="system") as session:
         dossier = receive(session, Reception(code, Applicant(name, id_number=id_number), at=at))
         if started:
             start(session, dossier.code, at=at)

@@ -41,7 +41,7 @@ def test_ledger_excel_export(ctx: UiContext, qtbot: Any, messages: Any, monkeypa
 
     from desktop.services.dossiers import Applicant, Reception, receive
 
-    with ctx.db.transaction(officer="t") as s:
+    with ctx.db.transaction(officer="system") as s:
         code = receive(s, Reception("1.001193", Applicant("Quách Thị Ngọc Hân"))).code
     target = tmp_path / "so-theo-doi.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 
 
 def _code(ctx: UiContext) -> str:
-    with ctx.db.transaction(officer="t") as s:
+    with ctx.db.transaction(officer="system") as s:
         return receive(s, Reception("1.001193", Applicant("Nguyễn Hoàng Yến Nhi"))).code
 
 

@@ -86,7 +86,7 @@ def test_code_typed_exactly_is_picked_first(page: ReceptionPage) -> None:
 
 
 def test_returning_applicant_fills_fields(page: ReceptionPage, ctx: UiContext) -> None:
-    with ctx.db.transaction(officer="t") as session:
+    with ctx.db.transaction(officer="system") as session:
         code = page.procedure.procedures[0].code
         receive(session, Reception(code, Applicant("Trần Thị Bích", id_number="001199000111", phone="0987654321",
                                                    address="Xóm Chùa")))
