@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.db.changelog import EPOCH_KEY
-from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
+from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
 from desktop.services.desk import get_setting
 from desktop.sync import identity, keys
 from desktop.sync.export import pending_rows
@@ -27,6 +27,7 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
     batches = session.scalars(select(SyncBatch).order_by(SyncBatch.exported_at.desc()).limit(recent)).all()
     receipts = session.scalars(select(SyncReceipt).order_by(SyncReceipt.imported_at.desc()).limit(recent)).all()
     rejections = session.scalars(select(SyncRejection).order_by(SyncRejection.id.desc()).limit(100)).all()
+    acked = {a.epoch: a.acked_seq for a in session.scalars(select(SyncAck))}
     device = get_setting(session, "device_id")
     revoked = bool(device) and device in (get_setting(session, "revoked_devices") or [])
     any_receipt = session.scalar(select(func.count()).select_from(SyncReceipt)) or 0
@@ -58,7 +59,9 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
         "batches": [{"batch_id": b.batch_id, "file": b.file_name, "destination": b.destination, "medium": b.medium,
                      "changes": b.changes, "seq_from": b.seq_from, "seq_to": b.seq_to, "epoch": b.epoch,
                      "size": b.size, "exported_by": b.exported_by,
-                     "exported_at": clock.iso(b.exported_at), "acknowledged_at": clock.iso(b.acknowledged_at)}
+                     "exported_at": clock.iso(b.exported_at), "acknowledged_at": clock.iso(b.acknowledged_at),
+                     # never confirmed itself, but a later batch's receipt covered all it carried (lost stick)
+                     "superseded": b.acknowledged_at is None and b.seq_to <= acked.get(b.epoch, 0)}
                     for b in batches],
         "receipts": [{"receipt_id": r.receipt_id, "batch_id": r.batch_id, "status": r.status, "hub_time": r.hub_time,
                       "imported_at": clock.iso(r.imported_at), "counts": r.body.get("counts", {}),

@@ -88,6 +88,11 @@ class _Progress(QObject):
     changed = Signal(str, int, int)
 
 
+def _number(value: int) -> str:
+    """Vietnamese thousands separator: 11.139."""
+    return f"{int(value):,}".replace(",", ".")
+
+
 def _item(value: Any, *, right: bool = False) -> QTableWidgetItem:
     text = "" if value is None else str(value)
     item = QTableWidgetItem(text)
@@ -105,6 +110,8 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)  # file names and paths break at '-' and '/': one line, elided in the middle
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     return table
 
 
@@ -208,7 +215,7 @@ class SyncPage(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("%p%")
+        self.progress.setFormat("")  # no «0%» while nothing runs
         self.progress_label = QLabel(objectName="progress_label", wordWrap=True)
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress, 2)
@@ -220,7 +227,7 @@ class SyncPage(QWidget):
         self.exports_table = _table("exports", EXPORT_HEADERS)
         self.receipts_table = _table("receipts", RECEIPT_HEADERS)
         self.rejections_table = _table("rejections", REJECTION_HEADERS)
-        for table, widths in ((self.exports_table, (130, 300, 220, 70, 90, 80, 110)),
+        for table, widths in ((self.exports_table, (120, 345, 190, 70, 80, 80, 100)),
                               (self.receipts_table, (130, 90, 120, 80, 80, 70, 80)),
                               (self.rejections_table, (130, 130, 280, 80))):
             for column, width in enumerate(widths):
@@ -281,7 +288,7 @@ class SyncPage(QWidget):
         self.package_label.setText(self.tr("Phiên bản %1").replace("%1", str(version)) if version
                                    else self.tr("Chưa nhận gói nào"))
         pending = status["pending_records"]
-        self.pending_count.setText(self.tr("%1 bản ghi").replace("%1", f"{pending:,}".replace(",", ".")))
+        self.pending_count.setText(self.tr("%1 bản ghi").replace("%1", _number(pending)))
         if status["pending_changes"]:
             detail = self.tr("%1 thay đổi, thứ tự %2–%3; %4 chưa xuất, %5 đã xuất chờ tỉnh xác nhận.") \
                 .replace("%1", str(status["pending_changes"])).replace("%2", str(status["pending_seq_from"])) \
@@ -320,9 +327,11 @@ class SyncPage(QWidget):
     def _fill_exports(self, batches: list[dict[str, Any]]) -> None:
         self.exports_table.setRowCount(len(batches))
         for r, b in enumerate(batches):
+            confirmed = moment_text(b["acknowledged_at"]) or (
+                self.tr("không cần (đã có gói sau)") if b.get("superseded") else self.tr("chưa"))
             values = (moment_text(b["exported_at"]), b["file"], b["destination"], MEDIUM_LABELS.get(b["medium"],
-                      b["medium"]), b["batch_id"][:8], b["changes"], f"{b['seq_from']}–{b['seq_to']}",
-                      moment_text(b["acknowledged_at"]) or self.tr("chưa"))
+                      b["medium"]), b["batch_id"][:8], _number(b["changes"]), f"{b['seq_from']}–{b['seq_to']}",
+                      confirmed)
             for c, value in enumerate(values):
                 self.exports_table.setItem(r, c, _item(value, right=c == 5))
             self.exports_table.item(r, 4).setToolTip(b["batch_id"])
@@ -333,8 +342,9 @@ class SyncPage(QWidget):
         for r, x in enumerate(receipts):
             counts = x.get("counts") or {}
             values = (moment_text(x["imported_at"]), x["batch_id"][:8], RECEIPT_STATUS.get(x["status"], x["status"]),
-                      counts.get("applied", 0), counts.get("unchanged", 0), counts.get("skipped", 0),
-                      counts.get("rejected", 0) + counts.get("conflict", 0), moment_text(x.get("hub_time")))
+                      _number(counts.get("applied", 0)), _number(counts.get("unchanged", 0)),
+                      _number(counts.get("skipped", 0)),
+                      _number(counts.get("rejected", 0) + counts.get("conflict", 0)), moment_text(x.get("hub_time")))
             for c, value in enumerate(values):
                 self.receipts_table.setItem(r, c, _item(value, right=3 <= c <= 6))
             self.receipts_table.item(r, 1).setToolTip(x["batch_id"])
@@ -360,6 +370,7 @@ class SyncPage(QWidget):
             button.setEnabled(False)
         self.key_button.setEnabled(False)
         self.cancel_button.setEnabled(cancellable)
+        self.progress.setFormat("%p%")
         self.progress.setRange(0, 0)  # busy until the first real progress arrives
         self.progress_label.setStyleSheet("")
         self.progress_label.setText(label)
