@@ -365,3 +365,22 @@ def test_status_bar_shows_last_sync_after_push(db: Database, ctx: UiContext, liv
     page.url_edit.setText(live_hub.url)
     page.push()
     assert window._status_labels[3].text() == "Đồng bộ lần cuối: 16:00 20/11/2026"
+
+
+def test_cancel_stops_a_push_waiting_to_retry(db: Database, make_ctx: Any, hub: Hub, tmp_path: Path,
+                                              qtbot: Any, messages: Any) -> None:
+    connect_desk(db, hub, tmp_path / "desk")
+    receive(db, 1)
+    base = make_ctx("admin")
+    runner = TaskRunner()
+    page = _page(UiContext(db=db, officer=base.officer, tasks=runner, show_previews=False), qtbot)
+    qtbot.waitUntil(lambda: page.status is not None)
+    page.url_edit.setText("http://127.0.0.1:1")  # refused at once, then the back-off wait (seconds)
+    page.push()
+    assert page.cancel_button.isEnabled()
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=20000)
+    runner.shutdown()
+    assert page.progress_label.text().startswith("Đã hủy.")
+    assert messages.texts() == []  # a cancel is not an error box
+    assert page.last_push is None and not page.cancel_button.isEnabled()
