@@ -32,7 +32,14 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
     revoked = bool(device) and device in (get_setting(session, "revoked_devices") or [])
     any_receipt = session.scalar(select(func.count()).select_from(SyncReceipt)) or 0
     request = get_setting(session, keys.ENROLMENT_SETTING)
-    enrolment = "revoked" if revoked else "confirmed" if any_receipt else "requested" if request else "none"
+    # The hub's own word on the newest push counts too, unless a receipt arrived after it.
+    push = get_setting(session, LAST_PUSH_KEY) or {}
+    last_at = get_setting(session, LAST_SYNC_KEY)
+    hub_says = push.get("code") if isinstance(push, dict) and (not last_at or str(push.get("at") or "") > str(last_at)) \
+        else None
+    revoked = revoked or hub_says == "revoked_device"
+    enrolment = "revoked" if revoked else "unknown" if hub_says == "unknown_device" else \
+        "confirmed" if any_receipt else "requested" if request else "none"
     return {
         "device_id": get_setting(session, "device_id"),
         "unit_code": get_setting(session, "unit_code"),

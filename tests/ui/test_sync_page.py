@@ -240,6 +240,22 @@ def test_revoked_device_push_stops_with_clear_message(db: Database, ctx: UiConte
     assert page.push_result.text().startswith("Lần gửi gần nhất (16:00 20/11/2026) bị tỉnh từ chối: ")
     assert "thu hồi" in page.push_result.text()
     assert page.push_button.isEnabled() and not page.is_busy()  # stopped for good, ready again
+    assert page.enrolment_label.text() == "Tỉnh đã thu hồi quyền đồng bộ của máy này"
+
+
+def test_unenrolled_device_push_says_to_send_the_request(db: Database, ctx: UiContext, live_hub: LiveHub,  # noqa: F811
+                                                         qtbot: Any, messages: Any) -> None:
+    from desktop.sync import keys
+
+    with db.transaction() as session:  # the key is installed, but the province never enrolled this PC
+        keys.install_bundle(session, live_hub.hub.data_dir / "public" / "province.pub")
+    receive(db, 1)
+    page = _page(ctx, qtbot)
+    page.url_edit.setText(live_hub.url)
+    page.push()
+    (text,) = messages.texts()
+    assert "chưa được tỉnh đăng ký" in text
+    assert page.enrolment_label.text() == "Tỉnh chưa đăng ký máy này — gửi tệp đề nghị đăng ký cho tỉnh"
 
 
 @pytest.mark.parametrize("url, detail", [

@@ -60,6 +60,7 @@ ENROLMENT_TEXT = {
     "requested": _t("Đã ghi đề nghị đăng ký lúc %1 — chờ tỉnh đăng ký"),
     "confirmed": _t("Đã đăng ký (tỉnh đã nhận dữ liệu của máy này)"),
     "revoked": _t("Tỉnh đã thu hồi quyền đồng bộ của máy này"),
+    "unknown": _t("Tỉnh chưa đăng ký máy này — gửi tệp đề nghị đăng ký cho tỉnh"),
 }
 EXPORT_HEADERS = (_t("Thời điểm xuất"), _t("Tệp"), _t("Nơi lưu"), _t("Cách gửi"), _t("Mã gói"),
                   _t("Số bản ghi"), _t("Thứ tự thay đổi"), _t("Tỉnh xác nhận lúc"))
