@@ -400,3 +400,12 @@ def test_cancel_stops_a_push_waiting_to_retry(db: Database, make_ctx: Any, hub: 
     assert page.progress_label.text().startswith("Đã hủy.")
     assert messages.texts() == []  # a cancel is not an error box
     assert page.last_push is None and not page.cancel_button.isEnabled()
+
+
+def test_export_without_province_key_says_what_to_do(ctx: UiContext, qtbot: Any, tmp_path: Path, messages: Any) -> None:
+    page = _page(ctx, qtbot, folder=tmp_path / "usb")
+    page.choose_export()
+    (text,) = messages.texts()
+    assert text.startswith("Chưa cài khóa công khai của tỉnh") and "«Cài khóa của tỉnh…»" in text
+    assert not (tmp_path / "usb").exists() or not list((tmp_path / "usb").iterdir())
+    assert page.export_button.isEnabled()
