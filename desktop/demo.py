@@ -31,7 +31,7 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "V
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Xuân", "Thu", "Hồng", "Kim"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương",
          "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang",
-         "Tuấn", "Vy", "Yến", "Ánh", "Ðông", "Thủy"]
+         "Tuấn", "Vy", "Yến", "Ánh", "Đông", "Thủy"]
 VILLAGES = ["Thôn Đông", "Thôn Tây", "Thôn Thượng", "Thôn Hạ", "Xóm Mới", "Ấp Bình An", "Bản Nà Lừa", "Tổ dân phố 3"]
 BATCH = 5000
 
@@ -234,12 +234,34 @@ def ensure_demo_database(db_path: object, *, dossiers: int = 3000) -> bool:
         db.dispose()
 
 
+# (username, full name, password, role): printed on the log-in dialog of a demo database.
+DEMO_OFFICERS = (
+    ("admin", "Quản trị hệ thống", "admin123", "admin"),
+    ("canbo", "Nguyễn Thị Lan", "canbo123", "officer"),
+    ("lanhdao", "Trần Văn Hùng", "lanhdao123", "leader"),
+)
+DEMO_FLAG_KEY = "demo_database"
+
+
 def _demo_officers(session: Session) -> None:
     from desktop.services import officers
+    from desktop.services.desk import put_setting
 
-    officers.create_officer(session, username="admin", full_name="Quản trị hệ thống", password="admin123", role="admin")
-    officers.create_officer(session, username="canbo", full_name="Nguyễn Thị Lan", password="canbo123")
-    officers.create_officer(session, username="lanhdao", full_name="Trần Văn Hùng", password="lanhdao123", role="leader")
+    for username, full_name, password, role in DEMO_OFFICERS:
+        officers.create_officer(session, username=username, full_name=full_name, password=password, role=role)
+    put_setting(session, DEMO_FLAG_KEY, True)
+
+
+def demo_login_hint(session: Session) -> str | None:
+    """The demo accounts, for the log-in dialog, when this database was made by the demo (else None)."""
+    from desktop.services.desk import get_setting
+    from desktop.services.permissions import ROLE_LABELS
+
+    if not get_setting(session, DEMO_FLAG_KEY):
+        return None
+    accounts = ", ".join(f"{username} / {password} ({ROLE_LABELS[role].lower()})"
+                         for username, _name, password, role in DEMO_OFFICERS)
+    return f"Dữ liệu mẫu — tài khoản dùng thử: {accounts}."
 
 
 # Later features (surveys, queue…) append their demo rows here.

@@ -2,6 +2,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots.py     # real X server
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py                 # no X at all
+    python scripts/screenshots.py --skip sync                               # leave page-sync.png alone
 
 Each page in desktop.ui.pages.PAGES is grabbed as page-<key>.png automatically; other shots (dialogs,
 a filled form) are entries of EXTRA_SHOTS: (file stem, function(window) -> widget to grab).
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--db", help="reuse this database instead of a temporary demo one")
+    parser.add_argument("--skip", action="append", default=[], metavar="KEY",
+                        help="page key or shot name not to write (repeatable), e.g. --skip sync")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -130,12 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         _settle()
         written = []
         for page in window.pages:
+            if page.key in args.skip:
+                continue
             window.show_key(page.key)
             _settle()
             path = out / f"page-{page.key}.png"
             window.grab().save(str(path))
             written.append(path)
         for stem, shot in EXTRA_SHOTS:
+            if stem in args.skip:
+                continue
             widget = shot(window)
             if widget is None:
                 print(f"skipped {stem}: not available in this build", file=sys.stderr)

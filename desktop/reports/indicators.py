@@ -120,12 +120,20 @@ def trend_section(session: Session, period: Period) -> dict[str, Any]:
     return {"months": series}
 
 
-INDICATOR_SECTIONS: dict[str, Section] = {
+CORE_SECTIONS: dict[str, Section] = {
     "today": today_section,
     "progress": progress_section,
     "productivity": productivity_section,
     "trend": trend_section,
 }
+INDICATOR_SECTIONS: dict[str, Section] = dict(CORE_SECTIONS)
+
+
+def _plug_feedback_sections() -> None:
+    """Digitisation, satisfaction and the queue (issue #4) feed the dashboard, targets and the 766 self-check."""
+    from desktop.reports.feedback_sections import PERIOD_SECTIONS
+
+    INDICATOR_SECTIONS.update(PERIOD_SECTIONS)
 
 
 def _target_row(key: str, label: str, value: float | None, *, minimum: float | None = None,
@@ -243,4 +251,6 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
     }
 
 
-__all__ = ["INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]
+_plug_feedback_sections()
+
+__all__ = ["CORE_SECTIONS", "INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]

@@ -34,9 +34,12 @@ def _log_in(db: Database) -> OfficerInfo | None:
             return officers.officer_info(session, autologin)
     from desktop.ui.login_dialog import LoginDialog
 
+    from desktop.demo import demo_login_hint
+
     with db.reading() as session:
         unit_name = desk.local_unit(session).name
-    dialog = LoginDialog(db, unit_name)
+        hint = demo_login_hint(session)
+    dialog = LoginDialog(db, unit_name, hint=hint)
     return dialog.officer if dialog.exec() else None
 
 

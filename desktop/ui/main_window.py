@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import desk
 from desktop.ui.context import SETTINGS, UiContext
+from desktop.ui.formatting import moment_text
 from desktop.ui.idle_lock import IdleLock
 from desktop.ui.pages import PAGES, Page, page_index
 
@@ -42,7 +43,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.show_page)
         self._status_labels = [QLabel() for _ in range(4)]
-        for label in self._status_labels:
+        for index, label in enumerate(self._status_labels):
+            label.setObjectName(("status_unit", "status_officer", "status_database", "status_sync")[index])
+            if index:  # a thin rule between the four parts so they do not run together
+                label.setStyleSheet("QLabel { border-left: 1px solid #b0b0b0; padding-left: 8px; }")
             self.statusBar().addPermanentWidget(label)
         self.refresh_status()
         ctx.bus.changed.connect(self._on_changed)
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
             return
         widget = self._ensure(index)
         self.stack.setCurrentIndex(index)
+        self.refresh_status()  # a sync or set-up run from the command line shows up on the next page change
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
         activate = getattr(widget, "activate", None)
@@ -95,7 +100,7 @@ class MainWindow(QMainWindow):
             unit_text = f"{unit.name} ({unit.code})"
             last_sync = desk.get_setting(session, LAST_SYNC_KEY)
         officer = self.ctx.officer
-        sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", str(last_sync)) if last_sync \
+        sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", _moment(last_sync)) if last_sync \
             else self.tr("chưa đồng bộ")
         texts = [
             self.tr("Đơn vị: %1").replace("%1", unit_text),
@@ -142,3 +147,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  Qt API
         self.ctx.tasks.shutdown()
         super().closeEvent(event)
+
+
+def _moment(value: object) -> str:
+    """The sync code stores an ISO moment; show it like every other moment in the window."""
+    try:
+        return moment_text(str(value))
+    except ValueError:
+        return str(value)
