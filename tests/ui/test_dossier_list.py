@@ -86,6 +86,8 @@ def test_urgency_marked_by_text_and_colour(db: Database, seeded: dict[str, str])
     assert model.data(fresh, URGENCY_ROLE) is None
     assert model.data(fresh, Qt.ItemDataRole.BackgroundRole) is None
     assert model.data(model.index(rows[seeded["overdue"]], 5)) == "Đang giải quyết"
+    name_cell = model.index(rows[seeded["fresh"]], 1)  # an elided long name is readable in full on hover
+    assert model.data(name_cell, Qt.ItemDataRole.ToolTipRole) == model.data(name_cell)
 
 
 @pytest.fixture

@@ -16,7 +16,11 @@ def _t(text: str) -> str:
 # What exists today for each pending page (updated by whoever builds the page, who also replaces it).
 EXISTING: dict[str, list[str]] = {
     "sync": [
-        _t("Chưa có đồng bộ với hệ thống cấp tỉnh trong bản này; thanh trạng thái ghi «chưa đồng bộ»."),
+        _t("Gửi dữ liệu lên tỉnh bằng dòng lệnh: «python -m desktop sync export --out E:\\» (ổ USB) hoặc "
+           "«python -m desktop sync push --url http://MÁY-CHỦ:8765» (qua mạng)."),
+        _t("Nhập biên nhận của tỉnh: «sync receipt TỆP.receipt.json»; xem tình trạng: «sync status»."),
+        _t("Áp dụng gói dữ liệu tham chiếu của tỉnh (danh mục, ngày nghỉ, chỉ tiêu): «sync package GOI.mcp»."),
+        _t("Thanh trạng thái dưới cùng ghi thời điểm đồng bộ lần cuối (hoặc «chưa đồng bộ»)."),
     ],
 }
 
