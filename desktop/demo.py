@@ -42,6 +42,11 @@ class DemoResult:
     events: int
 
 
+def _place(unit_name: str) -> str:
+    """"UBND xã Tân Lập" -> "xã Tân Lập": an address names the place, not the People's Committee."""
+    return unit_name[5:] if unit_name.upper().startswith("UBND ") else unit_name
+
+
 def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
@@ -155,7 +160,7 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
             field_name=procedure.field.name, time_value=procedure.time_value, time_unit=procedure.time_unit,
             same_day_cutoff=procedure.same_day_cutoff, applicant_name=name, applicant_id_number=id_number,
             applicant_phone=f"09{rng.randint(10000000, 99999999)}", applicant_email=None,
-            applicant_address=f"{rng.choice(VILLAGES)}, {unit.name}", organisation=None,
+            applicant_address=f"{rng.choice(VILLAGES)}, {_place(unit.name)}", organisation=None,
             search_text=fold(f"{code} {name} {id_number}"), sets_count=1, channel=channel, return_by_post=False,
             received_at=received_at, counting_start=None if status == Status.REFUSED else counting_start,
             due_at=None if status == Status.REFUSED else due_at,

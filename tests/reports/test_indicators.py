@@ -69,6 +69,23 @@ def test_feedback_sections_are_plugged_by_default(db, built) -> None:  # type: i
     assert data["sections"]["satisfaction"]["answers"] == 0 and groups["satisfaction"]["points"] is None
 
 
+def test_satisfaction_percentage_read_as_a_fraction(db, built) -> None:  # type: ignore[no-untyped-def]
+    """surveys.satisfaction gives rate 75.0 (%): the target row and the 766 points use 0.75."""
+    from desktop.services import surveys
+
+    with db.transaction(officer="canbo") as s:
+        for overall in ("rat_hai_long", "hai_long", "hai_long", "khong_hai_long"):
+            surveys.record_answer(s, {"overall": overall}, at=t(2026, 10, 10, 9))
+    with db.reading() as s:
+        data = indicators(s, parse_period("2026-10"))
+    assert data["sections"]["satisfaction"]["rate"] == 75.0
+    rows = {r["key"]: r for r in data["targets"]}
+    assert rows["satisfaction_rate"]["value"] == 0.75 and rows["satisfaction_rate"]["value_text"] == "75,0%"
+    assert rows["satisfaction_rate"]["met"] is False
+    groups = {g["key"]: g for g in data["self_assessment"]["groups"]}
+    assert groups["satisfaction"]["points"] == 13.5
+
+
 def test_plugged_sections_feed_targets_and_self_assessment(db, built) -> None:  # type: ignore[no-untyped-def]
     sections = {**INDICATOR_SECTIONS,
                 "satisfaction": lambda s, p: {"rate": 0.9, "answers": 10},

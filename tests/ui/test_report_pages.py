@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QFileDialog
 
@@ -69,6 +70,12 @@ def test_dashboard_page_numbers_and_charts(qtbot: Any, ctx: Any, db: Any) -> Non
     assert len(received) == 12 and received[-1] == 7 and received[-2] == 1
     assert page.series_points("trend", 2)[-1] == 1  # late in 2026-10
     assert page.series_points("rates", 1) == [95.0] * 12
+    # month numbers fit under 12 columns; the years are in the title (Qt Charts cuts long labels to "0…")
+    assert page.trend_chart.title() == "Hồ sơ theo tháng — 11/2025 – 10/2026"
+    axis = page.trend_chart.axes(Qt.Orientation.Horizontal)[0]
+    assert axis.categories() == ["11", "12"] + [str(m) for m in range(1, 11)]
+    values = page.trend_chart.axes(Qt.Orientation.Vertical)[0]  # 7 at most: whole steps of 2 up to 10
+    assert (values.min(), values.max(), values.tickCount()) == (0, 10, 6)
 
 
 def test_pages_are_registered() -> None:

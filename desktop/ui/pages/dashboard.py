@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -87,8 +87,10 @@ class DashboardPage(QWidget):
 
         charts = QHBoxLayout()
         self.trend_chart = QChart()
-        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng (12 tháng)"))
+        self.trend_chart.setProperty("base_title", self.tr("Hồ sơ theo tháng"))
+        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng"))
         self.rate_chart = QChart()
+        self.rate_chart.setProperty("base_title", self.tr("Tỷ lệ đúng hạn so với chỉ tiêu (%)"))
         self.rate_chart.setTitle(self.tr("Tỷ lệ đúng hạn so với chỉ tiêu (%)"))
         for chart in (self.trend_chart, self.rate_chart):
             view = QChartView(chart)
@@ -150,10 +152,11 @@ class DashboardPage(QWidget):
         for axis in list(chart.axes()):
             chart.removeAxis(axis)
         x = QBarCategoryAxis()
-        x.append([_month_label(label) for label in labels])  # "2026-10" -> "10/26": fits 12 columns
-        small = QFont(x.labelsFont())
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
-        x.setLabelsFont(small)
+        # Month numbers only ("2026-10" -> "10"): 12 categories in half a window leave ~40 px each and Qt
+        # Charts cuts anything longer to "0…"; the months' years are in the chart title.
+        x.append([_month_number(label) for label in labels])
+        if labels:
+            chart.setTitle(chart.property("base_title") + f" — {_month_year(labels[0])} – {_month_year(labels[-1])}")
         y = QValueAxis()
         step = _nice_step(maximum / 5)  # whole-number ticks: no "0, 0, 1, 1" on an almost empty chart
         y.setRange(0, step * 5)
@@ -207,8 +210,13 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _month_label(label: str) -> str:
-    return f"{label[5:7]}/{label[2:4]}" if len(label) >= 7 and label[4] == "-" else label
+def _month_number(label: str) -> str:
+    return str(int(label[5:7])) if len(label) >= 7 and label[4] == "-" else label
+
+
+def _month_year(label: str) -> str:
+    """"2026-10" -> "10/2026"."""
+    return f"{int(label[5:7])}/{label[:4]}" if len(label) >= 7 and label[4] == "-" else label
 
 
 def _nice_step(raw: float) -> int:
