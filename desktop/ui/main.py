@@ -32,9 +32,8 @@ def _log_in(db: Database) -> OfficerInfo | None:
         log.warning("%s set: logging in %s without a password", AUTOLOGIN_ENV, autologin)
         with db.reading() as session:
             return officers.officer_info(session, autologin)
-    from desktop.ui.login_dialog import LoginDialog
-
     from desktop.demo import demo_login_hint
+    from desktop.ui.login_dialog import LoginDialog
 
     with db.reading() as session:
         unit_name = desk.local_unit(session).name

@@ -148,10 +148,9 @@ def test_apology_button_follows_the_role(make_ctx: Any, qtbot: Any) -> None:
 @pytest.mark.parametrize("wanted", [True, False])
 def test_each_action_reprints_its_form_on_request(status: Status, action: str, form: str, wanted: bool,
                                                    ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
+    import desktop.ui.dossier_detail as detail_module
     from desktop.ui import messages as ui_messages
     from desktop.ui.dialogs import reason_dialog
-
-    import desktop.ui.dossier_detail as detail_module
 
     monkeypatch.setattr(reason_dialog.ReasonDialog, "exec", lambda self: 1)
     asked: list[str] = []
@@ -178,9 +177,8 @@ def test_each_action_reprints_its_form_on_request(status: Status, action: str, f
 
 
 def test_request_supplement_prefills_the_missing_components(ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
-    from desktop.ui.dialogs import supplement_dialog
-
     import desktop.ui.dossier_detail as detail_module
+    from desktop.ui.dialogs import supplement_dialog
 
     at = clock.now() - timedelta(days=1)
     with ctx.db.transaction(officer="system") as s:
