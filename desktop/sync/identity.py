@@ -29,7 +29,7 @@ from desktop.errors import UserError
 from desktop.paths import data_dir
 from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
 from desktop.sync import container
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync")
 

@@ -20,7 +20,7 @@ from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, container, identity
 from desktop.sync.container import Recipient
 from desktop.sync.errors import SyncError
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 
 BUNDLE_FORMAT = "motcua-province-keys"
 ENROLMENT_FORMAT = "motcua-enrolment"
