@@ -74,7 +74,10 @@ def _run(app: Any, db_path: str | None) -> int:
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
     from desktop.ui.messages import show_error
+    from desktop.ui.printing import clean_print_folder
     from desktop.ui.tasks import TaskRunner
+
+    clean_print_folder()
 
     try:
         db = open_database(db_path or default_db_path())
