@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from desktop.lifecycle import Status
 from desktop.services.desk import CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN, SEQ_RANGE_KEY, desk_context, get_setting
 from desktop.services.dossiers import processing_time
 from desktop.text import fold
+from desktop.workcalendar import WorkCalendar
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
           "Dương", "Lý"]
@@ -45,6 +46,26 @@ class DemoResult:
 def _place(unit_name: str) -> str:
     """"UBND xã Tân Lập" -> "xã Tân Lập": an address names the place, not the People's Committee."""
     return unit_name[5:] if unit_name.upper().startswith("UBND ") else unit_name
+
+
+def _office(calendar: WorkCalendar, moment: datetime) -> datetime:
+    """Officers act in office hours on working days: a moment outside them moves to the next office slot,
+    spread over that morning or afternoon by its own minute (no draw, so the random sequence is kept)."""
+    local = clock.to_vn(moment)
+    minutes = local.hour * 60 + local.minute
+    morning, afternoon = 7 * 60 + 30, 13 * 60 + 30
+    if calendar.is_working_day(local.date()):
+        if morning <= minutes <= 11 * 60 + 30 or afternoon <= minutes <= 17 * 60:
+            return moment
+        if minutes < morning:
+            return _at_minute(local.date(), morning + minutes * 7 % 240)
+        if minutes < afternoon:
+            return _at_minute(local.date(), afternoon + minutes * 7 % 210)
+    return _at_minute(calendar.next_working_day(local.date()), morning + minutes * 7 % 240)
+
+
+def _at_minute(day: date, minute_of_day: int) -> datetime:
+    return clock.at(day, time(minute_of_day // 60, minute_of_day % 60))
 
 
 def _name(rng: random.Random) -> str:
@@ -112,17 +133,17 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
             status = Status.REFUSED
             events = [("refused", received_at, "Hồ sơ không thuộc thẩm quyền giải quyết")]
         else:
-            started = received_at + timedelta(minutes=rng.randint(5, 90))
+            started = _office(calendar, received_at + timedelta(minutes=rng.randint(5, 90)))
             if started < now:
                 status = Status.IN_PROGRESS
                 events.append(("started", started, None))
                 cursor = started
                 if rng.random() < 0.08:  # supplement
-                    asked = started + timedelta(hours=rng.randint(1, 30))
+                    asked = _office(calendar, started + timedelta(hours=rng.randint(1, 30)))
                     if asked < now:
                         events.append(("supplement_requested", asked, "Bổ sung bản sao giấy tờ tùy thân"))
                         status = Status.AWAITING_SUPPLEMENT
-                        back = asked + timedelta(days=rng.randint(1, 6))
+                        back = _office(calendar, asked + timedelta(days=rng.randint(1, 6)))
                         if back < now:
                             counting_start = ctx.rules.counting_start(back)
                             due_at = ctx.rules.due_at(counting_start, rule)
@@ -131,7 +152,7 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
                             cursor = back
                 if status == Status.IN_PROGRESS:
                     if rng.random() < 0.015:
-                        withdrawn_at = cursor + timedelta(hours=rng.randint(1, 48))
+                        withdrawn_at = _office(calendar, cursor + timedelta(hours=rng.randint(1, 48)))
                         if withdrawn_at < now:
                             status = Status.WITHDRAWN
                             events.append(("withdrawn", withdrawn_at, "Công dân rút hồ sơ"))
@@ -141,13 +162,13 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
                         late = rng.random() < 0.06
                         span_h = (due_at - cursor).total_seconds() / 3600
                         offset = span_h * (1 + rng.random() * 0.8) if late else span_h * rng.uniform(0.2, 0.99)
-                        candidate = cursor + timedelta(hours=max(offset, 0.1))
+                        candidate = _office(calendar, cursor + timedelta(hours=max(offset, 0.1)))
                         if candidate < now:
                             result_at = candidate
                             result = "approved" if rng.random() > 0.03 else "rejected"
                             status = Status.RESOLVED
                             events.append(("resolved", result_at, None))
-                            back_home = result_at + timedelta(hours=rng.randint(1, 72))
+                            back_home = _office(calendar, result_at + timedelta(hours=rng.randint(1, 72)))
                             if back_home < now and rng.random() < 0.9:
                                 returned_at = back_home
                                 status = Status.RETURNED
