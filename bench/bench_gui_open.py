@@ -4,6 +4,10 @@
 
 The database is built once (desktop.demo.generate, ~2 minutes) and reused. Everything is measured in
 the same run so the ratios hold on any PC. Not part of the test suite.
+
+Two ways: with a synchronous task runner (every page read done before the window counts as shown: the
+worst case), and with the threaded runner the app uses (the window is usable at once; the Tổng quan
+figures arrive when the 12-month trend is computed).
 """
 
 from __future__ import annotations
@@ -102,14 +106,41 @@ def main() -> int:
         db.dispose()
         return opened
 
+    def threaded_window() -> float:
+        """As the app runs: reads on the worker thread, so the window shows before the figures arrive."""
+        started = time.perf_counter()
+        db = open_database(path)
+        with db.reading() as session:
+            officer = officers.officer_info(session, "canbo")
+        ctx = UiContext(db=db, officer=officer, tasks=TaskRunner(), show_previews=False)
+        window = MainWindow(ctx, lock=False)
+        window.show()
+        QApplication.processEvents()
+        shown = time.perf_counter() - started
+        overview = window.page_widget("overview")
+        while getattr(overview, "data", None) is None:  # the Tổng quan figures (12-month trend included)
+            QApplication.processEvents()
+            time.sleep(0.002)
+        timings["overview_in"] = min(timings.get("overview_in", 1e9), time.perf_counter() - started)
+        window.close()  # closeEvent waits for the workers
+        for _ in range(3):  # deliver what the workers queued before the objects go
+            QApplication.processEvents()
+        window.deleteLater()
+        QApplication.processEvents()
+        db.dispose()
+        return shown
+
     bare_s = best(args.runs, bare)
     desk_s = best(args.runs, desk_window)
+    threaded_s = best(args.runs, threaded_window)
     print(f"dossiers in database:           {int(timings['rows']):,}")
     print(f"bare QMainWindow shown:         {bare_s * 1000:8.1f} ms")
     print(f"desk main window shown:         {desk_s * 1000:8.1f} ms   ratio {desk_s / bare_s:6.1f}x")
     print(f"… and Hồ sơ page listing all:   {timings['listed'] * 1000:8.1f} ms   ratio "
           f"{timings['listed'] / bare_s:6.1f}x")
     print(f"scroll to the last row:         {timings['scroll_end'] * 1000:8.1f} ms")
+    print(f"as the app (reads off the GUI thread): window shown {threaded_s * 1000:8.1f} ms   ratio "
+          f"{threaded_s / bare_s:6.1f}x; Tổng quan figures in {timings['overview_in'] * 1000:8.1f} ms")
     return 0
 
 

@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,13 +25,14 @@ from desktop.lifecycle import Status
 from desktop.services.desk import CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN, SEQ_RANGE_KEY, desk_context, get_setting
 from desktop.services.dossiers import processing_time
 from desktop.text import fold
+from desktop.workcalendar import WorkCalendar
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
           "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Xuân", "Thu", "Hồng", "Kim"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương",
          "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang",
-         "Tuấn", "Vy", "Yến", "Ánh", "Ðông", "Thủy"]
+         "Tuấn", "Vy", "Yến", "Ánh", "Đông", "Thủy"]
 VILLAGES = ["Thôn Đông", "Thôn Tây", "Thôn Thượng", "Thôn Hạ", "Xóm Mới", "Ấp Bình An", "Bản Nà Lừa", "Tổ dân phố 3"]
 BATCH = 5000
 
@@ -40,6 +41,31 @@ BATCH = 5000
 class DemoResult:
     dossiers: int
     events: int
+
+
+def _place(unit_name: str) -> str:
+    """"UBND xã Tân Lập" -> "xã Tân Lập": an address names the place, not the People's Committee."""
+    return unit_name[5:] if unit_name.upper().startswith("UBND ") else unit_name
+
+
+def _office(calendar: WorkCalendar, moment: datetime) -> datetime:
+    """Officers act in office hours on working days: a moment outside them moves to the next office slot,
+    spread over that morning or afternoon by its own minute (no draw, so the random sequence is kept)."""
+    local = clock.to_vn(moment)
+    minutes = local.hour * 60 + local.minute
+    morning, afternoon = 7 * 60 + 30, 13 * 60 + 30
+    if calendar.is_working_day(local.date()):
+        if morning <= minutes <= 11 * 60 + 30 or afternoon <= minutes <= 17 * 60:
+            return moment
+        if minutes < morning:
+            return _at_minute(local.date(), morning + minutes * 7 % 240)
+        if minutes < afternoon:
+            return _at_minute(local.date(), afternoon + minutes * 7 % 210)
+    return _at_minute(calendar.next_working_day(local.date()), morning + minutes * 7 % 240)
+
+
+def _at_minute(day: date, minute_of_day: int) -> datetime:
+    return clock.at(day, time(minute_of_day // 60, minute_of_day % 60))
 
 
 def _name(rng: random.Random) -> str:
@@ -107,17 +133,17 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
             status = Status.REFUSED
             events = [("refused", received_at, "Hồ sơ không thuộc thẩm quyền giải quyết")]
         else:
-            started = received_at + timedelta(minutes=rng.randint(5, 90))
+            started = _office(calendar, received_at + timedelta(minutes=rng.randint(5, 90)))
             if started < now:
                 status = Status.IN_PROGRESS
                 events.append(("started", started, None))
                 cursor = started
                 if rng.random() < 0.08:  # supplement
-                    asked = started + timedelta(hours=rng.randint(1, 30))
+                    asked = _office(calendar, started + timedelta(hours=rng.randint(1, 30)))
                     if asked < now:
                         events.append(("supplement_requested", asked, "Bổ sung bản sao giấy tờ tùy thân"))
                         status = Status.AWAITING_SUPPLEMENT
-                        back = asked + timedelta(days=rng.randint(1, 6))
+                        back = _office(calendar, asked + timedelta(days=rng.randint(1, 6)))
                         if back < now:
                             counting_start = ctx.rules.counting_start(back)
                             due_at = ctx.rules.due_at(counting_start, rule)
@@ -126,7 +152,7 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
                             cursor = back
                 if status == Status.IN_PROGRESS:
                     if rng.random() < 0.015:
-                        withdrawn_at = cursor + timedelta(hours=rng.randint(1, 48))
+                        withdrawn_at = _office(calendar, cursor + timedelta(hours=rng.randint(1, 48)))
                         if withdrawn_at < now:
                             status = Status.WITHDRAWN
                             events.append(("withdrawn", withdrawn_at, "Công dân rút hồ sơ"))
@@ -136,13 +162,13 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
                         late = rng.random() < 0.06
                         span_h = (due_at - cursor).total_seconds() / 3600
                         offset = span_h * (1 + rng.random() * 0.8) if late else span_h * rng.uniform(0.2, 0.99)
-                        candidate = cursor + timedelta(hours=max(offset, 0.1))
+                        candidate = _office(calendar, cursor + timedelta(hours=max(offset, 0.1)))
                         if candidate < now:
                             result_at = candidate
                             result = "approved" if rng.random() > 0.03 else "rejected"
                             status = Status.RESOLVED
                             events.append(("resolved", result_at, None))
-                            back_home = result_at + timedelta(hours=rng.randint(1, 72))
+                            back_home = _office(calendar, result_at + timedelta(hours=rng.randint(1, 72)))
                             if back_home < now and rng.random() < 0.9:
                                 returned_at = back_home
                                 status = Status.RETURNED
@@ -155,7 +181,7 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
             field_name=procedure.field.name, time_value=procedure.time_value, time_unit=procedure.time_unit,
             same_day_cutoff=procedure.same_day_cutoff, applicant_name=name, applicant_id_number=id_number,
             applicant_phone=f"09{rng.randint(10000000, 99999999)}", applicant_email=None,
-            applicant_address=f"{rng.choice(VILLAGES)}, {unit.name}", organisation=None,
+            applicant_address=f"{rng.choice(VILLAGES)}, {_place(unit.name)}", organisation=None,
             search_text=fold(f"{code} {name} {id_number}"), sets_count=1, channel=channel, return_by_post=False,
             received_at=received_at, counting_start=None if status == Status.REFUSED else counting_start,
             due_at=None if status == Status.REFUSED else due_at,
@@ -234,12 +260,34 @@ def ensure_demo_database(db_path: object, *, dossiers: int = 3000) -> bool:
         db.dispose()
 
 
+# (username, full name, password, role): printed on the log-in dialog of a demo database.
+DEMO_OFFICERS = (
+    ("admin", "Quản trị hệ thống", "admin123", "admin"),
+    ("canbo", "Nguyễn Thị Lan", "canbo123", "officer"),
+    ("lanhdao", "Trần Văn Hùng", "lanhdao123", "leader"),
+)
+DEMO_FLAG_KEY = "demo_database"
+
+
 def _demo_officers(session: Session) -> None:
     from desktop.services import officers
+    from desktop.services.desk import put_setting
 
-    officers.create_officer(session, username="admin", full_name="Quản trị hệ thống", password="admin123", role="admin")
-    officers.create_officer(session, username="canbo", full_name="Nguyễn Thị Lan", password="canbo123")
-    officers.create_officer(session, username="lanhdao", full_name="Trần Văn Hùng", password="lanhdao123", role="leader")
+    for username, full_name, password, role in DEMO_OFFICERS:
+        officers.create_officer(session, username=username, full_name=full_name, password=password, role=role)
+    put_setting(session, DEMO_FLAG_KEY, True)
+
+
+def demo_login_hint(session: Session) -> str | None:
+    """The demo accounts, for the log-in dialog, when this database was made by the demo (else None)."""
+    from desktop.services.desk import get_setting
+    from desktop.services.permissions import ROLE_LABELS
+
+    if not get_setting(session, DEMO_FLAG_KEY):
+        return None
+    accounts = ", ".join(f"{username} / {password} ({ROLE_LABELS[role].lower()})"
+                         for username, _name, password, role in DEMO_OFFICERS)
+    return f"Dữ liệu mẫu — tài khoản dùng thử: {accounts}."
 
 
 # Later features (surveys, queue…) append their demo rows here.

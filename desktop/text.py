@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_D_LIKE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
 def nfc(value: str | None) -> str | None:
@@ -16,9 +17,13 @@ def nfc(value: str | None) -> str | None:
 
 
 def fold(value: str | None) -> str:
-    """'Nguyễn Văn Đức' -> 'nguyen van duc'. NFD alone leaves đ/Đ intact, so map them first."""
+    """'Nguyễn Văn Đức' -> 'nguyen van duc'. NFD alone leaves đ/Đ intact, so map them first.
+
+    Text converted from the old TCVN3/VNI fonts often carries the look-alike Ð/ð (U+00D0/U+00F0, eth)
+    for Đ/đ; those fold to d as well so such names are still found by typing "d".
+    """
     if not value:
         return ""
-    text = unicodedata.normalize("NFC", value).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFC", value).translate(_D_LIKE)
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return _SPACES.sub(" ", text.casefold()).strip()

@@ -47,6 +47,8 @@ def build(db_path: Path) -> dict[str, str]:
         desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
         catalog.import_starter(session)
         officers.create_officer(session, username="canbo", full_name="Lê Thị Thu Hằng", password="canbo123")
+        officers.create_officer(session, username="lanhdao", full_name="Trần Văn Hùng", password="lanhdao123",
+                                role="leader")  # apologies need a leader (desktop/services/permissions.py)
     with db.transaction(officer="canbo") as session:
         generate(session, dossiers=40, months=1, seed=7)
     person = dossiers.Applicant(name=NAME, id_number="079123456789", phone="0912345678",
@@ -58,8 +60,10 @@ def build(db_path: Path) -> dict[str, str]:
         dossiers.request_supplement(session, full, items=ITEMS, reason="Hồ sơ còn thiếu giấy tờ theo quy định",
                                     at=at(9, 14))
         dossiers.receive_supplement(session, full, at=at(11, 8, 30))
+    with db.transaction(officer="lanhdao") as session:
         dossiers.issue_apology(session, full, new_date=date(2026, 11, 20), at=at(18, 9),
                                reason="Cần xác minh thêm thông tin hộ tịch tại nơi đăng ký khai sinh trước đây")
+    with db.transaction(officer="canbo") as session:
         dossiers.record_result(session, full, at=at(19, 10))
         dossiers.return_result(session, full, at=at(20, 15))
         refused = dossiers.refuse(session, procedure_code="1.004884", applicant=person, at=at(12, 9, 30),

@@ -2,6 +2,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots.py     # real X server
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py                 # no X at all
+    python scripts/screenshots.py --skip sync                               # leave page-sync.png alone
 
 Each page in desktop.ui.pages.PAGES is grabbed as page-<key>.png automatically; other shots (dialogs,
 a filled form) are entries of EXTRA_SHOTS: (file stem, function(window) -> widget to grab).
@@ -160,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--db", help="reuse this database instead of a temporary demo one")
     parser.add_argument("--only", nargs="+", metavar="STEM", help="write only these shots, e.g. page-sync")
+    parser.add_argument("--skip", action="append", default=[], metavar="KEY",
+                        help="page key or shot name not to write (repeatable), e.g. --skip sync")
     args = parser.parse_args(argv)
     wanted = set(args.only or [])
     out = Path(args.out)
@@ -180,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         _settle()
         written = []
         for page in window.pages:
-            if wanted and f"page-{page.key}" not in wanted:
+            if (wanted and f"page-{page.key}" not in wanted) or page.key in args.skip:
                 continue
             if page.key in PAGE_PREPARE:
                 PAGE_PREPARE[page.key](window, Path(tmp))
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             window.grab().save(str(path))
             written.append(path)
         for stem, shot in EXTRA_SHOTS:
-            if wanted and stem not in wanted:
+            if (wanted and stem not in wanted) or stem in args.skip:
                 continue
             widget = shot(window)
             if widget is None:

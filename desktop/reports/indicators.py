@@ -120,12 +120,20 @@ def trend_section(session: Session, period: Period) -> dict[str, Any]:
     return {"months": series}
 
 
-INDICATOR_SECTIONS: dict[str, Section] = {
+CORE_SECTIONS: dict[str, Section] = {
     "today": today_section,
     "progress": progress_section,
     "productivity": productivity_section,
     "trend": trend_section,
 }
+INDICATOR_SECTIONS: dict[str, Section] = dict(CORE_SECTIONS)
+
+
+def _plug_feedback_sections() -> None:
+    """Digitisation, satisfaction and the queue (issue #4) feed the dashboard, targets and the 766 self-check."""
+    from desktop.reports.feedback_sections import PERIOD_SECTIONS
+
+    INDICATOR_SECTIONS.update(PERIOD_SECTIONS)
 
 
 def _target_row(key: str, label: str, value: float | None, *, minimum: float | None = None,
@@ -174,7 +182,7 @@ def _targets(sections: dict[str, dict[str, Any]], targets: dict[str, Any], perio
                                 formula="kết quả được số hóa / hồ sơ đã giải quyết"))
     satisfaction = sections.get("satisfaction")
     if satisfaction is not None:
-        rows.append(_target_row("satisfaction_rate", "Tỷ lệ hài lòng", satisfaction.get("rate"),
+        rows.append(_target_row("satisfaction_rate", "Tỷ lệ hài lòng", _satisfaction_fraction(satisfaction),
                                 minimum=targets["satisfaction_rate"]["min"],
                                 formula="(rất hài lòng + hài lòng) / số phiếu trả lời"))
     waiting = sections.get("waiting")
@@ -183,6 +191,12 @@ def _targets(sections: dict[str, dict[str, Any]], targets: dict[str, Any], perio
                                 maximum=targets["waiting_minutes"]["max"], unit="phút",
                                 formula="bình quân (giờ được phục vụ − giờ lấy số)"))
     return rows
+
+
+def _satisfaction_fraction(section: dict[str, Any]) -> float | None:
+    """0..1. The surveys section's ``rate`` is a percentage (issue #4 contract) and carries the fraction
+    as ``rate_fraction``; a plugged section giving only ``rate`` gives it as a fraction."""
+    return section["rate_fraction"] if "rate_fraction" in section else section.get("rate")
 
 
 def _points(value: float | None, weight: float) -> float | None:
@@ -208,7 +222,7 @@ def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
         {"key": "online_payment", "label": "Thanh toán trực tuyến", "max": 10, "points": None,
          "formula": "không tính được tại xã (thanh toán qua Cổng dịch vụ công)"},
         {"key": "satisfaction", "label": "Mức độ hài lòng", "max": 18,
-         "points": _points(satisfaction.get("rate"), 18),
+         "points": _points(_satisfaction_fraction(satisfaction), 18),
          "formula": "18 × tỷ lệ hài lòng" if "satisfaction" in sections else "chưa có dữ liệu khảo sát"},
     ]
     computed = [g for g in groups if g["points"] is not None]
@@ -243,4 +257,6 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
     }
 
 
-__all__ = ["INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]
+_plug_feedback_sections()
+
+__all__ = ["CORE_SECTIONS", "INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]

@@ -88,6 +88,10 @@ class QtTextsTranslator(QTranslator):
         return False
 
 
+# Families registered from resources/fonts (not the PC's own fonts): what the UI font is chosen from.
+LOADED_FAMILIES: set[str] = set()
+
+
 def load_fonts() -> str:
     """Register every bundled TTF; return the family used for the interface."""
     families: set[str] = set()
@@ -97,6 +101,7 @@ def load_fonts() -> str:
             log.warning("could not load font %s", path.name)
             continue
         families.update(QFontDatabase.applicationFontFamilies(font_id))
+    LOADED_FAMILIES.update(families)
     for family in UI_FONT_FAMILIES:
         if family in families:
             return family

@@ -5,7 +5,7 @@ Kept apart from the detail dialog so the dialog only lays out; the rules stay in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.lifecycle import Action
 from desktop.services import dossiers
+from desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from desktop.ui import messages
 
 
@@ -30,22 +31,31 @@ Work = Callable[[Session], Any]
 class ActionSpec:
     action: Action
     label: str
-    form: str | None  # form offered for printing afterwards
+    form: str  # form offered for (re)printing afterwards
+    permission: Permission = Permission.PROCESS  # the service checks it; the button mirrors it
 
 
+# The control slip (phiếu kiểm soát) travels with the dossier between the desk and the handler, so
+# handing over (start) and recording the result offer it again with the new step on it.
 SPECS = (
-    ActionSpec(Action.START, _t("Chuyển xử lý"), None),
+    ActionSpec(Action.START, _t("Chuyển xử lý"), "control"),
     ActionSpec(Action.REQUEST_SUPPLEMENT, _t("Yêu cầu bổ sung…"), "supplement"),
     ActionSpec(Action.RECEIVE_SUPPLEMENT, _t("Nhận hồ sơ bổ sung"), "receipt"),
-    ActionSpec(Action.RECORD_RESULT, _t("Ghi nhận kết quả…"), None),
+    ActionSpec(Action.RECORD_RESULT, _t("Ghi nhận kết quả…"), "control"),
     ActionSpec(Action.RETURN_RESULT, _t("Trả kết quả"), "control"),
     ActionSpec(Action.WITHDRAW, _t("Rút hồ sơ…"), "stop"),
-    ActionSpec(Action.APOLOGY, _t("Xin lỗi, hẹn lại…"), "apology"),
+    ActionSpec(Action.APOLOGY, _t("Xin lỗi, hẹn lại…"), "apology", Permission.APPROVE_APOLOGY),
 )
 
 
-def ask(action: Action, code: str, due: date | None, parent: QWidget | None) -> Work | None:
-    """Ask only what ``action`` needs; None if the officer cancelled."""
+def role_may(role: str, spec: ActionSpec) -> bool:
+    """Whether an officer of ``role`` may run ``spec`` (desktop.services.permissions decides)."""
+    return spec.permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
+        missing: Sequence[str] = ()) -> Work | None:
+    """Ask only what ``action`` needs; None if the officer cancelled. ``missing``: components not submitted."""
     if action == Action.START:
         if not messages.confirm(parent, _t("Chuyển xử lý"), _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
             return None
@@ -53,7 +63,7 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None) -> 
     if action == Action.REQUEST_SUPPLEMENT:
         from desktop.ui.dialogs.supplement_dialog import SupplementDialog
 
-        dialog = SupplementDialog([], parent)
+        dialog = SupplementDialog(list(missing), parent)
         if not dialog.exec():
             return None
         items, reason = dialog.item_list(), dialog.reason_text()

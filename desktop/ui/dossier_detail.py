@@ -19,9 +19,9 @@ from desktop.services.queries import DossierDetail
 from desktop.validation import CHANNELS
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
-from desktop.ui.dossier_actions import SPECS, ask
+from desktop.ui.dossier_actions import SPECS, ask, role_may
 from desktop.ui.formatting import moment_text
-from desktop.ui.printing import FORM_TITLES, print_form
+from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
 
 EVENT_LABELS = {
     "received": "Tiếp nhận", "refused": "Từ chối tiếp nhận", "started": "Chuyển xử lý",
@@ -155,8 +155,14 @@ class DossierDetailDialog(QDialog):
         for apology in detail.apologies:
             self.others.addItem(self.tr("Xin lỗi %1, hẹn lại %2: %3").replace("%1", moment_text(
                 apology["issued_at"])).replace("%2", apology["new_appointment"]).replace("%3", apology["reason"]))
-        for value, button in self.action_buttons.items():
-            button.setEnabled(value in detail.allowed_actions)
+        for spec in SPECS:
+            button = self.action_buttons[spec.action.value]
+            legal = spec.action.value in detail.allowed_actions
+            permitted = role_may(self.ctx.officer.role, spec)
+            button.setEnabled(legal and permitted)
+            button.setToolTip("" if permitted or not legal else self.tr(
+                "Cần lãnh đạo hoặc quản trị thực hiện (vai trò của bạn: %1).").replace(
+                "%1", self.ctx.officer.role_label))
         self._fill_print_menu(detail)
 
     def _value_text(self, key: str, value: Any) -> str:
@@ -191,14 +197,15 @@ class DossierDetailDialog(QDialog):
         self.print_menu.clear()
         for kind in self.printable_forms():
             action = self.print_menu.addAction(FORM_TITLES[kind])
-            action.triggered.connect(lambda _c=False, k=kind: print_form(self.ctx, self, k, self.code))
+            action.triggered.connect(lambda _c=False, k=kind: self.print(k))
 
     def run_action(self, action: Action) -> None:
         """Ask what the action needs, write it, then offer the relevant form."""
         due = None
         if self.detail is not None and self.detail.data.get("due_at"):
             due = datetime.fromisoformat(self.detail.data["due_at"]).date()
-        work = ask(action, self.code, due, self)
+        missing = [c["name"] for c in self.detail.components if not c["submitted"]] if self.detail else []
+        work = ask(action, self.code, due, self, missing)
         if work is None:
             return
         form = next(spec.form for spec in SPECS if spec.action == action)
@@ -211,10 +218,15 @@ class DossierDetailDialog(QDialog):
 
         self.ctx.write(work, lambda _result: self._done(form), failed)
 
-    def _done(self, form: str | None) -> None:
-        if form and messages.confirm(self, self.tr("In phiếu"), self.tr("In %1?").replace(
+    def _done(self, form: str) -> None:
+        if messages.confirm(self, self.tr("In phiếu"), self.tr("In %1?").replace(
                 "%1", FORM_TITLES[form].lower())):
-            print_form(self.ctx, self, form, self.code)
+            self.print(form)
+
+    def print(self, kind: str) -> None:
+        """Render ``kind`` for this dossier and preview it (the receipt on the desk's receipt paper)."""
+        paper = receipt_paper(self.ctx) if kind == "receipt" else "A4"
+        print_form(self.ctx, self, kind, self.code, paper=paper)
 
 
 def forms_for(session: Session, code: str) -> list[str] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.db.session import Database
@@ -11,14 +13,27 @@ from desktop.services.officers import OfficerInfo
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, unit_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, unit_name: str = "", parent: QWidget | None = None, *,
+                 hint: str | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.officer: OfficerInfo | None = None
         self.setWindowTitle(self.tr("Đăng nhập — Một Cửa Offline"))
         layout = QVBoxLayout(self)
         if unit_name:
-            layout.addWidget(QLabel(unit_name))
+            unit = QLabel(unit_name, objectName="unit")
+            bold = QFont(unit.font())
+            bold.setBold(True)
+            bold.setPointSize(bold.pointSize() + 2)
+            unit.setFont(bold)
+            layout.addWidget(unit)
+        # A demo database says which accounts exist (desktop.demo.demo_login_hint); a real one says nothing.
+        self.hint = QLabel(hint or "", objectName="hint")
+        self.hint.setWordWrap(True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.setStyleSheet("color: #1f4e79")
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -40,7 +55,7 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_login)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
 
     def try_login(self) -> None:
         try:

@@ -32,11 +32,13 @@ def _log_in(db: Database) -> OfficerInfo | None:
         log.warning("%s set: logging in %s without a password", AUTOLOGIN_ENV, autologin)
         with db.reading() as session:
             return officers.officer_info(session, autologin)
+    from desktop.demo import demo_login_hint
     from desktop.ui.login_dialog import LoginDialog
 
     with db.reading() as session:
         unit_name = desk.local_unit(session).name
-    dialog = LoginDialog(db, unit_name)
+        hint = demo_login_hint(session)
+    dialog = LoginDialog(db, unit_name, hint=hint)
     return dialog.officer if dialog.exec() else None
 
 
@@ -72,7 +74,10 @@ def _run(app: Any, db_path: str | None) -> int:
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
     from desktop.ui.messages import show_error
+    from desktop.ui.printing import clean_print_folder
     from desktop.ui.tasks import TaskRunner
+
+    clean_print_folder()
 
     try:
         db = open_database(db_path or default_db_path())

@@ -44,7 +44,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.show_page)
         self._status_labels = [QLabel() for _ in range(4)]
-        for label in self._status_labels:
+        for index, label in enumerate(self._status_labels):
+            label.setObjectName(("status_unit", "status_officer", "status_database", "status_sync")[index])
+            if index:  # a thin rule between the four parts so they do not run together
+                label.setStyleSheet("QLabel { border-left: 1px solid #b0b0b0; padding-left: 8px; }")
             self.statusBar().addPermanentWidget(label)
         self.refresh_status()
         ctx.bus.changed.connect(self._on_changed)
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
             return
         widget = self._ensure(index)
         self.stack.setCurrentIndex(index)
+        self.refresh_status()  # a sync or set-up run from the command line shows up on the next page change
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
         activate = getattr(widget, "activate", None)
@@ -146,3 +150,4 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  Qt API
         self.ctx.tasks.shutdown()
         super().closeEvent(event)
+

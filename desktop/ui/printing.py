@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -77,9 +78,36 @@ def ledger_renderer(ctx: UiContext) -> Callable[..., Any]:
     return render_ledger  # type: ignore[no-any-return,unused-ignore]
 
 
+PRINT_KEEP_HOURS = 12
+
+
+def print_folder() -> Path:
+    return data_dir() / "print"
+
+
+def clean_print_folder(keep_hours: float = PRINT_KEEP_HOURS) -> int:
+    """Delete rendered PDFs older than ``keep_hours`` (they hold citizens' data); returns how many.
+
+    Called at start-up; the age limit spares the files of a second window still open on the same PC.
+    """
+    folder = print_folder()
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - keep_hours * 3600
+    removed = 0
+    for path in folder.glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError as exc:  # open in a PDF viewer on Windows: try again next start
+            log.info("could not remove %s: %s", path.name, exc)
+    return removed
+
+
 def temp_pdf(stem: str) -> Path:
-    """A fresh file name in the data folder's print area (kept until the app's next start)."""
-    folder = data_dir() / "print"
+    """A fresh file name in the data folder's print area (removed at a start-up 12 hours later)."""
+    folder = print_folder()
     folder.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(prefix=f"{stem}-", suffix=".pdf", dir=folder, delete=False)
     handle.close()

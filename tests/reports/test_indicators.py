@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.reports.indicators import INDICATOR_SECTIONS, indicators
+from desktop.reports.indicators import CORE_SECTIONS, INDICATOR_SECTIONS, indicators
 from desktop.reports.periods import parse_period
 from desktop.services import dossiers
 from desktop.services.desk import put_setting
@@ -27,9 +27,9 @@ def built(db):  # type: ignore[no-untyped-def]
 
 def test_today_progress_productivity_trend(db, built) -> None:  # type: ignore[no-untyped-def]
     with db.reading() as s:
-        data = indicators(s, parse_period("2026-10"))
+        data = indicators(s, parse_period("2026-10"), sections=CORE_SECTIONS)
     assert data["today"] == {"date": "2026-11-20", "received_today": 2, "due_today": 1, "overdue_now": 2,
-                             "awaiting_supplement": 1, "open": 4, "waiting_queue": None}
+                             "awaiting_supplement": 1, "open": 4, "waiting_queue": 0}  # queue plugged, no ticket
     progress = data["sections"]["progress"]
     assert (progress["resolved"], progress["early"], progress["on_time"], progress["late"]) == (3, 2, 0, 1)
     assert progress["on_time_rate"] == 0.6667 and progress["early_share"] == 0.6667
@@ -54,6 +54,36 @@ def test_today_progress_productivity_trend(db, built) -> None:  # type: ignore[n
                       "online_payment": None, "satisfaction": None}
     assert (sa["points"], sa["max_points"]) == (15.04, 32)
     assert all(g["formula"] for g in sa["groups"])
+
+
+def test_feedback_sections_are_plugged_by_default(db, built) -> None:  # type: ignore[no-untyped-def]
+    """The merged desk: digitisation, satisfaction and the queue feed the dashboard without set-up."""
+    assert {"digitisation", "satisfaction", "waiting"} <= set(INDICATOR_SECTIONS)
+    with db.reading() as s:
+        data = indicators(s, parse_period("2026-10"))
+    rows = {r["key"]: r for r in data["targets"]}
+    digitisation = data["sections"]["digitisation"]
+    assert digitisation["received"] == 7 and rows["digitisation_rate"]["value"] == digitisation["rate"]
+    groups = {g["key"]: g for g in data["self_assessment"]["groups"]}
+    assert groups["digitisation"]["formula"] == "22 × tỷ lệ hồ sơ được số hóa"
+    assert data["sections"]["satisfaction"]["answers"] == 0 and groups["satisfaction"]["points"] is None
+
+
+def test_satisfaction_percentage_read_as_a_fraction(db, built) -> None:  # type: ignore[no-untyped-def]
+    """surveys.satisfaction gives rate 75.0 (%): the target row and the 766 points use 0.75."""
+    from desktop.services import surveys
+
+    with db.transaction(officer="canbo") as s:
+        for overall in ("rat_hai_long", "hai_long", "hai_long", "khong_hai_long"):
+            surveys.record_answer(s, {"overall": overall}, at=t(2026, 10, 10, 9))
+    with db.reading() as s:
+        data = indicators(s, parse_period("2026-10"))
+    assert data["sections"]["satisfaction"]["rate"] == 75.0
+    rows = {r["key"]: r for r in data["targets"]}
+    assert rows["satisfaction_rate"]["value"] == 0.75 and rows["satisfaction_rate"]["value_text"] == "75,0%"
+    assert rows["satisfaction_rate"]["met"] is False
+    groups = {g["key"]: g for g in data["self_assessment"]["groups"]}
+    assert groups["satisfaction"]["points"] == 13.5
 
 
 def test_plugged_sections_feed_targets_and_self_assessment(db, built) -> None:  # type: ignore[no-untyped-def]

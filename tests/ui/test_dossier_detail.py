@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from desktop import clock
 from desktop.db.session import Database
 from desktop.lifecycle import Action, Status, allowed_actions
-from desktop.services import dossiers, queries
+from desktop.services import catalog, dossiers, queries
 from desktop.services.dossiers import Applicant, Reception
 from desktop.ui.context import UiContext
 from desktop.ui.dossier_detail import DossierDetailDialog
@@ -125,3 +126,76 @@ def test_print_menu_offers_what_desktop_forms_can_print(ctx: UiContext, qtbot: A
                         lambda c, p, k, code_, **kw: real(c, p, k, code_, on_done=rendered.append))
     dialog.print_menu.actions()[expected.index("stop")].trigger()
     assert rendered and rendered[0].name.startswith("stop-")
+
+
+def test_apology_button_follows_the_role(make_ctx: Any, qtbot: Any) -> None:
+    """Only a leader or admin may issue an apology (the service checks; the button says so)."""
+    officer, leader = make_ctx("officer"), make_ctx("leader")
+    code = _dossier_in(officer.db, Status.IN_PROGRESS)
+    as_officer = _dialog(officer, code, qtbot)
+    assert not as_officer.action_buttons["apology"].isEnabled()
+    assert "lãnh đạo hoặc quản trị" in as_officer.action_buttons["apology"].toolTip()
+    assert as_officer.action_buttons["result"].isEnabled()  # processing stays with the officer
+    assert _dialog(leader, code, qtbot).action_buttons["apology"].isEnabled()
+
+
+@pytest.mark.parametrize(("status", "action", "form"), [
+    (Status.RECEIVED, "start", "control"),
+    (Status.RECEIVED, "withdraw", "stop"),
+    (Status.AWAITING_SUPPLEMENT, "supplement_received", "receipt"),
+    (Status.RESOLVED, "return", "control"),
+])
+@pytest.mark.parametrize("wanted", [True, False])
+def test_each_action_reprints_its_form_on_request(status: Status, action: str, form: str, wanted: bool,
+                                                   ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
+    import desktop.ui.dossier_detail as detail_module
+    from desktop.ui import messages as ui_messages
+    from desktop.ui.dialogs import reason_dialog
+
+    monkeypatch.setattr(reason_dialog.ReasonDialog, "exec", lambda self: 1)
+    asked: list[str] = []
+
+    def confirm(_parent: Any, title: str, text: str) -> bool:  # yes to the action, ``wanted`` to «In …?»
+        asked.append(text)
+        return wanted if title == "In phiếu" else True
+
+    monkeypatch.setattr(ui_messages, "confirm", confirm)
+    code = _dossier_in(ctx.db, status)
+    dialog = _dialog(ctx, code, qtbot)
+    real = detail_module.print_form
+    printed: list[Any] = []
+    monkeypatch.setattr(detail_module, "print_form",
+                        lambda c, p, k, code_, **kw: real(c, p, k, code_, on_done=printed.append, **kw))
+    dialog.action_buttons[action].click()
+    assert dialog.detail is not None and dialog.detail.data["status"] != status
+    assert asked[-1] == f"In {FORM_TITLES[form].lower()}?"
+    if wanted:
+        assert len(printed) == 1 and printed[0].name.startswith(f"{form}-")
+        assert printed[0].read_bytes().startswith(b"%PDF")
+    else:
+        assert printed == []
+
+
+def test_request_supplement_prefills_the_missing_components(ctx: UiContext, qtbot: Any, monkeypatch: Any) -> None:
+    import desktop.ui.dossier_detail as detail_module
+    from desktop.ui.dialogs import supplement_dialog
+
+    at = clock.now() - timedelta(days=1)
+    with ctx.db.transaction(officer="system") as s:
+        procedure = next(p for p in catalog.list_procedures(s) if len(p.components) >= 2)
+        code = dossiers.receive(s, Reception(procedure.code, Applicant("Châu Thị Ngọc Diễm"), at=at,
+                                             submitted_components=[0])).code
+    dialog = _dialog(ctx, code, qtbot)
+    asked: list[list[str]] = []
+    monkeypatch.setattr(supplement_dialog.SupplementDialog, "exec",
+                        lambda self: asked.append(self.item_list()) or 1)
+    real = detail_module.print_form
+    printed: list[Any] = []
+    monkeypatch.setattr(detail_module, "print_form",
+                        lambda c, p, k, code_, **kw: real(c, p, k, code_, on_done=printed.append, **kw))
+    dialog.action_buttons["supplement_request"].click()
+    assert asked == [procedure.components[1:]]
+    assert dialog.detail is not None and dialog.detail.data["status"] == Status.AWAITING_SUPPLEMENT
+    assert len(printed) == 1 and printed[0].name.startswith("supplement-")
+    text = "".join(page.extract_text() for page in PdfReader(str(printed[0])).pages)
+    assert all(item.split()[0] in text for item in procedure.components[1:])

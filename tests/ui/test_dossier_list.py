@@ -86,6 +86,8 @@ def test_urgency_marked_by_text_and_colour(db: Database, seeded: dict[str, str])
     assert model.data(fresh, URGENCY_ROLE) is None
     assert model.data(fresh, Qt.ItemDataRole.BackgroundRole) is None
     assert model.data(model.index(rows[seeded["overdue"]], 5)) == "Đang giải quyết"
+    name_cell = model.index(rows[seeded["fresh"]], 1)  # an elided long name is readable in full on hover
+    assert model.data(name_cell, Qt.ItemDataRole.ToolTipRole) == model.data(name_cell)
 
 
 @pytest.fixture
@@ -122,8 +124,18 @@ def test_filters(page: DossiersPage, seeded: dict[str, str]) -> None:
     page.use_from.setChecked(True)  # from today (the pinned Friday)
     assert _codes(page) == {seeded["soon"], seeded["fresh"]}
     page.use_from.setChecked(False)
+    page.date_to.setDate(page.date_to.date().addDays(-1))  # up to yesterday: only the 40-day-old one
+    page.use_to.setChecked(True)
+    assert _codes(page) == {seeded["overdue"]}
+    page.use_to.setChecked(False)
     page.channel.setCurrentIndex(page.channel.findData("online"))
     assert _codes(page) == set()
+    page.channel.setCurrentIndex(0)
+    page.field.setCurrentIndex(page.field.findData("Hộ tịch"))  # 1.001193 Đăng ký khai sinh is Hộ tịch
+    assert {seeded["overdue"], seeded["soon"]} <= _codes(page)
+    assert all(page.model.row_at(r).field_name == "Hộ tịch" for r in range(page.model.rowCount()))
+    page.field.setCurrentIndex(page.field.findData("Chứng thực"))
+    assert not {seeded["overdue"], seeded["soon"]} & _codes(page)
 
 
 def test_scanned_code_then_enter_opens_the_dossier(page: DossiersPage, seeded: dict[str, str]) -> None:

@@ -51,3 +51,16 @@ def test_missing_renderer_is_a_user_error(ctx: UiContext, messages: Any, monkeyp
     monkeypatch.setitem(sys.modules, "desktop.forms", None)  # as if the forms module were absent
     print_form(ctx, None, "receipt", _code(ctx))
     assert messages.texts() == ["Chức năng in mẫu phiếu chưa có trong bản cài đặt này."]
+
+
+def test_old_rendered_pdfs_are_removed_at_start(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from desktop.ui.printing import clean_print_folder, temp_pdf
+
+    old, fresh = temp_pdf("receipt-cu"), temp_pdf("receipt-moi")
+    day_ago = time.time() - 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert clean_print_folder() == 1
+    assert not old.exists() and fresh.exists()

@@ -115,6 +115,8 @@ def test_missing_component_goes_to_supplement(page: ReceptionPage, ctx: UiContex
     assert detail.data["status"] == Status.AWAITING_SUPPLEMENT
     assert supplement is not None and supplement.items == [procedure.components[1]]
     assert page.last_pdf is not None and page.last_pdf.name.startswith("supplement-")
+    text = " ".join("".join(p.extract_text() for p in PdfReader(str(page.last_pdf)).pages).split())
+    assert " ".join(procedure.components[1].split()) in text and "Phạm Thị Hoa" in text
 
 
 def test_refusal_records_reason(page: ReceptionPage, ctx: UiContext, monkeypatch: Any) -> None:
@@ -129,6 +131,9 @@ def test_refusal_records_reason(page: ReceptionPage, ctx: UiContext, monkeypatch
         detail = queries.dossier_detail(session, page.last_code or "")
     assert detail.data["status"] == Status.REFUSED
     assert detail.data["refusal_reason"] == "Không thuộc thẩm quyền của xã"
+    assert page.last_pdf is not None and page.last_pdf.name.startswith("refusal-")  # the refusal is printed
+    text = "".join(p.extract_text() for p in PdfReader(str(page.last_pdf)).pages)
+    assert "Không thuộc thẩm quyền của xã" in text and "Đinh Công Tráng" in text
 
 
 def test_bad_input_shows_vietnamese_message_and_writes_nothing(page: ReceptionPage, ctx: UiContext,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from tests.reports import scenario
@@ -59,16 +60,22 @@ def test_dashboard_page_numbers_and_charts(qtbot: Any, ctx: Any, db: Any) -> Non
     page.load("2026-10")
     assert page.today_values["overdue_now"].text() == "2"
     assert page.today_values["received_today"].text() == "0"
-    assert page.today_values["waiting_queue"].text() == "—"
+    assert page.today_values["waiting_queue"].text() == "0"  # the queue is plugged in; nobody waiting
     cells = {page.targets.item(r, 0).text(): page.targets.item(r, 1).text() for r in range(page.targets.rowCount())}
     assert cells["Tỷ lệ giải quyết đúng hạn"] == "66,7%"
     assert cells["Tỷ lệ hồ sơ tiếp nhận trực tuyến"] == "14,3%"
     assert "không phải điểm chính thức" in page.assessment.text()
-    assert "15.04/32" in page.assessment.text()
+    assert "15,04/54" in page.assessment.text()  # digitisation counted (0/22: nothing digitised here)
     received = page.series_points("trend", 0)
     assert len(received) == 12 and received[-1] == 7 and received[-2] == 1
     assert page.series_points("trend", 2)[-1] == 1  # late in 2026-10
     assert page.series_points("rates", 1) == [95.0] * 12
+    # month numbers fit under 12 columns; the years are in the title (Qt Charts cuts long labels to "0…")
+    assert page.trend_chart.title() == "Hồ sơ theo tháng — 11/2025 – 10/2026"
+    axis = page.trend_chart.axes(Qt.Orientation.Horizontal)[0]
+    assert axis.categories() == ["11", "12"] + [str(m) for m in range(1, 11)]
+    values = page.trend_chart.axes(Qt.Orientation.Vertical)[0]  # 7 at most: whole steps of 2 up to 10
+    assert (values.min(), values.max(), values.tickCount()) == (0, 10, 6)
 
 
 def test_pages_are_registered() -> None:

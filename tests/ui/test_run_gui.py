@@ -39,3 +39,76 @@ def test_run_gui_with_autologin(db: Database, db_path: Path, monkeypatch: Any) -
     assert seen["title"] == "Một Cửa Offline — UBND xã Tân Lập — Hà Thị Quỳnh"
     assert seen["after_ctrl3"] == "dossiers"
     assert seen["after_f2"] == "reception"
+
+
+def test_first_run_wizard_then_login_then_window(tmp_path: Path, monkeypatch: Any) -> None:
+    """A fresh database: the set-up wizard, then the log-in (wrong password refused), then the window."""
+    from PySide6.QtWidgets import QWizard
+
+    from desktop.ui.login_dialog import LoginDialog
+    from desktop.ui.setup_wizard import SetupWizard
+
+    monkeypatch.delenv(AUTOLOGIN_ENV, raising=False)
+    seen: dict[str, Any] = {"steps": []}
+
+    def step() -> None:
+        active = QApplication.activeModalWidget()
+        if isinstance(active, SetupWizard) and "wizard" not in seen["steps"]:
+            seen["steps"].append("wizard")
+            active.unit_page.unit_code.setText("10411")
+            active.unit_page.unit_name.setText("UBND xã Hòa Bình")
+            active.admin_page.username.setText("truongbp")
+            active.admin_page.full_name.setText("Đặng Thị Mỹ Lệ")
+            active.admin_page.password.setText("bimat2026")
+            active.admin_page.password2.setText("bimat2026")
+            active.next()
+            active.next()
+            active.button(QWizard.WizardButton.FinishButton).click()
+        elif isinstance(active, LoginDialog) and "login" not in seen["steps"]:
+            seen["steps"].append("login")
+            seen["hint_visible"] = active.hint.isVisibleTo(active)
+            active.username.setText("truongbp")
+            active.password.setText("sai")
+            active.try_login()
+            seen["wrong"] = active.error.text()
+            active.password.setText("bimat2026")
+            active.try_login()
+        else:
+            windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+            if windows:
+                seen["steps"].append("window")
+                seen["title"] = windows[0].windowTitle()
+                seen["officer"] = windows[0]._status_labels[1].text()
+                windows[0].close()
+                return
+        QTimer.singleShot(20, step)
+
+    QTimer.singleShot(0, step)
+    assert run_gui(str(tmp_path / "fresh.sqlite3")) == 0
+    assert seen["steps"] == ["wizard", "login", "window"]
+    assert seen["wrong"] == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert not seen["hint_visible"]  # a real desk shows no demo accounts
+    assert seen["title"] == "Một Cửa Offline — UBND xã Hòa Bình — Đặng Thị Mỹ Lệ"
+    assert seen["officer"] == "Cán bộ: Đặng Thị Mỹ Lệ (Quản trị)"
+
+
+def test_demo_database_shows_its_accounts_and_they_log_in(tmp_path: Path) -> None:
+    from desktop.db.session import open_database
+    from desktop.demo import DEMO_OFFICERS, demo_login_hint, ensure_demo_database
+    from desktop.ui.login_dialog import LoginDialog
+
+    path = tmp_path / "demo.sqlite3"
+    assert ensure_demo_database(path, dossiers=20)
+    db = open_database(path)
+    try:
+        with db.reading() as s:
+            hint = demo_login_hint(s)
+        assert hint is not None
+        for username, _name, password, _role in DEMO_OFFICERS:
+            assert f"{username} / {password}" in hint
+            assert officers.login(db, username, password).username == username
+        dialog = LoginDialog(db, "UBND xã Tân Lập", hint=hint)
+        assert dialog.hint.text() == hint and dialog.hint.isVisibleTo(dialog)
+        dialog.deleteLater()
+    finally:
+        db.dispose()

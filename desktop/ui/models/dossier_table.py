@@ -147,6 +147,8 @@ class DossierTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == CODE_ROLE:
             return row.code
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):  # long names are elided in the cell
+            return row.applicant_name if column == 1 else row.procedure_name
         if role in (URGENCY_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.ToolTipRole):
             assert self._rules is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
@@ -86,8 +87,10 @@ class DashboardPage(QWidget):
 
         charts = QHBoxLayout()
         self.trend_chart = QChart()
-        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng (12 tháng)"))
+        self.trend_chart.setProperty("base_title", self.tr("Hồ sơ theo tháng"))
+        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng"))
         self.rate_chart = QChart()
+        self.rate_chart.setProperty("base_title", self.tr("Tỷ lệ đúng hạn so với chỉ tiêu (%)"))
         self.rate_chart.setTitle(self.tr("Tỷ lệ đúng hạn so với chỉ tiêu (%)"))
         for chart in (self.trend_chart, self.rate_chart):
             view = QChartView(chart)
@@ -136,9 +139,9 @@ class DashboardPage(QWidget):
         sa = data["self_assessment"]
         lines = [f"<b>{self.tr('Tự đánh giá theo QĐ 766 (không phải điểm chính thức)')}</b>", sa["note"]]
         for group in sa["groups"]:
-            points = "—" if group["points"] is None else f"{group['points']:g}"
+            points = "—" if group["points"] is None else _number(group["points"])
             lines.append(f"• {group['label']}: {points}/{group['max']} — {group['formula']}")
-        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", f"{sa['points']:g}")
+        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", _number(sa["points"]))
                      .replace("%2", str(sa["max_points"])))
         self.assessment.setText("<br>".join(lines))
         self._draw_trend(data["trend"])
@@ -149,10 +152,15 @@ class DashboardPage(QWidget):
         for axis in list(chart.axes()):
             chart.removeAxis(axis)
         x = QBarCategoryAxis()
-        x.append([label[2:] for label in labels])
+        # Month numbers only ("2026-10" -> "10"): 12 categories in half a window leave ~40 px each and Qt
+        # Charts cuts anything longer to "0…"; the months' years are in the chart title.
+        x.append([_month_number(label) for label in labels])
+        if labels:
+            chart.setTitle(chart.property("base_title") + f" — {_month_year(labels[0])} – {_month_year(labels[-1])}")
         y = QValueAxis()
-        y.setRange(0, maximum)
-        y.applyNiceNumbers()
+        step = _nice_step(maximum / 5)  # whole-number ticks: no "0, 0, 1, 1" on an almost empty chart
+        y.setRange(0, step * 5)
+        y.setTickCount(6)
         y.setLabelFormat("%d")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
@@ -195,3 +203,28 @@ class DashboardPage(QWidget):
         """The y values of one series (for tests and accessibility read-outs)."""
         series = (self.trend_chart if chart == "trend" else self.rate_chart).series()[index]
         return [point.y() for point in series.points()]
+
+
+def _number(value: float) -> str:
+    """Vietnamese decimal comma: 18,28 (not 18.28)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _month_number(label: str) -> str:
+    return str(int(label[5:7])) if len(label) >= 7 and label[4] == "-" else label
+
+
+def _month_year(label: str) -> str:
+    """"2026-10" -> "10/2026"."""
+    return f"{int(label[5:7])}/{label[:4]}" if len(label) >= 7 and label[4] == "-" else label
+
+
+def _nice_step(raw: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50… that is at least ``raw`` (and at least 1)."""
+    if raw <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return int(factor * power)
+    return int(10 * power)

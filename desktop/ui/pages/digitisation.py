@@ -47,7 +47,7 @@ class DigitisationPage(QWidget):
                            objectName="note")
         self.note.setStyleSheet("color: #627d98;")
         self.table = QTableWidget(0, len(TRACKER_COLUMNS), objectName="table")
-        self.table.setHorizontalHeaderLabels([textwrap.fill(self.tr(label), 16) for _key, label in TRACKER_COLUMNS])
+        self.table.setHorizontalHeaderLabels([textwrap.fill(self.tr(label), 12) for _key, label in TRACKER_COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

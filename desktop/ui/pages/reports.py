@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -144,8 +143,9 @@ class ReportsPage(QWidget):
             self.table.setHorizontalHeaderItem(column, item)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setDefaultSectionSize(104)
+        self.table.setColumnWidth(0, 48)  # STT
+        self.table.setColumnWidth(1, 160)  # field names («Lĩnh vực giải quyết») must not be cut
         self.table.setWordWrap(True)
         root.addWidget(self.table, 3)
 
@@ -186,7 +186,7 @@ class ReportsPage(QWidget):
     def _headers(self) -> list[tuple[str, str]]:
         """Short on-screen headers (group, column, number); the full form wording as tooltip."""
         short_groups = {3: self.tr("Nhận giải quyết"), 7: self.tr("Đã giải quyết"), 11: self.tr("Đang giải quyết")}
-        short_sub = (self.tr("Tổng số"), self.tr("Trực tuyến"), self.tr("Trực tiếp, bưu chính"),
+        short_sub = (self.tr("Tổng số"), self.tr("Trực tuyến"), self.tr("Trực tiếp,\nbưu chính"),
                      self.tr("Từ kỳ trước"), self.tr("Tổng số"), self.tr("Trước hạn"), self.tr("Đúng hạn"),
                      self.tr("Quá hạn"), self.tr("Tổng số"), self.tr("Trong hạn"), self.tr("Quá hạn"))
         full_groups = {first: text for text, first, _last in layout.HEADER_TOP}
