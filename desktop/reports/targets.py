@@ -1,4 +1,9 @@
-"""Configurable targets for the dashboard: resources/targets.json, overridden per unit by a setting."""
+"""Configurable targets for the dashboard: resources/targets.json, overridden per unit by a setting.
+
+Digitisation, satisfaction and waiting-time targets change by year and live in
+:mod:`desktop.feedback_targets` (resources/targets_feedback.json, setting ``targets_feedback``);
+this file holds the rest (on-time, early share, online share, productivity).
+"""
 
 from __future__ import annotations
 
@@ -30,20 +35,6 @@ def load_targets(session: Session | None = None) -> dict[str, Any]:
             else:
                 targets[key] = value
     return targets
-
-
-def digitisation_target(targets: dict[str, Any], year: int) -> float:
-    """Đề án 468 as quoted: 15% in 2021, +20 percentage points a year, at most 100%."""
-    rule = targets["digitisation_rate"]
-    rate = rule["first_rate"] + rule["yearly_step"] * (year - rule["first_year"])
-    return round(min(max(rate, 0.0), 1.0), 4)
-
-
-def reuse_target(targets: dict[str, Any], year: int) -> float | None:
-    """The latest published step not after ``year``."""
-    steps = {int(k): float(v) for k, v in targets["reuse_rate"]["by_year"].items()}
-    past = [y for y in steps if y <= year]
-    return steps[max(past)] if past else None
 
 
 def productivity_target(targets: dict[str, Any]) -> int:
