@@ -64,7 +64,7 @@ def test_dashboard_page_numbers_and_charts(qtbot: Any, ctx: Any, db: Any) -> Non
     assert cells["Tỷ lệ giải quyết đúng hạn"] == "66,7%"
     assert cells["Tỷ lệ hồ sơ tiếp nhận trực tuyến"] == "14,3%"
     assert "không phải điểm chính thức" in page.assessment.text()
-    assert "15.04/54" in page.assessment.text()  # digitisation counts: 0 of 7 new dossiers digitised
+    assert "15,04/54" in page.assessment.text()  # digitisation counts: 0 of 7 new dossiers digitised
     received = page.series_points("trend", 0)
     assert len(received) == 12 and received[-1] == 7 and received[-2] == 1
     assert page.series_points("trend", 2)[-1] == 1  # late in 2026-10

@@ -83,6 +83,7 @@ class DashboardPage(QWidget):
         self.targets.setHorizontalHeaderLabels([self.tr("Chỉ số"), self.tr("Kết quả"), self.tr("Chỉ tiêu"),
                                                 self.tr("Đánh giá")])
         self.targets.verticalHeader().setVisible(False)
+        self.targets.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.targets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.targets.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -153,9 +154,9 @@ class DashboardPage(QWidget):
         sa = data["self_assessment"]
         lines = [f"<b>{self.tr('Tự đánh giá theo QĐ 766 (không phải điểm chính thức)')}</b>", sa["note"]]
         for group in sa["groups"]:
-            points = "—" if group["points"] is None else f"{group['points']:g}"
+            points = "—" if group["points"] is None else f"{group['points']:g}".replace(".", ",")
             lines.append(f"• {group['label']}: {points}/{group['max']} — {group['formula']}")
-        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", f"{sa['points']:g}")
+        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", f"{sa['points']:g}".replace(".", ","))
                      .replace("%2", str(sa["max_points"])))
         self.assessment.setText("<br>".join(lines))
         self._show_waiting(today, data.get("waiting") or {}, data["period_title"])
@@ -179,7 +180,10 @@ class DashboardPage(QWidget):
         for axis in list(chart.axes()):
             chart.removeAxis(axis)
         x = QBarCategoryAxis()
-        x.append([label[2:] for label in labels])
+        # month numbers only: 12 labels like "2026-10" do not fit under a chart a third of the page wide
+        x.append([str(int(label[5:7])) if len(label) == 7 else label for label in labels])
+        x.setTitleText(self.tr("Tháng"))
+        x.setTruncateLabels(False)
         y = QValueAxis()
         y.setRange(0, maximum)
         y.applyNiceNumbers()
