@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 from desktop import clock
 from desktop.db.models import Dossier
 from desktop.lifecycle import OPEN_STATES, Status
-from desktop.reports.periodic import _aggregate, _moment, periodic_report
-from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports import feedback_sections
 from desktop.reports.digitisation import counts
+from desktop.reports.periodic import _aggregate, _moment, periodic_report
+from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
 from desktop.services import queue, surveys
 
