@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     ind = s.add_parser("indicators", help="chỉ số tổng quan so với chỉ tiêu")
     _period_args(ind)
+    ind.add_argument("--xlsx", help="ghi tệp Excel (chỉ tiêu, tự đánh giá, xu hướng 12 tháng)")
     ind.set_defaults(handler=run_indicators)
 
     tg = s.add_parser("targets", help="xem hoặc đặt chỉ tiêu so sánh trên trang Tổng quan (quản trị)")
@@ -133,6 +134,11 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     with app.reading() as session:
         period = resolve_period(session, args.period, calendar=_windows(args))
         data = indicators(session, period)
+    written = []
+    if args.xlsx:
+        from desktop.reports.indicators_xlsx import write_indicators_xlsx
+
+        written.append(str(write_indicators_xlsx(data, args.xlsx)))
     if args.json:
         emit_json(data)
         return 0
@@ -144,6 +150,7 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
         print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
     sa = data["self_assessment"]
     print(f"{sa['note']} Điểm: {sa['points']}/{sa['max_points']} (các nhóm tính được).")
+    _written(written)
     return 0
 
 

@@ -213,3 +213,27 @@ def test_text_output_lists_the_feedback_targets(cli) -> None:  # type: ignore[no
     assert "Tỷ lệ hài lòng: 80,0% (chỉ tiêu: ≥ 95,0%) — chưa đạt" in out.out
     assert "Thời gian chờ bình quân: 16,5 phút (chỉ tiêu: ≤ 15 phút) — chưa đạt" in out.out
     assert "Tỷ lệ hồ sơ có thành phần được số hóa: 75,0% (chỉ tiêu: ≥ 100,0%) — chưa đạt" in out.out
+
+
+def test_indicators_excel(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    target = tmp_path / "chi_so.xlsx"
+    out = _ok(cli("report", "indicators", "--period", "2026-10", "--xlsx", str(target)))
+    assert f"Đã ghi {target}" in out.out
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["Chỉ tiêu", "Xu hướng 12 tháng"]
+    ws = wb["Chỉ tiêu"]
+    assert ws["A2"].value == "CHỈ SỐ KẾT QUẢ GIẢI QUYẾT TTHC SO VỚI CHỈ TIÊU"
+    assert ws["A3"].value == "Kỳ báo cáo: tháng 10 năm 2026 (Từ ngày 15/09/2026 đến ngày 14/10/2026)"
+    rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in (3, 4, 5)] for r in range(6, ws.max_row + 1)}
+    assert rows["Tỷ lệ hài lòng"] == ["80,0%", "≥ 95,0%", "chưa đạt"]
+    assert rows["Thời gian chờ bình quân"] == ["16,5 phút", "≤ 15 phút", "chưa đạt"]
+    assert rows["Tỷ lệ hồ sơ có thành phần được số hóa"] == ["75,0%", "≥ 100,0%", "chưa đạt"]
+    assert rows["Số hóa hồ sơ"][:2] == [16.5, 22] and rows["Mức độ hài lòng"][:2] == [14.4, 18]
+    assert "A2:F2" in {str(m) for m in ws.merged_cells.ranges}
+    trend = wb["Xu hướng 12 tháng"]
+    assert [c.value for c in trend[5]][:3] == ["Tháng", "Từ ngày", "Đến ngày"]
+    october = [c.value for c in trend[trend.max_row]]
+    assert october[:3] == ["2026-10", "15/09/2026", "14/10/2026"]
+    assert october[7:] == [75.0, 80.0, 5, 16.5, 31.0]  # digitised %, satisfied %, answers, waiting avg / P90

@@ -78,7 +78,8 @@ def test_pages_are_registered() -> None:
     assert "pending" not in repr(keys["reports"].factory) and "pending" not in repr(keys["overview"].factory)
 
 
-def test_dashboard_shows_digitisation_satisfaction_and_waiting(qtbot: Any, ctx: Any, db: Any) -> None:
+def test_dashboard_shows_digitisation_satisfaction_and_waiting(qtbot: Any, ctx: Any, db: Any, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, messages: Any) -> None:
     from desktop.services import digitisation, dossiers, queue, surveys
     from desktop.ui.pages.dashboard import DashboardPage
     from tests.feedback.helpers import at, receive
@@ -115,3 +116,11 @@ def test_dashboard_shows_digitisation_satisfaction_and_waiting(qtbot: Any, ctx: 
     assert page.series_points("rates", 4) == [75.0] and page.series_points("rates", 5) == [95.0] * 12
     assert page.series_points("waiting", 0) == [16.0] and page.series_points("waiting", 1) == [20.0]
     assert page.series_points("waiting", 2) == [15.0] * 12
+
+    target = tmp_path / "chi-so.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    page.export_button.click()
+    ws = load_workbook(target)["Chỉ tiêu"]
+    rows = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(6, ws.max_row + 1)}
+    assert rows["Tỷ lệ hài lòng"] == "75,0%" and rows["Thời gian chờ bình quân"] == "16 phút"
+    assert ("information", "Đã lưu", str(target)) in messages.shown

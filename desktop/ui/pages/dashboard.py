@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -74,8 +76,11 @@ class DashboardPage(QWidget):
         top = QHBoxLayout()
         self.picker = PeriodPicker(self)
         self.show_button = QPushButton(self.tr("Xem"), objectName="show_indicators")
+        self.export_button = QPushButton(self.tr("Xuất Excel…"), objectName="export_indicators")
+        self.export_button.setEnabled(False)
         top.addWidget(self.picker, 1)
         top.addWidget(self.show_button)
+        top.addWidget(self.export_button)
         root.addLayout(top)
 
         middle = QHBoxLayout()
@@ -115,6 +120,7 @@ class DashboardPage(QWidget):
         root.addLayout(charts, 3)
 
         self.show_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self.export)
         self.ctx.bus.changed.connect(self._changed)
 
     def activate(self) -> None:
@@ -136,8 +142,25 @@ class DashboardPage(QWidget):
             return
         self.ctx.read(lambda s: indicators(s, period), self.show_data, lambda e: messages.show_error(self, e))
 
+    def export(self) -> None:
+        """The figures on screen (targets, self-assessment, 12-month trend) as an Excel workbook."""
+        if self.data is None:
+            return
+        data = self.data
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu chỉ số tổng quan"),
+                                                f"chi-so-{data['period']['label']}.xlsx",
+                                                self.tr("Tệp Excel (*.xlsx)"))
+        if not target:
+            return
+        from desktop.reports.indicators_xlsx import write_indicators_xlsx
+
+        self.ctx.read(lambda _session: write_indicators_xlsx(data, Path(target)),
+                      lambda p: messages.inform(self, self.tr("Đã lưu"), str(p)),
+                      lambda e: messages.show_error(self, e))
+
     def show_data(self, data: dict[str, Any]) -> None:
         self.data = data
+        self.export_button.setEnabled(True)
         today = data.get("today") or {}
         for key, label in self.today_values.items():
             value = today.get(key)
