@@ -216,3 +216,21 @@ def test_dossier_detail_opens_the_digitise_dialog(make_ctx, db, qtbot):
     dialogs[0].toggle()
     dialogs[0].accept()
     assert detail.components.item(0, 2).text() == "✓"
+
+
+def test_period_presets_include_the_report_windows(qtbot):
+    from datetime import date
+
+    from desktop.ui.widgets.period_range import PeriodRange
+
+    picker = PeriodRange()
+    qtbot.addWidget(picker)
+    labels = [picker.preset.itemText(i) for i in range(picker.preset.count())]
+    index = labels.index("Kỳ báo cáo tháng này (15→14)")
+    picker.preset.setCurrentIndex(index)
+    assert picker.window() == (date(2026, 11, 15), date(2026, 12, 14))  # clock pinned to 20/11/2026
+    picker.preset.setCurrentIndex(labels.index("Kỳ báo cáo tháng trước (15→14)"))
+    assert picker.window() == (date(2026, 10, 15), date(2026, 11, 14))
+    picker.preset.setCurrentIndex(labels.index("Kỳ báo cáo quý này (15→14)"))
+    assert picker.window() == (date(2026, 9, 15), date(2026, 12, 14))
+    assert labels[-1] == "Tùy chọn"
