@@ -100,3 +100,18 @@ def test_cli_indicators_json(cli, db, built) -> None:  # type: ignore[no-untyped
     assert data["trend"][-1]["label"] == "2026-12"
     text = cli("report", "indicators", "--period", "2026-10")
     assert text.code == 0 and "Tỷ lệ giải quyết đúng hạn: 66,7%" in text.out
+
+
+def test_feedback_sections_registered_whatever_is_imported_first() -> None:
+    """A fresh interpreter importing only the indicators module already has issue #4's sections."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys; from desktop.reports.indicators import INDICATOR_SECTIONS; "
+            "print(','.join(INDICATOR_SECTIONS))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip().split(",") == ["today", "progress", "productivity", "trend", "digitisation",
+                                             "satisfaction", "waiting"]
