@@ -11,7 +11,6 @@ from desktop.errors import UserError
 from desktop.reports.digitisation import digitisation_tracker, forecast
 from desktop.reports.feedback_sections import SECTIONS
 from desktop.services import digitisation, dossiers
-
 from tests.feedback.helpers import CHUNG_THUC, at, receive, resolve
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))

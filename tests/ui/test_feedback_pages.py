@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from desktop.db.models_feedback import SurveyAnswer
-from desktop.services import digitisation, kiosk as kiosk_service
+from desktop.services import digitisation
+from desktop.services import kiosk as kiosk_service
 from desktop.ui.pages.digitisation import DigitisationPage
 from desktop.ui.pages.surveys import SurveysPage
-
 from tests.feedback.helpers import receive
 from tests.ui.conftest import Keyboard
 
@@ -176,9 +176,9 @@ def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch)
 
 
 def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
-    from desktop import clock
     from datetime import datetime
 
+    from desktop import clock
     from desktop.services import queue
 
     with db.transaction() as s:  # earlier today: waits of 5 and 25 minutes
