@@ -30,6 +30,9 @@ KINDS = ("daily", "manual", "pre-migration", "pre-restore")
 SECOND_DIR_KEY = "backup_second_dir"
 ROTATION_KEY = "backup_rotation"
 EPOCH_KEY = "db_epoch"  # desktop.db.changelog.EPOCH_KEY; not imported to keep this module SQLAlchemy-free
+# desktop.sync.identity.RESTORED_KEY: tells the sync layer that a restore started the current epoch, so it
+# moves the backup's unconfirmed changes into it (see identity.ensure_epoch).
+RESTORED_KEY = "db_epoch_restored"
 _NAME = re.compile(
     r"^motcua-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+?)-v(?P<version>[0-9A-Za-z.+-]+?)(?:-(?P<n>\d+))?\.sqlite3$"
 )

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.atomic import fsync_dir
 from desktop.errors import NotFound, UserError
 from desktop.paths import data_dir
 
@@ -83,21 +84,12 @@ def store(source: str | Path, *, max_bytes: int = MAX_BYTES) -> StoredFile:
             tmp.unlink()
             return StoredFile(sha, size, kind, final, already_stored=True)
         os.replace(tmp, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         return StoredFile(sha, size, kind, final, already_stored=False)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory for fsync
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def path_for(sha256: str) -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop import clock
 from desktop.backup import (
     EPOCH_KEY,
+    RESTORED_KEY,
     _fsync_dir,
     _fsync_file,
     backup_now,
@@ -116,11 +117,19 @@ def _safety_copy(db_path: Path) -> Path | None:
         return target
 
 
-def _set_epoch(path: Path, epoch: str) -> None:
+def _set_epoch(path: Path, epoch: str, source: str) -> None:
+    """The new epoch, plus a note for the sync layer (``RESTORED_KEY``): at its next ``ensure_epoch`` it
+    moves the backup's unconfirmed changes into this epoch and records where the epoch starts, so the
+    hub neither skips them (their old numbers were seen from the lost future) nor reports a phantom gap.
+    """
     con = sqlite3.connect(path)
     try:
-        con.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (EPOCH_KEY, json.dumps(epoch)))
+        row = con.execute("SELECT value FROM setting WHERE key = ?", (EPOCH_KEY,)).fetchone()
+        previous = json.loads(row[0]) if row and row[0] else None
+        note = {"epoch": epoch, "previous": previous, "backup": source, "at": clock.iso(clock.now())}
+        for key, value in ((EPOCH_KEY, epoch), (RESTORED_KEY, note)):
+            con.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
         con.commit()
     finally:
         con.close()
@@ -150,7 +159,7 @@ def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None
     epoch = str(uuid.uuid4())
     try:
         snapshot(backup, staging)
-        _set_epoch(staging, epoch)
+        _set_epoch(staging, epoch, backup.name)
         _fsync_file(staging)
         if db_path.is_file():
             _checkpoint(db_path)

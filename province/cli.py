@@ -176,13 +176,9 @@ def run_report_periodic(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(encoding="utf-8")
-            except (ValueError, OSError):
-                pass
+    from desktop.cli import utf8_stdio
+
+    utf8_stdio()
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)

@@ -69,7 +69,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_report_file(args: argparse.Namespace) -> int:
-    from desktop.sync.files import write_atomic
+    from desktop.atomic import write_atomic
     from province.cli import _hub
     from province.report_files import report_file
 

@@ -5,8 +5,6 @@ PostgreSQL by URL). The schema is created with ``create_all`` and its version re
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.db.session import make_engine
+from desktop.db.session import Database, make_engine
 from desktop.errors import UserError
 from province.models import HubMeta
 from province.schema import HUB_METADATA
@@ -38,38 +36,15 @@ def hub_dir(explicit: str | Path | None = None) -> Path:
 
 
 @dataclass
-class Hub:
-    engine: Engine
-    sessions: sessionmaker[Session]
-    data_dir: Path
+class Hub(Database):
+    """The hub's engine and sessions (transaction / reading as on the desk) plus its data folder."""
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        session = self.sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        session = self.sessions()
-        try:
-            yield session
-        finally:
-            session.close()
+    data_dir: Path = Path(".")
 
     def meta(self, key: str, default: Any = None) -> Any:
         with self.reading() as session:
             value = session.scalar(select(HubMeta.value).where(HubMeta.key == key))
         return default if value is None else value
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 def put_meta(session: Session, key: str, value: Any) -> None:

@@ -25,7 +25,7 @@ from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
 from desktop.sync.errors import SyncError
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 from province import keys, upgrades, watermarks
 from province.apply import apply_changes
 from province.db import Hub

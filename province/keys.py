@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from desktop import clock
 from desktop.errors import UserError
 from desktop.sync import canonical, container
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 from desktop.sync.keys import BUNDLE_FORMAT
 from province.db import Hub, put_meta
 

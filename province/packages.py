@@ -27,7 +27,7 @@ from desktop import __version__, clock
 from desktop.errors import UserError
 from desktop.services.catalog import parse_rows, read_table
 from desktop.sync import canonical, container
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 from desktop.sync.package import (
     EXTENSION,
     FORMAT,

@@ -57,7 +57,7 @@ def emit_json(data: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _utf8_stdio()
+    utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -95,7 +95,7 @@ def _start_gui(args: argparse.Namespace) -> int:
     return int(run_gui(db_path=args.db))
 
 
-def _utf8_stdio() -> None:
+def utf8_stdio() -> None:
     """Windows consoles default to a legacy code page; Vietnamese must print either way."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

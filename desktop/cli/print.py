@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_form(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.forms import KIND_LABELS, render_form_bytes
-    from desktop.forms.layout import write_atomic
+    from desktop.atomic import write_atomic
 
     options: dict[str, object] = {}
     if getattr(args, "reason", None):
@@ -51,7 +51,7 @@ def run_form(args: argparse.Namespace, app: CliApp) -> int:
         options["at"] = parse_moment(args.at)
     with app.reading() as session:
         payload, pages = render_form_bytes(session, args.kind, args.code, args.paper, **options)
-    path = write_atomic(args.out, payload)
+    path = write_atomic(args.out, payload, field="out")
     print(f"Đã in {KIND_LABELS[args.kind]} của hồ sơ {args.code.strip()} ra tệp {path} ({pages} trang).")
     return 0
 

@@ -88,10 +88,10 @@ def render_form(session: Session, kind: str, code: str, out_path: str | os.PathL
     ``options``: ``reason=`` for ``stop`` (and ``refusal`` of a dossier without a recorded reason),
     ``at=`` (a datetime) for the date printed on ``stop``.
     """
-    from desktop.forms.layout import write_atomic
+    from desktop.atomic import write_atomic
 
     payload, _ = render_form_bytes(session, kind, code, paper, **options)
-    return write_atomic(out_path, payload)
+    return write_atomic(out_path, payload, field="out")
 
 
 def render_ledger(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:

@@ -9,12 +9,9 @@ one-page form stays one page whatever the data.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -430,32 +427,3 @@ def _page_number(canvas, doc) -> None:  # type: ignore[no-untyped-def]
     canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, doc.bottomMargin / 2, f"Trang {doc.page}")
     canvas.restoreState()
 
-
-def write_atomic(out_path: str | os.PathLike[str], payload: bytes) -> Path:
-    """Temp file in the same folder, flush + fsync, then os.replace: a crash never leaves half a PDF."""
-    target = Path(out_path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"Thư mục '{folder}' không tồn tại; chọn nơi lưu khác.", field="out")
-    if target.is_dir():
-        raise UserError(f"'{target}' là một thư mục; nhập tên tệp cần ghi.", field="out")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục '{folder}': {exc.strerror}.", field="out") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise UserError(f"Không ghi được tệp '{target}': {exc.strerror}. Tệp có đang mở trong chương trình "
-                            "khác không?", field="out") from None
-        raise
-    return target

@@ -18,7 +18,8 @@ from desktop import clock
 from desktop.errors import UserError
 from desktop.forms.config import FormsConfig, load_config
 from desktop.forms.data import LedgerRow, UnitInfo, ledger_rows, unit_info
-from desktop.forms.layout import LANDSCAPE_A4, Styles, dmy, esc, grid_style, letterhead, place_date, render_pdf, write_atomic
+from desktop.atomic import write_atomic
+from desktop.forms.layout import LANDSCAPE_A4, Styles, dmy, esc, grid_style, letterhead, place_date, render_pdf
 from desktop.lifecycle import OPEN_STATES, STATUS_LABELS, Status
 
 DATE_GROUP = "Ngày, tháng, năm"
@@ -131,4 +132,4 @@ def render_ledger_bytes(session: Session, date_from: date, date_to: date) -> tup
 
 def render_ledger_pdf(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
     payload, _ = render_ledger_bytes(session, date_from, date_to)
-    return write_atomic(out_path, payload)
+    return write_atomic(out_path, payload, field="out")

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from desktop import clock
 from desktop.forms.config import load_config
 from desktop.forms.data import ledger_rows, unit_info
-from desktop.forms.layout import dmy, write_atomic
+from desktop.atomic import write_atomic
+from desktop.forms.layout import dmy
 from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, DATE_GROUP, applicant, check_period, contact, note_text
 
 FONT = "Times New Roman"
@@ -125,4 +126,4 @@ def export_xlsx(session: Session, date_from: date, date_to: date, out_path: str 
     wb = build_workbook(session, date_from, date_to)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return write_atomic(out_path, buffer.getvalue())
+    return write_atomic(out_path, buffer.getvalue(), field="out")

@@ -5,13 +5,11 @@ Takes the dicts the report functions return, so the page, the CLI and tests expo
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import UserError
+from desktop.atomic import atomic_write
 
 FONT = "Times New Roman"
 TRACKER_COLUMNS = (
@@ -64,27 +62,11 @@ def _rows(ws: Any, rows: list[dict[str, Any]], columns: tuple[tuple[str, str], .
 
 
 def save_atomic(workbook: Any, path: str | Path) -> Path:
-    """Write next to the target, fsync, rename: a crash never leaves half a workbook."""
+    """The workbook through the app's one atomic writer, always under an ``.xlsx`` name."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
-    if not target.parent.is_dir():
-        raise UserError(f"Thư mục '{target.parent}' không tồn tại.", field="path")
-    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            workbook.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except PermissionError:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise UserError(f"Không ghi được '{target.name}': tệp đang mở trong Excel? Đóng tệp rồi thử lại.",
-                        field="path") from None
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(target, workbook.save, field="path")
 
 
 def export_tracker(tracker: dict[str, Any], path: str | Path, *, unit_name: str = "") -> Path:

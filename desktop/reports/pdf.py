@@ -19,7 +19,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from desktop.pdf_fonts import register_fonts
 from desktop.reports import layout
-from desktop.reports.files import atomic_write
+from desktop.atomic import write_atomic
 from desktop.reports.periodic import column_values
 
 PAGE = landscape(A4)
@@ -170,9 +170,9 @@ def late_pdf_bytes(report: dict[str, Any]) -> bytes:
 
 def write_periodic_pdf(report: dict[str, Any], path: str | Path, *, place: str | None = None) -> Path:
     data = periodic_pdf_bytes(report, place=place)
-    return atomic_write(path, lambda handle: handle.write(data))
+    return write_atomic(path, data, field="path")
 
 
 def write_late_pdf(report: dict[str, Any], path: str | Path) -> Path:
     data = late_pdf_bytes(report)
-    return atomic_write(path, lambda handle: handle.write(data))
+    return write_atomic(path, data, field="path")

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.reports import layout
-from desktop.reports.files import atomic_write
+from desktop.atomic import write_atomic
 from desktop.reports.periodic import column_values
 
 FONT = "Times New Roman"
@@ -165,7 +165,7 @@ def _late_sheet(ws: Worksheet, report: dict[str, Any]) -> None:
 def _save(wb: Workbook, path: str | Path) -> Path:
     buffer = BytesIO()
     wb.save(buffer)
-    return atomic_write(path, lambda handle: handle.write(buffer.getvalue()))
+    return write_atomic(path, buffer.getvalue(), field="path")
 
 
 def write_periodic_xlsx(report: dict[str, Any], path: str | Path, *, place: str | None = None) -> Path:

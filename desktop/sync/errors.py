@@ -26,7 +26,8 @@ MESSAGES: dict[str, str] = {
     "unknown_table": "Gói dữ liệu chứa bảng dữ liệu không xác định.",
     "bad_receipt": "Biên nhận không hợp lệ hoặc không có chữ ký hợp lệ của tỉnh.",
     "db_error": "Lỗi cơ sở dữ liệu của máy chủ tỉnh khi nhập gói; không có gì được ghi. Hãy báo quản trị viên.",
-    "no_province_key": "Chưa cài khóa công khai của tỉnh. Chạy 'sync keys --province-key TỆP' trước.",
+    "no_province_key": "Chưa cài khóa công khai của tỉnh (tệp province.pub): trên trang Đồng bộ bấm «Cài khóa của "
+                       "tỉnh…», hoặc chạy lệnh 'sync keys --province-key TỆP'.",
 }
 
 

@@ -25,7 +25,7 @@ from desktop.errors import UserError
 from desktop.services.desk import get_setting
 from desktop.sync import batch, canonical, identity, keys, tables
 from desktop.sync.errors import SyncError
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync")
 Progress = Callable[[int, int], None]

@@ -17,24 +17,25 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
-from desktop.db.models import ChangeLog
+from desktop.db.models import ChangeLog, Setting
 from desktop.db.models_sync import SyncAck, SyncChangeState
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.paths import data_dir
 from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
 from desktop.sync import container
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync")
 
 EPOCH_START_KEY = "db_epoch_start"
 EPOCH_HISTORY_KEY = "db_epoch_history"
+RESTORED_KEY = "db_epoch_restored"  # written by desktop/restore.py (desktop.backup.RESTORED_KEY)
 
 
 def device_id(session: Session) -> str:
@@ -123,7 +124,9 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
     New epoch when: the database has none; the ``.epoch`` file is missing for a database with changes;
     the file names another epoch; the change the file saw last is not in the log any more (a backup
     copied over the live file, ``.epoch`` left in place — even if work went on since); or the caller
-    says so (``restored=True``: the backup helper after a restore).
+    says so (``restored=True``). After ``desktop.restore.restore`` (Setting ``RESTORED_KEY``) the epoch
+    the restore wrote is adopted: the backup's unconfirmed changes move into it and its start is
+    recorded, exactly as for a new epoch started here.
     """
     marker = epoch_file(db)
     on_disk, high_water, seen = _read_marker(marker)
@@ -132,7 +135,14 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
         current = get_setting(session, EPOCH_KEY)
         top = session.scalar(select(func.max(ChangeLog.seq))) or 0
         reason = None
-        if restored:
+        adopt = None
+        note = get_setting(session, RESTORED_KEY)
+        if note:
+            reason = "restored"
+            if isinstance(note, dict) and note.get("epoch") == current:
+                adopt = note
+            session.execute(delete(Setting).where(Setting.key == RESTORED_KEY))
+        elif restored:
             reason = "restored"
         elif not current:
             reason = "missing"
@@ -143,7 +153,8 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
         elif high_water and seen and _fingerprint(session.get(ChangeLog, high_water)) != seen:
             reason = "db_diverged"
         if reason:
-            current = start_new_epoch(session, reason)
+            current = start_new_epoch(session, reason, epoch=adopt["epoch"] if adopt else None,
+                                      previous=adopt.get("previous") if adopt else None)
         fingerprint = _fingerprint(session.get(ChangeLog, top)) if top else "-"
     if marker is not None and (on_disk, high_water, seen) != (current, top, fingerprint):
         write_atomic(marker, f"{current}\n{top}\n{fingerprint}\n".encode("ascii"))
@@ -160,13 +171,14 @@ def note_exported(db: Database, epoch: str, seq_to: int) -> None:
         write_atomic(marker, f"{epoch}\n{seq_to}\n{fingerprint}\n".encode("ascii"))
 
 
-def start_new_epoch(session: Session, reason: str) -> str:
-    """New epoch; every change the province has not confirmed moves into it.
+def start_new_epoch(session: Session, reason: str, *, epoch: str | None = None, previous: str | None = None) -> str:
+    """New epoch (``epoch`` given: one already written by the restore); every change the province has
+    not confirmed moves into it.
 
     Those changes may carry sequence numbers the province already saw from a lost future (same old
     epoch, same numbers, other content); under the new epoch they can never be taken for those.
     """
-    new = str(uuid.uuid4())
+    new = epoch or str(uuid.uuid4())
     first_pending = session.scalar(select(func.min(ChangeLog.seq)).where(pending_condition()))
     start = first_pending or (session.scalar(select(func.max(ChangeLog.seq))) or 0) + 1
     if first_pending is not None:
@@ -174,8 +186,10 @@ def start_new_epoch(session: Session, reason: str) -> str:
         session.execute(update(SyncChangeState).where(SyncChangeState.seq.in_(pending)).values(epoch=new))
         session.execute(update(ChangeLog).where(pending_condition()).values(epoch=new))
     history = list(get_setting(session, EPOCH_HISTORY_KEY, []) or [])
+    if previous is None and epoch is None:
+        previous = get_setting(session, EPOCH_KEY)
     history.append({"epoch": new, "start_seq": start, "started_at": clock.iso(clock.now()), "reason": reason,
-                    "previous": get_setting(session, EPOCH_KEY)})
+                    "previous": previous})
     put_setting(session, EPOCH_KEY, new)
     put_setting(session, EPOCH_START_KEY, start)
     put_setting(session, EPOCH_HISTORY_KEY, history)

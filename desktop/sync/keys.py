@@ -20,11 +20,12 @@ from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, container, identity
 from desktop.sync.container import Recipient
 from desktop.sync.errors import SyncError
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 
 BUNDLE_FORMAT = "motcua-province-keys"
 ENROLMENT_FORMAT = "motcua-enrolment"
 PROVINCE_KEYS_SETTING = "province_keys"
+ENROLMENT_SETTING = "enrolment_request"  # when and where the last request was written (the Đồng bộ page)
 MAX_KEY_FILE = 64 * 1024
 
 
@@ -103,4 +104,6 @@ def write_enrolment(session: Session, out: Path) -> dict[str, Any]:
     request = enrolment_request(session)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, canonical.dumps(request))
-    return request["request"]
+    body = request["request"]
+    put_setting(session, ENROLMENT_SETTING, {"file": str(out), "at": body["created_at"], "kid": body["kid"]})
+    return body

@@ -31,7 +31,7 @@ from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, identity, keys
 from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync.push")
 Progress = Callable[[str, int, int], None]

@@ -20,7 +20,7 @@ import httpx
 from desktop.errors import UserError
 from desktop.sync import batch, canonical
 from desktop.sync.errors import SyncError
-from desktop.sync.files import write_atomic
+from desktop.atomic import write_atomic
 from desktop.sync.push import Backoff, _upload  # the relay has no province keys: the commune verifies receipts
 
 Progress = Callable[[str, int, int], None]

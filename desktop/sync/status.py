@@ -9,11 +9,15 @@ from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.db.changelog import EPOCH_KEY
-from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
+from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
 from desktop.services.desk import get_setting
 from desktop.sync import identity, keys
 from desktop.sync.export import pending_rows
 from desktop.sync.receipt import LAST_SYNC_KEY
+
+LAST_PUSH_KEY = "last_push"  # desktop.sync.push.LAST_PUSH_KEY (push imports httpx; this module stays light)
+HUB_URL_KEY = "hub_url"  # desktop.sync.push.HUB_URL_KEY
+PACKAGE_VERSION_KEY = "reference_package_version"  # desktop.sync.package.VERSION_SETTING
 
 
 def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
@@ -23,6 +27,19 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
     batches = session.scalars(select(SyncBatch).order_by(SyncBatch.exported_at.desc()).limit(recent)).all()
     receipts = session.scalars(select(SyncReceipt).order_by(SyncReceipt.imported_at.desc()).limit(recent)).all()
     rejections = session.scalars(select(SyncRejection).order_by(SyncRejection.id.desc()).limit(100)).all()
+    acked = {a.epoch: a.acked_seq for a in session.scalars(select(SyncAck))}
+    device = get_setting(session, "device_id")
+    revoked = bool(device) and device in (get_setting(session, "revoked_devices") or [])
+    any_receipt = session.scalar(select(func.count()).select_from(SyncReceipt)) or 0
+    request = get_setting(session, keys.ENROLMENT_SETTING)
+    # The hub's own word on the newest push counts too, unless a receipt arrived after it.
+    push = get_setting(session, LAST_PUSH_KEY) or {}
+    last_at = get_setting(session, LAST_SYNC_KEY)
+    hub_says = push.get("code") if isinstance(push, dict) and (not last_at or str(push.get("at") or "") > str(last_at)) \
+        else None
+    revoked = revoked or hub_says == "revoked_device"
+    enrolment = "revoked" if revoked else "unknown" if hub_says == "unknown_device" else \
+        "confirmed" if any_receipt else "requested" if request else "none"
     return {
         "device_id": get_setting(session, "device_id"),
         "unit_code": get_setting(session, "unit_code"),
@@ -32,22 +49,45 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
         "province": (bundle or {}).get("province"),
         "last_sync_at": get_setting(session, LAST_SYNC_KEY),
         "pending_changes": len(pending),
+        "pending_seq_from": pending[0].seq if pending else None,
+        "pending_seq_to": pending[-1].seq if pending else None,
+        "enrolment": enrolment,
+        "enrolment_request": request,
+        "device_revoked": revoked,
+        "hub_url": get_setting(session, HUB_URL_KEY),
+        "last_push": get_setting(session, LAST_PUSH_KEY),
+        "package_version": get_setting(session, PACKAGE_VERSION_KEY),
+        "min_app_version": get_setting(session, "min_app_version"),
         "pending_records": len({(r.table_name, r.record_id) for r in pending}),
         "ready_changes": sum(1 for r in pending if r.seq not in exported_seqs),
         "exported_unconfirmed": sum(1 for r in pending if r.seq in exported_seqs),
         "synced_changes": session.scalar(select(func.count()).where(SyncChangeState.state == "synced")) or 0,
         "rejected_changes": session.scalar(select(func.count()).where(SyncChangeState.state == "rejected")) or 0,
         "batches": [{"batch_id": b.batch_id, "file": b.file_name, "destination": b.destination, "medium": b.medium,
-                     "changes": b.changes, "seq_from": b.seq_from, "seq_to": b.seq_to,
-                     "exported_at": clock.iso(b.exported_at), "acknowledged_at": clock.iso(b.acknowledged_at)}
+                     "changes": b.changes, "seq_from": b.seq_from, "seq_to": b.seq_to, "epoch": b.epoch,
+                     "size": b.size, "exported_by": b.exported_by,
+                     "exported_at": clock.iso(b.exported_at), "acknowledged_at": clock.iso(b.acknowledged_at),
+                     # never confirmed itself, but a later batch's receipt covered all it carried (lost stick)
+                     "superseded": b.acknowledged_at is None and b.seq_to <= acked.get(b.epoch, 0)}
                     for b in batches],
         "receipts": [{"receipt_id": r.receipt_id, "batch_id": r.batch_id, "status": r.status, "hub_time": r.hub_time,
                       "imported_at": clock.iso(r.imported_at), "counts": r.body.get("counts", {}),
-                      "gaps": r.body.get("gaps", [])} for r in receipts],
+                      "gaps": r.body.get("gaps", []), "problems": len(r.body.get("problems") or [])}
+                     for r in receipts],
         "rejections": [{"batch_id": x.batch_id, "table": x.table_name, "record_id": x.record_id,
                         "version": x.version, "code": x.code, "message": x.message,
                         "received_at": clock.iso(x.received_at)} for x in rejections],
     }
+
+
+def last_sync(session: Session) -> dict[str, Any]:
+    """For the status bar: when the province last confirmed something, and whether the newest push
+    attempt after that failed (then the officer should look at the Đồng bộ page)."""
+    at = get_setting(session, LAST_SYNC_KEY)
+    push = get_setting(session, LAST_PUSH_KEY) or {}
+    failed = isinstance(push, dict) and push.get("status") in ("refused", "failed") and \
+        (not at or str(push.get("at") or "") > str(at))
+    return {"at": at, "push_failed": bool(failed), "push_message": push.get("message") if failed else None}
 
 
 def pending_list(session: Session, *, limit: int = 200) -> list[dict[str, Any]]:

@@ -9,11 +9,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import desk
+from desktop.sync.status import last_sync
 from desktop.ui.context import SETTINGS, UiContext
+from desktop.ui.formatting import moment_text
 from desktop.ui.idle_lock import IdleLock
 from desktop.ui.pages import PAGES, Page, page_index
 
-LAST_SYNC_KEY = "last_sync_at"
+LAST_SYNC_KEY = "last_sync_at"  # desktop.sync.receipt.LAST_SYNC_KEY: set when a province receipt is imported
 
 
 class MainWindow(QMainWindow):
@@ -93,10 +95,12 @@ class MainWindow(QMainWindow):
         with self.ctx.db.reading() as session:
             unit = desk.local_unit(session)
             unit_text = f"{unit.name} ({unit.code})"
-            last_sync = desk.get_setting(session, LAST_SYNC_KEY)
+            last = last_sync(session)
         officer = self.ctx.officer
-        sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", str(last_sync)) if last_sync \
+        sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", moment_text(last["at"])) if last["at"] \
             else self.tr("chưa đồng bộ")
+        if last["push_failed"]:
+            sync_text += self.tr(" — lần gửi gần nhất không thành công")
         texts = [
             self.tr("Đơn vị: %1").replace("%1", unit_text),
             self.tr("Cán bộ: %1 (%2)").replace("%1", officer.full_name).replace("%2", officer.role_label),

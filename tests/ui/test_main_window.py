@@ -48,7 +48,7 @@ def test_status_bar_and_last_sync(window: MainWindow, ctx: UiContext) -> None:
     assert str(ctx.db.path) in texts[2]
     assert texts[3] == "chưa đồng bộ"
     ctx.write(lambda s: desk.put_setting(s, LAST_SYNC_KEY, "2026-11-20T15:00:00+07:00"), changed=(SETTINGS,))
-    assert window._status_labels[3].text() == "Đồng bộ lần cuối: 2026-11-20T15:00:00+07:00"
+    assert window._status_labels[3].text() == "Đồng bộ lần cuối: 15:00 20/11/2026"
     assert "UBND xã Tân Lập" in window.windowTitle()
 
 

@@ -60,7 +60,7 @@ PAGES: list[Page] = [
     Page("digitisation", _t("Số hóa"), lazy("desktop.ui.pages.digitisation", "DigitisationPage")),
     Page("surveys", _t("Khảo sát"), lazy("desktop.ui.pages.surveys", "SurveysPage")),
     Page("reports", _t("Báo cáo"), lazy("desktop.ui.pages.reports", "ReportsPage")),
-    Page("sync", _t("Đồng bộ"), pending("sync")),
+    Page("sync", _t("Đồng bộ"), lazy("desktop.ui.pages.sync", "SyncPage")),
     Page("catalog", _t("Danh mục"), lazy("desktop.ui.pages.catalog", "CatalogPage")),
     Page("settings", _t("Cài đặt"), lazy("desktop.ui.pages.settings", "SettingsPage")),
 ]

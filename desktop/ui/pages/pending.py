@@ -14,11 +14,7 @@ def _t(text: str) -> str:
 
 
 # What exists today for each pending page (updated by whoever builds the page, who also replaces it).
-EXISTING: dict[str, list[str]] = {
-    "sync": [
-        _t("Chưa có đồng bộ với hệ thống cấp tỉnh trong bản này; thanh trạng thái ghi «chưa đồng bộ»."),
-    ],
-}
+EXISTING: dict[str, list[str]] = {}
 
 
 class PendingPage(QWidget):
