@@ -22,15 +22,14 @@ from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop import clock
-from desktop.db.models import Dossier
+from desktop.db.models import Dossier, DossierComponent
 from desktop.lifecycle import OPEN_STATES, Status
 from desktop.reports import feedback_sections
-from desktop.reports.digitisation import counts
-from desktop.reports.periodic import _aggregate, _moment, periodic_report
+from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
 from desktop.services import queue, surveys
@@ -104,18 +103,38 @@ def _fraction(percent: float | None) -> float | None:
     return None if percent is None else round(percent / 100, 4)
 
 
-def _light_totals(session: Session, period: Period) -> dict[str, Any]:
-    by_field = _aggregate(session, period, None).by_field
-    received = sum(g["received"]["new_online"] + g["received"]["new_direct_postal"] for g in by_field.values())
-    resolved = sum(g["resolved"]["total"] for g in by_field.values())
-    late = sum(g["resolved"]["late"] for g in by_field.values())
-    on_time = resolved - late
-    digitised = counts(session, period.start, period.end)[""]
-    satisfaction = surveys.satisfaction(session, period.start, period.end)
-    waiting = queue.waiting_stats(session, period.start, period.end)
+def _monthly_dossier_counts(session: Session, months: list[Period]) -> list[dict[str, int]]:
+    """Per month: new received, resolved, late (as Biểu 06 cols 4+5, 7, 10) and new received with a
+    digitised component (the tracker's), in ONE pass over the dossiers of the whole span — twelve
+    report aggregates would each scan the table and work out the in-progress columns nobody reads here."""
+    res = resolution_moment()
+    span_start, span_end = _moment(months[0].bounds()[0]), _moment(months[-1].bounds()[1])
+    digitised = exists(select(DossierComponent.id).where(
+        DossierComponent.dossier_id == Dossier.id, DossierComponent.deleted.is_(False),
+        DossierComponent.digitised.is_(True)))
+    columns = []
+    for month in months:
+        low, high = (_moment(moment) for moment in month.bounds())
+        new = and_(Dossier.received_at >= low, Dossier.received_at < high)
+        resolved = and_(res.is_not(None), res >= low, res < high)
+        columns += [_count(new), _count(resolved), _count(and_(resolved, res > Dossier.due_at)),
+                    _count(and_(new, digitised))]
+    query = select(*columns).where(
+        Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value,
+        or_(and_(Dossier.received_at >= span_start, Dossier.received_at < span_end),
+            and_(res.is_not(None), res >= span_start, res < span_end)))
+    row = [int(v or 0) for v in session.execute(query).one()]
+    return [dict(zip(("received", "resolved", "late", "digitised"), row[4 * i:4 * i + 4], strict=True))
+            for i in range(len(months))]
+
+
+def _light_totals(session: Session, month: Period, dossiers: dict[str, int]) -> dict[str, Any]:
+    received, resolved, late = dossiers["received"], dossiers["resolved"], dossiers["late"]
+    satisfaction = surveys.satisfaction(session, month.start, month.end)
+    waiting = queue.waiting_stats(session, month.start, month.end)
     return {"received": received, "resolved": resolved, "late": late,
-            "on_time_rate": _rate(on_time, resolved) if resolved else None,
-            "digitisation_rate": _rate(digitised["with_digitised_components"], digitised["received"]),
+            "on_time_rate": _rate(resolved - late, resolved),
+            "digitisation_rate": _rate(dossiers["digitised"], received),
             "satisfaction_rate": _fraction(satisfaction["rate"]), "survey_answers": satisfaction["answers"],
             "waiting_avg_minutes": waiting["avg_minutes"], "waiting_p90_minutes": waiting["p90_minutes"]}
 
@@ -127,11 +146,11 @@ def trend_section(session: Session, period: Period) -> dict[str, Any]:
     months = [last]
     while len(months) < 12:
         months.append(months[-1].previous())
-    series = []
-    for month in reversed(months):
-        series.append({"label": month.label, "start": month.start.isoformat(), "end": month.end.isoformat(),
-                       **_light_totals(session, month)})
-    return {"months": series}
+    months.reverse()
+    counted = _monthly_dossier_counts(session, months)
+    return {"months": [{"label": month.label, "start": month.start.isoformat(), "end": month.end.isoformat(),
+                        **_light_totals(session, month, dossiers)} for month, dossiers in zip(months, counted,
+                                                                                              strict=True)]}
 
 
 INDICATOR_SECTIONS: dict[str, Section] = {
