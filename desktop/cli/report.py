@@ -144,7 +144,8 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
         return 0
     today = data["today"] or {}
     print(f"Hôm nay {today.get('date')}: tiếp nhận {today.get('received_today')}, đến hạn {today.get('due_today')}, "
-          f"quá hạn {today.get('overdue_now')}, chờ bổ sung {today.get('awaiting_supplement')}")
+          f"quá hạn {today.get('overdue_now')}, chờ bổ sung {today.get('awaiting_supplement')}, "
+          f"đang chờ tại quầy {today.get('waiting_queue')}")
     print(f"Kỳ {data['period_title']}:")
     for item in data["targets"]:
         print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
