@@ -37,7 +37,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     ind = s.add_parser("indicators", help="chỉ số tổng quan so với chỉ tiêu")
     _period_args(ind)
+    ind.add_argument("--xlsx", help="ghi tệp Excel (chỉ tiêu, tự đánh giá, xu hướng 12 tháng)")
     ind.set_defaults(handler=run_indicators)
+
+    tg = s.add_parser("targets", help="xem hoặc đặt chỉ tiêu so sánh trên trang Tổng quan (quản trị)")
+    tg.add_argument("--year", type=int, help="năm áp dụng (mặc định: năm nay)")
+    change = tg.add_mutually_exclusive_group()
+    change.add_argument("--set-file", metavar="F",
+                        help='tệp JSON {"report_targets": {...}, "targets_feedback": {...}} (mỗi mục có thể bỏ)')
+    change.add_argument("--reset", action="store_true", help="quay về chỉ tiêu mặc định của phần mềm")
+    tg.add_argument("--json", action="store_true")
+    tg.set_defaults(handler=run_targets)
 
 
 def _windows(args: argparse.Namespace) -> bool | None:
@@ -124,15 +134,70 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     with app.reading() as session:
         period = resolve_period(session, args.period, calendar=_windows(args))
         data = indicators(session, period)
+    written = []
+    if args.xlsx:
+        from desktop.reports.indicators_xlsx import write_indicators_xlsx
+
+        written.append(str(write_indicators_xlsx(data, args.xlsx)))
     if args.json:
         emit_json(data)
         return 0
     today = data["today"] or {}
     print(f"Hôm nay {today.get('date')}: tiếp nhận {today.get('received_today')}, đến hạn {today.get('due_today')}, "
-          f"quá hạn {today.get('overdue_now')}, chờ bổ sung {today.get('awaiting_supplement')}")
+          f"quá hạn {today.get('overdue_now')}, chờ bổ sung {today.get('awaiting_supplement')}, "
+          f"đang chờ tại quầy {today.get('waiting_queue')}")
     print(f"Kỳ {data['period_title']}:")
     for item in data["targets"]:
         print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
     sa = data["self_assessment"]
     print(f"{sa['note']} Điểm: {sa['points']}/{sa['max_points']} (các nhóm tính được).")
+    _written(written)
+    return 0
+
+
+TARGET_LABELS = (
+    ("on_time_rate", "Tỷ lệ giải quyết đúng hạn ≥", "%"),
+    ("early_share", "Tỷ lệ giải quyết trước hạn ≥", "%"),
+    ("online_share", "Tỷ lệ hồ sơ tiếp nhận trực tuyến ≥", "%"),
+    ("productivity_per_year", "Năng suất một cán bộ (hồ sơ/năm) ≥", ""),
+    ("digitisation_component_rate", "Tỷ lệ hồ sơ có thành phần được số hóa ≥", "%"),
+    ("digitisation_reuse_rate", "Tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa ≥", "%"),
+    ("digitisation_result_rate", "Tỷ lệ kết quả được số hóa ≥", "%"),
+    ("satisfaction_rate", "Tỷ lệ hài lòng ≥", "%"),
+    ("waiting_max_minutes", "Thời gian chờ bình quân (phút) ≤", ""),
+)
+
+
+def run_targets(args: argparse.Namespace, app: CliApp) -> int:
+    import json
+    from pathlib import Path
+
+    from desktop import clock
+    from desktop.cli import emit_json
+    from desktop.errors import UserError
+    from desktop.reports.targets import effective_targets, set_targets
+
+    if args.set_file or args.reset:
+        data: dict[str, Any] = {}
+        if args.set_file:
+            try:
+                data = json.loads(Path(args.set_file).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise UserError(f"Không đọc được tệp chỉ tiêu {args.set_file}: {exc}", field="set_file") from None
+            if not isinstance(data, dict) or not set(data) <= {"report_targets", "targets_feedback"} or not data:
+                raise UserError('Tệp chỉ tiêu phải có "report_targets" và/hoặc "targets_feedback".',
+                                field="set_file")
+        with app.transaction() as session:
+            set_targets(session, report=data.get("report_targets"), feedback=data.get("targets_feedback"),
+                        reset=args.reset)
+    with app.reading() as session:
+        targets = effective_targets(session, args.year or clock.today().year)
+    if args.json:
+        emit_json(targets)
+        return 0
+    print(f"Chỉ tiêu năm {targets['year']}:")
+    for key, label, unit in TARGET_LABELS:
+        value = targets[key]
+        shown = "không đặt" if value is None else f"{value:g}".replace(".", ",") + unit
+        print(f"  {label} {shown}")
     return 0

@@ -114,8 +114,7 @@ def forecast(session: Session, end: date, *, unit_codes: Sequence[str] | None = 
     """
     year_start = date(end.year, 1, 1)
     ytd_end = min(end, clock.today())
-    if ytd_end < year_start:
-        ytd_end = year_start
+    ytd_end = max(ytd_end, year_start)
     ytd = counts(session, year_start, ytd_end, unit_codes=unit_codes)[""]
     recent = counts(session, max(year_start, ytd_end - timedelta(days=89)), ytd_end, unit_codes=unit_codes)[""]
     elapsed = (ytd_end - year_start).days + 1

@@ -1,14 +1,14 @@
-"""Sections of ``report indicators`` owned by issue #4.
+"""Sections of ``report indicators`` owned by issue #4: digitisation, satisfaction, waiting time.
 
 ``SECTIONS`` (contract of issue #4): ``(session, start, end) -> dict`` over inclusive whole days.
-``PERIOD_SECTIONS``: the same wrapped as ``(session, period)`` for
-:data:`desktop.reports.indicators.INDICATOR_SECTIONS`, e.g.
-``INDICATOR_SECTIONS.update(PERIOD_SECTIONS)``.
+``PERIOD_SECTIONS``: the same over a report :class:`~desktop.reports.periods.Period` (the periodic
+report's window, official or calendar); :mod:`desktop.reports.indicators` registers them in
+``INDICATOR_SECTIONS`` when it is imported, so they are always present.
 
-Units: the contract's satisfaction ``rate`` is a percentage; the indicators module reads rates as
-fractions (0..1), so each section also carries the fraction it reads (digitisation ``rate`` /
-``reuse_rate`` / ``result_rate``, satisfaction ``rate_fraction``) and waiting ``average_minutes`` /
-``queue_now``.
+Units follow issue #4: every rate here is a percentage with one decimal (``None`` with nothing to
+divide by) and every section carries the target of the window's end year from
+:mod:`desktop.feedback_targets` (percent / minutes). The indicators module turns them into its
+0..1 fractions for the target rows and the self-assessment.
 """
 
 from __future__ import annotations
@@ -20,37 +20,37 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
-from desktop.reports.digitisation import counts
+from desktop import clock, feedback_targets
+from desktop.reports.digitisation import counts, with_rates
 from desktop.services import queue, surveys
 
 
-def _fraction(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def digitisation_section(session: Session, start: date, end: date) -> dict[str, Any]:
-    data: dict[str, Any] = dict(counts(session, start, end)[""])
-    data["rate"] = _fraction(data["with_digitised_components"], data["received"])
-    data["reuse_rate"] = _fraction(data["with_reused_components"], data["received"])
-    data["result_rate"] = _fraction(data["results_digitised"], data["resolved"])
+    """The Decision-766 tracker totals (see :mod:`desktop.reports.digitisation`) and their rates."""
+    data = with_rates(counts(session, start, end)[""])
+    targets = feedback_targets.load(session)
+    data["targets"] = {name: feedback_targets.target(targets, "digitisation", name, end.year)
+                       for name in ("component_rate", "reuse_rate", "result_rate")}
     return data
 
 
 def satisfaction_section(session: Session, start: date, end: date) -> dict[str, Any]:
-    data = surveys.satisfaction(session, start, end)
-    good = data["very_satisfied"] + data["satisfied"]
-    data["rate_fraction"] = _fraction(good, data["answers"])
-    return data
+    """Answers per overall level and rate = (rất hài lòng + hài lòng) / answers × 100."""
+    return surveys.satisfaction(session, start, end)
+
+
+def queue_now(session: Session) -> int:
+    """Tickets taken today and not called yet."""
+    from desktop.db.models_feedback import QueueTicket
+
+    return int(session.scalar(select(func.count()).select_from(QueueTicket).where(
+        QueueTicket.day == clock.today(), QueueTicket.called_at.is_(None), QueueTicket.deleted.is_(False))) or 0)
 
 
 def waiting_section(session: Session, start: date, end: date) -> dict[str, Any]:
-    from desktop.db.models_feedback import QueueTicket
-
+    """Tickets taken in the window, those called, average and P90 minutes from arrival to call."""
     data = queue.waiting_stats(session, start, end)
-    data["average_minutes"] = data["avg_minutes"]
-    data["queue_now"] = int(session.scalar(select(func.count()).select_from(QueueTicket).where(
-        QueueTicket.day == clock.today(), QueueTicket.called_at.is_(None), QueueTicket.deleted.is_(False))) or 0)
+    data["queue_now"] = queue_now(session)
     return data
 
 

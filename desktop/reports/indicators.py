@@ -1,12 +1,17 @@
 """Dashboard (Tổng quan) numbers for a period against configurable targets, as plain JSON.
 
-Sections live in :data:`INDICATOR_SECTIONS` (name -> ``function(session, period) -> dict``) so later
-features plug theirs in without touching this file. Expected shapes of the pluggable ones:
+Sections live in :data:`INDICATOR_SECTIONS` (name -> ``function(session, period) -> dict``), all
+over the periodic report's window. The digitisation, satisfaction and waiting sections of issue #4
+(:mod:`desktop.reports.feedback_sections`) are registered at the bottom of this module, so they are
+present whoever imports it first; they are also copied to the top level of the JSON. Their shapes
+(rates in percent, as issue #4's contract says; targets of the window's end year):
 
-* ``"digitisation"``: ``{"rate": float | None, "result_rate": float | None, "reuse_rate": float | None, ...}``
-  (rates in 0..1 over received / resolved);
-* ``"satisfaction"``: ``{"rate": float | None, "answers": int, ...}`` ((rất hài lòng + hài lòng) / answers);
-* ``"waiting"``: ``{"average_minutes": float | None, "queue_now": int | None, ...}``.
+* ``"digitisation"``: ``{"received", "with_digitised_components", ..., "component_rate", "reuse_rate",
+  "result_rate", "targets": {"component_rate", "reuse_rate", "result_rate"}}``;
+* ``"satisfaction"``: ``{"answers", "very_satisfied", "satisfied", "unsatisfied", "rate", "target"}``;
+* ``"waiting"``: ``{"tickets", "served", "avg_minutes", "p90_minutes", "target_minutes", "queue_now"}``.
+
+Rates of this module (progress, target rows, trend) are fractions 0..1.
 
 The Decision-766-style block is a *self-assessment* from local proxies, never the official score.
 """
@@ -17,19 +22,17 @@ from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop import clock
-from desktop.db.models import Dossier
+from desktop.db.models import Dossier, DossierComponent
 from desktop.lifecycle import OPEN_STATES, Status
-from desktop.reports.periodic import _aggregate, _moment, periodic_report
+from desktop.reports import feedback_sections
+from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
 from desktop.reports.periods import Period, parse_period, period_containing
-from desktop.reports.targets import (
-    digitisation_target,
-    load_targets,
-    productivity_target,
-)
+from desktop.reports.targets import load_targets, productivity_target
+from desktop.services import queue, surveys
 
 Section = Callable[[Session, Period], dict[str, Any]]
 
@@ -58,13 +61,11 @@ def today_section(session: Session, period: Period) -> dict[str, Any]:
                         Dossier.due_at < _moment(now))
     awaiting = count(Dossier.status == Status.AWAITING_SUPPLEMENT.value)
     in_progress = count(Dossier.status.in_(open_states))
-    waiting = INDICATOR_SECTIONS.get("waiting")
-    queue_now = None
-    if waiting is not None:
-        queue_now = waiting(session, period).get("queue_now")
+    waiting = feedback_sections.SECTIONS["waiting"](session, now.date(), now.date())
     return {"date": now.date().isoformat(), "received_today": received_today, "due_today": due_today,
             "overdue_now": overdue_now, "awaiting_supplement": awaiting, "open": in_progress,
-            "waiting_queue": queue_now}
+            "waiting_queue": waiting["queue_now"], "tickets_today": waiting["tickets"],
+            "waiting_avg_minutes": waiting["avg_minutes"], "waiting_p90_minutes": waiting["p90_minutes"]}
 
 
 def progress_section(session: Session, period: Period) -> dict[str, Any]:
@@ -97,43 +98,68 @@ def productivity_section(session: Session, period: Period) -> dict[str, Any]:
             "per_officer_annualised": round(per_officer * 365 / days, 1) if per_officer is not None else None}
 
 
-def _light_totals(session: Session, period: Period) -> dict[str, int]:
-    by_field = _aggregate(session, period, None).by_field
-    received = sum(g["received"]["new_online"] + g["received"]["new_direct_postal"] for g in by_field.values())
-    resolved = sum(g["resolved"]["total"] for g in by_field.values())
-    late = sum(g["resolved"]["late"] for g in by_field.values())
-    on_time = resolved - late
+def _fraction(percent: float | None) -> float | None:
+    """Issue #4's percentages as this module's 0..1 fractions."""
+    return None if percent is None else round(percent / 100, 4)
+
+
+def _monthly_dossier_counts(session: Session, months: list[Period]) -> list[dict[str, int]]:
+    """Per month: new received, resolved, late (as Biểu 06 cols 4+5, 7, 10) and new received with a
+    digitised component (the tracker's), in ONE pass over the dossiers of the whole span — twelve
+    report aggregates would each scan the table and work out the in-progress columns nobody reads here."""
+    res = resolution_moment()
+    span_start, span_end = _moment(months[0].bounds()[0]), _moment(months[-1].bounds()[1])
+    digitised = exists(select(DossierComponent.id).where(
+        DossierComponent.dossier_id == Dossier.id, DossierComponent.deleted.is_(False),
+        DossierComponent.digitised.is_(True)))
+    columns = []
+    for month in months:
+        low, high = (_moment(moment) for moment in month.bounds())
+        new = and_(Dossier.received_at >= low, Dossier.received_at < high)
+        resolved = and_(res.is_not(None), res >= low, res < high)
+        columns += [_count(new), _count(resolved), _count(and_(resolved, res > Dossier.due_at)),
+                    _count(and_(new, digitised))]
+    query = select(*columns).where(
+        Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value,
+        or_(and_(Dossier.received_at >= span_start, Dossier.received_at < span_end),
+            and_(res.is_not(None), res >= span_start, res < span_end)))
+    row = [int(v or 0) for v in session.execute(query).one()]
+    return [dict(zip(("received", "resolved", "late", "digitised"), row[4 * i:4 * i + 4], strict=True))
+            for i in range(len(months))]
+
+
+def _light_totals(session: Session, month: Period, dossiers: dict[str, int]) -> dict[str, Any]:
+    received, resolved, late = dossiers["received"], dossiers["resolved"], dossiers["late"]
+    satisfaction = surveys.satisfaction(session, month.start, month.end)
+    waiting = queue.waiting_stats(session, month.start, month.end)
     return {"received": received, "resolved": resolved, "late": late,
-            "on_time_rate": _rate(on_time, resolved) if resolved else None}
+            "on_time_rate": _rate(resolved - late, resolved),
+            "digitisation_rate": _rate(dossiers["digitised"], received),
+            "satisfaction_rate": _fraction(satisfaction["rate"]), "survey_answers": satisfaction["answers"],
+            "waiting_avg_minutes": waiting["avg_minutes"], "waiting_p90_minutes": waiting["p90_minutes"]}
 
 
 def trend_section(session: Session, period: Period) -> dict[str, Any]:
-    """Received (new) / resolved / late for the 12 months ending with the period's last month."""
+    """Per month, the 12 months ending with the period's last month: received (new) / resolved / late,
+    on-time, digitisation and satisfaction rates (0..1) and waiting minutes."""
     last = period_containing(period.end, "month", calendar=period.calendar)
     months = [last]
     while len(months) < 12:
         months.append(months[-1].previous())
-    series = []
-    for month in reversed(months):
-        series.append({"label": month.label, "start": month.start.isoformat(), "end": month.end.isoformat(),
-                       **_light_totals(session, month)})
-    return {"months": series}
+    months.reverse()
+    counted = _monthly_dossier_counts(session, months)
+    return {"months": [{"label": month.label, "start": month.start.isoformat(), "end": month.end.isoformat(),
+                        **_light_totals(session, month, dossiers)} for month, dossiers in zip(months, counted,
+                                                                                              strict=True)]}
 
 
-CORE_SECTIONS: dict[str, Section] = {
+INDICATOR_SECTIONS: dict[str, Section] = {
     "today": today_section,
     "progress": progress_section,
     "productivity": productivity_section,
     "trend": trend_section,
+    **feedback_sections.PERIOD_SECTIONS,
 }
-INDICATOR_SECTIONS: dict[str, Section] = dict(CORE_SECTIONS)
-
-
-def _plug_feedback_sections() -> None:
-    """Digitisation, satisfaction and the queue (issue #4) feed the dashboard, targets and the 766 self-check."""
-    from desktop.reports.feedback_sections import PERIOD_SECTIONS
-
-    INDICATOR_SECTIONS.update(PERIOD_SECTIONS)
 
 
 def _target_row(key: str, label: str, value: float | None, *, minimum: float | None = None,
@@ -141,6 +167,8 @@ def _target_row(key: str, label: str, value: float | None, *, minimum: float | N
     def show(v: float) -> str:
         if unit == "%":
             return f"{v * 100:.1f}".replace(".", ",") + "%"
+        if unit == "phút":
+            return f"{v:.1f}".replace(".", ",").removesuffix(",0") + " phút"
         return f"{v:,.0f}".replace(",", ".") + (f" {unit}" if unit else "")
 
     if minimum is not None:
@@ -156,7 +184,7 @@ def _target_row(key: str, label: str, value: float | None, *, minimum: float | N
             "target_text": target_text, "met": met, "status_text": status, "formula": formula}
 
 
-def _targets(sections: dict[str, dict[str, Any]], targets: dict[str, Any], period: Period) -> list[dict[str, Any]]:
+def _targets(sections: dict[str, dict[str, Any]], targets: dict[str, Any]) -> list[dict[str, Any]]:
     progress = sections["progress"]
     rows = [
         _target_row("on_time_rate", "Tỷ lệ giải quyết đúng hạn", progress["on_time_rate"],
@@ -174,29 +202,33 @@ def _targets(sections: dict[str, dict[str, Any]], targets: dict[str, Any], perio
     ]
     digitisation = sections.get("digitisation")
     if digitisation is not None:
-        rows.append(_target_row("digitisation_rate", "Tỷ lệ số hóa hồ sơ", digitisation.get("rate"),
-                                minimum=digitisation_target(targets, period.end.year),
-                                formula="hồ sơ có thành phần được số hóa / hồ sơ tiếp nhận"))
-        rows.append(_target_row("result_digitised_rate", "Tỷ lệ số hóa kết quả", digitisation.get("result_rate"),
-                                minimum=targets["result_digitised_rate"]["min"],
-                                formula="kết quả được số hóa / hồ sơ đã giải quyết"))
+        goals = digitisation.get("targets") or {}
+        rows.append(_target_row("digitisation_rate", "Tỷ lệ hồ sơ có thành phần được số hóa",
+                                _fraction(digitisation.get("component_rate")),
+                                minimum=_fraction(goals.get("component_rate")),
+                                formula="hồ sơ mới tiếp nhận có thành phần được số hóa / hồ sơ mới tiếp nhận"))
+        rows.append(_target_row("reuse_rate", "Tỷ lệ hồ sơ tái sử dụng dữ liệu đã số hóa",
+                                _fraction(digitisation.get("reuse_rate")), minimum=_fraction(goals.get("reuse_rate")),
+                                formula="hồ sơ mới tiếp nhận có thành phần dùng lại (giấy tờ đã số hóa hoặc "
+                                        "Cổng DVC quốc gia) / hồ sơ mới tiếp nhận"))
+        rows.append(_target_row("result_digitised_rate", "Tỷ lệ kết quả được số hóa",
+                                _fraction(digitisation.get("result_rate")),
+                                minimum=_fraction(goals.get("result_rate")),
+                                formula="kết quả được số hóa / hồ sơ có kết quả trong kỳ"))
     satisfaction = sections.get("satisfaction")
     if satisfaction is not None:
-        rows.append(_target_row("satisfaction_rate", "Tỷ lệ hài lòng", _satisfaction_fraction(satisfaction),
-                                minimum=targets["satisfaction_rate"]["min"],
+        rows.append(_target_row("satisfaction_rate", "Tỷ lệ hài lòng", _fraction(satisfaction.get("rate")),
+                                minimum=_fraction(satisfaction.get("target")),
                                 formula="(rất hài lòng + hài lòng) / số phiếu trả lời"))
     waiting = sections.get("waiting")
     if waiting is not None:
-        rows.append(_target_row("waiting_minutes", "Thời gian chờ bình quân", waiting.get("average_minutes"),
-                                maximum=targets["waiting_minutes"]["max"], unit="phút",
-                                formula="bình quân (giờ được phục vụ − giờ lấy số)"))
+        rows.append(_target_row("waiting_minutes", "Thời gian chờ bình quân", waiting.get("avg_minutes"),
+                                maximum=waiting.get("target_minutes"), unit="phút",
+                                formula="bình quân (giờ được gọi − giờ lấy số) của các lượt đã phục vụ"))
+        rows.append(_target_row("waiting_p90_minutes", "Thời gian chờ của 90% lượt khách",
+                                waiting.get("p90_minutes"), maximum=waiting.get("target_minutes"), unit="phút",
+                                formula="phân vị 90 (thứ hạng gần nhất) của thời gian chờ các lượt đã phục vụ"))
     return rows
-
-
-def _satisfaction_fraction(section: dict[str, Any]) -> float | None:
-    """0..1. The surveys section's ``rate`` is a percentage (issue #4 contract) and carries the fraction
-    as ``rate_fraction``; a plugged section giving only ``rate`` gives it as a fraction."""
-    return section["rate_fraction"] if "rate_fraction" in section else section.get("rate")
 
 
 def _points(value: float | None, weight: float) -> float | None:
@@ -214,7 +246,7 @@ def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
         {"key": "progress", "label": "Tiến độ, kết quả giải quyết", "max": 20,
          "points": _points(progress["on_time_rate"], 20), "formula": "20 × tỷ lệ đúng hạn"},
         {"key": "digitisation", "label": "Số hóa hồ sơ", "max": 22,
-         "points": _points(digitisation.get("rate"), 22),
+         "points": _points(_fraction(digitisation.get("component_rate")), 22),
          "formula": "22 × tỷ lệ hồ sơ được số hóa" if "digitisation" in sections
          else "chưa có dữ liệu số hóa"},
         {"key": "online_service", "label": "Cung cấp dịch vụ trực tuyến", "max": 12,
@@ -222,7 +254,7 @@ def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
         {"key": "online_payment", "label": "Thanh toán trực tuyến", "max": 10, "points": None,
          "formula": "không tính được tại xã (thanh toán qua Cổng dịch vụ công)"},
         {"key": "satisfaction", "label": "Mức độ hài lòng", "max": 18,
-         "points": _points(_satisfaction_fraction(satisfaction), 18),
+         "points": _points(_fraction(satisfaction.get("rate")), 18),
          "formula": "18 × tỷ lệ hài lòng" if "satisfaction" in sections else "chưa có dữ liệu khảo sát"},
     ]
     computed = [g for g in groups if g["points"] is not None]
@@ -251,12 +283,13 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
         "generated_at": clock.iso(clock.now()),
         "today": computed.get("today"),
         "sections": computed,
-        "targets": _targets(computed, targets, period),
+        "digitisation": computed.get("digitisation"),
+        "satisfaction": computed.get("satisfaction"),
+        "waiting": computed.get("waiting"),
+        "targets": _targets(computed, targets),
         "trend": (computed.get("trend") or {}).get("months", []),
         "self_assessment": self_assessment(computed),
     }
 
 
-_plug_feedback_sections()
-
-__all__ = ["CORE_SECTIONS", "INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]
+__all__ = ["INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]

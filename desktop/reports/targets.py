@@ -1,4 +1,9 @@
-"""Configurable targets for the dashboard: resources/targets.json, overridden per unit by a setting."""
+"""Configurable targets for the dashboard: resources/targets.json, overridden per unit by a setting.
+
+Digitisation, satisfaction and waiting-time targets change by year and live in
+:mod:`desktop.feedback_targets` (resources/targets_feedback.json, setting ``targets_feedback``);
+this file holds the rest (on-time, early share, online share, productivity).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.errors import UserError
 from desktop.paths import resources_dir
 
 SETTING_KEY = "report_targets"
@@ -32,20 +38,69 @@ def load_targets(session: Session | None = None) -> dict[str, Any]:
     return targets
 
 
-def digitisation_target(targets: dict[str, Any], year: int) -> float:
-    """Đề án 468 as quoted: 15% in 2021, +20 percentage points a year, at most 100%."""
-    rule = targets["digitisation_rate"]
-    rate = rule["first_rate"] + rule["yearly_step"] * (year - rule["first_year"])
-    return round(min(max(rate, 0.0), 1.0), 4)
-
-
-def reuse_target(targets: dict[str, Any], year: int) -> float | None:
-    """The latest published step not after ``year``."""
-    steps = {int(k): float(v) for k, v in targets["reuse_rate"]["by_year"].items()}
-    past = [y for y in steps if y <= year]
-    return steps[max(past)] if past else None
-
-
 def productivity_target(targets: dict[str, Any]) -> int:
     rule = targets["productivity"]
     return int(rule["per_year"][rule["area"]])
+
+
+_RATE_KEYS = ("on_time_rate", "early_share", "online_share")
+
+
+def validate_report_targets(data: Any) -> dict[str, Any]:
+    """The unit's ``report_targets`` override: known keys only, rates in 0..1, a known area."""
+    if not isinstance(data, dict):
+        raise UserError("Chỉ tiêu báo cáo phải là một đối tượng JSON.", field="report_targets")
+    known = set(_RATE_KEYS) | {"productivity"}
+    for key, value in data.items():
+        if key not in known:
+            raise UserError(f"Chỉ tiêu '{key}' không có; dùng một trong: {', '.join(sorted(known))}.",
+                            field="report_targets")
+        if not isinstance(value, dict):
+            raise UserError(f"Chỉ tiêu '{key}' phải là một đối tượng JSON.", field=key)
+        if key in _RATE_KEYS:
+            rate = value.get("min")
+            if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1):
+                raise UserError(f"Chỉ tiêu '{key}.min' phải là tỷ lệ từ 0 đến 1 (ví dụ 0.95).", field=key)
+    merged = {**default_targets()["productivity"], **data.get("productivity", {})}
+    if merged["area"] not in merged["per_year"]:
+        raise UserError("Khu vực năng suất phải là urban, rural hoặc remote.", field="productivity")
+    return data
+
+
+def set_targets(session: Session, *, report: dict[str, Any] | None = None, feedback: dict[str, Any] | None = None,
+                reset: bool = False) -> None:
+    """Store the unit's target overrides (admins only); ``reset`` goes back to the bundled files."""
+    from desktop import feedback_targets
+    from desktop.services.desk import put_setting
+    from desktop.services.permissions import Permission, require
+
+    require(session, Permission.MANAGE_SETTINGS)
+    if reset:
+        put_setting(session, SETTING_KEY, {})
+        put_setting(session, feedback_targets.SETTING_KEY, {})
+    if report is not None:
+        put_setting(session, SETTING_KEY, validate_report_targets(report))
+    if feedback is not None:
+        put_setting(session, feedback_targets.SETTING_KEY, feedback_targets.validate(feedback, "gửi lên"))
+
+
+def effective_targets(session: Session, year: int) -> dict[str, Any]:
+    """Every target the dashboard compares against for ``year`` (rates in percent, minutes, dossiers)."""
+    from desktop import feedback_targets
+
+    report = load_targets(session)
+    feedback = feedback_targets.load(session)
+
+    def percent(value: float | None) -> float | None:
+        return None if value is None else round(100 * value, 1)
+
+    out: dict[str, Any] = {"year": year}
+    for key in _RATE_KEYS:
+        out[key] = percent(report[key].get("min"))
+    out["productivity_area"] = report["productivity"]["area"]
+    out["productivity_per_year"] = productivity_target(report)
+    for name in ("component_rate", "reuse_rate", "result_rate"):
+        out[f"digitisation_{name}"] = feedback_targets.target(feedback, "digitisation", name, year)
+    out["satisfaction_rate"] = feedback_targets.target(feedback, "satisfaction", "rate", year)
+    out["waiting_max_minutes"] = feedback_targets.target(feedback, "waiting", "max_minutes", year)
+    return out

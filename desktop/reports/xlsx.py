@@ -23,7 +23,14 @@ FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
+ROW_HEIGHT = 20  # points: the text keeps clear of the borders when printed
+
+
+def _height(text: str, width: float) -> float:
+    """A fixed row height that still shows a field name wrapping over several lines (≈ 1 char/unit)."""
+    lines = max(1, -(-len(text) // max(1, int(width) - 3)))
+    return max(ROW_HEIGHT, 15 * lines + 5)
 WIDTHS = (6, 30, 10, 12, 14, 12, 10, 10, 10, 10, 10, 10, 10)
 HEADER_ROW = 8  # first header row of the table
 
@@ -96,11 +103,13 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
             cell = ws.cell(row=row, column=column, value=value)
             cell.font = _font(11)
             cell.alignment = LEFT if column == 2 else CENTER
+        ws.row_dimensions[row].height = _height(item["field"], WIDTHS[1])
         row += 1
     total = ["", layout.TOTAL_LABEL, *column_values(report["total"])]
     for column, value in enumerate(total, start=1):
         cell = ws.cell(row=row, column=column, value=value)
         cell.font, cell.alignment = _font(11, bold=True), LEFT if column == 2 else CENTER
+    ws.row_dimensions[row].height = ROW_HEIGHT
     last_table_row = row
     for r in range(top, last_table_row + 1):
         for c in range(1, 14):
@@ -140,6 +149,7 @@ def _late_sheet(ws: Worksheet, report: dict[str, Any]) -> None:
     for column, text in enumerate(layout.LATE_HEADERS, start=1):
         cell = ws.cell(row=header, column=column, value=text)
         cell.font, cell.alignment, cell.border = _font(11, bold=True), CENTER, BORDER
+    ws.row_dimensions[header].height = 48  # "Số ngày quá hạn" wraps on three lines
     row = header + 1
     for index, item in enumerate(report["late_dossiers"], start=1):
         for column, value in enumerate(layout.late_row(index, item), start=1):

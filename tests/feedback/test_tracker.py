@@ -11,7 +11,6 @@ from desktop.errors import UserError
 from desktop.reports.digitisation import digitisation_tracker, forecast
 from desktop.reports.feedback_sections import SECTIONS
 from desktop.services import digitisation, dossiers
-
 from tests.feedback.helpers import CHUNG_THUC, at, receive, resolve
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
@@ -126,9 +125,11 @@ def test_period_sections_plug_into_report_indicators(data):
     from desktop.reports.indicators import INDICATOR_SECTIONS, indicators, parse_period
 
     with data.reading() as s:
-        out = indicators(s, parse_period("2026-10", calendar=True), sections=INDICATOR_SECTIONS | PERIOD_SECTIONS)
+        out = indicators(s, parse_period("2026-10", calendar=True))
+    assert set(PERIOD_SECTIONS) <= set(INDICATOR_SECTIONS)
     dig = out["sections"]["digitisation"]
-    assert (dig["received"], dig["with_digitised_components"], dig["rate"]) == (5, 4, 0.8)
+    assert (dig["received"], dig["with_digitised_components"], dig["component_rate"]) == (5, 4, 80.0)
+    assert out["digitisation"] == dig
     assert out["sections"]["waiting"]["queue_now"] == 0
     rows = {row["key"]: row for row in out["targets"]}
     assert rows["digitisation_rate"]["value"] == 0.8

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.reports.indicators import CORE_SECTIONS, INDICATOR_SECTIONS, indicators
+from desktop.reports.indicators import INDICATOR_SECTIONS, indicators
 from desktop.reports.periods import parse_period
 from desktop.services import dossiers
 from desktop.services.desk import put_setting
@@ -27,9 +27,10 @@ def built(db):  # type: ignore[no-untyped-def]
 
 def test_today_progress_productivity_trend(db, built) -> None:  # type: ignore[no-untyped-def]
     with db.reading() as s:
-        data = indicators(s, parse_period("2026-10"), sections=CORE_SECTIONS)
+        data = indicators(s, parse_period("2026-10"))
     assert data["today"] == {"date": "2026-11-20", "received_today": 2, "due_today": 1, "overdue_now": 2,
-                             "awaiting_supplement": 1, "open": 4, "waiting_queue": 0}  # queue plugged, no ticket
+                             "awaiting_supplement": 1, "open": 4, "waiting_queue": 0, "tickets_today": 0,
+                             "waiting_avg_minutes": None, "waiting_p90_minutes": None}
     progress = data["sections"]["progress"]
     assert (progress["resolved"], progress["early"], progress["on_time"], progress["late"]) == (3, 2, 0, 1)
     assert progress["on_time_rate"] == 0.6667 and progress["early_share"] == 0.6667
@@ -46,51 +47,28 @@ def test_today_progress_productivity_trend(db, built) -> None:  # type: ignore[n
     assert rows["online_share"]["target_text"] == "≥ 50,0%" and rows["online_share"]["met"] is False
     assert rows["productivity"]["target"] == 1200 and rows["productivity"]["met"] is False
     assert rows["early_share"]["met"] is None and rows["early_share"]["status_text"] == "theo dõi"
-    assert "digitisation_rate" not in rows and "satisfaction_rate" not in rows
+    # the feedback sections are always registered: 7 new dossiers, none digitised; no surveys, no tickets
+    assert rows["digitisation_rate"]["value"] == 0.0 and rows["digitisation_rate"]["target"] == 1.0
+    assert rows["satisfaction_rate"]["status_text"] == "chưa có dữ liệu" and rows["satisfaction_rate"]["target"] == 0.95
+    assert rows["waiting_minutes"]["target_text"] == "≤ 15 phút"
     sa = data["self_assessment"]
     assert sa["is_self_assessment"] and "không phải điểm chính thức" in sa["note"]
     points = {g["key"]: g["points"] for g in sa["groups"]}
-    assert points == {"transparency": None, "progress": 13.33, "digitisation": None, "online_service": 1.71,
+    assert points == {"transparency": None, "progress": 13.33, "digitisation": 0.0, "online_service": 1.71,
                       "online_payment": None, "satisfaction": None}
-    assert (sa["points"], sa["max_points"]) == (15.04, 32)
+    # digitisation: 7 new dossiers, none digitised → 0 points of 22 (computable, so counted)
+    assert (sa["points"], sa["max_points"]) == (15.04, 54)
     assert all(g["formula"] for g in sa["groups"])
-
-
-def test_feedback_sections_are_plugged_by_default(db, built) -> None:  # type: ignore[no-untyped-def]
-    """The merged desk: digitisation, satisfaction and the queue feed the dashboard without set-up."""
-    assert {"digitisation", "satisfaction", "waiting"} <= set(INDICATOR_SECTIONS)
-    with db.reading() as s:
-        data = indicators(s, parse_period("2026-10"))
-    rows = {r["key"]: r for r in data["targets"]}
-    digitisation = data["sections"]["digitisation"]
-    assert digitisation["received"] == 7 and rows["digitisation_rate"]["value"] == digitisation["rate"]
-    groups = {g["key"]: g for g in data["self_assessment"]["groups"]}
-    assert groups["digitisation"]["formula"] == "22 × tỷ lệ hồ sơ được số hóa"
-    assert data["sections"]["satisfaction"]["answers"] == 0 and groups["satisfaction"]["points"] is None
-
-
-def test_satisfaction_percentage_read_as_a_fraction(db, built) -> None:  # type: ignore[no-untyped-def]
-    """surveys.satisfaction gives rate 75.0 (%): the target row and the 766 points use 0.75."""
-    from desktop.services import surveys
-
-    with db.transaction(officer="canbo") as s:
-        for overall in ("rat_hai_long", "hai_long", "hai_long", "khong_hai_long"):
-            surveys.record_answer(s, {"overall": overall}, at=t(2026, 10, 10, 9))
-    with db.reading() as s:
-        data = indicators(s, parse_period("2026-10"))
-    assert data["sections"]["satisfaction"]["rate"] == 75.0
-    rows = {r["key"]: r for r in data["targets"]}
-    assert rows["satisfaction_rate"]["value"] == 0.75 and rows["satisfaction_rate"]["value_text"] == "75,0%"
-    assert rows["satisfaction_rate"]["met"] is False
-    groups = {g["key"]: g for g in data["self_assessment"]["groups"]}
-    assert groups["satisfaction"]["points"] == 13.5
 
 
 def test_plugged_sections_feed_targets_and_self_assessment(db, built) -> None:  # type: ignore[no-untyped-def]
     sections = {**INDICATOR_SECTIONS,
-                "satisfaction": lambda s, p: {"rate": 0.9, "answers": 10},
-                "digitisation": lambda s, p: {"rate": 0.5, "result_rate": 1.0},
-                "waiting": lambda s, p: {"average_minutes": 12.0, "queue_now": 3}}
+                "satisfaction": lambda s, p: {"rate": 90.0, "answers": 10, "target": 95.0},
+                "digitisation": lambda s, p: {"component_rate": 50.0, "reuse_rate": 20.0, "result_rate": 100.0,
+                                              "targets": {"component_rate": 100.0, "reuse_rate": 80.0,
+                                                          "result_rate": 100.0}},
+                "waiting": lambda s, p: {"avg_minutes": 12.0, "p90_minutes": 15.5, "target_minutes": 15.0,
+                                         "queue_now": 3}}
     with db.reading() as s:
         data = indicators(s, parse_period("2026-10"), sections=sections)
     rows = {r["key"]: r for r in data["targets"]}
@@ -98,10 +76,12 @@ def test_plugged_sections_feed_targets_and_self_assessment(db, built) -> None:  
     assert rows["digitisation_rate"]["target"] == 1.0  # 15% in 2021 + 20 points a year, capped at 100%
     assert rows["result_digitised_rate"]["met"] is True
     assert rows["waiting_minutes"]["met"] is True and rows["waiting_minutes"]["target_text"] == "≤ 15 phút"
+    assert rows["waiting_p90_minutes"]["met"] is False and rows["waiting_p90_minutes"]["value_text"] == "15,5 phút"
+    assert rows["reuse_rate"]["value"] == 0.2 and rows["reuse_rate"]["met"] is False
     points = {g["key"]: g["points"] for g in data["self_assessment"]["groups"]}
     assert points["satisfaction"] == 16.2 and points["digitisation"] == 11.0
     assert data["self_assessment"]["max_points"] == 72
-    assert data["sections"]["satisfaction"] == {"rate": 0.9, "answers": 10}
+    assert data["sections"]["satisfaction"] == data["satisfaction"] == {"rate": 90.0, "answers": 10, "target": 95.0}
 
 
 def test_targets_override_setting(db, built) -> None:  # type: ignore[no-untyped-def]
@@ -120,3 +100,18 @@ def test_cli_indicators_json(cli, db, built) -> None:  # type: ignore[no-untyped
     assert data["trend"][-1]["label"] == "2026-12"
     text = cli("report", "indicators", "--period", "2026-10")
     assert text.code == 0 and "Tỷ lệ giải quyết đúng hạn: 66,7%" in text.out
+
+
+def test_feedback_sections_registered_whatever_is_imported_first() -> None:
+    """A fresh interpreter importing only the indicators module already has issue #4's sections."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys; from desktop.reports.indicators import INDICATOR_SECTIONS; "
+            "print(','.join(INDICATOR_SECTIONS))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip().split(",") == ["today", "progress", "productivity", "trend", "digitisation",
+                                             "satisfaction", "waiting"]

@@ -131,3 +131,25 @@ def test_sql_equals_reference_and_identities(random_dbs: list[Database], index: 
     if (following["period"]["start"] > report["period"]["end"]) and period.kind != "nine_months":  # contiguous
         assert report["total"]["in_progress"]["total"] == following["total"]["received"]["carried_over"]
     assert len(report["late_dossiers"]) == report["total"]["resolved"]["late"] + report["total"]["in_progress"]["overdue"]
+
+
+@pytest.mark.parametrize("calendar", [False, True])
+def test_trend_in_one_pass_equals_the_report_per_month(random_dbs: list[Database], calendar: bool) -> None:
+    """The dashboard's single-query trend gives each month what Biểu 06 and the tracker give it."""
+    from desktop.reports.digitisation import counts
+    from desktop.reports.indicators import trend_section
+
+    with random_dbs[0].reading() as s:
+        months = trend_section(s, parse_period("2026-10", calendar=calendar))["months"]
+        assert len(months) == 12
+        for month in months:
+            period = parse_period(month["label"], calendar=calendar)
+            total = periodic_report(s, period)["total"]
+            digitised = counts(s, period.start, period.end)[""]
+            received = total["received"]["new_online"] + total["received"]["new_direct_postal"]
+            assert (month["received"], month["resolved"], month["late"]) == (
+                received, total["resolved"]["total"], total["resolved"]["late"])
+            assert digitised["received"] == received
+            expected = round(digitised["with_digitised_components"] / received, 4) if received else None
+            assert month["digitisation_rate"] == expected
+    assert sum(m["received"] for m in months) > 500 and any(m["digitisation_rate"] for m in months)

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from desktop.db.models_feedback import SurveyAnswer
-from desktop.services import digitisation, kiosk as kiosk_service
+from desktop.services import digitisation
+from desktop.services import kiosk as kiosk_service
 from desktop.ui.pages.digitisation import DigitisationPage
 from desktop.ui.pages.surveys import SurveysPage
-
 from tests.feedback.helpers import receive
 from tests.ui.conftest import Keyboard
 
@@ -176,9 +176,9 @@ def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch)
 
 
 def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
-    from desktop import clock
     from datetime import datetime
 
+    from desktop import clock
     from desktop.services import queue
 
     with db.transaction() as s:  # earlier today: waits of 5 and 25 minutes
@@ -216,3 +216,21 @@ def test_dossier_detail_opens_the_digitise_dialog(make_ctx, db, qtbot):
     dialogs[0].toggle()
     dialogs[0].accept()
     assert detail.components.item(0, 2).text() == "✓"
+
+
+def test_period_presets_include_the_report_windows(qtbot):
+    from datetime import date
+
+    from desktop.ui.widgets.period_range import PeriodRange
+
+    picker = PeriodRange()
+    qtbot.addWidget(picker)
+    labels = [picker.preset.itemText(i) for i in range(picker.preset.count())]
+    index = labels.index("Kỳ báo cáo tháng này (15→14)")
+    picker.preset.setCurrentIndex(index)
+    assert picker.window() == (date(2026, 11, 15), date(2026, 12, 14))  # clock pinned to 20/11/2026
+    picker.preset.setCurrentIndex(labels.index("Kỳ báo cáo tháng trước (15→14)"))
+    assert picker.window() == (date(2026, 10, 15), date(2026, 11, 14))
+    picker.preset.setCurrentIndex(labels.index("Kỳ báo cáo quý này (15→14)"))
+    assert picker.window() == (date(2026, 9, 15), date(2026, 12, 14))
+    assert labels[-1] == "Tùy chọn"

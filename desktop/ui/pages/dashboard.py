@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import math
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +27,17 @@ from desktop.reports.indicators import indicators
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.reports import PeriodPicker
+
+RATE_SERIES = (  # trend key, target row key, legend, colour
+    ("on_time_rate", "on_time_rate", "Đúng hạn", "#1f6fb2"),
+    ("digitisation_rate", "digitisation_rate", "Số hóa", "#2e8b57"),
+    ("satisfaction_rate", "satisfaction_rate", "Hài lòng", "#c0392b"),
+)
+
+
+def _minutes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
 
 TODAY_FIELDS = (
     ("received_today", "Tiếp nhận hôm nay"),
@@ -64,8 +76,11 @@ class DashboardPage(QWidget):
         top = QHBoxLayout()
         self.picker = PeriodPicker(self)
         self.show_button = QPushButton(self.tr("Xem"), objectName="show_indicators")
+        self.export_button = QPushButton(self.tr("Xuất Excel…"), objectName="export_indicators")
+        self.export_button.setEnabled(False)
         top.addWidget(self.picker, 1)
         top.addWidget(self.show_button)
+        top.addWidget(self.export_button)
         root.addLayout(top)
 
         middle = QHBoxLayout()
@@ -73,6 +88,7 @@ class DashboardPage(QWidget):
         self.targets.setHorizontalHeaderLabels([self.tr("Chỉ số"), self.tr("Kết quả"), self.tr("Chỉ tiêu"),
                                                 self.tr("Đánh giá")])
         self.targets.verticalHeader().setVisible(False)
+        self.targets.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.targets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.targets.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -85,14 +101,18 @@ class DashboardPage(QWidget):
         middle.addWidget(self.assessment, 2)
         root.addLayout(middle, 2)
 
+        self.waiting = QLabel(objectName="waiting_summary")
+        self.waiting.setWordWrap(True)
+        root.addWidget(self.waiting)
+
         charts = QHBoxLayout()
         self.trend_chart = QChart()
-        self.trend_chart.setProperty("base_title", self.tr("Hồ sơ theo tháng"))
-        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng"))
+        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng (12 tháng)"))
         self.rate_chart = QChart()
-        self.rate_chart.setProperty("base_title", self.tr("Tỷ lệ đúng hạn so với chỉ tiêu (%)"))
-        self.rate_chart.setTitle(self.tr("Tỷ lệ đúng hạn so với chỉ tiêu (%)"))
-        for chart in (self.trend_chart, self.rate_chart):
+        self.rate_chart.setTitle(self.tr("Tỷ lệ so với chỉ tiêu (%) — nét đứt: chỉ tiêu"))
+        self.waiting_chart = QChart()
+        self.waiting_chart.setTitle(self.tr("Thời gian chờ theo tháng (phút)"))
+        for chart in (self.trend_chart, self.rate_chart, self.waiting_chart):
             view = QChartView(chart)
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setMinimumHeight(240)
@@ -100,6 +120,7 @@ class DashboardPage(QWidget):
         root.addLayout(charts, 3)
 
         self.show_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self.export)
         self.ctx.bus.changed.connect(self._changed)
 
     def activate(self) -> None:
@@ -121,8 +142,25 @@ class DashboardPage(QWidget):
             return
         self.ctx.read(lambda s: indicators(s, period), self.show_data, lambda e: messages.show_error(self, e))
 
+    def export(self) -> None:
+        """The figures on screen (targets, self-assessment, 12-month trend) as an Excel workbook."""
+        if self.data is None:
+            return
+        data = self.data
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu chỉ số tổng quan"),
+                                                f"chi-so-{data['period']['label']}.xlsx",
+                                                self.tr("Tệp Excel (*.xlsx)"))
+        if not target:
+            return
+        from desktop.reports.indicators_xlsx import write_indicators_xlsx
+
+        self.ctx.read(lambda _session: write_indicators_xlsx(data, Path(target)),
+                      lambda p: messages.inform(self, self.tr("Đã lưu"), str(p)),
+                      lambda e: messages.show_error(self, e))
+
     def show_data(self, data: dict[str, Any]) -> None:
         self.data = data
+        self.export_button.setEnabled(True)
         today = data.get("today") or {}
         for key, label in self.today_values.items():
             value = today.get(key)
@@ -139,28 +177,39 @@ class DashboardPage(QWidget):
         sa = data["self_assessment"]
         lines = [f"<b>{self.tr('Tự đánh giá theo QĐ 766 (không phải điểm chính thức)')}</b>", sa["note"]]
         for group in sa["groups"]:
-            points = "—" if group["points"] is None else _number(group["points"])
+            points = "—" if group["points"] is None else f"{group['points']:g}".replace(".", ",")
             lines.append(f"• {group['label']}: {points}/{group['max']} — {group['formula']}")
-        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", _number(sa["points"]))
+        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", f"{sa['points']:g}".replace(".", ","))
                      .replace("%2", str(sa["max_points"])))
         self.assessment.setText("<br>".join(lines))
+        self._show_waiting(today, data.get("waiting") or {}, data["period_title"])
         self._draw_trend(data["trend"])
-        target = next((r["target"] for r in rows if r["key"] == "on_time_rate"), None)
-        self._draw_rates(data["trend"], target)
+        targets = {r["key"]: r["target"] for r in rows}
+        self._draw_rates(data["trend"], targets)
+        self._draw_waiting(data["trend"], targets.get("waiting_minutes"))
+
+    def _show_waiting(self, today: dict[str, Any], period: dict[str, Any], title: str) -> None:
+        target = period.get("target_minutes")
+        self.waiting.setText(
+            self.tr("Thời gian chờ (lấy số → được gọi): hôm nay bình quân %1 phút, 90% lượt không quá %2 phút; "
+                    "%3: %4 lượt, đã phục vụ %5, bình quân %6 phút, 90% lượt không quá %7 phút. Chỉ tiêu ≤ %8 phút.")
+            .replace("%1", _minutes(today.get("waiting_avg_minutes")))
+            .replace("%2", _minutes(today.get("waiting_p90_minutes"))).replace("%3", title)
+            .replace("%4", str(period.get("tickets", 0))).replace("%5", str(period.get("served", 0)))
+            .replace("%6", _minutes(period.get("avg_minutes"))).replace("%7", _minutes(period.get("p90_minutes")))
+            .replace("%8", _minutes(target)))
 
     def _axes(self, chart: QChart, labels: list[str], maximum: float) -> None:
         for axis in list(chart.axes()):
             chart.removeAxis(axis)
         x = QBarCategoryAxis()
-        # Month numbers only ("2026-10" -> "10"): 12 categories in half a window leave ~40 px each and Qt
-        # Charts cuts anything longer to "0…"; the months' years are in the chart title.
-        x.append([_month_number(label) for label in labels])
-        if labels:
-            chart.setTitle(chart.property("base_title") + f" — {_month_year(labels[0])} – {_month_year(labels[-1])}")
+        # month numbers only: 12 labels like "2026-10" do not fit under a chart a third of the page wide
+        x.append([str(int(label[5:7])) if len(label) == 7 else label for label in labels])
+        x.setTitleText(self.tr("Tháng"))
+        x.setTruncateLabels(False)
         y = QValueAxis()
-        step = _nice_step(maximum / 5)  # whole-number ticks: no "0, 0, 1, 1" on an almost empty chart
-        y.setRange(0, step * 5)
-        y.setTickCount(6)
+        y.setRange(0, maximum)
+        y.applyNiceNumbers()
         y.setLabelFormat("%d")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
@@ -182,49 +231,51 @@ class DashboardPage(QWidget):
             chart.addSeries(series)
         self._axes(chart, [m["label"] for m in months], top * 1.1)
 
-    def _draw_rates(self, months: list[dict[str, Any]], target: float | None) -> None:
+    @staticmethod
+    def _line(name: str, colour: str, points: list[tuple[int, float]], *, dashed: bool = False) -> QLineSeries:
+        series = QLineSeries()
+        series.setName(name)
+        pen = QPen(QColor(colour))
+        pen.setWidth(2)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        series.setPen(pen)
+        for x, y in points:
+            series.append(x, y)
+        return series
+
+    def _draw_rates(self, months: list[dict[str, Any]], targets: dict[str, float | None]) -> None:
+        """Each rate, then its target as a dashed line of the same colour (series 0, 1 = on time)."""
         chart = self.rate_chart
         chart.removeAllSeries()
-        rate = QLineSeries()
-        rate.setName(self.tr("Tỷ lệ đúng hạn"))
-        for index, month in enumerate(months):
-            if month["on_time_rate"] is not None:
-                rate.append(index, month["on_time_rate"] * 100)
-        chart.addSeries(rate)
-        if target is not None:
-            goal = QLineSeries()
-            goal.setName(self.tr("Chỉ tiêu"))
-            for index in range(len(months)):
-                goal.append(index, target * 100)
-            chart.addSeries(goal)
+        for key, target_key, name, colour in RATE_SERIES:
+            values = [(i, m[key] * 100) for i, m in enumerate(months) if m.get(key) is not None]
+            chart.addSeries(self._line(self.tr(name), colour, values))
+            target = targets.get(target_key)
+            if target is not None:
+                goal = self._line(self.tr("Chỉ tiêu %1").replace("%1", self.tr(name).lower()), colour,
+                                  [(i, target * 100) for i in range(len(months))], dashed=True)
+                chart.addSeries(goal)
+                for marker in chart.legend().markers(goal):
+                    marker.setVisible(False)  # the title explains the dashed lines; keeps the legend short
         self._axes(chart, [m["label"] for m in months], 100)
+
+    def _draw_waiting(self, months: list[dict[str, Any]], target: float | None) -> None:
+        chart = self.waiting_chart
+        chart.removeAllSeries()
+        top = max([target or 0.0] + [m.get(k) or 0.0 for m in months
+                                     for k in ("waiting_avg_minutes", "waiting_p90_minutes")]) or 1.0
+        for key, name, colour in (("waiting_avg_minutes", self.tr("Bình quân"), "#1f6fb2"),
+                                  ("waiting_p90_minutes", self.tr("90% lượt khách"), "#e67e22")):
+            chart.addSeries(self._line(name, colour, [(i, m[key]) for i, m in enumerate(months)
+                                                      if m.get(key) is not None]))
+        if target is not None:
+            chart.addSeries(self._line(self.tr("Chỉ tiêu"), "#c0392b",
+                                       [(i, target) for i in range(len(months))], dashed=True))
+        self._axes(chart, [m["label"] for m in months], top * 1.1)
 
     def series_points(self, chart: str, index: int) -> list[float]:
         """The y values of one series (for tests and accessibility read-outs)."""
-        series = (self.trend_chart if chart == "trend" else self.rate_chart).series()[index]
+        charts = {"trend": self.trend_chart, "rates": self.rate_chart, "waiting": self.waiting_chart}
+        series = charts[chart].series()[index]
         return [point.y() for point in series.points()]
-
-
-def _number(value: float) -> str:
-    """Vietnamese decimal comma: 18,28 (not 18.28)."""
-    return f"{value:g}".replace(".", ",")
-
-
-def _month_number(label: str) -> str:
-    return str(int(label[5:7])) if len(label) >= 7 and label[4] == "-" else label
-
-
-def _month_year(label: str) -> str:
-    """"2026-10" -> "10/2026"."""
-    return f"{int(label[5:7])}/{label[:4]}" if len(label) >= 7 and label[4] == "-" else label
-
-
-def _nice_step(raw: float) -> int:
-    """The smallest of 1, 2, 5, 10, 20, 50… that is at least ``raw`` (and at least 1)."""
-    if raw <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if factor * power >= raw:
-            return int(factor * power)
-    return int(10 * power)

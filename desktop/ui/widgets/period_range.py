@@ -1,4 +1,5 @@
-"""A period picker: preset (this month, last month, this quarter, this year…) or two dates.
+"""A period picker: preset (this month, last month, this quarter, this year, the official report
+windows 15→14…) or two dates.
 
 Emits ``changed(start, end)`` with an inclusive window of whole days; display only, no report rule.
 """
@@ -23,6 +24,10 @@ def _presets(today: date) -> list[tuple[str, date, date]]:
     quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     last_quarter_end = quarter - timedelta(days=1)
     last_quarter = date(last_quarter_end.year, 3 * ((last_quarter_end.month - 1) // 3) + 1, 1)
+    from desktop.reports.periods import period_containing
+
+    official = period_containing(today, "month", calendar=False)
+    official_quarter = period_containing(today, "quarter", calendar=False)
     return [
         ("Tháng này", month, today),
         ("Tháng trước", _month_start(last_month_end), last_month_end),
@@ -30,6 +35,10 @@ def _presets(today: date) -> list[tuple[str, date, date]]:
         ("Quý trước", last_quarter, last_quarter_end),
         ("Năm nay", date(today.year, 1, 1), today),
         ("Năm trước", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        # the windows of the periodic report (data closes on the 14th), so the numbers match Biểu 06's
+        ("Kỳ báo cáo tháng này (15→14)", official.start, official.end),
+        ("Kỳ báo cáo tháng trước (15→14)", official.previous().start, official.previous().end),
+        ("Kỳ báo cáo quý này (15→14)", official_quarter.start, official_quarter.end),
         ("Tùy chọn", month, today),
     ]
 

@@ -1,0 +1,104 @@
+"""Excel copy of the Tổng quan page: the indicators against targets, the 766 self-assessment and the
+12-month trend, for a leader to send on or print (same style as the Biểu 06 workbook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.reports import layout
+from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_text, _page_setup, _save
+
+TARGET_HEADERS = ("STT", "Chỉ số", "Kết quả", "Chỉ tiêu", "Đánh giá", "Cách tính")
+TARGET_WIDTHS = (6, 44, 16, 18, 16, 70)
+ASSESSMENT_HEADERS = ("STT", "Nhóm tiêu chí (QĐ 766)", "Điểm", "Tối đa", "", "Cách tính")
+TREND_COLUMNS = (  # key, header, scale (100 = a 0..1 rate shown in percent)
+    ("label", "Tháng", None), ("start", "Từ ngày", None), ("end", "Đến ngày", None),
+    ("received", "Tiếp nhận mới", None), ("resolved", "Đã giải quyết", None), ("late", "Trễ hạn", None),
+    ("on_time_rate", "Tỷ lệ đúng hạn (%)", 100), ("digitisation_rate", "Tỷ lệ số hóa (%)", 100),
+    ("satisfaction_rate", "Tỷ lệ hài lòng (%)", 100), ("survey_answers", "Số phiếu khảo sát", None),
+    ("waiting_avg_minutes", "Chờ bình quân (phút)", None), ("waiting_p90_minutes", "Chờ của 90% lượt (phút)", None),
+)
+
+
+def _table_row(ws: Worksheet, row: int, values: list[Any], *, bold: bool = False, left: tuple[int, ...] = (2, 6)) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=column, value=value)
+        cell.font, cell.border = _font(11, bold=bold), BORDER
+        cell.alignment = LEFT if column in left else CENTER
+
+
+def _heading(ws: Worksheet, data: dict[str, Any], title: str, last: int) -> int:
+    _merged_text(ws, 1, 1, 3, data["unit"]["name"].upper(), _font(12, bold=True))
+    _merged_text(ws, 2, 1, last, title, _font(13, bold=True))
+    _merged_text(ws, 3, 1, last, f"{layout.period_heading(data)} {layout.period_line(data)}", _font(12, italic=True))
+    return 5
+
+
+def _targets_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
+    ws.title = "Chỉ tiêu"
+    for index, width in enumerate(TARGET_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    row = _heading(ws, data, "CHỈ SỐ KẾT QUẢ GIẢI QUYẾT TTHC SO VỚI CHỈ TIÊU", len(TARGET_HEADERS))
+    header = row
+    _table_row(ws, row, list(TARGET_HEADERS), bold=True, left=())
+    for index, item in enumerate(data["targets"], start=1):
+        row += 1
+        _table_row(ws, row, [index, item["label"], item["value_text"], item["target_text"], item["status_text"],
+                             item["formula"]])
+        ws.row_dimensions[row].height = max(_height(item["label"], TARGET_WIDTHS[1]),
+                                            _height(item["formula"], TARGET_WIDTHS[5]))
+    sa = data["self_assessment"]
+    row += 2
+    _merged_text(ws, row, 1, len(TARGET_HEADERS), "TỰ ĐÁNH GIÁ THEO BỘ CHỈ SỐ QUYẾT ĐỊNH 766/QĐ-TTg",
+                 _font(12, bold=True))
+    row += 1
+    _merged_text(ws, row, 1, len(TARGET_HEADERS), sa["note"], _font(11, italic=True))
+    ws.row_dimensions[row].height = 30
+    row += 1
+    _table_row(ws, row, list(ASSESSMENT_HEADERS), bold=True, left=())
+    for index, group in enumerate(sa["groups"], start=1):
+        row += 1
+        _table_row(ws, row, [index, group["label"], "—" if group["points"] is None else group["points"],
+                             group["max"], "", group["formula"]])
+        ws.row_dimensions[row].height = _height(group["formula"], TARGET_WIDTHS[5])
+    row += 1
+    _table_row(ws, row, ["", "Cộng các nhóm tính được", sa["points"], sa["max_points"], "", ""], bold=True)
+    _page_setup(ws, f"{header}:{header}")
+
+
+def _trend_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
+    last = len(TREND_COLUMNS)
+    for index in range(1, last + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 14
+    row = _heading(ws, data, "XU HƯỚNG 12 THÁNG", last)
+    header = row
+    _table_row(ws, row, [title for _, title, _ in TREND_COLUMNS], bold=True, left=())
+    ws.row_dimensions[row].height = 32
+    for month in data["trend"]:
+        row += 1
+        values = []
+        for key, _, scale in TREND_COLUMNS:
+            value = month.get(key)
+            if key in ("start", "end"):
+                value = layout.vn_date(value)
+            elif scale is not None and value is not None:
+                value = round(value * scale, 1)
+            values.append("—" if value is None else value)
+        _table_row(ws, row, values, left=())
+    _page_setup(ws, f"{header}:{header}")
+
+
+def indicators_workbook(data: dict[str, Any]) -> Workbook:
+    wb = Workbook()
+    _targets_sheet(wb.active, data)
+    _trend_sheet(wb.create_sheet("Xu hướng 12 tháng"), data)
+    return wb
+
+
+def write_indicators_xlsx(data: dict[str, Any], path: str | Path) -> Path:
+    return _save(indicators_workbook(data), path)
