@@ -98,7 +98,7 @@ def _bounds(flt: AuditFilter) -> tuple[str | None, str | None]:
 
 
 def _rows(session: Session, query: Any) -> list[AuditRow]:
-    names = dict(session.execute(select(Officer.username, Officer.full_name)).tuples().all())
+    names = {r[0]: r[1] for r in session.execute(select(Officer.username, Officer.full_name))}
     return [AuditRow(r.seq, datetime.fromisoformat(r.at), r.actor, names.get(r.actor, r.actor), r.table_name,
                      r.record_id, r.op, json.loads(r.before) if r.before else None,
                      json.loads(r.after) if r.after else None)
@@ -127,7 +127,7 @@ def audit_actors(session: Session) -> list[tuple[str, str]]:
     """(username, display name) of everyone who appears in the trail, for the filter list."""
     require(session, Permission.AUDIT_VIEW)
     actors = session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)).all()
-    names = dict(session.execute(select(Officer.username, Officer.full_name)).tuples().all())
+    names = {r[0]: r[1] for r in session.execute(select(Officer.username, Officer.full_name))}
     return [(a, names.get(a, a)) for a in actors]
 
 
