@@ -99,11 +99,85 @@ def print_preview(window: MainWindow) -> QWidget | None:
     return preview
 
 
+def _admin_settings(window: MainWindow, tab: str) -> QWidget:
+    """Cài đặt as the demo admin (the screenshot window is an officer's, who may not see the audit trail)."""
+    from desktop.ui.pages.settings import SettingsPage
+
+    with window.ctx.db.reading() as session:
+        admin = officers.officer_info(session, "admin")
+    ctx = UiContext(db=window.ctx.db, officer=admin, tasks=TaskRunner(synchronous=True), show_previews=False)
+    page = SettingsPage(ctx)
+    page.setWindowTitle("Cài đặt")
+    page.resize(*SIZE)
+    page.tabs.setCurrentIndex([page.tabs.tabText(i) for i in range(page.tabs.count())].index(tab))
+    page.show()
+    _settle()
+    return page
+
+
+def settings_backup(window: MainWindow) -> QWidget:
+    """Sao lưu with a week of daily backups, one taken before an upgrade and one «Sao lưu ngay»."""
+    from datetime import timedelta
+
+    from desktop import clock
+    from desktop.backup import backup_now
+
+    path = window.ctx.db.path
+    for days in range(6, 0, -1):
+        backup_now(path, kind="daily", now=clock.now() - timedelta(days=days, hours=1))
+    backup_now(path, kind="pre-migration", now=clock.now() - timedelta(days=2, hours=3))
+    backup_now(path, kind="manual")
+    page = _admin_settings(window, "Sao lưu")
+    page.backup.status.setText("Đã sao lưu vào " + str(page.backup.entries[0].backup.path)
+                               + "; bản sao lưu đạt kiểm tra toàn vẹn.")
+    _settle()
+    return page
+
+
+def settings_audit(window: MainWindow) -> QWidget:
+    """Nhật ký after a few real changes (the demo data itself is bulk-loaded, so not in the trail)."""
+    from datetime import date
+
+    from desktop.services import calendar, catalog
+    from desktop.services import dossiers as dossier_service
+
+    db = window.ctx.db
+    with db.reading() as session:
+        procedure = catalog.list_procedures(session, active_only=True)[0].code
+    for name in ("Nguyễn Thị Ánh Dương", "Lò Văn Páo"):
+        with db.transaction(officer="canbo") as session:
+            code = dossier_service.receive(session, dossier_service.Reception(
+                procedure_code=procedure, applicant=dossier_service.Applicant(name=name))).code
+        with db.transaction(officer="lanhdao") as session:
+            dossier_service.start(session, code)
+    with db.transaction(officer="admin") as session:
+        calendar.set_override(session, date(2026, 12, 31), working=False, reason="Nghỉ bù theo quyết định của UBND tỉnh")
+    page = _admin_settings(window, "Nhật ký")
+    page.audit.reload()
+    page.audit.verify()
+    page.audit.table.setCurrentCell(0, 0)
+    _settle()
+    return page
+
+
+def about(window: MainWindow) -> QWidget:
+    from desktop.ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog(window.ctx.db.path, window)
+    dialog.resize(760, 640)
+    dialog.show()
+    _settle()
+    return dialog
+
+
 EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("reception-filled", reception_filled),
     ("reception-search", procedure_search),
     ("dossier-detail", dossier_detail),
     ("print-preview", print_preview),
+    ("settings-backup", settings_backup),
+    ("settings-audit", settings_audit),
+    ("about", about),
 ]
 
 
@@ -111,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--db", help="reuse this database instead of a temporary demo one")
+    parser.add_argument("--only", help="comma-separated shot names (e.g. settings-backup,about); default: all")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -130,12 +206,16 @@ def main(argv: list[str] | None = None) -> int:
         _settle()
         written = []
         for page in window.pages:
+            if only is not None and f"page-{page.key}" not in only:
+                continue
             window.show_key(page.key)
             _settle()
             path = out / f"page-{page.key}.png"
             window.grab().save(str(path))
             written.append(path)
         for stem, shot in EXTRA_SHOTS:
+            if only is not None and stem not in only:
+                continue
             widget = shot(window)
             if widget is None:
                 print(f"skipped {stem}: not available in this build", file=sys.stderr)

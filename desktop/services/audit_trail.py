@@ -19,7 +19,7 @@ from desktop.db.audit import AuditVerification, verify_chain
 from desktop.db.models import Officer
 from desktop.db.models_audit import AuditEntry
 from desktop.errors import UserError
-from desktop.services.permissions import Permission, require
+from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
 
 OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": "Xóa"}
 TABLE_LABELS = {
@@ -97,8 +97,15 @@ def _bounds(flt: AuditFilter) -> tuple[str | None, str | None]:
     return low, high
 
 
+def _names(session: Session) -> dict[str, str]:
+    """username -> full name; the system actors (CLI without --officer, demo, sync…) read «Hệ thống»."""
+    names = {a: "Hệ thống" for a in SYSTEM_ACTORS}
+    names.update({r[0]: r[1] for r in session.execute(select(Officer.username, Officer.full_name))})
+    return names
+
+
 def _rows(session: Session, query: Any) -> list[AuditRow]:
-    names = {r[0]: r[1] for r in session.execute(select(Officer.username, Officer.full_name))}
+    names = _names(session)
     return [AuditRow(r.seq, datetime.fromisoformat(r.at), r.actor, names.get(r.actor, r.actor), r.table_name,
                      r.record_id, r.op, json.loads(r.before) if r.before else None,
                      json.loads(r.after) if r.after else None)
@@ -127,7 +134,7 @@ def audit_actors(session: Session) -> list[tuple[str, str]]:
     """(username, display name) of everyone who appears in the trail, for the filter list."""
     require(session, Permission.AUDIT_VIEW)
     actors = session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)).all()
-    names = {r[0]: r[1] for r in session.execute(select(Officer.username, Officer.full_name))}
+    names = _names(session)
     return [(a, names.get(a, a)) for a in actors]
 
 

@@ -167,11 +167,11 @@ def test_leader_sees_who_did_what_with_before_and_after_and_filters(make_ctx: An
     texts = [[panel.table.item(r, c).text() for c in range(6)] for r in range(panel.table.rowCount())]
     started = next(r for r in texts if r[3] == "Sửa" and r[4] == f"Hồ sơ {code}")
     assert started[2] == "Lê Thị Hồng Nhung (lanhdao1)"
-    assert "Trạng thái: received → in_progress" in started[5]
+    assert "Trạng thái: Đã tiếp nhận (received) → Đang giải quyết (in_progress)" in started[5]
     panel.table.setCurrentCell(texts.index(started), 0)
     details = {panel.details.item(r, 0).text(): (panel.details.item(r, 1).text(), panel.details.item(r, 2).text())
                for r in range(panel.details.rowCount())}
-    assert details["Trạng thái"] == ("received", "in_progress")
+    assert details["Trạng thái"] == ("Đã tiếp nhận (received)", "Đang giải quyết (in_progress)")
     assert "Phiên bản" not in details and "version" not in details  # bookkeeping left out
 
     panel.actor.setCurrentIndex(actors.index("canbo1"))

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import PermissionDenied
+from desktop.lifecycle import STATUS_LABELS
 from desktop.services import audit_trail
 from desktop.services.audit_trail import AuditCheck, AuditFilter, AuditRow
+from desktop.services.permissions import ROLE_LABELS
 from desktop.ui import messages
 from desktop.ui.context import UiContext
 
@@ -44,10 +46,16 @@ FIELD_LABELS = {
     "handler": "Cán bộ xử lý", "notes": "Ghi chú", "full_name": "Họ tên", "role": "Vai trò", "active": "Hoạt động",
     "password_hash": "Mật khẩu (mã băm)", "locked_until": "Khóa đến", "failed_logins": "Số lần sai",
     "name": "Tên", "code": "Mã", "reason": "Lý do", "working": "Ngày làm việc", "day": "Ngày", "deleted": "Đã xóa",
+    "procedure_name": "Thủ tục", "procedure_code": "Mã thủ tục", "received_at": "Tiếp nhận lúc",
+    "received_by": "Cán bộ tiếp nhận", "kind": "Loại", "note": "Ghi chú", "officer": "Cán bộ", "at": "Lúc",
 }
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, key: str = "") -> str:
+    if key == "status" and value in STATUS_LABELS:
+        return f"{STATUS_LABELS[value]} ({value})"
+    if key == "role" and value in ROLE_LABELS:
+        return ROLE_LABELS[value]
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -57,13 +65,29 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+SUMMARY_FIELDS = ("applicant_name", "full_name", "procedure_name", "name", "role", "status", "reason", "kind",
+                  "note")
+
+
 def change_summary(row: AuditRow, limit: int = 3) -> str:
-    """«Trạng thái: received → in_progress; …» for an update; the subject for inserts and deletions."""
+    """«Trạng thái: received → in_progress; …» for an update; the telling fields of an insert; «đã xóa»."""
+    if row.op == "delete":
+        return "đã xóa"
     if row.op != "update":
-        return row.subject
-    parts = [f"{FIELD_LABELS.get(k, k)}: {_value_text(b)} → {_value_text(a)}" for k, b, a in row.changes()[:limit]]
-    more = len(row.changes()) - limit
+        image = row.after or {}
+        parts = [f"{FIELD_LABELS.get(k, k)}: {_value_text(image[k], k)}" for k in SUMMARY_FIELDS
+                 if image.get(k) not in (None, "")][:limit]
+        return "; ".join(parts) or row.subject
+    changes = row.changes()
+    parts = [f"{FIELD_LABELS.get(k, k)}: {_value_text(b, k)} → {_value_text(a, k)}" for k, b, a in changes[:limit]]
+    more = len(changes) - limit
     return "; ".join(parts) + (f" (+{more})" if more > 0 else "")
+
+
+def _ordered(changes: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+    """Fields a person reads first (the labelled ones), then the technical ones."""
+    return sorted(changes, key=lambda c: (c[0] not in FIELD_LABELS, list(FIELD_LABELS).index(c[0])
+                                          if c[0] in FIELD_LABELS else 0, c[0]))
 
 
 class AuditPanel(QWidget):
@@ -189,10 +213,11 @@ class AuditPanel(QWidget):
         self.show_details(self.table.currentRow())
 
     def show_details(self, index: int) -> None:
-        changes = self.rows[index].changes() if 0 <= index < len(self.rows) else []
+        changes = _ordered(self.rows[index].changes()) if 0 <= index < len(self.rows) else []
         self.details.setRowCount(len(changes))
         for r, (key, before, after) in enumerate(changes):
-            for column, value in enumerate((FIELD_LABELS.get(key, key), _value_text(before), _value_text(after))):
+            for column, value in enumerate((FIELD_LABELS.get(key, key), _value_text(before, key),
+                                            _value_text(after, key))):
                 self.details.setItem(r, column, QTableWidgetItem(value))
 
     # -- check ---------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ class BackupPanel(QWidget):
         actions.addWidget(self.restore_button)
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.progress, 1)
+        actions.addStretch(1)  # buttons keep their size while the progress bar is hidden
 
         self.table = QTableWidget(0, 5, objectName="backups")
         self.table.setHorizontalHeaderLabels([self.tr("Thời điểm"), self.tr("Loại"), self.tr("Phiên bản"),
