@@ -15,7 +15,7 @@ import re
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +27,8 @@ from desktop.paths import data_dir
 log = logging.getLogger("desktop.db.backup")
 
 KINDS = ("daily", "manual", "pre-migration", "pre-restore")
+Progress = Callable[[int, int], None]  # (pages copied, pages in total), called between backup steps
+STEP_PAGES = 1024  # 4 MiB per step with the default page size: a visible progress bar on big files
 SECOND_DIR_KEY = "backup_second_dir"
 ROTATION_KEY = "backup_rotation"
 EPOCH_KEY = "db_epoch"  # desktop.db.changelog.EPOCH_KEY; not imported to keep this module SQLAlchemy-free
@@ -113,15 +115,22 @@ def _fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def snapshot(source: Path, target: Path) -> None:
-    """Consistent copy of ``source`` into ``target`` (a temp name, fsynced, renamed into place)."""
+def snapshot(source: Path, target: Path, progress: Progress | None = None) -> None:
+    """Consistent copy of ``source`` into ``target`` (a temp name, fsynced, renamed into place).
+
+    With ``progress`` the copy runs in steps of STEP_PAGES pages and reports after each one.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     src = connect_read_only(source)
     try:
         dst = sqlite3.connect(tmp)
         try:
-            src.backup(dst)
+            if progress is None:
+                src.backup(dst)
+            else:
+                src.backup(dst, pages=STEP_PAGES,
+                           progress=lambda _status, remaining, total: progress(total - remaining, total))
             dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
         finally:
             dst.close()
@@ -166,7 +175,8 @@ def read_setting(db_path: Path, key: str) -> object | None:
 
 
 def backup_now(db_path: Path | str, dest_dir: Path | str | None = None, kind: str = "manual",
-               *, now: datetime | None = None, second_dir: Path | str | None = None) -> Path:
+               *, now: datetime | None = None, second_dir: Path | str | None = None,
+               progress: Progress | None = None) -> Path:
     """Take one backup now; also copy it to the second folder (Setting ``backup_second_dir``) if set.
 
     A missing or full second folder (USB stick unplugged) is logged, never fatal.
@@ -179,7 +189,7 @@ def backup_now(db_path: Path | str, dest_dir: Path | str | None = None, kind: st
     folder = Path(dest_dir) if dest_dir else default_backup_dir()
     target = _unique(folder / backup_name(now or clock.now(), kind))
     try:
-        snapshot(source, target)
+        snapshot(source, target, progress)
     except OSError as exc:
         raise UserError(f"Không ghi được bản sao lưu vào {folder}: {exc.strerror or exc}. "
                         "Kiểm tra ổ đĩa còn chỗ trống và quyền ghi.", code="backup_failed") from exc

@@ -148,11 +148,86 @@ def prepare_sync(window: MainWindow, folder: Path) -> None:
 # Work done right before a page is shot (so it does not change the pages shot earlier).
 PAGE_PREPARE: dict[str, Callable[[MainWindow, Path], None]] = {"sync": prepare_sync}
 
+
+def _admin_settings(window: MainWindow, tab: str) -> QWidget:
+    """Cài đặt as the demo admin (the screenshot window is an officer's, who may not see the audit trail)."""
+    from desktop.ui.pages.settings import SettingsPage
+
+    with window.ctx.db.reading() as session:
+        admin = officers.officer_info(session, "admin")
+    ctx = UiContext(db=window.ctx.db, officer=admin, tasks=TaskRunner(synchronous=True), show_previews=False)
+    page = SettingsPage(ctx)
+    page.setWindowTitle("Cài đặt")
+    page.resize(*SIZE)
+    page.tabs.setCurrentIndex([page.tabs.tabText(i) for i in range(page.tabs.count())].index(tab))
+    page.show()
+    _settle()
+    return page
+
+
+def settings_backup(window: MainWindow) -> QWidget:
+    """Sao lưu with a week of daily backups, one taken before an upgrade and one «Sao lưu ngay»."""
+    from datetime import timedelta
+
+    from desktop import clock
+    from desktop.backup import backup_now
+
+    path = window.ctx.db.path
+    for days in range(6, 0, -1):
+        backup_now(path, kind="daily", now=clock.now() - timedelta(days=days, hours=1))
+    backup_now(path, kind="pre-migration", now=clock.now() - timedelta(days=2, hours=3))
+    backup_now(path, kind="manual")
+    page = _admin_settings(window, "Sao lưu")
+    page.backup.status.setText("Đã sao lưu vào " + str(page.backup.entries[0].backup.path)
+                               + "; bản sao lưu đạt kiểm tra toàn vẹn.")
+    _settle()
+    return page
+
+
+def settings_audit(window: MainWindow) -> QWidget:
+    """Nhật ký after a few real changes (the demo data itself is bulk-loaded, so not in the trail)."""
+    from datetime import date
+
+    from desktop.services import calendar, catalog
+    from desktop.services import dossiers as dossier_service
+
+    db = window.ctx.db
+    with db.reading() as session:
+        procedure = catalog.list_procedures(session, active_only=True)[0].code
+    for name in ("Nguyễn Thị Ánh Dương", "Lò Văn Páo"):
+        with db.transaction(officer="canbo") as session:
+            code = dossier_service.receive(session, dossier_service.Reception(
+                procedure_code=procedure, applicant=dossier_service.Applicant(name=name))).code
+        with db.transaction(officer="lanhdao") as session:
+            dossier_service.start(session, code)
+    with db.transaction(officer="admin") as session:
+        calendar.set_override(session, date(2026, 12, 31), working=False, reason="Nghỉ bù theo quyết định của UBND tỉnh")
+    page = _admin_settings(window, "Nhật ký")
+    page.audit.reload()
+    page.audit.verify()
+    page.audit.table.setCurrentCell(0, 0)
+    _settle()
+    return page
+
+
+def about(window: MainWindow) -> QWidget:
+    from desktop.ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog(window.ctx.db.path, window)
+    dialog.resize(760, 640)
+    dialog.show()
+    _settle()
+    return dialog
+
+
 EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("reception-filled", reception_filled),
     ("reception-search", procedure_search),
     ("dossier-detail", dossier_detail),
     ("print-preview", print_preview),
+    ("settings-backup", settings_backup),
+    ("settings-audit", settings_audit),
+    ("about", about),
 ]
 
 
@@ -160,11 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--db", help="reuse this database instead of a temporary demo one")
-    parser.add_argument("--only", nargs="+", metavar="STEM", help="write only these shots, e.g. page-sync")
+    parser.add_argument("--only", nargs="+", metavar="STEM",
+                        help="write only these shots (names, or comma-separated), e.g. page-sync settings-backup")
     parser.add_argument("--skip", action="append", default=[], metavar="KEY",
                         help="page key or shot name not to write (repeatable), e.g. --skip sync")
     args = parser.parse_args(argv)
-    wanted = set(args.only or [])
+    wanted = {name for item in (args.only or []) for name in item.split(",") if name}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

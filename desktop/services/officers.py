@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -98,6 +98,11 @@ def authenticate(session: Session, username: str, password: str) -> OfficerInfo:
         if officer.failed_logins >= MAX_FAILURES:
             officer.locked_until = now + LOCKOUT
             officer.failed_logins = 0
+            session.flush()
+            raise UserError(  # said at once, not only at the next try: the officer knows why to stop
+                f"Tên đăng nhập hoặc mật khẩu không đúng. Đã nhập sai {MAX_FAILURES} lần liên tiếp nên tài khoản "
+                f"tạm khóa đến {officer.locked_until:%H:%M}; thử lại sau hoặc nhờ quản trị đặt lại mật khẩu.",
+                field="password", code="locked") from None
         session.flush()
         raise wrong from None
     if officer.failed_logins or officer.locked_until:
@@ -128,6 +133,29 @@ def set_active(session: Session, username: str, active: bool) -> None:
 
 def list_officers(session: Session) -> list[OfficerInfo]:
     return [_info(o) for o in session.scalars(select(Officer).where(Officer.deleted.is_(False)).order_by(Officer.username))]
+
+
+@dataclass(frozen=True)
+class OfficerAccount:
+    """An account as the admin's officer list shows it: active, and locked out until when."""
+
+    info: OfficerInfo
+    active: bool
+    locked_until: datetime | None
+
+    @property
+    def status(self) -> str:
+        if not self.active:
+            return "Ngừng hoạt động"
+        if self.locked_until is not None and self.locked_until > clock.now():
+            return f"Tạm khóa đến {clock.to_vn(self.locked_until):%H:%M %d/%m/%Y}"
+        return "Đang hoạt động"
+
+
+def list_accounts(session: Session) -> list[OfficerAccount]:
+    """Every account with its state, for the admin (reading is open to all roles, like list_officers)."""
+    rows = session.scalars(select(Officer).where(Officer.deleted.is_(False)).order_by(Officer.username))
+    return [OfficerAccount(_info(o), bool(o.active), o.locked_until) for o in rows]
 
 
 def has_officers(session: Session) -> bool:

@@ -51,11 +51,13 @@ class UiContext:
 
     def read(self, work: Callable[[Session], T], on_done: Callable[[T], None] | None = None,
              on_error: ErrorCallback | None = None) -> None:
-        """Run ``work(session)`` in a read session off the GUI thread."""
-        db = self.db
+        """Run ``work(session)`` in a read session off the GUI thread, acting as the logged-in officer (so
+        read services with a role check, e.g. the audit trail, refuse whom they should)."""
+        db, officer = self.db, self.officer.username
 
         def job() -> T:
             with db.reading() as session:
+                session.info["officer"] = officer
                 return work(session)
 
         self.tasks.run(job, on_done, on_error)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.crash import CrashReport, mark_seen
+from desktop.crash import CrashReport, install_crash_handlers, mark_seen
 
 
 def _tr(text: str) -> str:
@@ -74,3 +76,36 @@ def show_earlier_crashes(reports: list[CrashReport], parent: QWidget | None = No
     for report in reports:
         CrashDialog(report, parent, earlier_run=True).exec()
         mark_seen(report)
+
+
+class _CrashRelay(QObject):
+    """Lives on the GUI thread: a crash in a worker thread reaches the dialog through a queued signal."""
+
+    crashed = Signal(object)
+
+    @Slot(object)
+    def show(self, report: CrashReport) -> None:
+        show_crash_dialog(report)
+
+
+_relay: list[_CrashRelay] = []
+
+
+def _show_on_gui_thread(report: CrashReport) -> None:
+    app = QApplication.instance()
+    if app is None or not _relay:
+        return
+    if QThread.currentThread() is app.thread():
+        show_crash_dialog(report)
+    else:
+        _relay[0].crashed.emit(report)
+
+
+def install_gui_crash_handlers(folder: Path | None = None) -> Path:
+    """Crash hooks whose dialog is always shown on the GUI thread; call after the QApplication exists."""
+    app = QApplication.instance()
+    if app is not None and not _relay:
+        relay = _CrashRelay(app)
+        relay.crashed.connect(relay.show)
+        _relay.append(relay)
+    return install_crash_handlers(_show_on_gui_thread, folder=folder)

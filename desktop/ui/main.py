@@ -1,5 +1,10 @@
 """``python -m desktop`` with no command: set-up wizard (first run), log-in, then the main window.
 
+Start-up order: logging to the rotating files, crash hooks (an uncaught exception shows the Vietnamese
+crash dialog naming the crash file and the log folder), crash files of earlier runs, the integrity
+check of the database (a damaged file is not opened; the officer is offered the newest good backup),
+then the database is opened (migrated after a backup), and the daily backup timer runs with the window.
+
 Environment: ``MOTCUA_AUTOLOGIN=username`` skips the log-in dialog (screenshots and tests ONLY; it
 logs that officer in without a password, so never set it on a desk PC).
 """
@@ -9,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from desktop.db.session import Database, open_database
@@ -42,36 +48,34 @@ def _log_in(db: Database) -> OfficerInfo | None:
     return dialog.officer if dialog.exec() else None
 
 
-def _install_excepthook() -> None:
-    """A bug in a slot must not vanish on a PC with no console: log it and show the error dialog."""
-
-    from desktop.ui.messages import show_error
-
-    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, error, tb)  # type: ignore[arg-type]
-            return
-        show_error(None, error)
-
-    sys.excepthook = hook
-
-
 def run_gui(db_path: str | None = None) -> int:
+    import threading
+
+    from desktop.crash import pending_reports, uninstall_crash_handlers
+    from desktop.logs import setup_logging, shutdown_logging
     from desktop.ui.app import create_app
+    from desktop.ui.crash_dialog import install_gui_crash_handlers, show_earlier_crashes
 
     app = create_app()
-    previous_hook = sys.excepthook
-    _install_excepthook()
+    previous_hooks = sys.excepthook, threading.excepthook
+    setup_logging()
+    install_gui_crash_handlers()
     try:
+        if not os.environ.get("MOTCUA_NO_DIALOGS"):
+            show_earlier_crashes(pending_reports())
         return _run(app, db_path)
     finally:
-        sys.excepthook = previous_hook
+        uninstall_crash_handlers()
+        sys.excepthook, threading.excepthook = previous_hooks
+        shutdown_logging()
 
 
 def _run(app: Any, db_path: str | None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
+    from desktop.ui.backup_scheduler import BackupScheduler
     from desktop.ui.context import UiContext
+    from desktop.ui.health_dialog import ensure_usable
     from desktop.ui.main_window import MainWindow
     from desktop.ui.messages import show_error
     from desktop.ui.printing import clean_print_folder
@@ -79,8 +83,11 @@ def _run(app: Any, db_path: str | None) -> int:
 
     clean_print_folder()
 
+    path = Path(db_path) if db_path else default_db_path()
+    if not ensure_usable(path):
+        return 2
     try:
-        db = open_database(db_path or default_db_path())
+        db = open_database(path)
     except UserError as exc:
         QMessageBox.critical(None, "Một Cửa Offline", exc.message)
         return 2
@@ -100,6 +107,11 @@ def _run(app: Any, db_path: str | None) -> int:
             return 0
         ctx = UiContext(db=db, officer=officer, tasks=TaskRunner())
         window = MainWindow(ctx)
+        scheduler = BackupScheduler(ctx, window)
+        scheduler.failed.connect(lambda text: window.statusBar().showMessage(text))
+        scheduler.taken.connect(lambda path: window.statusBar().showMessage(
+            window.tr("Đã sao lưu tự động: %1").replace("%1", path.name), 10_000))
+        scheduler.start()
         window.show()
         return int(app.exec())
     finally:

@@ -132,6 +132,14 @@ class MainWindow(QMainWindow):
         search = QShortcut(QKeySequence("Ctrl+F"), self)
         search.setContext(Qt.ShortcutContext.ApplicationShortcut)
         search.activated.connect(self.focus_search)
+        about = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        about.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        about.activated.connect(self.show_about)
+
+    def show_about(self) -> None:
+        from desktop.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.ctx.db.path, self).exec()
 
     def new_reception(self) -> None:
         page = self.show_key("reception")

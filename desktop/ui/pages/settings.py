@@ -1,4 +1,4 @@
-"""Cài đặt: working calendar overrides, officers (admin adds), general desk settings."""
+"""Cài đặt: working calendar overrides, officers (admin manages), general desk settings, backups, audit trail."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from desktop.services import desk
 from desktop.ui.context import SETTINGS, UiContext
 from desktop.ui.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, idle_minutes
 from desktop.ui.printing import RECEIPT_PAPER_KEY, receipt_paper
+from desktop.ui.widgets.audit_panel import AuditPanel
+from desktop.ui.widgets.backup_panel import BackupPanel
 from desktop.ui.widgets.calendar_editor import CalendarEditor
 from desktop.ui.widgets.officers_panel import OfficersPanel
 
@@ -37,6 +39,14 @@ class GeneralSettings(QWidget):
         form.addRow(hint)
         form.addRow(self.tr("Khổ giấy in giấy tiếp nhận:"), self.paper)
         form.addRow(save)
+        self.about = QPushButton(self.tr("Giới thiệu phần mềm (F1)…"), objectName="about")
+        self.about.clicked.connect(self.show_about)
+        form.addRow(self.about)
+
+    def show_about(self) -> None:
+        from desktop.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.ctx.db.path, self).exec()
 
     def save(self) -> None:
         minutes, paper = self.idle.value(), self.paper.currentData()
@@ -55,8 +65,12 @@ class SettingsPage(QWidget):
         self.calendar = CalendarEditor(ctx)
         self.officers = OfficersPanel(ctx)
         self.general = GeneralSettings(ctx)
+        self.backup = BackupPanel(ctx)
+        self.audit = AuditPanel(ctx)
         self.tabs.addTab(self.calendar, self.tr("Lịch làm việc"))
         self.tabs.addTab(self.officers, self.tr("Cán bộ"))
         self.tabs.addTab(self.general, self.tr("Chung"))
+        self.tabs.addTab(self.backup, self.tr("Sao lưu"))
+        self.tabs.addTab(self.audit, self.tr("Nhật ký"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)

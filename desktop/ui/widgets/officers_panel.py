@@ -1,14 +1,22 @@
-"""Officers list; only an admin adds officers (services.officers does the checks)."""
+"""Officers list with each account's state; an admin adds officers, resets a password (which lifts a
+log-in lock-out) and stops or restarts an account. services.officers does the role checks."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop.errors import UserError
 from desktop.services import officers
-from desktop.services.officers import OfficerInfo
+from desktop.services.officers import OfficerAccount
 from desktop.ui import messages
 from desktop.ui.context import OFFICERS, UiContext
 
@@ -17,34 +25,67 @@ class OfficersPanel(QWidget):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.accounts: list[OfficerAccount] = []
         self.add_button = QPushButton(self.tr("Thêm cán bộ…"), objectName="add_officer")
-        self.add_button.setEnabled(ctx.is_admin)
-        note = QLabel(self.tr("Chỉ tài khoản quản trị được thêm cán bộ.") if not ctx.is_admin else "")
-        self.table = QTableWidget(0, 3, objectName="officers")
-        self.table.setHorizontalHeaderLabels([self.tr("Tên đăng nhập"), self.tr("Họ và tên"), self.tr("Vai trò")])
+        self.reset_button = QPushButton(self.tr("Đặt lại mật khẩu…"), objectName="reset_password")
+        self.active_button = QPushButton(self.tr("Ngừng hoạt động"), objectName="toggle_active")
+        for button in (self.add_button, self.reset_button, self.active_button):
+            button.setEnabled(ctx.is_admin)
+        note = QLabel(self.tr("Chỉ tài khoản quản trị được thêm cán bộ, đặt lại mật khẩu hoặc ngừng tài khoản.")
+                      if not ctx.is_admin else "")
+        self.table = QTableWidget(0, 4, objectName="officers")
+        self.table.setHorizontalHeaderLabels([self.tr("Tên đăng nhập"), self.tr("Họ và tên"), self.tr("Vai trò"),
+                                              self.tr("Trạng thái")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 160)
         self.table.setColumnWidth(1, 260)
+        self.table.setColumnWidth(2, 110)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         top = QHBoxLayout()
         top.addWidget(note, 1)
         top.addWidget(self.add_button)
+        top.addWidget(self.reset_button)
+        top.addWidget(self.active_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.add_button.clicked.connect(self.add_officer)
+        self.reset_button.clicked.connect(self.reset_selected)
+        self.active_button.clicked.connect(self.toggle_selected)
+        self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         ctx.bus.changed.connect(lambda topics: self.reload() if OFFICERS in topics else None)
         self.reload()
 
     def reload(self) -> None:
-        self.ctx.read(officers.list_officers, self.show_rows)
+        self.ctx.read(officers.list_accounts, self.show_rows)
 
-    def show_rows(self, rows: list[OfficerInfo]) -> None:
+    def show_rows(self, rows: list[OfficerAccount]) -> None:
+        self.accounts = rows
         self.table.setRowCount(len(rows))
-        for index, info in enumerate(rows):
-            for column, value in enumerate((info.username, info.full_name, info.role_label)):
+        for index, account in enumerate(rows):
+            info = account.info
+            for column, value in enumerate((info.username, info.full_name, info.role_label, account.status)):
                 self.table.setItem(index, column, QTableWidgetItem(value))
+        self._update_buttons()
+
+    def selected(self) -> OfficerAccount | None:
+        row = self.table.currentRow()
+        return self.accounts[row] if 0 <= row < len(self.accounts) else None
+
+    def select(self, username: str) -> None:
+        for row, account in enumerate(self.accounts):
+            if account.info.username == username:
+                self.table.setCurrentCell(row, 0)
+
+    def _update_buttons(self) -> None:
+        account = self.selected()
+        self.active_button.setText(self.tr("Cho hoạt động lại") if account and not account.active
+                                   else self.tr("Ngừng hoạt động"))
+        for button in (self.reset_button, self.active_button):
+            button.setEnabled(self.ctx.is_admin and account is not None)
 
     def add_officer(self) -> None:
         from desktop.ui.dialogs.officer_dialog import OfficerDialog
@@ -57,3 +98,35 @@ class OfficersPanel(QWidget):
             messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
             return
         self.ctx.write(lambda s: officers.create_officer(s, **values), changed=(OFFICERS,))
+
+    def reset_selected(self) -> None:
+        from desktop.ui.dialogs.password_dialog import PasswordDialog
+
+        account = self.selected()
+        if account is None:
+            return
+        dialog = PasswordDialog(account.info.username, account.info.full_name, self)
+        if not dialog.exec():
+            return
+        password = dialog.value()
+        if password is None:
+            messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
+            return
+        username = account.info.username
+        self.ctx.write(lambda s: officers.reset_password(s, username, password), changed=(OFFICERS,),
+                       on_done=lambda _: messages.inform(self, self.tr("Đã đặt lại mật khẩu"), self.tr(
+                           "Đã đặt mật khẩu mới và mở khóa tài khoản %1.").replace("%1", username)))
+
+    def toggle_selected(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        username, active = account.info.username, not account.active
+        if username == self.ctx.officer.username and not active:
+            messages.show_error(self, UserError(self.tr("Không thể tự ngừng tài khoản đang đăng nhập.")))
+            return
+        if not active and not messages.confirm(self, self.tr("Ngừng tài khoản"), self.tr(
+                "Ngừng tài khoản %1? Cán bộ này sẽ không đăng nhập được nữa; hồ sơ đã xử lý vẫn giữ nguyên.")
+                .replace("%1", username)):
+            return
+        self.ctx.write(lambda s: officers.set_active(s, username, active), changed=(OFFICERS,))
