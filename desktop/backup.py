@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from desktop import __version__, clock
+from desktop.atomic import atomic_write, fsync_dir, write_atomic
 from desktop.errors import UserError
 from desktop.paths import data_dir
 
@@ -99,16 +100,6 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:
         handle.flush()
@@ -136,7 +127,7 @@ def snapshot(source: Path, target: Path, progress: Progress | None = None) -> No
             dst.close()
         _fsync_file(tmp)
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -204,10 +195,8 @@ def copy_to_second_dir(backup: Path, folder: Path) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / backup.name
-        tmp = folder / f".{backup.name}.tmp"
-        shutil.copyfile(backup, tmp)
-        _fsync_file(tmp)
-        os.replace(tmp, target)
+        with open(backup, "rb") as source:
+            atomic_write(target, lambda handle: shutil.copyfileobj(source, handle))
         log.info("backup %s copied to the second folder", backup.name)
         return target
     except OSError as exc:
@@ -313,11 +302,4 @@ def latest_good_backup(directories: Iterable[Path | None] = (None,)) -> BackupFi
 
 
 def write_epoch_file(db_path: Path, epoch: str) -> Path:
-    target = db_path.with_name(db_path.name + ".epoch")
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(epoch + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
-    return target
+    return write_atomic(db_path.with_name(db_path.name + ".epoch"), (epoch + "\n").encode("utf-8"))

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import IO
 
 from desktop import __version__, clock
+from desktop.atomic import write_atomic
 from desktop.logs import log_dir, mask_personal
 from desktop.paths import data_dir
 
@@ -55,12 +56,7 @@ def write_crash_file(exc_type: type[BaseException], exc: BaseException, tb: Trac
               + (f"Luồng: {thread}\n" if thread else "") + "\n")
     details = mask_personal(header + body)
     target = crash_dir(folder) / f"crash-{moment:%Y%m%d-%H%M%S}-{os.getpid()}.txt"
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(details)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    write_atomic(target, details.encode("utf-8"))
     return CrashReport(target, details, log_dir())
 
 

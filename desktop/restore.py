@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import clock
+from desktop.atomic import fsync_dir
 from desktop.backup import (
     EPOCH_KEY,
     RESTORED_KEY,
-    _fsync_dir,
     _fsync_file,
     backup_now,
     connect_read_only,
@@ -168,7 +168,7 @@ def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None
         staging.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm", "-journal"):  # never let the old file's journal touch the new one
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     epoch_file = db_path.with_name(db_path.name + ".epoch")
     if epoch_file.exists():
         write_epoch_file(db_path, epoch)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from desktop.atomic import atomic_write
 from desktop.errors import UserError
 from desktop.ui.messages import show_error
 
@@ -82,16 +82,15 @@ class PdfPreview(QDialog):
         target, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu tệp PDF"), self.path.name,
                                                 self.tr("Tệp PDF (*.pdf)"))
         if target:
-            save_pdf_copy(self.path, Path(target))
+            try:
+                save_pdf_copy(self.path, Path(target))
+            except UserError as exc:  # folder gone, file open in a PDF reader
+                show_error(self, exc)
 
 
 def save_pdf_copy(source: Path, target: Path) -> None:
     """Copy to a temporary name beside the target, fsync, then replace (never a half-written file)."""
     if target.suffix.lower() != ".pdf":
         target = target.with_suffix(".pdf")
-    temporary = target.with_name(f".{target.name}.tmp")
-    with open(source, "rb") as src, open(temporary, "wb") as dst:
-        shutil.copyfileobj(src, dst)
-        dst.flush()
-        os.fsync(dst.fileno())
-    os.replace(temporary, target)
+    with open(source, "rb") as src:
+        atomic_write(target, lambda handle: shutil.copyfileobj(src, handle), field="path")

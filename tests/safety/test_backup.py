@@ -40,7 +40,7 @@ def _run_daily(db_path: Path, first: date, last: date, policy: RotationPolicy | 
 
 def test_rotation_keeps_7_daily_8_weekly_12_monthly(db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(backup, "_fsync_file", lambda path: None)  # 324 backups: durability is not under test
-    monkeypatch.setattr(backup, "_fsync_dir", lambda path: None)
+    monkeypatch.setattr(backup, "fsync_dir", lambda path: None)
     _run_daily(db_path, date(2026, 1, 1), date(2026, 11, 20))
     kept = sorted(b.taken_at.date() for b in backup.list_backups())
     expected = sorted(
