@@ -29,7 +29,8 @@ APT_RUNTIME = [
     "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
     "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xkb1",
 ]
-APT_TEST = APT_RUNTIME + ["xvfb", "xauth", "poppler-utils", "zbar-tools", "postgresql"]
+# chromium: the hub's read-only status page is checked in a headless browser.
+APT_TEST = APT_RUNTIME + ["xvfb", "xauth", "poppler-utils", "zbar-tools", "postgresql", "chromium"]
 
 PG_DIR = Path(os.environ.get("MOTCUA_PG_DIR", "/tmp/motcua-pg"))
 PG_PORT = int(os.environ.get("MOTCUA_PG_PORT", "55432"))

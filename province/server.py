@@ -21,6 +21,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -203,6 +204,16 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(out)
 
 
+def _moment(value: Any) -> str:
+    """«16:00 20/11/2026», as the desk writes moments; the raw value if it is not an ISO moment."""
+    if not value:
+        return "chưa có"
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%H:%M %d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
 def render_units(title: str, units: list[dict[str, Any]]) -> str:
     """A read-only page: one row per unit. Everything shown is escaped."""
     e = html.escape
@@ -211,7 +222,7 @@ def render_units(title: str, units: list[dict[str, Any]]) -> str:
         last = u["last_batch"] or {}
         gaps = ", ".join(f"{g['seq_from']}–{g['seq_to']}" for g in u["gaps"]) or "không"
         rows.append(f"<tr><td>{e(u['unit_code'])}</td><td>{e(u['unit_name'])}</td><td>{u['batches']}</td>"
-                    f"<td>{e(str(last.get('imported_at', 'chưa có')))}</td><td>{e(', '.join(u['app_versions']))}</td>"
+                    f"<td>{e(_moment(last.get('imported_at')))}</td><td>{e(', '.join(u['app_versions']))}</td>"
                     f"<td>{e(gaps)}</td><td>{u['pending_conflicts']}</td></tr>")
     body = "".join(rows) or '<tr><td colspan="7">Chưa có đơn vị nào gửi dữ liệu.</td></tr>'
     return (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{e(title)}</title>'
