@@ -4,7 +4,7 @@ hub's address, also on the Đồng bộ page), backups, audit trail."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 from sqlalchemy.orm import Session
 
@@ -60,11 +60,15 @@ class GeneralSettings(QWidget):
                           wordWrap=True)
         hub_hint.setStyleSheet("color: #555")
         form.addRow(hub_hint)
-        form.addRow(self.save_button)
-        form.addRow(self.status)
         self.about = QPushButton(self.tr("Giới thiệu phần mềm (F1)…"), objectName="about")
         self.about.clicked.connect(self.show_about)
-        form.addRow(self.about)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.about)
+        form.addRow(buttons)
+        for widget, width in ((self.idle, 160), (self.paper, 160), (self.hub_url, 480)):
+            widget.setMaximumWidth(width)
         ctx.bus.changed.connect(lambda topics: self.reload_hub_url() if SETTINGS in topics else None)
         self.reload_hub_url()
 
