@@ -45,8 +45,15 @@ ShowLanguageDialog=no
 CloseApplications=yes
 
 [Languages]
-; Inno Setup ships no Vietnamese translation; the texts an officer sees are overridden below.
+; Inno Setup 6 installs no Vietnamese.isl: Vietnamese is only among the user-contributed translations
+; (issrc Files/Languages/Unofficial, not part of the Inno Setup installer), so "compiler:Languages\Vietnamese.isl"
+; would not compile on a stock build machine. Default.isl is the base; the texts an officer sees are overridden
+; below (anything rarer stays in English rather than failing the build).
 Name: "vi"; MessagesFile: "compiler:Default.isl"
+
+[LangOptions]
+LanguageName=Tiếng Việt
+LanguageID=$042A
 
 [Messages]
 SetupAppTitle=Cài đặt
@@ -85,6 +92,19 @@ ReadyMemoDir=Thư mục cài đặt:
 ReadyMemoTasks=Tác vụ bổ sung:
 WizardPreparing=Đang chuẩn bị
 PreparingDesc=Đang chuẩn bị cài [name] vào máy tính.
+ApplicationsFound=Các chương trình sau đang dùng tệp cần cập nhật. Nên để trình cài đặt tự đóng các chương trình này.
+ApplicationsFound2=Các chương trình sau đang dùng tệp cần cập nhật. Nên để trình cài đặt tự đóng các chương trình này. Cài xong, trình cài đặt sẽ thử mở lại chúng.
+CloseApplications=&Tự động đóng các chương trình
+DontCloseApplications=&Không đóng các chương trình
+ErrorCloseApplications=Trình cài đặt không tự đóng được mọi chương trình. Nên đóng các chương trình đang dùng tệp cần cập nhật trước khi tiếp tục.
+StatusClosingApplications=Đang đóng các chương trình...
+StatusRestartingApplications=Đang mở lại các chương trình...
+WinVersionTooLowError=Phần mềm cần %1 phiên bản %2 trở lên.
+OnlyOnTheseArchitectures=Phần mềm chỉ cài được trên Windows dành cho loại bộ xử lý sau:%n%n%1
+SetupAborted=Chưa cài xong.%n%nHãy khắc phục sự cố rồi chạy lại trình cài đặt.
+UninstallAppRunningError=Phần mềm %1 đang chạy.%n%nHãy đóng phần mềm rồi bấm Đồng ý để tiếp tục, hoặc Hủy để thoát.
+DirExistsTitle=Thư mục đã có
+DirExists=Thư mục:%n%n%1%n%nđã có. Vẫn cài vào thư mục này?
 WizardInstalling=Đang cài đặt
 InstallingLabel=Vui lòng chờ trong khi [name] được cài vào máy tính.
 FinishedHeadingLabel=Đã cài xong [name]

@@ -210,6 +210,11 @@ def settings_audit(window: MainWindow) -> QWidget:
     return page
 
 
+def settings_general(window: MainWindow) -> QWidget:
+    """Chung as the admin: lock-out minutes, receipt paper and the province hub's address."""
+    return _admin_settings(window, "Chung")
+
+
 def about(window: MainWindow) -> QWidget:
     from desktop.ui.about_dialog import AboutDialog
 
@@ -227,6 +232,7 @@ EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("print-preview", print_preview),
     ("settings-backup", settings_backup),
     ("settings-audit", settings_audit),
+    ("settings-general", settings_general),
     ("about", about),
 ]
 

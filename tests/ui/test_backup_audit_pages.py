@@ -234,3 +234,17 @@ def test_officer_without_audit_view_is_refused_by_the_service(make_ctx: Any, qtb
     assert panel.stack.currentWidget() is panel.refused
     assert "không có quyền xem nhật ký kiểm tra" in panel.refused.text()
     assert "lãnh đạo hoặc quản trị" in panel.refused.text()
+
+
+def test_audit_row_names_dossier_events_in_vietnamese() -> None:
+    from datetime import datetime
+
+    from desktop.clock import VN_TZ
+    from desktop.services.audit_trail import AuditRow
+    from desktop.ui.widgets.audit_panel import change_summary, subject_text
+
+    row = AuditRow(seq=1, at=datetime(2026, 11, 20, 9, 0, tzinfo=VN_TZ), actor="lanhdao", actor_name="Trần Văn Hùng",
+                   table="dossier_event", record_id="0" * 32, op="insert", before=None,
+                   after={"kind": "started", "dossier_id": "x"})
+    assert subject_text(row) == "Chuyển xử lý"
+    assert change_summary(row) == "Loại: Chuyển xử lý"

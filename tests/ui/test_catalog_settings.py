@@ -104,3 +104,84 @@ def test_general_settings_save_idle_minutes_and_receipt_paper(ctx: UiContext, qt
     with ctx.db.reading() as s:
         assert get_setting(s, "idle_lock_minutes") == 5
     assert receipt_paper(ctx) == "A5"
+
+
+def test_admin_only_controls_disabled_for_officer_with_reason(make_ctx: Any, qtbot: Any) -> None:
+    """The services refuse officers calendar, catalogue and settings changes; the UI says so up front."""
+    officer_page = SettingsPage(make_ctx("officer"))
+    catalog_page = CatalogPage(make_ctx("officer"))
+    admin_page = SettingsPage(make_ctx("admin"))
+    admin_catalog = CatalogPage(make_ctx("admin"))
+    for widget in (officer_page, catalog_page, admin_page, admin_catalog):
+        qtbot.addWidget(widget)
+
+    def controls(page: SettingsPage, catalog_view: CatalogPage) -> list[Any]:
+        return [page.calendar.add_button, page.calendar.remove_button, page.general.save_button,
+                page.general.hub_url, page.general.idle, page.general.paper, page.backup.choose_second,
+                page.officers.add_button, catalog_view.import_button]
+
+    for widget in controls(officer_page, catalog_page):
+        assert not widget.isEnabled(), widget.objectName()
+        assert widget.toolTip().startswith("Chỉ tài khoản quản trị được"), widget.objectName()
+    assert "sửa lịch làm việc" in officer_page.calendar.add_button.toolTip()
+    assert "danh mục thủ tục" in catalog_page.import_button.toolTip()
+    for widget in controls(admin_page, admin_catalog):
+        assert widget.isEnabled(), widget.objectName()
+
+
+def test_general_settings_refused_in_service_for_officer(make_ctx: Any, qtbot: Any, messages: Any) -> None:
+    """Even if the button were pressed, an officer's save writes nothing and shows who may do it."""
+    from desktop.services.desk import get_setting
+
+    page = SettingsPage(make_ctx("officer"))
+    qtbot.addWidget(page)
+    page.general.idle.setValue(3)
+    page.general.save()
+    assert "quản trị" in messages.texts()[-1]
+    with page.general.ctx.db.reading() as s:
+        assert get_setting(s, "idle_lock_minutes") is None
+
+
+def test_hub_url_edited_in_general_settings(ctx: UiContext, qtbot: Any, messages: Any) -> None:
+    from desktop.services.desk import get_setting
+    from desktop.sync.push import HUB_URL_KEY
+    from desktop.ui.pages.sync import SyncPage
+
+    page = SettingsPage(ctx)
+    sync_page = SyncPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.addWidget(sync_page)
+    general = page.general
+    assert general.hub_url.text() == ""
+    general.hub_url.setText("  https://motcua.tinh.vn:8765/ ")
+    general.idle.setValue(7)
+    general.save()
+    with ctx.db.reading() as s:
+        assert get_setting(s, HUB_URL_KEY) == "https://motcua.tinh.vn:8765"
+        assert get_setting(s, "idle_lock_minutes") == 7
+    assert general.hub_url.text() == "https://motcua.tinh.vn:8765"
+    assert sync_page.url_edit.text() == "https://motcua.tinh.vn:8765"  # the Đồng bộ page follows
+
+    # a bad address: the sync layer's message next to the field, and nothing else saved either
+    general.hub_url.setText("ftp://10.0.0.5")
+    general.idle.setValue(9)
+    general.save()
+    assert not general.hub_url_error.isHidden()
+    assert "http:// hoặc https://" in general.hub_url_error.text()
+    assert "http:// hoặc https://" in messages.texts()[-1]
+    with ctx.db.reading() as s:
+        assert get_setting(s, HUB_URL_KEY) == "https://motcua.tinh.vn:8765"
+        assert get_setting(s, "idle_lock_minutes") == 7
+
+    # an address saved on the Đồng bộ page shows here, unless one is being typed here; empty clears it
+    sync_page.url_edit.setText("http://10.0.0.9:8765")
+    sync_page.save_url()
+    assert general.hub_url.text() == "ftp://10.0.0.5"
+    general.hub_url.setText("http://10.0.0.9:8765")  # the officer puts back the saved address
+    sync_page.url_edit.setText("http://10.0.0.8:8765")
+    sync_page.save_url()
+    assert general.hub_url.text() == "http://10.0.0.8:8765"
+    general.hub_url.setText("")
+    general.save()
+    with ctx.db.reading() as s:
+        assert get_setting(s, HUB_URL_KEY) is None

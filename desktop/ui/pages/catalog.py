@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from desktop.services import catalog
 from desktop.services.catalog import ImportResult, ProcedureInfo
 from desktop.ui.context import CATALOG, UiContext
+from desktop.ui.role_gate import gate
 
 HEADERS = ("Mã TTHC", "Tên thủ tục", "Lĩnh vực", "Thời hạn", "Số thành phần", "Hiệu lực")
 UNITS = {"working_days": "ngày LV", "working_hours": "giờ LV", "same_day": "trong ngày"}
@@ -25,7 +26,7 @@ class CatalogPage(QWidget):
         self.search = QLineEdit(objectName="search")
         self.search.setPlaceholderText(self.tr("Lọc theo tên thủ tục (không cần dấu)"))
         self.import_button = QPushButton(self.tr("Nhập danh mục từ tệp…"), objectName="import")
-        self.import_button.setEnabled(ctx.officer.role in ("admin", "leader"))
+        gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được cập nhật danh mục thủ tục."), self.import_button)
         self.count = QLabel(objectName="count")
         self.table = QTableWidget(0, len(HEADERS), objectName="table")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])

@@ -1,15 +1,22 @@
-"""Cài đặt: working calendar overrides, officers (admin manages), general desk settings, backups, audit trail."""
+"""Cài đặt: working calendar overrides, officers (admin manages), general desk settings (with the province
+hub's address, also on the Đồng bộ page), backups, audit trail."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
+from sqlalchemy.orm import Session
 
+from desktop.errors import UserError
 from desktop.services import desk
+from desktop.services.permissions import Permission, require
+from desktop.sync import hub_settings
+from desktop.ui import messages
 from desktop.ui.context import SETTINGS, UiContext
 from desktop.ui.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, idle_minutes
 from desktop.ui.printing import RECEIPT_PAPER_KEY, receipt_paper
+from desktop.ui.role_gate import gate
 from desktop.ui.widgets.audit_panel import AuditPanel
 from desktop.ui.widgets.backup_panel import BackupPanel
 from desktop.ui.widgets.calendar_editor import CalendarEditor
@@ -17,31 +24,62 @@ from desktop.ui.widgets.officers_panel import OfficersPanel
 
 
 class GeneralSettings(QWidget):
+    """Lock-out minutes, receipt paper and the province hub's address; admins change them, others read."""
+
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self._saved_url = ""
         self.idle = QSpinBox(objectName="idle_minutes")
         self.idle.setRange(0, 240)
         self.idle.setSuffix(self.tr(" phút"))
         self.idle.setValue(idle_minutes(ctx))
-        self.idle.setEnabled(ctx.is_admin)
         self.paper = QComboBox(objectName="receipt_paper")
         for value in ("A4", "A5"):
             self.paper.addItem(value, value)
         self.paper.setCurrentIndex(max(0, self.paper.findData(receipt_paper(ctx))))
-        self.paper.setEnabled(ctx.is_admin)
-        save = QPushButton(self.tr("Lưu"), objectName="save")
-        save.setEnabled(ctx.is_admin)
-        save.clicked.connect(self.save)
+        self.hub_url = QLineEdit(objectName="hub_url")
+        self.hub_url.setPlaceholderText("http://10.0.0.5:8765")
+        self.hub_url_error = QLabel(objectName="hub_url_error", wordWrap=True)
+        self.hub_url_error.setStyleSheet("color: #c92a2a;")
+        self.hub_url_error.hide()
+        self.save_button = QPushButton(self.tr("Lưu"), objectName="save")
+        self.save_button.clicked.connect(self.save)
+        self.hub_url.returnPressed.connect(self.save)
+        self.status = QLabel(objectName="status", wordWrap=True)
+        gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được thay đổi cài đặt."),
+             self.idle, self.paper, self.hub_url, self.save_button)
         form = QFormLayout(self)
         form.addRow(self.tr("Tự khóa màn hình sau (0 = không khóa):"), self.idle)
         hint = QLabel(self.tr("Mặc định %1 phút. Chỉ quản trị được thay đổi.").replace("%1", str(DEFAULT_IDLE_MINUTES)))
         form.addRow(hint)
         form.addRow(self.tr("Khổ giấy in giấy tiếp nhận:"), self.paper)
-        form.addRow(save)
+        form.addRow(self.tr("Địa chỉ máy chủ tỉnh:"), self.hub_url)
+        form.addRow(self.hub_url_error)
+        hub_hint = QLabel(self.tr("Để trống nếu chỉ gửi dữ liệu bằng USB. Cũng sửa được ở trang Đồng bộ."),
+                          wordWrap=True)
+        hub_hint.setStyleSheet("color: #555")
+        form.addRow(hub_hint)
         self.about = QPushButton(self.tr("Giới thiệu phần mềm (F1)…"), objectName="about")
         self.about.clicked.connect(self.show_about)
-        form.addRow(self.about)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.about)
+        form.addRow(buttons)
+        for widget, width in ((self.idle, 160), (self.paper, 160), (self.hub_url, 480)):
+            widget.setMaximumWidth(width)
+        ctx.bus.changed.connect(lambda topics: self.reload_hub_url() if SETTINGS in topics else None)
+        self.reload_hub_url()
+
+    def reload_hub_url(self) -> None:
+        self.ctx.read(hub_settings.hub_url, self._show_hub_url)
+
+    def _show_hub_url(self, value: str | None) -> None:
+        saved = value or ""
+        if self.hub_url.text() == self._saved_url:  # never overwrite an address being typed
+            self.hub_url.setText(saved)
+        self._saved_url = saved
 
     def show_about(self) -> None:
         from desktop.ui.about_dialog import AboutDialog
@@ -49,13 +87,31 @@ class GeneralSettings(QWidget):
         AboutDialog(self.ctx.db.path, self).exec()
 
     def save(self) -> None:
-        minutes, paper = self.idle.value(), self.paper.currentData()
+        """One transaction: a bad hub address (checked by the sync layer) leaves every setting unchanged."""
+        minutes, paper, url = self.idle.value(), self.paper.currentData(), self.hub_url.text()
 
-        def work(session: object) -> None:
-            desk.put_setting(session, IDLE_KEY, minutes)  # type: ignore[arg-type]
-            desk.put_setting(session, RECEIPT_PAPER_KEY, paper)  # type: ignore[arg-type]
+        def work(session: Session) -> str:
+            require(session, Permission.MANAGE_SETTINGS)
+            value = hub_settings.save_hub_url(session, url)
+            desk.put_setting(session, IDLE_KEY, minutes)
+            desk.put_setting(session, RECEIPT_PAPER_KEY, paper)
+            return value
 
-        self.ctx.write(work, changed=(SETTINGS,))
+        def done(value: str) -> None:
+            self.hub_url_error.hide()
+            self._saved_url = value
+            self.hub_url.setText(value)
+            self.status.setText(self.tr("Đã lưu cài đặt."))
+
+        def failed(exc: BaseException) -> None:
+            self.status.clear()
+            if isinstance(exc, UserError) and exc.field == "hub_url":
+                self.hub_url_error.setText(exc.message)
+                self.hub_url_error.show()
+                self.hub_url.setFocus()
+            messages.show_error(self, exc)
+
+        self.ctx.write(work, done, failed, changed=(SETTINGS,))
 
 
 class SettingsPage(QWidget):

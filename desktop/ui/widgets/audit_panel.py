@@ -38,6 +38,7 @@ from desktop.services.audit_trail import AuditCheck, AuditFilter, AuditRow
 from desktop.services.permissions import ROLE_LABELS
 from desktop.ui import messages
 from desktop.ui.context import UiContext
+from desktop.ui.dossier_detail import EVENT_LABELS
 
 FLAGGED = QColor("#f8d7da")
 FIELD_LABELS = {
@@ -52,6 +53,8 @@ FIELD_LABELS = {
 
 
 def _value_text(value: Any, key: str = "") -> str:
+    if key == "kind" and value in EVENT_LABELS:
+        return EVENT_LABELS[value]
     if key == "status" and value in STATUS_LABELS:
         return f"{STATUS_LABELS[value]} ({value})"
     if key == "role" and value in ROLE_LABELS:
@@ -63,6 +66,11 @@ def _value_text(value: Any, key: str = "") -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def subject_text(row: AuditRow) -> str:
+    """The row's subject, with a dossier event's kind («started») in words («Chuyển xử lý»)."""
+    return EVENT_LABELS.get(row.subject, row.subject) if row.table == "dossier_event" else row.subject
 
 
 SUMMARY_FIELDS = ("applicant_name", "full_name", "procedure_name", "name", "role", "status", "reason", "kind",
@@ -200,7 +208,7 @@ class AuditPanel(QWidget):
         for index, row in enumerate(rows):
             values = (str(row.seq), f"{clock.to_vn(row.at):%H:%M:%S %d/%m/%Y}",
                       row.actor_name if row.actor_name == row.actor else f"{row.actor_name} ({row.actor})",
-                      row.op_label, f"{row.table_label} {row.subject}", change_summary(row))
+                      row.op_label, f"{row.table_label} {subject_text(row)}", change_summary(row))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if row.seq in self.flagged:

@@ -36,6 +36,7 @@ from desktop.errors import UserError
 from desktop.services import backups, officers
 from desktop.ui import messages
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, OFFICERS, SETTINGS, UiContext
+from desktop.ui.role_gate import gate
 
 log = logging.getLogger("desktop.ui")
 
@@ -68,8 +69,8 @@ class BackupPanel(QWidget):
         self.second_edit.setPlaceholderText(self.tr("(chưa chọn — chỉ lưu trên máy này)"))
         self.choose_second = QPushButton(self.tr("Chọn…"), objectName="choose_second")
         self.clear_second = QPushButton(self.tr("Bỏ"), objectName="clear_second")
-        for button in (self.choose_second, self.clear_second):
-            button.setEnabled(ctx.is_admin)
+        gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được đổi thư mục sao lưu thứ hai."),
+             self.choose_second, self.clear_second)
         second_row = QHBoxLayout()
         second_row.addWidget(self.second_edit, 1)
         second_row.addWidget(self.choose_second)

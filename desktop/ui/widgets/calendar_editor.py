@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.services import calendar
 from desktop.ui.context import CALENDAR, UiContext
+from desktop.ui.role_gate import gate
 
 
 class CalendarEditor(QWidget):
@@ -25,6 +26,8 @@ class CalendarEditor(QWidget):
         self.year.setValue(clock.today().year)
         self.add_button = QPushButton(self.tr("Thêm ngày nghỉ / ngày làm bù…"), objectName="add")
         self.remove_button = QPushButton(self.tr("Bỏ điều chỉnh đã chọn"), objectName="remove")
+        gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được sửa lịch làm việc."),
+             self.add_button, self.remove_button)
         self.table = QTableWidget(0, 3, objectName="table")
         self.table.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Loại"), self.tr("Ghi chú")])
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -19,6 +19,7 @@ from desktop.services import officers
 from desktop.services.officers import OfficerAccount
 from desktop.ui import messages
 from desktop.ui.context import OFFICERS, UiContext
+from desktop.ui.role_gate import gate
 
 
 class OfficersPanel(QWidget):
@@ -29,8 +30,8 @@ class OfficersPanel(QWidget):
         self.add_button = QPushButton(self.tr("Thêm cán bộ…"), objectName="add_officer")
         self.reset_button = QPushButton(self.tr("Đặt lại mật khẩu…"), objectName="reset_password")
         self.active_button = QPushButton(self.tr("Ngừng hoạt động"), objectName="toggle_active")
-        for button in (self.add_button, self.reset_button, self.active_button):
-            button.setEnabled(ctx.is_admin)
+        gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được quản lý tài khoản cán bộ."),
+             self.add_button, self.reset_button, self.active_button)
         note = QLabel(self.tr("Chỉ tài khoản quản trị được thêm cán bộ, đặt lại mật khẩu hoặc ngừng tài khoản.")
                       if not ctx.is_admin else "")
         self.table = QTableWidget(0, 4, objectName="officers")
