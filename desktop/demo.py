@@ -106,9 +106,11 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
     total_events = 0
     for index, raw in enumerate(moments):
         day_moment = raw
-        if not calendar.is_working_day(raw.date()) and rng.random() < 0.9:
-            day_moment = clock.at(calendar.next_working_day(raw.date()), time(8))
+        off_day_draw = None if calendar.is_working_day(raw.date()) else rng.random()
         channel = rng.choices(["direct", "postal", "online"], weights=[62, 3, 35])[0]
+        # the counter is closed on days off: only some online dossiers arrive then
+        if off_day_draw is not None and (off_day_draw < 0.9 or channel != "online"):
+            day_moment = clock.at(calendar.next_working_day(raw.date()), time(8))
         received_at = day_moment if channel == "online" else _office_moment(rng, day_moment)
         if received_at > now:
             received_at = now - timedelta(minutes=rng.randint(1, 600))
