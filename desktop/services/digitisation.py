@@ -84,7 +84,9 @@ def find_source(session: Session, reference: str, *, name: str | None = None) ->
         return by_code
     dossier = session.scalar(select(Dossier).where(Dossier.code == ref, Dossier.deleted.is_(False)))
     if dossier is not None:
-        candidates = [c for c in dossier.components if c.digitised and (name is None or c.name == name)]
+        digitised = [c for c in dossier.components if c.digitised and not c.deleted]
+        # the same paper by name; else the dossier's only digitised paper (another procedure names it otherwise)
+        candidates = [c for c in digitised if name is None or c.name == name] or digitised
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:

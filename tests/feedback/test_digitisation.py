@@ -112,6 +112,10 @@ def test_reuse_copies_code_and_file_and_points_to_source(db, tmp_path):
         # by dossier code, matched on the component's name
         again = digitisation.digitise_component(s, second, 2, reused_from=first)
         assert again.reused_from_id == source.id
+        # by dossier code, the earlier dossier's only digitised paper even under another component name
+        other = digitisation.digitise_component(s, second, 1, reused_from=first)
+        assert other.reused_from_id == source.id and other.digitised
+        digitisation.digitise_component(s, second, 1, digitised=False)
         portal = digitisation.digitise_component(s, second, 3, national_portal=True)
         assert portal.national_portal and portal.digitised and portal.reused_from_id is None
         with pytest.raises(UserError, match="Không tìm thấy giấy tờ đã số hóa"):
