@@ -49,6 +49,16 @@ FIELD_LABELS = {
     "name": "Tên", "code": "Mã", "reason": "Lý do", "working": "Ngày làm việc", "day": "Ngày", "deleted": "Đã xóa",
     "procedure_name": "Thủ tục", "procedure_code": "Mã thủ tục", "received_at": "Tiếp nhận lúc",
     "received_by": "Cán bộ tiếp nhận", "kind": "Loại", "note": "Ghi chú", "officer": "Cán bộ", "at": "Lúc",
+    "channel": "Kênh nộp", "sets_count": "Số bộ hồ sơ", "counting_start": "Bắt đầu tính hạn",
+    "original_due_at": "Hẹn trả ban đầu", "result_at": "Có kết quả lúc", "returned_at": "Trả kết quả lúc",
+    "withdrawn_at": "Rút hồ sơ lúc", "result_reason": "Lý do (kết quả)", "refusal_reason": "Lý do từ chối",
+    "organisation": "Tổ chức", "applicant_email": "Thư điện tử", "return_by_post": "Trả qua bưu chính",
+    "position": "Thứ tự", "submitted": "Đã nộp", "digitised": "Đã số hóa", "digitised_at": "Số hóa lúc",
+    "digitised_by": "Cán bộ số hóa", "component_code": "Mã số hóa", "national_portal": "Từ Cổng DVC quốc gia",
+    "result_digitised": "Kết quả đã số hóa", "result_code": "Mã số hóa kết quả", "new_date": "Ngày hẹn mới",
+    "items": "Nội dung bổ sung", "requested_at": "Yêu cầu lúc", "value": "Giá trị", "key": "Khóa",
+    "dossier_id": "Hồ sơ (mã nội bộ)", "owner_unit": "Đơn vị", "version": "Phiên bản bản ghi",
+    "updated_at": "Cập nhật lúc", "id": "Mã nội bộ",
 }
 
 
