@@ -247,7 +247,10 @@ class ReportsPage(QWidget):
         for r, item in enumerate(late):
             for c, value in enumerate(layout.late_row(r + 1, item)):
                 self.late_table.setItem(r, c, _item(value, align_left=c not in (0, 8)))
-        self.late_table.resizeColumnToContents(1)
+        for column in (0, 1, 4, 5, 6, 8, 9):  # short values and names: as wide as they are
+            self.late_table.resizeColumnToContents(column)
+        self.late_table.setColumnWidth(3, 260)  # procedure names wrap over two lines, not five
+        self.late_table.setColumnWidth(7, 180)  # «Đang giải quyết, quá hạn» on one line
         self.late_table.resizeRowsToContents()
         self._exports_enabled(True)
 
