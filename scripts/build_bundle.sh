@@ -4,6 +4,8 @@
 # hidden imports. Usage: scripts/build_bundle.sh   (PYTHON=/path/to/python to choose the interpreter)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the project's venv (made by `python3 bootstrap.py test`) unless PYTHON names another interpreter
+if [ -z "${PYTHON:-}" ] && [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; fi
 PY="${PYTHON:-python3}"
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || "$PY" -m pip install "pyinstaller>=6.10"
 started=$(date +%s)
