@@ -52,6 +52,7 @@ def test_xlsx_layout_and_numbers(report, tmp_path: Path) -> None:  # type: ignor
 
 
 def _pdftotext(path: Path, *, layout: bool = True) -> str:
+    assert shutil.which("pdftotext"), "poppler-utils must be installed (bootstrap.py installs it in CI)"
     args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
@@ -61,7 +62,6 @@ def _flat(path: Path) -> str:
     return " ".join(_pdftotext(path, layout=False).split())
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_pdf_text_with_exact_diacritics(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from desktop.reports.pdf import write_periodic_pdf
 
@@ -79,7 +79,6 @@ def test_pdf_text_with_exact_diacritics(report, tmp_path: Path) -> None:  # type
     assert hotich.split()[3:] == ["4", "1", "2", "1", "2", "1", "0", "1", "2", "2", "0"]
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_late_list_exports(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     codes = scenario.build(db)
     xlsx, pdf = tmp_path / "late.xlsx", tmp_path / "late.pdf"
