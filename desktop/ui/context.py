@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
@@ -39,9 +39,6 @@ class UiContext:
     officer: OfficerInfo
     tasks: TaskRunner
     bus: ChangeBus = field(default_factory=ChangeBus)
-    # Injected form renderer (tests, or before desktop.forms exists); None = desktop.forms.render_form.
-    render_form: Callable[..., Any] | None = None
-    render_ledger: Callable[..., Any] | None = None
     # False in tests: render the PDF but open no preview window.
     show_previews: bool = True
 

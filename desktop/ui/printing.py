@@ -1,7 +1,7 @@
 """Print flow: render a form to a temporary PDF off the GUI thread, then a preview with «In» / «Lưu PDF».
 
-The renderer is ``desktop.forms.render_form(session, kind, code, out_path, paper="A4") -> Path``
-(and ``render_ledger(session, date_from, date_to, out_path)``); a context may inject others (tests).
+The renderers are ``desktop.forms.render_form(session, kind, code, out_path, paper="A4") -> Path`` and
+``render_ledger(session, date_from, date_to, out_path)`` (reportlab, headless).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from desktop.errors import UserError
 from desktop.paths import data_dir
 from desktop.ui.context import UiContext
 
@@ -52,30 +51,6 @@ def receipt_paper(ctx: UiContext) -> str:
     with ctx.db.reading() as session:
         value = get_setting(session, RECEIPT_PAPER_KEY, "A4")
     return value if value in ("A4", "A5") else "A4"
-
-
-def _forms_missing() -> UserError:
-    return UserError(_t("Chức năng in mẫu phiếu chưa có trong bản cài đặt này."), code="forms_missing")
-
-
-def form_renderer(ctx: UiContext) -> Callable[..., Any]:
-    if ctx.render_form is not None:
-        return ctx.render_form
-    try:
-        from desktop.forms import render_form  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
-        raise _forms_missing() from exc
-    return render_form  # type: ignore[no-any-return,unused-ignore]
-
-
-def ledger_renderer(ctx: UiContext) -> Callable[..., Any]:
-    if ctx.render_ledger is not None:
-        return ctx.render_ledger
-    try:
-        from desktop.forms import render_ledger  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
-        raise _forms_missing() from exc
-    return render_ledger  # type: ignore[no-any-return,unused-ignore]
 
 
 PRINT_KEEP_HOURS = 12
@@ -117,28 +92,22 @@ def temp_pdf(stem: str) -> Path:
 def print_form(ctx: UiContext, parent: QWidget | None, kind: str, code: str, *, paper: str = "A4",
                on_done: Callable[[Path], None] | None = None) -> None:
     """Render ``kind`` for dossier ``code`` then preview it. ``on_done(path)`` gets the PDF."""
-    try:
-        renderer = form_renderer(ctx)
-    except UserError as exc:
-        _fail(parent, exc)
-        return
+    from desktop.forms import render_form
+
     out = temp_pdf(f"{kind}-{_safe(code)}")
 
     def work(session: Any) -> Path:
-        return Path(renderer(session, kind, code, out, paper=paper))
+        return Path(render_form(session, kind, code, out, paper=paper))
 
     ctx.read(work, lambda path: _rendered(ctx, parent, path, FORM_TITLES.get(kind, kind), on_done))
 
 
 def print_ledger(ctx: UiContext, parent: QWidget | None, date_from: date, date_to: date, *,
                  on_done: Callable[[Path], None] | None = None) -> None:
-    try:
-        renderer = ledger_renderer(ctx)
-    except UserError as exc:
-        _fail(parent, exc)
-        return
+    from desktop.forms import render_ledger
+
     out = temp_pdf(f"ledger-{date_from:%Y%m%d}-{date_to:%Y%m%d}")
-    ctx.read(lambda session: Path(renderer(session, date_from, date_to, out)),
+    ctx.read(lambda session: Path(render_ledger(session, date_from, date_to, out)),
              lambda path: _rendered(ctx, parent, path, FORM_TITLES["ledger"], on_done))
 
 
@@ -153,12 +122,6 @@ def _rendered(ctx: UiContext, parent: QWidget | None, path: Path, title: str,
         preview.show()
     if on_done is not None:
         on_done(path)
-
-
-def _fail(parent: QWidget | None, error: BaseException) -> None:
-    from desktop.ui.messages import show_error
-
-    show_error(parent, error)
 
 
 def _safe(code: str) -> str:

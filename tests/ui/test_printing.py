@@ -44,15 +44,6 @@ def test_preview_prints_and_saves(ctx: UiContext, qtbot: Any, tmp_path: Path) ->
     assert OPEN_PREVIEWS == []
 
 
-def test_missing_renderer_is_a_user_error(ctx: UiContext, messages: Any, monkeypatch: Any) -> None:
-    import sys
-
-    ctx.render_form = None
-    monkeypatch.setitem(sys.modules, "desktop.forms", None)  # as if the forms module were absent
-    print_form(ctx, None, "receipt", _code(ctx))
-    assert messages.texts() == ["Chức năng in mẫu phiếu chưa có trong bản cài đặt này."]
-
-
 def test_old_rendered_pdfs_are_removed_at_start(tmp_path: Path) -> None:
     import os
     import time
