@@ -70,35 +70,22 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same kind just before (what carried_over continues from)."""
-        year = int(self.label[:4])
-        if self.kind == "month":
-            month = int(self.label[5:])
-            label = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-        elif self.kind == "quarter":
-            q = int(self.label[-1])
-            label = f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
-        elif self.kind == "half":
-            label = f"{year - 1}-H2" if self.label.endswith("1") else f"{year}-H1"
-        elif self.kind == "nine_months":
-            label = f"{year - 1}-9M"
-        else:
-            label = f"{year - 1}"
-        return parse_period(label, calendar=self.calendar)
+        return self._shifted(-1)
 
     def next(self) -> Period:
+        return self._shifted(1)
+
+    def _shifted(self, step: int) -> Period:
+        """The period of the same kind ``step`` places away (counted in months, quarters, halves or years)."""
         year = int(self.label[:4])
-        if self.kind == "month":
-            month = int(self.label[5:])
-            label = f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
-        elif self.kind == "quarter":
-            q = int(self.label[-1])
-            label = f"{year + 1}-Q1" if q == 4 else f"{year}-Q{q + 1}"
-        elif self.kind == "half":
-            label = f"{year}-H2" if self.label.endswith("1") else f"{year + 1}-H1"
-        elif self.kind == "nine_months":
-            label = f"{year + 1}-9M"
+        if self.kind in ("month", "quarter", "half"):
+            per_year = {"month": 12, "quarter": 4, "half": 2}[self.kind]
+            part = int(self.label[5:]) if self.kind == "month" else int(self.label[-1])  # 1-based
+            year, index = divmod(year * per_year + part - 1 + step, per_year)
+            label = {"month": f"{year}-{index + 1:02d}", "quarter": f"{year}-Q{index + 1}",
+                     "half": f"{year}-H{index + 1}"}[self.kind]
         else:
-            label = f"{year + 1}"
+            label = f"{year + step}-9M" if self.kind == "nine_months" else f"{year + step}"
         return parse_period(label, calendar=self.calendar)
 
     def as_json(self) -> dict[str, object]:
