@@ -28,6 +28,9 @@ class Action(StrEnum):
 
 
 OPEN_STATES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT})
+# States whose deadline clock runs: only these can be overdue or due soon. A dossier awaiting a
+# supplement has a stopped clock (due_at is recomputed when the papers arrive), as in the report.
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 
 ALLOWED: dict[Action, frozenset[Status]] = {
     Action.START: frozenset({Status.RECEIVED}),

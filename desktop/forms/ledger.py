@@ -15,12 +15,21 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from sqlalchemy.orm import Session
 
 from desktop import clock
+from desktop.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.forms.config import FormsConfig, load_config
 from desktop.forms.data import LedgerRow, UnitInfo, ledger_rows, unit_info
-from desktop.atomic import write_atomic
-from desktop.forms.layout import LANDSCAPE_A4, Styles, dmy, esc, grid_style, letterhead, place_date, render_pdf
-from desktop.lifecycle import OPEN_STATES, STATUS_LABELS, Status
+from desktop.forms.layout import (
+    LANDSCAPE_A4,
+    Styles,
+    dmy,
+    esc,
+    grid_style,
+    letterhead,
+    place_date,
+    render_pdf,
+)
+from desktop.lifecycle import CLOCK_RUNNING, STATUS_LABELS, Status
 
 DATE_GROUP = "Ngày, tháng, năm"
 COLUMNS = (
@@ -47,7 +56,7 @@ def note_text(row: LedgerRow, now: datetime) -> str:
         parts.append(STATUS_LABELS[Status.WITHDRAWN])
     elif row.classification:
         parts.append(CLASS_LABELS.get(row.classification, row.classification))
-    elif row.status in OPEN_STATES and row.due_at is not None and row.due_at < now:
+    elif row.status in CLOCK_RUNNING and row.due_at is not None and row.due_at < now:
         parts.append("Quá hạn (chưa có kết quả)")
     if row.notes:
         parts.append(row.notes)

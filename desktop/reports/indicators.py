@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.db.models import Dossier, DossierComponent
-from desktop.lifecycle import OPEN_STATES, Status
+from desktop.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
 from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
 from desktop.reports.periods import Period, parse_period, period_containing
@@ -57,7 +57,7 @@ def today_section(session: Session, period: Period) -> dict[str, Any]:
     received_today = count(Dossier.received_at >= _moment(day_start), Dossier.received_at < _moment(day_end))
     due_today = count(Dossier.status.in_(open_states), Dossier.due_at >= _moment(day_start),
                       Dossier.due_at < _moment(day_end))
-    overdue_now = count(Dossier.status.in_([Status.RECEIVED.value, Status.IN_PROGRESS.value]),
+    overdue_now = count(Dossier.status.in_([s.value for s in CLOCK_RUNNING]),
                         Dossier.due_at < _moment(now))
     awaiting = count(Dossier.status == Status.AWAITING_SUPPLEMENT.value)
     in_progress = count(Dossier.status.in_(open_states))

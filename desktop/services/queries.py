@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
-from desktop.deadlines import classify
+from desktop.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
-from desktop.lifecycle import Status, allowed_actions
+from desktop.lifecycle import CLOCK_RUNNING, Status, allowed_actions
 from desktop.services.dossiers import events_of, get_dossier
 from desktop.text import fold
 
@@ -68,8 +68,29 @@ class DossierFilter:
     include_refused: bool = True
 
 
-def _open_statuses() -> list[str]:
-    return [Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT]
+def _clock_running() -> list[str]:
+    return [s.value for s in CLOCK_RUNNING]
+
+
+def urgency(status: str, due_at: datetime | None, rules: DeadlineRules,
+            now: datetime) -> tuple[str | None, int | None]:
+    """("overdue" | "due_soon" | None, working days left): the same rule as the overdue / due-soon filters."""
+    if status not in CLOCK_RUNNING or due_at is None:
+        return None, None
+    left = rules.working_days_left(due_at, now)
+    if due_at < now:
+        return "overdue", left
+    if left <= 1:
+        return "due_soon", left
+    return None, left
+
+
+def due_soon_limit(session: Session) -> datetime:
+    """End of the next working day: «due within 1 working day» as the filter's upper bound."""
+    from desktop.services.desk import desk_context
+
+    calendar = desk_context(session).rules.calendar
+    return clock.at(calendar.next_working_day(clock.today()), time(23, 59, 59))
 
 
 def filtered(flt: DossierFilter) -> Select[Any]:
@@ -96,9 +117,9 @@ def filtered(flt: DossierFilter) -> Select[Any]:
     if flt.received_to:
         query = query.where(Dossier.received_at < clock.at(flt.received_to, datetime.min.time()) + _one_day())
     if flt.overdue_at is not None:
-        query = query.where(Dossier.status.in_(_open_statuses()), Dossier.due_at < flt.overdue_at)
+        query = query.where(Dossier.status.in_(_clock_running()), Dossier.due_at < flt.overdue_at)
     if flt.due_before is not None:
-        query = query.where(Dossier.status.in_(_open_statuses()), Dossier.due_at <= flt.due_before)
+        query = query.where(Dossier.status.in_(_clock_running()), Dossier.due_at <= flt.due_before)
     return query
 
 

@@ -7,7 +7,6 @@ and at most MAX_BLOCKS are kept (Anki's browser table model holds ids the same w
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from desktop import clock
 from desktop.db.session import Database
 from desktop.deadlines import DeadlineRules
-from desktop.lifecycle import OPEN_STATES, STATUS_LABELS, Status
+from desktop.lifecycle import STATUS_LABELS, Status
 from desktop.services import queries
 from desktop.services.desk import desk_context
 from desktop.services.queries import DossierFilter, DossierRow
@@ -40,18 +39,6 @@ OVERDUE_COLOUR = QColor("#f8d7da")
 DUE_SOON_COLOUR = QColor("#fff3cd")
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 URGENCY_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def urgency(row: DossierRow, rules: DeadlineRules, now: datetime) -> tuple[str | None, int | None]:
-    """("overdue" | "due_soon" | None, working days left) for an open dossier; display only."""
-    if row.status not in OPEN_STATES or row.due_at is None:
-        return None, None
-    left = rules.working_days_left(row.due_at, now)
-    if row.due_at < now:
-        return "overdue", left
-    if left <= 1:
-        return "due_soon", left
-    return None, left
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -152,7 +139,7 @@ class DossierTableModel(QAbstractTableModel):
         if role in (URGENCY_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.ToolTipRole):
             assert self._rules is not None
-            level, _left = urgency(row, self._rules, self._now)
+            level, _left = queries.urgency(row.status, row.due_at, self._rules, self._now)
             if role == URGENCY_ROLE:
                 return level
             if level is None:
@@ -179,7 +166,7 @@ class DossierTableModel(QAbstractTableModel):
         if column == 5:
             return STATUS_LABELS[Status(row.status)] if row.status in Status._value2member_map_ else row.status
         assert self._rules is not None
-        level, left = urgency(row, self._rules, self._now)
+        level, left = queries.urgency(row.status, row.due_at, self._rules, self._now)
         if left is None:
             return ""
         if level == "overdue":

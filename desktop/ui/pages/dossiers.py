@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QDate, QModelIndex, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy.orm import Session
 
@@ -16,20 +25,13 @@ from desktop import clock
 from desktop.errors import NotFound
 from desktop.lifecycle import STATUS_LABELS
 from desktop.services import catalog, queries
-from desktop.services.desk import desk_context
 from desktop.services.dossiers import get_dossier
 from desktop.services.queries import DossierFilter
-from desktop.validation import CHANNELS
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, UiContext
 from desktop.ui.models.dossier_table import DossierTableModel
+from desktop.validation import CHANNELS
 
 SEARCH_DELAY_MS = 250
-
-
-def due_soon_limit(session: Session) -> datetime:
-    """End of the next working day: «due within 1 working day» as the filter's upper bound."""
-    calendar = desk_context(session).rules.calendar
-    return clock.at(calendar.next_working_day(clock.today()), time(23, 59, 59))
 
 
 class DossiersPage(QWidget):
@@ -170,7 +172,7 @@ class DossiersPage(QWidget):
             if overdue:
                 flt.overdue_at = clock.now()
             if due_soon:
-                flt.due_before = due_soon_limit(session)
+                flt.due_before = queries.due_soon_limit(session)
             return queries.dossier_ids(session, flt), flt
 
         def show(result: tuple[list[str], DossierFilter]) -> None:
