@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b = ps.add_parser("build", help="tạo gói mới (phiên bản tăng dần, có chữ ký của tỉnh)")
     b.add_argument("--catalog", required=True, help="danh mục TTHC (.xlsx/.csv, cùng mẫu với 'catalog import')")
     b.add_argument("--holidays", required=True, help="JSON: [{\"date\": \"2026-12-31\", \"working\": false, \"reason\": …}]")
-    b.add_argument("--targets", required=True, help="JSON: chỉ tiêu (đối tượng)")
+    b.add_argument("--targets", required=True, help='JSON chỉ tiêu: {"report_targets": {...}, "targets_feedback": {...}} (như report targets --set-file)')
     b.add_argument("--units", help="JSON: [{\"code\", \"name\", \"level\", \"parent_code\"}]")
     b.add_argument("--surveys", help="thư mục các phiếu khảo sát *.json")
     b.add_argument("--revoked", help="JSON: danh sách mã máy bị thu hồi")

@@ -175,7 +175,7 @@ def run_targets(args: argparse.Namespace, app: CliApp) -> int:
     from desktop import clock
     from desktop.cli import emit_json
     from desktop.errors import UserError
-    from desktop.reports.targets import effective_targets, set_targets
+    from desktop.reports.targets import effective_targets, set_targets, split_targets_file
 
     if args.set_file or args.reset:
         data: dict[str, Any] = {}
@@ -184,9 +184,10 @@ def run_targets(args: argparse.Namespace, app: CliApp) -> int:
                 data = json.loads(Path(args.set_file).read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise UserError(f"Không đọc được tệp chỉ tiêu {args.set_file}: {exc}", field="set_file") from None
-            if not isinstance(data, dict) or not set(data) <= {"report_targets", "targets_feedback"} or not data:
-                raise UserError('Tệp chỉ tiêu phải có "report_targets" và/hoặc "targets_feedback".',
-                                field="set_file")
+            try:
+                split_targets_file(data)
+            except UserError as exc:
+                raise UserError(exc.message, field="set_file") from None
         with app.transaction() as session:
             set_targets(session, report=data.get("report_targets"), feedback=data.get("targets_feedback"),
                         reset=args.reset)

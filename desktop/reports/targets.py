@@ -67,21 +67,40 @@ def validate_report_targets(data: Any) -> dict[str, Any]:
     return data
 
 
+def split_targets_file(data: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """A targets file — ``report targets --set-file`` and a province package's ``targets.json`` alike:
+    ``{"report_targets": {...}, "targets_feedback": {...}}`` (either may be left out), both checked."""
+    from desktop import feedback_targets
+
+    if not isinstance(data, dict) or not data or not set(data) <= {"report_targets", "targets_feedback"}:
+        raise UserError('Tệp chỉ tiêu phải có "report_targets" và/hoặc "targets_feedback".', field="targets")
+    report, feedback = data.get("report_targets"), data.get("targets_feedback")
+    return (validate_report_targets(report) if report is not None else None,
+            feedback_targets.validate(feedback, "tệp chỉ tiêu") if feedback is not None else None)
+
+
+def store_targets(session: Session, report: dict[str, Any] | None, feedback: dict[str, Any] | None) -> None:
+    """Write already checked overrides where every reader looks (no role check: callers decide)."""
+    from desktop import feedback_targets
+    from desktop.services.desk import put_setting
+
+    if report is not None:
+        put_setting(session, SETTING_KEY, report)
+    if feedback is not None:
+        put_setting(session, feedback_targets.SETTING_KEY, feedback)
+
+
 def set_targets(session: Session, *, report: dict[str, Any] | None = None, feedback: dict[str, Any] | None = None,
                 reset: bool = False) -> None:
     """Store the unit's target overrides (admins only); ``reset`` goes back to the bundled files."""
     from desktop import feedback_targets
-    from desktop.services.desk import put_setting
     from desktop.services.permissions import Permission, require
 
     require(session, Permission.MANAGE_SETTINGS)
     if reset:
-        put_setting(session, SETTING_KEY, {})
-        put_setting(session, feedback_targets.SETTING_KEY, {})
-    if report is not None:
-        put_setting(session, SETTING_KEY, validate_report_targets(report))
-    if feedback is not None:
-        put_setting(session, feedback_targets.SETTING_KEY, feedback_targets.validate(feedback, "gửi lên"))
+        store_targets(session, {}, {})
+    store_targets(session, validate_report_targets(report) if report is not None else None,
+                  feedback_targets.validate(feedback, "gửi lên") if feedback is not None else None)
 
 
 def effective_targets(session: Session, year: int) -> dict[str, Any]:

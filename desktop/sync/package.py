@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop import __version__
 from desktop.errors import UserError
+from desktop.reports.targets import split_targets_file, store_targets
 from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, container
 from desktop.sync.container import Limits
@@ -67,8 +68,10 @@ def validate_content(content: dict[str, Any]) -> None:
             date.fromisoformat(item["date"])
         except ValueError:
             raise _bad(f"ngày '{item['date']}'") from None
-    if not isinstance(content.get("targets"), dict):
-        raise _bad("chỉ tiêu phải là đối tượng JSON")
+    try:
+        split_targets_file(content.get("targets"))
+    except UserError as exc:
+        raise _bad(f"chỉ tiêu: {exc.message}") from None
     units = content.get("units")
     if not isinstance(units, list) or any(not isinstance(u, dict) or not u.get("code") or not u.get("name")
                                           for u in units):
@@ -167,11 +170,12 @@ class ApplyResult:
 
 def apply_package(session: Session, data: bytes) -> ApplyResult:
     """Everything inside the caller's transaction: a failure anywhere rolls all of it back."""
+    from sqlalchemy import select
+
     from desktop.db.models import Unit
     from desktop.services.calendar import set_override
     from desktop.services.catalog import apply_rows, parse_rows
     from desktop.sync.keys import PROVINCE_KEYS_SETTING, installed_bundle
-    from sqlalchemy import select
 
     package = read_package(data, installed_bundle(session))
     check_versions(session, package.header)
@@ -192,6 +196,7 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
     revoked = sorted({_device_of(r) for r in content["revoked"]})
     put_setting(session, "province_units", content["units"])
     put_setting(session, "province_targets", content["targets"])
+    store_targets(session, *split_targets_file(content["targets"]))  # the province's targets take effect
     put_setting(session, "survey_questionnaires", content["surveys"])
     put_setting(session, "revoked_devices", revoked)
     put_setting(session, PROVINCE_KEYS_SETTING, package.bundle)

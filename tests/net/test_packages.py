@@ -13,6 +13,7 @@ from sqlalchemy import select
 from desktop.db.models import CalendarOverride, Procedure
 from desktop.db.session import Database
 from desktop.errors import UserError
+from desktop.reports.targets import load_targets
 from desktop.services.catalog import STARTER_CATALOG
 from desktop.services.desk import get_setting
 from desktop.sync.package import apply_package, apply_package_file
@@ -22,13 +23,15 @@ from province.packages import build_content, build_package, rotate_keys
 from tests.net.conftest import LiveHub
 from tests.sync_support import connect_desk, receive
 
+TARGETS = {"report_targets": {"on_time_rate": {"min": 0.9}, "online_share": {"min": 0.6}}}
+
 
 def _inputs(folder: Path, *, revoked: list[str] | None = None, extra_day: str = "2026-12-31") -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "holidays.json").write_text(json.dumps([
         {"date": extra_day, "working": False, "reason": "Nghỉ bù Tết Dương lịch", "legal_basis": "TB 123/TB-UBND"},
         {"date": "2027-01-09", "working": True, "reason": "Làm bù"}], ensure_ascii=False), encoding="utf-8")
-    (folder / "targets.json").write_text(json.dumps({"on_time_rate": 0.95, "digitised_rate": 0.8}), encoding="utf-8")
+    (folder / "targets.json").write_text(json.dumps(TARGETS), encoding="utf-8")
     (folder / "units.json").write_text(json.dumps([
         {"code": "10375", "name": "UBND xã Tân Lập (mới)", "level": "xa"},
         {"code": "10376", "name": "UBND xã Tân Phú", "level": "xa"}], ensure_ascii=False), encoding="utf-8")
@@ -64,7 +67,9 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
         day = session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31)))
         assert day is not None and not day.working and day.legal_basis == "TB 123/TB-UBND"
         assert get_setting(session, "reference_package_version") == 1
-        assert get_setting(session, "province_targets") == {"on_time_rate": 0.95, "digitised_rate": 0.8}
+        assert get_setting(session, "province_targets") == TARGETS
+        targets = load_targets(session)  # what the dashboard and the 766 self-check compare against
+        assert targets["on_time_rate"]["min"] == 0.9 and targets["online_share"]["min"] == 0.6
         assert get_setting(session, "survey_questionnaires")["hai-long"]["title"] == "Mức độ hài lòng"
         assert [u["code"] for u in get_setting(session, "province_units")] == ["10375", "10376"]
         assert session.scalar(select(Procedure.catalog_version).where(Procedure.code == "1.001193")) == "tinh-1"
@@ -170,3 +175,13 @@ def test_package_rides_back_beside_the_receipts(db: Database, live_hub: LiveHub,
     package = tmp_path / "stick" / "back" / "goi-du-lieu-tinh-000001.mcp"
     assert package.is_file()
     assert cli("sync", "package", str(package), "--json", db=db.path).json()["version"] == 1
+
+
+def test_bad_targets_are_refused_when_the_package_is_built(tmp_path: Path) -> None:
+    files = _inputs(tmp_path / "in")
+    files["targets"].write_text(json.dumps({"on_time_rate": 0.95}), encoding="utf-8")  # not the targets-file shape
+    with pytest.raises(UserError, match="report_targets"):
+        build_content(**files)
+    files["targets"].write_text(json.dumps({"report_targets": {"on_time_rate": {"min": 1.5}}}), encoding="utf-8")
+    with pytest.raises(UserError, match="on_time_rate.min"):
+        build_content(**files)
