@@ -7,7 +7,7 @@ database as overrides (extra day off / extra working day) and win over the packa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,9 +43,6 @@ class WorkCalendar:
             self._years[year] = table
         return table
 
-    def holiday_name(self, day: date) -> str | None:
-        return self._holidays(day.year).get(day)
-
     def is_working_day(self, day: date) -> bool:
         cached = self._working.get(day)
         if cached is None:
@@ -62,12 +59,6 @@ class WorkCalendar:
             if self.is_working_day(current):
                 return current
         raise ValueError(f"no working day within {MAX_SCAN_DAYS} days after {day}")
-
-    def working_days_after(self, day: date) -> Iterator[date]:
-        current = day
-        for _ in range(MAX_SCAN_DAYS):
-            current = self.next_working_day(current)
-            yield current
 
     def days_off(self, year: int) -> list[tuple[date, str]]:
         """Every weekday the desk is closed plus named holidays, for ``calendar show``."""

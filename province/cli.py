@@ -6,12 +6,11 @@ Exit codes: 0 success, 1 when any batch was refused, 2 for a user error (message
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from desktop.cli import emit_json, utf8_stdio
 from desktop.errors import UserError
 
 
@@ -75,10 +74,6 @@ def _hub(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_hub(args.db_url, data_dir=args.data_dir)
 
 
-def _emit(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
 def run_init(args: argparse.Namespace) -> int:
     from province.keys import init_keys
 
@@ -91,7 +86,7 @@ def run_init(args: argparse.Namespace) -> int:
            "signing_kid": bundle["signing_keys"][0]["kid"], "encryption_kid": bundle["encryption_keys"][0]["kid"],
            "data_dir": str(hub.data_dir)}
     if args.json:
-        _emit(out)
+        emit_json(out)
     else:
         print(f"Đã tạo khóa cho {out['province']}. Gửi tệp {out['public_bundle']} cho các xã; "
               f"khóa bí mật nằm trong {hub.data_dir / 'keys'}.")
@@ -107,7 +102,7 @@ def run_enrol(args: argparse.Namespace) -> int:
     finally:
         hub.dispose()
     if args.json:
-        _emit(out)
+        emit_json(out)
     else:
         print(f"Đã đăng ký máy {out['device_id']} của đơn vị {out['unit_code']}.")
     return 0
@@ -149,7 +144,7 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         hub.dispose()
     if args.json:
-        _emit([r.as_json() for r in results])
+        emit_json([r.as_json() for r in results])
     else:
         for r in results:
             if r.status == "refused":
@@ -171,12 +166,11 @@ def run_report_periodic(args: argparse.Namespace) -> int:
         data = periodic(hub, unit=args.unit, period=args.period, calendar=calendar)
     finally:
         hub.dispose()
-    _emit(data)
+    emit_json(data)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from desktop.cli import utf8_stdio
 
     utf8_stdio()
     args = build_parser().parse_args(argv)

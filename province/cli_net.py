@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
+
+from desktop.cli import emit_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -54,7 +54,7 @@ def run_package_build(args: argparse.Namespace) -> int:
     finally:
         hub.dispose()
     if args.json:
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        emit_json(out)
     else:
         print(f"Đã tạo gói dữ liệu phiên bản {out['version']}: {out['file']}")
     return 0

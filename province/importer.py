@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop import clock
+from desktop.atomic import write_atomic
 from desktop.db.session import known_revisions
 from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
 from desktop.sync.errors import SyncError
-from desktop.atomic import write_atomic
 from province import keys, upgrades, watermarks
 from province.apply import apply_changes
 from province.db import Hub
@@ -90,7 +90,7 @@ def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Pa
         shutil.rmtree(staging, ignore_errors=True)
     if result.receipt is not None and receipts_out is not None:
         receipts_out.mkdir(parents=True, exist_ok=True)
-        target = receipts_out / f"{result.batch_id}.receipt.json"
+        target = receipts_out / receipts.receipt_file_name(result.batch_id)
         write_atomic(target, result.receipt)
         result.receipt_file = str(target)
     return result
@@ -249,6 +249,3 @@ def _quarantine(hub: Hub, path: Path, data: bytes, result: ImportResult) -> None
     log.warning("batch file %s refused: %s", path.name, result.code)
 
 
-def stored_receipts(hub: Hub) -> list[str]:
-    with hub.reading() as session:
-        return list(session.scalars(select(HubReceipt.batch_id)))

@@ -42,7 +42,7 @@ SELF_ASSESSMENT_NOTE = (
 )
 
 
-def _rate(part: int, whole: int) -> float | None:
+def _rate(part: float, whole: float) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
@@ -261,11 +261,7 @@ def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     points = round(sum(g["points"] for g in computed), 2)
     possible = sum(g["max"] for g in computed)
     return {"note": SELF_ASSESSMENT_NOTE, "is_self_assessment": True, "groups": groups, "points": points,
-            "max_points": possible, "ratio": _rate_float(points, possible)}
-
-
-def _rate_float(part: float, whole: float) -> float | None:
-    return round(part / whole, 4) if whole else None
+            "max_points": possible, "ratio": _rate(points, possible)}
 
 
 def indicators(session: Session, period: Period, *, sections: dict[str, Section] | None = None) -> dict[str, Any]:

@@ -194,15 +194,6 @@ def _field_order(session: Session, names: Sequence[str]) -> list[str]:
     return sorted(names, key=lambda n: (0, order[n], n) if n in order else (1, 0, n))
 
 
-def late_dossiers(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Late (resolved after due within the window) and overdue (in progress past due at the end).
-
-    Every late dossier must have an apology (phiếu xin lỗi); ``apology_issued`` shows whether it has.
-    """
-    found = _aggregate(session, period, unit_codes)
-    return _late_details(session, period, found.late_ids, found.overdue_ids)
-
-
 def _late_details(session: Session, period: Period, late_ids: set[str], overdue_ids: set[str]) -> list[dict[str, Any]]:
     """The rows behind the ids the aggregate found, read by primary key (no second scan)."""
     end = status_cutoff(period)

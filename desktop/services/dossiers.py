@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop import codes, validation
 from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, Procedure, Supplement
-from desktop.deadlines import DeadlineRules, ProcessingTime, TimeUnit, parse_hhmm
+from desktop.deadlines import ProcessingTime, TimeUnit, parse_hhmm
 from desktop.errors import NotFound, UserError
 from desktop.lifecycle import Action, Status, check
 from desktop.services.desk import (
@@ -189,11 +189,6 @@ def refuse(session: Session, *, procedure_code: str, applicant: Applicant, reaso
     _event(session, dossier, "refused", moment, note=reason_text)
     session.flush()
     return dossier
-
-
-def _last_event_at(dossier: Dossier) -> datetime:
-    moments = [m for m in (dossier.received_at, dossier.result_at, dossier.withdrawn_at, dossier.returned_at) if m]
-    return max(moments)
 
 
 def start(session: Session, code: str, *, at: datetime | None = None, handler: str | None = None) -> Dossier:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from desktop import clock
@@ -135,10 +135,6 @@ def list_dossiers(session: Session, flt: DossierFilter, *, limit: int | None = 5
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return [DossierRow(*row) for row in session.execute(query)]
-
-
-def count_dossiers(session: Session, flt: DossierFilter) -> int:
-    return int(session.scalar(select(func.count()).select_from(filtered(flt).subquery())) or 0)
 
 
 def dossier_ids(session: Session, flt: DossierFilter, *, newest_first: bool = True) -> list[str]:

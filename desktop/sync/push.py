@@ -23,6 +23,7 @@ import httpx
 from sqlalchemy import select
 
 from desktop import clock
+from desktop.atomic import write_atomic
 from desktop.db.models_sync import SyncBatch
 from desktop.db.session import Database
 from desktop.errors import Cancelled, UserError
@@ -31,7 +32,6 @@ from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, identity, keys
 from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError
-from desktop.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync.push")
 Progress = Callable[[str, int, int], None]
@@ -142,7 +142,7 @@ def push(db: Database, url: str, *, progress: Progress | None = None, cancel: th
     finally:
         if own:
             client.close()
-    target = outbox() / "receipts" / f"{chosen.batch_id}.receipt.json"
+    target = outbox() / "receipts" / receipts.receipt_file_name(chosen.batch_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, body)
     with db.transaction(officer=officer) as session:

@@ -35,8 +35,9 @@ def sign(body: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
     return canonical.dumps({"receipt": body, "kid": kid, "signature": container.b64(key.sign(canonical.dumps(body)))})
 
 
-def receipt_file_name(body: dict[str, Any]) -> str:
-    return f"{body['batch_id']}.receipt.json"
+def receipt_file_name(batch_id: str) -> str:
+    """``<batch_id>.receipt.json``: the hub writes it, relays copy it, desks import it by that name."""
+    return f"{batch_id}.receipt.json"
 
 
 def verify(data: bytes, bundle: dict[str, Any]) -> dict[str, Any]:

@@ -17,11 +17,15 @@ from typing import Any
 
 import httpx
 
+from desktop.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.sync import batch, canonical
 from desktop.sync.errors import SyncError
-from desktop.atomic import write_atomic
-from desktop.sync.push import Backoff, _upload  # the relay has no province keys: the commune verifies receipts
+from desktop.sync.push import (  # the relay has no province keys: the commune verifies receipts
+    Backoff,
+    _upload,
+)
+from desktop.sync.receipt import receipt_file_name
 
 Progress = Callable[[str, int, int], None]
 
@@ -77,7 +81,7 @@ def relay(in_dir: Path, *, url: str | None = None, out_dir: Path | None = None, 
                 items.append(RelayItem(path.name, batch_id, "failed" if exc.code == "hub_unreachable" else "refused",
                                        exc.code, exc.message))
                 continue
-            target = receipts_dir / f"{batch_id}.receipt.json"
+            target = receipts_dir / receipt_file_name(batch_id)
             receipts_dir.mkdir(parents=True, exist_ok=True)
             write_atomic(target, body)
             items.append(RelayItem(path.name, batch_id, "forwarded", receipt_file=str(target)))
