@@ -55,7 +55,8 @@ def _heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float
           [Paragraph(layout.FORM_CODE, st["form"]), Paragraph(layout.FORM_BASIS, st["basis"])]]],
         colWidths=[width * 0.35, width * 0.3, width * 0.35],
     )
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])]))  # the empty cell too
     return [
         top,
         Spacer(1, 4 * mm),
@@ -65,7 +66,8 @@ def _heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float
         Spacer(1, 2 * mm),
         Table([[Paragraph(layout.unit_line(report), st["left"]), Paragraph(layout.UNIT_OF_MEASURE, st["right"])]],
               colWidths=[width * 0.6, width * 0.4],
-              style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])),
+              style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])])),
         Spacer(1, 2 * mm),
     ]
 
@@ -76,6 +78,7 @@ def _signature(st: dict[str, ParagraphStyle], width: float, place: str | None) -
          [Paragraph(layout.SIGN_LEFT[0], st["sign"]), Paragraph(layout.SIGN_RIGHT[0], st["sign"])],
          [Paragraph(layout.SIGN_LEFT[1], st["signi"]), Paragraph(layout.SIGN_RIGHT[1], st["signi"])]],
         colWidths=[width * 0.45, width * 0.55],
+        style=TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])]),  # the empty cell too
     )
     return KeepTogether([Spacer(1, 6 * mm), table, Spacer(1, 22 * mm)])
 
@@ -113,8 +116,10 @@ def periodic_table(report: dict[str, Any], st: dict[str, ParagraphStyle], width:
 
 
 def _document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
+    serif, _ = register_fonts()
     return SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                             bottomMargin=MARGIN, title=title, author="Một Cửa Offline")
+                             bottomMargin=MARGIN, title=title, author="Một Cửa Offline",
+                             initialFontName=serif)  # else the canvas starts in (unembedded) Helvetica
 
 
 def periodic_pdf_bytes(report: dict[str, Any], *, place: str | None = None, with_late: bool = True) -> bytes:

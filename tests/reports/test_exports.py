@@ -66,6 +66,10 @@ def test_pdf_text_with_exact_diacritics(report, tmp_path: Path) -> None:  # type
     from desktop.reports.pdf import write_periodic_pdf
 
     path = write_periodic_pdf(report, tmp_path / "bieu06.pdf")
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all("LiberationSerif" in row[0] for row in rows), fonts
+    assert all(row[-5] == "yes" for row in rows), fonts  # every font embedded: no stray Helvetica
     text, flat = _pdftotext(path), _flat(path)
     for phrase in ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI UBND XÃ TÂN LẬP",
                    "Từ ngày 15/09/2026 đến ngày 14/10/2026", "Số hồ sơ nhận giải quyết", "Số hồ sơ đã giải quyết",
