@@ -7,21 +7,33 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QMenu, QPushButton, QScrollArea,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
-
 from sqlalchemy.orm import Session
 
+from desktop.forms import available_forms
 from desktop.lifecycle import STATUS_LABELS, Action, Status
 from desktop.services import queries
 from desktop.services.queries import DossierDetail
-from desktop.validation import CHANNELS
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.dossier_actions import SPECS, ask, role_may
 from desktop.ui.formatting import moment_text
 from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
+from desktop.validation import CHANNELS
 
 EVENT_LABELS = {
     "received": "Tiếp nhận", "refused": "Từ chối tiếp nhận", "started": "Chuyển xử lý",
@@ -48,7 +60,7 @@ class DossierDetailDialog(QDialog):
         self.ctx = ctx
         self.code = code
         self.detail: DossierDetail | None = None
-        self.forms: list[str] | None = None
+        self.forms: list[str] = []
         self.setWindowTitle(self.tr("Hồ sơ %1").replace("%1", code))
         self.header = QLabel(objectName="header")
         self.header.setWordWrap(True)
@@ -115,12 +127,12 @@ class DossierDetailDialog(QDialog):
     def reload(self) -> None:
         code = self.code
 
-        def work(session: Session) -> tuple[DossierDetail, list[str] | None]:
-            return queries.dossier_detail(session, code), forms_for(session, code)
+        def work(session: Session) -> tuple[DossierDetail, list[str]]:
+            return queries.dossier_detail(session, code), available_forms(session, code)
 
         self.ctx.read(work, lambda result: self.show_detail(*result))
 
-    def show_detail(self, detail: DossierDetail, forms: list[str] | None = None) -> None:
+    def show_detail(self, detail: DossierDetail, forms: list[str]) -> None:
         self.detail = detail
         self.forms = forms
         data = detail.data
@@ -175,23 +187,8 @@ class DossierDetailDialog(QDialog):
         return str(value)
 
     def printable_forms(self) -> list[str]:
-        """What desktop.forms says prints as the dossier stands; a plain rule if it is absent."""
-        detail = self.detail
-        if detail is None:
-            return []
-        if self.forms is not None:
-            return list(self.forms)
-        status = detail.data["status"]
-        if status == Status.REFUSED:
-            return ["refusal"]
-        forms = ["receipt", "control"]
-        if detail.supplements:
-            forms.append("supplement")
-        if detail.apologies:
-            forms.append("apology")
-        if status == Status.WITHDRAWN:
-            forms.append("stop")
-        return forms
+        """What desktop.forms says prints as the dossier stands (read with the detail)."""
+        return list(self.forms) if self.detail is not None else []
 
     def _fill_print_menu(self, detail: DossierDetail) -> None:
         self.print_menu.clear()
@@ -227,14 +224,6 @@ class DossierDetailDialog(QDialog):
         """Render ``kind`` for this dossier and preview it (the receipt on the desk's receipt paper)."""
         paper = receipt_paper(self.ctx) if kind == "receipt" else "A4"
         print_form(self.ctx, self, kind, self.code, paper=paper)
-
-
-def forms_for(session: Session, code: str) -> list[str] | None:
-    try:
-        from desktop.forms import available_forms  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return list(available_forms(session, code))
 
 
 def _selectable(text: str) -> QLabel:

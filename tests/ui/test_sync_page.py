@@ -77,10 +77,7 @@ def _hub_codes(hub: Hub) -> set[str]:
         return set(conn.scalars(select(DATA_TABLES["dossier"].c.code)))
 
 
-def test_sync_page_is_registered_and_pending_entry_gone() -> None:
-    from desktop.ui.pages.pending import EXISTING
-
-    assert "sync" not in EXISTING
+def test_sync_page_is_registered() -> None:
     (page,) = [p for p in PAGES if p.key == "sync"]
     assert page.title == "Đồng bộ"
 

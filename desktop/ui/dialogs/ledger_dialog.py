@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
 
 from desktop import clock
 from desktop.errors import UserError
+from desktop.forms import export_ledger_xlsx
 from desktop.ui import messages
 from desktop.ui.context import UiContext
 from desktop.ui.printing import print_ledger
@@ -54,12 +55,8 @@ class LedgerDialog(QDialog):
     def export_excel(self) -> None:
         try:
             first, last = self.range()
-            from desktop.forms import export_ledger_xlsx  # type: ignore[import-not-found,unused-ignore]
         except UserError as exc:
             messages.show_error(self, exc)
-            return
-        except ImportError:
-            messages.show_error(self, UserError(self.tr("Chức năng xuất sổ theo dõi chưa có trong bản cài đặt này.")))
             return
         target, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu sổ theo dõi"),
                                                 f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.xlsx",

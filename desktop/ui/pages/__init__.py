@@ -38,17 +38,6 @@ def lazy(module: str, attr: str) -> PageFactory:
     return factory
 
 
-def pending(key: str) -> PageFactory:
-    """A page of a later issue: says honestly what exists so far (see pages/pending.py)."""
-
-    def factory(ctx: UiContext) -> QWidget:
-        from desktop.ui.pages.pending import PendingPage
-
-        return PendingPage(ctx, key)
-
-    return factory
-
-
 def _t(text: str) -> str:
     return QCoreApplication.translate("Pages", text)
 
