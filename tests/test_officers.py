@@ -54,3 +54,14 @@ def test_login_counts_failures_through_its_own_transaction(db) -> None:  # type:
             officers.login(db, "c", "wrong")
     with pytest.raises(UserError, match="tạm khóa"):
         officers.login(db, "c", "abcdef")
+
+
+def test_an_admin_cannot_stop_their_own_account(db) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction(officer="setup") as s:
+        officers.create_officer(s, username="quantri", full_name="Đỗ Văn Quản", password="matkhau123", role="admin")
+        officers.create_officer(s, username="canbo2", full_name="Lý Thị Hai", password="matkhau123")
+    with pytest.raises(UserError, match="tự ngừng"), db.transaction(officer="quantri") as s:
+        officers.set_active(s, "quantri", False)
+    with db.transaction(officer="quantri") as s:
+        officers.set_active(s, "canbo2", False)  # someone else: allowed
+        assert [a.active for a in officers.list_accounts(s) if a.info.username == "quantri"] == [True]

@@ -127,7 +127,10 @@ def reset_password(session: Session, username: str, new_password: str) -> None:
 
 def set_active(session: Session, username: str, active: bool) -> None:
     require(session, Permission.MANAGE_OFFICERS)
-    _get(session, username).active = active
+    officer = _get(session, username)
+    if not active and officer.username == (session.info.get("officer") or "").strip().lower():
+        raise UserError("Không thể tự ngừng tài khoản đang đăng nhập.", field="username")  # no admin locks out
+    officer.active = active
     session.flush()
 
 

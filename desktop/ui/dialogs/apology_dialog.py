@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QWidget
 
+from desktop import clock
+
 
 class ApologyDialog(QDialog):
     def __init__(self, current_due: date | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Xin lỗi và hẹn lại ngày trả kết quả"))
-        start = (current_due or date.today()) + timedelta(days=1)
+        start = (current_due or clock.today()) + timedelta(days=1)
         self.new_date = QDateEdit(QDate(start.year, start.month, start.day), objectName="new_date")
         self.new_date.setCalendarPopup(True)
         self.new_date.setDisplayFormat("dd/MM/yyyy")

@@ -123,9 +123,6 @@ class OfficersPanel(QWidget):
         if account is None:
             return
         username, active = account.info.username, not account.active
-        if username == self.ctx.officer.username and not active:
-            messages.show_error(self, UserError(self.tr("Không thể tự ngừng tài khoản đang đăng nhập.")))
-            return
         if not active and not messages.confirm(self, self.tr("Ngừng tài khoản"), self.tr(
                 "Ngừng tài khoản %1? Cán bộ này sẽ không đăng nhập được nữa; hồ sơ đã xử lý vẫn giữ nguyên.")
                 .replace("%1", username)):
