@@ -30,3 +30,11 @@ def test_awaiting_supplement_is_never_overdue_everywhere(db) -> None:  # type: i
     assert {ids[i] for i in due_soon if i in ids} == {late}
     assert marks == {late: "overdue", paused: None}
     assert today["overdue_now"] == 1 and today["awaiting_supplement"] == 1
+
+
+def test_live_appointment_is_the_receipts_due_moment(db) -> None:  # type: ignore[no-untyped-def]
+    evening = (clock.now() - timedelta(days=1)).replace(hour=17, minute=30)  # after close: next working day counts
+    with db.transaction(officer="system") as s:
+        shown = dossiers.appointment_if_received(s, "1.004873", at=evening)
+        saved = dossiers.receive(s, dossiers.Reception("1.004873", dossiers.Applicant("Vũ Thị Hẹn"), at=evening))
+    assert shown == saved.due_at and shown.date() > evening.date()

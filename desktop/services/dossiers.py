@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import codes, validation
+from desktop import clock, codes, validation
 from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, Procedure, Supplement
 from desktop.deadlines import ProcessingTime, TimeUnit, parse_hhmm
 from desktop.errors import NotFound, UserError
@@ -132,6 +132,17 @@ def _new_dossier(session: Session, ctx: DeskContext, procedure: Procedure, appli
     )
 
 
+def _deadline(ctx: DeskContext, procedure: Procedure, received_at: datetime) -> tuple[datetime, datetime]:
+    """(counting start, due moment) of a dossier of ``procedure`` received at ``received_at``."""
+    start = ctx.rules.counting_start(received_at)
+    return start, ctx.rules.due_at(start, processing_time(procedure))
+
+
+def appointment_if_received(session: Session, procedure_code: str, at: datetime | None = None) -> datetime:
+    """The due moment the receipt would show if the dossier were received now (the live reception form)."""
+    return _deadline(desk_context(session), find_procedure(session, procedure_code), at or clock.now())[1]
+
+
 def receive(session: Session, reception: Reception, *, ctx: DeskContext | None = None) -> Dossier:
     """Tiếp nhận: a complete dossier gets its code, counting start and appointment."""
     require(session, Permission.RECEIVE)
@@ -154,8 +165,7 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
     dossier.sets_count = sets
     dossier.notes = notes
     dossier.return_by_post = bool(reception.return_by_post)
-    dossier.counting_start = ctx.rules.counting_start(received_at)
-    dossier.due_at = ctx.rules.due_at(dossier.counting_start, processing_time(procedure))
+    dossier.counting_start, dossier.due_at = _deadline(ctx, procedure, received_at)
     dossier.original_due_at = dossier.due_at
     session.add(dossier)
     session.flush()

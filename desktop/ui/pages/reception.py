@@ -1,7 +1,7 @@
 """Tiếp nhận: the keyboard-first counter form.
 
 Enter moves to the next field, Ctrl+Enter saves and prints the receipt, Esc clears (after asking).
-The appointment is computed by the core rules (desk_context + processing_time) in a read session.
+The appointment shown live is the core's (dossiers.appointment_if_received) in a read session.
 """
 
 from __future__ import annotations
@@ -11,33 +11,37 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy.orm import Session
 
-from desktop import clock
 from desktop.services import catalog, queries
-from desktop.services.desk import desk_context
 from desktop.services.dossiers import (
-    Applicant, Reception, find_procedure, processing_time, receive, refuse, request_supplement,
+    Applicant,
+    Reception,
+    appointment_if_received,
+    receive,
+    refuse,
+    request_supplement,
 )
-from desktop.validation import CHANNELS
 from desktop.ui import messages
 from desktop.ui.context import CATALOG, UiContext
 from desktop.ui.formatting import appointment_text
 from desktop.ui.printing import print_form, receipt_paper
 from desktop.ui.widgets.checklist import ComponentChecklist
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
+from desktop.validation import CHANNELS
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def compute_appointment(session: Session, procedure_code: str) -> Any:
-    """Due moment if received now: the core's counting_start + due_at for this procedure."""
-    ctx = desk_context(session)
-    procedure = find_procedure(session, procedure_code)
-    start = ctx.rules.counting_start(clock.now())
-    return ctx.rules.due_at(start, processing_time(procedure))
 
 
 class ReceptionPage(QWidget):
@@ -221,7 +225,7 @@ class ReceptionPage(QWidget):
                 self.appointment_detail.setText(self.tr("Thời hạn giải quyết: %1 — nếu tiếp nhận lúc này.")
                                                 .replace("%1", _time_text(procedure)))
 
-        self.ctx.read(lambda s: compute_appointment(s, code), show)
+        self.ctx.read(lambda s: appointment_if_received(s, code), show)
 
     def _clear_appointment(self) -> None:
         self.appointment.setText("—")
