@@ -234,6 +234,8 @@ class CalendarOverride(Synced, Base):
     working: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text, default="")
     legal_basis: Mapped[str | None] = mapped_column(Text, default=None)
+    # Which layer set it: "province" (the province package) or "local" (this desk's admin).
+    source: Mapped[str] = mapped_column(String(16), default="local", server_default="local")
 
 
 class Setting(Base):

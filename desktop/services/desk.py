@@ -118,7 +118,8 @@ def office_hours(unit: Unit) -> OfficeHours:
 
 def load_calendar(session: Session) -> WorkCalendar:
     rows = session.scalars(select(CalendarOverride).where(CalendarOverride.deleted.is_(False)))
-    return WorkCalendar.with_overrides(Override(r.day, r.working, r.reason) for r in rows)
+    return WorkCalendar.with_overrides(Override(r.day, r.working, r.reason, r.source or "local", r.legal_basis or "")
+                                       for r in rows)
 
 
 @dataclass(frozen=True)
