@@ -110,21 +110,23 @@ def test_calendar_change_lists_moved_dossiers_and_applies_on_request(db: Databas
 
 def test_province_layer_adds_and_takes_back_days(db: Database) -> None:
     with db.transaction(officer="setup") as s:
-        calendar.set_override(s, date(2026, 11, 24), working=True, reason="Tỉnh chưa áp dụng nghỉ 24/11",
-                              legal_basis="Công văn của UBND tỉnh", source="province")
-        calendar.set_override(s, date(2026, 12, 31), working=False, reason="Nghỉ theo tỉnh", source="province")
-        with pytest.raises(Exception, match="Nguồn"):
-            calendar.set_override(s, date(2026, 12, 30), working=False, source="statutory")
+        calendar.set_province_days(s, [
+            {"date": "2026-11-24", "working": True, "reason": "Tỉnh chưa áp dụng nghỉ 24/11",
+             "legal_basis": "Công văn của UBND tỉnh"},
+            {"date": "2026-12-31", "working": "false", "reason": "Nghỉ theo tỉnh"}])  # not a boolean: a day off
     with db.reading() as s:
-        view = calendar.year_view(s, 2026)
-    days = {d["date"]: d for d in view["days"]}
+        days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
     assert days["2026-11-24"]["working"] is True
     assert (days["2026-11-24"]["source"], days["2026-11-24"]["uncertain"]) == ("province", True)
-    assert days["2026-12-31"]["source"] == "province" and days["2026-12-31"]["basis"] == ""
-    with db.transaction(officer="setup") as s:
-        assert not calendar.remove_override(s, date(2026, 12, 31), source="local")
-        assert calendar.remove_override(s, date(2026, 12, 31), source="province")
-        assert calendar.remove_override(s, date(2026, 11, 24), source="province")
+    assert (days["2026-12-31"]["source"], days["2026-12-31"]["working"]) == ("province", False)
+    with db.transaction(officer="setup") as s:  # the desk's own day wins over the province's
+        calendar.set_override(s, date(2026, 12, 31), working=True, reason="Làm việc")
+    with db.reading() as s:
+        days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
+    assert (days["2026-12-31"]["source"], days["2026-12-31"]["working"]) == ("local", True)
+    with db.transaction(officer="setup") as s:  # the next package replaces the list: 24/11 falls back
+        calendar.set_province_days(s, [])
+        calendar.remove_override(s, date(2026, 12, 31))
     with db.reading() as s:
         days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
     assert "2026-12-31" not in days and days["2026-11-24"]["source"] == "government"

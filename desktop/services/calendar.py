@@ -14,19 +14,15 @@ from sqlalchemy.orm import Session
 from desktop.db.models import CalendarOverride, Dossier
 from desktop.errors import UserError
 from desktop.lifecycle import CLOCK_RUNNING
-from desktop.services.desk import desk_context, load_calendar
+from desktop.services.desk import PROVINCE_CALENDAR_KEY, desk_context, load_calendar, put_setting
 from desktop.services.dossiers import get_dossier, last_counting_moment, processing_time, reschedule
 from desktop.services.permissions import Permission, require
 from desktop.text import nfc
 
-OVERRIDE_SOURCES = ("province", "local")
-
-
 def set_override(session: Session, day: date, *, working: bool, reason: str | None = None,
-                 legal_basis: str | None = None, source: str = "local") -> CalendarOverride:
+                 legal_basis: str | None = None) -> CalendarOverride:
+    """The desk admin's own day (the ``local`` layer, above the province's and the official data)."""
     require(session, Permission.MANAGE_CALENDAR)
-    if source not in OVERRIDE_SOURCES:
-        raise UserError(f"Nguồn ngày '{source}' không hợp lệ (province hoặc local).", field="source")
     row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if row is None:
         row = CalendarOverride(day=day, working=working)
@@ -34,21 +30,28 @@ def set_override(session: Session, day: date, *, working: bool, reason: str | No
     row.working = working
     row.reason = nfc(reason) or ("Ngày làm việc bù" if working else "Ngày nghỉ")
     row.legal_basis = nfc(legal_basis)
-    row.source = source
     row.deleted = False
     session.flush()
     return row
 
 
-def remove_override(session: Session, day: date, *, source: str | None = None) -> bool:
-    """Drop the desk's (or, with ``source``, only that layer's) override: the day falls back to the data."""
+def remove_override(session: Session, day: date) -> bool:
+    """Drop the desk's own day: it falls back to the province's, the official file or the package."""
     require(session, Permission.MANAGE_CALENDAR)
     row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
-    if row is None or row.deleted or (source is not None and row.source != source):
+    if row is None or row.deleted:
         return False
     row.deleted = True
     session.flush()
     return True
+
+
+def set_province_days(session: Session, days: list[dict[str, Any]]) -> None:
+    """The province package's layer: its list replaces the previous one (a day it drops falls back)."""
+    clean = [{"date": date.fromisoformat(d["date"]).isoformat(), "working": d.get("working") is True,
+              "reason": nfc(str(d.get("reason") or "")) or ("Ngày làm việc" if d.get("working") is True else "Ngày nghỉ"),
+              "legal_basis": nfc(str(d.get("legal_basis") or ""))} for d in days]
+    put_setting(session, PROVINCE_CALENDAR_KEY, clean)
 
 
 def year_view(session: Session, year: int) -> dict[str, Any]:
