@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from desktop.sync import canonical, tables
 from desktop.sync.errors import MESSAGES
 from province.models import HubConflict, HubRecordOrigin
+from province.ownership import NOT_OWNER, rule_for
 from province.schema import DATA_TABLES, business_keys
 
 PROBLEM_MESSAGES = {
@@ -31,6 +32,7 @@ PROBLEM_MESSAGES = {
     "stale_version": "Tỉnh đã có phiên bản mới hơn của bản ghi này từ máy khác hoặc từ trước khi máy được "
                      "khôi phục; tỉnh giữ cả hai và chờ cán bộ kiểm tra.",
     "wrong_owner": MESSAGES["wrong_owner"],
+    NOT_OWNER: MESSAGES[NOT_OWNER],
     "unknown_table": MESSAGES["unknown_table"],
     "bad_record": "Bản ghi không đọc được (thiếu mã hoặc sai kiểu dữ liệu).",
 }
@@ -59,13 +61,15 @@ def _insert(session: Session, table: Table) -> Any:
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-def upsert_statement(session: Session, table: Table) -> Any:
-    """The guarded upsert: insert, or update only where the stored version is older."""
+def upsert_statement(session: Session, table: Table, writer_unit: str) -> Any:
+    """The guarded upsert: insert, or update only where the stored version is older AND the writer may
+    write the stored row (the ownership rule, as SQL); the owner column is never updated."""
+    rule = rule_for(table.name)
     stmt = _insert(session, table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.id],
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"},
-        where=table.c.version < stmt.excluded.version,
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in rule.fixed_columns()},
+        where=(table.c.version < stmt.excluded.version) & rule.guard(table, writer_unit),
     )
 
 
@@ -78,8 +82,8 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
             out.skipped += 1  # (device, epoch, seq) already applied here: its snapshot is not newer
         elif change["table"] not in DATA_TABLES:
             out.problem(change, "unknown_table", conflict=False)
-        elif change["row"].get("owner_unit") not in (unit_code, None, ""):
-            out.problem(change, "wrong_owner", conflict=False)
+        elif rule_for(change["table"]).new_owner(unit_code, change["row"]) is None:
+            out.problem(change, NOT_OWNER, conflict=False)  # names another unit as owner
         elif change["row"].get("id", change["record_id"]) != change["record_id"]:
             out.problem(change, "bad_record", conflict=False)
         else:
@@ -105,19 +109,29 @@ def _values(table: Table, change: dict[str, Any], unit_code: str) -> dict[str, A
     values = tables.row_values(table, change["row"])
     values["id"] = change["record_id"]
     values["version"] = change["version"]
-    values["owner_unit"] = values.get("owner_unit") or unit_code
+    rule = rule_for(table.name)
+    values[rule.owner_column] = rule.new_owner(unit_code, change["row"])
     values["deleted"] = change["op"] == "delete" or bool(values.get("deleted"))
     return values
 
 
 def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], out: ApplyOutcome, *,
                  device_id: str, unit_code: str, batch_id: str, now: datetime) -> None:
-    rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
-    lines = _set_aside_key_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id, now=now)
+    rule = rule_for(table.name)
+    found = {r["id"]: r for r in session.execute(select(table.c.id, table.c.version, table.c[rule.owner_column]).where(
+        table.c.id.in_([c["record_id"] for c in lines]))).mappings()}
+    owned = []
+    for change in lines:  # the stored row's owner decides, whatever the incoming row claims
+        held = found.get(change["record_id"])
+        if held is not None and not rule.may_update(unit_code, held):
+            out.problem(change, NOT_OWNER, conflict=False)
+        else:
+            owned.append(change)
+    rows = {c["record_id"]: _values(table, c, unit_code) for c in owned}
+    lines = _set_aside_key_clashes(session, table, owned, rows, out, device_id=device_id, batch_id=batch_id, now=now)
     # Which ones win is read first (one indexed lookup) so only winners are sent; the guard in the
     # statement still protects the data if another import touches the same rows meanwhile.
-    stored = dict(session.execute(select(table.c.id, table.c.version).where(
-        table.c.id.in_([c["record_id"] for c in lines]))).all())
+    stored = {rid: r["version"] for rid, r in found.items()}
     applied = {c["record_id"] for c in lines
                if c["record_id"] not in stored or stored[c["record_id"]] < c["version"]}
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -125,7 +139,7 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
         if change["record_id"] in applied:
             groups[tuple(sorted(rows[change["record_id"]]))].append(rows[change["record_id"]])
     for params in groups.values():
-        session.execute(upsert_statement(session, table), params)
+        session.execute(upsert_statement(session, table, unit_code), params)
     out.applied += len(applied)
     losers = [c for c in lines if c["record_id"] not in applied]
     _check_losers(session, table, losers, rows, out, device_id=device_id, batch_id=batch_id, now=now)
