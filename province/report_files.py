@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from desktop.db.models import Unit
 from desktop.errors import UserError
+from desktop.unit_levels import level_codes
 from province.db import Hub
 from province.reports import periodic
 
@@ -24,7 +25,8 @@ FORMATS = {"json": "application/json",
 
 def unit_codes(hub: Hub) -> list[str]:
     with hub.reading() as session:
-        return sorted(session.scalars(select(Unit.code).where(Unit.deleted.is_(False), Unit.level == "xa")))
+        return sorted(session.scalars(select(Unit.code).where(Unit.deleted.is_(False),
+                                                        Unit.level.in_(level_codes()))))
 
 
 def province_report(hub: Hub, period: str) -> dict[str, Any]:

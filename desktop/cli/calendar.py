@@ -1,4 +1,4 @@
-"""``calendar off|working|show``."""
+"""``calendar off|working|show|pending|apply``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 
 from desktop.cli.app import CliApp
 from desktop.services import calendar
+from desktop.errors import UserError
 from desktop.validation import parse_date
+from desktop.workcalendar import SOURCE_LABELS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,6 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("--year", type=int, required=True)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_show)
+    pending = s.add_parser("pending", help="hồ sơ đang giải quyết có hạn trả sẽ đổi theo lịch hiện tại")
+    pending.add_argument("--json", action="store_true")
+    pending.set_defaults(handler=run_pending)
+    apply = s.add_parser("apply", help="đổi hạn trả của các hồ sơ đã liệt kê (pending) theo lịch hiện tại")
+    apply.add_argument("codes", nargs="*", metavar="MA_HO_SO")
+    apply.add_argument("--all", action="store_true", help="áp dụng cho mọi hồ sơ trong danh sách")
+    apply.add_argument("--json", action="store_true")
+    apply.set_defaults(handler=run_apply)
 
 
 def run_override(args: argparse.Namespace, app: CliApp) -> int:
@@ -45,8 +55,50 @@ def run_show(args: argparse.Namespace, app: CliApp) -> int:
         return 0
     print(f"Ngày nghỉ năm {args.year}:")
     for item in view["days_off"]:
-        print(f"  {item['date']}  {item['name']}")
+        print(f"  {item['date']}  {item['name']}  [{_source(item)}]")
     print("Ngày làm việc bù:")
     for item in view["extra_working_days"]:
-        print(f"  {item['date']}  {item['reason']}")
+        print(f"  {item['date']}  {item['reason']}  [{_source(item)}]")
+    return 0
+
+
+def _source(item: dict[str, object]) -> str:
+    label = SOURCE_LABELS.get(str(item["source"]), str(item["source"]))
+    return f"{label}, chưa chắc chắn" if item["uncertain"] else label
+
+
+def _print_changes(changes: list[calendar.DueChange]) -> None:
+    for c in changes:
+        old = f"{c.due_at:%H:%M %d/%m/%Y}" if c.due_at else "—"
+        print(f"  {c.code}  {c.applicant_name}: {old} → {c.new_due_at:%H:%M %d/%m/%Y}")
+
+
+def run_pending(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+
+    with app.reading() as session:
+        changes = calendar.due_changes(session)
+    if args.json:
+        emit_json({"dossiers": [c.as_json() for c in changes]})
+        return 0
+    if not changes:
+        print("Không có hồ sơ nào phải đổi hạn trả theo lịch hiện tại.")
+        return 0
+    print(f"{len(changes)} hồ sơ có hạn trả sẽ đổi (dùng 'calendar apply MA_HO_SO…' hoặc '--all'):")
+    _print_changes(changes)
+    return 0
+
+
+def run_apply(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+
+    if not args.codes and not args.all:
+        raise UserError("Cần mã hồ sơ hoặc --all.", field="codes")
+    with app.transaction() as session:
+        moved = calendar.apply_due_changes(session, None if args.all else args.codes)
+    if args.json:
+        emit_json({"dossiers": [c.as_json() for c in moved]})
+        return 0
+    print(f"Đã đổi hạn trả của {len(moved)} hồ sơ.")
+    _print_changes(moved)
     return 0

@@ -6,6 +6,7 @@ import argparse
 
 from desktop.cli.app import CliApp
 from desktop.services import catalog, desk
+from desktop.unit_levels import level_codes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -13,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--unit-code", required=True, help="mã đơn vị hành chính (5 chữ số cấp xã)")
     p.add_argument("--unit-name", required=True, help="tên đơn vị, ví dụ 'UBND xã Tân Lập'")
     p.add_argument("--agency-id", help="mã định danh điện tử của cơ quan (QCVN 102), mặc định = mã đơn vị")
-    p.add_argument("--level", default="xa", choices=["xa", "huyen", "tinh"])
+    p.add_argument("--level", default="xa", choices=level_codes())
     p.add_argument("--seq-range", default="1-9999", help="dải số thứ tự hồ sơ của máy này, ví dụ 5000-9999")
     p.add_argument("--parent-code", help="mã đơn vị cấp trên")
     p.add_argument("--no-catalog", action="store_true", help="không nạp danh mục TTHC mẫu")

@@ -244,6 +244,24 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class OutgoingLetter(Base):
+    """Số văn bản đi of an apology or stop letter: a yearly sequence per form, kept on reprint (this desk's register)."""
+
+    __tablename__ = "outgoing_letter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(36))  # the apology's id, or the dossier's id for a stop notice
+    dossier_code: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(VNDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("form", "subject_id", name="uq_outgoing_letter_subject"),
+        UniqueConstraint("form", "year", "number", name="uq_outgoing_letter_number"),
+    )
+
+
 class DailySequence(Base):
     """The next dossier number per day, drawn from this desk's own range (never collides offline)."""
 

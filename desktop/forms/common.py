@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
+from desktop.text import fold
 from desktop.forms.config import FormsConfig, FormSpec
 from desktop.forms.data import FormData
 from desktop.forms.layout import Styles, esc, labelled, letterhead, number_text, place_date
@@ -31,13 +32,22 @@ def processing_time_text(time_value: float, time_unit: str, same_day_cutoff: str
     return f"{amount(time_value)} {UNIT_WORDS.get(time_unit, time_unit)}"
 
 
+FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
+
+
 def fee_line(fd: FormData) -> str:
+    """The amount or the catalogue's wording; "0"/"Không" reads as free; blank is unknown: a dotted line."""
     parts = []
     if fd.fee_amount:
         parts.append(f"{fd.fee_amount:,} đồng".replace(",", "."))
-    if fd.fee_text:
-        parts.append(fd.fee_text)
-    return "; ".join(parts) if parts else "Không"
+    text = fd.fee_text.strip()
+    if text and fold(text).strip(" .") in FREE_WORDS:
+        return "; ".join(parts) if parts else "Không"
+    if text:
+        parts.append(text)
+    if parts:
+        return "; ".join(parts)
+    return "Không" if fd.fee_amount == 0 else "…………………………"
 
 
 def form_header(st: Styles, cfg: FormsConfig, spec: FormSpec, fd: FormData, day: date | datetime | None,

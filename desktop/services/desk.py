@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -13,12 +14,15 @@ from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
 from desktop.db.models import CalendarOverride, Setting, Unit
 from desktop.deadlines import DeadlineRules, OfficeHours
 from desktop.errors import UserError
+from desktop.unit_levels import level_codes
 from desktop.workcalendar import Override, WorkCalendar
 
 SEQ_RANGE_KEY = "seq_range"
 CODE_PATTERN_KEY = "code_pattern"
 DEVICE_ID_KEY = "device_id"
 DEFAULT_CODE_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
+# The province package's days (its whole list; the next package replaces it): the "province" layer.
+PROVINCE_CALENDAR_KEY = "province_calendar"
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -71,8 +75,8 @@ def initialise_desk(
         )
     if not unit_name:
         raise UserError("Tên đơn vị không được để trống.", field="unit_name")
-    if level not in ("tinh", "huyen", "xa"):
-        raise UserError("Cấp đơn vị phải là tinh, huyen hoặc xa.", field="level")
+    if level not in level_codes():
+        raise UserError(f"Cấp đơn vị phải là một trong: {', '.join(level_codes())}.", field="level")
     put_setting(session, OWNER_KEY, unit_code)
     unit = session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
@@ -118,7 +122,11 @@ def office_hours(unit: Unit) -> OfficeHours:
 
 def load_calendar(session: Session) -> WorkCalendar:
     rows = session.scalars(select(CalendarOverride).where(CalendarOverride.deleted.is_(False)))
-    return WorkCalendar.with_overrides(Override(r.day, r.working, r.reason) for r in rows)
+    province = [Override(date.fromisoformat(d["date"]), bool(d.get("working", False)), str(d.get("reason") or ""),
+                         "province", str(d.get("legal_basis") or ""))
+                for d in get_setting(session, PROVINCE_CALENDAR_KEY, None) or []]
+    local = [Override(r.day, r.working, r.reason, "local", r.legal_basis or "") for r in rows]
+    return WorkCalendar.with_overrides([*province, *local])  # the desk's own day wins over the province's
 
 
 @dataclass(frozen=True)

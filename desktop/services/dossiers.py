@@ -224,7 +224,7 @@ def request_supplement(session: Session, code: str, *, items: Sequence[str] | st
     listed = [nfc(item) for item in items if nfc(item)]
     if not listed:
         raise UserError("Cần ghi rõ các nội dung phải bổ sung (mỗi nội dung cách nhau bởi dấu ';').", field="items")
-    moment = validation.moment(at, not_before=_last_supplement_or_received(session, dossier))
+    moment = validation.moment(at, not_before=last_counting_moment(session, dossier))
     supplement = Supplement(
         dossier_id=dossier.id, requested_at=moment, items=listed, requested_by=session.info.get("officer"),
         reason=validation.optional_text(reason, "Lý do", "reason"), previous_due_at=dossier.due_at,
@@ -236,12 +236,26 @@ def request_supplement(session: Session, code: str, *, items: Sequence[str] | st
     return supplement
 
 
-def _last_supplement_or_received(session: Session, dossier: Dossier) -> datetime:
+def last_counting_moment(session: Session, dossier: Dossier) -> datetime:
+    """When the deadline clock last (re)started: reception, or the latest complete supplement."""
     latest = session.scalar(
         select(Supplement.received_at).where(Supplement.dossier_id == dossier.id, Supplement.received_at.is_not(None))
         .order_by(Supplement.received_at.desc()).limit(1)
     )
     return max(m for m in (dossier.received_at, latest) if m is not None)
+
+
+def reschedule(session: Session, dossier: Dossier, *, ctx: DeskContext, reason: str) -> datetime | None:
+    """Recompute the due date under today's calendar and hours; the officer asked for it (never silent)."""
+    start = ctx.rules.counting_start(last_counting_moment(session, dossier))
+    due = ctx.rules.due_at(start, processing_time(dossier))
+    if due == dossier.due_at:
+        return None
+    previous = dossier.due_at
+    dossier.counting_start, dossier.due_at = start, due
+    _event(session, dossier, "due_rescheduled", clock.now(), note=reason, due_at=due.isoformat(),
+           previous_due_at=previous.isoformat() if previous else None)
+    return due
 
 
 def open_supplement(session: Session, dossier: Dossier) -> Supplement | None:
@@ -279,7 +293,7 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
     reason_text = validation.optional_text(reason, "Lý do", "reason", max_len=4000)
     if rejected and not reason_text:
         raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
-    moment = validation.moment(at, not_before=_last_supplement_or_received(session, dossier))
+    moment = validation.moment(at, not_before=last_counting_moment(session, dossier))
     if dossier.status == Status.RECEIVED:
         dossier.handler = dossier.handler or session.info.get("officer")
         _event(session, dossier, "started", moment, handler=dossier.handler, implicit=True)

@@ -173,7 +173,7 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
     from sqlalchemy import select
 
     from desktop.db.models import Unit
-    from desktop.services.calendar import set_override
+    from desktop.services.calendar import set_province_days
     from desktop.services.catalog import apply_rows, parse_rows
     from desktop.sync.keys import PROVINCE_KEYS_SETTING, installed_bundle
 
@@ -184,9 +184,7 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
     if errors:
         raise _bad(f"danh mục dòng {errors[0][0]}: {errors[0][1]}")
     catalog = apply_rows(session, rows, catalog_version=f"tinh-{package.version}") if rows else None
-    for item in content["holidays"]:
-        set_override(session, date.fromisoformat(item["date"]), working=bool(item.get("working", False)),
-                     reason=item.get("reason"), legal_basis=item.get("legal_basis"))
+    set_province_days(session, content["holidays"])  # the province layer: replaces the previous package's days
     local = get_setting(session, "unit_code")
     for unit in content["units"]:  # only the desk's own unit row is kept in the table; the list is a setting
         if unit["code"] == local:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.services import catalog, desk, officers
+from desktop.unit_levels import levels
 
-LEVELS = (("xa", "Cấp xã"), ("huyen", "Cấp huyện"), ("tinh", "Cấp tỉnh"))
 UNIT_FIELDS = {"unit_code", "unit_name", "level", "seq_range"}
 
 
@@ -31,8 +31,8 @@ class _UnitPage(QWizardPage):
         self.agency_id = QLineEdit(objectName="agency_id")
         self.agency_id.setPlaceholderText(self.tr("mã định danh cơ quan, ví dụ 000.00.23.H49"))
         self.level = QComboBox(objectName="level")
-        for value, label in LEVELS:
-            self.level.addItem(self.tr(label), value)
+        for level in levels():
+            self.level.addItem(level.name, level.code)
         self.seq_range = QLineEdit("1-9999", objectName="seq_range")
         form.addRow(self.tr("Mã đơn vị hành chính:"), self.unit_code)
         form.addRow(self.tr("Tên đơn vị:"), self.unit_name)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db.models import CalendarOverride, Procedure
+from desktop.services.calendar import year_view
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.reports.targets import load_targets
@@ -64,8 +65,9 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
     result = cli("sync", "package", str(out), "--json", db=db.path).json()
     assert result["version"] == 1 and result["calendar_days"] == 2 and result["surveys"] == 1
     with db.reading() as session:
-        day = session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31)))
-        assert day is not None and not day.working and day.legal_basis == "TB 123/TB-UBND"
+        day = {d["date"]: d for d in year_view(session, 2026)["days"]}["2026-12-31"]  # the province layer
+        assert (day["working"], day["basis"], day["source"]) == (False, "TB 123/TB-UBND", "province")
+        assert session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31))) is None
         assert get_setting(session, "reference_package_version") == 1
         assert get_setting(session, "province_targets") == TARGETS
         targets = load_targets(session)  # what the dashboard and the 766 self-check compare against

@@ -1,4 +1,5 @@
-"""Calendar overrides (extra days off, make-up working days) over services.calendar."""
+"""The working calendar of a year with each day's source, the desk's overrides, and the open dossiers
+whose due date a calendar change would move (applied only when the officer presses the button)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.services import calendar
-from desktop.ui.context import CALENDAR, UiContext
+from desktop.workcalendar import SOURCE_LABELS
+from desktop.ui.context import CALENDAR, DOSSIERS, UiContext
 from desktop.ui.role_gate import gate
 
 
@@ -28,11 +30,14 @@ class CalendarEditor(QWidget):
         self.remove_button = QPushButton(self.tr("Bỏ điều chỉnh đã chọn"), objectName="remove")
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được sửa lịch làm việc."),
              self.add_button, self.remove_button)
-        self.table = QTableWidget(0, 3, objectName="table")
-        self.table.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Loại"), self.tr("Ghi chú")])
+        self.table = QTableWidget(0, 5, objectName="table")
+        self.table.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Loại"), self.tr("Ghi chú"), self.tr("Nguồn"),
+                                              self.tr("Căn cứ")])
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 110)
-        self.table.setColumnWidth(1, 200)
+        self.table.setColumnWidth(0, 100)
+        self.table.setColumnWidth(1, 110)
+        self.table.setColumnWidth(2, 300)
+        self.table.setColumnWidth(3, 170)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -44,29 +49,70 @@ class CalendarEditor(QWidget):
         top.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 3)
+        self.pending_label = QLabel(objectName="pendingLabel")
+        self.pending_label.setWordWrap(True)
+        self.pending = QTableWidget(0, 4, objectName="pending")
+        self.pending.setHorizontalHeaderLabels([self.tr("Mã hồ sơ"), self.tr("Người nộp"), self.tr("Hạn trả đang ghi"),
+                                                self.tr("Hạn trả theo lịch mới")])
+        self.pending.horizontalHeader().setStretchLastSection(True)
+        self.pending.setColumnWidth(0, 230)
+        self.pending.setColumnWidth(1, 200)
+        self.pending.setColumnWidth(2, 150)
+        self.pending.verticalHeader().setVisible(False)
+        self.pending.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.apply_button = QPushButton(self.tr("Áp dụng hạn trả mới cho các hồ sơ này"), objectName="applyDue")
+        self.apply_button.clicked.connect(self.apply_due_changes)
+        layout.addWidget(self.pending_label)
+        layout.addWidget(self.pending, 1)
+        layout.addWidget(self.apply_button, 0, Qt.AlignmentFlag.AlignRight)
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.add_button.clicked.connect(self.add_override)
         self.remove_button.clicked.connect(self.remove_selected)
-        ctx.bus.changed.connect(lambda topics: self.reload() if CALENDAR in topics else None)
+        ctx.bus.changed.connect(lambda topics: self.reload() if {CALENDAR, DOSSIERS} & set(topics) else None)
         self.reload()
 
     def reload(self) -> None:
         year = self.year.value()
         self.ctx.read(lambda s: calendar.year_view(s, year), self.show_year)
+        self.ctx.read(calendar.due_changes, self.show_due_changes)
 
     def show_year(self, view: dict[str, Any]) -> None:
-        rows = [(d["date"], self.tr("Nghỉ"), d["name"], False) for d in view["days_off"]]
-        rows += [(d["date"], self.tr("Làm việc bù"), d["reason"], True) for d in view["extra_working_days"]]
-        rows.sort()
+        rows = sorted(view["days"], key=lambda d: d["date"])
         self.table.setRowCount(len(rows))
-        for index, (day, kind, note, _working) in enumerate(rows):
-            shown = date.fromisoformat(day)
+        for index, item in enumerate(rows):
+            shown = date.fromisoformat(item["date"])
             first = QTableWidgetItem(f"{shown:%d/%m/%Y}")
-            first.setData(Qt.ItemDataRole.UserRole, day)
-            self.table.setItem(index, 0, first)
-            self.table.setItem(index, 1, QTableWidgetItem(kind))
-            self.table.setItem(index, 2, QTableWidgetItem(note or ""))
+            first.setData(Qt.ItemDataRole.UserRole, item["date"])
+            kind = self.tr("Làm việc") if item["working"] else self.tr("Nghỉ")
+            source = SOURCE_LABELS.get(item["source"], item["source"])
+            if item["uncertain"]:
+                source += self.tr(" — chưa chắc chắn")
+            cells = [first, QTableWidgetItem(kind), QTableWidgetItem(item["name"] or ""), QTableWidgetItem(source),
+                     QTableWidgetItem(item["basis"] or "")]
+            for column, cell in enumerate(cells):
+                if item["uncertain"]:
+                    cell.setToolTip(self.tr("Tình trạng pháp lý chưa chắc chắn: quản trị có thể chuyển đổi ngày này."))
+                self.table.setItem(index, column, cell)
+
+    def show_due_changes(self, changes: list[calendar.DueChange]) -> None:
+        self.pending.setRowCount(len(changes))
+        for index, change in enumerate(changes):
+            old = f"{change.due_at:%H:%M %d/%m/%Y}" if change.due_at else "—"
+            for column, text in enumerate((change.code, change.applicant_name, old,
+                                           f"{change.new_due_at:%H:%M %d/%m/%Y}")):
+                self.pending.setItem(index, column, QTableWidgetItem(text))
+        if changes:
+            self.pending_label.setText(self.tr("%1 hồ sơ đang giải quyết có hạn trả khác với lịch hiện tại. Hạn trả chỉ "
+                                               "đổi khi bấm Áp dụng; nếu ngày hẹn với công dân đổi, in văn bản xin lỗi "
+                                               "và đề nghị gia hạn.").replace("%1", str(len(changes))))
+        else:
+            self.pending_label.setText(self.tr("Không có hồ sơ nào phải đổi hạn trả theo lịch hiện tại."))
+        self.pending.setVisible(bool(changes))
+        self.apply_button.setVisible(bool(changes))
+
+    def apply_due_changes(self) -> None:
+        self.ctx.write(lambda s: calendar.apply_due_changes(s) and None, changed=(CALENDAR, DOSSIERS))
 
     def add_override(self) -> None:
         from desktop.ui.dialogs.override_dialog import OverrideDialog

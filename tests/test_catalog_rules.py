@@ -1,0 +1,45 @@
+"""Issue #17 catalogue rules: same-day cut-offs of the starter catalogue, fee wording, unit levels as data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from desktop import clock
+from desktop.db.session import Database
+from desktop.errors import UserError
+from desktop.forms.common import fee_line
+from desktop.services import desk
+from desktop.services.dossiers import Applicant, Reception, receive
+from desktop.unit_levels import level_codes, level_name
+
+
+def vn(d: int, hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 11, d, hh, mm, tzinfo=clock.VN_TZ)
+
+
+@pytest.mark.parametrize("code", ["1.000894", "1.000656", "1.001193", "2.000635", "2.000815", "2.000884",
+                                  "2.000908"])
+def test_same_day_procedures_received_after_cutoff_are_due_next_working_day(db: Database, code: str) -> None:
+    with db.transaction(officer="setup") as s:
+        late = receive(s, Reception(code, Applicant("Lê Văn Cường"), at=vn(16, 16, 30)))  # Monday 16:30
+        early = receive(s, Reception(code, Applicant("Lê Văn Cường"), at=vn(16, 14, 59)))
+        assert late.due_at == vn(17, 17) and early.due_at == vn(16, 17)
+        assert late.same_day_cutoff == "15:00"
+
+
+@pytest.mark.parametrize(("text", "amount", "printed"), [
+    ("", None, "…………………………"), ("  ", None, "…………………………"), ("0", None, "Không"), ("Không", None, "Không"),
+    ("Miễn phí", None, "Không"), ("8.000 đ/bản", None, "8.000 đ/bản"), ("", 25000, "25.000 đồng"),
+    ("", 0, "Không"), ("Không", 10000, "10.000 đồng")])
+def test_fee_line_blank_is_unknown_and_zero_is_free(text: str, amount: int | None, printed: str) -> None:
+    assert fee_line(SimpleNamespace(fee_text=text, fee_amount=amount)) == printed  # type: ignore[arg-type]
+
+
+def test_unit_levels_are_data(db: Database) -> None:
+    assert set(level_codes()) == {"xa", "tinh", "huyen"} and level_name("xa") == "Cấp xã"
+    with db.transaction(officer="setup") as s, pytest.raises(UserError, match="Cấp đơn vị") as err:
+        desk.initialise_desk(s, unit_code="10375", unit_name="UBND xã Tân Lập", level="quan")
+    assert err.value.field == "level"

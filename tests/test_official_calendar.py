@@ -1,0 +1,132 @@
+"""Issue #17: the official calendar as data with its source, the uncertain 24/11, the province layer,
+and due dates that move only when an officer applies the change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from desktop import clock
+from desktop.db.session import Database
+from desktop.deadlines import DeadlineRules, ProcessingTime, TimeUnit
+from desktop.services import calendar
+from desktop.services.dossiers import Applicant, Reception, get_dossier, receive
+from desktop.workcalendar import WorkCalendar, _official_from, official_days
+
+
+def vn(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=clock.VN_TZ)
+
+
+def test_2026_new_year_swap_comes_from_the_government_file() -> None:
+    cal = WorkCalendar()
+    assert not cal.is_working_day(date(2026, 1, 2)) and cal.is_working_day(date(2026, 1, 10))
+    off = cal.day_info(date(2026, 1, 2))
+    assert (off.source, off.working) == ("government", False) and "12729/VPCP-KGVX" in off.basis
+    assert cal.day_info(date(2026, 1, 1)).source == "statutory"
+
+
+def test_three_working_days_across_new_year_2026() -> None:
+    rules = DeadlineRules(WorkCalendar())
+    start = rules.counting_start(vn(2025, 12, 31, 10))
+    assert rules.due_at(start, ProcessingTime(3, TimeUnit.WORKING_DAYS)) == vn(2026, 1, 7, 17)
+    # received on the swapped Friday: counts from Monday's opening
+    assert rules.counting_start(vn(2026, 1, 2, 9)) == vn(2026, 1, 5, 7, 30)
+
+
+def test_every_official_file_is_valid_and_sourced() -> None:
+    for year in (2025, 2026, 2027):
+        days = official_days(year)
+        assert days, year
+        assert all(o.basis and o.reason and o.source in ("statutory", "government") for o in days.values())
+    assert official_days(2026)[date(2026, 11, 24)].uncertain
+    assert official_days(2099) == {}
+
+
+def test_bad_official_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "VN-2030.json").write_text('{"days": [{"date": "2031-01-01", "working": false}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="không thuộc năm"):
+        _official_from(tmp_path, 2030)
+    (tmp_path / "VN-2030.json").write_text('{"days": [{"date": "2030-01-02", "working": false, "source": "x"}]}',
+                                           encoding="utf-8")
+    with pytest.raises(ValueError, match="nguồn"):
+        _official_from(tmp_path, 2030)
+
+
+def test_years_without_a_file_fall_back_to_the_package() -> None:
+    cal = WorkCalendar()
+    info = cal.day_info(date(2028, 1, 1))
+    assert (info.working, info.source) == (False, "statutory")
+
+
+def test_calendar_show_json_lists_sources(cli) -> None:  # type: ignore[no-untyped-def]
+    view = cli("calendar", "show", "--year", "2026", "--json").json()
+    off = {d["date"]: d for d in view["days_off"]}
+    work = {d["date"]: d for d in view["extra_working_days"]}
+    assert off["2026-01-02"]["source"] == "government" and "12729" in off["2026-01-02"]["basis"]
+    assert work["2026-01-10"]["source"] == "government"
+    assert off["2026-02-17"]["source"] == "statutory"
+    assert off["2026-11-24"]["uncertain"] is True and "2026-11-24" in view["uncertain"]
+    text = cli("calendar", "show", "--year", "2026").out
+    assert "2026-01-02" in text and "Chính phủ" in text and "chưa chắc chắn" in text
+
+
+def test_uncertain_day_switched_by_admin_stays_marked(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("calendar", "working", "2026-11-24", "--reason", "Chưa áp dụng nghỉ 24/11").code == 0
+    view = cli("calendar", "show", "--year", "2026", "--json").json()
+    work = {d["date"]: d for d in view["extra_working_days"]}
+    assert work["2026-11-24"]["source"] == "local" and work["2026-11-24"]["uncertain"] is True
+    assert all(d["date"] != "2026-11-24" for d in view["days_off"])
+
+
+def _receive(db: Database, at: datetime) -> str:
+    with db.transaction(officer="setup") as s:
+        return receive(s, Reception("1.004873", Applicant("Nguyễn Văn An"), at=at)).code
+
+
+def test_calendar_change_lists_moved_dossiers_and_applies_on_request(db: Database, cli) -> None:  # type: ignore[no-untyped-def]
+    code = _receive(db, vn(2026, 11, 16, 10))  # Mon + 3 → Thu 19/11
+    with db.reading() as s:
+        assert get_dossier(s, code).due_at == vn(2026, 11, 19, 17)
+        assert calendar.due_changes(s) == []
+    assert cli("calendar", "off", "2026-11-18", "--reason", "Nghỉ đột xuất").code == 0
+    pending = cli("calendar", "pending", "--json").json()["dossiers"]
+    assert [(p["code"], p["due_at"], p["new_due_at"]) for p in pending] == [
+        (code, "2026-11-19T17:00:00+07:00", "2026-11-20T17:00:00+07:00")]
+    with db.reading() as s:  # nothing recomputed silently
+        assert get_dossier(s, code).due_at == vn(2026, 11, 19, 17)
+    r = cli("calendar", "apply")
+    assert r.code != 0 and "--all" in r.err
+    r = cli("calendar", "apply", "000.00.00.H00-000000-0000")
+    assert r.code != 0
+    assert cli("calendar", "apply", code, "--json").json()["dossiers"][0]["new_due_at"] == "2026-11-20T17:00:00+07:00"
+    with db.reading() as s:
+        dossier = get_dossier(s, code)
+        assert dossier.due_at == vn(2026, 11, 20, 17) and dossier.original_due_at == vn(2026, 11, 19, 17)
+    assert cli("calendar", "pending", "--json").json()["dossiers"] == []
+
+
+def test_province_layer_adds_and_takes_back_days(db: Database) -> None:
+    with db.transaction(officer="setup") as s:
+        calendar.set_province_days(s, [
+            {"date": "2026-11-24", "working": True, "reason": "Tỉnh chưa áp dụng nghỉ 24/11",
+             "legal_basis": "Công văn của UBND tỉnh"},
+            {"date": "2026-12-31", "working": "false", "reason": "Nghỉ theo tỉnh"}])  # not a boolean: a day off
+    with db.reading() as s:
+        days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
+    assert days["2026-11-24"]["working"] is True
+    assert (days["2026-11-24"]["source"], days["2026-11-24"]["uncertain"]) == ("province", True)
+    assert (days["2026-12-31"]["source"], days["2026-12-31"]["working"]) == ("province", False)
+    with db.transaction(officer="setup") as s:  # the desk's own day wins over the province's
+        calendar.set_override(s, date(2026, 12, 31), working=True, reason="Làm việc")
+    with db.reading() as s:
+        days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
+    assert (days["2026-12-31"]["source"], days["2026-12-31"]["working"]) == ("local", True)
+    with db.transaction(officer="setup") as s:  # the next package replaces the list: 24/11 falls back
+        calendar.set_province_days(s, [])
+        calendar.remove_override(s, date(2026, 12, 31))
+    with db.reading() as s:
+        days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
+    assert "2026-12-31" not in days and days["2026-11-24"]["source"] == "government"

@@ -1,0 +1,40 @@
+"""Issue #17: the calendar page shows each day's source and the uncertain 24/11, and lists the open
+dossiers a calendar change would move; their due dates change only when the officer applies it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from desktop import clock
+from desktop.services.dossiers import Applicant, Reception, get_dossier, receive
+from desktop.ui.context import UiContext
+from desktop.ui.pages.settings import SettingsPage
+
+
+def test_calendar_page_sources_and_due_changes(ctx: UiContext, qtbot: Any) -> None:
+    with ctx.db.transaction(officer="setup") as s:
+        code = receive(s, Reception("1.004873", Applicant("Trần Thị Bình"),
+                                    at=datetime(2026, 11, 16, 10, tzinfo=clock.VN_TZ))).code
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    editor = page.calendar
+    editor.year.setValue(2026)
+    table = editor.table
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(5)] for r in range(table.rowCount())}
+    assert rows["02/01/2026"][1:4] == ["Nghỉ", rows["02/01/2026"][2], "Chính phủ"]
+    assert "12729/VPCP-KGVX" in rows["02/01/2026"][4]
+    assert rows["10/01/2026"][1] == "Làm việc" and rows["10/01/2026"][3] == "Chính phủ"
+    assert rows["24/11/2026"][3] == "Chính phủ — chưa chắc chắn"
+    assert editor.pending.isHidden() and "Không có hồ sơ" in editor.pending_label.text()
+
+    editor.save_override(date(2026, 11, 18), False, "Nghỉ đột xuất")
+    assert editor.pending.rowCount() == 1 and editor.pending.item(0, 0).text() == code
+    assert editor.pending.item(0, 2).text() == "17:00 19/11/2026"
+    assert editor.pending.item(0, 3).text() == "17:00 20/11/2026"
+    with ctx.db.reading() as s:
+        assert get_dossier(s, code).due_at.date() == date(2026, 11, 19)
+    editor.apply_button.click()
+    with ctx.db.reading() as s:
+        assert get_dossier(s, code).due_at.date() == date(2026, 11, 20)
+    assert editor.pending.rowCount() == 0 and editor.apply_button.isHidden()
