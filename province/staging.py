@@ -59,7 +59,7 @@ def staged(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> It
     defaults = _defaults(table) | {"_epoch": None, "_seq": None}
     full = [defaults | row for row in rows]
     if conn.dialect.name == "postgresql":
-        _copy(conn, stage, full)
+        copy_rows(conn, stage, full)
     elif full:
         conn.execute(stage.insert(), full)
     yield stage
@@ -67,16 +67,17 @@ def staged(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> It
         conn.execute(delete(stage))
 
 
-def _copy(conn: Any, stage: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """``COPY … FROM STDIN`` with the values bound exactly as SQLAlchemy binds them (time zones, JSON)."""
+def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``COPY … FROM STDIN`` (PostgreSQL) with every value bound exactly as SQLAlchemy binds it (time
+    zones, JSON); a row missing a column gets NULL."""
     dialect = conn.dialect
-    names = [c.name for c in stage.columns]
-    processors = [c.type._cached_bind_processor(dialect) for c in stage.columns]  # noqa: SLF001
+    names = [c.name for c in table.columns]
+    processors = [c.type._cached_bind_processor(dialect) for c in table.columns]  # noqa: SLF001
     driver = conn.connection.driver_connection
     columns = ", ".join(f'"{n}"' for n in names)
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{stage.name}" ({columns}) FROM STDIN') as copy:
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([row[n] if p is None else p(row[n]) for n, p in zip(names, processors)])
+            copy.write_row([row.get(n) if p is None else p(row.get(n)) for n, p in zip(names, processors)])
 
 
 def key_clashes(session: Session, table: Table, stage: Table, keys: list[tuple[str, ...]]) -> dict[str, str]:
