@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from desktop import __version__
 from desktop.errors import UserError
 from desktop.reports.targets import split_targets_file, store_targets
-from desktop.services.desk import get_setting, put_setting
+from desktop.services.desk import PROVINCE_OFFICE_HOURS_KEY, get_setting, put_setting, weekly_hours_from
 from desktop.sync import canonical, container
 from desktop.sync.container import Limits
 from desktop.sync.errors import MESSAGES, SyncError
@@ -78,6 +78,9 @@ def validate_content(content: dict[str, Any]) -> None:
         raise _bad("mỗi đơn vị cần 'code' và 'name'")
     if not isinstance(content.get("surveys"), dict):
         raise _bad("phiếu khảo sát")
+    for unit in units:  # optional per-weekday hours of a unit, e.g. Saturday-morning reception
+        if unit.get("office_hours") is not None:
+            weekly_hours_from(unit["office_hours"], f"giờ làm việc của đơn vị {unit['code']}")
     revoked = content.get("revoked")
     if not isinstance(revoked, list) or any(not isinstance(_device_of(r), str) for r in revoked):
         raise _bad("danh sách máy bị thu hồi")
@@ -191,6 +194,7 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
             row = session.scalar(select(Unit).where(Unit.code == local))
             if row is not None and row.name != unit["name"]:
                 row.name = str(unit["name"])
+            put_setting(session, PROVINCE_OFFICE_HOURS_KEY, unit.get("office_hours") or None)
     revoked = sorted({_device_of(r) for r in content["revoked"]})
     put_setting(session, "province_units", content["units"])
     put_setting(session, "province_targets", content["targets"])

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.services import calendar
 from desktop.workcalendar import SOURCE_LABELS
-from desktop.ui.context import CALENDAR, DOSSIERS, UiContext
+from desktop.ui.context import CALENDAR, DOSSIERS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
 
 
@@ -69,7 +69,7 @@ class CalendarEditor(QWidget):
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.add_button.clicked.connect(self.add_override)
         self.remove_button.clicked.connect(self.remove_selected)
-        ctx.bus.changed.connect(lambda topics: self.reload() if {CALENDAR, DOSSIERS} & set(topics) else None)
+        ctx.bus.changed.connect(lambda topics: self.reload() if {CALENDAR, DOSSIERS, SETTINGS} & set(topics) else None)
         self.reload()
 
     def reload(self) -> None:
