@@ -11,6 +11,7 @@ from desktop import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms.common import fee_line
+from desktop.forms.config import load_config
 from desktop.services import desk
 from desktop.services.dossiers import Applicant, Reception, receive
 from desktop.unit_levels import level_codes, level_name
@@ -35,7 +36,7 @@ def test_same_day_procedures_received_after_cutoff_are_due_next_working_day(db: 
     ("Miễn phí", None, "Không"), ("8.000 đ/bản", None, "8.000 đ/bản"), ("", 25000, "25.000 đồng"),
     ("", 0, "Không"), ("Không", 10000, "10.000 đồng")])
 def test_fee_line_blank_is_unknown_and_zero_is_free(text: str, amount: int | None, printed: str) -> None:
-    assert fee_line(SimpleNamespace(fee_text=text, fee_amount=amount)) == printed  # type: ignore[arg-type]
+    assert fee_line(load_config(regime="tt03-2025"), SimpleNamespace(fee_text=text, fee_amount=amount)) == printed  # type: ignore[arg-type]
 
 
 def test_unit_levels_are_data(db: Database) -> None:
