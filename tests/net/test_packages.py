@@ -42,8 +42,11 @@ def _inputs(folder: Path, *, revoked: list[str] | None = None, extra_day: str = 
         {"id": "hai-long", "title": "Mức độ hài lòng", "questions": [{"id": "q1", "text": "Thái độ cán bộ"}]},
         ensure_ascii=False), encoding="utf-8")
     (folder / "revoked.json").write_text(json.dumps(revoked or []), encoding="utf-8")
+    (folder / "forms" / "tt03-2025").mkdir(parents=True, exist_ok=True)  # the province rewords one footnote
+    (folder / "forms" / "tt03-2025" / "receipt.json").write_text(json.dumps(
+        {"footnotes": ["Tra cứu hồ sơ tại Cổng dịch vụ công của tỉnh."]}, ensure_ascii=False), encoding="utf-8")
     return {name: folder / f"{name}.json" for name in ("holidays", "targets", "units", "revoked")} | {
-        "surveys": folder / "surveys", "catalog": STARTER_CATALOG}
+        "surveys": folder / "surveys", "catalog": STARTER_CATALOG, "forms": folder / "forms"}
 
 
 def _build(live: LiveHub, folder: Path, **kwargs) -> dict:  # type: ignore[no-untyped-def]
@@ -59,6 +62,7 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
                           "package", "build", "--catalog", str(files["catalog"]), "--holidays", str(files["holidays"]),
                           "--targets", str(files["targets"]), "--units", str(files["units"]),
                           "--surveys", str(files["surveys"]), "--revoked", str(files["revoked"]),
+                          "--forms", str(files["forms"]),
                           "--min-app-version", "0.1", "--out", str(out), "--json"])
     assert code == 0
     built = json.loads(capsys.readouterr().out)
@@ -71,6 +75,10 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
         assert session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31))) is None
         assert get_setting(session, "reference_package_version") == 1
         assert desk_context(session).rules.hours.receiving(5) == ((time(7, 30), time(11, 30)),)  # Saturday morning
+        from desktop.forms.config import load_config
+
+        assert load_config(regime="tt03-2025", session=session).spec("receipt").footnotes == (
+            "Tra cứu hồ sơ tại Cổng dịch vụ công của tỉnh.",)
         assert get_setting(session, "province_targets") == TARGETS
         targets = load_targets(session)  # what the dashboard and the 766 self-check compare against
         assert targets["on_time_rate"]["min"] == 0.9 and targets["online_share"]["min"] == 0.6
