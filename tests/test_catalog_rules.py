@@ -44,3 +44,22 @@ def test_unit_levels_are_data(db: Database) -> None:
     with db.transaction(officer="setup") as s, pytest.raises(UserError, match="Cấp đơn vị") as err:
         desk.initialise_desk(s, unit_code="10375", unit_name="UBND xã Tân Lập", level="quan")
     assert err.value.field == "level"
+
+
+def test_procedure_level_is_read_from_the_catalogue(db: Database, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.db.models import Procedure
+    from sqlalchemy import select
+
+    path = tmp_path / "dm.csv"
+    path.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện\n"
+                    "1.000001;Thủ tục cấp tỉnh;Đất đai;10;ngày làm việc;Cấp tỉnh\n"
+                    "1.000002;Thủ tục cấp xã;Hộ tịch;3;ngày làm việc;xa\n", encoding="utf-8")
+    assert cli("catalog", "import", str(path)).code == 0
+    with db.reading() as s:
+        levels = dict(s.execute(select(Procedure.code, Procedure.level).where(Procedure.code.like("1.00000_"))).all())
+    assert levels == {"1.000001": "tinh", "1.000002": "xa"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện\n"
+                   "1.000003;Thủ tục;Đất đai;10;ngày làm việc;Cấp quận\n", encoding="utf-8")
+    r = cli("catalog", "import", str(bad))
+    assert r.code != 0 and "Cấp thực hiện" in (r.err + r.out)
