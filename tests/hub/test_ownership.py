@@ -16,22 +16,18 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from desktop.db.session import Database, open_database
-from desktop.services import catalog, desk
+from desktop.db.session import Database
 from desktop.sync import canonical, export as desk_export
 from province.cli import main as province_main
 from province.db import Hub
 from province.schema import DATA_TABLES
 from tests.net.conftest import LiveHub, free_port
-from tests.sync_support import connect_desk, deliver, export, receive
+from tests.sync_support import connect_desk, deliver, export, neighbour_desk, receive
 
 
 @pytest.fixture
 def desk_b(tmp_path: Path) -> Iterator[Database]:
-    other = open_database(tmp_path / "b.sqlite3")
-    with other.transaction() as session:
-        desk.initialise_desk(session, unit_code="10376", unit_name="UBND xã Tân Phú", agency_id="000.00.24.H49")
-        catalog.import_starter(session)
+    other = neighbour_desk(tmp_path / "b.sqlite3")
     yield other
     other.dispose()
 

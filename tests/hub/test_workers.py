@@ -13,12 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop.db.session import Database, open_database
-from desktop.services import catalog, desk
+from desktop.db.session import Database
 from province.cli import main as province_main
 from province.db import Hub
 from tests.net.conftest import free_port
-from tests.sync_support import connect_desk, data_state, export, receive
+from tests.sync_support import connect_desk, data_state, export, neighbour_desk, receive
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,11 +37,8 @@ def test_two_worker_processes_import_in_parallel(db: Database, hub: Hub, hub_url
         code = province_main(["--db-url", url, "--data-dir", str(hub.data_dir), "serve", "--workers", "2"])
         assert code != 0 and "PostgreSQL" in capsys.readouterr().err
         return
-    other = open_database(tmp_path / "b.sqlite3")
+    other = neighbour_desk(tmp_path / "b.sqlite3")
     try:
-        with other.transaction() as session:
-            desk.initialise_desk(session, unit_code="10376", unit_name="UBND xã Tân Phú", agency_id="000.00.24.H49")
-            catalog.import_starter(session)
         connect_desk(db, hub, tmp_path / "a")
         connect_desk(other, hub, tmp_path / "b")
         receive(db, 3, name="Nguyễn Thị Một")
