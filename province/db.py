@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateIndex
 
 from desktop.db.session import Database, make_engine
 from desktop.errors import UserError
@@ -123,6 +124,10 @@ def create_schema(engine: Engine) -> None:
         raise UserError("Cơ sở dữ liệu máy chủ tỉnh được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.",
                         code="db_too_new")
     HUB_METADATA.create_all(engine)  # checkfirst: adds tables new model modules bring, never drops
+    with engine.begin() as conn:  # and indexes a newer hub adds to existing tables
+        for table in HUB_METADATA.sorted_tables:
+            for index in table.indexes:
+                conn.execute(CreateIndex(index, if_not_exists=True))
     if stored != HUB_SCHEMA_VERSION:
         with Session(engine) as session, session.begin():
             put_meta(session, "hub_schema", HUB_SCHEMA_VERSION)

@@ -11,7 +11,7 @@ Two deliberate differences from the desk's tables:
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKeyConstraint, MetaData, Table, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, MetaData, Table, UniqueConstraint, func
 
 from desktop.db.models import NAMING
 from desktop.sync.tables import synced_tables
@@ -40,6 +40,14 @@ def _copy_synced(table: Table) -> Table:
 
 
 DATA_TABLES: dict[str, Table] = {name: _copy_synced(t) for name, t in synced_tables().items()}
+
+# Hub-only indexes for the reports over many units (issue 14, bench/bench_scale.py): the periodic
+# report keeps a dossier when it is unresolved or resolved after the period starts — the same
+# expression as ``desktop.reports.periodic.resolution_moment`` — and a unit's report filters by owner.
+_dossier = DATA_TABLES["dossier"]
+Index("ix_hub_dossier_resolution",
+      func.coalesce(_dossier.c.result_at, _dossier.c.withdrawn_at, _dossier.c.returned_at))
+Index("ix_hub_dossier_owner_received", _dossier.c.owner_unit, _dossier.c.received_at)
 
 
 def business_keys(table: Table) -> list[tuple[str, ...]]:
