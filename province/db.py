@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex
 
@@ -124,10 +124,14 @@ def create_schema(engine: Engine) -> None:
         raise UserError("Cơ sở dữ liệu máy chủ tỉnh được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.",
                         code="db_too_new")
     HUB_METADATA.create_all(engine)  # checkfirst: adds tables new model modules bring, never drops
-    with engine.begin() as conn:  # and indexes a newer hub adds to existing tables
+    with engine.begin() as conn:  # and indexes a newer hub adds to existing tables (catalogue read: no lock)
+        query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                 if engine.dialect.name == "postgresql" else "SELECT name FROM sqlite_master WHERE type = 'index'")
+        present = set(conn.execute(text(query)).scalars())
         for table in HUB_METADATA.sorted_tables:
             for index in table.indexes:
-                conn.execute(CreateIndex(index, if_not_exists=True))
+                if index.name not in present:
+                    conn.execute(CreateIndex(index, if_not_exists=True))
     if stored != HUB_SCHEMA_VERSION:
         with Session(engine) as session, session.begin():
             put_meta(session, "hub_schema", HUB_SCHEMA_VERSION)
