@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, tuple_
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desktop.sync import canonical, tables
 from desktop.sync.errors import MESSAGES
+from province import staging
 from province.models import HubConflict, HubRecordOrigin
 from province.ownership import NOT_OWNER, rule_for
 from province.schema import DATA_TABLES, business_keys
@@ -62,8 +63,8 @@ def _insert(session: Session, table: Table) -> Any:
 
 
 def upsert_statement(session: Session, table: Table, writer_unit: str) -> Any:
-    """The guarded upsert: insert, or update only where the stored version is older AND the writer may
-    write the stored row (the ownership rule, as SQL); the owner column is never updated."""
+    """The guarded upsert of explicit rows: insert, or update only where the stored version is older AND the
+    writer may write the stored row (the ownership rule, as SQL); the owner column is never updated."""
     rule = rule_for(table.name)
     stmt = _insert(session, table)
     return stmt.on_conflict_do_update(
@@ -90,8 +91,8 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
             by_table[change["table"]].append(change)
     for name in DATA_TABLES:  # parents first
         lines = _latest_per_record(by_table.get(name, []))
-        for start in range(0, len(lines), CHUNK):
-            _apply_table(session, DATA_TABLES[name], lines[start:start + CHUNK], out,
+        if lines:
+            _apply_table(session, DATA_TABLES[name], lines, out,
                          device_id=device_id, unit_code=unit_code, batch_id=batch_id, now=now)
     return out
 
@@ -117,54 +118,37 @@ def _values(table: Table, change: dict[str, Any], unit_code: str) -> dict[str, A
 
 def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], out: ApplyOutcome, *,
                  device_id: str, unit_code: str, batch_id: str, now: datetime) -> None:
-    rule = rule_for(table.name)
-    found = {r["id"]: r for r in session.execute(select(table.c.id, table.c.version, table.c[rule.owner_column]).where(
-        table.c.id.in_([c["record_id"] for c in lines]))).mappings()}
-    owned = []
-    for change in lines:  # the stored row's owner decides, whatever the incoming row claims
-        held = found.get(change["record_id"])
-        if held is not None and not rule.may_update(unit_code, held):
-            out.problem(change, NOT_OWNER, conflict=False)
-        else:
-            owned.append(change)
-    rows = {c["record_id"]: _values(table, c, unit_code) for c in owned}
-    lines = _set_aside_key_clashes(session, table, owned, rows, out, device_id=device_id, batch_id=batch_id, now=now)
-    # Which ones win is read first (one indexed lookup) so only winners are sent; the guard in the
-    # statement still protects the data if another import touches the same rows meanwhile.
-    stored = {rid: r["version"] for rid, r in found.items()}
-    applied = {c["record_id"] for c in lines
-               if c["record_id"] not in stored or stored[c["record_id"]] < c["version"]}
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for change in lines:
-        if change["record_id"] in applied:
-            groups[tuple(sorted(rows[change["record_id"]]))].append(rows[change["record_id"]])
-    for params in groups.values():
-        session.execute(upsert_statement(session, table, unit_code), params)
-    out.applied += len(applied)
-    losers = [c for c in lines if c["record_id"] not in applied]
-    _check_losers(session, table, losers, rows, out, device_id=device_id, batch_id=batch_id, now=now)
-    if applied:
-        origin = _insert(session, HubRecordOrigin.__table__)
-        origin = origin.on_conflict_do_update(
-            index_elements=["table_name", "record_id"],
-            set_={k: origin.excluded[k] for k in ("device_id", "epoch", "seq", "version")})
-        session.execute(origin, [{"table_name": table.name, "record_id": c["record_id"], "device_id": device_id,
-                                  "epoch": c["epoch"], "seq": c["seq"], "version": c["version"]}
-                                 for c in lines if c["record_id"] in applied])
+    """Set-based: stage the incoming rows, set business-key clashes aside, one guarded upsert, then look
+    only at the records that did not win (another unit's row, or an older or equal version)."""
+    rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
+    lines = _set_aside_batch_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id,
+                                     now=now)
+    with staging.staged(session, table, [rows[c["record_id"]] | {"_epoch": c["epoch"], "_seq": c["seq"]}
+                                          for c in lines]) as stage:
+        clashes = staging.key_clashes(session, table, stage, business_keys(table))
+        if clashes:
+            staging.drop_rows(session, stage, list(clashes))
+            for change in lines:
+                if change["record_id"] in clashes:
+                    _conflict(session, table, change, out, "business_key", device_id=device_id,
+                              batch_id=batch_id, now=now, stored_id=clashes[change["record_id"]])
+            lines = [c for c in lines if c["record_id"] not in clashes]
+        won = staging.upsert_from_stage(session, table, stage, rule_for(table.name), writer_unit=unit_code,
+                                        device_id=device_id)
+    out.applied += len(won)
+    losers = [c for c in lines if c["record_id"] not in won]
+    _check_losers(session, table, losers, rows, out, unit_code=unit_code, device_id=device_id,
+                  batch_id=batch_id, now=now)
 
 
-def _set_aside_key_clashes(session: Session, table: Table, lines: list[dict[str, Any]], rows: dict[str, Any],
-                           out: ApplyOutcome, *, device_id: str, batch_id: str, now: datetime) -> list[dict[str, Any]]:
+def _set_aside_batch_clashes(session: Session, table: Table, lines: list[dict[str, Any]],
+                             rows: dict[str, Any], out: ApplyOutcome, *, device_id: str, batch_id: str,
+                             now: datetime) -> list[dict[str, Any]]:
+    """Two records of this batch with one business key: the first keeps it, the others are conflicts.
+    (Clashes with stored rows are found set-based against the staging table.)"""
     keep = list(lines)
     for key in business_keys(table):
         seen: dict[tuple[Any, ...], str] = {}
-        wanted = {tuple(rows[c["record_id"]].get(k) for k in key) for c in keep}
-        wanted = {w for w in wanted if None not in w}
-        if wanted:
-            cols = [table.c[k] for k in key]
-            query = select(table.c.id, *cols).where(tuple_(*cols).in_(list(wanted)))
-            for row in session.execute(query):
-                seen[tuple(row[1:])] = row[0]
         survivors = []
         for change in keep:
             value = tuple(rows[change["record_id"]].get(k) for k in key)
@@ -179,16 +163,21 @@ def _set_aside_key_clashes(session: Session, table: Table, lines: list[dict[str,
 
 
 def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], rows: dict[str, dict[str, Any]],
-                  out: ApplyOutcome, *,
-                  device_id: str, batch_id: str, now: datetime) -> None:
-    if not losers:
-        return
-    ids = [c["record_id"] for c in losers]
-    stored = {r["id"]: r for r in session.execute(select(table).where(table.c.id.in_(ids))).mappings()}
-    origins = {o.record_id: o for o in session.scalars(select(HubRecordOrigin).where(
-        HubRecordOrigin.table_name == table.name, HubRecordOrigin.record_id.in_(ids)))}
+                  out: ApplyOutcome, *, unit_code: str, device_id: str, batch_id: str, now: datetime) -> None:
+    """A record that did not win: another unit's row (``not_owner``), else a stale copy or a real conflict."""
+    rule = rule_for(table.name)
+    stored: dict[str, Any] = {}
+    origins: dict[str, Any] = {}
+    for start in range(0, len(losers), CHUNK):
+        ids = [c["record_id"] for c in losers[start:start + CHUNK]]
+        stored.update({r["id"]: r for r in session.execute(select(table).where(table.c.id.in_(ids))).mappings()})
+        origins.update({o.record_id: o for o in session.scalars(select(HubRecordOrigin).where(
+            HubRecordOrigin.table_name == table.name, HubRecordOrigin.record_id.in_(ids)))})
     for change in losers:
         row, origin = stored.get(change["record_id"]), origins.get(change["record_id"])
+        if row is not None and not rule.may_update(unit_code, row):
+            out.problem(change, NOT_OWNER, conflict=False)
+            continue
         same_writer = origin is None or (origin.device_id == device_id and origin.epoch == change["epoch"])
         if row is None or same_writer or _same_content(row, rows[change["record_id"]]):
             out.unchanged += 1

@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--max-body-mb", type=int, default=256, help="kích thước tối đa một gói (MB)")
+    s.add_argument("--workers", type=int, default=1,
+                   help="số tiến trình phục vụ (chỉ với PostgreSQL; ví dụ bằng số nhân CPU)")
     s.set_defaults(handler=run_serve)
 
 
@@ -64,7 +66,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from province.server import ServerConfig, serve
 
     serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
-          host=args.host, port=args.port)
+          host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

@@ -5,11 +5,13 @@ PostgreSQL by URL). The schema is created with ``create_all`` and its version re
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.db.session import Database, make_engine
@@ -19,6 +21,14 @@ from province.schema import HUB_METADATA
 
 HUB_SCHEMA_VERSION = 1
 APP_NAME = "MotCuaProvince"
+T = TypeVar("T")
+# PostgreSQL connections per hub process. An import holds exactly ONE connection from start to commit
+# (issue 14: a second session opened while holding the device lock starved the pool); the server lets at
+# most IMPORT_SLOTS imports run at once, leaving the rest of the pool to the read routes.
+POOL_SIZE = int(os.environ.get("MOTCUA_HUB_POOL", "10"))
+IMPORT_SLOTS = max(1, POOL_SIZE - 4)
+# Safety net: PostgreSQL ends a session left "idle in transaction" this long (a bug, a hung client).
+IDLE_IN_TRANSACTION_MS = 60_000
 
 
 def hub_dir(explicit: str | Path | None = None) -> Path:
@@ -40,11 +50,29 @@ class Hub(Database):
     """The hub's engine and sessions (transaction / reading as on the desk) plus its data folder."""
 
     data_dir: Path = Path(".")
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def meta(self, key: str, default: Any = None) -> Any:
         with self.reading() as session:
             value = session.scalar(select(HubMeta.value).where(HubMeta.key == key))
         return default if value is None else value
+
+    def remember(self, key: Any, make: Callable[[], T]) -> T:
+        """A per-process cache for IMMUTABLE things only (a key pair by its id): losing it costs a reload,
+        never correctness, so several hub processes may run against one database."""
+        with self._cache_lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        with self._cache_lock:
+            return self._cache.setdefault(key, value)
+
+
+def meta_in(session: Session, *keys: str) -> dict[str, Any]:
+    """Several ``Hub.meta`` values in one query, inside a session already open (an import must not open a
+    second one while it holds its device lock)."""
+    return dict(session.execute(select(HubMeta.key, HubMeta.value).where(HubMeta.key.in_(keys))).all())
 
 
 def put_meta(session: Session, key: str, value: Any) -> None:
@@ -58,9 +86,27 @@ def put_meta(session: Session, key: str, value: Any) -> None:
 def open_hub(url: str | None = None, *, data_dir: str | Path | None = None) -> Hub:
     """Open (creating or upgrading the schema) the hub database."""
     folder = hub_dir(data_dir)
-    engine = make_engine(url or f"sqlite:///{folder / 'hub.sqlite3'}")
+    engine = hub_engine(url or f"sqlite:///{folder / 'hub.sqlite3'}")
     create_schema(engine)
     return Hub(engine=engine, sessions=sessionmaker(bind=engine, expire_on_commit=False), data_dir=folder)
+
+
+def hub_engine(url: str) -> Engine:
+    """SQLite as on the desk; PostgreSQL with a pool sized for the server and no idle transactions."""
+    if not url.startswith("postgresql"):
+        return make_engine(url)
+    engine = create_engine(url, future=True, pool_size=POOL_SIZE, max_overflow=2, pool_timeout=60,
+                           pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _session_settings(dbapi_connection: Any, _record: Any) -> None:
+        was = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_MS}")
+        dbapi_connection.autocommit = was
+
+    return engine
 
 
 def create_schema(engine: Engine) -> None:

@@ -28,7 +28,7 @@ from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
 from province.apply import apply_changes
-from province.db import Hub
+from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
 
 log = logging.getLogger("province.import")
@@ -107,7 +107,7 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
             stored = session.get(HubReceipt, header["batch_id"])
             return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", applied=0,
                                 skipped=known.changes, chain=known.chain, receipt=stored.content if stored else None)
-    files = batch.decrypt(sealed, keys.encryption_keys(hub), limits=limits)
+    files = batch.decrypt(sealed, _encryption_keys(hub), limits=limits)
     with hub.reading() as session:
         device = session.get(HubDevice, header["device_id"])
         if device is None:
@@ -126,7 +126,20 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
     _version_gate(header)
     changes = upgrades.upgrade_changes(header, batch.read_changes(files, manifest))  # sync part 2: old schemas
     ranges = _ranges(manifest, header, changes)
-    return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run)
+    signer = _signing_key(hub)  # before the import's one session, never inside it (issue 14)
+    return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run, signer=signer)
+
+
+def _signing_key(hub: Hub) -> Any:
+    """The province's signing key, loaded once per process per key id (key files never change in place)."""
+    kid = hub.meta("signing_kid")
+    return hub.remember(("signing", kid), lambda: keys.signing_key(hub))
+
+
+def _encryption_keys(hub: Hub) -> Any:
+    """The decryption keys, reloaded only when a key file is added or removed (key rotation)."""
+    present = tuple(sorted(p.name for p in keys.keys_dir(hub).glob("encryption-*")))
+    return hub.remember(("encryption", present), lambda: keys.encryption_keys(hub))
 
 
 def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, list[int]]:
@@ -170,14 +183,14 @@ def _chain(session: Any, manifest: dict[str, Any]) -> str:
 
 
 def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: list[dict[str, Any]],
-           ranges: dict[str, list[int]], digest: str, name: str, *, dry_run: bool) -> ImportResult:
+           ranges: dict[str, list[int]], digest: str, name: str, *, dry_run: bool, signer: Any) -> ImportResult:
     now = clock.now()
     device_id = header["device_id"]
     session = hub.sessions()
     try:
         # One import per device at a time (PostgreSQL row lock; SQLite has a single writer anyway),
         # and the inbox looked at again under that lock: a parallel import of the same file is a duplicate.
-        session.execute(select(HubDevice.device_id).where(HubDevice.device_id == device_id).with_for_update())
+        device = session.scalars(select(HubDevice).where(HubDevice.device_id == device_id).with_for_update()).one()
         known = session.get(HubBatch, header["batch_id"])
         if known is not None:
             if known.sha256 != digest:
@@ -191,6 +204,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
                                 batch_id=header["batch_id"], covered=covered, now=now)
         holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
                                   epoch_start=int(manifest.get("epoch_start") or 1), now=now)
+        facts = meta_in(session, "package_version", "name")
         body = {
             "format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
             "status": "dry_run" if dry_run else "applied", "batch_id": header["batch_id"], "batch_sha256": digest,
@@ -199,10 +213,10 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
             "counts": {"changes": len(changes), "applied": outcome.applied, "unchanged": outcome.unchanged,
                        "skipped": outcome.skipped, "rejected": outcome.rejected, "conflict": outcome.conflicts},
             "problems": outcome.problems, "gaps": holes, "chain": chain, "hub_time": clock.iso(now),
-            "reference_version": hub.meta("package_version"), "province": hub.meta("name"),
+            "reference_version": facts.get("package_version"), "province": facts.get("name"),
             "audit_head": anchor.valid_head(manifest.get("audit_head")),  # signed back: the desk's audit anchor
         }
-        content = receipts.sign(body, keys.signing_key(hub))
+        content = receipts.sign(body, signer)
         skipped = outcome.skipped + outcome.unchanged
         result = ImportResult(file=name, batch_id=header["batch_id"], status="dry_run" if dry_run else "applied",
                               applied=outcome.applied, skipped=skipped, unchanged=outcome.unchanged,
@@ -216,7 +230,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
                              seq_to=header["seq_to"], previous_batch_id=(manifest.get("previous_batch") or {}).get("batch_id"),
                              chain=chain, changes=len(changes), applied=outcome.applied, skipped=skipped,
                              created_at=header["created_at"], imported_at=now))
-        session.get(HubDevice, device_id).app_version = str(header.get("app_version", ""))  # sync part 2: hub views
+        device.app_version = str(header.get("app_version", ""))  # sync part 2: hub views
         session.add(HubReceipt(batch_id=header["batch_id"], receipt_id=body["receipt_id"], content=content,
                                created_at=now))
         session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import os
 import re
 import threading
 import uuid
@@ -34,7 +35,7 @@ from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError
 from province import keys, views
-from province.db import Hub, open_hub
+from province.db import IMPORT_SLOTS, Hub, open_hub
 from province.importer import ImportResult, import_file
 
 log = logging.getLogger("province.server")
@@ -67,9 +68,10 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
     app = FastAPI(title="Một Cửa Offline — máy chủ tỉnh", version=__version__,
                   description="Nhận gói dữ liệu của xã, trả biên nhận có chữ ký, phát gói dữ liệu tham chiếu.")
     app.state.hub = hub
-    # SQLite has one writer: imports queue here. PostgreSQL: the importer's row lock per device suffices.
+    # SQLite has one writer: imports queue here. PostgreSQL: imports of different devices run in parallel
+    # (the importer locks per device), at most IMPORT_SLOTS at once so each finds a pooled connection.
     single_writer = hub.engine.dialect.name == "sqlite"
-    write_lock = threading.Lock()
+    write_lock = threading.Lock() if single_writer else threading.BoundedSemaphore(IMPORT_SLOTS)
     incoming = hub.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
 
@@ -99,10 +101,7 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
         path = incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb"
         path.write_bytes(data)
         try:
-            if single_writer:
-                with write_lock:
-                    result = import_file(hub, path)
-            else:
+            with write_lock:
                 result = import_file(hub, path)
         finally:
             path.unlink(missing_ok=True)
@@ -234,9 +233,34 @@ def render_units(title: str, units: list[dict[str, Any]]) -> str:
             '<p><a href="/docs">Tài liệu API</a></p></body></html>')
 
 
-def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+CONFIG_ENV = "MOTCUA_HUB_SERVER_CONFIG"
+
+
+def app_from_env() -> FastAPI:
+    """The app factory each uvicorn worker process calls: its configuration comes from the environment
+    (nothing is shared in memory between workers; the database is the only shared state)."""
+    import json
+
+    return create_app(ServerConfig(**json.loads(os.environ[CONFIG_ENV])))
+
+
+def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, workers: int = 1) -> None:
     import uvicorn
 
-    app = create_app(config)
     print(f"Máy chủ tỉnh đang chạy tại http://{host}:{port}/ (tài liệu API: /docs). Ctrl+C để dừng.")
-    uvicorn.run(app, host=host, port=port, timeout_keep_alive=15, limit_concurrency=512, log_level="warning")
+    options: dict[str, Any] = {"host": host, "port": port, "timeout_keep_alive": 15, "limit_concurrency": 512,
+                               "log_level": "warning"}
+    if workers <= 1:
+        uvicorn.run(create_app(config), **options)
+        return
+    import json
+    from dataclasses import asdict
+
+    if not str(config.db_url or "").startswith("postgresql"):
+        from desktop.errors import UserError
+
+        raise UserError("Chỉ chạy nhiều tiến trình (--workers) với PostgreSQL; SQLite chỉ có một tiến trình ghi.",
+                        field="workers", code="workers_need_postgresql")
+    create_app(config).state.hub.dispose()  # schema created/upgraded once, before the workers start
+    os.environ[CONFIG_ENV] = json.dumps(asdict(config), default=str)
+    uvicorn.run("province.server:app_from_env", factory=True, workers=workers, **options)

@@ -33,10 +33,31 @@ def normalise(value: Any) -> Any:
     return value
 
 
+def _moment(value: Any) -> str:
+    """What ``normalise`` does to the values JSON cannot write itself (called by the C encoder)."""
+    if isinstance(value, datetime):
+        return clock.iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
 def dumps(value: Any) -> bytes:
-    return json.dumps(
-        normalise(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    """Canonical bytes. Fast path (issue 14: the export spent 42% here): let the C encoder write the
+    value as it is and NFC-check the text once — if the text is already NFC, every key and string in it
+    was, and ``normalise`` would have changed nothing but dates, which ``_moment`` writes the same way.
+    Only text that is not NFC takes the exact path (normalise every string and key, then encode). Keys are
+    strings in every structure that travels (JSON keys are strings; a dict keyed by numbers would not
+    survive a round trip anyway)."""
+    try:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                          default=_moment)
+    except TypeError:  # e.g. keys that are not all strings: the exact path decides
+        text = None
+    if text is None or not (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        text = json.dumps(normalise(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False)
+    return text.encode("utf-8")
 
 
 def sha256(data: bytes) -> str:
@@ -44,11 +65,13 @@ def sha256(data: bytes) -> str:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise SyncError("bad_json", f"khóa trùng '{key}'")
-        out[key] = value
+    out = dict(pairs)  # C speed; the loop below runs only when a key was repeated
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise SyncError("bad_json", f"khóa trùng '{key}'")
+            seen.add(key)
     return out
 
 
@@ -78,5 +101,6 @@ def loads(data: bytes, *, expect: type = dict) -> Any:
         raise SyncError("bad_json", type(exc).__name__) from None
     if not isinstance(value, expect):
         raise SyncError("bad_json", "kiểu dữ liệu gốc sai")
-    _depth(value)
+    if data.count(b"{") + data.count(b"[") > MAX_DEPTH:  # fewer brackets than the limit: cannot be too deep
+        _depth(value)
     return value

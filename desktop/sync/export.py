@@ -48,12 +48,14 @@ class ExportResult:
                 "size": self.size}
 
 
-def pending_rows(session: Session) -> list[ChangeLog]:
-    """Change-log rows above the acknowledged sequence of their epoch, in sequence order."""
-    return list(session.scalars(select(ChangeLog).where(identity.pending_condition()).order_by(ChangeLog.seq)))
+def pending_rows(session: Session) -> list[Any]:
+    """Change-log rows above the acknowledged sequence of their epoch, in sequence order. Plain rows with
+    the ChangeLog column names as attributes (not ORM objects: 10k of those cost a quarter of an export)."""
+    query = select(*ChangeLog.__table__.columns).where(identity.pending_condition()).order_by(ChangeLog.seq)
+    return list(session.execute(query))
 
 
-def _snapshots(session: Session, latest: dict[tuple[str, str], ChangeLog]) -> list[dict[str, Any]]:
+def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dict[str, Any]]:
     by_table: dict[str, list[str]] = {}
     for table_name, record_id in latest:
         by_table.setdefault(table_name, []).append(record_id)
@@ -90,7 +92,7 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
         rows = pending_rows(session)
         if not rows:
             return ExportResult(None, None, 0, None, None, epoch)
-        latest: dict[tuple[str, str], ChangeLog] = {}
+        latest: dict[tuple[str, str], Any] = {}
         ranges: dict[str, list[int]] = {}
         for row in rows:
             latest[(row.table_name, row.record_id)] = row
@@ -137,7 +139,7 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
 
 
 def _record(db: Database, spec: batch.BatchSpec, target: Path, digest: str, size: int, count: int,
-            rows: list[ChangeLog], medium: str, officer: str | None, when: Any) -> None:
+            rows: list[Any], medium: str, officer: str | None, when: Any) -> None:
     """Only after the file is safely on the medium do the changes become EXPORTED."""
     with db.transaction(officer=officer) as session:
         session.add(SyncBatch(batch_id=spec.batch_id, file_name=target.name, destination=str(target.parent),

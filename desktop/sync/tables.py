@@ -30,17 +30,24 @@ def snapshot(table: Table, row: Any) -> dict[str, Any]:
     return {c.name: row[c.name] for c in table.columns if c.name not in hidden}
 
 
+@cache
+def _plan(table: Table) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Per table: its column names, and the parser of each date/moment column (the only ones parsed)."""
+    parsers: dict[str, Any] = {}
+    for column in table.columns:
+        if isinstance(column.type, (VNDateTime, DateTime)):
+            parsers[column.name] = datetime.fromisoformat
+        elif isinstance(column.type, Date):
+            parsers[column.name] = date.fromisoformat
+    return tuple(c.name for c in table.columns), parsers
+
+
 def row_values(table: Table, snap: dict[str, Any]) -> dict[str, Any]:
     """Typed values for the columns this schema knows; unknown fields from newer desks are left out."""
-    values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.name not in snap:
-            continue
-        value = snap[column.name]
-        if value is not None and isinstance(value, str):
-            if isinstance(column.type, (VNDateTime, DateTime)):
-                value = datetime.fromisoformat(value)
-            elif isinstance(column.type, Date):
-                value = date.fromisoformat(value)
-        values[column.name] = value
+    names, parsers = _plan(table)
+    values = {name: snap[name] for name in names if name in snap}
+    for name, parse in parsers.items():
+        value = values.get(name)
+        if isinstance(value, str):
+            values[name] = parse(value)
     return values

@@ -1,0 +1,146 @@
+"""Set-based ingest (issue 14): incoming rows go into a temporary staging table, then ONE guarded
+``INSERT … SELECT … ON CONFLICT (id) DO UPDATE … WHERE stored.version < incoming.version AND <ownership>``
+per table writes every winner at once.
+
+PostgreSQL: the staging table is filled with ``COPY … FROM STDIN`` and the origin rows
+(``hub_record_origin``) are written in the same statement (a data-modifying CTE), so a batch costs a
+handful of statements whatever its size. SQLite: ``executemany`` into the staging table, the same
+upsert (``RETURNING id``), then the origins with ``executemany``. The guard and the ownership check
+are inside the statement, so a concurrent import can never overwrite a newer row or another unit's row.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, delete, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
+
+from province.models import HubRecordOrigin
+from province.ownership import WriteRule
+
+_META = MetaData()
+_STAGES: dict[str, Table] = {}
+_LOCK = threading.Lock()
+EXTRA = ("_epoch", "_seq")
+
+
+def stage_table(table: Table) -> Table:
+    """The staging twin of a hub table: same columns and types (so values bind the same way), plus the
+    change's epoch and sequence for the origin rows. A temporary table, created once per connection and
+    emptied at every commit (no catalogue churn per import)."""
+    name = f"_in_{table.name}"
+    with _LOCK:  # server threads: define each twin once
+        if name in _STAGES:
+            return _STAGES[name]
+        columns = [Column(c.name, c.type, primary_key=c.name == "id") for c in table.columns]
+        columns += [Column("_epoch", String(36)), Column("_seq", Integer)]
+        _STAGES[name] = Table(name, _META, *columns, prefixes=["TEMPORARY"], postgresql_on_commit="DELETE ROWS")
+        return _STAGES[name]
+
+
+def _defaults(table: Table) -> dict[str, Any]:
+    """A row missing a column gets the column's scalar default, as a plain INSERT would."""
+    return {c.name: (c.default.arg if c.default is not None and c.default.is_scalar else None) for c in table.columns}
+
+
+@contextmanager
+def staged(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> Iterator[Table]:
+    """The (empty) staging table of this connection, loaded with ``rows``; emptied again on the way out."""
+    stage = stage_table(table)
+    conn = session.connection()
+    conn.execute(CreateTable(stage, if_not_exists=True))
+    conn.execute(delete(stage))  # a rolled-back or aborted earlier use on this connection left nothing behind
+    defaults = _defaults(table) | {"_epoch": None, "_seq": None}
+    full = [defaults | row for row in rows]
+    if conn.dialect.name == "postgresql":
+        copy_rows(conn, stage, full)
+    elif full:
+        conn.execute(stage.insert(), full)
+    yield stage
+    if conn.dialect.name != "postgresql":  # PostgreSQL empties it at commit (ON COMMIT DELETE ROWS)
+        conn.execute(delete(stage))
+
+
+def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``COPY … FROM STDIN`` (PostgreSQL) with every value bound exactly as SQLAlchemy binds it (time
+    zones, JSON); a row missing a column gets NULL."""
+    dialect = conn.dialect
+    names = [c.name for c in table.columns]
+    processors = [c.type._cached_bind_processor(dialect) for c in table.columns]  # noqa: SLF001
+    driver = conn.connection.driver_connection
+    columns = ", ".join(f'"{n}"' for n in names)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row.get(n) if p is None else p(row.get(n)) for n, p in zip(names, processors)])
+
+
+def key_clashes(session: Session, table: Table, stage: Table, keys: list[tuple[str, ...]]) -> dict[str, str]:
+    """Staged records whose business key (e.g. dossier code) is held by ANOTHER stored id: incoming id → stored id."""
+    found: dict[str, str] = {}
+    for key in keys:
+        query = (select(stage.c.id, table.c.id)
+                 .join(table, and_(*(table.c[k] == stage.c[k] for k in key)))
+                 .where(table.c.id != stage.c.id))
+        for incoming, stored in session.execute(query):
+            found.setdefault(incoming, stored)
+    return found
+
+
+def drop_rows(session: Session, stage: Table, ids: list[str]) -> None:
+    for start in range(0, len(ids), 1000):
+        session.execute(delete(stage).where(stage.c.id.in_(ids[start:start + 1000])))
+
+
+_SQL: dict[tuple[str, str], Any] = {}
+
+
+def _upsert(dialect: Any, table: Table, stage: Table, rule: WriteRule) -> Any:
+    """Built and compiled once per table and database; the writer's unit is the parameter ``writer_unit``."""
+    key = (dialect.name, table.name)
+    if key in _SQL:
+        return _SQL[key]
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    names = [c.name for c in table.columns]
+    # "WHERE true": SQLite needs it to tell the SELECT's end from the ON CONFLICT clause.
+    stmt = insert(table).from_select(names, select(*(stage.c[n] for n in names)).where(true()))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={n: stmt.excluded[n] for n in names if n not in rule.fixed_columns()},
+        where=(table.c.version < stmt.excluded.version) & rule.guard(table, bindparam("writer_unit")),
+    ).returning(table.c.id)
+    if dialect.name == "postgresql":  # one statement: the upsert, then the origin of every row it wrote
+        origin = HubRecordOrigin.__table__.name
+        stmt = (f"WITH up AS ({stmt.compile(dialect=dialect).string}) "
+                f"INSERT INTO {origin} (table_name, record_id, device_id, epoch, seq, version) "
+                f'SELECT %(table_name)s, s.id, %(device_id)s, s._epoch, s._seq, s.version FROM "{stage.name}" s '
+                "JOIN up ON up.id = s.id ON CONFLICT (table_name, record_id) DO UPDATE SET "
+                "device_id = EXCLUDED.device_id, epoch = EXCLUDED.epoch, seq = EXCLUDED.seq, "
+                "version = EXCLUDED.version RETURNING record_id")
+    _SQL[key] = stmt
+    return stmt
+
+
+def upsert_from_stage(session: Session, table: Table, stage: Table, rule: WriteRule, *, writer_unit: str,
+                      device_id: str) -> set[str]:
+    """The one guarded upsert; records who wrote each winner. Returns the ids that were written."""
+    conn = session.connection()
+    stmt = _upsert(conn.dialect, table, stage, rule)
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor:
+            cursor.execute(stmt, {"writer_unit": writer_unit, "table_name": table.name, "device_id": device_id})
+            return {r[0] for r in cursor.fetchall()}
+    won = {r[0] for r in conn.execute(stmt, {"writer_unit": writer_unit})}
+    if won:
+        rows = conn.execute(select(stage.c.id, stage.c._epoch, stage.c._seq, stage.c.version)).all()
+        ins = sqlite.insert(HubRecordOrigin.__table__)
+        ins = ins.on_conflict_do_update(index_elements=["table_name", "record_id"],
+                                        set_={k: ins.excluded[k] for k in ("device_id", "epoch", "seq", "version")})
+        conn.execute(ins, [{"table_name": table.name, "record_id": r[0], "device_id": device_id, "epoch": r[1],
+                            "seq": r[2], "version": r[3]} for r in rows if r[0] in won])
+    return won
