@@ -203,6 +203,10 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
     prepared = time.perf_counter() - t0
     print(f"prepared {len(desks)} desks × {args.batches} batches in {prepared:.1f} s")
 
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_before = before.ru_utime + before.ru_stime
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     log_file = (work / "hub.log").open("wb")  # a file, not a pipe nobody reads (a full pipe stalls the hub)
@@ -253,9 +257,11 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
                         receipts[batch_id] = body
 
         t1 = time.perf_counter()
+        cpu1 = time.process_time()
         with ThreadPoolExecutor(max_workers=len(desks)) as pool:
             list(pool.map(run_desk, desks))
         wall = time.perf_counter() - t1
+        client_cpu = time.process_time() - cpu1
     finally:
         server.terminate()
         try:
@@ -263,6 +269,10 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
         except subprocess.TimeoutExpired:
             server.kill()
         log_file.close()
+    import resource
+
+    server_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu_s = server_cpu.ru_utime + server_cpu.ru_stime - children_before
     log_text = (work / "hub.log").read_text(encoding="utf-8", errors="replace")
     print(f"hub log: {log_text.count('QueuePool limit')} pool-exhausted errors, "
           f"{log_text.count('Traceback')} tracebacks ({work / 'hub.log'})")
@@ -291,6 +301,10 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
     changes_sent = sum(args.changes * args.batches + 1 for _ in desks)
     print(f"uploads: {uploads} requests ({len(receipts)} distinct batches, {batches_stored} stored) in {wall:.1f} s")
     print(f"throughput: {uploads / wall:.1f} requests/s, {changes_sent / wall:.0f} changes/s")
+    if uploads:
+        print(f"CPU: hub processes {server_cpu_s:.1f} s ({server_cpu_s / uploads * 1000:.0f} ms/request), "
+              f"simulated desks {client_cpu:.1f} s ({client_cpu / uploads * 1000:.0f} ms/request), "
+              f"machine load {os.getloadavg()[0]:.1f}")
     p95 = float("inf")
     if latencies:
         ordered = sorted(latencies)

@@ -80,8 +80,28 @@ def read_surveys(folder: Path) -> dict[str, Any]:
     return surveys
 
 
+def read_forms(folder: Path) -> dict[str, Any]:
+    """``<folder>/<regime>/regime.json`` and ``<kind>.json``: form regimes (or rewordings) for the desks."""
+    if not folder.is_dir():
+        raise UserError(f"Không tìm thấy thư mục biểu mẫu '{folder}'.", field="forms")
+    regimes: dict[str, Any] = {}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        entry: dict[str, Any] = {"forms": {}}
+        for path in sorted(sub.glob("*.json")):
+            value = _read_json(path, "forms")
+            if not isinstance(value, dict):
+                raise UserError(f"Tệp biểu mẫu '{path.name}' phải là một đối tượng JSON.", field="forms")
+            if path.stem == "regime":
+                entry.update({k: v for k, v in value.items() if k != "forms"})
+            else:
+                entry["forms"][path.stem] = value
+        regimes[sub.name] = entry
+    return regimes
+
+
 def build_content(*, catalog: Path, holidays: Path, targets: Path, units: Path | None = None,
-                  surveys: Path | None = None, revoked: Path | None = None) -> dict[str, Any]:
+                  surveys: Path | None = None, revoked: Path | None = None, forms: Path | None = None,
+                  ) -> dict[str, Any]:
     content: dict[str, Any] = {
         "catalog": read_catalog(catalog),
         "holidays": _read_json(holidays, "holidays"),
@@ -89,6 +109,7 @@ def build_content(*, catalog: Path, holidays: Path, targets: Path, units: Path |
         "units": _read_json(units, "units") if units else [],
         "surveys": read_surveys(surveys) if surveys else {},
         "revoked": _read_json(revoked, "revoked") if revoked else [],
+        "forms": read_forms(forms) if forms else {},
     }
     validate_content(content)
     return content
@@ -100,6 +121,10 @@ def _files(content: dict[str, Any], bundle: dict[str, Any]) -> dict[str, bytes]:
              for name in ("catalog", "holidays", "targets", "units", "revoked")}
     for sid, form in content["surveys"].items():
         files[f"surveys/{sid}.json"] = canonical.dumps(form)
+    for regime, entry in (content.get("forms") or {}).items():
+        files[f"forms/{regime}/regime.json"] = canonical.dumps({k: v for k, v in entry.items() if k != "forms"})
+        for kind, spec in entry.get("forms", {}).items():
+            files[f"forms/{regime}/{kind}.json"] = canonical.dumps(spec)
     files["keys.json"] = canonical.dumps(bundle)
     return files
 

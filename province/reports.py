@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from desktop.db.models import Unit
 from desktop.errors import UserError
-from province.db import Hub
+from province.db import Hub, meta_in
 
 
 def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) -> dict[str, Any]:
@@ -26,7 +26,7 @@ def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) 
 
     with hub.reading() as session:
         if unit.strip().lower() == "all":
-            label = ("all", hub.meta("name") or "Tất cả đơn vị")
+            label = ("all", meta_in(session, "name").get("name") or "Tất cả đơn vị")  # no second session
             return periodic_report(session, parse_period(period, calendar=bool(calendar)), unit_codes=None,
                                    unit=label)
         row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))

@@ -210,6 +210,33 @@ def settings_audit(window: MainWindow) -> QWidget:
     return page
 
 
+def settings_calendar(window: MainWindow) -> QWidget:
+    """Lịch làm việc of 2026 (each day with its source, 24/11 uncertain) after the admin closed the next
+    working day: the open dossiers whose due date would move, waiting for «Áp dụng»."""
+    from desktop import clock
+    from desktop.services import calendar
+    from desktop.services.desk import load_calendar
+
+    db = window.ctx.db
+    with db.reading() as session:
+        day = load_calendar(session).next_working_day(clock.today())
+    with db.transaction(officer="admin") as session:
+        calendar.set_override(session, day, working=False, reason="Nghỉ đột xuất theo quyết định của UBND tỉnh")
+    page = _admin_settings(window, "Lịch làm việc")
+    page.calendar.year.setValue(2026)
+    _settle()
+    return page
+
+
+def settings_hours(window: MainWindow) -> QWidget:
+    """Giờ làm việc with Saturday-morning reception."""
+    page = _admin_settings(window, "Giờ làm việc")
+    page.hours.days["sat"].setText("07:30-11:30")
+    page.hours.save_button.click()
+    _settle()
+    return page
+
+
 def settings_general(window: MainWindow) -> QWidget:
     """Chung as the admin: lock-out minutes, receipt paper and the province hub's address."""
     return _admin_settings(window, "Chung")
@@ -233,6 +260,8 @@ EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("settings-backup", settings_backup),
     ("settings-audit", settings_audit),
     ("settings-general", settings_general),
+    ("settings-calendar", settings_calendar),
+    ("settings-hours", settings_hours),
     ("about", about),
 ]
 

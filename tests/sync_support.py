@@ -121,6 +121,17 @@ def hub_state(hub: Hub) -> dict[str, list[tuple[Any, ...]]]:
     return state
 
 
+def neighbour_desk(path: Path) -> Database:
+    """A second commune (10376, its own PC and database) with the starter catalogue."""
+    from desktop.services import catalog, desk
+
+    other = open_database(path)
+    with other.transaction() as session:
+        desk.initialise_desk(session, unit_code="10376", unit_name="UBND xã Tân Phú", agency_id="000.00.24.H49")
+        catalog.import_starter(session)
+    return other
+
+
 def copy_desk(source: Path, target: Path) -> Database:
     shutil.copyfile(source, target)
     return open_database(target)

@@ -11,6 +11,7 @@ from desktop import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms.common import fee_line
+from desktop.forms.config import load_config
 from desktop.services import desk
 from desktop.services.dossiers import Applicant, Reception, receive
 from desktop.unit_levels import level_codes, level_name
@@ -35,7 +36,7 @@ def test_same_day_procedures_received_after_cutoff_are_due_next_working_day(db: 
     ("Miễn phí", None, "Không"), ("8.000 đ/bản", None, "8.000 đ/bản"), ("", 25000, "25.000 đồng"),
     ("", 0, "Không"), ("Không", 10000, "10.000 đồng")])
 def test_fee_line_blank_is_unknown_and_zero_is_free(text: str, amount: int | None, printed: str) -> None:
-    assert fee_line(SimpleNamespace(fee_text=text, fee_amount=amount)) == printed  # type: ignore[arg-type]
+    assert fee_line(load_config(regime="tt03-2025"), SimpleNamespace(fee_text=text, fee_amount=amount)) == printed  # type: ignore[arg-type]
 
 
 def test_unit_levels_are_data(db: Database) -> None:
@@ -43,3 +44,22 @@ def test_unit_levels_are_data(db: Database) -> None:
     with db.transaction(officer="setup") as s, pytest.raises(UserError, match="Cấp đơn vị") as err:
         desk.initialise_desk(s, unit_code="10375", unit_name="UBND xã Tân Lập", level="quan")
     assert err.value.field == "level"
+
+
+def test_procedure_level_is_read_from_the_catalogue(db: Database, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.db.models import Procedure
+    from sqlalchemy import select
+
+    path = tmp_path / "dm.csv"
+    path.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện\n"
+                    "1.000001;Thủ tục cấp tỉnh;Đất đai;10;ngày làm việc;Cấp tỉnh\n"
+                    "1.000002;Thủ tục cấp xã;Hộ tịch;3;ngày làm việc;xa\n", encoding="utf-8")
+    assert cli("catalog", "import", str(path)).code == 0
+    with db.reading() as s:
+        levels = dict(s.execute(select(Procedure.code, Procedure.level).where(Procedure.code.like("1.00000_"))).all())
+    assert levels == {"1.000001": "tinh", "1.000002": "xa"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện\n"
+                   "1.000003;Thủ tục;Đất đai;10;ngày làm việc;Cấp quận\n", encoding="utf-8")
+    r = cli("catalog", "import", str(bad))
+    assert r.code != 0 and "Cấp thực hiện" in (r.err + r.out)

@@ -130,3 +130,40 @@ def test_province_layer_adds_and_takes_back_days(db: Database) -> None:
     with db.reading() as s:
         days = {d["date"]: d for d in calendar.year_view(s, 2026)["days"]}
     assert "2026-12-31" not in days and days["2026-11-24"]["source"] == "government"
+
+
+def test_saturday_morning_reception_counts_from_monday(db: Database, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("hours", "set", "--sat", "07:30-11:30").code == 0
+    view = cli("hours", "show", "--json").json()
+    assert view == {"source": "local", "week": {"mon": "07:30-11:30, 13:30-17:00", "tue": "07:30-11:30, 13:30-17:00",
+                                                "wed": "07:30-11:30, 13:30-17:00", "thu": "07:30-11:30, 13:30-17:00",
+                                                "fri": "07:30-11:30, 13:30-17:00", "sat": "07:30-11:30", "sun": ""}}
+    saturday = vn(2026, 11, 14, 9)
+    with db.transaction(officer="setup") as s:
+        dossier = receive(s, Reception("1.004873", Applicant("Phạm Văn Dũng"), at=saturday))
+        assert dossier.received_at == saturday
+        assert dossier.counting_start == vn(2026, 11, 16, 7, 30)  # Monday's opening
+        assert dossier.due_at == vn(2026, 11, 19, 17)  # 3 working days: Tue 17, Wed 18, Thu 19
+        code = dossier.code
+    from desktop.forms import render_form
+    from tests.forms.test_forms import pdf_text
+
+    with db.reading() as s:
+        text = pdf_text(render_form(s, "receipt", code, tmp_path / "r.pdf"))
+    assert "09 giờ 00 phút, ngày 14 tháng 11 năm 2026" in text  # Saturday's reception time is printed
+    assert "17 giờ 00 phút, ngày 19 tháng 11 năm 2026" in text
+
+
+def test_office_hours_per_weekday_and_bad_input(db: Database, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("hours", "set", "--fri", "07:00-11:00, 13:00-16:30").code == 0
+    with db.transaction(officer="setup") as s:
+        friday = receive(s, Reception("1.001193", Applicant("Võ Thị Em"), at=vn(2026, 11, 20, 9)))
+        assert friday.due_at == vn(2026, 11, 20, 16, 30)  # Friday closes at 16:30
+    for bad, message in ((["--sat", "11:30-07:30"], "sat"), (["--sun", "7h-9h"], "HH:MM-HH:MM"),
+                         (["--mon", "", "--tue", "", "--wed", "", "--thu", "", "--fri", ""], "thứ Hai")):
+        r = cli("hours", "set", *bad)
+        assert r.code == 2 and message in r.err, (bad, r.err)
+    assert cli("hours", "show", "--json").json()["week"]["fri"] == "07:00-11:00, 13:00-16:30"  # unchanged
+    assert cli("hours", "reset").code == 0
+    assert cli("hours", "show", "--json").json() == {"source": "default", "week": {
+        **{k: "07:30-11:30, 13:30-17:00" for k in ("mon", "tue", "wed", "thu", "fri")}, "sat": "", "sun": ""}}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 from datetime import date
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,16 +22,32 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
-KIND_LABELS = {
-    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "stop": "Thông báo dừng giải quyết hồ sơ",
-    "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-}
 
-__all__ = ["FORM_KINDS", "KIND_LABELS", "available_forms", "export_ledger_xlsx", "render_form", "render_form_bytes",
+
+class _Labels(Mapping[str, str]):
+    """Form names for menus and messages, read from the regime in force today (never written in code)."""
+
+    def __init__(self, kinds: tuple[str, ...]) -> None:
+        self.kinds = kinds
+
+    def __getitem__(self, kind: str) -> str:
+        if kind not in self.kinds:
+            raise KeyError(kind)
+        from desktop.forms.config import load_config
+
+        return load_config().spec(kind).label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.kinds)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+
+KIND_LABELS: Mapping[str, str] = _Labels(FORM_KINDS)
+FORM_LABELS: Mapping[str, str] = _Labels((*FORM_KINDS, "ledger"))
+
+__all__ = ["FORM_KINDS", "FORM_LABELS", "KIND_LABELS", "available_forms", "export_ledger_xlsx", "render_form", "render_form_bytes",
            "render_ledger"]
 
 
@@ -62,16 +79,18 @@ def available_forms(session: Session, code: str) -> list[str]:
     return [kind for kind in FORM_KINDS if kinds[kind]]
 
 
-def render_form_bytes(session: Session, kind: str, code: str, paper: str = "A4", **options: Any) -> tuple[bytes, int]:
-    """The PDF of one form and its page count, without writing a file (for a preview)."""
+def render_form_bytes(session: Session, kind: str, code: str, paper: str = "A4", *, regime: str | None = None,
+                      **options: Any) -> tuple[bytes, int]:
+    """The PDF of one form and its page count, without writing a file (for a preview). The regime is the
+    one in force on the dossier's reception date unless ``regime`` names another (e.g. "tt01-2018")."""
     from desktop.forms import layout
     from desktop.forms.config import load_config
     from desktop.forms.data import form_data
 
     key = _check_kind(kind)
     sheet = layout.paper(paper)
-    cfg = load_config()
     fd = form_data(session, code)
+    cfg = load_config(regime=regime, on=fd.at("received_at"), session=session)
     module = importlib.import_module(f"desktop.forms.{key}")
     builders = module.pages(fd, cfg, **options)
     spec = cfg.spec(key)
@@ -82,7 +101,7 @@ def render_form_bytes(session: Session, kind: str, code: str, paper: str = "A4",
 
 
 def render_form(session: Session, kind: str, code: str, out_path: str | os.PathLike[str], paper: str = "A4",
-                **options: Any) -> Path:
+                *, regime: str | None = None, **options: Any) -> Path:
     """Write form ``kind`` of dossier ``code`` to ``out_path`` (PDF, atomically) and return the path.
 
     ``options``: ``reason=`` for ``stop`` (and ``refusal`` of a dossier without a recorded reason),
@@ -90,15 +109,16 @@ def render_form(session: Session, kind: str, code: str, out_path: str | os.PathL
     """
     from desktop.atomic import write_atomic
 
-    payload, _ = render_form_bytes(session, kind, code, paper, **options)
+    payload, _ = render_form_bytes(session, kind, code, paper, regime=regime, **options)
     return write_atomic(out_path, payload, field="out")
 
 
-def render_ledger(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
+def render_ledger(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str], *,
+                  regime: str | None = None) -> Path:
     """Sổ theo dõi hồ sơ of dossiers received in [date_from, date_to], A4 landscape PDF."""
     from desktop.forms.ledger import render_ledger_pdf
 
-    return render_ledger_pdf(session, date_from, date_to, out_path)
+    return render_ledger_pdf(session, date_from, date_to, out_path, regime=regime)
 
 
 def export_ledger_xlsx(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:

@@ -1,4 +1,6 @@
-"""Phiếu xin lỗi và hẹn lại ngày trả kết quả (the latest apology recorded for the dossier)."""
+"""Form 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (2025), formerly Phiếu xin lỗi và
+hẹn lại ngày trả kết quả (2018) — the latest apology recorded for the dossier, with its own outgoing
+number (số văn bản đi, a yearly sequence of this form), not the dossier's ledger number."""
 
 from __future__ import annotations
 
@@ -7,51 +9,45 @@ from datetime import date
 from reportlab.platypus import Flowable, Paragraph
 
 from desktop.errors import UserError
-from desktop.forms.common import form_header
+from desktop.forms.common import form_header, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import (
-    PageBuilder,
-    Signer,
-    Styles,
-    dmy,
-    esc,
-    footnotes,
-    recipients,
-    signatures,
-    vn_date,
-    vn_datetime,
-)
+from desktop.forms.layout import PageBuilder, Styles, dmy, footnotes, recipients, signatures, vn_date, vn_datetime
+
+KIND = "apology"
+
+
+def letter_signature(st: Styles, cfg: FormsConfig, kind: str) -> Flowable:
+    """"Nơi nhận" on the left, the head of the unit on the right (apology and stop letters)."""
+    spec = cfg.spec(kind)
+    lines = [line.replace("{desk}", cfg.desk_label) for line in spec.recipients]
+    return signatures(st, [
+        recipients(st, cfg.c("recipients"), lines),
+        signer(cfg, spec.signer_title or cfg.plain(kind, "signer_default"), prefix=spec.signer_prefix, sealed=True),
+    ], space=st.size * 5)
 
 
 def _body(st: Styles, cfg: FormsConfig, fd: FormData, apology: dict[str, object]) -> list[Flowable]:
-    spec = cfg.spec("apology")
+    spec = cfg.spec(KIND)
     d = fd.data
     issued = moment(str(apology["issued_at"]))
     new_date = date.fromisoformat(str(apology["new_appointment"]))
     received = fd.at("received_at")
     due = fd.at("due_at")
-    unit = esc(fd.unit.name)
-    out: list[Flowable] = form_header(st, cfg, spec, fd, issued)
-    out.append(Paragraph(f"Kính gửi: Ông/Bà <b>{esc(d['applicant_name'])}</b>", st.center))
+    unit = fd.unit.name
+    number = fd.outgoing.get(f"{KIND}:{apology.get('id')}", cfg.plain(None, "unknown"))
+    out: list[Flowable] = form_header(st, cfg, spec, fd, issued, number=number)
+    out.append(Paragraph(cfg.c("dear", applicant=d["applicant_name"]), st.center))
     out.append(st.gap(0.6))
-    out.append(Paragraph(
-        f"Ngày {dmy(received)}, {unit} tiếp nhận giải quyết hồ sơ của Ông/Bà, mã hồ sơ: <b>{esc(d['code'])}</b>, "
-        f"đề nghị giải quyết thủ tục: <b>{esc(d['procedure_name'])}</b>.", st.letter))
-    out.append(Paragraph(
-        f"Thời hạn trả kết quả giải quyết hồ sơ đã hẹn: <b>{vn_datetime(due) if due else '…'}</b>.", st.letter))
-    out.append(Paragraph(
-        f"Tuy nhiên đến nay, {unit} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn như đã hẹn.", st.letter))
-    out.append(Paragraph(f"Lý do: {esc(apology['reason'])}", st.letter))
-    out.append(Paragraph(
-        f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {unit} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả "
-        f"giải quyết hồ sơ là <b>{vn_date(new_date)}</b>.", st.letter))
-    out.append(Paragraph("Mong nhận được sự thông cảm của Ông/Bà vì sự chậm trễ này./.", st.letter))
+    out.append(Paragraph(cfg.t(KIND, "received", received=dmy(received), unit=unit, code=d["code"],
+                               procedure=d["procedure_name"]), st.letter))
+    out.append(Paragraph(cfg.t(KIND, "due", due=vn_datetime(due) if due else cfg.plain(None, "unknown")), st.letter))
+    out.append(Paragraph(cfg.t(KIND, "late", unit=unit), st.letter))
+    out.append(Paragraph(cfg.t(KIND, "reason", reason=apology["reason"]), st.letter))
+    out.append(Paragraph(cfg.t(KIND, "apology", unit=unit, new_date=vn_date(new_date)), st.letter))
+    out.append(Paragraph(cfg.t(KIND, "closing"), st.letter))
     out.append(st.gap(1.2))
-    out.append(signatures(st, [
-        recipients(st, ["Như trên;", "Bộ phận tiếp nhận và trả kết quả;", "Lưu: VT."]),
-        Signer(spec.signer_title or "THỦ TRƯỞNG CƠ QUAN", "", prefix=spec.signer_prefix, hint="(Ký, ghi rõ họ tên và đóng dấu)"),
-    ], space=st.size * 5))
+    out.append(letter_signature(st, cfg, KIND))
     out += footnotes(st, spec.footnotes)
     return out
 

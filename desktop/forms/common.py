@@ -1,5 +1,5 @@
-"""Pieces several dossier forms share: the letterhead for a form, the applicant block, wording of
-processing times and fees."""
+"""Pieces several dossier forms share: the letterhead and legal basis of a form, the applicant block,
+wording of processing times and fees — every word from the dossier's regime (``FormsConfig``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.text import fold
 from desktop.forms.config import FormsConfig, FormSpec
 from desktop.forms.data import FormData
-from desktop.forms.layout import Styles, esc, labelled, letterhead, number_text, place_date
+from desktop.forms.layout import Signer, Styles, esc, letterhead, place_date
+from desktop.text import fold
 
-UNIT_WORDS = {"working_days": "ngày làm việc", "working_hours": "giờ làm việc"}
+FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
 
 
 def amount(value: float) -> str:
@@ -22,61 +22,82 @@ def amount(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def processing_time_text(time_value: float, time_unit: str, same_day_cutoff: str | None = None) -> str:
-    """"03 ngày làm việc", "08 giờ làm việc", "Trong ngày" (with the cut-off when there is one)."""
+def processing_time_text(cfg: FormsConfig, time_value: float, time_unit: str, same_day_cutoff: str | None = None) -> str:
+    """"03 ngày làm việc", "08 giờ làm việc", "Trong ngày" (with the cut-off when there is one); plain text."""
     if time_unit == "same_day" or (time_unit == "working_days" and not time_value):
         if same_day_cutoff:
             hours, minutes = same_day_cutoff.split(":")
-            return f"Trong ngày (hồ sơ nhận sau {hours} giờ {minutes} phút được trả trong ngày làm việc tiếp theo)"
-        return "Trong ngày"
-    return f"{amount(time_value)} {UNIT_WORDS.get(time_unit, time_unit)}"
+            return cfg.plain(None, "same_day_cutoff", hours=hours, minutes=minutes)
+        return cfg.plain(None, "same_day")
+    unit = {"working_days": "unit_working_days", "working_hours": "unit_working_hours"}.get(time_unit)
+    return f"{amount(time_value)} {cfg.plain(None, unit) if unit else time_unit}"
 
 
-FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
-
-
-def fee_line(fd: FormData) -> str:
+def fee_line(cfg: FormsConfig, fd: FormData) -> str:
     """The amount or the catalogue's wording; "0"/"Không" reads as free; blank is unknown: a dotted line."""
     parts = []
     if fd.fee_amount:
-        parts.append(f"{fd.fee_amount:,} đồng".replace(",", "."))
+        parts.append(cfg.plain(None, "fee_amount", amount=f"{fd.fee_amount:,}".replace(",", ".")))
     text = fd.fee_text.strip()
     if text and fold(text).strip(" .") in FREE_WORDS:
-        return "; ".join(parts) if parts else "Không"
+        return "; ".join(parts) if parts else cfg.plain(None, "fee_free")
     if text:
         parts.append(text)
     if parts:
         return "; ".join(parts)
-    return "Không" if fd.fee_amount == 0 else "…………………………"
+    return cfg.plain(None, "fee_free") if fd.fee_amount == 0 else cfg.plain(None, "fee_unknown")
 
 
-def form_header(st: Styles, cfg: FormsConfig, spec: FormSpec, fd: FormData, day: date | datetime | None,
-                *, numbered: bool = True) -> list[Flowable]:
-    """Letterhead (desk or unit issuer), then the form title."""
-    number = number_text(fd.ledger_number, spec.number_prefix) if numbered else None
-    return [
-        letterhead(st, unit_name=fd.unit.name, desk_name=cfg.desk_name if spec.issuer == "desk" else None,
-                   number=number, place_line=place_date(fd.unit.place_name, day) if day else None),
+def number_text(cfg: FormsConfig, number: int | str, prefix: str) -> str:
+    """"Số: 12/TNHS" (or "Số: 12" when the form has no prefix)."""
+    return cfg.plain(None, "number", number=number, prefix=prefix) if prefix else \
+        cfg.plain(None, "number_plain", number=number)
+
+
+def signer(cfg: FormsConfig, title: str, name: str = "", *, prefix: str = "", sealed: bool = False) -> Signer:
+    return Signer(title, name, prefix=prefix, hint=cfg.plain(None, "seal_hint" if sealed else "sign_hint"))
+
+
+def form_header(st: Styles, cfg: FormsConfig, spec: FormSpec, fd: FormData | None, day: date | datetime | None,
+                *, numbered: bool = True, number: int | str | None = None, unit_name: str | None = None,
+                place_name: str | None = None) -> list[Flowable]:
+    """Legal basis line, letterhead (desk or unit issuer), then the form title."""
+    shown = number if number is not None else (fd.ledger_number if fd else None)
+    number_line = number_text(cfg, shown, spec.number_prefix) if numbered and shown is not None else None
+    unit = unit_name or (fd.unit.name if fd else "")
+    place = place_name or (fd.unit.place_name if fd else "")
+    out: list[Flowable] = []
+    basis = cfg.basis_line(spec.kind)
+    if basis:
+        out.append(Paragraph(f"<i>{esc(basis)}</i>", st.small_italic_right))
+    out += [
+        letterhead(st, unit_name=unit, desk_name=cfg.desk_name if spec.issuer == "desk" else None,
+                   number=number_line, place_line=place_date(place, day) if day else None,
+                   motto=(cfg.plain(None, "motto"), cfg.plain(None, "independence"))),
         st.gap(1.6),
         Paragraph(esc(spec.title), st.title),
         st.gap(0.8),
     ]
+    return out
 
 
-def applicant_block(st: Styles, fd: FormData, *, with_code: bool = True, with_request: bool = True) -> list[Flowable]:
+def applicant_block(st: Styles, cfg: FormsConfig, fd: FormData, *, with_code: bool = True,
+                    with_request: bool = True) -> list[Flowable]:
+    from desktop.forms.layout import labelled
+
     d = fd.data
     out: list[Flowable] = []
     if with_code:
-        out.append(labelled(st, "Mã hồ sơ", d["code"], bold_value=True))
-    out.append(labelled(st, "Ông/Bà", d["applicant_name"], bold_value=True))
+        out.append(labelled(st, cfg.plain(None, "label_code"), d["code"], bold_value=True))
+    out.append(labelled(st, cfg.plain(None, "label_applicant"), d["applicant_name"], bold_value=True))
     if d.get("organisation"):
-        out.append(labelled(st, "Tên tổ chức", d["organisation"]))
+        out.append(labelled(st, cfg.plain(None, "label_organisation"), d["organisation"]))
     if d.get("applicant_id_number"):
-        out.append(labelled(st, "Số định danh cá nhân", d["applicant_id_number"]))
-    out.append(labelled(st, "Địa chỉ", d.get("applicant_address")))
-    phone = esc(d.get("applicant_phone") or "…")
-    email = esc(d.get("applicant_email") or "…")
-    out.append(Paragraph(f"Số điện thoại: {phone}&nbsp;&nbsp;&nbsp;&nbsp;Email: {email}", st.justify))
+        out.append(labelled(st, cfg.plain(None, "label_id_number"), d["applicant_id_number"]))
+    out.append(labelled(st, cfg.plain(None, "label_address"), d.get("applicant_address")))
+    unknown = cfg.plain(None, "unknown")
+    out.append(Paragraph(cfg.c("contacts", phone=d.get("applicant_phone") or unknown,
+                               email=d.get("applicant_email") or unknown), st.justify))
     if with_request:
-        out.append(labelled(st, "Nội dung yêu cầu giải quyết", d["procedure_name"], bold_value=True))
+        out.append(labelled(st, cfg.plain(None, "label_request"), d["procedure_name"], bold_value=True))
     return out

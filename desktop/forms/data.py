@@ -18,6 +18,7 @@ from desktop.db.models import Dossier, DossierEvent
 from desktop.errors import NotFound
 from desktop.lifecycle import Status
 from desktop.services import desk, dossiers, officers, queries
+from desktop.services.outgoing import outgoing_numbers
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,13 @@ class FormData:
     ledger_number: int
     ledger_year: int
     officer_names: dict[str, str] = field(default_factory=dict)
+    outgoing: dict[str, int] = field(default_factory=dict)  # "apology:<id>" / "stop" → số văn bản đi
 
     def at(self, key: str) -> datetime | None:
         return moment(self.data.get(key))
 
     def officer(self, username: str | None, *, fallback: bool = False) -> str:
-        """Full name of an officer; an unknown login (e.g. "cli") prints blank unless ``fallback``."""
+        """Full name of an officer; a login that is no officer (the "cli" system account) prints blank."""
         if not username:
             return ""
         return self.officer_names.get(username, username if fallback else "")
@@ -133,6 +135,7 @@ def form_data(session: Session, code: str) -> FormData:
         ledger_number=number,
         ledger_year=year,
         officer_names=_officer_names(session, {u for u in usernames if u}),
+        outgoing=outgoing_numbers(session, dossier.code),
     )
 
 

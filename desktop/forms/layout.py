@@ -38,9 +38,6 @@ from desktop import clock
 from desktop.errors import UserError
 from desktop.pdf_fonts import SERIF, register_fonts
 
-MOTTO_TOP = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-SIGN_HINT = "(Ký và ghi rõ họ tên)"
 PRODUCER = "Một Cửa Offline"
 
 
@@ -125,11 +122,6 @@ def dmy_hm(moment: datetime | None) -> str:
     return f"{local:%H:%M} {local:%d/%m/%Y}"
 
 
-def number_text(number: int, prefix: str) -> str:
-    """"Số: 12/TNHS" (or "Số: 12" when the form has no prefix)."""
-    return f"Số: {number}/{prefix}" if prefix else f"Số: {number}"
-
-
 def shorten(text: str, limit: int) -> str:
     """At most ``limit`` characters, cut at a word with "…" (a slip cell is not the place for a list)."""
     text = " ".join(text.split())
@@ -164,6 +156,7 @@ class Styles:
     item: ParagraphStyle
     small: ParagraphStyle
     small_italic: ParagraphStyle
+    small_italic_right: ParagraphStyle
     cell: ParagraphStyle
     cell_center: ParagraphStyle
     cell_head: ParagraphStyle
@@ -202,6 +195,8 @@ def make_styles(size: float, width: float) -> Styles:
         small=style("small", fontSize=small, leading=small * 1.25, alignment=TA_JUSTIFY),
         small_italic=style("small_italic", fontName=f"{SERIF}-Italic", fontSize=small, leading=small * 1.25,
                            alignment=TA_JUSTIFY),
+        small_italic_right=style("small_italic_right", fontName=f"{SERIF}-Italic", fontSize=small - 1,
+                                 leading=(small - 1) * 1.2, alignment=TA_RIGHT),
         cell=style("cell", fontSize=small, leading=small * 1.2),
         cell_center=style("cell_center", fontSize=small, leading=small * 1.2, alignment=TA_CENTER),
         cell_head=style("cell_head", fontName=f"{SERIF}-Bold", fontSize=small, leading=small * 1.2,
@@ -249,8 +244,20 @@ def fitting_size(text: str, font: str, largest: float, width: float, smallest: f
     return size
 
 
+def balanced(text: str, font: str, size: float, width: float) -> str:
+    """Escaped ``text`` on one line, or on two lines of similar length (never "TRẢ KẾT / QUẢ")."""
+    if stringWidth(text, font, size) <= width:
+        return esc(text)
+    words = text.split()
+    best = min(range(1, len(words)), default=0,
+               key=lambda i: max(stringWidth(" ".join(words[:i]), font, size), stringWidth(" ".join(words[i:]), font, size)))
+    if not best:
+        return esc(text)
+    return f"{esc(' '.join(words[:best]))}<br/>{esc(' '.join(words[best:]))}"
+
+
 def letterhead(st: Styles, *, unit_name: str, desk_name: str | None, number: str | None, place_line: str | None,
-               ) -> Table:
+               motto: tuple[str, str]) -> Table:
     """Left: unit (and desk) name, underline, number. Right: national motto, underline, place and date."""
     left_w = st.width * 0.42
     right_w = st.width - left_w
@@ -266,18 +273,20 @@ def letterhead(st: Styles, *, unit_name: str, desk_name: str | None, number: str
     else:
         shown, shown_font = unit_upper, bold
     size = fitting_size(shown, shown_font, head, left_w - 2 * pad, smallest=head - 2.5)
-    left.append(Paragraph(esc(shown), ParagraphStyle("lh_desk", parent=st.bold_center, fontSize=size,
-                                                      leading=size * 1.25)))
+    left.append(Paragraph(balanced(shown, shown_font, size, left_w - 2 * pad - 1),
+                          ParagraphStyle("lh_desk", parent=st.bold_center, fontSize=size, leading=size * 1.25)))
     left.append(Rule(min(left_w * 0.4, 30 * mm)))
     if number:
         left.append(Paragraph(esc(number), ParagraphStyle("lh_no", parent=st.center, fontSize=head,
                                                            leading=head * 1.25)))
-    top = fitting_size(MOTTO_TOP, bold, head, right_w - 2 * pad)
-    motto = fitting_size(MOTTO, bold, head + 0.5, right_w - 2 * pad)
+    motto_top, motto_line = motto
+    top = fitting_size(motto_top, bold, head, right_w - 2 * pad)
+    size_motto = fitting_size(motto_line, bold, head + 0.5, right_w - 2 * pad)
     right: list[Flowable] = [
-        Paragraph(MOTTO_TOP, ParagraphStyle("lh_top", parent=st.bold_center, fontSize=top, leading=top * 1.25)),
-        Paragraph(MOTTO, ParagraphStyle("lh_motto", parent=st.bold_center, fontSize=motto, leading=motto * 1.25)),
-        Rule(stringWidth(MOTTO, bold, motto)),
+        Paragraph(esc(motto_top), ParagraphStyle("lh_top", parent=st.bold_center, fontSize=top, leading=top * 1.25)),
+        Paragraph(esc(motto_line), ParagraphStyle("lh_motto", parent=st.bold_center, fontSize=size_motto,
+                                                  leading=size_motto * 1.25)),
+        Rule(stringWidth(motto_line, bold, size_motto)),
     ]
     if place_line:
         right.append(Spacer(1, st.size * 0.2))
@@ -297,14 +306,14 @@ def letterhead(st: Styles, *, unit_name: str, desk_name: str | None, number: str
 class Signer:
     title: str
     name: str = ""
-    prefix: str = ""  # "TM. ỦY BAN NHÂN DÂN" above the title
-    hint: str = SIGN_HINT
+    prefix: str = ""  # e.g. "TM. ỦY BAN NHÂN DÂN" above the title
+    hint: str = ""  # e.g. "(Ký và ghi rõ họ tên)", from the regime
 
 
-def recipients(st: Styles, lines: Sequence[str]) -> list[Flowable]:
-    """The "Nơi nhận:" block at the bottom left of letters issued by the unit."""
+def recipients(st: Styles, heading: str, lines: Sequence[str]) -> list[Flowable]:
+    """The "Nơi nhận:" block (``heading`` is markup from the regime) at the bottom left of letters."""
     style = ParagraphStyle("recipients", parent=st.normal, fontSize=st.size - 2, leading=(st.size - 2) * 1.25)
-    out: list[Flowable] = [Paragraph("<b><i>Nơi nhận:</i></b>", style)]
+    out: list[Flowable] = [Paragraph(heading, style)]
     out += [Paragraph(f"- {esc(line)}", style) for line in lines]
     return out
 

@@ -19,28 +19,22 @@ from desktop.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.forms.config import FormsConfig, load_config
 from desktop.forms.data import LedgerRow, UnitInfo, ledger_rows, unit_info
-from desktop.forms.layout import (
-    LANDSCAPE_A4,
-    Styles,
-    dmy,
-    esc,
-    grid_style,
-    letterhead,
-    place_date,
-    render_pdf,
-)
+from desktop.forms.common import form_header
+from desktop.forms.layout import LANDSCAPE_A4, Styles, dmy, esc, grid_style, render_pdf
 from desktop.lifecycle import CLOCK_RUNNING, STATUS_LABELS, Status
 
-DATE_GROUP = "Ngày, tháng, năm"
+KIND = "ledger"
+# Column (sentence key in the regime's ledger.json, width in mm).
 COLUMNS = (
-    ("STT", 8), ("Mã hồ sơ", 37), ("Tên thủ tục hành chính", 26), ("Số lượng hồ sơ (bộ)", 11),
-    ("Tên cá nhân, tổ chức", 25), ("Địa chỉ, số điện thoại", 28), ("Cơ quan chủ trì giải quyết", 20),
-    ("Nhận hồ sơ", 16.5), ("Hẹn trả kết quả", 16.5), ("Chuyển hồ sơ đến cơ quan giải quyết", 16.5),
-    ("Nhận kết quả từ cơ quan giải quyết", 16.5), ("Trả kết quả cho cá nhân, tổ chức", 16.5),
-    ("Ký nhận", 13), ("Ghi chú", 21.5),
+    ("col_no", 8), ("col_code", 37), ("col_procedure", 26), ("col_sets", 11), ("col_applicant", 25),
+    ("col_address", 28), ("col_resolver", 20), ("col_received", 16.5), ("col_due", 16.5), ("col_sent", 16.5),
+    ("col_back", 16.5), ("col_returned", 16.5), ("col_sign", 13), ("col_note", 21.5),
 )
 DATE_COLUMNS = range(7, 12)
-CLASS_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+
+
+def column_labels(cfg: FormsConfig) -> list[str]:
+    return [cfg.plain(KIND, key) for key, _ in COLUMNS]
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -49,22 +43,23 @@ def check_period(date_from: date, date_to: date) -> None:
                         f"({date_to:%d/%m/%Y}).", field="date_from")
 
 
-def note_text(row: LedgerRow, now: datetime) -> str:
+def note_text(cfg: FormsConfig, row: LedgerRow, now: datetime) -> str:
     """What the notes column says: withdrawal, on-time class, overdue if still open, then free notes."""
     parts: list[str] = []
     if row.status == Status.WITHDRAWN:
         parts.append(STATUS_LABELS[Status.WITHDRAWN])
     elif row.classification:
-        parts.append(CLASS_LABELS.get(row.classification, row.classification))
+        key = row.classification if row.classification in ("early", "on_time", "late") else None
+        parts.append(cfg.plain(None, key) if key else row.classification)
     elif row.status in CLOCK_RUNNING and row.due_at is not None and row.due_at < now:
-        parts.append("Quá hạn (chưa có kết quả)")
+        parts.append(cfg.plain(KIND, "late_open"))
     if row.notes:
         parts.append(row.notes)
     return "; ".join(parts)
 
 
-def contact(row: LedgerRow) -> str:
-    return "; ".join(p for p in (row.address, f"ĐT: {row.phone}" if row.phone else None) if p)
+def contact(cfg: FormsConfig, row: LedgerRow) -> str:
+    return "; ".join(p for p in (row.address, cfg.plain(KIND, "phone", phone=row.phone) if row.phone else None) if p)
 
 
 def applicant(row: LedgerRow) -> str:
@@ -80,23 +75,19 @@ def _when(moment: datetime | None) -> str:
 
 def _body(st: Styles, cfg: FormsConfig, unit: UnitInfo, rows: list[LedgerRow], date_from: date, date_to: date,
           ) -> list[Flowable]:
-    spec = cfg.spec("ledger")
+    spec = cfg.spec(KIND)
     now = clock.now()
-    out: list[Flowable] = [
-        letterhead(st, unit_name=unit.name, desk_name=cfg.desk_name, number=None,
-                   place_line=place_date(unit.place_name, now)),
-        st.gap(1.2),
-        Paragraph(esc(spec.title), st.title),
-        Paragraph(f"<i>Từ ngày {dmy(date_from)} đến ngày {dmy(date_to)}</i>", st.center),
-        st.gap(0.8),
-    ]
+    out: list[Flowable] = form_header(st, cfg, spec, None, now, numbered=False, unit_name=unit.name,
+                                      place_name=unit.place_name)
+    out[-1:] = [Paragraph(cfg.t(KIND, "period", date_from=dmy(date_from), date_to=dmy(date_to)), st.center),
+                st.gap(0.8)]
     widths = [w * mm for _, w in COLUMNS]
     head, cell, center = st.cell_head, st.cell, st.cell_center
     top: list[object] = []
     sub: list[object] = []
-    for index, (label, _) in enumerate(COLUMNS):
+    for index, label in enumerate(column_labels(cfg)):
         if index in DATE_COLUMNS:
-            top.append(Paragraph(DATE_GROUP, head) if index == DATE_COLUMNS[0] else "")
+            top.append(Paragraph(cfg.t(KIND, "date_group"), head) if index == DATE_COLUMNS[0] else "")
             sub.append(Paragraph(esc(label), head))
         else:
             top.append(Paragraph(esc(label), head))
@@ -107,10 +98,10 @@ def _body(st: Styles, cfg: FormsConfig, unit: UnitInfo, rows: list[LedgerRow], d
         data.append([
             Paragraph(str(row.number), center), Paragraph(esc(row.code), cell), Paragraph(esc(row.procedure_name), cell),
             Paragraph(str(row.sets_count), center), Paragraph(esc(applicant(row)), cell),
-            Paragraph(esc(contact(row)), cell), Paragraph(esc(row.resolving_body), cell),
+            Paragraph(esc(contact(cfg, row)), cell), Paragraph(esc(row.resolving_body), cell),
             Paragraph(_when(row.received_at), center), Paragraph(_when(row.due_at), center),
             Paragraph(_when(row.sent_at), center), Paragraph(_when(row.result_at), center),
-            Paragraph(_when(row.returned_at), center), "", Paragraph(esc(note_text(row, now)), cell),
+            Paragraph(_when(row.returned_at), center), "", Paragraph(esc(note_text(cfg, row, now)), cell),
         ])
     style = grid_style()
     for index in range(len(COLUMNS)):
@@ -118,20 +109,21 @@ def _body(st: Styles, cfg: FormsConfig, unit: UnitInfo, rows: list[LedgerRow], d
             style.add("SPAN", (index, 0), (index, 1))
     style.add("SPAN", (DATE_COLUMNS[0], 0), (DATE_COLUMNS[-1], 0))
     if not rows:
-        data.append([Paragraph("Không có hồ sơ nào được tiếp nhận trong khoảng thời gian này.", center)]
+        data.append([Paragraph(cfg.t(KIND, "empty"), center)]
                     + [""] * (len(COLUMNS) - 1))
         style.add("SPAN", (0, 3), (-1, 3))
     table = Table(data, colWidths=widths, repeatRows=3)
     table.setStyle(style)
     out.append(table)
     out.append(st.gap(0.6))
-    out.append(Paragraph(f"Tổng số: <b>{len(rows)}</b> hồ sơ.", st.normal))
+    out.append(Paragraph(cfg.t(KIND, "total", count=len(rows)), st.normal))
     return out
 
 
-def render_ledger_bytes(session: Session, date_from: date, date_to: date) -> tuple[bytes, int]:
+def render_ledger_bytes(session: Session, date_from: date, date_to: date, *, regime: str | None = None,
+                        ) -> tuple[bytes, int]:
     check_period(date_from, date_to)
-    cfg = load_config()
+    cfg = load_config(regime=regime, on=date_to, session=session)  # the book is kept in the regime in force at its end
     unit = unit_info(session)
     rows = ledger_rows(session, date_from, date_to)
     title = f"{cfg.spec('ledger').title} {dmy(date_from)}–{dmy(date_to)}"
@@ -139,6 +131,7 @@ def render_ledger_bytes(session: Session, date_from: date, date_to: date) -> tup
                       flowing=True)
 
 
-def render_ledger_pdf(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
-    payload, _ = render_ledger_bytes(session, date_from, date_to)
+def render_ledger_pdf(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str], *,
+                      regime: str | None = None) -> Path:
+    payload, _ = render_ledger_bytes(session, date_from, date_to, regime=regime)
     return write_atomic(out_path, payload, field="out")

@@ -14,13 +14,12 @@ from desktop import clock
 from desktop.forms.config import load_config
 from desktop.forms.data import ledger_rows, unit_info
 from desktop.atomic import write_atomic
-from desktop.forms.layout import dmy
-from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, DATE_GROUP, applicant, check_period, contact, note_text
+from desktop.forms.layout import PRODUCER, dmy
+from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, KIND, applicant, check_period, column_labels, contact, note_text
 from desktop.text import excel_safe
 
 FONT = "Times New Roman"
 DATE_FORMAT = "DD/MM/YYYY"
-SHEET_TITLE = "Sổ theo dõi hồ sơ"
 HEADER_ROW = 5  # first header row; data starts after two header rows and the column-number row
 
 
@@ -34,14 +33,14 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
     from openpyxl.utils import get_column_letter
 
     check_period(date_from, date_to)
-    cfg = load_config()
+    cfg = load_config(on=date_to, session=session)
     unit = unit_info(session)
     rows = ledger_rows(session, date_from, date_to)
     now = clock.now()
 
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET_TITLE
+    ws.title = cfg.plain(KIND, "sheet")[:31]
     last = get_column_letter(len(COLUMNS))
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -64,22 +63,23 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
     ws.merge_cells(f"A1:E1")
     put(2, 1, cfg.desk_name, font=bold, align=wrap_center)
     ws.merge_cells(f"A2:E2")
-    put(1, 8, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold, align=wrap_center)
+    put(1, 8, cfg.plain(None, "motto"), font=bold, align=wrap_center)
     ws.merge_cells(f"H1:{last}1")
-    put(2, 8, "Độc lập - Tự do - Hạnh phúc", font=bold, align=wrap_center)
+    put(2, 8, cfg.plain(None, "independence"), font=bold, align=wrap_center)
     ws.merge_cells(f"H2:{last}2")
     put(3, 1, cfg.spec("ledger").title, font=Font(name=FONT, size=14, bold=True), align=wrap_center)
     ws.merge_cells(f"A3:{last}3")
-    put(4, 1, f"Từ ngày {dmy(date_from)} đến ngày {dmy(date_to)}", font=Font(name=FONT, size=11, italic=True),
+    put(4, 1, cfg.plain(KIND, "period_plain", date_from=dmy(date_from), date_to=dmy(date_to)),
+        font=Font(name=FONT, size=11, italic=True),
         align=wrap_center)
     ws.merge_cells(f"A4:{last}4")
 
     top, sub, numbers = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
-    for index, (label, width) in enumerate(COLUMNS):
+    for index, ((_, width), label) in enumerate(zip(COLUMNS, column_labels(cfg), strict=True)):
         col = index + 1
         ws.column_dimensions[get_column_letter(col)].width = round(width / 2.1 + 1.5, 1)
         if index in DATE_COLUMNS:
-            put(top, col, DATE_GROUP if index == DATE_COLUMNS[0] else None, font=bold, align=wrap_center, framed=True)
+            put(top, col, cfg.plain(KIND, "date_group") if index == DATE_COLUMNS[0] else None, font=bold, align=wrap_center, framed=True)
             put(sub, col, label, font=bold, align=wrap_center, framed=True)
         else:
             put(top, col, label, font=bold, align=wrap_center, framed=True)
@@ -93,19 +93,19 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
     for item in rows:
         values: list[tuple[object, str | None, Alignment]] = [
             (item.number, None, wrap_center), (item.code, None, wrap_left), (item.procedure_name, None, wrap_left),
-            (item.sets_count, None, wrap_center), (applicant(item), None, wrap_left), (contact(item), None, wrap_left),
+            (item.sets_count, None, wrap_center), (applicant(item), None, wrap_left), (contact(cfg, item), None, wrap_left),
             (item.resolving_body, None, wrap_left),
             (_local_date(item.received_at), DATE_FORMAT, wrap_center),
             (_local_date(item.due_at), DATE_FORMAT, wrap_center),
             (_local_date(item.sent_at), DATE_FORMAT, wrap_center),
             (_local_date(item.result_at), DATE_FORMAT, wrap_center),
             (_local_date(item.returned_at), DATE_FORMAT, wrap_center),
-            (None, None, wrap_center), (note_text(item, now) or None, None, wrap_left),
+            (None, None, wrap_center), (note_text(cfg, item, now) or None, None, wrap_left),
         ]
         for col, (value, fmt, align) in enumerate(values, start=1):
             put(row_no, col, value, align=align, framed=True, fmt=fmt)
         row_no += 1
-    put(row_no + 1, 1, f"Tổng số: {len(rows)} hồ sơ.", font=bold)
+    put(row_no + 1, 1, cfg.plain(KIND, "total_plain", count=len(rows)), font=bold)
 
     ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
     ws.print_title_rows = f"{top}:{numbers}"
@@ -118,7 +118,7 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "Trang &P / &N"
     ws.oddFooter.center.font = FONT
-    wb.properties.creator = "Một Cửa Offline"
+    wb.properties.creator = PRODUCER
     wb.properties.title = f"{cfg.spec('ledger').title} {dmy(date_from)}–{dmy(date_to)}"
     return wb
 

@@ -8,11 +8,13 @@ from reportlab.platypus import Flowable, Paragraph
 
 from desktop import clock
 from desktop.errors import UserError
-from desktop.forms.common import applicant_block, form_header
+from desktop.forms.common import applicant_block, form_header, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Signer, Styles, esc, footnotes, numbered, signatures, split_reasons
+from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, signatures, split_reasons
 from desktop.lifecycle import Status
+
+KIND = "refusal"
 
 
 def refusal_reason(fd: FormData, reason: str | None) -> tuple[str, datetime]:
@@ -31,24 +33,22 @@ def refusal_reason(fd: FormData, reason: str | None) -> tuple[str, datetime]:
 
 
 def _body(st: Styles, cfg: FormsConfig, fd: FormData, reason: str, when: datetime) -> list[Flowable]:
-    spec = cfg.spec("refusal")
+    spec = cfg.spec(KIND)
     out: list[Flowable] = form_header(st, cfg, spec, fd, when)
-    out.append(Paragraph(f"Bộ phận tiếp nhận và trả kết quả {esc(fd.unit.name)} đã nhận hồ sơ của:", st.justify))
-    out += applicant_block(st, fd)
+    out.append(Paragraph(cfg.t(KIND, "intro", unit=fd.unit.name), st.justify))
+    out += applicant_block(st, cfg, fd)
     out.append(st.gap(0.4))
-    out.append(Paragraph(
-        "Sau khi xem xét hồ sơ, căn cứ quy định của pháp luật, Bộ phận tiếp nhận và trả kết quả "
-        "không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:", st.justify))
+    out.append(Paragraph(cfg.t(KIND, "statement"), st.justify))
     reasons = split_reasons(reason)
     if len(reasons) > 1:
         out += numbered(st, reasons)
     else:
         out.append(Paragraph(f"<b>{esc(reasons[0] if reasons else reason)}</b>", st.item))
-    out.append(Paragraph("Xin thông báo để Ông/Bà được biết và thực hiện./.", st.justify))
+    out.append(Paragraph(cfg.t(KIND, "closing"), st.justify))
     out.append(st.gap(1.2))
     officer = fd.officer(next((e["officer"] for e in reversed(fd.events) if e["kind"] == "refused"), None)
                          or fd.data.get("received_by"))
-    out.append(signatures(st, [None, Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", officer)]))
+    out.append(signatures(st, [None, signer(cfg, cfg.plain(KIND, "signer_officer"), officer)]))
     out += footnotes(st, spec.footnotes)
     return out
 

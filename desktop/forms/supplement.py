@@ -5,10 +5,12 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph
 
 from desktop.errors import UserError
-from desktop.forms.common import applicant_block, form_header
+from desktop.forms.common import applicant_block, form_header, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Signer, Styles, esc, footnotes, labelled, numbered, signatures, vn_datetime
+from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, signatures, vn_datetime
+
+KIND = "supplement"
 
 
 def _requester(fd: FormData) -> str:
@@ -17,31 +19,28 @@ def _requester(fd: FormData) -> str:
 
 
 def _body(st: Styles, cfg: FormsConfig, fd: FormData, request: dict[str, object]) -> list[Flowable]:
-    spec = cfg.spec("supplement")
+    spec = cfg.spec(KIND)
     requested = moment(str(request["requested_at"]))
     received = fd.at("received_at")
     out: list[Flowable] = form_header(st, cfg, spec, fd, requested)
-    out.append(Paragraph("Hồ sơ của:", st.justify))
-    out += applicant_block(st, fd)
-    out.append(labelled(st, "Thời gian tiếp nhận hồ sơ", vn_datetime(received) if received else None))
+    out.append(Paragraph(cfg.t(KIND, "intro"), st.justify))
+    out += applicant_block(st, cfg, fd)
+    out.append(labelled(st, cfg.plain(KIND, "received"), vn_datetime(received) if received else None))
     previous = moment(str(request["previous_due_at"])) if request.get("previous_due_at") else None
     if previous is not None:
-        out.append(labelled(st, "Thời gian hẹn trả kết quả đã ghi trên Giấy tiếp nhận", vn_datetime(previous)))
+        out.append(labelled(st, cfg.plain(KIND, "previous_due"), vn_datetime(previous)))
     out.append(st.gap(0.4))
-    out.append(Paragraph("<b>Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:</b>", st.justify))
+    out.append(Paragraph(cfg.t(KIND, "items"), st.justify))
     out += numbered(st, [str(item) for item in request["items"]])  # type: ignore[attr-defined]
     if request.get("reason"):
-        out.append(labelled(st, "Lý do", request["reason"]))
+        out.append(labelled(st, cfg.plain(None, "label_reason"), request["reason"]))
     officer = _requester(fd)
-    contact = f"công chức {officer}" if officer else "công chức tiếp nhận hồ sơ"
+    contact = cfg.plain(KIND, "contact_named", officer=officer) if officer else cfg.plain(KIND, "contact_anyone")
     out.append(st.gap(0.4))
-    out.append(Paragraph(
-        f"Thời hạn giải quyết hồ sơ được tính lại từ khi Bộ phận tiếp nhận và trả kết quả nhận đủ hồ sơ đã "
-        f"bổ sung, hoàn thiện. Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với "
-        f"{esc(contact)} tại Bộ phận tiếp nhận và trả kết quả {esc(fd.unit.name)} để được hướng dẫn.", st.justify))
+    out.append(Paragraph(cfg.t(KIND, "closing", contact=contact, unit=fd.unit.name), st.justify))
     out.append(st.gap(1.2))
-    out.append(signatures(st, [Signer("NGƯỜI NỘP HỒ SƠ", fd.data["applicant_name"]),
-                               Signer("NGƯỜI HƯỚNG DẪN", officer)]))
+    out.append(signatures(st, [signer(cfg, cfg.plain(KIND, "signer_applicant"), fd.data["applicant_name"]),
+                               signer(cfg, cfg.plain(KIND, "signer_officer"), officer)]))
     out += footnotes(st, spec.footnotes)
     return out
 

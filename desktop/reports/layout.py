@@ -77,8 +77,12 @@ def unit_line(report: dict[str, Any]) -> str:
     return f"Đơn vị báo cáo: {report['unit']['name']}"
 
 
-def date_line(place: str | None = None) -> str:
-    return f"{place or '…'}, ngày … tháng … năm …"
+def date_line(place: str | None = None, day: date | None = None) -> str:
+    """The signing date under Biểu 06: the day it is printed (issue #17: it was left blank)."""
+    from desktop import clock
+
+    when = day or clock.today()
+    return f"{place or '…'}, ngày {when:%d} tháng {when:%m} năm {when.year}"
 
 
 def late_row(index: int, item: dict[str, Any]) -> list[Any]:

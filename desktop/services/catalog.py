@@ -22,6 +22,7 @@ from desktop.errors import UserError
 from desktop.paths import resources_dir
 from desktop.services.permissions import Permission, require
 from desktop.text import fold, nfc
+from desktop.unit_levels import levels
 from desktop.validation import check_text, search_text
 
 STARTER_CATALOG = resources_dir() / "catalog" / "starter.csv"
@@ -37,6 +38,7 @@ HEADERS = {
     "phi, le phi": "fee",
     "muc do dvc": "online_level",
     "thanh phan ho so": "components",
+    "cap thuc hien": "level",
 }
 REQUIRED = ("code", "name", "field", "time_value", "time_unit")
 REQUIRED_LABELS = {"code": "Mã TTHC", "name": "Tên TTHC", "field": "Lĩnh vực",
@@ -58,6 +60,7 @@ class CatalogRow:
     fee: str
     online_level: str
     components: list[str]
+    level: str | None = None  # «Cấp thực hiện» (a unit level code); None = keep / default
 
 
 @dataclass
@@ -179,8 +182,15 @@ def _parse_row(index: int, cells: dict[str, str]) -> CatalogRow:
     if online is None:
         raise ValueError(f"«Mức độ DVC» '{cells['online_level']}' không hợp lệ (toàn trình, một phần hoặc để trống)")
     components = [c for c in (nfc(part) for part in cells.get("components", "").split(";")) if c]
+    level = None
+    if cells.get("level"):
+        wanted = fold(cells["level"]).removeprefix("cap ").strip()
+        level = next((lv.code for lv in levels() if wanted in (lv.code, fold(lv.name).removeprefix("cap ").split(" (")[0])),
+                     None)
+        if level is None:
+            raise ValueError(f"«Cấp thực hiện» '{cells['level']}' không hợp lệ ({', '.join(lv.name for lv in levels())})")
     return CatalogRow(index, cells["code"], cells["name"], cells["field"], value, unit, cutoff,
-                      cells.get("fee", ""), online, components)
+                      cells.get("fee", ""), online, components, level)
 
 
 def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version: str = "") -> ImportResult:
@@ -213,6 +223,8 @@ def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version:
         procedure.fee_text = row.fee
         procedure.online_level = row.online_level
         procedure.components = row.components
+        if row.level:
+            procedure.level = row.level
         procedure.active = True
         procedure.deleted = False
         if catalog_version:

@@ -22,6 +22,9 @@ CODE_PATTERN_KEY = "code_pattern"
 DEFAULT_CODE_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
 # The province package's days (its whole list; the next package replaces it): the "province" layer.
 PROVINCE_CALENDAR_KEY = "province_calendar"
+# Per-weekday office hours (e.g. a Saturday morning of reception): the desk's own, else the province's.
+OFFICE_HOURS_KEY = "office_hours"
+PROVINCE_OFFICE_HOURS_KEY = "province_office_hours"
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -113,10 +116,42 @@ def is_initialised(session: Session) -> bool:
     return get_setting(session, OWNER_KEY) is not None
 
 
-def office_hours(unit: Unit) -> OfficeHours:
-    return OfficeHours.from_strings(
+def office_hours(unit: Unit, session: Session | None = None) -> OfficeHours:
+    """The unit's hours, with per-weekday sessions from the desk's setting, else the province package's."""
+    hours = OfficeHours.from_strings(
         unit.morning_start, unit.morning_end, unit.afternoon_start, unit.afternoon_end, unit.reception_cutoff
     )
+    week = None
+    if session is not None:
+        week = get_setting(session, OFFICE_HOURS_KEY) or get_setting(session, PROVINCE_OFFICE_HOURS_KEY)
+    if not week:
+        return hours
+    try:
+        return hours.with_week(week)
+    except (ValueError, AttributeError, TypeError):  # a stored value was checked on save; never crash a count
+        return hours
+
+
+def weekly_hours_from(raw: Any, where: str) -> dict[str, str]:
+    """Validate {"mon": "07:30-11:30, 13:30-17:00", …}; a clear Vietnamese error naming the field."""
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise UserError(f"{where}: cần dạng {{\"mon\": \"07:30-11:30, 13:30-17:00\", …, \"sat\": \"07:30-11:30\"}}.",
+                        field="office_hours")
+    try:
+        hours = OfficeHours().with_week(raw)
+    except ValueError as exc:
+        raise UserError(f"{where}: {exc}.", field="office_hours") from None
+    if not any(hours.receiving(i) for i in range(5)):
+        raise UserError(f"{where}: phải có giờ làm việc từ thứ Hai đến thứ Sáu.", field="office_hours")
+    return {k: raw[k] for k in raw}
+
+
+def set_office_hours(session: Session, week: dict[str, str] | None) -> None:
+    """The desk's own weekly hours (``None`` = back to the province's or the unit's)."""
+    from desktop.services.permissions import Permission, require
+
+    require(session, Permission.MANAGE_SETTINGS)
+    put_setting(session, OFFICE_HOURS_KEY, weekly_hours_from(week, "Giờ làm việc") if week else None)
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -136,4 +171,4 @@ class DeskContext:
 
 def desk_context(session: Session) -> DeskContext:
     unit = local_unit(session)
-    return DeskContext(unit=unit, rules=DeadlineRules(load_calendar(session), office_hours(unit)))
+    return DeskContext(unit=unit, rules=DeadlineRules(load_calendar(session), office_hours(unit, session)))

@@ -27,6 +27,7 @@ from desktop.services.desk import (
     desk_context,
     get_setting,
 )
+from desktop.services import outgoing
 from desktop.services.permissions import Permission, require
 from desktop.text import fold, nfc
 
@@ -302,6 +303,8 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
     dossier.result_reason = reason_text
     dossier.result_at = moment
     _event(session, dossier, "resolved", moment, note=reason_text, result=dossier.result)
+    if rejected:  # the stop notice (form 05) gets its outgoing number now
+        outgoing.assign(session, "stop", dossier.id, dossier.code, moment)
     session.flush()
     return dossier
 
@@ -328,6 +331,7 @@ def withdraw(session: Session, code: str, *, at: datetime | None = None, reason:
     dossier.status = Status.WITHDRAWN
     dossier.withdrawn_at = moment
     _event(session, dossier, "withdrawn", moment, note=validation.optional_text(reason, "Lý do", "reason", multiline=True))
+    outgoing.assign(session, "stop", dossier.id, dossier.code, moment)
     session.flush()
     return dossier
 
@@ -351,6 +355,8 @@ def issue_apology(session: Session, code: str, *, new_date: date, reason: str, a
     apology = Apology(dossier_id=dossier.id, reason=reason_text, new_appointment=new_date, issued_at=moment,
                       issued_by=session.info.get("officer"))
     session.add(apology)
+    session.flush()
+    outgoing.assign(session, "apology", apology.id, dossier.code, moment)  # số văn bản đi of form 04
     _event(session, dossier, "apology_issued", moment, note=reason_text, new_appointment=new_date.isoformat())
     session.flush()
     return apology

@@ -223,7 +223,8 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
             for s in supplements
         ],
         apologies=[
-            {"reason": a.reason, "new_appointment": a.new_appointment.isoformat(), "issued_at": clock.iso(a.issued_at),
+            {"id": a.id, "reason": a.reason, "new_appointment": a.new_appointment.isoformat(),
+             "issued_at": clock.iso(a.issued_at),
              "issued_by": a.issued_by, "delivered_at": clock.iso(a.delivered_at)}
             for a in apologies
         ],

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from desktop import __version__
 from desktop.errors import UserError
+from desktop.forms.config import PROVINCE_REGIMES_KEY, validate_shipped
 from desktop.reports.targets import split_targets_file, store_targets
-from desktop.services.desk import get_setting, put_setting
+from desktop.services.desk import PROVINCE_OFFICE_HOURS_KEY, get_setting, put_setting, weekly_hours_from
 from desktop.sync import canonical, container
 from desktop.sync.container import Limits
 from desktop.sync.errors import MESSAGES, SyncError
@@ -54,6 +55,25 @@ def _bad(what: str) -> UserError:
     return UserError(f"Gói dữ liệu của tỉnh không hợp lệ: {what}.", field="package", code="bad_package")
 
 
+def forms_from_files(files: dict[str, bytes]) -> dict[str, Any]:
+    """``forms/<regime>/regime.json`` and ``forms/<regime>/<kind>.json`` → {regime: {…, "forms": {kind: …}}}."""
+    regimes: dict[str, Any] = {}
+    for name, data in files.items():
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0] != "forms" or not parts[2].endswith(".json"):
+            continue
+        regime, stem = parts[1], parts[2].removesuffix(".json")
+        entry = regimes.setdefault(regime, {"forms": {}})
+        if stem == "regime":
+            value = canonical.loads(data)
+            if not isinstance(value, dict):
+                raise _bad(f"biểu mẫu {name}")
+            entry.update({k: v for k, v in value.items() if k != "forms"})
+        else:
+            entry["forms"][stem] = canonical.loads(data)
+    return regimes
+
+
 def validate_content(content: dict[str, Any]) -> None:
     """Shapes checked on both sides: the hub before building, the desk before applying."""
     if not isinstance(content.get("catalog"), list):
@@ -78,6 +98,11 @@ def validate_content(content: dict[str, Any]) -> None:
         raise _bad("mỗi đơn vị cần 'code' và 'name'")
     if not isinstance(content.get("surveys"), dict):
         raise _bad("phiếu khảo sát")
+    for unit in units:  # optional per-weekday hours of a unit, e.g. Saturday-morning reception
+        if unit.get("office_hours") is not None:
+            weekly_hours_from(unit["office_hours"], f"giờ làm việc của đơn vị {unit['code']}")
+    if content.get("forms"):  # optional: regimes of forms the province ships (new wording, a new circular)
+        validate_shipped(content["forms"])
     revoked = content.get("revoked")
     if not isinstance(revoked, list) or any(not isinstance(_device_of(r), str) for r in revoked):
         raise _bad("danh sách máy bị thu hồi")
@@ -134,6 +159,7 @@ def read_package(data: bytes, bundle: dict[str, Any], *, limits: Limits = PACKAG
     content = {name: load(f"{name}.json") for name in ("catalog", "holidays", "targets", "units", "revoked")}
     content["surveys"] = {n.removeprefix("surveys/").removesuffix(".json"): canonical.loads(v)
                           for n, v in files.items() if n.startswith("surveys/")}
+    content["forms"] = forms_from_files(files)
     validate_content(content)
     if "keys.json" not in files:
         raise _bad("thiếu keys.json")
@@ -191,11 +217,13 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
             row = session.scalar(select(Unit).where(Unit.code == local))
             if row is not None and row.name != unit["name"]:
                 row.name = str(unit["name"])
+            put_setting(session, PROVINCE_OFFICE_HOURS_KEY, unit.get("office_hours") or None)
     revoked = sorted({_device_of(r) for r in content["revoked"]})
     put_setting(session, "province_units", content["units"])
     put_setting(session, "province_targets", content["targets"])
     store_targets(session, *split_targets_file(content["targets"]))  # the province's targets take effect
     put_setting(session, "survey_questionnaires", content["surveys"])
+    put_setting(session, PROVINCE_REGIMES_KEY, content.get("forms") or {})
     put_setting(session, "revoked_devices", revoked)
     put_setting(session, PROVINCE_KEYS_SETTING, package.bundle)
     put_setting(session, "min_app_version", package.header.get("min_app_version"))

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from desktop.forms import FORM_LABELS
 from desktop.paths import data_dir
 from desktop.ui.context import UiContext
 
@@ -30,15 +31,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Printing", text)
 
 
-FORM_TITLES = {
-    "receipt": _t("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
-    "supplement": _t("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "refusal": _t("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
-    "apology": _t("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-    "stop": _t("Thông báo dừng giải quyết hồ sơ"),
-    "control": _t("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
-    "ledger": _t("Sổ theo dõi hồ sơ"),
-}
+FORM_TITLES = FORM_LABELS  # the names of the regime in force (resources/forms), not written here
 
 
 RECEIPT_PAPER_KEY = "receipt_paper"

@@ -16,22 +16,18 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from desktop.db.session import Database, open_database
-from desktop.services import catalog, desk
+from desktop.db.session import Database
 from desktop.sync import canonical, export as desk_export
 from province.cli import main as province_main
 from province.db import Hub
 from province.schema import DATA_TABLES
 from tests.net.conftest import LiveHub, free_port
-from tests.sync_support import connect_desk, deliver, export, receive
+from tests.sync_support import connect_desk, deliver, export, neighbour_desk, receive
 
 
 @pytest.fixture
 def desk_b(tmp_path: Path) -> Iterator[Database]:
-    other = open_database(tmp_path / "b.sqlite3")
-    with other.transaction() as session:
-        desk.initialise_desk(session, unit_code="10376", unit_name="UBND xã Tân Phú", agency_id="000.00.24.H49")
-        catalog.import_starter(session)
+    other = neighbour_desk(tmp_path / "b.sqlite3")
     yield other
     other.dispose()
 
@@ -142,3 +138,37 @@ def test_owner_may_still_update_and_version_guard_holds(db: Database, hub: Hub, 
         desk_row = session.execute(select(DATA_TABLES["dossier"].c.version, DATA_TABLES["dossier"].c.status).where(
             DATA_TABLES["dossier"].c.code == codes[0])).one()
     assert (row["version"], row["status"], row["owner_unit"]) == (desk_row[0], desk_row[1], "10375")
+
+
+def test_older_version_never_overwrites(db: Database, hub: Hub, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version guard of the set-based upsert: the owner's own batch carrying an OLDER version of a
+    record the hub holds newer is not applied (counted unchanged), whatever its content."""
+    from desktop.services import dossiers
+
+    connect_desk(db, hub, tmp_path / "a")
+    codes = receive(db, 2, name="Lê Văn Chủ")
+    with db.transaction(officer="canbo") as session:
+        dossiers.start(session, codes[0])
+    deliver(hub, db, export(db, tmp_path / "1"), tmp_path / "1")
+    stored = next(r for r in _dossiers(hub).values() if r["code"] == codes[0])
+    assert stored["version"] >= 2
+    receive(db, 1, name="Lê Văn Mới")
+    real = desk_export._snapshots
+
+    def older(session: Any, latest: Any) -> list[dict[str, Any]]:
+        changes = real(session, latest)
+        row = canonical.loads(canonical.dumps(stored))
+        row.update(applicant_name="Bản Cũ", version=1, status="received")
+        seq = max(c["seq"] for c in changes)
+        changes.append({"change_id": f"{changes[0]['epoch']}:{seq}", "seq": seq, "epoch": changes[0]["epoch"],
+                        "table": "dossier", "record_id": stored["id"], "op": "upsert", "version": 1, "row": row,
+                        "officer": "canbo", "device_time": "2026-11-20T09:00:00+07:00"})
+        return changes
+
+    monkeypatch.setattr(desk_export, "_snapshots", older)
+    outcome = deliver(hub, db, export(db, tmp_path / "2"), tmp_path / "2")
+    assert outcome.unchanged == 1 and outcome.rejected == 0 and outcome.conflicts == 0, outcome.as_json()
+    after = _dossiers(hub)
+    assert after[stored["id"]] == stored
+    assert any(r["applicant_name"].startswith("Lê Văn Mới") for r in after.values())

@@ -14,7 +14,7 @@ from desktop.services import dossiers
 from province.cli import main as province_main
 from province.db import Hub
 from province.reports import periodic
-from tests.sync_support import connect_desk, deliver, export, receive
+from tests.sync_support import connect_desk, deliver, export, neighbour_desk, receive
 
 
 def _work(db: Database) -> None:
@@ -50,14 +50,8 @@ def test_hub_report_equals_desk_report(db: Database, hub: Hub, tmp_path: Path,
 
 
 def test_all_units_sums_two_communes(db: Database, hub: Hub, tmp_path: Path) -> None:
-    from desktop.db.session import open_database
-    from desktop.services import catalog, desk
-
-    other = open_database(tmp_path / "other.sqlite3")  # a neighbouring commune, its own PC and database
+    other = neighbour_desk(tmp_path / "other.sqlite3")  # a neighbouring commune, its own PC and database
     try:
-        with other.transaction() as session:
-            desk.initialise_desk(session, unit_code="10376", unit_name="UBND xã Tân Phú", agency_id="000.00.24.H49")
-            catalog.import_starter(session)
         connect_desk(db, hub, tmp_path / "a")
         connect_desk(other, hub, tmp_path / "b")
         _work(db)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import httpx
@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from desktop.db.models import CalendarOverride, Procedure
 from desktop.services.calendar import year_view
+from desktop.services.desk import desk_context
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.reports.targets import load_targets
 from desktop.services.catalog import STARTER_CATALOG
 from desktop.services.desk import get_setting
-from desktop.sync.package import apply_package, apply_package_file
+from desktop.sync.package import apply_package, apply_package_file, validate_content
 from desktop.sync.push import Backoff, Refused, push
 from province.cli import main as province_main
 from province.packages import build_content, build_package, rotate_keys
@@ -34,15 +35,18 @@ def _inputs(folder: Path, *, revoked: list[str] | None = None, extra_day: str = 
         {"date": "2027-01-09", "working": True, "reason": "Làm bù"}], ensure_ascii=False), encoding="utf-8")
     (folder / "targets.json").write_text(json.dumps(TARGETS), encoding="utf-8")
     (folder / "units.json").write_text(json.dumps([
-        {"code": "10375", "name": "UBND xã Tân Lập (mới)", "level": "xa"},
+        {"code": "10375", "name": "UBND xã Tân Lập (mới)", "level": "xa", "office_hours": {"sat": "07:30-11:30"}},
         {"code": "10376", "name": "UBND xã Tân Phú", "level": "xa"}], ensure_ascii=False), encoding="utf-8")
     (folder / "surveys").mkdir(exist_ok=True)
     (folder / "surveys" / "hai-long.json").write_text(json.dumps(
         {"id": "hai-long", "title": "Mức độ hài lòng", "questions": [{"id": "q1", "text": "Thái độ cán bộ"}]},
         ensure_ascii=False), encoding="utf-8")
     (folder / "revoked.json").write_text(json.dumps(revoked or []), encoding="utf-8")
+    (folder / "forms" / "tt03-2025").mkdir(parents=True, exist_ok=True)  # the province rewords one footnote
+    (folder / "forms" / "tt03-2025" / "receipt.json").write_text(json.dumps(
+        {"footnotes": ["Tra cứu hồ sơ tại Cổng dịch vụ công của tỉnh."]}, ensure_ascii=False), encoding="utf-8")
     return {name: folder / f"{name}.json" for name in ("holidays", "targets", "units", "revoked")} | {
-        "surveys": folder / "surveys", "catalog": STARTER_CATALOG}
+        "surveys": folder / "surveys", "catalog": STARTER_CATALOG, "forms": folder / "forms"}
 
 
 def _build(live: LiveHub, folder: Path, **kwargs) -> dict:  # type: ignore[no-untyped-def]
@@ -58,6 +62,7 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
                           "package", "build", "--catalog", str(files["catalog"]), "--holidays", str(files["holidays"]),
                           "--targets", str(files["targets"]), "--units", str(files["units"]),
                           "--surveys", str(files["surveys"]), "--revoked", str(files["revoked"]),
+                          "--forms", str(files["forms"]),
                           "--min-app-version", "0.1", "--out", str(out), "--json"])
     assert code == 0
     built = json.loads(capsys.readouterr().out)
@@ -69,6 +74,11 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
         assert (day["working"], day["basis"], day["source"]) == (False, "TB 123/TB-UBND", "province")
         assert session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31))) is None
         assert get_setting(session, "reference_package_version") == 1
+        assert desk_context(session).rules.hours.receiving(5) == ((time(7, 30), time(11, 30)),)  # Saturday morning
+        from desktop.forms.config import load_config
+
+        assert load_config(regime="tt03-2025", session=session).spec("receipt").footnotes == (
+            "Tra cứu hồ sơ tại Cổng dịch vụ công của tỉnh.",)
         assert get_setting(session, "province_targets") == TARGETS
         targets = load_targets(session)  # what the dashboard and the 766 self-check compare against
         assert targets["on_time_rate"]["min"] == 0.9 and targets["online_share"]["min"] == 0.6
@@ -113,6 +123,10 @@ def test_package_is_all_or_nothing_and_signed(db: Database, live_hub: LiveHub, t
     monkey = tmp_path / "bad"
     files = _inputs(monkey)
     content = build_content(**files)
+    content["units"][0]["office_hours"] = {"sat": "11:30-07:30"}
+    with pytest.raises(UserError, match="giờ làm việc của đơn vị 10375"):
+        validate_content(content)
+    content["units"][0]["office_hours"] = {"sat": "07:30-11:30"}
     content["holidays"].append({"date": "2026-13-45"})
     from province import packages
 

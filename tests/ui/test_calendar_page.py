@@ -38,3 +38,31 @@ def test_calendar_page_sources_and_due_changes(ctx: UiContext, qtbot: Any) -> No
     with ctx.db.reading() as s:
         assert get_dossier(s, code).due_at.date() == date(2026, 11, 20)
     assert editor.pending.rowCount() == 0 and editor.apply_button.isHidden()
+
+
+def test_hours_tab_sets_saturday_morning_and_lists_moved_dossiers(ctx: UiContext, qtbot: Any,
+                                                                  monkeypatch: Any) -> None:
+    with ctx.db.transaction(officer="setup") as s:
+        code = receive(s, Reception("1.001193", Applicant("Đỗ Văn Giang"),
+                                    at=datetime(2026, 11, 20, 9, tzinfo=clock.VN_TZ))).code  # due Fri 17:00
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    hours = page.hours
+    assert hours.days["mon"].text() == "07:30-11:30, 13:30-17:00" and hours.days["sat"].text() == ""
+    hours.days["sat"].setText("07:30-11:30")
+    hours.days["fri"].setText("07:30-11:30, 13:30-16:30")
+    hours.save_button.click()
+    assert "Đã lưu" in hours.status.text()
+    with ctx.db.reading() as s:
+        from desktop.services.desk import desk_context
+
+        assert desk_context(s).rules.hours.week_text()["sat"] == "07:30-11:30"
+    assert page.calendar.pending.rowCount() == 1 and page.calendar.pending.item(0, 0).text() == code
+    assert page.calendar.pending.item(0, 3).text() == "16:30 20/11/2026"
+    errors: list[str] = []
+    monkeypatch.setattr("desktop.ui.messages.show_error", lambda _parent, exc: errors.append(str(exc)))
+    hours.days["sun"].setText("sáng")
+    hours.save_button.click()
+    assert errors and "sun" in errors[0]
+    with ctx.db.reading() as s:
+        assert desk_context(s).rules.hours.week_text()["sun"] == ""

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import select
 
-from desktop.db.models import CalendarOverride
 from desktop.db.session import Database
 from desktop.services.desk import get_setting
 from desktop.sync import receipt as receipts
@@ -295,8 +294,11 @@ def test_package_from_file_and_from_hub(db: Database, ctx: UiContext, live_hub: 
     assert page.last_package.version == 2 and page.package_label.text() == "Phiên bản 2"
     from datetime import date
 
-    with db.reading() as session:
-        assert session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2027, 4, 30))) is not None
+    from desktop.services.calendar import year_view
+
+    with db.reading() as session:  # the province's day is its own calendar layer
+        days = {d["date"]: d for d in year_view(session, 2027)["days"]}
+        assert days["2027-04-30"]["source"] == "province"
     page.package_from_hub()  # nothing newer
     assert page.last_package is None
     assert page.progress_label.text() == "Máy đã có gói dữ liệu mới nhất của tỉnh."

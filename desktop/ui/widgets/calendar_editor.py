@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.services import calendar
 from desktop.workcalendar import SOURCE_LABELS
-from desktop.ui.context import CALENDAR, DOSSIERS, UiContext
+from desktop.ui.context import CALENDAR, DOSSIERS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
 
 
@@ -34,10 +34,10 @@ class CalendarEditor(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Loại"), self.tr("Ghi chú"), self.tr("Nguồn"),
                                               self.tr("Căn cứ")])
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 100)
-        self.table.setColumnWidth(1, 110)
-        self.table.setColumnWidth(2, 300)
-        self.table.setColumnWidth(3, 170)
+        self.table.setColumnWidth(0, 95)
+        self.table.setColumnWidth(1, 75)
+        self.table.setColumnWidth(2, 360)
+        self.table.setColumnWidth(3, 215)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -69,7 +69,7 @@ class CalendarEditor(QWidget):
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.add_button.clicked.connect(self.add_override)
         self.remove_button.clicked.connect(self.remove_selected)
-        ctx.bus.changed.connect(lambda topics: self.reload() if {CALENDAR, DOSSIERS} & set(topics) else None)
+        ctx.bus.changed.connect(lambda topics: self.reload() if {CALENDAR, DOSSIERS, SETTINGS} & set(topics) else None)
         self.reload()
 
     def reload(self) -> None:
@@ -91,8 +91,10 @@ class CalendarEditor(QWidget):
             cells = [first, QTableWidgetItem(kind), QTableWidgetItem(item["name"] or ""), QTableWidgetItem(source),
                      QTableWidgetItem(item["basis"] or "")]
             for column, cell in enumerate(cells):
+                tip = cell.text()
                 if item["uncertain"]:
-                    cell.setToolTip(self.tr("Tình trạng pháp lý chưa chắc chắn: quản trị có thể chuyển đổi ngày này."))
+                    tip += "\n" + self.tr("Tình trạng pháp lý chưa chắc chắn: quản trị có thể chuyển đổi ngày này.")
+                cell.setToolTip(tip)
                 self.table.setItem(index, column, cell)
 
     def show_due_changes(self, changes: list[calendar.DueChange]) -> None:

@@ -1,0 +1,118 @@
+"""Province-sized hub on PostgreSQL (issue 14, docs/scale.md): load a 1/20 national sample, measure the
+province report over all units and the database size.
+
+    PYTHONPATH=. .venv/bin/python bench/bench_scale.py [--dossiers 1700000] [--units 165] [--period 2026-10]
+
+The sample (``bench/bulk_dossiers.py``: dossiers and supplements of ``--units`` communes over two years,
+the starter catalogue) is built once as a SQLite file under bench/out/, then copied into a fresh
+PostgreSQL schema with ``COPY`` (the set-based floor of the hub's ingest; batch ingest through the
+importer is measured by ``bench_sync.py``). Prints rows/s of the load, the province report time
+(``province.reports.periodic(unit="all")``, best of ``--repeat``), one unit's report time and the
+database size. Needs ``MOTCUA_PG_URL``. The schema is dropped at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dossiers", type=int, default=1_700_000, help="1/20 of the nation: ~850k a year × 2 years")
+    ap.add_argument("--units", type=int, default=165, help="communes (1/20 of ~3,300)")
+    ap.add_argument("--period", default="2026-10")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema (prints its URL)")
+    args = ap.parse_args()
+    pg = os.environ.get("MOTCUA_PG_URL")
+    if not pg:
+        raise SystemExit("MOTCUA_PG_URL is required (a PostgreSQL database for the hub)")
+
+    from sqlalchemy import select, text
+
+    from bench.bulk_dossiers import bulk_database
+    from desktop import clock
+    from desktop.db.session import open_database
+    from province.db import open_hub
+    from province.reports import periodic
+    from province.schema import DATA_TABLES
+    from province.staging import copy_rows
+    from tests.sync_support import drop_pg_schema, pg_schema_url
+
+    started = time.perf_counter()
+    source = bulk_database(args.dossiers, units=args.units)
+    print(f"sample: {source.name} ready in {time.perf_counter() - started:.0f} s")
+    desk = open_database(source)  # typed rows (the desk's own types) for COPY
+    url, schema = pg_schema_url(pg)
+    hub = open_hub(url, data_dir=Path(tempfile.mkdtemp(prefix="bench-scale-")))
+    try:
+        total_rows = 0
+        started = time.perf_counter()
+        with desk.engine.connect() as src, hub.engine.begin() as dst:
+            for name, table in DATA_TABLES.items():
+                source_table = table.to_metadata(type(table.metadata)())
+                result = src.execution_options(yield_per=50_000).execute(select(source_table))
+                for chunk in result.mappings().partitions():
+                    copy_rows(dst, table, [dict(r) for r in chunk])
+                    total_rows += len(chunk)
+        load_s = time.perf_counter() - started
+        print(f"load: {total_rows:,} rows by COPY in {load_s:.1f} s = {total_rows / load_s:,.0f} rows/s")
+        with hub.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+            _spread_units(conn, args.units)
+            size = conn.scalar(text("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                    "WHERE n.nspname = :s AND c.relkind = 'r'"), {"s": schema})
+            dossiers = conn.scalar(text("SELECT count(*) FROM dossier"))
+        print(f"database: {dossiers:,} dossiers, {size / 1024 ** 2:,.0f} MiB (tables + indexes)")
+        clock.set_now(datetime(2026, 11, 20, 16, 0, tzinfo=clock.VN_TZ))  # where the sample ends
+        for unit in ("all", "10375"):
+            best = float("inf")
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                report = periodic(hub, unit=unit, period=args.period, calendar=True)
+                best = min(best, time.perf_counter() - t)
+            print(f"report {unit} {args.period}: {best:.2f} s (best of {args.repeat}), "
+                  f"received {report['total']['received']['total']:,}")
+        with hub.engine.connect() as conn:
+            plan = conn.execute(text(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT field_name, count(*) FROM dossier WHERE deleted = false "
+                "AND received_at < :e AND (COALESCE(result_at, withdrawn_at, returned_at) IS NULL "
+                "OR COALESCE(result_at, withdrawn_at, returned_at) >= :s) GROUP BY field_name"),
+                {"s": datetime(2026, 10, 1), "e": datetime(2026, 11, 1)}).scalars().all()
+        print("EXPLAIN ANALYZE of the report's main scan:")
+        print("\n".join("  " + line for line in plan))
+    finally:
+        hub.dispose()
+        desk.dispose()
+        if args.keep:
+            print(f"kept: {url}")
+        else:
+            drop_pg_schema(pg, schema)
+    return 0
+
+
+def _spread_units(conn: object, units: int) -> None:
+    """The sample's dossiers name ``units`` owner codes; give each a unit row so by-unit reports resolve."""
+    from sqlalchemy import text
+
+    conn.execute(text(  # type: ignore[attr-defined]
+        "INSERT INTO unit (id, owner_unit, version, deleted, code, agency_id, name, level, morning_start, "
+        "morning_end, afternoon_start, afternoon_end, calendar_windows) "
+        "SELECT 'u-' || o, o, 1, false, o, '000.00.00.H49', 'UBND xã ' || o, 'xa', '07:30', '11:30', '13:30', "
+        "'17:00', false FROM (SELECT DISTINCT owner_unit AS o FROM dossier) d "
+        "WHERE NOT EXISTS (SELECT 1 FROM unit u WHERE u.code = d.o)"))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

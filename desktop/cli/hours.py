@@ -1,0 +1,61 @@
+"""``hours show|set|reset``: office hours per weekday (e.g. Saturday-morning reception)."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop.cli.app import CliApp
+from desktop.deadlines import WEEKDAY_KEYS
+from desktop.services import desk
+
+DAY_NAMES = dict(zip(WEEKDAY_KEYS, ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"),
+                     strict=True))
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("hours", help="giờ làm việc, tiếp nhận theo từng ngày trong tuần")
+    s = p.add_subparsers(dest="hours_cmd", required=True, metavar="SUBCOMMAND")
+    show = s.add_parser("show", help="xem giờ làm việc đang áp dụng")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_show)
+    put = s.add_parser("set", help="đặt giờ theo ngày, ví dụ --sat '07:30-11:30' (ngày không ghi: giữ mặc định)")
+    for key in WEEKDAY_KEYS:
+        put.add_argument(f"--{key}", metavar="HH:MM-HH:MM[,HH:MM-HH:MM]", help=DAY_NAMES[key] + " ('' = nghỉ)")
+    put.set_defaults(handler=run_set)
+    reset = s.add_parser("reset", help="bỏ giờ riêng của máy này (dùng giờ của tỉnh hoặc mặc định)")
+    reset.set_defaults(handler=run_reset)
+
+
+def _view(app: CliApp) -> dict[str, object]:
+    with app.reading() as session:
+        rules = desk.desk_context(session).rules
+        source = ("local" if desk.get_setting(session, desk.OFFICE_HOURS_KEY)
+                  else "province" if desk.get_setting(session, desk.PROVINCE_OFFICE_HOURS_KEY) else "default")
+    return {"source": source, "week": rules.hours.week_text()}
+
+
+def run_show(args: argparse.Namespace, app: CliApp) -> int:
+    from desktop.cli import emit_json
+
+    view = _view(app)
+    if args.json:
+        emit_json(view)
+        return 0
+    for key, text in view["week"].items():  # type: ignore[attr-defined]
+        print(f"  {DAY_NAMES[key]:<9} {text or 'nghỉ'}")
+    return 0
+
+
+def run_set(args: argparse.Namespace, app: CliApp) -> int:
+    week = {key: getattr(args, key) for key in WEEKDAY_KEYS if getattr(args, key) is not None}
+    with app.transaction() as session:
+        desk.set_office_hours(session, week or None)
+    print("Đã lưu giờ làm việc. Hồ sơ đang giải quyết có hạn trả thay đổi: xem 'calendar pending'.")
+    return 0
+
+
+def run_reset(args: argparse.Namespace, app: CliApp) -> int:
+    with app.transaction() as session:
+        desk.set_office_hours(session, None)
+    print("Đã bỏ giờ làm việc riêng của máy này.")
+    return 0
