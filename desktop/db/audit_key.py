@@ -42,6 +42,11 @@ def key_file(device: str) -> Path:
     return data_dir() / "keys" / f"audit-{device}.key"
 
 
+def anchor_file(device: str) -> Path:
+    """Where the newest province-signed audit head is kept (``desktop/sync/anchor.py``)."""
+    return key_file(device).with_name(f"audit-{device}.anchor")
+
+
 def load(device: str) -> AuditKey | None:
     """The key for this device, or None when there is none on this PC."""
     path = key_file(device)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.db.audit_key import anchor_file
 from desktop.db.models_audit import GENESIS_HASH, AuditEntry
 from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
 from desktop.sync import canonical
@@ -49,12 +49,6 @@ def current_head(session: Session) -> dict[str, Any]:
     return {"count": int(last.seq), "hash": last.hash} if last else {"count": 0, "hash": GENESIS_HASH}
 
 
-def anchor_path(device: str) -> Path:
-    from desktop.sync.identity import key_path
-
-    return key_path(device).with_name(f"audit-{device}.anchor")
-
-
 @dataclass(frozen=True)
 class Anchor:
     count: int
@@ -76,7 +70,7 @@ def store(session: Session, receipt_bytes: bytes, body: dict[str, Any]) -> Ancho
     put_setting(session, ANCHOR_SETTING, canonical.loads(receipt_bytes))
     device = str(get_setting(session, DEVICE_ID_KEY) or "")
     if device:
-        path = anchor_path(device)
+        path = anchor_file(device)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, receipt_bytes, mode=0o600)
     return Anchor(head["count"], head["hash"], str(body.get("batch_id", "")), str(body.get("hub_time", "")))
@@ -99,7 +93,7 @@ def load(session: Session) -> tuple[list[Anchor], list[str]]:
     problems: list[str] = []
     sources: list[tuple[str, Any]] = [("cơ sở dữ liệu", get_setting(session, ANCHOR_SETTING))]
     device = str(get_setting(session, DEVICE_ID_KEY) or "")
-    path = anchor_path(device) if device else None
+    path = anchor_file(device) if device else None
     if path is not None and path.is_file():
         try:
             sources.append((str(path), canonical.loads(path.read_bytes())))

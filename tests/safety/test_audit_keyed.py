@@ -190,3 +190,16 @@ def test_demo_rows_go_through_the_audit_path(cli, tmp_path: Path) -> None:  # ty
     result = cli("audit", "verify", "--json", db=fresh).json()
     assert result["ok"] is True
     assert not {"dossier", "dossier_event", "survey_answer", "queue_ticket"} & set(result["unaudited"])
+
+
+def test_restoring_an_older_backup_sets_the_newer_anchor_aside(  # type: ignore[no-untyped-def]
+        cli, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(*RECEIVE, "Tạ Văn Mười").code == 0
+    backup = cli("backup", "--out", str(tmp_path / "saoluu"), "--json").json()
+    assert cli(*RECEIVE, "Tạ Thị Mười Một").code == 0
+    _acknowledged_batch(cli, tmp_path, capsys)
+    assert cli("restore", backup["path"]).code == 0
+    result = _verify(cli)
+    assert result["ok"] is True, result["problems"]
+    kept = list((Path(os.environ["MOTCUA_DATA_DIR"]) / "keys").glob("audit-*.anchor.before-restore-*"))
+    assert len(kept) == 1
