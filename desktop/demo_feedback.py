@@ -34,10 +34,9 @@ def add_demo_rows(session: Session, *, seed: int = 7) -> None:
     # digitised results and reused components: a deterministic share by id (uuid hex digits)
     # (bulk updates that still leave their audit entries: demo rows go through the same audit path)
     dossier, component = Dossier.__table__, DossierComponent.__table__
-    update_audited(session, dossier, list(session.scalars(select(Dossier.id).where(
-        Dossier.result_at.is_not(None), Dossier.status != Status.REFUSED, Dossier.id < "b"))), result_digitised=True)
-    update_audited(session, dossier, list(session.scalars(select(Dossier.id).where(Dossier.result_digitised.is_(True)))),
-                   result_digitised_at=dossier.c.result_at)
+    update_audited(session, dossier, list(session.scalars(select(Dossier.id).where(  # generate() left all False
+        Dossier.result_at.is_not(None), Dossier.status != Status.REFUSED, Dossier.id < "b"))),
+        result_digitised=True, result_digitised_at=dossier.c.result_at)
     update_audited(session, component, list(session.scalars(select(DossierComponent.id).where(
         DossierComponent.digitised.is_(True), DossierComponent.id < "3"))), national_portal=True)
     rows = session.execute(

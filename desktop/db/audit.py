@@ -39,6 +39,9 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})  # JSON as they are: the common case, no checks
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return clock.iso(value)
@@ -53,12 +56,12 @@ def _plain(value: Any) -> Any:
 
 def row_image(table_name: str, row: Any) -> str:
     """Canonical JSON of a row as read from the database (secret columns replaced by their digest)."""
-    secret = SECRET_COLUMNS.get(table_name, set())
+    secret = SECRET_COLUMNS.get(table_name, ())
     image = {}
     for key, value in row._mapping.items():
         if key in secret and value is not None:
             value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()
-        image[key] = _plain(value)
+        image[key] = value if type(value) in _AS_IS else _plain(value)
     return canonical(image)
 
 
