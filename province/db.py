@@ -99,11 +99,16 @@ def hub_engine(url: str) -> Engine:
                            pool_pre_ping=True)
 
     @event.listens_for(engine, "connect")
-    def _session_settings(dbapi_connection: Any, _record: Any) -> None:
+    def _session_settings(dbapi_connection: Any, record: Any) -> None:
+        from province.schema import DATA_TABLES
+        from province.staging import STAGES_READY, create_stages
+
         was = dbapi_connection.autocommit
         dbapi_connection.autocommit = True
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_MS}")
+        create_stages(dbapi_connection, engine.dialect, list(DATA_TABLES.values()))
+        record.info[STAGES_READY] = True
         dbapi_connection.autocommit = was
 
     return engine

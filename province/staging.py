@@ -28,6 +28,7 @@ _META = MetaData()
 _STAGES: dict[str, Table] = {}
 _LOCK = threading.Lock()
 EXTRA = ("_epoch", "_seq")
+STAGES_READY = "motcua_stages_ready"  # key in the pooled connection's info: staging tables exist
 
 
 def stage_table(table: Table) -> Table:
@@ -54,17 +55,27 @@ def staged(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> It
     """The (empty) staging table of this connection, loaded with ``rows``; emptied again on the way out."""
     stage = stage_table(table)
     conn = session.connection()
-    conn.execute(CreateTable(stage, if_not_exists=True))
-    conn.execute(delete(stage))  # a rolled-back or aborted earlier use on this connection left nothing behind
+    pg = conn.dialect.name == "postgresql"
+    if not (pg and conn.connection.info.get(STAGES_READY)):  # hub connections get them when they open
+        conn.execute(CreateTable(stage, if_not_exists=True))
+        conn.execute(delete(stage))  # an earlier use on this connection (SQLite keeps rows) left nothing
     defaults = _defaults(table) | {"_epoch": None, "_seq": None}
     full = [defaults | row for row in rows]
-    if conn.dialect.name == "postgresql":
+    if pg:
         copy_rows(conn, stage, full)
     elif full:
         conn.execute(stage.insert(), full)
     yield stage
-    if conn.dialect.name != "postgresql":  # PostgreSQL empties it at commit (ON COMMIT DELETE ROWS)
+    if not pg:  # PostgreSQL empties it at commit or rollback (ON COMMIT DELETE ROWS)
         conn.execute(delete(stage))
+
+
+def create_stages(dbapi_connection: Any, dialect: Any, tables: Sequence[Table]) -> None:
+    """Create every staging table once, when a PostgreSQL connection opens (autocommit): imports then
+    pay no DDL. Temporary tables live as long as the connection and are private to it."""
+    with dbapi_connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(str(CreateTable(stage_table(table), if_not_exists=True).compile(dialect=dialect)))
 
 
 def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -63,3 +63,24 @@ def test_procedure_level_is_read_from_the_catalogue(db: Database, cli, tmp_path)
                    "1.000003;Thủ tục;Đất đai;10;ngày làm việc;Cấp quận\n", encoding="utf-8")
     r = cli("catalog", "import", str(bad))
     assert r.code != 0 and "Cấp thực hiện" in (r.err + r.out)
+
+
+def test_resolving_body_is_read_from_the_catalogue(db: Database, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.forms import render_form, render_ledger
+    from desktop.services.catalog import resolving_body
+    from tests.forms.test_forms import pdf_text
+
+    path = tmp_path / "dm.csv"
+    path.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện;Cơ quan giải quyết\n"
+                    "1.001612;Đăng ký thành lập hộ kinh doanh;Hộ kinh doanh;3;ngày làm việc;Cấp xã;"
+                    "Phòng Kinh tế UBND xã Tân Lập\n", encoding="utf-8")
+    assert cli("catalog", "import", str(path)).code == 0
+    with db.transaction(officer="setup") as s:
+        assert resolving_body(s, "1.001612") == "Phòng Kinh tế UBND xã Tân Lập"
+        assert resolving_body(s, "1.004873") == "UBND xã Tân Lập"  # not in the catalogue: the desk's unit
+        code = receive(s, Reception("1.001612", Applicant("Đinh Văn Lâm"), at=vn(16, 9))).code
+    with db.reading() as s:
+        control = pdf_text(render_form(s, "control", code, tmp_path / "c.pdf"))
+        ledger = pdf_text(render_ledger(s, vn(16, 0).date(), vn(16, 0).date(), tmp_path / "l.pdf"))
+    assert "Cơ quan chủ trì giải quyết: Phòng Kinh tế UBND xã Tân Lập" in control
+    assert "Phòng Kinh tế UBND xã Tân Lập" in ledger

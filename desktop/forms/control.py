@@ -42,7 +42,7 @@ def steps(fd: FormData, cfg: FormsConfig) -> list[Step]:
     """The timeline as control-slip rows. A login that is no officer (e.g. the "cli" system account)
     prints no name."""
     d = fd.data
-    resolver = fd.unit.name
+    resolver = fd.resolving_body or fd.unit.name
     applicant = d["applicant_name"]
     desk = cfg.desk_short
     due: datetime | None = None
@@ -123,7 +123,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData) -> list[Flowable]:
     out.append(labelled(st, cfg.plain(KIND, "label_code"), d["code"], bold_value=True))
     out.append(labelled(st, cfg.plain(KIND, "label_applicant"), d["applicant_name"], bold_value=True))
     out.append(labelled(st, cfg.plain(KIND, "label_procedure"), d["procedure_name"]))
-    out.append(labelled(st, cfg.plain(KIND, "label_resolver"), fd.unit.name))
+    out.append(labelled(st, cfg.plain(KIND, "label_resolver"), fd.resolving_body or fd.unit.name))
     due = fd.at("due_at")
     out.append(labelled(st, cfg.plain(KIND, "label_due"), vn_datetime(due) if due else None))
     out.append(st.gap(0.6))

@@ -17,7 +17,7 @@ from desktop import clock
 from desktop.db.models import Dossier, DossierEvent
 from desktop.errors import NotFound
 from desktop.lifecycle import Status
-from desktop.services import desk, dossiers, officers, queries
+from desktop.services import catalog, desk, dossiers, officers, queries
 from desktop.services.outgoing import outgoing_numbers
 
 
@@ -68,6 +68,7 @@ class FormData:
     ledger_year: int
     officer_names: dict[str, str] = field(default_factory=dict)
     outgoing: dict[str, int] = field(default_factory=dict)  # "apology:<id>" / "stop" → số văn bản đi
+    resolving_body: str = ""  # the catalogue's «Cơ quan giải quyết» (else the unit)
 
     def at(self, key: str) -> datetime | None:
         return moment(self.data.get(key))
@@ -136,6 +137,7 @@ def form_data(session: Session, code: str) -> FormData:
         ledger_year=year,
         officer_names=_officer_names(session, {u for u in usernames if u}),
         outgoing=outgoing_numbers(session, dossier.code),
+        resolving_body=catalog.resolving_body(session, dossier.procedure_code),
     )
 
 
@@ -178,6 +180,7 @@ def ledger_rows(session: Session, date_from: date, date_to: date) -> list[Ledger
         .order_by(Dossier.received_at, Dossier.code)
     )
     unit = unit_info(session)
+    bodies = desk.get_setting(session, catalog.RESOLVING_BODIES_KEY) or {}
     rows: list[LedgerRow] = []
     for index, (dossier, sent_at) in enumerate(session.execute(query), start=1):
         detail_json = queries.dossier_json(dossier)
@@ -190,7 +193,7 @@ def ledger_rows(session: Session, date_from: date, date_to: date) -> list[Ledger
             organisation=dossier.organisation,
             address=dossier.applicant_address,
             phone=dossier.applicant_phone,
-            resolving_body=unit.name,
+            resolving_body=str(bodies.get(dossier.procedure_code) or unit.name),
             received_at=clock.to_vn(dossier.received_at),
             due_at=clock.to_vn(dossier.due_at) if dossier.due_at else None,
             sent_at=clock.to_vn(sent_at) if sent_at else None,

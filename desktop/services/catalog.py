@@ -20,6 +20,7 @@ from desktop.db.models import Field, Procedure
 from desktop.deadlines import TimeUnit, parse_hhmm
 from desktop.errors import UserError
 from desktop.paths import resources_dir
+from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
 from desktop.text import fold, nfc
 from desktop.unit_levels import levels
@@ -39,7 +40,11 @@ HEADERS = {
     "muc do dvc": "online_level",
     "thanh phan ho so": "components",
     "cap thuc hien": "level",
+    "co quan giai quyet": "resolving_body",
 }
+# «Cơ quan giải quyết» per procedure code. A setting, not a column of the synced ``procedure`` table:
+# the hub builds its tables from the models and cannot add a column to an existing database yet.
+RESOLVING_BODIES_KEY = "procedure_resolving_bodies"
 REQUIRED = ("code", "name", "field", "time_value", "time_unit")
 REQUIRED_LABELS = {"code": "Mã TTHC", "name": "Tên TTHC", "field": "Lĩnh vực",
                    "time_value": "Thời hạn giải quyết", "time_unit": "Đơn vị thời hạn"}
@@ -61,6 +66,7 @@ class CatalogRow:
     online_level: str
     components: list[str]
     level: str | None = None  # «Cấp thực hiện» (a unit level code); None = keep / default
+    resolving_body: str = ""  # «Cơ quan giải quyết»; "" = this desk's own unit
 
 
 @dataclass
@@ -189,13 +195,17 @@ def _parse_row(index: int, cells: dict[str, str]) -> CatalogRow:
                      None)
         if level is None:
             raise ValueError(f"«Cấp thực hiện» '{cells['level']}' không hợp lệ ({', '.join(lv.name for lv in levels())})")
+    body = nfc(cells.get("resolving_body", "")) or ""
+    if len(body) > 255:
+        raise ValueError("«Cơ quan giải quyết» dài quá 255 ký tự")
     return CatalogRow(index, cells["code"], cells["name"], cells["field"], value, unit, cutoff,
-                      cells.get("fee", ""), online, components, level)
+                      cells.get("fee", ""), online, components, level, body)
 
 
 def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version: str = "") -> ImportResult:
     require(session, Permission.MANAGE_CATALOG)
     result = ImportResult()
+    bodies = dict(get_setting(session, RESOLVING_BODIES_KEY) or {})
     fields = {f.name: f for f in session.scalars(select(Field))}
     next_order = (session.scalar(select(func.max(Procedure.sort_order))) or 0) + 1
     for row in rows:
@@ -225,13 +235,26 @@ def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version:
         procedure.components = row.components
         if row.level:
             procedure.level = row.level
+        if row.resolving_body:
+            bodies[row.code] = row.resolving_body
+        else:
+            bodies.pop(row.code, None)
         procedure.active = True
         procedure.deleted = False
         if catalog_version:
             procedure.catalog_version = catalog_version
+    put_setting(session, RESOLVING_BODIES_KEY, bodies)
     session.flush()
     result.written = True
     return result
+
+
+def resolving_body(session: Session, procedure_code: str) -> str:
+    """The body that resolves a procedure: the catalogue's «Cơ quan giải quyết», else this desk's unit."""
+    from desktop.services.desk import local_unit
+
+    body = (get_setting(session, RESOLVING_BODIES_KEY) or {}).get(procedure_code)
+    return str(body) if body else local_unit(session).name
 
 
 def import_catalog(session: Session, path: Path, *, skip_bad: bool = False,
