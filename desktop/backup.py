@@ -23,7 +23,7 @@ from pathlib import Path
 from desktop import __version__, clock
 from desktop.atomic import atomic_write, fsync_dir, write_atomic
 from desktop.errors import UserError
-from desktop.paths import data_dir
+from desktop.paths import data_dir, private_dir, private_file
 
 log = logging.getLogger("desktop.db.backup")
 
@@ -63,9 +63,7 @@ class BackupFile:
 
 
 def default_backup_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "backups")
 
 
 def backup_name(moment: datetime, kind: str) -> str:
@@ -112,7 +110,7 @@ def snapshot(source: Path, target: Path, progress: Progress | None = None) -> No
     With ``progress`` the copy runs in steps of STEP_PAGES pages and reports after each one.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = private_file(target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"))
     src = connect_read_only(source)
     try:
         dst = sqlite3.connect(tmp)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.codes import format_code
+from desktop.db.audit import append_inserted
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, DailySequence, Dossier, DossierComponent, DossierEvent, Procedure
 from desktop.deadlines import classify
@@ -233,6 +234,9 @@ def _flush(session: Session, dossier_rows: list[dict], component_rows: list[dict
                 for table, rows in (("dossier", dossier_rows), ("dossier_component", component_rows),
                                     ("dossier_event", event_rows)) for row in rows]
     session.execute(ChangeLog.__table__.insert(), log_rows)
+    for table, rows in ((Dossier.__table__, dossier_rows), (DossierComponent.__table__, component_rows),
+                        (DossierEvent.__table__, event_rows)):
+        append_inserted(session, table, [row["id"] for row in rows])  # the demo's rows are audited like any
     dossier_rows.clear()
     component_rows.clear()
     event_rows.clear()

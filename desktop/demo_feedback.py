@@ -10,10 +10,11 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop import clock
+from desktop.db.audit import append_inserted, update_audited
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, Dossier, DossierComponent
 from desktop.db.models_feedback import QueueTicket, SurveyAnswer
@@ -31,12 +32,13 @@ def add_demo_rows(session: Session, *, seed: int = 7) -> None:
     epoch = get_setting(session, EPOCH_KEY) or ""
     now = clock.now()
     # digitised results and reused components: a deterministic share by id (uuid hex digits)
-    session.execute(update(Dossier).where(Dossier.result_at.is_not(None), Dossier.status != Status.REFUSED,
-                                          Dossier.id < "b").values(result_digitised=True))
-    session.execute(update(Dossier).where(Dossier.result_digitised.is_(True))
-                    .values(result_digitised_at=Dossier.result_at))
-    session.execute(update(DossierComponent).where(DossierComponent.digitised.is_(True), DossierComponent.id < "3")
-                    .values(national_portal=True))
+    # (bulk updates that still leave their audit entries: demo rows go through the same audit path)
+    dossier, component = Dossier.__table__, DossierComponent.__table__
+    update_audited(session, dossier, list(session.scalars(select(Dossier.id).where(  # generate() left all False
+        Dossier.result_at.is_not(None), Dossier.status != Status.REFUSED, Dossier.id < "b"))),
+        result_digitised=True, result_digitised_at=dossier.c.result_at)
+    update_audited(session, component, list(session.scalars(select(DossierComponent.id).where(
+        DossierComponent.digitised.is_(True), DossierComponent.id < "3"))), national_portal=True)
     rows = session.execute(
         select(Dossier.id, Dossier.code, Dossier.field_name, Dossier.channel, Dossier.received_at, Dossier.returned_at)
         .where(Dossier.status != Status.REFUSED, Dossier.received_at >= now - timedelta(days=200))
@@ -80,4 +82,5 @@ def add_demo_rows(session: Session, *, seed: int = 7) -> None:
         session.execute(ChangeLog.__table__.insert(), [
             dict(epoch=epoch, table_name=table.name, record_id=row["id"], version=1, op="upsert", at=now,
                  officer="demo") for row in batch])
+        append_inserted(session, table, [row["id"] for row in batch])
     session.flush()

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.paths import data_dir
+from desktop.paths import data_dir, private_dir, private_file
 
 AREAS = ("desktop.db", "desktop.sync", "desktop.ui", "desktop.reports")
 ALL_FILE = "motcua.log"
@@ -52,6 +52,7 @@ class VersionedFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file whose first line names the app version (after every rotation too)."""
 
     def _open(self):  # type: ignore[no-untyped-def]
+        private_file(Path(self.baseFilename))  # logs may quote a dossier code: the owner's only
         stream = super()._open()
         if stream.tell() == 0:
             stream.write(f"# Một Cửa Offline {__version__} — Python {sys.version.split()[0]} — {sys.platform}\n")
@@ -65,8 +66,7 @@ _configured: dict[str, Path] = {}
 def log_dir(folder: Path | None = None) -> Path:
     """The log folder: the one set up by :func:`setup_logging`, else ``<data>/logs``."""
     path = Path(folder) if folder else _configured.get("folder") or data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def _handler(path: Path, max_bytes: int, backups: int) -> logging.Handler:

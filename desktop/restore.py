@@ -146,6 +146,25 @@ def _checkpoint(db_path: Path) -> None:
         log.warning("checkpoint before restore failed: %s", exc)
 
 
+def _retire_audit_anchor(db_path: Path, epoch: str) -> None:
+    """The province's last signed audit head described the database just replaced; the restored backup
+    is older, so that anchor is set aside (renamed, kept) and the backup's own anchor applies."""
+    from desktop.db.audit_key import anchor_file
+
+    try:
+        con = sqlite3.connect(db_path)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = 'device_id'").fetchone()
+        finally:
+            con.close()
+        anchor = anchor_file(str(json.loads(row[0]))) if row else None
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return
+    if anchor is not None and anchor.exists():
+        os.replace(anchor, anchor.with_name(f"{anchor.name}.before-restore-{epoch[:8]}"))
+        log.info("audit anchor set aside after restore: %s", anchor.name)
+
+
 def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None = None) -> RestoreResult:
     """Replace the database with a checked backup, after backing up the current one; new sync epoch."""
     db_path, backup = Path(db_path).resolve(), Path(backup_file).resolve()
@@ -172,5 +191,6 @@ def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None
     epoch_file = db_path.with_name(db_path.name + ".epoch")
     if epoch_file.exists():
         write_epoch_file(db_path, epoch)
+    _retire_audit_anchor(db_path, epoch)
     log.info("database restored from %s; new sync epoch", backup.name)
     return RestoreResult(db_path, backup, safety, epoch)

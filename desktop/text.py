@@ -16,6 +16,18 @@ def nfc(value: str | None) -> str | None:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
+# What openpyxl refuses in a cell (IllegalCharacterError): C0 controls but TAB, LF, CR.
+_EXCEL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def excel_safe(value: object) -> object:
+    """A cell value Excel accepts: control characters (stored by an older version, before the desk
+    refused them) become U+FFFD, so one bad name never stops the whole ledger export."""
+    if isinstance(value, str) and _EXCEL_ILLEGAL.search(value):
+        return _EXCEL_ILLEGAL.sub("\ufffd", value)
+    return value
+
+
 def fold(value: str | None) -> str:
     """'Nguyễn Văn Đức' -> 'nguyen van duc'. NFD alone leaves đ/Đ intact, so map them first.
 

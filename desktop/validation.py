@@ -7,17 +7,46 @@ from datetime import date, datetime, timedelta
 
 from desktop import clock
 from desktop.errors import UserError
-from desktop.text import nfc
+from desktop.text import fold, nfc
 
 CHANNELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
 # A PC clock a few minutes fast should not block a real entry.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# No one-stop desk recorded anything before this; an older year is a typo (1900, 0202…) that would
+# otherwise count thousands of years of working days and overflow reports.
+EARLIEST = datetime(2000, 1, 1, tzinfo=clock.VN_TZ)
 
 _PHONE = re.compile(r"^\+?\d{9,12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def required_text(value: str | None, label: str, field: str, *, max_len: int = 255) -> str:
+# C0 controls except TAB/LF/CR, DEL, C1 controls, and lone surrogates (bytes a console could not decode).
+# NUL truncates strings in C libraries, BEL and friends are refused by Excel (IllegalCharacterError),
+# and none of them is ever typed on purpose into a name, an address or a note.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
+
+
+def check_text(value: str | None, label: str, field: str, *, multiline: bool = False) -> None:
+    """Refuse control characters (and line breaks in a one-line field), naming the field and position.
+
+    The one place every text a desk stores goes through: the services call it via
+    :func:`required_text`/:func:`optional_text`, and ``desktop/db/text_guard.py`` calls it for every
+    string column at flush, so a service that forgets still cannot store one.
+    """
+    if not value:
+        return
+    bad = _CONTROL.search(value) or (None if multiline else _LINE_BREAK.search(value))
+    if bad is None:
+        return
+    char = bad.group()
+    what = "xuống dòng" if char in "\n\r\u2028\u2029" else "ký tự điều khiển"
+    raise UserError(f"{label} chứa {what} không hợp lệ (mã U+{ord(char):04X}, vị trí {bad.start() + 1}); "
+                    "hãy gõ lại, không dán ký tự lạ.", field=field)
+
+
+def required_text(value: str | None, label: str, field: str, *, max_len: int = 255, multiline: bool = False) -> str:
+    check_text(value, label, field, multiline=multiline)
     text = nfc(value) or ""
     if not text:
         raise UserError(f"{label} không được để trống.", field=field)
@@ -26,11 +55,28 @@ def required_text(value: str | None, label: str, field: str, *, max_len: int = 2
     return text
 
 
-def optional_text(value: str | None, label: str, field: str, *, max_len: int = 1000) -> str | None:
+def optional_text(value: str | None, label: str, field: str, *, max_len: int = 1000,
+                  multiline: bool = False) -> str | None:
+    check_text(value, label, field, multiline=multiline)
     text = nfc(value) or None
     if text and len(text) > max_len:
         raise UserError(f"{label} dài quá {max_len} ký tự.", field=field)
     return text
+
+
+MAX_SEARCH = 200
+
+
+def search_text(value: str | None, field: str = "search") -> str:
+    """The folded search needle; longer than MAX_SEARCH characters is refused (SQLite's LIKE gives up
+    at 50,000 with a traceback, and no name, code or address is anywhere near 200)."""
+    raw = value or ""
+    if len(raw) > MAX_SEARCH:
+        size = f"{len(raw):,}".replace(",", ".")  # Vietnamese thousands separator
+        raise UserError(f"Từ khóa tìm kiếm dài {size} ký tự, quá giới hạn {MAX_SEARCH} ký tự; hãy nhập "
+                        "ngắn hơn (một phần họ tên, mã hồ sơ hoặc số điện thoại).", field=field)
+    check_text(raw, "Từ khóa tìm kiếm", field)
+    return fold(raw)
 
 
 def id_number(value: str | None) -> str | None:
@@ -88,6 +134,10 @@ def moment(value: datetime | None, *, not_before: datetime | None = None, field:
             f"Thời điểm {result:%H:%M ngày %d/%m/%Y} ở tương lai; kiểm tra lại ngày giờ (và đồng hồ máy tính).",
             field=field,
         )
+    if result < EARLIEST:
+        raise UserError(
+            f"Thời điểm {result:%H:%M ngày %d/%m/%Y} quá xa trong quá khứ: phần mềm chỉ nhận các mốc từ ngày "
+            f"{EARLIEST:%d/%m/%Y} trở đi; kiểm tra lại năm đã nhập.", field=field)
     if not_before is not None and result < not_before:
         raise UserError(
             f"Thời điểm {result:%H:%M ngày %d/%m/%Y} sớm hơn bước trước của hồ sơ "

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop import clock
 from desktop.atomic import write_atomic
 from desktop.db.session import known_revisions
-from desktop.sync import batch, canonical
+from desktop.sync import anchor, batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
 from desktop.sync.errors import SyncError
@@ -214,6 +214,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
                        "skipped": outcome.skipped, "rejected": outcome.rejected, "conflict": outcome.conflicts},
             "problems": outcome.problems, "gaps": holes, "chain": chain, "hub_time": clock.iso(now),
             "reference_version": facts.get("package_version"), "province": facts.get("name"),
+            "audit_head": anchor.valid_head(manifest.get("audit_head")),  # signed back: the desk's audit anchor
         }
         content = receipts.sign(body, signer)
         skipped = outcome.skipped + outcome.unchanged

@@ -33,21 +33,36 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrated, initialised and catalogued once per run; each test copies it (Anki's trick)."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    db = open_database(path)
-    with db.transaction(officer="setup") as session:
-        desk.initialise_desk(session, **UNIT)
-        catalog.import_starter(session)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    saved = os.environ.get("MOTCUA_DATA_DIR")
+    os.environ["MOTCUA_DATA_DIR"] = str(folder / "data")  # its audit key lands here; copied per test below
+    try:
+        db = open_database(path)
+        with db.transaction(officer="setup") as session:
+            desk.initialise_desk(session, **UNIT)
+            catalog.import_starter(session)
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.dispose()
+    finally:
+        if saved is None:
+            os.environ.pop("MOTCUA_DATA_DIR", None)
+        else:
+            os.environ["MOTCUA_DATA_DIR"] = saved
     return path
+
+
+def copy_template_keys(template_db: Path, data_dir: Path) -> None:
+    """The template's audit key (outside the database, like on a real desk) goes with every copy."""
+    shutil.copytree(template_db.parent / "data" / "keys", data_dir / "keys", dirs_exist_ok=True)
 
 
 @pytest.fixture
 def db_path(template_db: Path, tmp_path: Path) -> Path:
     target = tmp_path / "desk.sqlite3"
     shutil.copyfile(template_db, target)
+    copy_template_keys(template_db, Path(os.environ["MOTCUA_DATA_DIR"]))
     return target
 
 

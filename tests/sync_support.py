@@ -70,7 +70,7 @@ def fresh_hub(url: str | None, folder: Path, *, keys_from: Hub | None = None) ->
 def connect_desk(db: Database, hub: Hub, folder: Path) -> None:
     """Install the province key on the desk and enrol the desk at the hub."""
     folder.mkdir(parents=True, exist_ok=True)
-    with db.transaction(officer="admin") as session:
+    with db.transaction(officer="setup") as session:  # the installer's system account: key install is admin-only
         keys.install_bundle(session, hub.data_dir / "public" / "province.pub")
         keys.write_enrolment(session, folder / "enrol.json")
     enrol(hub, folder / "enrol.json")

@@ -16,6 +16,7 @@ from typing import Any
 from desktop import __version__
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
+from desktop.paths import private_umask
 
 # Core groups first, in help order; any other module in desktop/cli with register() is added after,
 # so each feature adds its commands without touching this file.
@@ -58,6 +59,7 @@ def emit_json(data: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     utf8_stdio()
+    private_umask()  # databases, backups, batches, keys, logs: the owner's only (issue #13)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:

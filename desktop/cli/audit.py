@@ -37,6 +37,11 @@ def run_verify(args: argparse.Namespace, app: CliApp) -> int:
         emit_json(result.to_json())
     elif result.ok:
         print(f"Nhật ký kiểm tra nguyên vẹn ({result.entries} dòng).")
+        if result.anchored:
+            print(f"Khớp với mốc tỉnh đã ký xác nhận: {result.anchored['count']} dòng "
+                  f"(gói {result.anchored['batch_id']}, {result.anchored['hub_time']}).")
+        for note in result.notes:
+            print(note)
         if result.unaudited:
             print("Bản ghi có từ trước khi bật nhật ký hoặc nạp hàng loạt: "
                   + ", ".join(f"{t}: {n}" for t, n in sorted(result.unaudited.items())))

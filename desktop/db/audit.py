@@ -10,7 +10,10 @@ mismatch, and an edited or deleted audit row breaks the chain.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,9 +24,12 @@ from sqlalchemy import Table, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from desktop import clock
-from desktop.db.changelog import DeskSession
-from desktop.db.models import Base, Synced
+from desktop.db import audit_key
+from desktop.db.changelog import DEVICE_ID_KEY, DeskSession
+from desktop.db.models import Base, Setting, Synced
 from desktop.db.models_audit import GENESIS_HASH, AuditEntry
+
+log = logging.getLogger("desktop.audit")
 
 _PENDING = "_audit_pending"
 SECRET_COLUMNS = {"officer": {"password_hash"}}  # stored as a digest: changes detectable, hash not copied
@@ -31,6 +37,9 @@ SECRET_COLUMNS = {"officer": {"password_hash"}}  # stored as a digest: changes d
 
 def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_AS_IS = frozenset({str, int, float, bool, type(None)})  # JSON as they are: the common case, no checks
 
 
 def _plain(value: Any) -> Any:
@@ -47,19 +56,52 @@ def _plain(value: Any) -> Any:
 
 def row_image(table_name: str, row: Any) -> str:
     """Canonical JSON of a row as read from the database (secret columns replaced by their digest)."""
-    secret = SECRET_COLUMNS.get(table_name, set())
+    secret = SECRET_COLUMNS.get(table_name, ())
     image = {}
     for key, value in row._mapping.items():
         if key in secret and value is not None:
             value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()
-        image[key] = _plain(value)
+        image[key] = value if type(value) in _AS_IS else _plain(value)
     return canonical(image)
 
 
 def entry_hash(prev_hash: str, seq: int, at: str, actor: str, table_name: str, record_id: str, op: str,
-               before: str | None, after: str | None) -> str:
-    payload = canonical([seq, at, actor, table_name, record_id, op, before, after])
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+               before: str | None, after: str | None, *, key: bytes | None = None) -> str:
+    """HMAC-SHA256 with the audit key (``audit_key.py``); plain SHA-256 for rows written before keying."""
+    payload = (prev_hash + canonical([seq, at, actor, table_name, record_id, op, before, after])).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _device(session: Session, *, create: bool) -> str | None:
+    """The device id the audit key is filed under (made here, as sync would, if the database has none)."""
+    table = Setting.__table__
+    conn = session.connection()
+    value = conn.execute(select(table.c.value).where(table.c.key == DEVICE_ID_KEY)).scalar()
+    if value or not create:
+        return str(value) if value else None
+    value = str(uuid.uuid4())
+    conn.execute(table.insert().values(key=DEVICE_ID_KEY, value=value))
+    return value
+
+
+def _key_for_append(session: Session, seq: int, prev: str) -> bytes:
+    """This desk's audit key, made at the first write; an older unkeyed chain is verified and re-anchored."""
+    device = _device(session, create=True)
+    assert device is not None
+    found = audit_key.load(device)
+    if found is not None:
+        return found.key
+    verified = True
+    if seq:
+        check = AuditVerification()
+        _check_links(session, check, None)
+        verified = check.broken_at is None
+        log.warning("audit chain of %d rows re-anchored under a new key (old chain %s)", seq,
+                    "verified" if verified else "BROKEN: " + "; ".join(check.problems))
+    return audit_key.create(device, keyed_from=seq + 1, legacy_head=prev, legacy_verified=verified,
+                            reason="unkeyed_chain" if seq else "new").key
 
 
 def synced_tables() -> dict[str, Table]:
@@ -123,54 +165,114 @@ def append(session: Session, changes: list[tuple[str, str, str, str | None, str 
     conn = session.connection()
     last = conn.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    key = _key_for_append(session, seq, prev)
     at = clock.iso(clock.now()) or ""
     actor = str(session.info.get("officer") or "system")
     rows = []
     for table_name, record_id, op, before, after in changes:
         seq += 1
-        digest = entry_hash(prev, seq, at, actor, table_name, record_id, op, before, after)
+        digest = entry_hash(prev, seq, at, actor, table_name, record_id, op, before, after, key=key)
         rows.append(dict(seq=seq, at=at, actor=actor, table_name=table_name, record_id=record_id, op=op,
                          before=before, after=after, prev_hash=prev, hash=digest))
         prev = digest
     conn.execute(AuditEntry.__table__.insert(), rows)
 
 
+def append_inserted(session: Session, table: Table, ids: list[str]) -> None:
+    """Audit what a bulk Core insert just wrote (the demo's dossiers): same chain, images read back."""
+    images = _images(session, table, ids)
+    append(session, [(table.name, record_id, "insert", None, images.get(record_id)) for record_id in ids])
+
+
+def update_audited(session: Session, table: Table, ids: list[str], **values: Any) -> None:
+    """A bulk Core update of the rows ``ids`` that still leaves an audit entry (before and after) per row."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        before = _images(session, table, chunk)
+        session.execute(table.update().where(table.c.id.in_(chunk)).values(**values))
+        after = _images(session, table, chunk)
+        append(session, [(table.name, i, "update", before.get(i), after.get(i)) for i in chunk])
+
+
 @dataclass
 class AuditVerification:
-    """What ``audit verify`` found. ``ok`` needs an unbroken chain and every row matching its last image."""
+    """What ``audit verify`` found. ``ok`` needs an unbroken chain, the province's anchors met and every
+    row matching its last image."""
 
     entries: int = 0
     broken_at: int | None = None
     problems: list[str] = field(default_factory=list)
     mismatched: list[dict[str, str]] = field(default_factory=list)
     unaudited: dict[str, int] = field(default_factory=dict)
+    keyed_from: int | None = None  # first row hashed with the audit key; None: no key on this PC yet
+    anchored: dict[str, Any] | None = None  # the longest head the province signed back
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None and not self.mismatched
+        return self.broken_at is None and not self.mismatched and not self.problems
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "entries": self.entries, "broken_at": self.broken_at, "problems": self.problems,
-                "mismatched": self.mismatched, "unaudited": self.unaudited}
+                "mismatched": self.mismatched, "unaudited": self.unaudited, "keyed_from": self.keyed_from,
+                "anchored": self.anchored, "notes": self.notes}
+
+    def broken(self, seq: int, problem: str) -> None:
+        self.problems.append(problem)
+        self.broken_at = seq if self.broken_at is None else min(self.broken_at, seq)
 
 
-def _check_links(session: Session, result: AuditVerification) -> None:
+def _check_links(session: Session, result: AuditVerification, key: audit_key.AuditKey | None) -> None:
+    """Row by row: numbering, link to the previous hash, own hash (keyed from ``key.keyed_from``)."""
     prev, expected = GENESIS_HASH, 1
     query = select(AuditEntry.__table__).order_by(AuditEntry.seq).execution_options(yield_per=2000)
     for row in session.connection().execute(query):
         result.entries += 1
+        secret = key.key if key is not None and row.seq >= key.keyed_from else None
         if row.seq != expected:
             result.problems.append(f"Thiếu dòng nhật ký số {expected}" + (
                 f"–{row.seq - 1}" if row.seq - 1 > expected else "") + " (đã bị xóa).")
         elif row.prev_hash != prev:
             result.problems.append(f"Dòng nhật ký số {row.seq} không nối tiếp dòng trước (chuỗi băm bị sửa).")
         elif entry_hash(prev, row.seq, row.at, row.actor, row.table_name, row.record_id, row.op, row.before,
-                        row.after) != row.hash:
-            result.problems.append(f"Dòng nhật ký số {row.seq} đã bị sửa sau khi ghi.")
+                        row.after, key=secret) != row.hash:
+            result.problems.append(f"Dòng nhật ký số {row.seq} đã bị sửa sau khi ghi" + (
+                " (không khớp khóa nhật ký của máy này)." if secret else "."))
+        elif key is not None and row.seq == key.keyed_from - 1 and row.hash != key.legacy_head:
+            result.problems.append(f"Phần nhật ký đến dòng số {row.seq} (có từ trước khi có khóa nhật ký) đã bị "
+                                   "tính lại sau khi khóa được tạo.")
         if result.problems and result.broken_at is None:
             result.broken_at = min(expected, row.seq)
             return
         prev, expected = row.hash, row.seq + 1
+    if key is not None and expected - 1 < key.keyed_from - 1:
+        result.broken(expected, f"Nhật ký chỉ còn {expected - 1} dòng, ít hơn {key.keyed_from - 1} dòng đã có "
+                                "khi tạo khóa nhật ký (các dòng cuối đã bị xóa).")
+
+
+def _check_anchors(session: Session, result: AuditVerification) -> None:
+    """The province signed back the head of every acknowledged batch: the chain must still reach it."""
+    from desktop.sync import anchor
+
+    anchors, problems = anchor.load(session)
+    for problem in problems:
+        result.broken(1, problem)
+    conn = session.connection()
+    last = conn.execute(select(func.max(AuditEntry.seq))).scalar() or 0
+    for item in sorted(anchors, key=lambda a: a.count):
+        where = f"gói {item.batch_id}, tỉnh xác nhận lúc {item.hub_time}"
+        if last < item.count:
+            result.broken(last + 1, f"Nhật ký chỉ còn {last} dòng nhưng tỉnh đã ký xác nhận {item.count} dòng "
+                                    f"({where}): các dòng cuối đã bị xóa.")
+            continue
+        stored = conn.execute(select(AuditEntry.hash).where(AuditEntry.seq == item.count)).scalar() \
+            if item.count else GENESIS_HASH
+        if stored != item.hash:
+            result.broken(max(item.count, 1), f"Dòng nhật ký số {item.count} khác với bản tỉnh đã ký xác nhận "
+                                              f"({where}): chuỗi nhật ký đã bị tính lại.")
+    if anchors:
+        top = max(anchors, key=lambda a: a.count)
+        result.anchored = {"count": top.count, "batch_id": top.batch_id, "hub_time": top.hub_time}
 
 
 def _check_rows(session: Session, result: AuditVerification) -> None:
@@ -198,9 +300,20 @@ def _check_rows(session: Session, result: AuditVerification) -> None:
 
 
 def verify_chain(session: Session) -> AuditVerification:
-    """Check the chain link by link, then compare current rows with their last audited images."""
+    """Check the chain link by link (with this PC's audit key), against the province's signed anchors,
+    then compare current rows with their last audited images."""
     result = AuditVerification()
-    _check_links(session, result)
+    device = _device(session, create=False)
+    key = audit_key.load(device) if device else None
+    result.keyed_from = key.keyed_from if key else None
+    _check_links(session, result, key)
+    if key is None and result.entries:
+        result.notes.append("Nhật ký chưa được khóa bằng khóa bí mật của máy này; khóa sẽ được tạo ở lần ghi "
+                            "tiếp theo.")
+    elif key is not None and key.keyed_from > 1:
+        result.notes.append(f"Các dòng 1–{key.keyed_from - 1} có từ trước khi có khóa nhật ký; từ dòng "
+                            f"{key.keyed_from} nhật ký được khóa bằng khóa bí mật của máy này.")
+    _check_anchors(session, result)
     _check_rows(session, result)
     return result
 

@@ -15,6 +15,7 @@ from desktop.db.models import ChangeLog, Setting, Synced
 
 EPOCH_KEY = "db_epoch"
 OWNER_KEY = "unit_code"
+DEVICE_ID_KEY = "device_id"  # Setting: this desk's device id (sync identity, audit key file name)
 
 
 class DeskSession(Session):

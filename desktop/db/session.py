@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import desktop.db.registry  # noqa: F401  every model module, before mappers configure
 from desktop.db.changelog import DeskSession
 from desktop.errors import UserError
+from desktop.paths import private_dir, private_file
 
 log = logging.getLogger("desktop.db")
 
@@ -191,7 +192,11 @@ def open_database(url_or_path: str | Path, *, migrate: bool = True) -> Database:
     url = str(url_or_path)
     if "://" not in url:
         path = Path(url).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.exists():
+            private_dir(path.parent)
+        for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):  # SQLite gives -wal/-shm the file's mode
+            if part is path or part.exists():
+                private_file(part)
     engine = make_engine(url)
     if migrate:
         upgrade(engine)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from string import Formatter
@@ -240,10 +241,17 @@ def parse(data: dict[str, Any], path: Path | str) -> FormsConfig:
 
 
 def _folder_regime(folder: Path) -> dict[str, Any]:
-    """regime.json plus <kind>.json of one folder, as one raw document."""
-    data = _read(folder / "regime.json")
-    data["forms"] = {kind: _read(folder / f"{kind}.json") for kind in KINDS if (folder / f"{kind}.json").is_file()}
-    return data
+    """regime.json plus <kind>.json of one folder, as one raw document (re-read only when a file changes)."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.json")))
+    return json.loads(_folder_json(str(folder), stamp))
+
+
+@lru_cache(maxsize=16)
+def _folder_json(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    path = Path(folder)
+    data = _read(path / "regime.json")
+    data["forms"] = {kind: _read(path / f"{kind}.json") for kind in KINDS if (path / f"{kind}.json").is_file()}
+    return json.dumps(data, ensure_ascii=False)  # a fresh copy per caller: merges never touch the cache
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], path: Path | str) -> dict[str, Any]:

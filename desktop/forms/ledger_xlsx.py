@@ -16,6 +16,7 @@ from desktop.forms.data import ledger_rows, unit_info
 from desktop.atomic import write_atomic
 from desktop.forms.layout import PRODUCER, dmy
 from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, KIND, applicant, check_period, column_labels, contact, note_text
+from desktop.text import excel_safe
 
 FONT = "Times New Roman"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -50,7 +51,7 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
 
     def put(row: int, col: int, value: object, *, font: Font = regular, align: Alignment = wrap_left,
             framed: bool = False, fmt: str | None = None) -> None:
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = ws.cell(row=row, column=col, value=excel_safe(value))
         cell.font = font
         cell.alignment = align
         if framed:

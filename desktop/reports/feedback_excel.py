@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.atomic import atomic_write
+from desktop.text import excel_safe
 
 FONT = "Times New Roman"
 TRACKER_COLUMNS = (
@@ -52,7 +53,7 @@ def _rows(ws: Any, rows: list[dict[str, Any]], columns: tuple[tuple[str, str], .
     from openpyxl.styles import Font
 
     for row in rows:
-        ws.append([row.get(key) if row.get(key) is not None else "—" for key, _label in columns])
+        ws.append([excel_safe(row.get(key)) if row.get(key) is not None else "—" for key, _label in columns])
         for cell in ws[ws.max_row]:
             cell.font = Font(name=FONT, bold=bold_last and row is rows[-1])
             if isinstance(cell.value, float):

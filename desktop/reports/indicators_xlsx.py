@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.reports import layout
 from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_text, _page_setup, _save
+from desktop.text import excel_safe
 
 TARGET_HEADERS = ("STT", "Chỉ số", "Kết quả", "Chỉ tiêu", "Đánh giá", "Cách tính")
 TARGET_WIDTHS = (6, 44, 16, 18, 16, 70)
@@ -27,7 +28,7 @@ TREND_COLUMNS = (  # key, header, scale (100 = a 0..1 rate shown in percent)
 
 def _table_row(ws: Worksheet, row: int, values: list[Any], *, bold: bool = False, left: tuple[int, ...] = (2, 6)) -> None:
     for column, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=column, value=value)
+        cell = ws.cell(row=row, column=column, value=excel_safe(value))
         cell.font, cell.border = _font(11, bold=bold), BORDER
         cell.alignment = LEFT if column in left else CENTER
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop.reports import layout
 from desktop.atomic import write_atomic
 from desktop.reports.periodic import column_values
+from desktop.text import excel_safe
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -100,7 +101,7 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
     for index, item in enumerate(report["rows"], start=1):
         values = [index, item["field"], *column_values(item)]
         for column, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=column, value=value)
+            cell = ws.cell(row=row, column=column, value=excel_safe(value))
             cell.font = _font(11)
             cell.alignment = LEFT if column == 2 else CENTER
         ws.row_dimensions[row].height = _height(item["field"], WIDTHS[1])
@@ -153,7 +154,7 @@ def _late_sheet(ws: Worksheet, report: dict[str, Any]) -> None:
     row = header + 1
     for index, item in enumerate(report["late_dossiers"], start=1):
         for column, value in enumerate(layout.late_row(index, item), start=1):
-            cell = ws.cell(row=row, column=column, value=value)
+            cell = ws.cell(row=row, column=column, value=excel_safe(value))
             cell.font, cell.border = _font(11), BORDER
             cell.alignment = CENTER if column in (1, 6, 7, 9, 10) else LEFT
         row += 1

@@ -24,6 +24,7 @@ from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
 from desktop.text import fold, nfc
 from desktop.unit_levels import levels
+from desktop.validation import check_text, search_text
 
 STARTER_CATALOG = resources_dir() / "catalog" / "starter.csv"
 
@@ -135,6 +136,13 @@ def parse_rows(table: list[list[str]]) -> tuple[list[CatalogRow], list[tuple[int
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(table[1:], start=2):
+        try:  # before nfc() folds line breaks: a NUL or BEL in any cell is refused with its column
+            for i, name in enumerate(header):
+                if name and i < len(raw):
+                    check_text(raw[i], f"Cột «{table[0][i]}»", name, multiline=True)
+        except UserError as exc:
+            errors.append((index, exc.message))
+            continue
         cells = {name: (nfc(raw[i]) if i < len(raw) else "") or "" for i, name in enumerate(header) if name}
         if not any(cells.values()):
             continue
@@ -287,8 +295,9 @@ def list_procedures(session: Session, *, search: str | None = None, active_only:
     query = select(Procedure).join(Field).where(Procedure.deleted.is_(False))
     if active_only:
         query = query.where(Procedure.active.is_(True))
-    if search and fold(search):
-        query = query.where(Procedure.name_folded.like(f"%{fold(search)}%"))
+    folded = search_text(search)
+    if folded:
+        query = query.where(Procedure.name_folded.like(f"%{folded}%"))
     query = query.order_by(Field.sort_order, Procedure.sort_order)
     return [
         ProcedureInfo(p.code, p.name, p.field.name, p.time_value, p.time_unit, p.same_day_cutoff, p.fee_text,

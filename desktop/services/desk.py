@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
+from desktop.db.changelog import DEVICE_ID_KEY, EPOCH_KEY, OWNER_KEY
 from desktop.db.models import CalendarOverride, Setting, Unit
 from desktop.deadlines import DeadlineRules, OfficeHours
 from desktop.errors import UserError
@@ -19,7 +19,6 @@ from desktop.workcalendar import Override, WorkCalendar
 
 SEQ_RANGE_KEY = "seq_range"
 CODE_PATTERN_KEY = "code_pattern"
-DEVICE_ID_KEY = "device_id"
 DEFAULT_CODE_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
 # The province package's days (its whole list; the next package replaces it): the "province" layer.
 PROVINCE_CALENDAR_KEY = "province_calendar"

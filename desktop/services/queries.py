@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop import clock, validation
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
 from desktop.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
@@ -105,8 +105,9 @@ def filtered(flt: DossierFilter) -> Select[Any]:
         query = query.where(Dossier.status == flt.status)
     elif not flt.include_refused:
         query = query.where(Dossier.status != Status.REFUSED)
-    if flt.search and fold(flt.search):
-        needle = fold(flt.search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    folded = validation.search_text(flt.search)  # capped, with a message naming the field
+    if folded:
+        needle = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Dossier.search_text.like(f"%{needle}%", escape="\\"))
     if flt.field_name:
         query = query.where(Dossier.field_name == flt.field_name)

@@ -62,7 +62,7 @@ def _clean_answers(form: SurveyForm, answers: Mapping[str, Any]) -> dict[str, An
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if question.type == "text":
-            out[qid] = validation.optional_text(str(value), question.text, qid, max_len=MAX_TEXT)
+            out[qid] = validation.optional_text(str(value), question.text, qid, max_len=MAX_TEXT, multiline=True)
             continue
         allowed = question.allowed()
         if question.type == "score" and isinstance(value, str) and value.strip().isdigit():
@@ -86,7 +86,7 @@ def record_answer(session: Session, answers: Mapping[str, Any], *, form_id: str 
     if source not in SOURCES:
         raise UserError("Nguồn phiếu phải là officer (cán bộ nhập) hoặc kiosk.", field="source")
     clean = _clean_answers(form, answers)
-    note = validation.optional_text(comment, "Ý kiến góp ý", "comment", max_len=MAX_TEXT) or clean.get("comment")
+    note = validation.optional_text(comment, "Ý kiến góp ý", "comment", max_len=MAX_TEXT, multiline=True) or clean.get("comment")
     moment = validation.moment(at)
     dossier = get_dossier(session, dossier_code) if dossier_code and dossier_code.strip() else None
     row = SurveyAnswer(

@@ -60,6 +60,7 @@ class BatchSpec:
     last_receipt: dict[str, Any] | None = None
     ranges: dict[str, list[int]] = field(default_factory=dict)
     epoch_start: int = 1
+    audit_head: dict[str, Any] | None = None  # the desk's audit chain length + last hash (sync/anchor.py)
 
     def bound(self, recipient_kids: list[str]) -> dict[str, Any]:
         return {"format": FORMAT, "format_version": FORMAT_VERSION, "batch_id": self.batch_id,
@@ -99,6 +100,7 @@ def build(spec: BatchSpec, changes: Sequence[Mapping[str, Any]], *, signing_key:
         "last_receipt": spec.last_receipt,
         "ranges": spec.ranges,
         "epoch_start": spec.epoch_start,
+        "audit_head": spec.audit_head,
     }
     manifest_bytes = canonical.dumps(manifest)
     files["manifest.json"] = manifest_bytes

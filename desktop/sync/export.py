@@ -23,7 +23,7 @@ from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt
 from desktop.db.session import Database, current_revisions
 from desktop.errors import UserError
 from desktop.services.desk import get_setting
-from desktop.sync import batch, canonical, identity, keys, tables
+from desktop.sync import anchor, batch, canonical, identity, keys, tables
 from desktop.sync.errors import SyncError
 from desktop.atomic import write_atomic
 
@@ -105,6 +105,7 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
         catalog_version = session.scalar(select(func.max(Procedure.catalog_version)))
         epoch_start = int(get_setting(session, identity.EPOCH_START_KEY, 1) or 1)
         package_version = get_setting(session, "province_package_version")
+        audit_head = anchor.current_head(session)
     created = clock.now()
     spec = batch.BatchSpec(
         batch_id=str(uuid.uuid4()), device_id=device, unit_code=unit, epoch=epoch,
@@ -114,7 +115,7 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
         reference_versions={"catalog": catalog_version or "", "province_package": package_version},
         last_receipt={"receipt_id": last_receipt.receipt_id, "batch_id": last_receipt.batch_id,
                       "sha256": last_receipt.sha256} if last_receipt else None,
-        ranges=ranges, epoch_start=epoch_start,
+        ranges=ranges, epoch_start=epoch_start, audit_head=audit_head,
     )
     key = identity.signing_key(device)
     data, _header = batch.build(spec, changes, signing_key=key, device_cert=identity.certificate(device, unit, key),

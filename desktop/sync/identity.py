@@ -20,13 +20,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop import clock, keyprotect
 from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
 from desktop.db.models import ChangeLog, Setting
 from desktop.db.models_sync import SyncAck, SyncChangeState
 from desktop.db.session import Database
 from desktop.errors import UserError
-from desktop.paths import data_dir
+from desktop.paths import data_dir, private_dir
 from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
 from desktop.sync import container
 from desktop.atomic import write_atomic
@@ -60,20 +60,31 @@ def key_path(device: str) -> Path:
 
 
 def signing_key(device: str) -> Ed25519PrivateKey:
-    """Load this device's key, creating it at first use (never stored in the database)."""
+    """Load this device's key, creating it at first use (never stored in the database).
+
+    0600 in a 0700 folder; on Windows also wrapped with DPAPI for the current user (``keyprotect``),
+    and a plain key left by an older version is rewrapped the first time it is read.
+    """
     path = key_path(device)
     if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        stored = path.read_bytes()
+        key = serialization.load_pem_private_key(keyprotect.unprotect(stored), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise UserError(f"Tệp khóa thiết bị {path} không hợp lệ.", code="bad_device_key")
+        if keyprotect.active() and not keyprotect.is_protected(stored):
+            _write_key(path, key)
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    write_atomic(path, pem, mode=0o600)
+    _write_key(path, key)
     log.info("created the device signing key for %s", device)
     return key
+
+
+def _write_key(path: Path, key: Ed25519PrivateKey) -> None:
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    write_atomic(path, keyprotect.protect(pem), mode=0o600)
 
 
 def public_key_b64(key: Ed25519PrivateKey) -> str:

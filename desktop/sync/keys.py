@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop import __version__, clock
 from desktop.errors import UserError
 from desktop.services.desk import get_setting, put_setting
+from desktop.services.permissions import Permission, require
 from desktop.sync import canonical, container, identity
 from desktop.sync.container import Recipient
 from desktop.sync.errors import SyncError
@@ -52,6 +53,9 @@ def parse_bundle(data: bytes) -> dict[str, Any]:
 
 
 def install_bundle(session: Session, path: Path) -> dict[str, Any]:
+    """Install or replace the province's public keys: administrators only, whichever front end asks —
+    the key decides who can read every batch this desk sends."""
+    require(session, Permission.MANAGE_SETTINGS)
     if not path.is_file() or path.stat().st_size > MAX_KEY_FILE:
         raise UserError(f"Không đọc được tệp khóa của tỉnh: {path}", field="province_key")
     bundle = parse_bundle(path.read_bytes())

@@ -21,7 +21,7 @@ from desktop import clock
 from desktop.db.models import ChangeLog
 from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
 from desktop.services.desk import put_setting
-from desktop.sync import canonical, container, identity, keys
+from desktop.sync import anchor, canonical, container, identity, keys
 from desktop.sync.errors import SyncError
 
 RECEIPT_FORMAT = "motcua-receipt"
@@ -96,6 +96,7 @@ def import_receipt(session: Session, path: Path) -> ReceiptOutcome:
                             hub_time=str(body.get("hub_time", "")), imported_at=now,
                             sha256=canonical.sha256(data), body=body))
     put_setting(session, LAST_SYNC_KEY, clock.iso(now))
+    anchor.store(session, data, body)  # the province's signature on the audit head the batch carried
     session.flush()
     return ReceiptOutcome(body["batch_id"], str(body.get("status", "")), acknowledged, len(problems), False)
 

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -68,6 +69,7 @@ def test_sigkill_never_loses_or_invents_a_dossier(db, tmp_path) -> None:  # type
     path = db.path
     db.dispose()
     rng = random.Random(20261120)
+    shutil.copytree(Path(os.environ["MOTCUA_DATA_DIR"]) / "keys", tmp_path / "worker-data" / "keys")  # same desk
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]),
                MOTCUA_NOW="2026-11-16T09:00:00+07:00", MOTCUA_DATA_DIR=str(tmp_path / "worker-data"))
     worker = subprocess.Popen([sys.executable, str(WORKER), str(path), "1.004873"], stdin=subprocess.PIPE,

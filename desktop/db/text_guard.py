@@ -1,0 +1,61 @@
+"""No control character reaches the desk database, whichever service writes the row (issue #13).
+
+A ``before_flush`` hook on the desk's session runs :func:`desktop.validation.check_text` on every
+string the flush would write (and on strings inside JSON columns). The services already check their
+own fields with a precise Vietnamese label; this is the net under them, so a service written later,
+an import, or a settings page cannot store a NUL, a BEL or a C1 character that would later break the
+Excel ledger or a printed form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from desktop.db.changelog import DeskSession
+from desktop.validation import check_text
+
+# Columns where a line break is legitimate (free text typed in a multi-line box).
+MULTILINE = frozenset({"notes", "note", "reason", "result_reason", "refusal_reason", "comment", "legal_basis",
+                       "fee_text", "message", "body", "detail"})
+LABELS = {
+    "applicant_name": "Họ tên người nộp", "applicant_address": "Địa chỉ", "organisation": "Tên tổ chức",
+    "applicant_phone": "Số điện thoại", "applicant_email": "Thư điện tử", "full_name": "Họ tên",
+    "username": "Tên đăng nhập", "name": "Tên", "procedure_name": "Tên thủ tục", "notes": "Ghi chú",
+    "note": "Ghi chú", "reason": "Lý do", "result_reason": "Lý do", "refusal_reason": "Lý do từ chối",
+    "comment": "Ý kiến góp ý", "legal_basis": "Căn cứ pháp lý", "fee_text": "Lệ phí", "code": "Mã",
+    "field_name": "Lĩnh vực", "agency_id": "Mã định danh cơ quan",
+}
+
+
+def _label(table: str, column: str) -> str:
+    return LABELS.get(column, f"Trường «{column}» (bảng {table})")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@event.listens_for(DeskSession, "before_flush")
+def _refuse_control_characters(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        state = inspect(obj)
+        table = getattr(obj, "__tablename__", type(obj).__name__)
+        for attr in state.mapper.column_attrs:
+            key = attr.key
+            if obj not in session.new and not state.attrs[key].history.has_changes():
+                continue
+            value = state.dict.get(key)
+            if isinstance(value, str):
+                check_text(value, _label(table, key), key, multiline=key in MULTILINE)
+            elif isinstance(value, (dict, list)):
+                for text in _strings(value):
+                    check_text(text, _label(table, key), key, multiline=True)
