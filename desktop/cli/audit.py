@@ -49,6 +49,8 @@ def run_verify(args: argparse.Namespace, app: CliApp) -> int:
         print("CẢNH BÁO: dữ liệu đã bị thay đổi ngoài phần mềm.")
         for problem in result.problems:
             print(f"  - {problem}")
+        for note in result.notes:
+            print(note)
     return 0 if result.ok else 1
 
 

@@ -307,6 +307,11 @@ def verify_chain(session: Session) -> AuditVerification:
     key = audit_key.load(device) if device else None
     result.keyed_from = key.keyed_from if key else None
     _check_links(session, result, key)
+    if result.broken_at is not None and (key is None or (result.broken_at < key.keyed_from
+                                                         and not key.legacy_verified)):
+        where = audit_key.key_file(device) if device else "keys/audit-<máy>.key"
+        result.notes.append(f"Nếu cơ sở dữ liệu này được chép từ máy khác: khóa nhật ký của máy cũ ({where}) "
+                            "phải được chép theo; thiếu khóa thì các dòng đã khóa không kiểm tra được.")
     if key is None and result.entries:
         result.notes.append("Nhật ký chưa được khóa bằng khóa bí mật của máy này; khóa sẽ được tạo ở lần ghi "
                             "tiếp theo.")

@@ -66,12 +66,13 @@ def store(session: Session, receipt_bytes: bytes, body: dict[str, Any]) -> Ancho
     if kept is not None and kept.count > head["count"]:
         return None
     from desktop.atomic import write_atomic
+    from desktop.paths import private_dir
 
     put_setting(session, ANCHOR_SETTING, canonical.loads(receipt_bytes))
     device = str(get_setting(session, DEVICE_ID_KEY) or "")
     if device:
         path = anchor_file(device)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         write_atomic(path, receipt_bytes, mode=0o600)
     return Anchor(head["count"], head["hash"], str(body.get("batch_id", "")), str(body.get("hub_time", "")))
 

@@ -7,6 +7,7 @@ Vietnamese refusal and that nothing changed.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,25 @@ def test_moments_before_2000_are_refused(cli, db_path: Path, moment: str) -> Non
     refused = cli("dossier", "receive", "--procedure", "2.000815", "--applicant", "Ngô Văn Tư", "--at", moment)
     assert refused.code == 2 and "quá xa trong quá khứ" in refused.err and "01/01/2000" in refused.err
     assert _count(db_path, "SELECT count(*) FROM dossier") == before
+
+
+def test_survey_comment_with_a_control_character_is_refused(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = _count(db_path, "SELECT count(*) FROM survey_answer")
+    refused = cli("survey", "add", "--overall", "hai_long", "--comment", "Rất tốt\x1b[31m", "--at",
+                  "2026-11-20T10:00:00")
+    assert refused.code == 2 and "Ý kiến góp ý chứa ký tự điều khiển" in refused.err
+    kept = cli("survey", "add", "--overall", "hai_long", "--comment", "Rất tốt,\ncảm ơn", "--at", "2026-11-20T10:00:00")
+    assert kept.code == 0, kept.err
+    assert _count(db_path, "SELECT count(*) FROM survey_answer") == before + 1
+
+
+def test_a_service_that_forgets_still_cannot_store_one(db) -> None:  # type: ignore[no-untyped-def]
+    """The flush guard: a row written without the service checks (here the calendar's reason goes
+    through nfc() only) is still refused, naming the column."""
+    from desktop.errors import UserError
+    from desktop.services import calendar
+
+    with pytest.raises(UserError) as err:
+        with db.transaction() as session:
+            calendar.set_override(session, date(2026, 12, 24), working=False, reason="Nghỉ\x00bù")
+    assert "Lý do chứa ký tự điều khiển" in err.value.message and err.value.field == "reason"

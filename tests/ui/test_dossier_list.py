@@ -111,6 +111,13 @@ def test_unaccented_search_finds_by_name_and_id(page: DossiersPage, seeded: dict
     assert _codes(page) == {seeded["soon"]}
 
 
+def test_a_pasted_50001_character_search_is_cut_to_the_cap(page: DossiersPage, seeded: dict[str, str]) -> None:
+    page.search.setText("a" * 50_001)  # issue #13: the service refuses > 200; the box never sends it
+    assert len(page.search.text()) == 200
+    page.reload()
+    assert _codes(page) == set()
+
+
 def test_filters(page: DossiersPage, seeded: dict[str, str]) -> None:
     page.overdue.setChecked(True)
     assert _codes(page) == {seeded["overdue"]}

@@ -29,7 +29,7 @@ from desktop.services.dossiers import get_dossier
 from desktop.services.queries import DossierFilter
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, UiContext
 from desktop.ui.models.dossier_table import DossierTableModel
-from desktop.validation import CHANNELS
+from desktop.validation import CHANNELS, MAX_SEARCH
 
 SEARCH_DELAY_MS = 250
 
@@ -54,6 +54,7 @@ class DossiersPage(QWidget):
         self.search = QLineEdit(objectName="search")
         self.search.setPlaceholderText(self.tr("Tìm theo mã, tên, số định danh (không cần dấu); quét mã QR rồi Enter"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(MAX_SEARCH)  # the service refuses longer text; a paste is cut here instead
         self.status = QComboBox(objectName="status")
         self.status.addItem(self.tr("Mọi trạng thái"), None)
         for status, label in STATUS_LABELS.items():
