@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     from province import cli_net  # sync part 2: package build, serve, unit views
 
     cli_net.register(sub)
+    from province import cli_users  # province accounts of the read API
+
+    cli_users.register(sub)
     return p
 
 

@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s.add_argument("--max-body-mb", type=int, default=256, help="kích thước tối đa một gói (MB)")
     s.add_argument("--workers", type=int, default=1,
                    help="số tiến trình phục vụ (chỉ với PostgreSQL; ví dụ bằng số nhân CPU)")
+    s.add_argument("--tls-cert", help="tệp chứng chỉ PEM để chạy HTTPS (cùng --tls-key)")
+    s.add_argument("--tls-key", help="tệp khóa bí mật PEM của chứng chỉ HTTPS")
     s.set_defaults(handler=run_serve)
 
 
@@ -68,7 +70,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from province.server import ServerConfig, serve
 
     serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
-          host=args.host, port=args.port, workers=args.workers)
+          host=args.host, port=args.port, workers=args.workers, tls_cert=args.tls_cert, tls_key=args.tls_key)
     return 0
 
 

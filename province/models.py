@@ -138,3 +138,43 @@ class HubImportAudit(HubBase):
     code: Mapped[str | None] = mapped_column(String(48), default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(VNDateTime())
+
+
+class HubUser(HubBase):
+    """A province account for the hub's read API (desks authenticate by their device key instead)."""
+
+    __tablename__ = "hub_user"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(VNDateTime())
+    # Tokens carry this number; a new password or a disable raises it, which ends every open session.
+    token_generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HubLoginFailure(HubBase):
+    """Failed log-ins, counted per user name over a window to slow down password guessing."""
+
+    __tablename__ = "hub_login_failure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(VNDateTime())
+
+    __table_args__ = (Index("ix_hub_login_failure_user_at", "username", "at"),)
+
+
+class HubAccessAudit(HubBase):
+    """Every authenticated read at the hub: who, when, which route and parameters, and whether the
+    answer held personal data (applicants' names)."""
+
+    __tablename__ = "hub_access_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    route: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    personal: Mapped[bool] = mapped_column(default=False)
+    client: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(VNDateTime())

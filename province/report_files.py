@@ -35,17 +35,21 @@ def province_report(hub: Hub, period: str) -> dict[str, Any]:
             "units": {code: periodic(hub, unit=code, period=period) for code in unit_codes(hub)}}
 
 
-def report_file(hub: Hub, *, unit: str, period: str, fmt: str) -> bytes:
+def report_file(hub: Hub, *, unit: str, period: str, fmt: str, names: bool = True) -> bytes:
+    """The report as bytes; ``names=False`` (a ``viewer`` at the hub) leaves out applicants' names."""
+    from province.auth import without_names
+
+    keep = (lambda report: report) if names else without_names
     if fmt not in FORMATS:
         raise UserError(f"Định dạng '{fmt}' không hỗ trợ (json, xlsx, pdf).", field="format")
     if fmt == "json":
         import json
 
-        data = province_report(hub, period) if unit == "by-unit" else periodic(hub, unit=unit, period=period)
+        data = keep(province_report(hub, period) if unit == "by-unit" else periodic(hub, unit=unit, period=period))
         return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     if unit == "by-unit":
         raise UserError("Báo cáo từng đơn vị dạng tệp: chọn một mã đơn vị hoặc 'all'.", field="unit")
-    report = periodic(hub, unit=unit, period=period)
+    report = keep(periodic(hub, unit=unit, period=period))
     place = None
     if fmt == "xlsx":
         from desktop.reports.xlsx import periodic_workbook

@@ -34,7 +34,7 @@ from desktop import __version__, clock
 from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError
-from province import keys, views
+from province import keys, views, web_auth
 from province.db import IMPORT_SLOTS, Hub, open_hub
 from province.importer import ImportResult, import_file
 
@@ -61,13 +61,21 @@ class ServerConfig:
     max_body_bytes: int = 256 * 1024 * 1024
     body_timeout: float = 120.0
     import_timeout: float = 300.0
+    tls: bool = False  # the log-in cookie is marked Secure when the hub serves HTTPS
 
 
 def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
     hub = hub or open_hub(config.db_url, data_dir=config.data_dir)
     app = FastAPI(title="Một Cửa Offline — máy chủ tỉnh", version=__version__,
-                  description="Nhận gói dữ liệu của xã, trả biên nhận có chữ ký, phát gói dữ liệu tham chiếu.")
+                  description="Nhận gói dữ liệu của xã, trả biên nhận có chữ ký, phát gói dữ liệu tham chiếu.",
+                  docs_url=None, redoc_url=None, openapi_url=None)
     app.state.hub = hub
+
+    @app.exception_handler(web_auth.Refused)
+    async def refused(_: Request, exc: web_auth.Refused) -> Response:
+        return exc.response
+
+    web_auth.register_login(app, hub, secure_cookie=config.tls)
     # SQLite has one writer: imports queue here. PostgreSQL: imports of different devices run in parallel
     # (the importer locks per device), at most IMPORT_SLOTS at once so each finds a pooled connection.
     single_writer = hub.engine.dialect.name == "sqlite"
@@ -143,9 +151,10 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
                         headers={"X-Import-Status": result.status, "X-Applied": str(result.applied)})
 
     @app.get(API + "/packages/latest", summary="Gói dữ liệu tham chiếu mới nhất của tỉnh")
-    def latest_package(after: int = 0) -> Response:
+    def latest_package(request: Request, after: int = 0) -> Response:
         from province.packages import latest_package as latest
 
+        web_auth.device_request(hub, request)  # enrolled desks only
         found = latest(hub)
         if found is None:
             return JSONResponse({"message": "Tỉnh chưa phát hành gói dữ liệu nào."}, status_code=404)
@@ -160,32 +169,50 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
                 "package_version": hub.meta("package_version"), "time": clock.iso(clock.now())}
 
     @app.get(API + "/units", summary="Tình trạng đồng bộ của mọi đơn vị")
-    def units() -> list[dict[str, Any]]:
+    def units(request: Request) -> list[dict[str, Any]]:
+        web_auth.audited(hub, request, web_auth.principal(hub, request), personal=False)
         return views.all_units(hub)
 
     @app.get(API + "/units/{code}/status", summary="Tình trạng đồng bộ của một đơn vị")
-    def unit(code: str) -> Response:
+    def unit(code: str, request: Request) -> Response:
+        web_auth.audited(hub, request, web_auth.principal(hub, request), personal=False)
         status = views.unit_status(hub, code)
         if status is None:
             return JSONResponse({"message": f"Không có đơn vị {code}."}, status_code=404)
         return JSONResponse(status)
 
     @app.get(API + "/reports/periodic", summary="Báo cáo định kỳ: một đơn vị, 'all' hoặc 'by-unit'; json/xlsx/pdf")
-    def report(period: str, unit: str = "all", format: str = "json") -> Response:  # noqa: A002 — the query name
+    def report(request: Request, period: str, unit: str = "all",
+               format: str = "json") -> Response:  # noqa: A002 — the query name
         from desktop.errors import UserError
         from province.report_files import FORMATS, report_file
 
+        who = web_auth.principal(hub, request)
+        web_auth.audited(hub, request, who, personal=who.sees_names)
         try:
-            data = report_file(hub, unit=unit, period=period, fmt=format)
+            data = report_file(hub, unit=unit, period=period, fmt=format, names=who.sees_names)
         except UserError as exc:
             return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
-        name = f"bao-cao-{unit}-{period}.{format}"
+        name = re.sub(r"[^0-9A-Za-z._-]", "_", f"bao-cao-{unit}-{period}.{format}")
         return Response(data, media_type=FORMATS[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/units", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> HTMLResponse:
+    def page(request: Request) -> HTMLResponse:
+        web_auth.audited(hub, request, web_auth.principal(hub, request, page=True), personal=False)
         return HTMLResponse(render_units(hub.meta("name") or "Máy chủ tỉnh", views.all_units(hub)))
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        web_auth.principal(hub, request)
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        web_auth.principal(hub, request, page=True)
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Một Cửa Offline — API máy chủ tỉnh")
 
     return app
 
@@ -230,7 +257,8 @@ def render_units(title: str, units: list[dict[str, Any]]) -> str:
             f"<h1>{e(title)} — tình trạng đồng bộ</h1><table><thead><tr><th>Mã đơn vị</th><th>Tên đơn vị</th>"
             "<th>Số gói</th><th>Gói gần nhất</th><th>Phiên bản phần mềm</th><th>Thứ tự bị thiếu</th>"
             f"<th>Xung đột chờ xử lý</th></tr></thead><tbody>{body}</tbody></table>"
-            '<p><a href="/docs">Tài liệu API</a></p></body></html>')
+            '<p><a href="/docs">Tài liệu API</a></p><form method="post" action="/logout">'
+            '<button type="submit">Đăng xuất</button></form></body></html>')
 
 
 CONFIG_ENV = "MOTCUA_HUB_SERVER_CONFIG"
@@ -244,12 +272,28 @@ def app_from_env() -> FastAPI:
     return create_app(ServerConfig(**json.loads(os.environ[CONFIG_ENV])))
 
 
-def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, workers: int = 1) -> None:
+def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, workers: int = 1,
+          tls_cert: str | None = None, tls_key: str | None = None) -> None:
+    """Bind 127.0.0.1 unless told otherwise; with a certificate and key, serve HTTPS (uvicorn's own TLS)."""
     import uvicorn
 
-    print(f"Máy chủ tỉnh đang chạy tại http://{host}:{port}/ (tài liệu API: /docs). Ctrl+C để dừng.")
+    from desktop.errors import UserError
+
+    if bool(tls_cert) != bool(tls_key):
+        raise UserError("Cần cả --tls-cert và --tls-key để chạy HTTPS.", field="tls-cert")
+    for option, path in (("tls-cert", tls_cert), ("tls-key", tls_key)):
+        if path and not Path(path).is_file():
+            raise UserError(f"Không thấy tệp {path} (--{option}).", field=option)
+    config.tls = bool(tls_cert)
+    scheme = "https" if config.tls else "http"
+    print(f"Máy chủ tỉnh đang chạy tại {scheme}://{host}:{port}/ (tài liệu API: /docs). Ctrl+C để dừng.")
+    if not config.tls and host not in ("127.0.0.1", "localhost", "::1"):
+        print("Cảnh báo: máy chủ nghe trên mạng mà không có HTTPS; mật khẩu và dữ liệu đi qua mạng không được mã hóa. "
+              "Dùng --tls-cert/--tls-key hoặc đặt sau một reverse proxy HTTPS.")
     options: dict[str, Any] = {"host": host, "port": port, "timeout_keep_alive": 15, "limit_concurrency": 512,
                                "log_level": "warning"}
+    if config.tls:
+        options.update(ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     if workers <= 1:
         uvicorn.run(create_app(config), **options)
         return

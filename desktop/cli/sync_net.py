@@ -89,11 +89,11 @@ def run_package(args: argparse.Namespace, app: CliApp) -> int:
         with app.transaction() as session:
             result = apply_package_file(session, Path(args.file))
     elif args.url:
-        from desktop.sync.push import fetch_package
+        from desktop.sync.push import device_signer, fetch_package
 
         with app.reading() as session:
             current = int(get_setting(session, VERSION_SETTING, 0) or 0)
-        data = fetch_package(args.url, current=current)
+        data = fetch_package(args.url, current=current, signer=device_signer(app))
         if data is None:
             if args.json:
                 emit_json({"version": current, "status": "up_to_date"})

@@ -240,13 +240,25 @@ def _record(db: Database, value: dict[str, Any]) -> None:
         put_setting(session, LAST_PUSH_KEY, value)
 
 
-def fetch_package(url: str, *, current: int = 0, timeout: float = 60.0,
+def device_signer(db: Database) -> tuple[str, Any]:
+    """This desk's device id and signing key, to sign requests to the hub (``request_auth``)."""
+    with db.reading() as session:
+        device = identity.device_id(session)
+    return device, identity.signing_key(device)
+
+
+def fetch_package(url: str, *, current: int = 0, signer: tuple[str, Any], timeout: float = 60.0,
                   client: httpx.Client | None = None) -> bytes | None:
-    """The newest province package if newer than ``current`` (None otherwise)."""
+    """The newest province package if newer than ``current`` (None otherwise); the request is signed by
+    the device, as the hub answers enrolled desks only."""
+    from desktop.sync.request_auth import sign_headers
+
+    target = f"/api/v1/packages/latest?after={int(current)}"
+    headers = sign_headers(signer[0], signer[1], "GET", target)
     own = client is None
     client = client or httpx.Client(timeout=timeout)
     try:
-        response = client.get(api(url, "/api/v1/packages/latest"), params={"after": current})
+        response = client.get(api(url, target), headers=headers)
     except httpx.TransportError as exc:
         raise Unreachable(f"Không kết nối được máy chủ tỉnh ({type(exc).__name__}).", code="hub_unreachable") from None
     finally:
@@ -254,6 +266,9 @@ def fetch_package(url: str, *, current: int = 0, timeout: float = 60.0,
             client.close()
     if response.status_code in (204, 404):
         return None
+    if response.status_code in (401, 403):
+        raise UserError("Máy chủ tỉnh không nhận ra máy này (chưa đăng ký, đã bị thu hồi, hoặc đồng hồ máy lệch); "
+                        "kiểm tra đăng ký và giờ của máy.", code="device_not_accepted")
     if response.status_code != 200:
         raise Unreachable(f"Máy chủ tỉnh trả lỗi HTTP {response.status_code}.", code="hub_unreachable")
     return response.content

@@ -9,12 +9,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
 from province.db import Hub
 from province.server import ServerConfig, create_app
 from tests.sync_support import fresh_hub
+
+
+TEST_PASSWORD = "mat-khau-thu-nghiem"
 
 
 def free_port() -> int:
@@ -47,6 +51,18 @@ class LiveHub:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("hub server did not start")
             time.sleep(0.01)
+
+    def client(self, role: str = "officer") -> httpx.Client:
+        """An HTTP client logged in with a province account of ``role`` (created on first use)."""
+        from province.auth import add_user, list_users
+
+        name = f"tk-{role}"
+        if name not in {u["username"] for u in list_users(self.hub)}:
+            add_user(self.hub, name, TEST_PASSWORD, role)
+        token = httpx.post(f"{self.url}/api/v1/login", json={"username": name, "password": TEST_PASSWORD})
+        assert token.status_code == 200, token.text
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token.json()['token']}"},
+                            timeout=30)
 
     def stop(self) -> None:
         if self.server is not None and self.thread is not None:

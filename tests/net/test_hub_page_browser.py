@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 
 from desktop.db.session import Database
+from province.auth import add_user
 from tests.net.conftest import LiveHub
 from tests.sync_support import connect_desk, receive
+
+
+PASSWORD = "mat-khau-du-dai"
 
 
 def _chromium() -> str:
@@ -37,7 +41,15 @@ def test_status_page_renders_units_in_chromium(db: Database, live_hub: LiveHub, 
     receive(db, 2, name="Trần Thị Ánh")
     assert push(db, live_hub.url).status == "applied"
 
-    dom = _headless(browser, tmp_path / "profile", "--dump-dom", f"{live_hub.url}/")
+    refused = _headless(browser, tmp_path / "anon", "--dump-dom", f"{live_hub.url}/")
+    assert "Đăng nhập" in refused.stdout and "10375" not in refused.stdout  # no log-in, no status
+
+    add_user(live_hub.hub, "sovien", PASSWORD, "viewer")
+    login = tmp_path / "login.html"  # the officer types name and password; here a form submits them
+    login.write_text(f'<form method="post" action="{live_hub.url}/login"><input name="username" value="sovien">'
+                     f'<input name="password" value="{PASSWORD}"></form><script>document.forms[0].submit()</script>',
+                     encoding="utf-8")
+    dom = _headless(browser, tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom", login.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = dom.stdout
     assert "tình trạng đồng bộ" in page and "Xung đột chờ xử lý" in page  # diacritics survive the browser
@@ -47,5 +59,5 @@ def test_status_page_renders_units_in_chromium(db: Database, live_hub: LiveHub, 
 
     shot = tmp_path / "hub.png"
     drawn = _headless(browser, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,480",
-                      f"{live_hub.url}/")
+                      "--virtual-time-budget=5000", login.as_uri())
     assert drawn.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000

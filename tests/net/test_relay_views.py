@@ -65,16 +65,17 @@ def test_unit_status_and_html_page(db: Database, live_hub: LiveHub, tmp_path: Pa
     connect_desk(db, live_hub.hub, tmp_path / "desk")
     receive(db, 2)
     result = push(db, live_hub.url)
-    status = httpx.get(f"{live_hub.url}/api/v1/units/10375/status").json()
+    api = live_hub.client("viewer")
+    status = api.get("/api/v1/units/10375/status").json()
     assert status["last_batch"]["batch_id"] == result.batch_id
     assert status["last_receipt"]["batch_id"] == result.batch_id and status["last_receipt"]["counts"]["applied"] > 0
     assert status["gaps"] == [] and status["pending_conflicts"] == 0 and status["app_versions"] == ["0.1.0"]
-    assert httpx.get(f"{live_hub.url}/api/v1/units/99999/status").status_code == 404
-    page = httpx.get(f"{live_hub.url}/")
+    assert api.get("/api/v1/units/99999/status").status_code == 404
+    page = api.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "10375" in page.text and "tình trạng đồng bộ" in page.text and "<script" not in page.text
-    assert httpx.get(f"{live_hub.url}/units").text == page.text
-    docs = httpx.get(f"{live_hub.url}/openapi.json").json()
+    assert api.get("/units").text == page.text
+    docs = api.get("/openapi.json").json()
     assert "/api/v1/batches/{batch_id}" in docs["paths"] and "/api/v1/packages/latest" in docs["paths"]
 
 
@@ -93,7 +94,7 @@ def test_unit_status_shows_gaps(db: Database, live_hub: LiveHub, tmp_path: Path)
         mark = session.scalars(select(HubWatermark)).one()
         mark.ranges = watermarks.merge([[r[0] + 5, r[1] + 5] for r in mark.ranges], [mark.ranges[0][1] + 20,
                                                                                     mark.ranges[0][1] + 20])
-    status = httpx.get(f"{live_hub.url}/api/v1/units/10375/status").json()
+    status = live_hub.client("viewer").get("/api/v1/units/10375/status").json()
     assert status["gaps"] and status["gaps"][0]["seq_from"] == mark.epoch_start
 
 
@@ -108,7 +109,8 @@ def test_province_report_json_xlsx_pdf(db: Database, live_hub: LiveHub, tmp_path
     connect_desk(db, live_hub.hub, tmp_path / "desk")
     receive(db, 3)
     push(db, live_hub.url)
-    base = f"{live_hub.url}/api/v1/reports/periodic"
+    base = "/api/v1/reports/periodic"
+    httpx = live_hub.client("officer")
     one = httpx.get(base, params={"unit": "10375", "period": "2026"}).json()
     both = httpx.get(base, params={"unit": "by-unit", "period": "2026"}).json()
     assert both["units"]["10375"] == one and both["all"]["total"] == one["total"]

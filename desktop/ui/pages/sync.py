@@ -592,7 +592,7 @@ class SyncPage(QWidget):
     def package_from_hub(self) -> None:
         from desktop.services.desk import get_setting
         from desktop.sync.package import VERSION_SETTING, apply_package
-        from desktop.sync.push import fetch_package
+        from desktop.sync.push import device_signer, fetch_package
 
         if self._busy:
             return
@@ -604,7 +604,7 @@ class SyncPage(QWidget):
         def fetch() -> bytes | None:
             with db.reading() as session:
                 current = int(get_setting(session, VERSION_SETTING, 0) or 0)
-            return fetch_package(url, current=current)
+            return fetch_package(url, current=current, signer=device_signer(db))
 
         def apply(data: bytes) -> Any:
             with db.transaction(officer=officer) as session:

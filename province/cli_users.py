@@ -1,0 +1,142 @@
+"""``python -m province user add|passwd|disable|enable|list`` and ``access-log``: the hub's province accounts.
+
+A password never comes from the command line (it would stay in the shell history and the process
+list): it is typed twice at a prompt, or read from standard input (``--password-stdin``), or from
+``MOTCUA_HUB_PASSWORD`` for provisioning scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from desktop.cli import emit_json
+from desktop.errors import UserError
+
+PASSWORD_ENV = "MOTCUA_HUB_PASSWORD"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from province.auth import ROLES
+
+    u = sub.add_parser("user", help="tài khoản của tỉnh để xem báo cáo, tình trạng đồng bộ trên máy chủ")
+    us = u.add_subparsers(dest="user_cmd", required=True, metavar="SUBCOMMAND")
+    add = us.add_parser("add", help="tạo tài khoản")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=sorted(ROLES),
+                     help="; ".join(f"{k}: {v}" for k, v in ROLES.items()))
+    add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn (một dòng)")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=run_add)
+    pw = us.add_parser("passwd", help="đổi mật khẩu (mọi phiên đăng nhập cũ hết hiệu lực)")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn (một dòng)")
+    pw.set_defaults(handler=run_passwd)
+    for name, active, text in (("disable", False, "khóa tài khoản (phiên đăng nhập đang mở hết hiệu lực)"),
+                               ("enable", True, "mở lại tài khoản đã khóa")):
+        one = us.add_parser(name, help=text)
+        one.add_argument("username")
+        one.set_defaults(handler=run_set_active, active=active)
+    ls = us.add_parser("list", help="danh sách tài khoản")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=run_list)
+
+    log = sub.add_parser("access-log", help="nhật ký xem dữ liệu trên máy chủ (ai, khi nào, xem gì)")
+    log.add_argument("--limit", type=int, default=100)
+    log.add_argument("--json", action="store_true")
+    log.set_defaults(handler=run_access_log)
+
+
+def read_password(args: argparse.Namespace) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not sys.stdin.isatty():
+        raise UserError("Cần mật khẩu: dùng --password-stdin hoặc biến môi trường MOTCUA_HUB_PASSWORD.",
+                        field="password")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise UserError("Hai lần nhập mật khẩu không khớp.", field="password")
+    return first
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from province.auth import add_user
+    from province.cli import _hub
+
+    password = read_password(args)
+    hub = _hub(args)
+    try:
+        out = add_user(hub, args.username, password, args.role)
+    finally:
+        hub.dispose()
+    if args.json:
+        emit_json(out)
+    else:
+        print(f"Đã tạo tài khoản {out['username']} (vai trò {out['role']}).")
+    return 0
+
+
+def run_passwd(args: argparse.Namespace) -> int:
+    from province.auth import set_password
+    from province.cli import _hub
+
+    password = read_password(args)
+    hub = _hub(args)
+    try:
+        set_password(hub, args.username, password)
+    finally:
+        hub.dispose()
+    print(f"Đã đổi mật khẩu của {args.username}.")
+    return 0
+
+
+def run_set_active(args: argparse.Namespace) -> int:
+    from province.auth import set_active
+    from province.cli import _hub
+
+    hub = _hub(args)
+    try:
+        set_active(hub, args.username, args.active)
+    finally:
+        hub.dispose()
+    print(f"Đã {'mở lại' if args.active else 'khóa'} tài khoản {args.username}.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from province.auth import list_users
+    from province.cli import _hub
+
+    hub = _hub(args)
+    try:
+        users = list_users(hub)
+    finally:
+        hub.dispose()
+    if args.json:
+        emit_json(users)
+    else:
+        for user in users:
+            print(f"{user['username']:<24} {user['role']:<8} {'đang dùng' if user['active'] else 'đã khóa'}")
+    return 0
+
+
+def run_access_log(args: argparse.Namespace) -> int:
+    from province.auth import access_log
+    from province.cli import _hub
+
+    hub = _hub(args)
+    try:
+        rows = access_log(hub, limit=max(1, min(args.limit, 10000)))
+    finally:
+        hub.dispose()
+    if args.json:
+        emit_json(rows)
+    else:
+        for row in rows:
+            mark = " (có họ tên)" if row["personal"] else ""
+            print(f"{row['at']}  {row['username']:<16} {row['route']} {row['params']}{mark}")
+    return 0
