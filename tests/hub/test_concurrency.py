@@ -21,13 +21,19 @@ from tests.sync_support import (
 )
 
 
-@pytest.mark.postgres
-def test_parallel_imports_of_one_batch(db: Database, tmp_path: Path) -> None:
-    base = os.environ.get("MOTCUA_PG_URL")
-    if not base:
+@pytest.fixture
+def base() -> str:
+    """The PostgreSQL URL (these tests are about PostgreSQL's row locks)."""
+    url = os.environ.get("MOTCUA_PG_URL")
+    if not url:
         if os.environ.get("CI"):
             pytest.fail("CI is set but MOTCUA_PG_URL is not")
         pytest.skip("MOTCUA_PG_URL not set")
+    return url
+
+
+@pytest.mark.postgres
+def test_parallel_imports_of_one_batch(db: Database, tmp_path: Path, base: str) -> None:
     url, schema = pg_schema_url(base)
     hub = fresh_hub(url, tmp_path / "hub")
     try:
@@ -56,18 +62,13 @@ def test_parallel_imports_of_one_batch(db: Database, tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_devices_do_not_wait_on_each_other_but_one_device_is_serialised(db: Database, tmp_path: Path,
+def test_devices_do_not_wait_on_each_other_but_one_device_is_serialised(db: Database, tmp_path: Path, base: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 14: device A's import holds its device lock (paused inside the apply); device B's import
     completes meanwhile, while A's next batch waits for A's first to commit."""
     from province import importer
     from tests.sync_support import neighbour_desk
 
-    base = os.environ.get("MOTCUA_PG_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but MOTCUA_PG_URL is not")
-        pytest.skip("MOTCUA_PG_URL not set")
     url, schema = pg_schema_url(base)
     hub = fresh_hub(url, tmp_path / "hub")
     other = neighbour_desk(tmp_path / "b.sqlite3")
