@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true")
     i.set_defaults(handler=run_init)
 
+    k = sub.add_parser("keys", help="khóa bí mật của tỉnh")
+    ks = k.add_subparsers(dest="keys_cmd", required=True, metavar="SUBCOMMAND")
+    ke = ks.add_parser("encrypt", help="mã hóa các tệp khóa bí mật cũ chưa được mã hóa (dùng mật khẩu khóa)")
+    ke.set_defaults(handler=run_keys_encrypt)
+
     e = sub.add_parser("enrol", help="đăng ký máy của xã từ tệp đề nghị")
     e.add_argument("file")
     e.add_argument("--replace", action="store_true", help="thay khóa của máy đã đăng ký (máy cài lại)")
@@ -75,6 +80,18 @@ def _hub(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from province.db import open_hub
 
     return open_hub(args.db_url, data_dir=args.data_dir)
+
+
+def run_keys_encrypt(args: argparse.Namespace) -> int:
+    from province.keys import encrypt_existing
+
+    hub = _hub(args)
+    try:
+        done = encrypt_existing(hub)
+    finally:
+        hub.dispose()
+    print(f"Đã mã hóa {len(done)} tệp khóa: {', '.join(done)}" if done else "Mọi tệp khóa đã được mã hóa.")
+    return 0
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -67,7 +67,10 @@ def run_package_build(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from province.keys import ask_passphrase_now
     from province.server import ServerConfig, serve
+
+    ask_passphrase_now()
 
     serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
           host=args.host, port=args.port, workers=args.workers, tls_cert=args.tls_cert, tls_key=args.tls_key)

@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The province's private keys are always encrypted; tests (and the hub processes they start) use this one.
+os.environ.setdefault("MOTCUA_HUB_KEY_PASSPHRASE", "mat-khau-khoa-thu-nghiem")
 
 import pytest
 
