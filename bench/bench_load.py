@@ -33,6 +33,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# The province key is always encrypted; benchmarks use a throw-away passphrase of their own.
+os.environ.setdefault("MOTCUA_HUB_KEY_PASSPHRASE", "bench-only-passphrase")
+
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]

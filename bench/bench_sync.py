@@ -15,6 +15,9 @@ import time
 import uuid
 from pathlib import Path
 
+# The province key is always encrypted; benchmarks use a throw-away passphrase of their own.
+os.environ.setdefault("MOTCUA_HUB_KEY_PASSPHRASE", "bench-only-passphrase")
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
