@@ -23,7 +23,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # C0 controls except TAB/LF/CR, DEL, C1 controls, and lone surrogates (bytes a console could not decode).
 # NUL truncates strings in C libraries, BEL and friends are refused by Excel (IllegalCharacterError),
 # and none of them is ever typed on purpose into a name, an address or a note.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_CHARACTERS = _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 
 

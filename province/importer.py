@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,7 +23,8 @@ from desktop.atomic import write_atomic
 from desktop.db.session import known_revisions
 from desktop.sync import anchor, batch, canonical
 from desktop.sync import receipt as receipts
-from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed, unb64
+from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
+from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
 from province.apply import apply_changes
@@ -77,22 +77,46 @@ def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Pa
         except OSError as exc:
             raise SyncError("unreadable", exc.strerror or type(exc).__name__) from None
         sealed = batch.read_header(data, limits=limits)
-        batch_id = str(sealed.header["batch_id"])
+        batch_id = _uuid(sealed.header["batch_id"])
         result = _import(hub, sealed, data, path.name, dry_run=dry_run, limits=limits)
-    except (SyncError, SQLAlchemyError) as exc:
-        if isinstance(exc, SQLAlchemyError):  # a bug or a broken database: this file only, the rest go on
-            log.exception("database error while importing %s", path.name)
-            exc = SyncError("db_error", type(exc).__name__)
-        result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
-        if not dry_run:
-            _quarantine(hub, path, data, result)
+    except SyncError as exc:
+        result = _refused(hub, path, data, batch_id, exc, dry_run=dry_run)
+    except UserError:
+        raise  # the operator's problem (no keys, wrong key passphrase), not this file's: stop the run
+    except SQLAlchemyError as exc:  # a bug or a broken database: this file only, the rest go on
+        log.exception("database error while importing %s", path.name)
+        result = _refused(hub, path, data, batch_id, SyncError("db_error", type(exc).__name__), dry_run=dry_run)
+    except Exception as exc:  # noqa: BLE001 — whatever a hostile file provokes is a refusal, never a crash
+        log.exception("unexpected failure while importing %s", path.name)
+        result = _refused(hub, path, data, batch_id, SyncError("bad_content", type(exc).__name__), dry_run=dry_run)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if result.receipt is not None and receipts_out is not None:
         receipts_out.mkdir(parents=True, exist_ok=True)
-        target = receipts_out / receipts.receipt_file_name(result.batch_id)
+        target = receipts_out / receipts.receipt_file_name(_uuid(result.batch_id))
+        if target.resolve().parent != receipts_out.resolve():
+            raise SyncError("path_escape", str(result.batch_id)[:40])
         write_atomic(target, result.receipt)
         result.receipt_file = str(target)
+    return result
+
+
+def _uuid(value: Any) -> str:
+    """A batch id as the hub writes it into a file name: a canonical UUID, or a refusal."""
+    try:
+        canonical_id = str(uuid.UUID(str(value)))
+    except ValueError:
+        canonical_id = None
+    if canonical_id != value:
+        raise SyncError("bad_batch_id", str(value)[:40])
+    return canonical_id
+
+
+def _refused(hub: Hub, path: Path, data: bytes, batch_id: str | None, exc: SyncError, *,
+             dry_run: bool) -> ImportResult:
+    result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
+    if not dry_run:
+        _quarantine(hub, path, data, result)
     return result
 
 
@@ -107,8 +131,7 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
             stored = session.get(HubReceipt, header["batch_id"])
             return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", applied=0,
                                 skipped=known.changes, chain=known.chain, receipt=stored.content if stored else None)
-    files = batch.decrypt(sealed, _encryption_keys(hub), limits=limits)
-    with hub.reading() as session:
+    with hub.reading() as session:  # who sent it, before any key is used or anything inflated
         device = session.get(HubDevice, header["device_id"])
         if device is None:
             raise SyncError("unknown_device", header["device_id"][:8])
@@ -117,10 +140,8 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
         if device.unit_code != header["unit_code"]:
             raise SyncError("wrong_unit", f"{header['unit_code']} ≠ {device.unit_code}")
         public_key = device.public_key
+    files, manifest = batch.open_verified(sealed, _encryption_keys(hub), public_key, limits=limits)
     cert = batch.device_certificate(files)
-    if cert.get("public_key") != public_key:
-        raise SyncError("bad_signature", "khóa trong gói khác khóa đã đăng ký")
-    manifest = batch.verify(sealed, files, Ed25519PublicKey.from_public_bytes(unb64(public_key, size=32)))
     if cert.get("device_id") != header["device_id"] or cert.get("unit_code") != header["unit_code"]:
         raise SyncError("header_mismatch", "chứng thư thiết bị")
     _version_gate(header)

@@ -94,6 +94,8 @@ def build(spec: BatchSpec, changes: Sequence[Mapping[str, Any]], *, signing_key:
     manifest = spec.bound(kids) | {
         "previous_batch": spec.previous_batch,
         "files": {name: canonical.sha256(data) for name, data in sorted(files.items())},
+        # signed sizes: the hub inflates each file only up to its size (a bomb stops at the first byte over)
+        "sizes": {name: len(data) for name, data in sorted(files.items())},
         "counts": counts,
         "changes": total,
         "reference_versions": spec.reference_versions,
@@ -134,12 +136,58 @@ def decrypt(sealed: Sealed, private_keys: Mapping[str, X25519PrivateKey], *,
     return files
 
 
+SIGNED_PART_LIMIT = 1024 * 1024  # manifest.json, manifest.sig, device.json: small, read before any check
+
+
+def open_verified(sealed: Sealed, private_keys: Mapping[str, X25519PrivateKey], enrolled_key: str, *,
+                  limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Verify, then unpack: decrypt (tag checked) → read only the small signed parts → certificate is the
+    enrolled key → manifest signature → header = manifest → then inflate each listed file within the
+    size the device signed (or the caps, for desks older than signed sizes) and check its hash.
+    Nothing large is inflated for a file the enrolled device did not sign."""
+    zf = container.inner_archive(container.decrypt_payload(sealed, private_keys), limits=limits)
+    files = {name: container.read_member(zf, name, SIGNED_PART_LIMIT)
+             for name in ("manifest.json", "manifest.sig", "device.json")}
+    if device_certificate(files).get("public_key") != enrolled_key:
+        raise SyncError("bad_signature", "khóa trong gói khác khóa đã đăng ký")
+    manifest = _signed_manifest(sealed, files, Ed25519PublicKey.from_public_bytes(container.unb64(enrolled_key, size=32)))
+    listed, sizes = manifest["files"], manifest.get("sizes")
+    present = {info.filename for info in zf.infolist()} - {"manifest.json", "manifest.sig"}
+    if set(listed) != present:
+        raise SyncError("bad_hash", "danh sách tệp khác bản kê")
+    signed_sizes = isinstance(sizes, dict) and set(sizes) == present and all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in sizes.values())
+    if signed_sizes and sum(sizes.values()) > limits.max_total_bytes:
+        raise SyncError("too_large", "tổng kích thước trong bản kê")
+    total = 0
+    for name in sorted(present - {"device.json"}):
+        cap = min(limits.max_entry_bytes, limits.max_total_bytes - total)
+        files[name] = container.read_member(zf, name, min(cap, sizes[name]) if signed_sizes else cap)
+        total += len(files[name])
+    for name in present:
+        if canonical.sha256(files[name]) != listed[name]:
+            raise SyncError("bad_hash", name)
+    return files, manifest
+
+
 def device_certificate(files: Mapping[str, bytes]) -> dict[str, Any]:
     return canonical.loads(files["device.json"])
 
 
 def verify(sealed: Sealed, files: Mapping[str, bytes], public_key: Ed25519PublicKey) -> dict[str, Any]:
     """Manifest signature → header = manifest → every file's hash. Returns the manifest."""
+    manifest = _signed_manifest(sealed, files, public_key)
+    listed = manifest["files"]
+    present = {n for n in files if n not in ("manifest.json", "manifest.sig")}
+    if set(listed) != present:
+        raise SyncError("bad_hash", "danh sách tệp khác bản kê")
+    for name in present:
+        if canonical.sha256(files[name]) != listed[name]:
+            raise SyncError("bad_hash", name)
+    return manifest
+
+
+def _signed_manifest(sealed: Sealed, files: Mapping[str, bytes], public_key: Ed25519PublicKey) -> dict[str, Any]:
     manifest_bytes = files["manifest.json"]
     try:
         public_key.verify(container.unb64(files["manifest.sig"].decode("ascii", "replace")), manifest_bytes)
@@ -149,15 +197,8 @@ def verify(sealed: Sealed, files: Mapping[str, bytes], public_key: Ed25519Public
     for key in BOUND_FIELDS:
         if manifest.get(key) != sealed.header.get(key):
             raise SyncError("header_mismatch", key)
-    listed = manifest.get("files")
-    if not isinstance(listed, dict):
+    if not isinstance(manifest.get("files"), dict):
         raise SyncError("bad_format", "bản kê thiếu danh sách tệp")
-    present = {n for n in files if n not in ("manifest.json", "manifest.sig")}
-    if set(listed) != present:
-        raise SyncError("bad_hash", "danh sách tệp khác bản kê")
-    for name in present:
-        if canonical.sha256(files[name]) != listed[name]:
-            raise SyncError("bad_hash", name)
     return manifest
 
 
@@ -173,6 +214,10 @@ def read_changes(files: Mapping[str, bytes], manifest: Mapping[str, Any]) -> lis
                 value = change.get(key)
                 if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                     raise SyncError("bad_format", f"dòng thay đổi thiếu '{key}'")
+                if kind is int and not 0 <= value < 2 ** 63:
+                    raise SyncError("bad_value", f"'{key}' ngoài khoảng số nguyên 64 bit")
+                if kind is str and len(value) > 128:
+                    raise SyncError("bad_value", f"'{key}' quá dài")
             if change["op"] not in OPS:
                 raise SyncError("bad_format", f"thao tác '{change['op']}'")
             changes.append(change)

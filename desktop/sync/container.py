@@ -18,7 +18,6 @@ import io
 import os
 import re
 import zipfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -154,12 +153,18 @@ class Sealed:
     payload: bytes
 
 
-def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+# The outer container is written STORED (its payload is ciphertext, which does not compress): nothing is
+# ever inflated before the payload's authentication tag is checked. Inside, only DEFLATE is used.
+OUTER_METHODS = frozenset({zipfile.ZIP_STORED})
+INNER_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+
+def _open_zip(data: bytes, limits: Limits, methods: frozenset[int] = INNER_METHODS) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        infos = zf.infolist()
+    except Exception:  # noqa: BLE001 — any malformed archive (struct, unicode, overflow…) is a refusal
         raise SyncError("truncated") from None
-    infos = zf.infolist()
     if len(infos) > limits.max_entries:
         raise SyncError("too_large", "quá nhiều tệp bên trong")
     seen: set[str] = set()
@@ -170,6 +175,8 @@ def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
             raise SyncError("bad_format", f"tệp trùng tên {info.filename}")
         if info.flag_bits & 0x1:
             raise SyncError("bad_format", "tệp bên trong bị mã hóa kiểu ZIP")
+        if info.compress_type not in methods:
+            raise SyncError("bad_format", f"kiểu nén {info.compress_type} không được dùng")
         seen.add(info.filename)
     return zf
 
@@ -191,7 +198,9 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes
     except zipfile.BadZipFile as exc:
         code = "bad_hash" if "CRC" in str(exc) else "truncated"
         raise SyncError(code, info.filename) from None
-    except (EOFError, OSError, ValueError, NotImplementedError, zlib.error):
+    except SyncError:
+        raise
+    except Exception:  # noqa: BLE001 — EOF, zlib/lzma errors, "version needed", overflow: a broken entry
         raise SyncError("truncated", info.filename) from None
     return bytes(out)
 
@@ -200,7 +209,7 @@ def read_sealed(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Sealed:
     """Header checks that need no key: structure, size caps, strict JSON, payload hash and size."""
     if len(data) > limits.max_file_bytes:
         raise SyncError("too_large")
-    zf = _open_zip(data, limits)
+    zf = _open_zip(data, limits, OUTER_METHODS)
     names = sorted(info.filename for info in zf.infolist())
     if names != sorted([HEADER_NAME, PAYLOAD_NAME]):
         raise SyncError("not_a_batch", ", ".join(names)[:120])
@@ -220,6 +229,11 @@ def read_sealed(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Sealed:
 def open_sealed(sealed: Sealed, private_keys: Mapping[str, X25519PrivateKey], *,
                 limits: Limits = DEFAULT_LIMITS) -> dict[str, bytes]:
     """Decrypt with whichever of our keys the file was sealed to, then unpack with bounds."""
+    return unpack_files(decrypt_payload(sealed, private_keys), limits=limits)
+
+
+def decrypt_payload(sealed: Sealed, private_keys: Mapping[str, X25519PrivateKey]) -> bytes:
+    """The inner archive, still compressed: its authentication tag checked, nothing inflated yet."""
     header = sealed.header
     if header.get("cipher") != CIPHER:
         raise SyncError("unsupported_version", f"thuật toán {header.get('cipher')!r}")
@@ -244,10 +258,26 @@ def open_sealed(sealed: Sealed, private_keys: Mapping[str, X25519PrivateKey], *,
         raise SyncError("truncated", "payload")
     nonce, body = sealed.payload[:12], sealed.payload[12:]
     try:
-        inner = ChaCha20Poly1305(content_key).decrypt(nonce, body, associated_data(header))
+        return ChaCha20Poly1305(content_key).decrypt(nonce, body, associated_data(header))
     except InvalidTag:
         raise SyncError("decrypt_failed") from None
-    return unpack_files(inner, limits=limits)
+
+
+def inner_archive(inner: bytes, *, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """The inner archive opened (names, count and methods checked) without reading any entry."""
+    zf = _open_zip(inner, limits)
+    if any(info.is_dir() for info in zf.infolist()):
+        raise SyncError("bad_format", "thư mục bên trong")
+    return zf
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """One entry, inflated by streaming and cut at ``limit`` bytes (``too_large``)."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise SyncError("bad_format", f"thiếu {name}") from None
+    return _read_entry(zf, info, limit)
 
 
 def unpack_files(inner: bytes, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, bytes]:

@@ -25,6 +25,9 @@ MESSAGES: dict[str, str] = {
     "unsupported_version": "Gói dữ liệu được tạo bởi phiên bản phần mềm không được hỗ trợ; hãy cập nhật phần mềm.",
     "unknown_table": "Gói dữ liệu chứa bảng dữ liệu không xác định.",
     "bad_receipt": "Biên nhận không hợp lệ hoặc không có chữ ký hợp lệ của tỉnh.",
+    "bad_value": "Gói dữ liệu có giá trị không hợp lệ (dù chữ ký đúng); tỉnh không nhận gói này.",
+    "bad_batch_id": "Mã gói dữ liệu không hợp lệ (phải là mã UUID).",
+    "bad_content": "Không đọc được nội dung gói dữ liệu; tỉnh không nhận gói này (không có gì được ghi).",
     "db_error": "Lỗi cơ sở dữ liệu của máy chủ tỉnh khi nhập gói; không có gì được ghi. Hãy báo quản trị viên.",
     "no_province_key": "Chưa cài khóa công khai của tỉnh (tệp province.pub): trên trang Đồng bộ bấm «Cài khóa của "
                        "tỉnh…», hoặc chạy lệnh 'sync keys --province-key TỆP'.",

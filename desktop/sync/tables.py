@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, Numeric, String, Table, Text
 
 import desktop.db.registry  # noqa: F401  every model module
 from desktop.db.models import Base, Synced
 from desktop.db.types import VNDateTime
+from desktop.sync.errors import SyncError
+from desktop.validation import CONTROL_CHARACTERS
 
 # Columns that stay on the desk: they are local security state, not records the province needs.
 LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
@@ -30,24 +34,112 @@ def snapshot(table: Table, row: Any) -> dict[str, Any]:
     return {c.name: row[c.name] for c in table.columns if c.name not in hidden}
 
 
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2101, 1, 1)
+MAX_TEXT = 100_000
+
+
+def _bad(column: Column[Any], why: str) -> SyncError:
+    return SyncError("bad_value", f"{column.table.name}.{column.name}: {why}")
+
+
+def _moment(column: Column[Any]) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        if not isinstance(value, str) or len(value) > 40:
+            raise _bad(column, "không phải thời điểm")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise _bad(column, "không phải thời điểm") from None
+        if not EARLIEST <= moment.replace(tzinfo=None) < LATEST:
+            raise _bad(column, "ngoài khoảng 2000–2100")
+        return moment
+    return parse
+
+
+def _day(column: Column[Any]) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) and len(value) <= 10 else None
+        except ValueError:
+            day = None
+        if day is None or not EARLIEST.date() <= day < LATEST.date():
+            raise _bad(column, "không phải ngày")
+        return day
+    return parse
+
+
+def _integer(column: Column[Any]) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool) or not INT64[0] <= value <= INT64[1]:
+            raise _bad(column, "không phải số nguyên 64 bit")
+        return value
+    return check
+
+
+def _real(column: Column[Any]) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or abs(value) > 1e15:
+            raise _bad(column, "không phải số")
+        return value
+    return check
+
+
+def _flag(column: Column[Any]) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if not isinstance(value, bool) and value not in (0, 1):
+            raise _bad(column, "không phải đúng/sai")
+        return bool(value)
+    return check
+
+
+def _text(column: Column[Any]) -> Callable[[Any], Any]:
+    limit = getattr(column.type, "length", None) or MAX_TEXT
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            raise _bad(column, "không phải chuỗi")
+        if len(value) > limit:
+            raise _bad(column, f"dài hơn {limit} ký tự")
+        # A control character cannot be typed at a desk of this version, but an older desk may hold one:
+        # it is replaced (U+FFFD) rather than refused, so such a desk can still send its records.
+        return CONTROL_CHARACTERS.sub("\ufffd", value)
+    return check
+
+
+def _checker(column: Column[Any]) -> Callable[[Any], Any] | None:
+    """What a value of this column must be when it comes from a batch (None: any JSON value)."""
+    kind = column.type
+    if isinstance(kind, (VNDateTime, DateTime)):
+        return _moment(column)
+    if isinstance(kind, Date):
+        return _day(column)
+    if isinstance(kind, Boolean):
+        return _flag(column)
+    if isinstance(kind, Integer):
+        return _integer(column)
+    if isinstance(kind, (Float, Numeric)):
+        return _real(column)
+    if isinstance(kind, (String, Text)):
+        return _text(column)
+    return None
+
+
 @cache
-def _plan(table: Table) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """Per table: its column names, and the parser of each date/moment column (the only ones parsed)."""
-    parsers: dict[str, Any] = {}
-    for column in table.columns:
-        if isinstance(column.type, (VNDateTime, DateTime)):
-            parsers[column.name] = datetime.fromisoformat
-        elif isinstance(column.type, Date):
-            parsers[column.name] = date.fromisoformat
-    return tuple(c.name for c in table.columns), parsers
+def _plan(table: Table) -> tuple[tuple[str, ...], dict[str, Callable[[Any], Any]]]:
+    """Per table: its column names, and the check (and parse, for dates) of each typed column."""
+    checks = {c.name: check for c in table.columns if (check := _checker(c)) is not None}
+    return tuple(c.name for c in table.columns), checks
 
 
 def row_values(table: Table, snap: dict[str, Any]) -> dict[str, Any]:
-    """Typed values for the columns this schema knows; unknown fields from newer desks are left out."""
-    names, parsers = _plan(table)
+    """Typed values for the columns this schema knows; unknown fields from newer desks are left out.
+    Every value is checked against its column (type, 64-bit range, length, control characters, dates
+    2000–2100): a signed batch is still input, and a bad value refuses the batch (``bad_value``)."""
+    names, checks = _plan(table)
     values = {name: snap[name] for name in names if name in snap}
-    for name, parse in parsers.items():
-        value = values.get(name)
-        if isinstance(value, str):
-            values[name] = parse(value)
+    for name, value in values.items():
+        if value is not None and name in checks:
+            values[name] = checks[name](value)
     return values

@@ -1,0 +1,197 @@
+"""Files that used to crash the importer or blow up its memory, through ``python -m province import``.
+
+Each was reproduced on the hub before this change: a traceback that skipped the rest of the folder, a
+500 from the server, or 1–1.6 GB of memory before any signature was checked. Now each is refused with
+a code and a Vietnamese message, quarantined, and the next file in the folder is still imported.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import uuid
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop import clock
+from desktop.db.session import Database
+from desktop.sync import batch, container, identity, keys
+from province.db import Hub
+from province.keys import encryption_keys
+from tests.sync_support import connect_desk, export, hub_state, receive
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def desk(db: Database, hub: Hub, tmp_path: Path) -> dict[str, Any]:
+    connect_desk(db, hub, tmp_path / "desk")
+    receive(db, 2, name="Lê Thị Bình")
+    honest = export(db, tmp_path / "honest")
+    sealed = batch.read_header(honest.file.read_bytes())
+    files = batch.decrypt(sealed, encryption_keys(hub))
+    return {"honest": honest.file, "header": sealed.header, "files": files,
+            "manifest": json.loads(files["manifest.json"])}
+
+
+def _province(hub: Hub, *args: str, memory: bool = False) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run the hub CLI in a child; returns its result and its peak resident memory in MB."""
+    url = hub.engine.url.render_as_string(hide_password=False)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUTF8="1")
+    code = ("import resource, runpy, sys; sys.argv = ['province', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('province', run_name='__main__')\n"
+            "finally:\n    print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code, "--db-url", url, "--data-dir", str(hub.data_dir), *args],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    peak = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")), 0)
+    return done, peak // 1024
+
+
+def _signed(db: Database, hub: Hub, desk: dict[str, Any], edit: Any, *, batch_id: str | None = None) -> bytes:
+    """A batch correctly signed by the enrolled desk, whose change rows ``edit`` has changed."""
+    manifest = desk["manifest"]
+    changes = batch.read_changes(desk["files"], manifest)
+    edit(changes)
+    with db.reading() as session:
+        device = identity.device_id(session)
+    key = identity.signing_key(device)
+    spec = batch.BatchSpec(batch_id=batch_id or str(uuid.uuid4()), device_id=device, unit_code="10375",
+                           epoch=manifest["epoch"], seq_from=manifest["seq_from"], seq_to=manifest["seq_to"],
+                           created_at=clock.now(), app_version=manifest["app_version"],
+                           schema_version=manifest["schema_version"], ranges=manifest["ranges"])
+    data, _ = batch.build(spec, changes, signing_key=key, device_cert=identity.certificate(device, "10375", key),
+                          recipients=keys.recipients(hub.meta("public_bundle")))
+    return data
+
+
+def _dossier(changes: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(c for c in changes if c["table"] == "dossier")
+
+
+def _patch_zip_field(data: bytes, offset_in_header: int, value: bytes) -> bytes:
+    """Patch a field of every local and central header of the outer archive (what a hex editor does)."""
+    out = bytearray(data)
+    for signature, base in ((b"PK\x03\x04", 0), (b"PK\x01\x02", 2)):
+        at = out.find(signature)
+        while at != -1:
+            out[at + base + offset_in_header:at + base + offset_in_header + len(value)] = value
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
+def _deflate_bomb() -> bytes:
+    """A 500 KB-ish outer archive whose entries inflate to about 1 GB: no key is needed to make it."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in ("header.json", "payload.bin"):
+            with zf.open(name, "w", force_zip64=True) as fh:
+                chunk = b"\0" * (1 << 20)
+                for _ in range(512):
+                    fh.write(chunk)
+    return buf.getvalue()
+
+
+def _inner_bomb(hub: Hub, desk: dict[str, Any]) -> bytes:
+    """Anyone can seal to the public province key: an inner archive of ~1 GB of zeros, well sealed."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in ("manifest.json", "manifest.sig", "device.json"):
+            zf.writestr(name, desk["files"][name])
+        with zf.open("changes/00001.jsonl", "w", force_zip64=True) as fh:
+            for _ in range(1024):
+                fh.write(b"\n" * (1 << 20))
+    header = {k: v for k, v in desk["header"].items() if k not in ("recipients", "cipher", "payload")}
+    data, _ = container.seal_inner(header, buf.getvalue(), keys.recipients(hub.meta("public_bundle")))
+    return data
+
+
+def test_hostile_files_are_refused_and_the_folder_goes_on(db: Database, hub: Hub, desk: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    honest = desk["honest"].read_bytes()
+    hostile = {
+        "a-version-needed.mcb": _patch_zip_field(honest, 4, b"\xff\x00"),  # NotImplementedError before
+        "b-lzma.mcb": _patch_zip_field(honest, 8, b"\x0e\x00"),  # compression method 14: LZMAError before
+        "c-garbage-date.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(received_at="garbage")),
+        "d-huge-version.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch).update(version=2 ** 70)),
+        "e-huge-int.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(sets_count=2 ** 70)),
+        "f-long-name.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(applicant_name="x" * 5000)),
+        "g-escape.mcb": _signed(db, hub, desk, lambda ch: None, batch_id="../../escaped"),
+    }
+    for name, data in hostile.items():
+        (folder / name).write_bytes(data)
+    (folder / "z-honest.mcb").write_bytes(honest)
+    before = hub_state(hub)
+    receipts = tmp_path / "receipts"
+    done, _ = _province(hub, "import", str(folder), "--receipts-out", str(receipts), "--json")
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert done.returncode == 1  # some refused
+    results = {Path(r["file"]).name: r for r in json.loads(done.stdout)}
+    codes = {name: results[name]["code"] for name in hostile}
+    assert codes == {"a-version-needed.mcb": "truncated", "b-lzma.mcb": "bad_format",
+                     "c-garbage-date.mcb": "bad_value", "d-huge-version.mcb": "bad_value",
+                     "e-huge-int.mcb": "bad_value", "f-long-name.mcb": "bad_value",
+                     "g-escape.mcb": "bad_batch_id"}, codes
+    for name in hostile:
+        assert any(ch in results[name]["message"] for ch in "ăâđêôơư"), results[name]
+    assert results["z-honest.mcb"]["status"] == "applied"  # the rest of the folder still goes in
+    assert hub_state(hub) != before
+    assert sorted(p.name for p in receipts.iterdir() if p.suffix == ".json") and not (tmp_path / "escaped").exists()
+    assert all(p.resolve().parent == receipts.resolve() for p in receipts.rglob("*"))
+    assert len(list((hub.data_dir / "quarantine").iterdir())) == len(hostile)
+
+
+@pytest.mark.slow
+def test_bombs_are_refused_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_path: Path) -> None:
+    folder = tmp_path / "bombs"
+    folder.mkdir()
+    outer, inner = _deflate_bomb(), _inner_bomb(hub, desk)
+    assert len(outer) < 2_000_000 and len(inner) < 2_000_000
+    (folder / "outer.mcb").write_bytes(outer)
+    (folder / "inner.mcb").write_bytes(inner)
+    before = hub_state(hub)
+    done, peak_mb = _province(hub, "import", str(folder), "--json")
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    codes = sorted(r["code"] for r in json.loads(done.stdout))
+    # outer: a compressed container is refused unread; inner: the signed manifest is honest, its signed size of
+    # the changes file caps the inflation at the first byte over
+    assert codes == ["bad_format", "too_large"], codes
+    assert peak_mb < 300, peak_mb
+    assert hub_state(hub) == before
+    assert zlib  # the bombs above are deflate streams
+
+
+def test_server_answers_4xx_never_500(db: Database, hub: Hub, desk: dict[str, Any]) -> None:
+    import httpx
+
+    from tests.net.conftest import LiveHub, free_port
+
+    honest = desk["honest"].read_bytes()
+    cases = {"version-needed": _patch_zip_field(honest, 4, b"\xff\x00"),
+             "lzma": _patch_zip_field(honest, 8, b"\x0e\x00"),
+             "garbage-date": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(received_at="garbage")),
+             "huge-version": _signed(db, hub, desk, lambda ch: _dossier(ch).update(version=2 ** 70))}
+    live = LiveHub(hub=hub, port=free_port())
+    live.start()
+    try:
+        for name, data in cases.items():
+            sealed_id = str(uuid.uuid4())
+            try:
+                sealed_id = batch.read_header(data).header["batch_id"]
+            except Exception:  # noqa: BLE001 — a broken container has no readable id
+                pass
+            answer = httpx.put(f"{live.url}/api/v1/batches/{sealed_id}", content=data, timeout=60)
+            assert 400 <= answer.status_code < 500, (name, answer.status_code, answer.text[:300])
+            assert answer.json()["code"] in ("truncated", "bad_format", "bad_value"), (name, answer.text[:300])
+        assert httpx.put(f"{live.url}/api/v1/batches/{batch.read_header(honest).header['batch_id']}",
+                         content=honest, timeout=60).status_code == 200
+    finally:
+        live.stop()
