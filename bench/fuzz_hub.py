@@ -32,7 +32,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="first seed (cases use seed … seed+cases-1)")
     parser.add_argument("--big-bombs", action="store_true", help="bombs of 64 and 256 MB too (slow)")
     args = parser.parse_args()
-    logging.disable(logging.WARNING)  # every refusal is logged by the importer; the summary says it all
+    logging.disable(logging.CRITICAL)  # every refusal is logged by the importer; the summary says it all
     work = Path(tempfile.mkdtemp(prefix="fuzz-hub-"))
     os.environ["MOTCUA_DATA_DIR"] = str(work / "data")
 

@@ -118,7 +118,8 @@ def read_header(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Sealed:
     header = sealed.header
     if header.get("format") != FORMAT:
         raise SyncError("not_a_batch")
-    if header.get("format_version") not in SUPPORTED_FORMAT_VERSIONS:
+    version = header.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version not in SUPPORTED_FORMAT_VERSIONS:
         raise SyncError("unsupported_version", f"định dạng {header.get('format_version')!r}")
     for key, kind in (("batch_id", str), ("device_id", str), ("unit_code", str), ("epoch", str),
                       ("seq_from", int), ("seq_to", int), ("created_at", str), ("schema_version", str)):
