@@ -66,3 +66,31 @@ def test_hours_tab_sets_saturday_morning_and_lists_moved_dossiers(ctx: UiContext
     assert errors and "sun" in errors[0]
     with ctx.db.reading() as s:
         assert desk_context(s).rules.hours.week_text()["sun"] == ""
+
+
+def test_admin_switches_the_uncertain_day(ctx: UiContext, qtbot: Any) -> None:
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    editor = page.calendar
+    editor.year.setValue(2026)
+    rows = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+    editor.table.setCurrentCell(rows.index("24/11/2026"), 0)
+    editor.toggle_button.click()
+    rows = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+    row = rows.index("24/11/2026")
+    assert editor.table.item(row, 1).text() == "Làm việc"
+    assert editor.table.item(row, 3).text() == "Đơn vị — chưa chắc chắn"
+    with ctx.db.reading() as s:
+        from desktop.services.desk import load_calendar
+
+        assert load_calendar(s).is_working_day(date(2026, 11, 24))
+    editor.table.setCurrentCell(row, 0)
+    editor.remove_button.click()  # back to the official file: a day off, still marked uncertain
+    rows = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+    assert editor.table.item(rows.index("24/11/2026"), 3).text() == "Chính phủ — chưa chắc chắn"
+
+
+def test_officer_cannot_switch_days(make_ctx: Any, qtbot: Any) -> None:
+    page = SettingsPage(make_ctx("officer"))
+    qtbot.addWidget(page)
+    assert not page.calendar.toggle_button.isEnabled()

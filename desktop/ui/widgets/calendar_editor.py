@@ -28,8 +28,10 @@ class CalendarEditor(QWidget):
         self.year.setValue(clock.today().year)
         self.add_button = QPushButton(self.tr("Thêm ngày nghỉ / ngày làm bù…"), objectName="add")
         self.remove_button = QPushButton(self.tr("Bỏ điều chỉnh đã chọn"), objectName="remove")
+        self.toggle_button = QPushButton(self.tr("Đổi nghỉ ↔ làm việc"), objectName="toggle")
+        self.toggle_button.setToolTip(self.tr("Chuyển ngày đã chọn (ví dụ ngày chưa chắc chắn 24/11) giữa nghỉ và làm việc."))
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được sửa lịch làm việc."),
-             self.add_button, self.remove_button)
+             self.add_button, self.remove_button, self.toggle_button)
         self.table = QTableWidget(0, 5, objectName="table")
         self.table.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Loại"), self.tr("Ghi chú"), self.tr("Nguồn"),
                                               self.tr("Căn cứ")])
@@ -46,6 +48,7 @@ class CalendarEditor(QWidget):
         top.addWidget(self.year)
         top.addStretch(1)
         top.addWidget(self.add_button)
+        top.addWidget(self.toggle_button)
         top.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -69,6 +72,7 @@ class CalendarEditor(QWidget):
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.add_button.clicked.connect(self.add_override)
         self.remove_button.clicked.connect(self.remove_selected)
+        self.toggle_button.clicked.connect(self.toggle_selected)
         ctx.bus.changed.connect(lambda topics: self.reload() if {CALENDAR, DOSSIERS, SETTINGS} & set(topics) else None)
         self.reload()
 
@@ -84,6 +88,7 @@ class CalendarEditor(QWidget):
             shown = date.fromisoformat(item["date"])
             first = QTableWidgetItem(f"{shown:%d/%m/%Y}")
             first.setData(Qt.ItemDataRole.UserRole, item["date"])
+            first.setData(Qt.ItemDataRole.UserRole + 1, item["working"])
             kind = self.tr("Làm việc") if item["working"] else self.tr("Nghỉ")
             source = SOURCE_LABELS.get(item["source"], item["source"])
             if item["uncertain"]:
@@ -126,6 +131,19 @@ class CalendarEditor(QWidget):
     def save_override(self, day: date, working: bool, reason: str | None) -> None:
         self.ctx.write(lambda s: calendar.set_override(s, day, working=working, reason=reason) and None,
                        changed=(CALENDAR,))
+
+    def toggle_selected(self) -> None:
+        """The desk's own decision on the selected day (e.g. 24/11 while its legal status is uncertain)."""
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        first = self.table.item(row, 0)
+        day = date.fromisoformat(first.data(Qt.ItemDataRole.UserRole))
+        working = not bool(first.data(Qt.ItemDataRole.UserRole + 1))
+        template = self.tr("%1 (làm việc theo quyết định của đơn vị)") if working else \
+            self.tr("%1 (nghỉ theo quyết định của đơn vị)")
+        reason = template.replace("%1", self.table.item(row, 2).text())
+        self.save_override(day, working, reason)
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
