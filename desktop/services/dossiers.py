@@ -101,16 +101,18 @@ def _event(session: Session, dossier: Dossier, kind: str, at: datetime, note: st
 
 
 def _new_dossier(session: Session, ctx: DeskContext, procedure: Procedure, applicant: Applicant,
-                 received_at: datetime, status: Status) -> Dossier:
-    seq_range = tuple(get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
-    code = codes.next_code(
-        session,
-        pattern=get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN),
-        agency_id=ctx.unit.agency_id,
-        unit_code=ctx.unit.code,
-        day=received_at.date(),
-        seq_range=(int(seq_range[0]), int(seq_range[1])),
-    )
+                 received_at: datetime, status: Status, *, code: str | None = None) -> Dossier:
+    """A dossier row with the procedure's rules snapshotted; ``code`` keeps an imported dossier's own."""
+    if code is None:
+        seq_range = tuple(get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
+        code = codes.next_code(
+            session,
+            pattern=get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN),
+            agency_id=ctx.unit.agency_id,
+            unit_code=ctx.unit.code,
+            day=received_at.date(),
+            seq_range=(int(seq_range[0]), int(seq_range[1])),
+        )
     return Dossier(
         code=code,
         procedure_id=procedure.id,
