@@ -45,9 +45,12 @@ def _province(hub: Hub, *args: str, memory: bool = False) -> tuple[subprocess.Co
     """Run the hub CLI in a child; returns its result and its peak resident memory in MB."""
     url = hub.engine.url.render_as_string(hide_password=False)
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUTF8="1")
-    code = ("import resource, runpy, sys; sys.argv = ['province', *sys.argv[1:]]\n"
+    # VmHWM, not ru_maxrss: ru_maxrss survives execve, so a child forked from a big pytest would report the
+    # parent's memory
+    code = ("import runpy, sys; sys.argv = ['province', *sys.argv[1:]]\n"
             "try:\n    runpy.run_module('province', run_name='__main__')\n"
-            "finally:\n    print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+            "finally:\n    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+            "    print('PEAK_KB', hwm, file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code, "--db-url", url, "--data-dir", str(hub.data_dir), *args],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     peak = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")), 0)
@@ -195,3 +198,47 @@ def test_server_answers_4xx_never_500(db: Database, hub: Hub, desk: dict[str, An
                          content=honest, timeout=60).status_code == 200
     finally:
         live.stop()
+
+
+@pytest.mark.slow
+def test_server_refuses_bombs_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_path: Path) -> None:
+    """The same bombs sent to ``python -m province serve``: refused, and the server's high-water mark of
+    resident memory (VmHWM) stays under 300 MB."""
+    import time
+
+    import httpx
+
+    from tests.net.conftest import free_port
+
+    url = hub.engine.url.render_as_string(hide_password=False)
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUTF8="1")
+    server = subprocess.Popen([sys.executable, "-m", "province", "--db-url", url, "--data-dir", str(hub.data_dir),
+                               "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "hub did not start"
+            time.sleep(0.2)
+        before = hub_state(hub)
+        outer, inner = _deflate_bomb(), _inner_bomb(hub, desk)
+        for data, batch_id in ((outer, str(uuid.uuid4())), (inner, desk["header"]["batch_id"])):
+            answer = httpx.put(f"{base}/api/v1/batches/{batch_id}", content=data, timeout=120)
+            assert 400 <= answer.status_code < 500, answer.text[:300]
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_mb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
+        assert peak_mb < 300, peak_mb
+        assert hub_state(hub) == before
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
