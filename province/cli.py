@@ -6,8 +6,10 @@ Exit codes: 0 success, 1 when any batch was refused, 2 for a user error (message
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 from pathlib import Path
 
 from desktop.cli import emit_json, utf8_stdio
@@ -82,14 +84,21 @@ def _hub(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_hub(args.db_url, data_dir=args.data_dir)
 
 
+@contextlib.contextmanager
+def opened_hub(args: argparse.Namespace) -> Iterator[Any]:
+    """The hub named by ``--db-url/--data-dir`` for one command, closed however the command ends."""
+    hub = _hub(args)
+    try:
+        yield hub
+    finally:
+        hub.dispose()
+
+
 def run_keys_encrypt(args: argparse.Namespace) -> int:
     from province.keys import encrypt_existing
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         done = encrypt_existing(hub)
-    finally:
-        hub.dispose()
     print(f"Đã mã hóa {len(done)} tệp khóa: {', '.join(done)}" if done else "Mọi tệp khóa đã được mã hóa.")
     return 0
 

@@ -65,14 +65,11 @@ def read_password(args: argparse.Namespace) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     from province.auth import add_user
-    from province.cli import _hub
+    from province.cli import opened_hub
 
     password = read_password(args)
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         out = add_user(hub, args.username, password, args.role)
-    finally:
-        hub.dispose()
     if args.json:
         emit_json(out)
     else:
@@ -82,40 +79,31 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_passwd(args: argparse.Namespace) -> int:
     from province.auth import set_password
-    from province.cli import _hub
+    from province.cli import opened_hub
 
     password = read_password(args)
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         set_password(hub, args.username, password)
-    finally:
-        hub.dispose()
     print(f"Đã đổi mật khẩu của {args.username}.")
     return 0
 
 
 def run_set_active(args: argparse.Namespace) -> int:
     from province.auth import set_active
-    from province.cli import _hub
+    from province.cli import opened_hub
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         set_active(hub, args.username, args.active)
-    finally:
-        hub.dispose()
     print(f"Đã {'mở lại' if args.active else 'khóa'} tài khoản {args.username}.")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
     from province.auth import list_users
-    from province.cli import _hub
+    from province.cli import opened_hub
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         users = list_users(hub)
-    finally:
-        hub.dispose()
     if args.json:
         emit_json(users)
     else:
@@ -126,13 +114,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_access_log(args: argparse.Namespace) -> int:
     from province.auth import access_log
-    from province.cli import _hub
+    from province.cli import opened_hub
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         rows = access_log(hub, limit=max(1, min(args.limit, 10000)))
-    finally:
-        hub.dispose()
     if args.json:
         emit_json(rows)
     else:

@@ -9,7 +9,6 @@ inside the batch and the package GET is signed per request (``desktop.sync.reque
 from __future__ import annotations
 
 import html
-from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request

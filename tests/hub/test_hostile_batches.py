@@ -204,11 +204,9 @@ def test_server_answers_4xx_never_500(db: Database, hub: Hub, desk: dict[str, An
 def test_server_refuses_bombs_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_path: Path) -> None:
     """The same bombs sent to ``python -m province serve``: refused, and the server's high-water mark of
     resident memory (VmHWM) stays under 300 MB."""
-    import time
-
     import httpx
 
-    from tests.net.conftest import free_port
+    from tests.net.conftest import free_port, wait_for_hub
 
     url = hub.engine.url.render_as_string(hide_password=False)
     port = free_port()
@@ -218,15 +216,7 @@ def test_server_refuses_bombs_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "hub did not start"
-            time.sleep(0.2)
+        wait_for_hub(base, server)
         before = hub_state(hub)
         outer, inner = _deflate_bomb(), _inner_bomb(hub, desk)
         for data, batch_id in ((outer, str(uuid.uuid4())), (inner, desk["header"]["batch_id"])):

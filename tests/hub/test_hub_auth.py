@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from desktop.db.session import Database
 from province import auth
 from province.db import Hub
 from province.models import HubAccessAudit, HubUser
+from tests.net.conftest import free_port, wait_for_hub
 from tests.sync_support import connect_desk, deliver, export, receive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,12 +40,6 @@ GETS = ["/", "/units", "/docs", "/openapi.json", "/api/v1/units", "/api/v1/units
         "/api/v1/reports/periodic?unit=by-unit&period=2026",
         "/api/v1/reports/periodic?unit=10375&period=2026&format=xlsx",
         "/api/v1/reports/periodic?unit=all&period=2026&format=pdf"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
@@ -77,7 +70,7 @@ def served(hub: Hub, db: Database, tmp_path: Path) -> Iterator[str]:
     receive(db, 2, name=NAME)
     deliver(hub, db, export(db, tmp_path / "usb"), tmp_path / "usb")
     cert, key = _self_signed(tmp_path / "tls")
-    port = _free_port()
+    port = free_port()
     url = str(hub.engine.url.render_as_string(hide_password=False))
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUTF8="1", MOTCUA_NOW=clock.iso(clock.now()) or "")
     process = subprocess.Popen([sys.executable, "-m", "province", "--db-url", url, "--data-dir", str(hub.data_dir),
@@ -85,17 +78,7 @@ def served(hub: Hub, db: Database, tmp_path: Path) -> Iterator[str]:
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     base = f"https://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", verify=False, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("hub did not start: " + (process.stdout.read() if process.poll() is not None
-                                                            else ""))
-            time.sleep(0.2)
+        wait_for_hub(base, process, verify=False)
         yield base
     finally:
         process.terminate()  # uvicorn waits for open keep-alive connections; do not wait for it long

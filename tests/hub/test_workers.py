@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,7 +15,7 @@ import pytest
 from desktop.db.session import Database
 from province.cli import main as province_main
 from province.db import Hub
-from tests.net.conftest import free_port
+from tests.net.conftest import free_port, wait_for_hub
 from tests.sync_support import connect_desk, data_state, export, neighbour_desk, receive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,15 +49,7 @@ def test_two_worker_processes_import_in_parallel(db: Database, hub: Hub, hub_url
     server = _start(hub, port, workers=2)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            time.sleep(0.2)
+        wait_for_hub(base, server)
         answers = []
         for result in batches + batches:  # each twice: the repeat gets the same receipt from any worker
             assert result.file is not None

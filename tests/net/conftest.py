@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +21,20 @@ from tests.sync_support import fresh_hub
 
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"
+
+
+def wait_for_hub(base: str, process: subprocess.Popen[Any], *, verify: bool = True, seconds: float = 60) -> None:
+    """Until ``python -m province serve`` started as ``process`` answers its health check at ``base``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=2, verify=verify).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(f"hub did not start (exit code {process.poll()})")
+        time.sleep(0.2)
 
 
 def free_port() -> int:
