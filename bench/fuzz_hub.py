@@ -16,6 +16,7 @@ import collections
 import logging
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MOTCUA_HUB_KEY_PASSPHRASE", "bench-only-passphrase")
+RESET_EVERY = 250
 
 
 def main() -> int:
@@ -39,6 +41,7 @@ def main() -> int:
     from desktop.db.session import open_database
     from desktop.services import catalog, desk
     from tests import fuzz_support
+    from province.db import open_hub
     from tests.sync_support import connect_desk, export, fresh_hub, receive
 
     if args.big_bombs:
@@ -56,7 +59,15 @@ def main() -> int:
     started = time.perf_counter()
     counts: collections.Counter[tuple[str, str]] = collections.Counter()
     crashes, partial = [], []
+    pristine = work / "hub-pristine"
+    hub.dispose()
+    shutil.copytree(work / "hub", pristine)
     for seed in range(args.seed, args.seed + args.cases):
+        if (seed - args.seed) % RESET_EVERY == 0:  # a fresh copy now and then: each check reads the whole hub
+            src.hub.dispose()
+            shutil.rmtree(work / "hub")
+            shutil.copytree(pristine, work / "hub")
+            src.hub = open_hub(None, data_dir=work / "hub")
         outcome = fuzz_support.run_case(src, cases, seed)
         counts[(outcome.kind, outcome.status)] += 1
         if outcome.crashed:
@@ -71,7 +82,7 @@ def main() -> int:
         print(f"  seed {seed}: {outcome}")
     print(f"cases {args.cases}  crashes {len(crashes)}  partial writes {len(partial)}  "
           f"time {elapsed:.1f} s ({args.cases / elapsed:.0f} cases/s)  peak RSS {peak_mb:.0f} MB")
-    hub.dispose()
+    src.hub.dispose()
     db.dispose()
     return 1 if crashes or partial else 0
 
