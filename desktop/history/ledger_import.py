@@ -323,10 +323,11 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
     except UserError as exc:
         raise _Refused(exc.message) from None
     for key, moment in moments.items():
-        if moment is None or key == "due":  # an appointment may lie in the future; the others never
+        if moment is None:
             continue
         try:
-            validation.moment(moment, field=key)
+            if key != "due":  # an appointment may lie in the future; the other moments never
+                validation.moment(moment, field=key)
         except UserError as exc:
             raise _Refused(f"Cột «{FIELD_LABELS[key]}»: {exc.message}") from None
         if key != "received" and moment < received and not (key == "due" and moment.date() >= received.date()):
