@@ -32,6 +32,8 @@ FIELD_LABELS: dict[str, str] = {
     "address": "Địa chỉ",
     "phone": "Số điện thoại",
     "id_number": "Số giấy tờ tùy thân",
+    "email": "Thư điện tử",
+    "organisation": "Tên tổ chức",
     "body": "Cơ quan giải quyết",
     "channel": "Kênh nộp",
     "received": "Ngày nhận",
@@ -63,6 +65,7 @@ ALIASES: tuple[tuple[str, str], ...] = (
     ("dia chi", "address"), ("dien thoai", "phone"), ("sdt", "phone"),
     ("nguoi nop", "applicant"), ("to chuc, ca nhan", "applicant"), ("to chuc ca nhan", "applicant"),
     ("ho va ten", "applicant"), ("ho ten", "applicant"), ("nguoi dung ten", "applicant"),
+    ("ten to chuc", "organisation"), ("thu dien tu", "email"), ("email", "email"),
     ("co quan", "body"), ("ky nhan", "signature"), ("chu ky", "signature"), ("ky ten", "signature"),
     ("ghi chu", "notes"), ("so thu tu", "stt"),
 )

@@ -26,10 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop import clock, validation
-from desktop.db.models import Dossier, DossierEvent, Procedure, new_id
+from desktop.db.models import Dossier, DossierEvent, Procedure, Supplement, new_id
 from desktop.db.models_history import DossierImport
 from desktop.errors import UserError
 from desktop.history import dates
+from desktop.history.export_all import SUPPLEMENT_HEADERS, SUPPLEMENT_SHEET
 from desktop.history.columns import (
     DATE_FIELDS,
     block_texts,
@@ -86,6 +87,18 @@ class PlannedRow:
 
 
 @dataclass
+class SupplementRow:
+    """A supplement of an exported dossier (the "Bổ sung" sheet of ``export all``)."""
+
+    requested_at: datetime
+    items: list[str]
+    reason: str | None
+    received_at: datetime | None
+    previous_due_at: datetime | None
+    new_due_at: datetime | None
+
+
+@dataclass
 class FuzzyMatch:
     name: str
     procedure_code: str
@@ -104,6 +117,7 @@ class ImportPlan:
     refused: list[tuple[int, str]] = field(default_factory=list)
     duplicates: list[tuple[int, str]] = field(default_factory=list)
     fuzzy: dict[str, FuzzyMatch] = field(default_factory=dict)
+    supplements: dict[str, list[SupplementRow]] = field(default_factory=dict)  # by folded dossier code
     imported: int = 0
     written: bool = False
 
@@ -148,6 +162,8 @@ def plan_import(session: Session, path: str | Path, options: Options | None = No
         raise UserError(f"Không xác định được cột «{FIELD_LABELS['procedure']}» hay «{FIELD_LABELS['procedure_code']}»"
                         f" trong trang tính '{sheet}'; hãy sửa ánh xạ cột.", field="mapping")
     plan = ImportPlan(source_file=Path(path).name, sheet=sheet, columns=columns)
+    if sheet != SUPPLEMENT_SHEET:
+        plan.supplements = _supplements(path)
     matcher = ProcedureMatcher(session, options.mapping.procedures)
     existing_codes, existing_keys = _existing(session)
     seen_codes: dict[str, int] = {}
@@ -310,7 +326,8 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
         if moment is None:
             continue
         try:
-            validation.moment(moment, field=key)
+            if key != "due":  # an appointment may lie in the future; the other moments never
+                validation.moment(moment, field=key)
         except UserError as exc:
             raise _Refused(f"Cột «{FIELD_LABELS[key]}»: {exc.message}") from None
         if key != "received" and moment < received and not (key == "due" and moment.date() >= received.date()):
@@ -388,7 +405,8 @@ def _applicant(cells: dict[str, Any]) -> Applicant:
             address = f"{address}; ĐT: {phone}" if address and phone not in address else (address or f"ĐT: {phone}")
             phone = None
     return _validated_applicant(Applicant(name=_text(cells, "applicant") or "", id_number=_text(cells, "id_number"),
-                                          phone=phone, address=address))
+                                          phone=phone, address=address, email=_text(cells, "email"),
+                                          organisation=_text(cells, "organisation")))
 
 
 def _hhmm(text: str | None, fallback: time) -> time:
@@ -399,11 +417,44 @@ def _hhmm(text: str | None, fallback: time) -> time:
         return fallback
 
 
+
+
+def _supplements(path: str | Path) -> dict[str, list[SupplementRow]]:
+    """Supplements of an ``export all`` workbook, so a round trip keeps the stopped clocks (Biểu 06
+    reads them for dossiers awaiting a supplement at the end of a period). Other files have none."""
+    if Path(path).suffix.lower() != ".xlsx":
+        return {}
+    from desktop.history.reader import sheet_names
+
+    if SUPPLEMENT_SHEET not in sheet_names(path):
+        return {}
+    _, rows = read_rows(path, SUPPLEMENT_SHEET)
+    if not rows or tuple(rows[0][:len(SUPPLEMENT_HEADERS)]) != SUPPLEMENT_HEADERS:
+        return {}
+    found: dict[str, list[SupplementRow]] = {}
+    late = time(17, 0)
+    for values in rows[1:]:
+        code = _get(values, 0)
+        try:
+            requested = dates.parse(_get(values, 1), late)
+            if not code or requested is None:
+                continue
+            items = [part.strip() for part in str(_get(values, 2) or "").split(";") if part.strip()]
+            found.setdefault(str(code).casefold(), []).append(SupplementRow(
+                requested_at=requested, items=items, reason=nfc(_get(values, 3)),
+                received_at=dates.parse(_get(values, 5), late), previous_due_at=dates.parse(_get(values, 6), late),
+                new_due_at=dates.parse(_get(values, 7), late)))
+        except dates.BadDate:
+            continue
+    return found
+
+
 # -- writing ---------------------------------------------------------------------------------------
 def _write(session: Session, ctx: DeskContext, plan: ImportPlan, row: PlannedRow, officer: str | None,
            moment: datetime) -> None:
     dossier = _new_dossier(session, ctx, row.procedure, row.applicant, row.received_at, Status(row.status),
                            code=row.code)
+    dossier.id = new_id()  # supplements and events below refer to it before the flush
     dossier.channel = row.channel
     dossier.sets_count = row.sets_count
     dossier.notes = row.notes
@@ -417,6 +468,17 @@ def _write(session: Session, ctx: DeskContext, plan: ImportPlan, row: PlannedRow
         dossier.due_at = dossier.original_due_at = row.due_at
         events.append(("received", row.received_at, {"channel": row.channel, "due_at": row.due_at.isoformat()
                                                      if row.due_at else None, "imported": source}))
+    for sup in plan.supplements.get((row.code or "").casefold(), []) if row.status != Status.REFUSED else []:
+        session.add(Supplement(dossier_id=dossier.id, requested_at=sup.requested_at, items=sup.items,
+                               reason=sup.reason, requested_by=officer, received_at=sup.received_at,
+                               previous_due_at=sup.previous_due_at, new_due_at=sup.new_due_at))
+        if sup.previous_due_at is not None and dossier.original_due_at == row.due_at:
+            dossier.original_due_at = sup.previous_due_at
+        events.append(("supplement_requested", sup.requested_at, {}))
+        if sup.received_at is not None:
+            dossier.counting_start = ctx.rules.counting_start(sup.received_at)
+            events.append(("supplement_received", sup.received_at,
+                           {"due_at": sup.new_due_at.isoformat() if sup.new_due_at else None}))
     if row.transferred_at is not None and row.status != Status.REFUSED:
         dossier.handler = officer
         events.append(("started", row.transferred_at, {"handler": officer}))
@@ -433,7 +495,6 @@ def _write(session: Session, ctx: DeskContext, plan: ImportPlan, row: PlannedRow
     if row.withdrawn_at is not None:
         dossier.withdrawn_at = row.withdrawn_at
         events.append(("withdrawn", row.withdrawn_at, {}))
-    dossier.id = new_id()  # the events below refer to it before the flush
     session.add(dossier)
     for kind, at, data in events:
         session.add(DossierEvent(dossier_id=dossier.id, kind=kind, at=at, officer=officer, data=data,
