@@ -9,6 +9,7 @@ written; the refused file is copied to quarantine and the attempt to the audit t
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -59,8 +60,33 @@ class ImportResult:
                 "file": self.file, "receipt_file": self.receipt_file}
 
 
+MAX_BATCH_ENV = "MOTCUA_HUB_MAX_BATCH_MB"
+DEFAULT_MAX_BATCH_MB = 64
+
+
+def hub_limits() -> Limits:
+    """The hub's budget for one batch file, so that importing any file stays well under 300 MB.
+
+    The file is held once in memory (the payload is a view into it), decrypted once (the inner archive
+    is as large as the payload) and inflated entry by entry up to the sizes the device signed: peak is
+    about baseline + 2 × file + inflated. ``MOTCUA_HUB_MAX_BATCH_MB`` (default 64) sets the file cap;
+    the inflated total is twice that, one inner file half of it (a changes file holds 5,000 lines). An
+    honest batch is a few MB (a day's work: a few hundred KB)."""
+    raw = os.environ.get(MAX_BATCH_ENV, "").strip()
+    try:
+        mb = int(raw) if raw else DEFAULT_MAX_BATCH_MB
+    except ValueError:
+        raise UserError(f"{MAX_BATCH_ENV} phải là một số nguyên (MB), không phải {raw[:20]!r}.") from None
+    if not 1 <= mb <= 1024:
+        raise UserError(f"{MAX_BATCH_ENV} phải trong khoảng 1–1024 (MB).")
+    cap = mb << 20
+    return Limits(max_file_bytes=cap, max_header_bytes=DEFAULT_LIMITS.max_header_bytes,
+                  max_entries=DEFAULT_LIMITS.max_entries, max_entry_bytes=cap // 2, max_total_bytes=2 * cap)
+
+
 def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Path | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+                limits: Limits | None = None) -> ImportResult:
+    limits = limits or hub_limits()
     staging = hub.data_dir / "staging" / uuid.uuid4().hex
     data = b""
     batch_id = None

@@ -36,7 +36,7 @@ from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError
 from province import keys, views, web_auth
 from province.db import IMPORT_SLOTS, Hub, open_hub
-from province.importer import ImportResult, import_file
+from province.importer import ImportResult, hub_limits, import_file
 
 log = logging.getLogger("province.server")
 API = "/api/v1"
@@ -97,27 +97,28 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
                              "advice": advice, "permanent": code in PERMANENT, "receipt": signed},
                             status_code=STATUS_OF.get(code, 422))
 
-    def do_import(data: bytes, batch_id: str) -> tuple[ImportResult | None, JSONResponse | None]:
+    limits = hub_limits()
+    body_cap = min(config.max_body_bytes, limits.max_file_bytes)
+
+    def do_import(path: Path, batch_id: str) -> tuple[ImportResult | None, JSONResponse | None]:
         try:
-            sealed = batch.read_header(data)
-        except SyncError as exc:
-            return None, refusal(exc.code or "bad_format", exc.message, batch_id)
-        if sealed.header["batch_id"] != batch_id:
-            return None, JSONResponse({"status": "refused", "code": "batch_id_mismatch", "batch_id": batch_id,
-                                       "message": "Mã gói trong đường dẫn khác mã gói trong tệp.",
-                                       "permanent": True}, status_code=400)
-        path = incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb"
-        path.write_bytes(data)
-        try:
+            try:  # only the header is kept: the file's bytes are dropped before the import reads them again
+                header = batch.read_header(path.read_bytes(), limits=limits).header
+            except SyncError as exc:
+                return None, refusal(exc.code or "bad_format", exc.message, batch_id)
+            if header["batch_id"] != batch_id:
+                return None, JSONResponse({"status": "refused", "code": "batch_id_mismatch", "batch_id": batch_id,
+                                           "message": "Mã gói trong đường dẫn khác mã gói trong tệp.",
+                                           "permanent": True}, status_code=400)
             with write_lock:
-                result = import_file(hub, path)
+                result = import_file(hub, path, limits=limits)
         finally:
             path.unlink(missing_ok=True)
         if result.status == "refused":
             code = result.code or "bad_format"
             if code == "unsupported_version" and "mới hơn" in (result.message or ""):
-                return result, refusal("too_new", result.message or "", batch_id, sealed.header)
-            return result, refusal(code, result.message or "", batch_id, sealed.header)
+                return result, refusal("too_new", result.message or "", batch_id, header)
+            return result, refusal(code, result.message or "", batch_id, header)
         return result, None
 
     @app.put(API + "/batches/{batch_id}", summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
@@ -126,20 +127,24 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
             return JSONResponse({"status": "refused", "code": "bad_batch_id", "message": "Mã gói không hợp lệ."},
                                 status_code=400)
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > config.max_body_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > body_cap):
             return refusal("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
-        try:
-            data = await asyncio.wait_for(_read_body(request, config.max_body_bytes), config.body_timeout)
+        path = incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb"
+        try:  # straight to disk: a body is never held in memory, whatever its size
+            await asyncio.wait_for(_read_body(request, path, body_cap), config.body_timeout)
         except ClientDisconnect:
+            path.unlink(missing_ok=True)
             log.info("upload of %s cut by the client", batch_id)
             return Response(status_code=400)
         except asyncio.TimeoutError:
+            path.unlink(missing_ok=True)
             return JSONResponse({"status": "refused", "code": "timeout", "message": "Hết thời gian nhận dữ liệu."},
                                 status_code=408)
         except _TooLarge:
+            path.unlink(missing_ok=True)
             return refusal("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
         try:
-            result, refused = await asyncio.wait_for(run_in_threadpool(do_import, data, batch_id),
+            result, refused = await asyncio.wait_for(run_in_threadpool(do_import, path, batch_id),
                                                      config.import_timeout)
         except asyncio.TimeoutError:  # the import goes on; a retry gets its receipt as a duplicate
             return JSONResponse({"status": "busy", "code": "timeout", "message": "Máy chủ đang bận; gửi lại sau."},
@@ -221,13 +226,15 @@ class _TooLarge(Exception):
     pass
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    out = bytearray()
-    async for chunk in request.stream():
-        out += chunk
-        if len(out) > limit:
-            raise _TooLarge
-    return bytes(out)
+async def _read_body(request: Request, path: Path, limit: int) -> None:
+    """The body written to ``path`` as it arrives, cut at ``limit`` bytes."""
+    size = 0
+    with path.open("wb") as fh:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
+            fh.write(chunk)
 
 
 def _moment(value: Any) -> str:

@@ -9,6 +9,7 @@ bytes), ``device.json`` (the device's certificate: id, unit, public key) and ``c
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -206,10 +207,16 @@ def _signed_manifest(sealed: Sealed, files: Mapping[str, bytes], public_key: Ed2
 def read_changes(files: Mapping[str, bytes], manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every change line, strictly parsed and shape-checked."""
     changes: list[dict[str, Any]] = []
+    expected = manifest.get("changes")
+    if not isinstance(expected, int) or isinstance(expected, bool):
+        raise SyncError("bad_format", "bản kê thiếu số thay đổi")
     for name in sorted(n for n in files if n.startswith("changes/")):
-        for raw in files[name].split(b"\n"):
-            if not raw:
-                continue
+        for raw in io.BytesIO(files[name]):  # line by line: a file of 100 MB of newlines makes no list of lines
+            raw = raw.removesuffix(b"\n")
+            if not raw:  # a desk writes no blank line; a file of them is a bomb, not a batch
+                raise SyncError("bad_format", f"dòng trống trong {name}")
+            if len(changes) >= expected:
+                raise SyncError("bad_format", "số thay đổi khác bản kê")
             change = canonical.loads(raw)
             for key, kind in CHANGE_KEYS.items():
                 value = change.get(key)

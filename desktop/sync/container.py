@@ -150,7 +150,7 @@ class Sealed:
 
     header: dict[str, Any]
     header_bytes: bytes
-    payload: bytes
+    payload: bytes | memoryview  # a view into the file's bytes: the payload is never copied before its tag is checked
 
 
 # The outer container is written STORED (its payload is ciphertext, which does not compress): nothing is
@@ -205,6 +205,27 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes
     return bytes(out)
 
 
+def _stored_view(data: bytes, info: zipfile.ZipInfo) -> memoryview:
+    """The bytes of a STORED entry as a view into ``data``: no copy, however large the entry claims to be.
+
+    The local header is read here (not trusted from the central directory alone): its signature, method
+    and name must agree, and the entry must lie inside the file. The payload's SHA-256 from the header
+    (and, after decryption, its AEAD tag) stand in for the CRC that zipfile would check."""
+    start = info.header_offset
+    local = data[start:start + 30]
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise SyncError("truncated", info.filename)
+    method = int.from_bytes(local[8:10], "little")
+    name_len, extra_len = int.from_bytes(local[26:28], "little"), int.from_bytes(local[28:30], "little")
+    if method != zipfile.ZIP_STORED or data[start + 30:start + 30 + name_len] != info.filename.encode("ascii"):
+        raise SyncError("bad_format", info.filename)
+    begin = start + 30 + name_len + extra_len
+    end = begin + info.compress_size
+    if info.compress_size != info.file_size or end > len(data):
+        raise SyncError("truncated", info.filename)
+    return memoryview(data)[begin:end]
+
+
 def read_sealed(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Sealed:
     """Header checks that need no key: structure, size caps, strict JSON, payload hash and size."""
     if len(data) > limits.max_file_bytes:
@@ -220,7 +241,7 @@ def read_sealed(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Sealed:
         raise SyncError("bad_format", "thiếu thông tin payload")
     if payload_info["size"] > limits.max_file_bytes:
         raise SyncError("too_large")
-    payload = _read_entry(zf, zf.getinfo(PAYLOAD_NAME), limits.max_file_bytes)
+    payload = _stored_view(data, zf.getinfo(PAYLOAD_NAME))
     if len(payload) != payload_info["size"] or canonical.sha256(payload) != payload_info.get("sha256"):
         raise SyncError("bad_hash", "payload")
     return Sealed(header=header, header_bytes=header_bytes, payload=payload)
@@ -256,7 +277,7 @@ def decrypt_payload(sealed: Sealed, private_keys: Mapping[str, X25519PrivateKey]
         raise SyncError("no_recipient_key")
     if len(sealed.payload) < 12 + 16:
         raise SyncError("truncated", "payload")
-    nonce, body = sealed.payload[:12], sealed.payload[12:]
+    nonce, body = bytes(sealed.payload[:12]), sealed.payload[12:]
     try:
         return ChaCha20Poly1305(content_key).decrypt(nonce, body, associated_data(header))
     except InvalidTag:

@@ -7,6 +7,7 @@ a code and a Vietnamese message, quarantined, and the next file in the folder is
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -22,7 +23,7 @@ import pytest
 
 from desktop import clock
 from desktop.db.session import Database
-from desktop.sync import batch, container, identity, keys
+from desktop.sync import batch, canonical, container, identity, keys
 from province.db import Hub
 from province.keys import encryption_keys
 from tests.sync_support import connect_desk, export, hub_state, receive
@@ -226,6 +227,97 @@ def test_server_refuses_bombs_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_
         peak_mb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
         assert peak_mb < 300, peak_mb
         assert hub_state(hub) == before
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _big_stored(desk: dict[str, Any], path: Path, megabytes: int) -> Path:
+    """A well-formed stored container under the honest header of an enrolled desk (copied from any stick),
+    with ``megabytes`` of zeros as its payload and the payload's true hash and size: no key is needed, and
+    every check before decryption passes. Written by streaming, so the test itself stays small."""
+    chunk, digest = bytes(1 << 20), hashlib.sha256()
+    for _ in range(megabytes):
+        digest.update(chunk)
+    header = {k: v for k, v in desk["header"].items() if k != "payload"}
+    header["payload"] = {"sha256": digest.hexdigest(), "size": megabytes << 20}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(zipfile.ZipInfo(container.HEADER_NAME, (1980, 1, 1, 0, 0, 0)), canonical.dumps(header))
+        with zf.open(zipfile.ZipInfo(container.PAYLOAD_NAME, (1980, 1, 1, 0, 0, 0)), "w") as fh:
+            for _ in range(megabytes):
+                fh.write(chunk)
+    return path
+
+
+@pytest.mark.slow
+def test_large_files_are_refused_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_path: Path) -> None:
+    """Before: the file was read, then its payload copied out of it (1 GB for a 400 MB file, no key needed).
+    Now the file is capped (``MOTCUA_HUB_MAX_BATCH_MB``, 64 by default) and the payload is a view into it."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    _big_stored(desk, folder / "a-400mb.mcb", 400)
+    _big_stored(desk, folder / "b-60mb.mcb", 60)
+    before = hub_state(hub)
+    done, peak_mb = _province(hub, "import", str(folder), "--json")
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert peak_mb < 300, peak_mb
+    codes = [(Path(r["file"]).name, r["code"]) for r in json.loads(done.stdout)]
+    assert codes == [("a-400mb.mcb", "too_large"), ("b-60mb.mcb", "decrypt_failed")], codes
+    assert hub_state(hub) == before
+
+
+def test_the_batch_cap_is_configurable(hub: Hub, desk: dict[str, Any], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTCUA_HUB_MAX_BATCH_MB", "1")
+    _big_stored(desk, tmp_path / "two.mcb", 2)
+    done, _ = _province(hub, "import", str(tmp_path / "two.mcb"), "--json")
+    assert [r["code"] for r in json.loads(done.stdout)] == ["too_large"], done.stdout + done.stderr[-2000:]
+    monkeypatch.setenv("MOTCUA_HUB_MAX_BATCH_MB", "lots")
+    done, _ = _province(hub, "import", str(tmp_path / "two.mcb"), "--json")
+    assert done.returncode != 0 and "MOTCUA_HUB_MAX_BATCH_MB" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_server_streams_large_bodies_to_disk_within_300_mb(hub: Hub, desk: dict[str, Any], tmp_path: Path) -> None:
+    """Before: the body was held in memory (up to 256 MB), copied, read again from disk and its payload
+    copied out: a 200 MB upload from anyone drove the server near 1 GB. Now it goes to disk as it arrives
+    and is cut at the batch cap."""
+    import httpx
+
+    from tests.net.conftest import free_port, wait_for_hub
+
+    url = hub.engine.url.render_as_string(hide_password=False)
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUTF8="1")
+    server = subprocess.Popen([sys.executable, "-m", "province", "--db-url", url, "--data-dir", str(hub.data_dir),
+                               "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    batch_id = desk["header"]["batch_id"]
+    try:
+        wait_for_hub(base, server)
+        before = hub_state(hub)
+
+        def chunks(path: Path) -> Any:  # no Content-Length: the server must count while it reads
+            with path.open("rb") as fh:
+                while block := fh.read(1 << 20):
+                    yield block
+
+        big = _big_stored(desk, tmp_path / "big.mcb", 200)
+        too_big = httpx.put(f"{base}/api/v1/batches/{batch_id}", content=chunks(big), timeout=120)
+        big.unlink()
+        near = _big_stored(desk, tmp_path / "near.mcb", 60)
+        answer = httpx.put(f"{base}/api/v1/batches/{batch_id}", content=chunks(near), timeout=120)
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_mb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
+        assert peak_mb < 300, peak_mb
+        assert too_big.status_code == 413 and too_big.json()["code"] == "too_large", too_big.text[:300]
+        assert 400 <= answer.status_code < 500 and answer.json()["code"] == "decrypt_failed", answer.text[:300]
+        assert hub_state(hub) == before
+        assert not list((hub.data_dir / "incoming").iterdir())  # nothing left behind
     finally:
         server.terminate()
         try:
