@@ -108,8 +108,33 @@ def _text(column: Column[Any]) -> Callable[[Any], Any]:
     return check
 
 
+@cache
+def enumerations() -> dict[tuple[str, str], frozenset[str]]:
+    """Columns whose values the desk takes from a closed set (the same sets the desk's services use):
+    the hub counts and classifies by them, so a signed batch naming any other value is refused."""
+    from desktop.deadlines import TimeUnit
+    from desktop.lifecycle import Status
+    from desktop.validation import CHANNELS
+
+    return {("dossier", "status"): frozenset(Status), ("dossier", "channel"): frozenset(CHANNELS),
+            ("dossier", "time_unit"): frozenset(TimeUnit), ("procedure", "time_unit"): frozenset(TimeUnit)}
+
+
+def _one_of(column: Column[Any], allowed: frozenset[str]) -> Callable[[Any], Any]:
+    text = _text(column)
+
+    def check(value: Any) -> Any:
+        if text(value) not in allowed:
+            raise _bad(column, f"giá trị {str(value)[:24]!r} không nằm trong danh mục")
+        return value
+    return check
+
+
 def _checker(column: Column[Any]) -> Callable[[Any], Any] | None:
     """What a value of this column must be when it comes from a batch (None: any JSON value)."""
+    allowed = enumerations().get((column.table.name, column.name))
+    if allowed is not None:
+        return _one_of(column, allowed)
     kind = column.type
     if isinstance(kind, (VNDateTime, DateTime)):
         return _moment(column)

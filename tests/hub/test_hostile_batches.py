@@ -129,6 +129,8 @@ def test_hostile_files_are_refused_and_the_folder_goes_on(db: Database, hub: Hub
         "e-huge-int.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(sets_count=2 ** 70)),
         "f-long-name.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(applicant_name="x" * 5000)),
         "g-escape.mcb": _signed(db, hub, desk, lambda ch: None, batch_id="../../escaped"),
+        "h-unknown-status.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(status="hacked")),
+        "i-unknown-channel.mcb": _signed(db, hub, desk, lambda ch: _dossier(ch)["row"].update(channel="fax")),
     }
     for name, data in hostile.items():
         (folder / name).write_bytes(data)
@@ -143,7 +145,8 @@ def test_hostile_files_are_refused_and_the_folder_goes_on(db: Database, hub: Hub
     assert codes == {"a-version-needed.mcb": "truncated", "b-lzma.mcb": "bad_format",
                      "c-garbage-date.mcb": "bad_value", "d-huge-version.mcb": "bad_value",
                      "e-huge-int.mcb": "bad_value", "f-long-name.mcb": "bad_value",
-                     "g-escape.mcb": "bad_batch_id"}, codes
+                     "g-escape.mcb": "bad_batch_id", "h-unknown-status.mcb": "bad_value",
+                     "i-unknown-channel.mcb": "bad_value"}, codes
     for name in hostile:
         assert any(ch in results[name]["message"] for ch in "ăâđêôơư"), results[name]
     assert results["z-honest.mcb"]["status"] == "applied"  # the rest of the folder still goes in
