@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = sub.add_parser("serve", help="chạy máy chủ HTTP nhận gói dữ liệu của xã")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
-    s.add_argument("--max-body-mb", type=int, default=256, help="kích thước tối đa một gói (MB)")
+    s.add_argument("--max-body-mb", type=int, default=256,
+                   help="kích thước tối đa một gói (MB; không vượt MOTCUA_HUB_MAX_BATCH_MB, mặc định 64)")
     s.add_argument("--workers", type=int, default=1,
                    help="số tiến trình phục vụ (chỉ với PostgreSQL; ví dụ bằng số nhân CPU)")
     s.add_argument("--tls-cert", help="tệp chứng chỉ PEM để chạy HTTPS (cùng --tls-key)")

@@ -211,7 +211,7 @@ def read_changes(files: Mapping[str, bytes], manifest: Mapping[str, Any]) -> lis
     if not isinstance(expected, int) or isinstance(expected, bool):
         raise SyncError("bad_format", "bản kê thiếu số thay đổi")
     for name in sorted(n for n in files if n.startswith("changes/")):
-        for raw in io.BytesIO(files[name]):  # line by line: a file of 100 MB of newlines makes no list of lines
+        for raw in io.BytesIO(files[name]):  # line by line: no list of every line
             raw = raw.removesuffix(b"\n")
             if not raw:  # a desk writes no blank line; a file of them is a bomb, not a batch
                 raise SyncError("bad_format", f"dòng trống trong {name}")

@@ -327,3 +327,29 @@ def test_server_streams_large_bodies_to_disk_within_300_mb(hub: Hub, desk: dict[
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_a_signed_newline_bomb_is_refused_at_the_first_blank_line(db: Database, hub: Hub, desk: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    """A rogue enrolled desk signs a changes file of 32 MB of newlines (its signed size is honest): before,
+    the hub split it into 33 million empty lines; now the first blank line refuses the batch."""
+    with db.reading() as session:
+        device = identity.device_id(session)
+    key = identity.signing_key(device)
+    manifest = dict(desk["manifest"])
+    files = {name: data for name, data in desk["files"].items() if name not in ("manifest.json", "manifest.sig")}
+    files["changes/00001.jsonl"] = b"\n" * (32 << 20)
+    manifest["batch_id"] = str(uuid.uuid4())
+    manifest["files"] = {name: canonical.sha256(data) for name, data in sorted(files.items())}
+    manifest["sizes"] = {name: len(data) for name, data in sorted(files.items())}
+    signed = canonical.dumps(manifest)
+    files["manifest.json"], files["manifest.sig"] = signed, container.b64(key.sign(signed)).encode("ascii")
+    header = {k: manifest[k] for k in batch.BOUND_FIELDS}
+    data, _ = container.seal(header, files, keys.recipients(hub.meta("public_bundle")))
+    (tmp_path / "bomb.mcb").write_bytes(data)
+    before = hub_state(hub)
+    done, _ = _province(hub, "import", str(tmp_path / "bomb.mcb"), "--json")
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    [result] = json.loads(done.stdout)
+    assert (result["code"], "dòng trống" in result["message"]) == ("bad_format", True), result
+    assert hub_state(hub) == before
