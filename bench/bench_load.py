@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 def dossier_template(work: Path) -> dict[str, Any]:
     """One real dossier snapshot from a real desk, used as the shape of every simulated row."""
     os.environ["MOTCUA_DATA_DIR"] = str(work / "desk-data")
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.db.session import open_database
     from desktop.services import catalog, desk, dossiers
     from desktop.sync import tables
@@ -114,7 +114,8 @@ class Desk:
                 "device_time": row.get("updated_at") or "2026-11-16T08:00:00+07:00"}
 
     def _build(self, changes: list[dict[str, Any]], lo: int, hi: int, previous: Any, recipients: Any) -> bytes:
-        from desktop import __version__, clock
+        from desktop import __version__
+        from desktop.platform import clock
         from desktop.db.session import known_heads
         from desktop.sync import batch, identity
 

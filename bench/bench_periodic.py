@@ -48,7 +48,7 @@ def main() -> None:
 
     from datetime import datetime
 
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.db.session import open_database
     from desktop.reports.periodic import periodic_report
     from desktop.reports.periods import parse_period

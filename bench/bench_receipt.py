@@ -42,7 +42,7 @@ def main() -> None:
 
     from desktop.db.session import open_database
     from desktop.forms import render_form_bytes
-    from desktop.pdf_fonts import SERIF, register_fonts
+    from desktop.platform.pdf_fonts import SERIF, register_fonts
     from desktop.services import dossiers
 
     tmp = tempfile.TemporaryDirectory()

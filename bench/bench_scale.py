@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -41,7 +40,7 @@ def main() -> int:
     from sqlalchemy import select, text
 
     from bench.bulk_dossiers import bulk_database
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.db.session import open_database
     from province.db import open_hub
     from province.reports import periodic

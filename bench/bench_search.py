@@ -26,7 +26,7 @@ def main() -> None:
 
     from desktop.db.session import open_database
     from desktop.services.queries import DossierFilter, list_dossiers
-    from desktop.text import fold
+    from desktop.rules.text import fold
 
     db = open_database(path)
 

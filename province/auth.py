@@ -27,7 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from province.db import Hub
 from province.models import HubAccessAudit, HubLoginFailure, HubUser

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from pathlib import Path
 
-from desktop.cli import emit_json, utf8_stdio
+from desktop.platform.console import emit_json, utf8_stdio
 from desktop.errors import UserError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli import emit_json
+from desktop.platform.console import emit_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -79,7 +79,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_report_file(args: argparse.Namespace) -> int:
-    from desktop.atomic import write_atomic
+    from desktop.platform.atomic import write_atomic
     from province.cli import _hub
     from province.report_files import report_file
 

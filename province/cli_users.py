@@ -12,7 +12,7 @@ import getpass
 import os
 import sys
 
-from desktop.cli import emit_json
+from desktop.platform.console import emit_json
 from desktop.errors import UserError
 
 PASSWORD_ENV = "MOTCUA_HUB_PASSWORD"

@@ -8,7 +8,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.sync import canonical, container
 from desktop.sync.errors import SyncError

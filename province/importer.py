@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop import clock
-from desktop.atomic import write_atomic
+from desktop.platform import clock
+from desktop.platform.atomic import write_atomic
 from desktop.db.session import known_revisions
 from desktop.sync import anchor, batch, canonical
 from desktop.sync import receipt as receipts

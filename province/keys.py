@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.sync import canonical, container
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.sync.keys import BUNDLE_FORMAT
 from province.db import Hub, put_meta
 

@@ -23,11 +23,13 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from desktop import __version__, clock
+from desktop import __version__
+
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.services.catalog import parse_rows, read_table
 from desktop.sync import canonical, container
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.sync.package import (
     EXTENSION,
     FORMAT,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from desktop.db.models import Unit
 from desktop.errors import UserError
-from desktop.unit_levels import level_codes
+from desktop.rules.unit_levels import level_codes
 from province.db import Hub
 from province.reports import periodic
 

@@ -30,7 +30,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.requests import ClientDisconnect
 
-from desktop import __version__, clock
+from desktop import __version__
+
+from desktop.platform import clock
 from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desktop.db.session import _revision_graph
+from desktop.db.session import revision_graph
 from desktop.sync import tables
 from desktop.sync.errors import MESSAGES, SyncError
 
@@ -63,7 +63,7 @@ def register(revision: str) -> Callable[[Upgrade], Upgrade]:
 
 def ordered_revisions() -> list[str]:
     """Every revision the hub knows, parents before children (stable by name)."""
-    graph = _revision_graph()
+    graph = revision_graph()
     order: list[str] = []
     placed: set[str] = set()
     while len(order) < len(graph):
@@ -76,7 +76,7 @@ def ordered_revisions() -> list[str]:
 
 
 def ancestors(revisions: set[str]) -> set[str]:
-    graph = _revision_graph()
+    graph = revision_graph()
     seen: set[str] = set()
     stack = list(revisions)
     while stack:
@@ -91,7 +91,7 @@ def ancestors(revisions: set[str]) -> set[str]:
 def missing_steps(schema_version: str) -> list[str]:
     """Revisions the hub has and the desk had not, in the order their upgrades run. Refuses out-of-window input."""
     claimed = {r for r in str(schema_version).split("+") if r}
-    graph = _revision_graph()
+    graph = revision_graph()
     if not claimed:
         raise SyncError("schema_too_old", "không ghi phiên bản lược đồ")
     unknown = claimed - set(graph)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.sync import canonical
 from province import watermarks
 from province.db import Hub

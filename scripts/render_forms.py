@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desktop import clock  # noqa: E402
+from desktop.platform import clock  # noqa: E402
 from desktop.db.session import open_database  # noqa: E402
 from desktop.demo import generate  # noqa: E402
 from desktop.forms import export_ledger_xlsx, render_form, render_ledger  # noqa: E402

@@ -106,7 +106,7 @@ def prepare_sync(window: MainWindow, folder: Path) -> None:
     then three new receptions waiting for the next trip. Everything goes through the real functions."""
     from datetime import timedelta
 
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.services import dossiers
     from desktop.services.catalog import list_procedures
     from desktop.sync import keys
@@ -169,8 +169,8 @@ def settings_backup(window: MainWindow) -> QWidget:
     """Sao lưu with a week of daily backups, one taken before an upgrade and one «Sao lưu ngay»."""
     from datetime import timedelta
 
-    from desktop import clock
-    from desktop.backup import backup_now
+    from desktop.platform import clock
+    from desktop.platform.backup import backup_now
 
     path = window.ctx.db.path
     for days in range(6, 0, -1):
@@ -213,7 +213,7 @@ def settings_audit(window: MainWindow) -> QWidget:
 def settings_calendar(window: MainWindow) -> QWidget:
     """Lịch làm việc of 2026 (each day with its source, 24/11 uncertain) after the admin closed the next
     working day: the open dossiers whose due date would move, waiting for «Áp dụng»."""
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.services import calendar
     from desktop.services.desk import load_calendar
 

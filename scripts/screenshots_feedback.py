@@ -37,7 +37,7 @@ def main(out_dir: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
     os.environ["MOTCUA_DATA_DIR"] = str(work / "data")
-    from desktop import clock
+    from desktop.platform import clock
 
     clock.set_now(datetime(2026, 11, 20, 16, 0, tzinfo=clock.VN_TZ))
     from desktop.db.session import open_database

@@ -15,7 +15,7 @@ os.environ.setdefault("MOTCUA_HUB_KEY_PASSPHRASE", "mat-khau-khoa-thu-nghiem")
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database, open_database
 from desktop.services import catalog, desk
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.sync import batch, container, identity, keys
 from province.db import Hub

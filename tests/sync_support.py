@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database, open_database
 from desktop.services import dossiers
 from desktop.sync import keys

@@ -7,14 +7,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms.common import fee_line
 from desktop.forms.config import load_config
 from desktop.services import desk
 from desktop.services.dossiers import Applicant, Reception, receive
-from desktop.unit_levels import level_codes, level_name
+from desktop.rules.unit_levels import level_codes, level_name
 
 
 def vn(d: int, hh: int, mm: int = 0) -> datetime:

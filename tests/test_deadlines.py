@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop import clock
-from desktop.deadlines import (
+from desktop.platform import clock
+from desktop.rules.deadlines import (
     Classification,
     DeadlineRules,
     OfficeHours,
@@ -17,7 +16,7 @@ from desktop.deadlines import (
     TimeUnit,
     classify,
 )
-from desktop.workcalendar import Override, WorkCalendar
+from desktop.rules.workcalendar import Override, WorkCalendar
 
 RULES = DeadlineRules(WorkCalendar())
 

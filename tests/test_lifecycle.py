@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import ChangeLog, Dossier, DossierEvent
 from desktop.errors import IllegalTransition, UserError
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.services import dossiers
 from desktop.services.desk import initialise_desk
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.services import officers
 

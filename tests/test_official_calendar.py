@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
-from desktop.deadlines import DeadlineRules, ProcessingTime, TimeUnit
+from desktop.rules.deadlines import DeadlineRules, ProcessingTime, TimeUnit
 from desktop.services import calendar
 from desktop.services.dossiers import Applicant, Reception, get_dossier, receive
-from desktop.workcalendar import WorkCalendar, _official_from, official_days
+from desktop.rules.workcalendar import WorkCalendar, _official_from, official_days
 
 
 def vn(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.reports.indicators import today_section
 from desktop.services import dossiers, queries
 from desktop.services.desk import desk_context

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from desktop import __version__
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
-from desktop.paths import private_umask
+from desktop.platform.console import utf8_stdio
+from desktop.platform.paths import private_umask
 
 # Core groups first, in help order; any other module in desktop/cli with register() is added after,
 # so each feature adds its commands without touching this file.
@@ -53,8 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,12 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
-        from desktop.selftest import run_self_test
+        from desktop.cli.selftest import run_self_test
 
         return run_self_test()
     if args.demo_on_first_run:
         from desktop.demo import ensure_demo_database
-        from desktop.paths import default_db_path
+        from desktop.platform.paths import default_db_path
 
         ensure_demo_database(args.db or default_db_path())
     if not getattr(args, "handler", None):
@@ -95,14 +92,3 @@ def _start_gui(args: argparse.Namespace) -> int:
         )
         return 0
     return int(run_gui(db_path=args.db))
-
-
-def utf8_stdio() -> None:
-    """Windows consoles default to a legacy code page; Vietnamese must print either way."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(encoding="utf-8")
-            except (ValueError, OSError):
-                pass

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop.db.session import Database, open_database
-from desktop.paths import default_db_path
+from desktop.platform.paths import default_db_path
 
 
 class CliApp:

@@ -27,7 +27,7 @@ def _check_role(session, app: CliApp) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_verify(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.db.audit import verify_chain
 
     with app.reading() as session:
@@ -55,7 +55,7 @@ def run_verify(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.db.audit import list_entries
 
     with app.reading() as session:

@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_backup(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.backup import backup_now, parse_backup
-    from desktop.cli import emit_json
+    from desktop.platform.backup import backup_now, parse_backup
+    from desktop.platform.console import emit_json
     from desktop.services.permissions import Permission, require
 
     with app.reading() as session:  # opens (and migrates) the database; checks the role
@@ -42,8 +42,8 @@ def run_backup(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_restore(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
-    from desktop.restore import restore
+    from desktop.platform.console import emit_json
+    from desktop.services.restore import restore
 
     app.close()  # no connection of ours may stay open on the file being replaced
     result = restore(app.db_path, Path(args.file), officer=app.officer)
@@ -58,7 +58,7 @@ def run_restore(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_check(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.db import health
     from desktop.errors import UserError
 

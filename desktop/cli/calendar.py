@@ -7,8 +7,8 @@ import argparse
 from desktop.cli.app import CliApp
 from desktop.services import calendar
 from desktop.errors import UserError
-from desktop.validation import parse_date
-from desktop.workcalendar import SOURCE_LABELS
+from desktop.rules.validation import parse_date
+from desktop.rules.workcalendar import SOURCE_LABELS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,7 +46,7 @@ def run_override(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_show(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         view = calendar.year_view(session, args.year)
@@ -74,7 +74,7 @@ def _print_changes(changes: list[calendar.DueChange]) -> None:
 
 
 def run_pending(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         changes = calendar.due_changes(session)
@@ -90,7 +90,7 @@ def run_pending(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_apply(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     if not args.codes and not args.all:
         raise UserError("Cần mã hồ sơ hoặc --all.", field="codes")

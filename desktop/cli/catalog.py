@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_import(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.transaction() as session:
         result = catalog.import_catalog(session, Path(args.file), skip_bad=args.skip_bad)
@@ -44,7 +44,7 @@ def run_import(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         items = catalog.list_procedures(session, search=args.search)

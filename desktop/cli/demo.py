@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_demo(args: argparse.Namespace, app: CliApp) -> int:
     from desktop import demo
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     def progress(done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.cli.app import CliApp
 from desktop.db.models import Dossier
-from desktop.lifecycle import STATUS_LABELS, Status
+from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services import dossiers, queries
-from desktop.validation import parse_date, parse_moment
+from desktop.rules.validation import parse_date, parse_moment
 
 
 def _at(p: argparse.ArgumentParser) -> None:
@@ -100,7 +100,7 @@ def _summary(dossier: Dossier) -> dict[str, Any]:
 
 
 def _print(args: argparse.Namespace, dossier: Dossier, message: str) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     if getattr(args, "json", False):
         emit_json(_summary(dossier))
@@ -165,7 +165,7 @@ def run_withdraw(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_apology(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.transaction() as session:
         apology = dossiers.issue_apology(session, args.code, new_date=parse_date(args.new_date, "new_date"),
@@ -192,7 +192,7 @@ def run_refuse(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_show(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         detail = queries.dossier_detail(session, args.code)
@@ -209,7 +209,7 @@ def run_show(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         rows = queries.list_dossiers(session, queries.DossierFilter(status=args.status, search=args.search),

@@ -22,9 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_export_all(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.history.export_all import export_all
-    from desktop.validation import parse_date
+    from desktop.rules.validation import parse_date
 
     date_from = parse_date(args.date_from, "from") if args.date_from else None
     date_to = parse_date(args.date_to, "to") if args.date_to else None

@@ -9,8 +9,8 @@ from typing import Any
 
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
-from desktop.survey_forms import DEFAULT_FORM, OVERALL_LABELS, OVERALL_VALUES
-from desktop.validation import parse_date, parse_moment
+from desktop.rules.survey_forms import DEFAULT_FORM, OVERALL_LABELS, OVERALL_VALUES
+from desktop.rules.validation import parse_date, parse_moment
 
 
 def _common(p: argparse.ArgumentParser, *, at: bool = True) -> None:
@@ -100,7 +100,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _emit(args: argparse.Namespace, data: Any, message: str) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     if args.json:
         emit_json(data)

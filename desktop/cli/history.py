@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from desktop.cli.app import CliApp
-from desktop.lifecycle import STATUS_LABELS, Status
+from desktop.rules.lifecycle import STATUS_LABELS, Status
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_import(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.history.columns import FIELD_LABELS, Mapping, load_mapping, save_mapping
     from desktop.history.ledger_import import Options, apply_import, plan_import
 

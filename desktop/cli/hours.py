@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop.cli.app import CliApp
-from desktop.deadlines import WEEKDAY_KEYS
+from desktop.rules.deadlines import WEEKDAY_KEYS
 from desktop.services import desk
 
 DAY_NAMES = dict(zip(WEEKDAY_KEYS, ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"),
@@ -35,7 +35,7 @@ def _view(app: CliApp) -> dict[str, object]:
 
 
 def run_show(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     view = _view(app)
     if args.json:

@@ -38,7 +38,7 @@ def _password(given: str | None) -> str:
 
 
 def run_add(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.services import officers
 
     password = _password(args.password)
@@ -63,7 +63,7 @@ def run_reset(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.services import officers
 
     with app.reading() as session:

@@ -7,7 +7,7 @@ import argparse
 
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
-from desktop.validation import parse_date, parse_moment
+from desktop.rules.validation import parse_date, parse_moment
 
 FORM_HELP = {
     "receipt": "giấy tiếp nhận hồ sơ và hẹn trả kết quả (2 liên)",
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_form(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.forms import KIND_LABELS, render_form_bytes
-    from desktop.atomic import write_atomic
+    from desktop.platform.atomic import write_atomic
 
     options: dict[str, object] = {}
     if getattr(args, "reason", None):

@@ -72,7 +72,7 @@ def _written(paths: list[str]) -> None:
 
 
 def run_periodic(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.reports import layout
     from desktop.reports.periodic import column_values
 
@@ -100,7 +100,7 @@ def run_periodic(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_late(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.reports import layout
 
     report, _ = _report(args, app)
@@ -127,7 +127,7 @@ def run_late(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.reports.indicators import indicators
     from desktop.reports.periods import resolve_period
 
@@ -172,8 +172,8 @@ def run_targets(args: argparse.Namespace, app: CliApp) -> int:
     import json
     from pathlib import Path
 
-    from desktop import clock
-    from desktop.cli import emit_json
+    from desktop.platform import clock
+    from desktop.platform.console import emit_json
     from desktop.errors import UserError
     from desktop.reports.targets import effective_targets, set_targets, split_targets_file
 

@@ -6,7 +6,7 @@ import argparse
 
 from desktop.cli.app import CliApp
 from desktop.services import catalog, desk
-from desktop.unit_levels import level_codes
+from desktop.rules.unit_levels import level_codes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_init(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
 
     seq_range = desk.parse_seq_range(args.seq_range)
     with app.transaction() as session:

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_keys(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync import keys
 
     with app.transaction() as session:
@@ -60,7 +60,7 @@ def run_keys(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_enrol(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync import identity, keys
 
     identity.ensure_epoch(app.db)
@@ -76,7 +76,7 @@ def run_enrol(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_export(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync.export import export_batch
 
     def progress(done: int, total: int) -> None:
@@ -95,7 +95,7 @@ def run_export(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync.identity import ensure_epoch
     from desktop.sync.receipt import import_receipt
 
@@ -114,7 +114,7 @@ def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_status(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync.identity import ensure_epoch
     from desktop.sync.status import sync_status
 

@@ -51,7 +51,7 @@ def _url(args: argparse.Namespace, app: CliApp) -> str:
 
 
 def run_push(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync.push import Backoff, Refused, push
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -80,7 +80,7 @@ def run_push(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_package(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.errors import UserError
     from desktop.services.desk import get_setting
     from desktop.sync.package import VERSION_SETTING, apply_package, apply_package_file
@@ -115,7 +115,7 @@ def run_package(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_relay(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.cli import emit_json
+    from desktop.platform.console import emit_json
     from desktop.sync.relay import relay
 
     items = relay(Path(args.in_dir), url=args.url, out_dir=Path(args.out) if args.out else None,

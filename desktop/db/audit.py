@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Table, event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db import audit_key
 from desktop.db.changelog import DEVICE_ID_KEY, DeskSession
 from desktop.db.models import Base, Setting, Synced

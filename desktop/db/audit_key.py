@@ -1,6 +1,6 @@
 """The audit chain's secret: an HMAC key kept OUTSIDE the database, next to the device key.
 
-``keys/audit-<device>.key`` (0600; DPAPI-wrapped on Windows, see ``desktop/keyprotect.py``) is JSON:
+``keys/audit-<device>.key`` (0600; DPAPI-wrapped on Windows, see ``desktop/platform/keyprotect.py``) is JSON:
 the key, and where keying started. A chain that existed before the key (an older version of the app,
 or a key lost with an old PC) stays verifiable the old way up to ``keyed_from - 1``, and that row's
 hash (``legacy_head``) is written into the key file at the moment of re-anchoring: recomputing the
@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 
 KEY_FORMAT = "motcua-audit-key"
@@ -37,7 +37,7 @@ class AuditKey:
 
 
 def key_file(device: str) -> Path:
-    from desktop.paths import data_dir
+    from desktop.platform.paths import data_dir
 
     return data_dir() / "keys" / f"audit-{device}.key"
 
@@ -57,7 +57,7 @@ def load(device: str) -> AuditKey | None:
     cached = _cache.get(path)
     if cached and cached[0] == mtime:
         return cached[1]
-    from desktop.keyprotect import unprotect
+    from desktop.platform.keyprotect import unprotect
 
     try:
         doc = json.loads(unprotect(path.read_bytes()))
@@ -76,9 +76,9 @@ def load(device: str) -> AuditKey | None:
 
 def create(device: str, *, keyed_from: int, legacy_head: str, legacy_verified: bool, reason: str) -> AuditKey:
     """Make the key file unless another process just did (exclusive: never replace an existing key)."""
-    from desktop.atomic import fsync_dir
-    from desktop.keyprotect import protect
-    from desktop.paths import private_dir
+    from desktop.platform.atomic import fsync_dir
+    from desktop.platform.keyprotect import protect
+    from desktop.platform.paths import private_dir
 
     path = key_file(device)
     folder = private_dir(path.parent)

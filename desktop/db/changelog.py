@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import ChangeLog, Setting, Synced
 
 EPOCH_KEY = "db_epoch"

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.backup import (
+from desktop.platform.backup import (
     SECOND_DIR_KEY,
     BackupFile,
     default_backup_dir,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import desktop.db.registry  # noqa: F401  every model module, before mappers configure
 from desktop.db.changelog import DeskSession
 from desktop.errors import UserError
-from desktop.paths import private_dir, private_file
+from desktop.platform.paths import private_dir, private_file
 
 log = logging.getLogger("desktop.db")
 
@@ -56,7 +56,7 @@ _DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
 
 
 @cache
-def _revision_graph() -> dict[str, tuple[str, ...]]:
+def revision_graph() -> dict[str, tuple[str, ...]]:
     """revision -> down revisions, read from the migration files without importing Alembic (~300 ms)."""
     graph: dict[str, tuple[str, ...]] = {}
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
@@ -69,13 +69,13 @@ def _revision_graph() -> dict[str, tuple[str, ...]]:
 
 
 def known_heads(engine: Engine | None = None) -> set[str]:
-    graph = _revision_graph()
+    graph = revision_graph()
     referenced = {down for downs in graph.values() for down in downs}
     return set(graph) - referenced
 
 
 def known_revisions(engine: Engine | None = None) -> set[str]:
-    return set(_revision_graph())
+    return set(revision_graph())
 
 
 def current_revisions(engine: Engine) -> set[str]:
@@ -115,7 +115,7 @@ def _backup_before_migration(engine: Engine, current: set[str]) -> Path | None:
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not current or not path or path == ":memory:" or not Path(path).is_file():
         return None
-    from desktop.backup import backup_now
+    from desktop.platform.backup import backup_now
 
     return backup_now(Path(path), kind="pre-migration")
 

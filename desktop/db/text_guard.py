@@ -1,6 +1,6 @@
 """No control character reaches the desk database, whichever service writes the row (issue #13).
 
-A ``before_flush`` hook on the desk's session runs :func:`desktop.validation.check_text` on every
+A ``before_flush`` hook on the desk's session runs :func:`desktop.rules.validation.check_text` on every
 string the flush would write (and on strings inside JSON columns). The services already check their
 own fields with a precise Vietnamese label; this is the net under them, so a service written later,
 an import, or a settings page cannot store a NUL, a BEL or a C1 character that would later break the
@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from desktop.db.changelog import DeskSession
-from desktop.validation import check_text
+from desktop.rules.validation import check_text
 
 # Columns where a line break is legitimate (free text typed in a multi-line box).
 MULTILINE = frozenset({"notes", "note", "reason", "result_reason", "refusal_reason", "comment", "legal_basis",

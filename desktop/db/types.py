@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-from desktop.clock import VN_TZ, to_vn
+from desktop.platform.clock import VN_TZ, to_vn
 
 
 class VNDateTime(TypeDecorator[datetime]):

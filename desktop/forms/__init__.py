@@ -61,7 +61,7 @@ def _check_kind(kind: str) -> str:
 def available_forms(session: Session, code: str) -> list[str]:
     """The kinds that print for this dossier as it stands, without asking for anything (a UI enables
     these print buttons; ``stop`` and ``refusal`` also print for others when given ``reason=``)."""
-    from desktop.lifecycle import Status
+    from desktop.rules.lifecycle import Status
     from desktop.services.queries import dossier_detail
 
     detail = dossier_detail(session, code)
@@ -107,7 +107,7 @@ def render_form(session: Session, kind: str, code: str, out_path: str | os.PathL
     ``options``: ``reason=`` for ``stop`` (and ``refusal`` of a dossier without a recorded reason),
     ``at=`` (a datetime) for the date printed on ``stop``.
     """
-    from desktop.atomic import write_atomic
+    from desktop.platform.atomic import write_atomic
 
     payload, _ = render_form_bytes(session, kind, code, paper, regime=regime, **options)
     return write_atomic(out_path, payload, field="out")

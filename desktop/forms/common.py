@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph
 from desktop.forms.config import FormsConfig, FormSpec
 from desktop.forms.data import FormData
 from desktop.forms.layout import Signer, Styles, esc, letterhead, place_date
-from desktop.text import fold
+from desktop.rules.text import fold
 
 FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
 

@@ -25,10 +25,10 @@ from pathlib import Path
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
-from desktop.paths import data_dir, resources_dir
-from desktop.text import nfc
+from desktop.platform.paths import data_dir, resources_dir
+from desktop.rules.text import nfc
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

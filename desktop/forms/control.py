@@ -14,14 +14,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from desktop.deadlines import Classification, classify
+from desktop.rules.deadlines import Classification, classify
 from desktop.errors import UserError
 from desktop.forms.common import form_header
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, dmy_hm, esc, footnotes, grid_style, labelled, shorten, vn_datetime
-from desktop.lifecycle import Status
-from desktop.pdf_fonts import SERIF
+from desktop.rules.lifecycle import Status
+from desktop.platform.pdf_fonts import SERIF
 
 KIND = "control"
 NOTE_LIMIT = 160  # the supplement and apology forms carry the full text

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import Dossier, DossierEvent
 from desktop.errors import NotFound
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.services import catalog, desk, dossiers, officers, queries
 from desktop.services.outgoing import outgoing_numbers
 

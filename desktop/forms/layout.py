@@ -34,9 +34,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
-from desktop.pdf_fonts import SERIF, register_fonts
+from desktop.platform.pdf_fonts import SERIF, register_fonts
 
 PRODUCER = "Một Cửa Offline"
 

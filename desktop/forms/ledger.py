@@ -14,14 +14,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table
 from sqlalchemy.orm import Session
 
-from desktop import clock
-from desktop.atomic import write_atomic
+from desktop.platform import clock
+from desktop.platform.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.forms.config import FormsConfig, load_config
 from desktop.forms.data import LedgerRow, UnitInfo, ledger_rows, unit_info
 from desktop.forms.common import form_header
 from desktop.forms.layout import LANDSCAPE_A4, Styles, dmy, esc, grid_style, render_pdf
-from desktop.lifecycle import CLOCK_RUNNING, STATUS_LABELS, Status
+from desktop.rules.lifecycle import CLOCK_RUNNING, STATUS_LABELS, Status
 
 KIND = "ledger"
 # Column (sentence key in the regime's ledger.json, width in mm).

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.forms.config import load_config
 from desktop.forms.data import ledger_rows, unit_info
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.forms.layout import PRODUCER, dmy
 from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, KIND, applicant, check_period, column_labels, contact, note_text
-from desktop.text import excel_safe
+from desktop.rules.text import excel_safe
 
 FONT = "Times New Roman"
 DATE_FORMAT = "DD/MM/YYYY"

@@ -14,8 +14,8 @@ from desktop.forms.common import applicant_block, fee_line, form_header, process
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, qr_code, signatures, vn_datetime
-from desktop.lifecycle import Status
-from desktop.pdf_fonts import SERIF
+from desktop.rules.lifecycle import Status
+from desktop.platform.pdf_fonts import SERIF
 
 KIND = "receipt"
 

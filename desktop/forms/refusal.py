@@ -6,13 +6,13 @@ from datetime import datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.forms.common import applicant_block, form_header, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, signatures, split_reasons
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 
 KIND = "refusal"
 

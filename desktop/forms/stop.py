@@ -10,7 +10,7 @@ from datetime import datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.forms.apology import letter_signature
 from desktop.forms.common import form_header

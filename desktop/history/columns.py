@@ -17,9 +17,9 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.errors import UserError
-from desktop.text import fold
+from desktop.rules.text import fold
 
 # Field key -> label shown to the officer (preview, mapping dialog, errors).
 FIELD_LABELS: dict[str, str] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from desktop import clock
+from desktop.platform import clock
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serials for 1/1/2000 .. 31/12/2099: anything else in a date column is a number typed by mistake.

@@ -24,15 +24,15 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from desktop import clock
-from desktop.atomic import atomic_write
+from desktop.platform import clock
+from desktop.platform.atomic import atomic_write
 from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, Supplement
 from desktop.db.models_feedback import QueueTicket, SurveyAnswer
 from desktop.errors import UserError
-from desktop.lifecycle import STATUS_LABELS, Status
+from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services.permissions import Permission, require
-from desktop.text import excel_safe
-from desktop.validation import CHANNELS
+from desktop.rules.text import excel_safe
+from desktop.rules.validation import CHANNELS
 
 Progress = Callable[[int, int, str], None]  # rows done, rows in all, sheet being written
 YIELD_PER = 2000
@@ -283,6 +283,6 @@ def _write_csv_zip(handle: BinaryIO, plan: Sequence[Sheet], rows_of: Callable[[S
 
 
 def _ascii_name(title: str) -> str:
-    from desktop.text import fold
+    from desktop.rules.text import fold
 
     return fold(title).replace(" ", "-")

@@ -25,7 +25,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import clock, validation
+from desktop.platform import clock
+
+from desktop.rules import validation
 from desktop.db.models import Dossier, DossierEvent, Procedure, Supplement, new_id
 from desktop.db.models_history import DossierImport
 from desktop.errors import UserError
@@ -44,11 +46,11 @@ from desktop.history.columns import (
 )
 from desktop.history.matching import Match, ProcedureMatcher
 from desktop.history.reader import read_rows
-from desktop.lifecycle import STATUS_LABELS, Status
+from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services.desk import DeskContext, desk_context
 from desktop.services.dossiers import Applicant, _deadline, _new_dossier, _validated_applicant
 from desktop.services.permissions import Permission, require
-from desktop.text import fold, nfc
+from desktop.rules.text import fold, nfc
 
 Progress = Callable[[int, int], None]
 FLUSH_EVERY = 500

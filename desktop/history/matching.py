@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db.models import Procedure
-from desktop.text import fold
+from desktop.rules.text import fold
 
 FUZZY_CUTOFF = 0.8
 _NOISE = re.compile(r"[^\w ]+")

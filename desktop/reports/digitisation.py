@@ -20,9 +20,11 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from desktop import clock, feedback_targets
+from desktop.platform import clock
+
+from desktop.services import feedback_targets
 from desktop.db.models import Dossier, DossierComponent, Field
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 
 COUNT_KEYS = ("received", "with_digitised_components", "without_digitised_components", "with_reused_components",
               "reused_from_national_portal", "resolved", "results_digitised", "results_not_digitised")

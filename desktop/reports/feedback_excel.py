@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.atomic import atomic_write
-from desktop.text import excel_safe
+from desktop.platform.atomic import atomic_write
+from desktop.rules.text import excel_safe
 
 FONT = "Times New Roman"
 TRACKER_COLUMNS = (

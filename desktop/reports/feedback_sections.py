@@ -7,7 +7,7 @@ report's window, official or calendar); :mod:`desktop.reports.indicators` regist
 
 Units follow issue #4: every rate here is a percentage with one decimal (``None`` with nothing to
 divide by) and every section carries the target of the window's end year from
-:mod:`desktop.feedback_targets` (percent / minutes). The indicators module turns them into its
+:mod:`desktop.services.feedback_targets` (percent / minutes). The indicators module turns them into its
 0..1 fractions for the target rows and the self-assessment.
 """
 
@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock, feedback_targets
+from desktop.platform import clock
+
+from desktop.services import feedback_targets
 from desktop.reports.digitisation import counts, with_rates
 from desktop.services import queue, surveys
 

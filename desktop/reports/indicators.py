@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import Dossier, DossierComponent
-from desktop.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
+from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
 from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
 from desktop.reports.periods import Period, parse_period, period_containing

@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.reports import layout
 from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_text, _page_setup, _save
-from desktop.text import excel_safe
+from desktop.rules.text import excel_safe
 
 TARGET_HEADERS = ("STT", "Chỉ số", "Kết quả", "Chỉ tiêu", "Đánh giá", "Cách tính")
 TARGET_WIDTHS = (6, 44, 16, 18, 16, 70)

@@ -79,7 +79,7 @@ def unit_line(report: dict[str, Any]) -> str:
 
 def date_line(place: str | None = None, day: date | None = None) -> str:
     """The signing date under Biểu 06: the day it is printed (issue #17: it was left blank)."""
-    from desktop import clock
+    from desktop.platform import clock
 
     when = day or clock.today()
     return f"{place or '…'}, ngày {when:%d} tháng {when:%m} năm {when.year}"

@@ -17,9 +17,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from desktop.pdf_fonts import register_fonts
+from desktop.platform.pdf_fonts import register_fonts
 from desktop.reports import layout
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.reports.periodic import column_values
 
 PAGE = landscape(A4)

@@ -4,7 +4,7 @@ Counting rules (issue #5, docs/decisions.md "Reports"), per dossier; refused-at-
 * received.new_online / new_direct_postal: received within the window, by channel (postal also alone);
 * received.carried_over: received before the window and not resolved/returned/withdrawn before it;
 * resolved: result recorded (or withdrawn) within the window, bucketed early/on_time/late exactly as
-  :func:`desktop.deadlines.classify` does (the withdrawal moment stands for the result);
+  :func:`desktop.rules.deadlines.classify` does (the withdrawal moment stands for the result);
   resolved.withdrawn counts the withdrawn ones again;
 * in_progress: in received.total and not resolved within the window (a result after the window end
   still counts here); overdue when the due moment in force at the end of the window is before the
@@ -24,10 +24,10 @@ from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import Apology, Dossier, Field, Supplement
 from desktop.db.types import VNDateTime
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.reports.periods import Period
 
 RECEIVED_KEYS = ("total", "new_online", "new_direct_postal", "postal", "carried_over")

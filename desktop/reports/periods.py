@@ -14,7 +14,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 
 FORMAT_HELP = (

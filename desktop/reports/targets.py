@@ -1,7 +1,7 @@
 """Configurable targets for the dashboard: resources/targets.json, overridden per unit by a setting.
 
 Digitisation, satisfaction and waiting-time targets change by year and live in
-:mod:`desktop.feedback_targets` (resources/targets_feedback.json, setting ``targets_feedback``);
+:mod:`desktop.services.feedback_targets` (resources/targets_feedback.json, setting ``targets_feedback``);
 this file holds the rest (on-time, early share, online share, productivity).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.errors import UserError
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 SETTING_KEY = "report_targets"
 
@@ -70,7 +70,7 @@ def validate_report_targets(data: Any) -> dict[str, Any]:
 def split_targets_file(data: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """A targets file — ``report targets --set-file`` and a province package's ``targets.json`` alike:
     ``{"report_targets": {...}, "targets_feedback": {...}}`` (either may be left out), both checked."""
-    from desktop import feedback_targets
+    from desktop.services import feedback_targets
 
     if not isinstance(data, dict) or not data or not set(data) <= {"report_targets", "targets_feedback"}:
         raise UserError('Tệp chỉ tiêu phải có "report_targets" và/hoặc "targets_feedback".', field="targets")
@@ -81,7 +81,7 @@ def split_targets_file(data: Any) -> tuple[dict[str, Any] | None, dict[str, Any]
 
 def store_targets(session: Session, report: dict[str, Any] | None, feedback: dict[str, Any] | None) -> None:
     """Write already checked overrides where every reader looks (no role check: callers decide)."""
-    from desktop import feedback_targets
+    from desktop.services import feedback_targets
     from desktop.services.desk import put_setting
 
     if report is not None:
@@ -93,7 +93,7 @@ def store_targets(session: Session, report: dict[str, Any] | None, feedback: dic
 def set_targets(session: Session, *, report: dict[str, Any] | None = None, feedback: dict[str, Any] | None = None,
                 reset: bool = False) -> None:
     """Store the unit's target overrides (admins only); ``reset`` goes back to the bundled files."""
-    from desktop import feedback_targets
+    from desktop.services import feedback_targets
     from desktop.services.permissions import Permission, require
 
     require(session, Permission.MANAGE_SETTINGS)
@@ -105,7 +105,7 @@ def set_targets(session: Session, *, report: dict[str, Any] | None = None, feedb
 
 def effective_targets(session: Session, year: int) -> dict[str, Any]:
     """Every target the dashboard compares against for ``year`` (rates in percent, minutes, dossiers)."""
-    from desktop import feedback_targets
+    from desktop.services import feedback_targets
 
     report = load_targets(session)
     feedback = feedback_targets.load(session)

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.reports import layout
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.reports.periodic import column_values
-from desktop.text import excel_safe
+from desktop.rules.text import excel_safe
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")

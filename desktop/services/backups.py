@@ -1,8 +1,8 @@
 """Backups as front ends use them: the role check, the copy, its check, and the list of what exists.
 
-``desktop.backup`` does the copying and rotation with plain sqlite3; the role checks live here so the
+``desktop.platform.backup`` does the copying and rotation with plain sqlite3; the role checks live here so the
 desk UI and the CLI refuse the same people (every role may back up; only an admin changes where the
-second copy goes; restore's own check is in ``desktop.restore``).
+second copy goes; restore's own check is in ``desktop.services.restore``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from desktop.backup import (
+from desktop.platform.backup import (
     SECOND_DIR_KEY,
     BackupFile,
     Progress,

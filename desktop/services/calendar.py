@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from desktop.db.models import CalendarOverride, Dossier
 from desktop.errors import UserError
-from desktop.lifecycle import CLOCK_RUNNING
+from desktop.rules.lifecycle import CLOCK_RUNNING
 from desktop.services.desk import PROVINCE_CALENDAR_KEY, desk_context, load_calendar, put_setting
 from desktop.services.dossiers import get_dossier, last_counting_moment, processing_time, reschedule
 from desktop.services.permissions import Permission, require
-from desktop.text import nfc
+from desktop.rules.text import nfc
 
 def set_override(session: Session, day: date, *, working: bool, reason: str | None = None,
                  legal_basis: str | None = None) -> CalendarOverride:

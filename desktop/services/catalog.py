@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db.models import Field, Procedure
-from desktop.deadlines import TimeUnit, parse_hhmm
+from desktop.rules.deadlines import TimeUnit, parse_hhmm
 from desktop.errors import UserError
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
-from desktop.text import fold, nfc
-from desktop.unit_levels import levels
-from desktop.validation import check_text, search_text
+from desktop.rules.text import fold, nfc
+from desktop.rules.unit_levels import levels
+from desktop.rules.validation import check_text, search_text
 
 STARTER_CATALOG = resources_dir() / "catalog" / "starter.csv"
 

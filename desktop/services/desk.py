@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from desktop.db.changelog import DEVICE_ID_KEY, EPOCH_KEY, OWNER_KEY
 from desktop.db.models import CalendarOverride, Setting, Unit
-from desktop.deadlines import DeadlineRules, OfficeHours
+from desktop.rules.deadlines import DeadlineRules, OfficeHours
 from desktop.errors import UserError
-from desktop.unit_levels import level_codes
-from desktop.workcalendar import Override, WorkCalendar
+from desktop.rules.unit_levels import level_codes
+from desktop.rules.workcalendar import Override, WorkCalendar
 
 SEQ_RANGE_KEY = "seq_range"
 CODE_PATTERN_KEY = "code_pattern"

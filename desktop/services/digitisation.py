@@ -14,11 +14,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import clock, digitisation_codes, filestore, validation
+from desktop.platform import clock, filestore
+
+from desktop.rules import digitisation_codes, validation
 from desktop.db.models import Dossier, DossierComponent
-from desktop.digitisation_codes import CodeRequest
+from desktop.rules.digitisation_codes import CodeRequest
 from desktop.errors import NotFound, UserError
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.services.desk import get_setting, local_unit
 from desktop.services.dossiers import _event, get_dossier
 

@@ -14,11 +14,15 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import clock, codes, validation
+from desktop.platform import clock
+
+from desktop.services import codes
+
+from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, Procedure, Supplement
-from desktop.deadlines import ProcessingTime, TimeUnit, parse_hhmm
+from desktop.rules.deadlines import ProcessingTime, TimeUnit, parse_hhmm
 from desktop.errors import NotFound, UserError
-from desktop.lifecycle import Action, Status, check
+from desktop.rules.lifecycle import Action, Status, check
 from desktop.services.desk import (
     CODE_PATTERN_KEY,
     DEFAULT_CODE_PATTERN,
@@ -29,7 +33,7 @@ from desktop.services.desk import (
 )
 from desktop.services import outgoing
 from desktop.services.permissions import Permission, require
-from desktop.text import fold, nfc
+from desktop.rules.text import fold, nfc
 
 
 @dataclass

@@ -11,11 +11,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import Officer
 from desktop.errors import NotFound, UserError
 from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
-from desktop.text import nfc
+from desktop.rules.text import nfc
 
 ROLES = {"officer": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị"}
 MAX_FAILURES = 5

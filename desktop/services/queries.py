@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from desktop import clock, validation
+from desktop.platform import clock
+
+from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
-from desktop.deadlines import DeadlineRules, classify
+from desktop.rules.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
-from desktop.lifecycle import CLOCK_RUNNING, Status, allowed_actions
+from desktop.rules.lifecycle import CLOCK_RUNNING, Status, allowed_actions
 from desktop.services.dossiers import events_of, get_dossier
-from desktop.text import fold
 
 LIST_COLUMNS = (
     Dossier.id, Dossier.code, Dossier.applicant_name, Dossier.applicant_id_number, Dossier.procedure_code,

@@ -17,7 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock, feedback_targets, validation
+from desktop.platform import clock
+
+from desktop.services import feedback_targets
+
+from desktop.rules import validation
 from desktop.db.models_feedback import QueueTicket
 from desktop.errors import NotFound, UserError
 from desktop.services.dossiers import get_dossier
@@ -161,7 +165,7 @@ def link_latest_reception(session: Session, number: int, *, officer: str | None,
                           at: datetime | None = None) -> TicketInfo:
     """Link ticket ``number`` (today) to the dossier this officer received last, after the call."""
     from desktop.db.models import Dossier
-    from desktop.lifecycle import Status
+    from desktop.rules.lifecycle import Status
 
     moment = validation.moment(at)
     ticket = _get(session, number, moment.date())

@@ -14,10 +14,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock, feedback_targets, validation
+from desktop.platform import clock
+
+from desktop.services import feedback_targets
+
+from desktop.rules import validation
 from desktop.db.models_feedback import SurveyAnswer
 from desktop.errors import PermissionDenied, UserError
-from desktop.survey_forms import (
+from desktop.rules.survey_forms import (
     DEFAULT_FORM, MAX_TEXT, OVERALL, OVERALL_LABELS, OVERALL_VALUES, QUARTERLY_FORM, SurveyForm, get_form,
 )
 from desktop.services.dossiers import get_dossier

@@ -65,8 +65,8 @@ def store(session: Session, receipt_bytes: bytes, body: dict[str, Any]) -> Ancho
     kept = _anchor_of(get_setting(session, ANCHOR_SETTING))
     if kept is not None and kept.count > head["count"]:
         return None
-    from desktop.atomic import write_atomic
-    from desktop.paths import private_dir
+    from desktop.platform.atomic import write_atomic
+    from desktop.platform.paths import private_dir
 
     put_setting(session, ANCHOR_SETTING, canonical.loads(receipt_bytes))
     device = str(get_setting(session, DEVICE_ID_KEY) or "")

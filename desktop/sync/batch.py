@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.sync import canonical, container
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Recipient, Sealed
 from desktop.sync.errors import SyncError

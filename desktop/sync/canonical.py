@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.sync.errors import SyncError
 
 MAX_DEPTH = 32

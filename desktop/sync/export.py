@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from desktop import __version__, clock
+from desktop import __version__
+
+from desktop.platform import clock
 from desktop.db.models import ChangeLog, Procedure
 from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt
 from desktop.db.session import Database, current_revisions
@@ -25,7 +27,7 @@ from desktop.errors import UserError
 from desktop.services.desk import get_setting
 from desktop.sync import anchor, batch, canonical, identity, keys, tables
 from desktop.sync.errors import SyncError
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync")
 Progress = Callable[[int, int], None]

@@ -20,22 +20,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop import clock, keyprotect
+from desktop.platform import clock, keyprotect
 from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
 from desktop.db.models import ChangeLog, Setting
 from desktop.db.models_sync import SyncAck, SyncChangeState
 from desktop.db.session import Database
 from desktop.errors import UserError
-from desktop.paths import data_dir, private_dir
+from desktop.platform.paths import data_dir, private_dir
 from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
 from desktop.sync import container
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync")
 
 EPOCH_START_KEY = "db_epoch_start"
 EPOCH_HISTORY_KEY = "db_epoch_history"
-RESTORED_KEY = "db_epoch_restored"  # written by desktop/restore.py (desktop.backup.RESTORED_KEY)
+RESTORED_KEY = "db_epoch_restored"  # written by desktop/services/restore.py (desktop.platform.backup.RESTORED_KEY)
 
 
 def device_id(session: Session) -> str:
@@ -135,7 +135,7 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
     New epoch when: the database has none; the ``.epoch`` file is missing for a database with changes;
     the file names another epoch; the change the file saw last is not in the log any more (a backup
     copied over the live file, ``.epoch`` left in place — even if work went on since); or the caller
-    says so (``restored=True``). After ``desktop.restore.restore`` (Setting ``RESTORED_KEY``) the epoch
+    says so (``restored=True``). After ``desktop.services.restore.restore`` (Setting ``RESTORED_KEY``) the epoch
     the restore wrote is adopted: the backup's unconfirmed changes move into it and its start is
     recorded, exactly as for a new epoch started here.
     """

@@ -14,14 +14,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from desktop import __version__, clock
+from desktop import __version__
+
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
 from desktop.sync import canonical, container, identity
 from desktop.sync.container import Recipient
 from desktop.sync.errors import SyncError
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 
 BUNDLE_FORMAT = "motcua-province-keys"
 ENROLMENT_FORMAT = "motcua-enrolment"

@@ -22,12 +22,12 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from desktop import clock
-from desktop.atomic import write_atomic
+from desktop.platform import clock
+from desktop.platform.atomic import write_atomic
 from desktop.db.models_sync import SyncBatch
 from desktop.db.session import Database
 from desktop.errors import Cancelled, UserError
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, identity, keys
 from desktop.sync import receipt as receipts

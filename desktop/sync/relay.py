@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from desktop.atomic import write_atomic
+from desktop.platform.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.sync import batch, canonical
 from desktop.sync.errors import SyncError

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.sync import container
 from desktop.sync.errors import MESSAGES, SyncError
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
 from desktop.services.desk import get_setting

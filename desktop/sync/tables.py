@@ -14,7 +14,7 @@ import desktop.db.registry  # noqa: F401  every model module
 from desktop.db.models import Base, Synced
 from desktop.db.types import VNDateTime
 from desktop.sync.errors import SyncError
-from desktop.validation import CONTROL_CHARACTERS
+from desktop.rules.validation import CONTROL_CHARACTERS
 
 # Columns that stay on the desk: they are local security state, not records the province needs.
 LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {
@@ -112,9 +112,9 @@ def _text(column: Column[Any]) -> Callable[[Any], Any]:
 def enumerations() -> dict[tuple[str, str], frozenset[str]]:
     """Columns whose values the desk takes from a closed set (the same sets the desk's services use):
     the hub counts and classifies by them, so a signed batch naming any other value is refused."""
-    from desktop.deadlines import TimeUnit
-    from desktop.lifecycle import Status
-    from desktop.validation import CHANNELS
+    from desktop.rules.deadlines import TimeUnit
+    from desktop.rules.lifecycle import Status
+    from desktop.rules.validation import CHANNELS
 
     return {("dossier", "status"): frozenset(Status), ("dossier", "channel"): frozenset(CHANNELS),
             ("dossier", "time_unit"): frozenset(TimeUnit), ("procedure", "time_unit"): frozenset(TimeUnit)}

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
-from desktop.backup import default_backup_dir
-from desktop.logs import log_dir
-from desktop.paths import data_dir, resources_dir
+from desktop.platform.backup import default_backup_dir
+from desktop.platform.logs import log_dir
+from desktop.platform.paths import data_dir, resources_dir
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 log = logging.getLogger("desktop.ui")
 

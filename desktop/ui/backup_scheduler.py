@@ -1,6 +1,6 @@
 """The daily backup while the app runs: a timer asks the headless ``run_scheduled_backup`` off the GUI thread.
 
-``desktop.backup.run_scheduled_backup`` decides whether today already has a backup and rotates old
+``desktop.platform.backup.run_scheduled_backup`` decides whether today already has a backup and rotates old
 ones; this object only asks it a minute after start and then every half hour (a desk PC is often left
 on for days, and the date changes at midnight while the app is open). A failure (disk full, folder
 gone) is logged and announced on ``failed`` for the status bar, never a modal box in the officer's way.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.backup import run_scheduled_backup
+from desktop.platform.backup import run_scheduled_backup
 from desktop.errors import UserError
 from desktop.ui.context import UiContext
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.crash import CrashReport, install_crash_handlers, mark_seen
+from desktop.platform.crash import CrashReport, install_crash_handlers, mark_seen
 
 
 def _tr(text: str) -> str:
@@ -64,7 +64,7 @@ class CrashDialog(QDialog):
 
 
 def show_crash_dialog(report: CrashReport) -> None:
-    """The ``show_dialog`` callback for ``desktop.crash.install_crash_handlers``."""
+    """The ``show_dialog`` callback for ``desktop.platform.crash.install_crash_handlers``."""
     if QApplication.instance() is None:
         return  # crashed before the GUI existed: the crash file is shown at the next start
     CrashDialog(report, QApplication.activeWindow()).exec()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop import filestore
+from desktop.platform import filestore
 from desktop.services import digitisation
 from desktop.services.dossiers import get_dossier
 from desktop.ui.messages import show_error

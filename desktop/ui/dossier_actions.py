@@ -1,6 +1,6 @@
 """What each lifecycle action asks for, which service it calls and which form it offers to print.
 
-Kept apart from the detail dialog so the dialog only lays out; the rules stay in desktop.lifecycle.
+Kept apart from the detail dialog so the dialog only lays out; the rules stay in desktop.rules.lifecycle.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from desktop.lifecycle import Action
+from desktop.rules.lifecycle import Action
 from desktop.services import dossiers
 from desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from desktop.ui import messages

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop.forms import available_forms
-from desktop.lifecycle import STATUS_LABELS, Action, Status
+from desktop.rules.lifecycle import STATUS_LABELS, Action, Status
 from desktop.services import queries
 from desktop.services.queries import DossierDetail
 from desktop.ui import messages
@@ -33,7 +33,7 @@ from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.dossier_actions import SPECS, ask, role_may
 from desktop.ui.formatting import moment_text
 from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
-from desktop.validation import CHANNELS
+from desktop.rules.validation import CHANNELS
 
 EVENT_LABELS = {
     "received": "Tiếp nhận", "refused": "Từ chối tiếp nhận", "started": "Chuyển xử lý",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop import clock
+from desktop.platform import clock
 
 
 def _t(text: str) -> str:

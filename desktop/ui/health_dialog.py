@@ -2,7 +2,7 @@
 
 ``desktop.db.health.check_database`` runs ``integrity_check`` (``quick_check`` on big files). On
 failure this dialog names the newest backup that passes ``quick_check`` and restores it with the
-headless ``desktop.restore.restore`` (which checks the backup, keeps the damaged file and starts a new
+headless ``desktop.services.restore.restore`` (which checks the backup, keeps the damaged file and starts a new
 sync epoch). No log-in is asked first: the officer table of a damaged file cannot be trusted, and
 nothing is lost (the damaged file is kept beside the backups); the restore is logged.
 """
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.backup import BackupFile, latest_good_backup
+from desktop.platform.backup import BackupFile, latest_good_backup
 from desktop.db import health
 from desktop.errors import UserError
 from desktop.ui import messages
@@ -87,7 +87,7 @@ def choose_backup_file(parent: QWidget | None, start: Path) -> Path | None:
 
 def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
     """True when the file is sound (or was just restored from a backup); False when the officer quits."""
-    from desktop.restore import restore
+    from desktop.services.restore import restore
 
     while True:
         result = health.check_database(db_path)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from desktop.db.session import Database
 from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
-from desktop.survey_forms import DEFAULT_FORM, Question, SurveyForm, get_form
+from desktop.rules.survey_forms import DEFAULT_FORM, Question, SurveyForm, get_form
 
 # Writes go through this when the kiosk runs inside the app (UiContext.write); alone, inline.
 Writer = Callable[[Callable[[Session], Any], Callable[[Any], None]], None]

@@ -19,7 +19,7 @@ from typing import Any
 
 from desktop.db.session import Database, open_database
 from desktop.errors import UserError
-from desktop.paths import default_db_path
+from desktop.platform.paths import default_db_path
 from desktop.services import desk, officers
 from desktop.services.officers import OfficerInfo
 
@@ -51,8 +51,8 @@ def _log_in(db: Database) -> OfficerInfo | None:
 def run_gui(db_path: str | None = None) -> int:
     import threading
 
-    from desktop.crash import pending_reports, uninstall_crash_handlers
-    from desktop.logs import setup_logging, shutdown_logging
+    from desktop.platform.crash import pending_reports, uninstall_crash_handlers
+    from desktop.platform.logs import setup_logging, shutdown_logging
     from desktop.ui.app import create_app
     from desktop.ui.crash_dialog import install_gui_crash_handlers, show_earlier_crashes
 

@@ -12,7 +12,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.atomic import atomic_write
+from desktop.platform.atomic import atomic_write
 from desktop.errors import UserError
 from desktop.ui.messages import show_error
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop.forms import FORM_LABELS
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 from desktop.ui.context import UiContext
 
 log = logging.getLogger("desktop.ui")

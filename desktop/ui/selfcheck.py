@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 
 def check_qt() -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.services import catalog, desk, officers
-from desktop.unit_levels import levels
+from desktop.rules.unit_levels import levels
 
 UNIT_FIELDS = {"unit_code", "unit_name", "level", "seq_range"}
 

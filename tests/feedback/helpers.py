@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.services import dossiers
 
 HO_TICH = "1.001193"  # Đăng ký khai sinh, 3 components

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 
 
 def _receive(cli, when="2026-11-16T09:00", id_number="001234567890"):

@@ -65,7 +65,7 @@ def test_bad_pattern_and_unknown_generator_are_user_errors(db):
 
 
 def test_registered_generator_is_used(db):
-    from desktop import digitisation_codes
+    from desktop.rules import digitisation_codes
 
     digitisation_codes.GENERATORS["test_upper"] = lambda req: f"X{req.component}-{req.dossier_code[-4:]}"
     try:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop import filestore
+from desktop.platform import filestore
 from desktop.errors import NotFound, UserError
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPG = b"\xff\xd8\xff\xe0" + b"JFIF" * 8

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from desktop import survey_forms
+from desktop.rules import survey_forms
 from desktop.db.models_feedback import SurveyAnswer
 from desktop.errors import PermissionDenied, UserError
-from desktop.paths import data_dir, resources_dir
+from desktop.platform.paths import data_dir, resources_dir
 from desktop.services import kiosk, surveys
 from sqlalchemy import select
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from desktop import feedback_targets
+from desktop.services import feedback_targets
 from desktop.errors import UserError
 from desktop.reports.digitisation import digitisation_tracker, forecast
 from desktop.reports.feedback_sections import SECTIONS

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.services import dossiers, officers
 

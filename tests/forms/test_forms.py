@@ -16,8 +16,8 @@ from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms import FORM_KINDS, export_ledger_xlsx, render_form, render_ledger
 from desktop.forms.layout import vn_date, vn_datetime
-from desktop.pdf_fonts import SERIF, covers
-from desktop.paths import resources_dir
+from desktop.platform.pdf_fonts import SERIF, covers
+from desktop.platform.paths import resources_dir
 from desktop.services import dossiers
 
 from .conftest import (
@@ -285,7 +285,7 @@ def test_ledger_empty_period_and_bad_period(db: Database, tmp_path: Path) -> Non
 
 
 def test_forms_config_override_and_validation(db: Database, scenario: Scenario, tmp_path: Path) -> None:
-    from desktop.paths import data_dir
+    from desktop.platform.paths import data_dir
 
     local = data_dir() / "forms.json"
     local.write_text(json.dumps({"forms": {"receipt": {"title": "PHIẾU TIẾP NHẬN HỒ SƠ", "number_prefix": "TN"}}},

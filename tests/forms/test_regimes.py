@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms import FORM_KINDS, FORM_LABELS, render_form, render_ledger
 from desktop.forms.config import KINDS, load_config, regime_for, validate_shipped
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 from desktop.services import dossiers
 
 from .conftest import UNIT_NAME, Scenario, at
@@ -110,7 +110,7 @@ def test_no_vietnamese_sentence_of_a_form_in_python() -> None:
 
 def test_desk_name_is_configurable_and_bad_templates_are_refused(db: Database, scenario: Scenario,
                                                                  tmp_path: Path) -> None:
-    from desktop.paths import data_dir
+    from desktop.platform.paths import data_dir
 
     local = data_dir() / "forms.json"
     local.write_text(json.dumps({"desk_name": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG", "desk_label":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import Dossier, DossierEvent
 from desktop.db.models_history import DossierImport
 from desktop.history import dates

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.sync import batch, canonical, container, identity, keys
 from province.db import Hub

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from province import auth
 from province.db import Hub

@@ -234,7 +234,7 @@ def test_batch_from_newer_schema_refused(setup: dict[str, Any], db: Database, hu
     """A desk running a newer app (a schema revision the hub does not know) is refused, not half-read."""
     import json
 
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.sync import identity
 
     _, files = _open(hub, setup["second"])

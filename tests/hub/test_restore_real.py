@@ -1,4 +1,4 @@
-"""End to end through the REAL backup and restore (desktop/backup.py, ``python -m desktop restore``):
+"""End to end through the REAL backup and restore (desktop/platform/backup.py, ``python -m desktop restore``):
 the restored desk exports under a new epoch, the hub skips nothing and reports no phantom gap, and
 ends with every dossier the restored desk holds, at the desk's version.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop import backup, clock
+from desktop.platform import backup, clock
 from desktop.db.models import Dossier
 from desktop.db.session import Database, open_database
 from desktop.services import dossiers

@@ -141,7 +141,7 @@ def test_package_is_all_or_nothing_and_signed(db: Database, live_hub: LiveHub, t
 
 
 def test_key_rotation_travels_in_the_package(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.sync.keys import installed_bundle
     from province.packages import activate_due_keys
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 
 from desktop.db.session import Database

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.services import dossiers
 from desktop.services.dossiers import Applicant, Reception

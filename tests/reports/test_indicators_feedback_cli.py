@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import clock
+from desktop.platform import clock
 from tests.conftest import NOW, CliResult
 
 HO_TICH = "1.001193"  # Đăng ký khai sinh, 3 components

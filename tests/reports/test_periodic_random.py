@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from desktop import clock, demo
+from desktop.platform import clock
+
+from desktop import demo
 from desktop.db.models import Dossier, Supplement
 from desktop.db.session import Database, open_database
-from desktop.deadlines import classify
+from desktop.rules.deadlines import classify
 from desktop.reports.periodic import check_identities, periodic_report
 from desktop.reports.periods import Period, parse_period
 from tests.conftest import NOW

@@ -6,8 +6,10 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from desktop import __version__, backup, clock
-from desktop.backup import RotationPolicy
+from desktop import __version__
+
+from desktop.platform import backup, clock
+from desktop.platform.backup import RotationPolicy
 from desktop.services.desk import put_setting
 from tests.safety.helpers import applicants, receive
 
@@ -89,7 +91,7 @@ def test_cli_backup_out_dir(cli, tmp_path) -> None:  # type: ignore[no-untyped-d
 def test_odd_folder_names_work(template_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from desktop.restore import restore
+    from desktop.services.restore import restore
 
     folder = tmp_path / "Nguyễn Văn #1 50%"
     folder.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.crash import CrashReport
+from desktop.platform.crash import CrashReport
 
 pytestmark = pytest.mark.gui
 

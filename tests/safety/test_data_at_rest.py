@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import keyprotect
+from desktop.platform import keyprotect
 from desktop.errors import UserError
 from province.cli import main as province_main
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop import backup
+from desktop.platform import backup
 from desktop.db import health
 from desktop.errors import UserError
 from tests.safety.helpers import corrupt, receive

@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
-from desktop import __version__, crash, logs
-from desktop.logs import mask_personal
+from desktop import __version__
+
+from desktop.platform import crash, logs
+from desktop.platform.logs import mask_personal
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from desktop import backup
+from desktop.platform import backup
 from desktop.db import session as db_session
 from desktop.db.session import open_database
 from desktop.errors import UserError
@@ -42,13 +42,13 @@ def _migrations_with_extra_step(tmp_path, monkeypatch, *, fail: bool):  # type: 
     failure = 'raise RuntimeError("deliberate failure")' if fail else "pass"
     (folder / "versions" / "9999_test.py").write_text(STEP.format(heads=heads, failure=failure))
     monkeypatch.setattr(db_session, "MIGRATIONS_DIR", folder)
-    db_session._revision_graph.cache_clear()  # the quick revision reader caches the real folder
+    db_session.revision_graph.cache_clear()  # the quick revision reader caches the real folder
 
 
 @pytest.fixture(autouse=True)
 def _fresh_revision_graph():  # type: ignore[no-untyped-def]
     yield
-    db_session._revision_graph.cache_clear()  # back to the real migrations for the next test
+    db_session.revision_graph.cache_clear()  # back to the real migrations for the next test
 
 
 def _tables(path) -> set[str]:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.models import CalendarOverride, Dossier, Officer
 from desktop.errors import PermissionDenied
 from desktop.services import calendar, catalog, desk, dossiers, officers

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from desktop import backup
+from desktop.platform import backup
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.session import open_database
 from desktop.errors import PermissionDenied, UserError
-from desktop.restore import restore
+from desktop.services.restore import restore
 from desktop.services import officers
 from tests.safety.helpers import applicants, corrupt, receive, setting
 

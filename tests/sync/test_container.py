@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.sync import batch, canonical, container
 from desktop.sync.container import Limits
 from desktop.sync.errors import SyncError

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from desktop.db.models import Setting
 from desktop.db.session import Database
 from desktop.errors import UserError
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 from desktop.sync import canonical, container, identity, keys, receipt
 from desktop.sync.errors import SyncError
 from desktop.sync.export import export_batch

@@ -15,8 +15,8 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
-from desktop import backup, clock
-from desktop.backup import default_backup_dir, integrity_errors
+from desktop.platform import backup, clock
+from desktop.platform.backup import default_backup_dir, integrity_errors
 from desktop.db.models import Dossier
 from desktop.services import dossiers, officers
 from desktop.services.desk import get_setting
@@ -239,7 +239,7 @@ def test_officer_without_audit_view_is_refused_by_the_service(make_ctx: Any, qtb
 def test_audit_row_names_dossier_events_in_vietnamese() -> None:
     from datetime import datetime
 
-    from desktop.clock import VN_TZ
+    from desktop.platform.clock import VN_TZ
     from desktop.services.audit_trail import AuditRow
     from desktop.ui.widgets.audit_panel import change_summary, subject_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.services.dossiers import Applicant, Reception, get_dossier, receive
 from desktop.ui.context import UiContext
 from desktop.ui.pages.settings import SettingsPage

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
-from desktop.lifecycle import Action, Status, allowed_actions
+from desktop.rules.lifecycle import Action, Status, allowed_actions
 from desktop.services import catalog, dossiers, queries
 from desktop.services.dossiers import Applicant, Reception
 from desktop.ui.context import UiContext

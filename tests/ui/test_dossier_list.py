@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.demo import generate
 from desktop.services.dossiers import Applicant, Reception, receive, start

@@ -178,7 +178,7 @@ def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch)
 def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
     from datetime import datetime
 
-    from desktop import clock
+    from desktop.platform import clock
     from desktop.services import queue
 
     with db.transaction() as s:  # earlier today: waits of 5 and 25 minutes

@@ -13,10 +13,12 @@ from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from desktop import __version__, clock
+from desktop import __version__
+
+from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 from desktop.services import officers
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.login_dialog import LoginDialog

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.db.models import Dossier, DossierComponent, Supplement
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.services import queries
 from desktop.services.dossiers import Applicant, Reception, receive
-from desktop.text import fold
+from desktop.rules.text import fold
 from desktop.ui.context import UiContext
 from desktop.ui.pages.reception import ReceptionPage
 

@@ -16,8 +16,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desktop.db.session import Database
-from desktop.logs import ALL_FILE
-from desktop.paths import data_dir
+from desktop.platform.logs import ALL_FILE
+from desktop.platform.paths import data_dir
 from desktop.services import officers
 from desktop.ui.crash_dialog import CrashDialog
 from desktop.ui.main import AUTOLOGIN_ENV, run_gui

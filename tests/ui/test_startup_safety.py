@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
-from desktop import backup, clock
+from desktop.platform import backup, clock
 from desktop.db.session import Database, open_database
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 from desktop.services import officers
 from desktop.ui.main import AUTOLOGIN_ENV
 from tests.safety.helpers import applicants, corrupt, receive, sha256

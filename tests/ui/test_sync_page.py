@@ -292,7 +292,6 @@ def test_package_from_file_and_from_hub(db: Database, ctx: UiContext, live_hub: 
     page.url_edit.setText(live_hub.url)
     page.package_from_hub()
     assert page.last_package.version == 2 and page.package_label.text() == "Phiên bản 2"
-    from datetime import date
 
     from desktop.services.calendar import year_view
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QWidget
 
-from desktop import clock
+from desktop.platform import clock
 
 
 class ApologyDialog(QDialog):

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.forms import export_ledger_xlsx
 from desktop.ui import messages

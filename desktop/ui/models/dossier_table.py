@@ -13,10 +13,10 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.session import Database
-from desktop.deadlines import DeadlineRules
-from desktop.lifecycle import STATUS_LABELS, Status
+from desktop.rules.deadlines import DeadlineRules
+from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services import queries
 from desktop.services.desk import desk_context
 from desktop.services.queries import DossierFilter, DossierRow

@@ -21,15 +21,15 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import NotFound
-from desktop.lifecycle import STATUS_LABELS
+from desktop.rules.lifecycle import STATUS_LABELS
 from desktop.services import catalog, queries
 from desktop.services.dossiers import get_dossier
 from desktop.services.queries import DossierFilter
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, UiContext
 from desktop.ui.models.dossier_table import DossierTableModel
-from desktop.validation import CHANNELS, MAX_SEARCH
+from desktop.rules.validation import CHANNELS, MAX_SEARCH
 
 SEARCH_DELAY_MS = 250
 

@@ -39,7 +39,7 @@ from desktop.ui.formatting import appointment_text
 from desktop.ui.printing import print_form, receipt_paper
 from desktop.ui.widgets.checklist import ComponentChecklist
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
-from desktop.validation import CHANNELS
+from desktop.rules.validation import CHANNELS
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.reports import layout
 from desktop.reports.periodic import COLUMNS, column_values, periodic_report
 from desktop.reports.periods import Period, parse_period, period_containing, uses_calendar_windows

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desktop.reports.feedback_excel import SATISFACTION_COLUMNS, export_surveys
 from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
-from desktop.survey_forms import DEFAULT_FORM, get_form
+from desktop.rules.survey_forms import DEFAULT_FORM, get_form
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.widgets.period_range import PeriodRange

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import PermissionDenied
-from desktop.lifecycle import STATUS_LABELS
+from desktop.rules.lifecycle import STATUS_LABELS
 from desktop.services import audit_trail
 from desktop.services.audit_trail import AuditCheck, AuditFilter, AuditRow
 from desktop.services.permissions import ROLE_LABELS

@@ -1,6 +1,6 @@
 """Cài đặt › Sao lưu: back up now (with progress), the list of backups, the USB folder, restore (admin).
 
-The copying, rotation and restore are headless (``desktop.backup``, ``desktop.restore``,
+The copying, rotation and restore are headless (``desktop.platform.backup``, ``desktop.services.restore``,
 ``desktop.services.backups``); the role checks happen there, so an officer pressing «Khôi phục…» by
 any route is refused by the service and sees its message. Restore runs on the GUI thread on purpose:
 the task runner is drained and every connection closed first, and no timer may touch the file while it
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.backup import BackupFile, default_backup_dir
+from desktop.platform.backup import BackupFile, default_backup_dir
 from desktop.errors import UserError
 from desktop.services import backups, officers
 from desktop.ui import messages
@@ -220,9 +220,9 @@ class BackupPanel(QWidget):
 
     def restore_from(self, path: Path) -> bool:
         """Ask, then restore (the service checks the file's integrity and the officer's role first)."""
-        from desktop.backup import parse_backup
+        from desktop.platform.backup import parse_backup
         from desktop.db.session import upgrade
-        from desktop.restore import restore
+        from desktop.services.restore import restore
 
         info = parse_backup(path)
         when = f"{info.taken_at:%H:%M ngày %d/%m/%Y}" if info else path.name

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.services import calendar
-from desktop.workcalendar import SOURCE_LABELS
+from desktop.rules.workcalendar import SOURCE_LABELS
 from desktop.ui.context import CALENDAR, DOSSIERS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from desktop.deadlines import WEEKDAY_KEYS
+from desktop.rules.deadlines import WEEKDAY_KEYS
 from desktop.services import desk
 from desktop.ui import messages
 from desktop.ui.context import SETTINGS, UiContext

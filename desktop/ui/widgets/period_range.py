@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from desktop import clock
+from desktop.platform import clock
 
 
 def _month_start(day: date) -> date:

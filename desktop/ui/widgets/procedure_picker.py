@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.services.catalog import ProcedureInfo
-from desktop.text import fold
+from desktop.rules.text import fold
 
 MAX_SHOWN = 50
 VISIBLE_ROWS = 7

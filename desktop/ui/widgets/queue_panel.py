@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.services import queue
 from desktop.ui.messages import show_error
 

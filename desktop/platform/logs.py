@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.paths import data_dir, private_dir, private_file
+from desktop.platform.paths import data_dir, private_dir, private_file
 
 AREAS = ("desktop.db", "desktop.sync", "desktop.ui", "desktop.reports")
 ALL_FILE = "motcua.log"

@@ -4,7 +4,7 @@ Everything in it is the owner's only (issue #13, data at rest): on POSIX folders
 0600 (the process umask is 077 from start-up, and the helpers below set the modes explicitly so code
 used as a library gets them too). On Windows the per-user folder under ``%LOCALAPPDATA%`` already
 carries an ACL for that user, SYSTEM and Administrators only; nothing here or in the installer widens
-it, and private keys are wrapped with DPAPI on top (``desktop/keyprotect.py``).
+it, and private keys are wrapped with DPAPI on top (``desktop/platform/keyprotect.py``).
 """
 
 from __future__ import annotations
@@ -75,4 +75,4 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"

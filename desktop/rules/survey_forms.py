@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import NotFound, UserError
-from desktop.paths import data_dir, resources_dir
+from desktop.platform.paths import data_dir, resources_dir
 
 DEFAULT_FORM = "hai_long_ho_so"
 QUARTERLY_FORM = "danh_gia_quy_18_diem"

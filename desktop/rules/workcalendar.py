@@ -21,7 +21,7 @@ from typing import Any
 
 import holidays
 
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 # A guard against a broken calendar (e.g. every day marked off): no real deadline is this far.
 MAX_SCAN_DAYS = 3660

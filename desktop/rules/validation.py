@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.errors import UserError
-from desktop.text import fold, nfc
+from desktop.rules.text import fold, nfc
 
 CHANNELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
 # A PC clock a few minutes fast should not block a real entry.

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.atomic import fsync_dir
+from desktop.platform.atomic import fsync_dir
 from desktop.errors import NotFound, UserError
-from desktop.paths import data_dir
+from desktop.platform.paths import data_dir
 
 MAX_BYTES = 50 * 1024 * 1024
 CHUNK = 1024 * 1024

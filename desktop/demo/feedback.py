@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop.platform import clock
 from desktop.db.audit import append_inserted, update_audited
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, Dossier, DossierComponent
 from desktop.db.models_feedback import QueueTicket, SurveyAnswer
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.services.desk import get_setting, local_unit
-from desktop.survey_forms import DEFAULT_FORM, QUARTERLY_FORM, get_form
+from desktop.rules.survey_forms import DEFAULT_FORM, QUARTERLY_FORM, get_form
 
 COMMENTS = ["Cán bộ hướng dẫn tận tình, dễ hiểu.", "Nên bố trí thêm ghế ngồi chờ.", "Trả kết quả đúng hẹn, cảm ơn.",
             "Thời gian chờ hơi lâu vào buổi sáng.", "Mong có thêm hướng dẫn nộp hồ sơ trực tuyến."]

@@ -16,9 +16,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import clock
-from desktop.atomic import fsync_dir
-from desktop.backup import (
+from desktop.platform import clock
+from desktop.platform.atomic import fsync_dir
+from desktop.platform.backup import (
     EPOCH_KEY,
     RESTORED_KEY,
     _fsync_file,

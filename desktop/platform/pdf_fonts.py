@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 SERIF = "LiberationSerif"  # metric-compatible with Times New Roman, as official documents use
 SANS = "LiberationSans"

@@ -15,18 +15,18 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
-from desktop.codes import format_code
+from desktop.platform import clock
+from desktop.services.codes import format_code
 from desktop.db.audit import append_inserted
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, DailySequence, Dossier, DossierComponent, DossierEvent, Procedure
-from desktop.deadlines import classify
+from desktop.rules.deadlines import classify
 from desktop.errors import UserError
-from desktop.lifecycle import Status
+from desktop.rules.lifecycle import Status
 from desktop.services.desk import CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN, SEQ_RANGE_KEY, desk_context, get_setting
 from desktop.services.dossiers import processing_time
-from desktop.text import fold
-from desktop.workcalendar import WorkCalendar
+from desktop.rules.text import fold
+from desktop.rules.workcalendar import WorkCalendar
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
           "Dương", "Lý"]
@@ -301,7 +301,7 @@ DEMO_HOOKS: list[Callable[[Session], None]] = [_demo_officers]
 
 
 def _feedback_demo(session: Session) -> None:
-    from desktop.demo_feedback import add_demo_rows  # issue #4: surveys, queue tickets, digitised results
+    from desktop.demo.feedback import add_demo_rows  # issue #4: surveys, queue tickets, digitised results
 
     add_demo_rows(session)
 

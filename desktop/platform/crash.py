@@ -21,10 +21,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from desktop import __version__, clock
-from desktop.atomic import write_atomic
-from desktop.logs import log_dir, mask_personal
-from desktop.paths import data_dir
+from desktop import __version__
+
+from desktop.platform import clock
+from desktop.platform.atomic import write_atomic
+from desktop.platform.logs import log_dir, mask_personal
+from desktop.platform.paths import data_dir
 
 log = logging.getLogger("desktop")
 FATAL_LOG = "fatal.log"

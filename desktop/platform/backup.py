@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from desktop import __version__, clock
-from desktop.atomic import atomic_write, fsync_dir, write_atomic
+from desktop import __version__
+
+from desktop.platform import clock
+from desktop.platform.atomic import atomic_write, fsync_dir, write_atomic
 from desktop.errors import UserError
-from desktop.paths import data_dir, private_dir, private_file
+from desktop.platform.paths import data_dir, private_dir, private_file
 
 log = logging.getLogger("desktop.db.backup")
 

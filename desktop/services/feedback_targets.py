@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.errors import UserError
-from desktop.paths import resources_dir
+from desktop.platform.paths import resources_dir
 
 SETTING_KEY = "targets_feedback"
 FILE_NAME = "targets_feedback.json"

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from desktop import clock
-from desktop.workcalendar import WorkCalendar
+from desktop.platform import clock
+from desktop.rules.workcalendar import WorkCalendar
 
 
 class TimeUnit(StrEnum):

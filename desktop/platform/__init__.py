@@ -1,0 +1,1 @@
+"""Platform plumbing: files, paths, logs, crash reports, backups, fonts, the clock."""

@@ -1,0 +1,1 @@
+"""Pure domain rules: no database, no Qt, no files written (data files may be read)."""
