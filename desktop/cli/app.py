@@ -24,9 +24,14 @@ class CliApp:
             self._db = open_database(self.db_path)
         return self._db
 
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for this command's writes."""
+        return self.officer or "cli"
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self.db.transaction(officer=self.officer or "cli") as session:
+        with self.db.transaction(officer=self.actor) as session:
             yield session
 
     @contextmanager

@@ -45,10 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_keys(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
-    from desktop.sync import keys
+    from desktop.sync import workflows
 
-    with app.transaction() as session:
-        bundle = keys.install_bundle(session, Path(args.province_key))
+    bundle = workflows.install_key(app.db, Path(args.province_key), officer=app.actor)
     out = {"province": bundle.get("province"), "signing_keys": [k["kid"] for k in bundle["signing_keys"]],
            "encryption_keys": [k["kid"] for k in bundle["encryption_keys"]]}
     if args.json:
@@ -61,11 +60,9 @@ def run_keys(args: argparse.Namespace, app: CliApp) -> int:
 
 def run_enrol(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
-    from desktop.sync import identity, keys
+    from desktop.sync import workflows
 
-    identity.ensure_epoch(app.db)
-    with app.transaction() as session:
-        body = keys.write_enrolment(session, Path(args.out))
+    body = workflows.write_enrolment(app.db, Path(args.out), officer=app.actor)
     if args.json:
         emit_json({"file": args.out, "device_id": body["device_id"], "unit_code": body["unit_code"],
                    "kid": body["kid"]})
@@ -96,12 +93,9 @@ def run_export(args: argparse.Namespace, app: CliApp) -> int:
 
 def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
-    from desktop.sync.identity import ensure_epoch
-    from desktop.sync.receipt import import_receipt
+    from desktop.sync import workflows
 
-    ensure_epoch(app.db)
-    with app.transaction() as session:
-        outcome = import_receipt(session, Path(args.file))
+    outcome = workflows.receive_receipt(app.db, Path(args.file), officer=app.actor)
     if args.json:
         emit_json({"batch_id": outcome.batch_id, "status": outcome.status, "acknowledged": outcome.acknowledged,
                    "rejected": outcome.rejected, "already_imported": outcome.already_imported})
@@ -115,12 +109,9 @@ def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
 
 def run_status(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
-    from desktop.sync.identity import ensure_epoch
-    from desktop.sync.status import sync_status
+    from desktop.sync import workflows
 
-    ensure_epoch(app.db)
-    with app.reading() as session:
-        status = sync_status(session)
+    status = workflows.status(app.db)
     if args.json:
         emit_json(status)
         return 0

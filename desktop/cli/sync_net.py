@@ -82,26 +82,19 @@ def run_push(args: argparse.Namespace, app: CliApp) -> int:
 def run_package(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
     from desktop.errors import UserError
-    from desktop.services.desk import get_setting
-    from desktop.sync.package import VERSION_SETTING, apply_package, apply_package_file
+    from desktop.sync import workflows
 
     if args.file:
-        with app.transaction() as session:
-            result = apply_package_file(session, Path(args.file))
+        result = workflows.install_package_file(app.db, Path(args.file), officer=app.actor)
     elif args.url:
-        from desktop.sync.push import device_signer, fetch_package
-
-        with app.reading() as session:
-            current = int(get_setting(session, VERSION_SETTING, 0) or 0)
-        data = fetch_package(args.url, current=current, signer=device_signer(app))
-        if data is None:
+        download = workflows.download_package(app.db, args.url, officer=app.actor)
+        if download.applied is None:
             if args.json:
-                emit_json({"version": current, "status": "up_to_date"})
+                emit_json({"version": download.current, "status": "up_to_date"})
             else:
-                print(f"Máy đã có gói dữ liệu mới nhất (phiên bản {current}).")
+                print(f"Máy đã có gói dữ liệu mới nhất (phiên bản {download.current}).")
             return 0
-        with app.transaction() as session:
-            result = apply_package(session, data)
+        result = download.applied
     else:
         raise UserError("Chỉ ra tệp gói dữ liệu hoặc --url.", field="file")
     if args.json:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import desktop.db.registry  # noqa: F401  every model module, before mappers configure
+import desktop.db.changes  # noqa: F401  commits tell what they changed (the UI reloads by it)
 from desktop.db.changelog import DeskSession
 from desktop.errors import UserError
 from desktop.platform.paths import private_dir, private_file

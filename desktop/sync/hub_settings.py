@@ -7,8 +7,6 @@ sealed to.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -16,7 +14,6 @@ from sqlalchemy.orm import Session
 from desktop.errors import UserError
 from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
-from desktop.sync import keys
 from desktop.sync.push import HUB_URL_KEY
 
 HUB_URL_FIELD = "Địa chỉ máy chủ tỉnh"
@@ -64,8 +61,3 @@ def save_hub_url(session: Session, text: str) -> str:
     value = normalise_hub_url(text)
     put_setting(session, HUB_URL_KEY, value)
     return value
-
-
-def install_province_key(session: Session, path: Path) -> dict[str, Any]:
-    """``keys.install_bundle`` (which holds the administrator check: the key decides who can read the data)."""
-    return keys.install_bundle(session, path)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.services import desk
-from desktop.ui.context import SETTINGS, UiContext
+from desktop.ui.context import UiContext
 from desktop.ui.main_window import LAST_SYNC_KEY, MainWindow
 from desktop.ui.pages import PAGES
 
@@ -42,7 +42,7 @@ def test_status_bar_and_last_sync(window: MainWindow, ctx: UiContext) -> None:
     assert ctx.officer.full_name in texts[1]
     assert str(ctx.db.path) in texts[2]
     assert texts[3] == "chưa đồng bộ"
-    ctx.write(lambda s: desk.put_setting(s, LAST_SYNC_KEY, "2026-11-20T15:00:00+07:00"), changed=(SETTINGS,))
+    ctx.write(lambda s: desk.put_setting(s, LAST_SYNC_KEY, "2026-11-20T15:00:00+07:00"))
     assert window._status_labels[3].text() == "Đồng bộ lần cuối: 15:00 20/11/2026"
     assert "UBND xã Tân Lập" in window.windowTitle()
 

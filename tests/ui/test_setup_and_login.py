@@ -92,18 +92,17 @@ def test_idle_timer_uses_the_setting_and_locks(ctx: UiContext, qtbot: Any, monke
     from PySide6.QtWidgets import QWidget
 
     from desktop.services import desk as desk_service
-    from desktop.ui.context import SETTINGS
     from desktop.ui.idle_lock import IdleLock
 
     window = QWidget()
     qtbot.addWidget(window)
     lock = IdleLock(ctx, window)
     assert lock.timer.interval() == 15 * 60_000 and lock.timer.isActive()
-    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 2), changed=(SETTINGS,))
+    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 2))
     assert lock.timer.interval() == 2 * 60_000
     shown: list[LockDialog] = []
     monkeypatch.setattr(LockDialog, "exec", lambda self: shown.append(self) or 1)
     lock.timer.timeout.emit()
     assert len(shown) == 1 and not lock.locked and lock.timer.isActive()
-    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 0), changed=(SETTINGS,))
+    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 0))
     assert not lock.timer.isActive()

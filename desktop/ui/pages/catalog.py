@@ -84,4 +84,4 @@ class CatalogPage(QWidget):
         def work(session: Session) -> ImportResult:
             return catalog.import_catalog(session, path)
 
-        self.ctx.write(work, done, changed=(CATALOG,))
+        self.ctx.write(work, done)

@@ -112,7 +112,7 @@ class GeneralSettings(QWidget):
                 self.hub_url.setFocus()
             messages.show_error(self, exc)
 
-        self.ctx.write(work, done, failed, changed=(SETTINGS,))
+        self.ctx.write(work, done, failed)
 
 
 class SettingsPage(QWidget):

@@ -18,11 +18,10 @@ from desktop.reports.feedback_excel import SATISFACTION_COLUMNS, export_surveys
 from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
 from desktop.rules.survey_forms import DEFAULT_FORM, get_form
-from desktop.ui.context import UiContext
+from desktop.ui.context import SURVEYS, UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.widgets.period_range import PeriodRange
 
-SURVEYS = "surveys"  # change-bus topic
 
 
 def _num(value: Any) -> str:
@@ -112,7 +111,7 @@ class SurveyEntry(QWidget):
                                 .replace("%2", suffix))
             self.clear()
 
-        self.ctx.write(work, done, lambda error: show_error(self, error), changed=(SURVEYS,))
+        self.ctx.write(work, done, lambda error: show_error(self, error))
 
     def clear(self) -> None:
         self.dossier_code.clear()
@@ -287,7 +286,7 @@ class SurveysPage(QWidget):
     def set_pin(self, pin: str) -> None:
         self.ctx.write(lambda s: kiosk_service.set_pin(s, pin),
                        lambda _r: self.kiosk_status.setText(self.tr("Đã đặt mã PIN kiosk.")),
-                       lambda error: show_error(self, error), changed=())
+                       lambda error: show_error(self, error))
 
     def open_kiosk(self) -> None:
         from desktop.ui.kiosk import open_kiosk
@@ -301,7 +300,7 @@ class SurveysPage(QWidget):
             return
 
         def writer(work: Any, done: Any) -> None:
-            self.ctx.write(work, done, lambda error: show_error(self, error), changed=(SURVEYS,))
+            self.ctx.write(work, done, lambda error: show_error(self, error))
 
         self.kiosk = open_kiosk(self.ctx.db, officer=self.ctx.officer.username, writer=writer)
         self.kiosk_status.setText(self.tr("Màn hình khảo sát đang mở."))

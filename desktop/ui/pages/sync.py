@@ -1,263 +1,32 @@
-"""Đồng bộ: this device, what the province has not confirmed yet, exports, receipts and refusals, and
-the roads to the province (USB stick, network push, the province's reference package).
+"""Đồng bộ, the actions: export to a USB stick, import the province's receipt, push over the network,
+apply or download the province package, install the province key, write the enrolment request.
 
-Every rule and every query lives in ``desktop/sync/``; this page only calls it. Long work (export,
-push, package download) runs off the GUI thread with a progress bar: export and the local writes on
-the single writer, the network push on the pool (its database writes are short transactions, and a
-slow or retrying network must not hold up the counter's saves).
+Each action is one call to ``desktop/sync/workflows.py`` (the same functions the command line calls),
+run off the GUI thread with a progress bar: export and the local writes on the single writer, the
+network work on the pool (its database writes are short transactions, and a slow or retrying network
+must not hold up the counter's saves). The view (``sync_view.py``) shows the outcome; the database tells
+every page what changed.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 
-from desktop.errors import Cancelled, UserError
-from desktop.sync import hub_settings
+from desktop.errors import UserError
+from desktop.sync import hub_settings, workflows
 from desktop.sync.status import sync_status
 from desktop.ui import messages
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, SETTINGS, UiContext
-from desktop.ui.formatting import moment_text
+from desktop.ui.pages.sync_view import STAGES, Pickers, SyncView
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SyncPage", text)
-
-
-TABLE_LABELS = {
-    "dossier": _t("Hồ sơ"), "dossier_component": _t("Thành phần hồ sơ"), "dossier_event": _t("Diễn biến hồ sơ"),
-    "supplement": _t("Yêu cầu bổ sung"), "apology": _t("Phiếu xin lỗi"), "procedure": _t("Thủ tục"),
-    "field": _t("Lĩnh vực"), "unit": _t("Đơn vị"), "officer": _t("Cán bộ"), "calendar_override": _t("Lịch làm việc"),
-    "queue_ticket": _t("Số thứ tự"), "survey_answer": _t("Phiếu khảo sát"),
-}
-MEDIUM_LABELS = {"usb": _t("USB"), "http": _t("Mạng"), "file": _t("Tệp")}
-RECEIPT_STATUS = {"applied": _t("Đã cập nhật"), "duplicate": _t("Đã nhận trước đó"), "dry_run": _t("Chạy thử")}
-ENROLMENT_TEXT = {
-    "none": _t("Chưa gửi đề nghị đăng ký"),
-    "requested": _t("Đã ghi đề nghị đăng ký lúc %1 — chờ tỉnh đăng ký"),
-    "confirmed": _t("Đã đăng ký (tỉnh đã nhận dữ liệu của máy này)"),
-    "revoked": _t("Tỉnh đã thu hồi quyền đồng bộ của máy này"),
-    "unknown": _t("Tỉnh chưa đăng ký máy này — gửi tệp đề nghị đăng ký cho tỉnh"),
-}
-EXPORT_HEADERS = (_t("Thời điểm xuất"), _t("Tệp"), _t("Nơi lưu"), _t("Cách gửi"), _t("Mã gói"),
-                  _t("Số bản ghi"), _t("Thứ tự thay đổi"), _t("Tỉnh xác nhận lúc"))
-RECEIPT_HEADERS = (_t("Nhập lúc"), _t("Mã gói"), _t("Kết quả"), _t("Cập nhật"), _t("Không đổi"), _t("Bỏ qua"),
-                   _t("Bị từ chối"), _t("Giờ máy chủ tỉnh"))
-REJECTION_HEADERS = (_t("Nhận lúc"), _t("Loại dữ liệu"), _t("Mã bản ghi"), _t("Phiên bản"), _t("Lý do của tỉnh"))
-STAGES = {"export": _t("Đang đóng gói dữ liệu…"), "upload": _t("Đang gửi lên máy chủ tỉnh…"),
-          "retry": _t("Mạng chập chờn, đang thử lại (lần %1/%2)…"), "done": _t("Xong."),
-          "download": _t("Đang tải gói dữ liệu của tỉnh…")}
-
-
-def _open_file(parent: QWidget, title: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, "", filter_text)
-    return Path(name) if name else None
-
-
-def _save_file(parent: QWidget, title: str, default: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, default, filter_text)
-    return Path(name) if name else None
-
-
-def _folder(parent: QWidget, title: str) -> Path | None:
-    name = QFileDialog.getExistingDirectory(parent, title)
-    return Path(name) if name else None
-
-
-@dataclass
-class Pickers:
-    """The file dialogs, replaceable (tests hand in paths; no modal dialog blocks them)."""
-
-    open_file: Callable[[QWidget, str, str], Path | None] = _open_file
-    save_file: Callable[[QWidget, str, str, str], Path | None] = _save_file
-    folder: Callable[[QWidget, str], Path | None] = _folder
-
-
-class _Progress(QObject):
-    """Emitted from the worker thread; Qt queues it to the page on the GUI thread."""
-
-    changed = Signal(str, int, int)
-
-
-def _number(value: int) -> str:
-    """Vietnamese thousands separator: 11.139."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def _item(value: Any, *, right: bool = False) -> QTableWidgetItem:
-    text = "" if value is None else str(value)
-    item = QTableWidgetItem(text)
-    item.setToolTip(text)
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), objectName=name)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)  # file names and paths break at '-' and '/': one line, elided in the middle
-    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-    return table
-
-
-class SyncPage(QWidget):
+class SyncPage(SyncView):
     def __init__(self, ctx: UiContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.setObjectName("sync-page")
-        self.pickers = Pickers()
-        self.status: dict[str, Any] | None = None
-        self.last_export: Any = None
-        self.last_push: Any = None
-        self.last_package: Any = None
-        self._cancel: threading.Event | None = None
-        self._busy = False
-        self._saved_url = ""
-        self._progress = _Progress(self)
-        self._progress.changed.connect(self._on_progress)
-
-        # -- this device ----------------------------------------------------------------------
-        device_box = QGroupBox(self.tr("Máy này"))
-        form = QFormLayout(device_box)
-        self.device_label = QLabel(objectName="device_id")
-        self.unit_label = QLabel(objectName="unit")
-        self.key_label = QLabel(objectName="province_key", wordWrap=True)
-        self.enrolment_label = QLabel(objectName="enrolment", wordWrap=True)
-        self.package_label = QLabel(objectName="package_version")
-        for label in (self.device_label, self.unit_label):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(self.tr("Mã máy:"), self.device_label)
-        form.addRow(self.tr("Đơn vị:"), self.unit_label)
-        form.addRow(self.tr("Khóa của tỉnh:"), self.key_label)
-        form.addRow(self.tr("Đăng ký:"), self.enrolment_label)
-        form.addRow(self.tr("Gói dữ liệu tỉnh:"), self.package_label)
-
-        # -- pending ---------------------------------------------------------------------------
-        pending_box = QGroupBox(self.tr("Chờ tỉnh xác nhận"))
-        pending_layout = QVBoxLayout(pending_box)
-        self.pending_count = QLabel(objectName="pending_count")
-        font = self.pending_count.font()
-        font.setPointSize(font.pointSize() + 8)
-        font.setBold(True)
-        self.pending_count.setFont(font)
-        self.pending_detail = QLabel(objectName="pending_detail", wordWrap=True)
-        self.last_sync_label = QLabel(objectName="last_sync", wordWrap=True)
-        pending_layout.addWidget(self.pending_count)
-        pending_layout.addWidget(self.pending_detail)
-        pending_layout.addWidget(self.last_sync_label)
-        pending_layout.addStretch(1)
-
-        # -- network ---------------------------------------------------------------------------
-        net_box = QGroupBox(self.tr("Máy chủ tỉnh (gửi qua mạng)"))
-        net = QGridLayout(net_box)
-        self.url_edit = QLineEdit(objectName="hub_url")
-        self.url_edit.setPlaceholderText("http://10.0.0.5:8765")
-        self.url_edit.setReadOnly(not ctx.is_admin)
-        self.url_edit.setToolTip(self.tr("Chỉ quản trị được thay đổi địa chỉ máy chủ tỉnh."))
-        self.save_url_button = QPushButton(self.tr("Lưu địa chỉ"), objectName="save_hub_url")
-        self.save_url_button.setEnabled(ctx.is_admin)
-        self.url_error = QLabel(objectName="hub_url_error", wordWrap=True)
-        self.url_error.setStyleSheet("color: #c92a2a;")
-        self.url_error.hide()
-        self.push_result = QLabel(objectName="push_result", wordWrap=True)
-        net.addWidget(QLabel(self.tr("Địa chỉ:")), 0, 0)
-        net.addWidget(self.url_edit, 0, 1)
-        net.addWidget(self.save_url_button, 0, 2)
-        net.addWidget(self.url_error, 1, 0, 1, 3)
-        net.addWidget(self.push_result, 2, 0, 1, 3)
-        net.setRowStretch(3, 1)
-        net.setColumnStretch(1, 1)
-
-        top = QHBoxLayout()
-        top.addWidget(device_box, 4)
-        top.addWidget(pending_box, 3)
-        top.addWidget(net_box, 4)
-
-        # -- actions ---------------------------------------------------------------------------
-        self.export_button = QPushButton(self.tr("Xuất ra USB… (Ctrl+E)"), objectName="export")
-        self.receipt_button = QPushButton(self.tr("Nhập biên nhận… (Ctrl+I)"), objectName="import_receipt")
-        self.push_button = QPushButton(self.tr("Gửi qua mạng (Ctrl+G)"), objectName="push")
-        self.package_button = QPushButton(self.tr("Áp dụng gói dữ liệu của tỉnh… (Ctrl+U)"), objectName="package_file")
-        self.package_url_button = QPushButton(self.tr("Tải gói từ máy chủ tỉnh"), objectName="package_url")
-        self.key_button = QPushButton(self.tr("Cài khóa của tỉnh…"), objectName="install_key")
-        self.key_button.setEnabled(ctx.is_admin)
-        self.key_button.setToolTip(self.tr("Chỉ quản trị được cài khóa công khai của tỉnh."))
-        self.enrol_button = QPushButton(self.tr("Ghi đề nghị đăng ký…"), objectName="enrol")
-        self.cancel_button = QPushButton(self.tr("Hủy"), objectName="cancel")
-        self.cancel_button.setEnabled(False)
-        self.export_button.setDefault(True)
-        first = QHBoxLayout()
-        for button in (self.export_button, self.receipt_button, self.push_button):
-            first.addWidget(button)
-        first.addStretch(1)
-        for button in (self.key_button, self.enrol_button):
-            first.addWidget(button)
-        second = QHBoxLayout()
-        second.addWidget(self.package_button)
-        second.addWidget(self.package_url_button)
-        second.addStretch(1)
-        self.progress = QProgressBar(objectName="progress")
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("")  # no «0%» while nothing runs
-        self.progress_label = QLabel(objectName="progress_label", wordWrap=True)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 2)
-        progress_row.addWidget(self.progress_label, 3)
-        progress_row.addWidget(self.cancel_button)
-
-        # -- history ---------------------------------------------------------------------------
-        self.tabs = QTabWidget(objectName="history_tabs")
-        self.exports_table = _table("exports", EXPORT_HEADERS)
-        self.receipts_table = _table("receipts", RECEIPT_HEADERS)
-        self.rejections_table = _table("rejections", REJECTION_HEADERS)
-        for table, widths in ((self.exports_table, (120, 345, 190, 70, 80, 80, 100)),
-                              (self.receipts_table, (130, 90, 120, 80, 80, 70, 80)),
-                              (self.rejections_table, (130, 130, 280, 80))):
-            for column, width in enumerate(widths):
-                table.setColumnWidth(column, width)
-        self.rejections_table.setWordWrap(True)
-        self.tabs.addTab(self.exports_table, self.tr("Lịch sử xuất gói"))
-        self.tabs.addTab(self.receipts_table, self.tr("Biên nhận của tỉnh"))
-        self.tabs.addTab(self.rejections_table, self.tr("Bản ghi tỉnh từ chối"))
-
-        root = QVBoxLayout(self)
-        root.addLayout(top)
-        root.addLayout(first)
-        root.addLayout(second)
-        root.addLayout(progress_row)
-        root.addWidget(self.tabs, 1)
-
+        super().__init__(ctx)
         self.export_button.clicked.connect(self.choose_export)
         self.receipt_button.clicked.connect(self.choose_receipt)
         self.push_button.clicked.connect(self.push)
@@ -287,140 +56,6 @@ class SyncPage(QWidget):
 
     def reload(self) -> None:
         self.ctx.read(lambda s: sync_status(s, recent=50), self.show_status, lambda e: messages.show_error(self, e))
-
-    def show_status(self, status: dict[str, Any]) -> None:
-        self.status = status
-        self.device_label.setText(status["device_id"] or self.tr("(chưa tạo)"))
-        self.unit_label.setText(str(status["unit_code"] or ""))
-        if status["province_keys_installed"]:
-            self.key_label.setText(self.tr("Đã cài — %1").replace("%1", status["province"] or self.tr("tỉnh")))
-        else:
-            self.key_label.setText(self.tr("Chưa cài (cần tệp province.pub do tỉnh cấp)"))
-        request = status.get("enrolment_request") or {}
-        self.enrolment_label.setText(ENROLMENT_TEXT[status["enrolment"]].replace("%1", moment_text(request.get("at"))))
-        version = status.get("package_version")
-        self.package_label.setText(self.tr("Phiên bản %1").replace("%1", str(version)) if version
-                                   else self.tr("Chưa nhận gói nào"))
-        pending = status["pending_records"]
-        self.pending_count.setText(self.tr("%1 bản ghi").replace("%1", _number(pending)))
-        if status["pending_changes"]:
-            detail = self.tr("%1 thay đổi, thứ tự %2–%3; %4 chưa xuất, %5 đã xuất chờ tỉnh xác nhận.") \
-                .replace("%1", str(status["pending_changes"])).replace("%2", str(status["pending_seq_from"])) \
-                .replace("%3", str(status["pending_seq_to"])).replace("%4", str(status["ready_changes"])) \
-                .replace("%5", str(status["exported_unconfirmed"]))
-        else:
-            detail = self.tr("Không có gì chờ gửi: tỉnh đã xác nhận mọi dữ liệu.")
-        self.pending_detail.setText(detail)
-        last = status.get("last_sync_at")
-        self.last_sync_label.setText(self.tr("Tỉnh xác nhận lần cuối: %1").replace("%1", moment_text(last)) if last
-                                     else self.tr("Tỉnh chưa xác nhận lần nào."))
-        saved = status.get("hub_url") or ""
-        if self.url_edit.text() == self._saved_url:  # never overwrite an address the officer is typing
-            self.url_edit.setText(saved)
-        self._saved_url = saved
-        self.push_result.setText(self._push_text(status.get("last_push")))
-        self._fill_exports(status["batches"])
-        self._fill_receipts(status["receipts"])
-        self._fill_rejections(status["rejections"])
-
-    def _push_text(self, push: Any) -> str:
-        if not isinstance(push, dict) or not push:
-            return self.tr("Chưa gửi qua mạng lần nào.")
-        when = moment_text(push.get("at"))
-        status = push.get("status")
-        if status == "up_to_date":
-            return self.tr("Lần gửi gần nhất (%1): không có gì cần gửi.").replace("%1", when)
-        if status in ("refused", "failed"):
-            head = self.tr("Lần gửi gần nhất (%1) không thành công: %2") if status == "failed" \
-                else self.tr("Lần gửi gần nhất (%1) bị tỉnh từ chối: %2")
-            return head.replace("%1", when).replace("%2", str(push.get("message") or ""))
-        return self.tr("Lần gửi gần nhất (%1): tỉnh cập nhật %2 bản ghi, xác nhận %3 thay đổi.") \
-            .replace("%1", when).replace("%2", str(push.get("applied", 0))) \
-            .replace("%3", str(push.get("acknowledged", 0)))
-
-    def _fill_exports(self, batches: list[dict[str, Any]]) -> None:
-        self.exports_table.setRowCount(len(batches))
-        for r, b in enumerate(batches):
-            confirmed = moment_text(b["acknowledged_at"]) or (
-                self.tr("không cần (đã có gói sau)") if b.get("superseded") else self.tr("chưa"))
-            values = (moment_text(b["exported_at"]), b["file"], b["destination"], MEDIUM_LABELS.get(b["medium"],
-                      b["medium"]), b["batch_id"][:8], _number(b["changes"]), f"{b['seq_from']}–{b['seq_to']}",
-                      confirmed)
-            for c, value in enumerate(values):
-                self.exports_table.setItem(r, c, _item(value, right=c == 5))
-            self.exports_table.item(r, 4).setToolTip(b["batch_id"])
-        self.tabs.setTabText(0, self.tr("Lịch sử xuất gói (%1)").replace("%1", str(len(batches))))
-
-    def _fill_receipts(self, receipts: list[dict[str, Any]]) -> None:
-        self.receipts_table.setRowCount(len(receipts))
-        for r, x in enumerate(receipts):
-            counts = x.get("counts") or {}
-            values = (moment_text(x["imported_at"]), x["batch_id"][:8], RECEIPT_STATUS.get(x["status"], x["status"]),
-                      _number(counts.get("applied", 0)), _number(counts.get("unchanged", 0)),
-                      _number(counts.get("skipped", 0)),
-                      _number(counts.get("rejected", 0) + counts.get("conflict", 0)), moment_text(x.get("hub_time")))
-            for c, value in enumerate(values):
-                self.receipts_table.setItem(r, c, _item(value, right=3 <= c <= 6))
-            self.receipts_table.item(r, 1).setToolTip(x["batch_id"])
-        self.tabs.setTabText(1, self.tr("Biên nhận của tỉnh (%1)").replace("%1", str(len(receipts))))
-
-    def _fill_rejections(self, rejections: list[dict[str, Any]]) -> None:
-        self.rejections_table.setRowCount(len(rejections))
-        for r, x in enumerate(rejections):
-            values = (moment_text(x["received_at"]), TABLE_LABELS.get(x["table"], x["table"]), x["record_id"],
-                      x["version"], x["message"])
-            for c, value in enumerate(values):
-                self.rejections_table.setItem(r, c, _item(value, right=c == 3))
-        self.rejections_table.resizeRowsToContents()
-        self.tabs.setTabText(2, self.tr("Bản ghi tỉnh từ chối (%1)").replace("%1", str(len(rejections))))
-
-    # -- background work ---------------------------------------------------------------------
-    def _start(self, label: str, *, cancellable: bool = False) -> bool:
-        if self._busy:
-            return False
-        self._busy = True
-        for button in (self.export_button, self.receipt_button, self.push_button, self.package_button,
-                       self.package_url_button, self.enrol_button):
-            button.setEnabled(False)
-        self.key_button.setEnabled(False)
-        self.cancel_button.setEnabled(cancellable)
-        self.progress.setFormat("%p%")
-        self.progress.setRange(0, 0)  # busy until the first real progress arrives
-        self.progress_label.setStyleSheet("")
-        self.progress_label.setText(label)
-        return True
-
-    def _finish(self, text: str, *, error: bool = False) -> None:
-        self._busy = False
-        self._cancel = None
-        for button in (self.export_button, self.receipt_button, self.push_button, self.package_button,
-                       self.package_url_button, self.enrol_button):
-            button.setEnabled(True)
-        self.key_button.setEnabled(self.ctx.is_admin)
-        self.cancel_button.setEnabled(False)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0 if error else 1)
-        self.progress_label.setStyleSheet("color: #c92a2a;" if error else "")
-        self.progress_label.setText(text)
-        self.ctx.bus.changed.emit(frozenset({SETTINGS}))  # status bar «last sync», this page, Cài đặt
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            self._finish(self.tr("Đã hủy. Dữ liệu vẫn an toàn trên máy; có thể làm lại bất cứ lúc nào."), error=True)
-            return
-        self._finish(exc.message if isinstance(exc, UserError) else self.tr("Lỗi không mong muốn."), error=True)
-        messages.show_error(self, exc)
-
-    def _on_progress(self, stage: str, done: int, total: int) -> None:
-        text = STAGES.get(stage, "")
-        if stage == "retry":
-            text = text.replace("%1", str(done)).replace("%2", str(total))
-            self.progress.setRange(0, 0)
-        elif total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        if text:
-            self.progress_label.setText(text)
 
     def cancel(self) -> None:
         if self._cancel is not None:
@@ -469,18 +104,14 @@ class SyncPage(QWidget):
             self.import_receipt(path)
 
     def import_receipt(self, path: Path) -> None:
-        from desktop.sync.identity import ensure_epoch
         from desktop.sync.receipt import ReceiptOutcome
-        from desktop.sync.receipt import import_receipt as import_file
 
         if not self._start(self.tr("Đang kiểm tra chữ ký biên nhận…")):
             return
         db, officer = self.ctx.db, self.ctx.officer.username
 
         def job() -> ReceiptOutcome:
-            ensure_epoch(db)
-            with db.transaction(officer=officer) as session:
-                return import_file(session, path)
+            return workflows.receive_receipt(db, path, officer=officer)
 
         def done(outcome: ReceiptOutcome) -> None:
             if outcome.already_imported:
@@ -526,7 +157,7 @@ class SyncPage(QWidget):
             self.progress_label.setText(self.tr("Đã lưu địa chỉ máy chủ tỉnh.") if value
                                         else self.tr("Đã xóa địa chỉ máy chủ tỉnh."))
 
-        self.ctx.write(lambda s: hub_settings.save_hub_url(s, text), done, failed, changed=(SETTINGS,))
+        self.ctx.write(lambda s: hub_settings.save_hub_url(s, text), done, failed)
 
     def push(self) -> None:
         from desktop.sync.push import PushResult
@@ -565,7 +196,6 @@ class SyncPage(QWidget):
 
     def _package_done(self, result: Any) -> None:
         self.last_package = result
-        self.ctx.bus.changed.emit(frozenset({CATALOG, CALENDAR}))
         if result is None:
             self._finish(self.tr("Máy đã có gói dữ liệu mới nhất của tỉnh."))
             return
@@ -577,47 +207,22 @@ class SyncPage(QWidget):
         self._finish(text, error=result.this_device_revoked)
 
     def apply_package_file(self, path: Path) -> None:
-        from desktop.sync.package import apply_package_file
-
         if not self._start(self.tr("Đang kiểm tra và áp dụng gói dữ liệu của tỉnh…")):
             return
         db, officer = self.ctx.db, self.ctx.officer.username
-
-        def job() -> Any:
-            with db.transaction(officer=officer) as session:
-                return apply_package_file(session, path)
-
-        self.ctx.tasks.write(job, self._package_done, self._failed)
+        self.ctx.tasks.write(lambda: workflows.install_package_file(db, path, officer=officer), self._package_done,
+                             self._failed)
 
     def package_from_hub(self) -> None:
-        from desktop.services.desk import get_setting
-        from desktop.sync.package import VERSION_SETTING, apply_package
-        from desktop.sync.push import device_signer, fetch_package
-
+        """Download and apply in one worker on the pool: the network must not hold up the single writer."""
         if self._busy:
             return
         url = self._valid_url()
         if url is None or not self._start(STAGES["download"]):
             return
         db, officer = self.ctx.db, self.ctx.officer.username
-
-        def fetch() -> bytes | None:
-            with db.reading() as session:
-                current = int(get_setting(session, VERSION_SETTING, 0) or 0)
-            return fetch_package(url, current=current, signer=device_signer(db))
-
-        def apply(data: bytes) -> Any:
-            with db.transaction(officer=officer) as session:
-                return apply_package(session, data)
-
-        def fetched(data: bytes | None) -> None:
-            if data is None:
-                self._package_done(None)
-            else:
-                self.progress_label.setText(self.tr("Đang kiểm tra và áp dụng gói dữ liệu của tỉnh…"))
-                self.ctx.tasks.write(lambda: apply(data), self._package_done, self._failed)
-
-        self.ctx.tasks.run(fetch, fetched, self._failed)
+        self.ctx.tasks.run(lambda: workflows.download_package(db, url, officer=officer),
+                           lambda download: self._package_done(download.applied), self._failed)
 
     # -- set-up ------------------------------------------------------------------------------
     def choose_key(self) -> None:
@@ -632,8 +237,9 @@ class SyncPage(QWidget):
             self.progress_label.setText(self.tr("Đã cài khóa công khai của %1.").replace(
                 "%1", str(bundle.get("province") or self.tr("tỉnh"))))
 
-        self.ctx.write(lambda s: hub_settings.install_province_key(s, path), done,
-                       lambda e: messages.show_error(self, e), changed=(SETTINGS,))
+        db, officer = self.ctx.db, self.ctx.officer.username
+        self.ctx.tasks.write(lambda: workflows.install_key(db, path, officer=officer), done,
+                             lambda e: messages.show_error(self, e))
 
     def choose_enrolment(self) -> None:
         status = self.status or {}
@@ -644,21 +250,15 @@ class SyncPage(QWidget):
             self.write_enrolment(path)
 
     def write_enrolment(self, path: Path) -> None:
-        from desktop.sync.identity import ensure_epoch
-        from desktop.sync.keys import write_enrolment
-
         db, officer = self.ctx.db, self.ctx.officer.username
 
         def job() -> dict[str, Any]:
-            ensure_epoch(db)
-            with db.transaction(officer=officer) as session:
-                return write_enrolment(session, path)
+            return workflows.write_enrolment(db, path, officer=officer)
 
         def done(body: dict[str, Any]) -> None:
             self.progress_label.setStyleSheet("")
             self.progress_label.setText(self.tr("Đã ghi đề nghị đăng ký vào %1. Gửi tệp này cho Văn phòng UBND tỉnh.")
                                         .replace("%1", str(path)))
-            self.ctx.bus.changed.emit(frozenset({SETTINGS}))
 
         self.ctx.tasks.write(job, done, lambda e: messages.show_error(self, e))
 

@@ -35,14 +35,13 @@ from desktop.platform.backup import BackupFile, default_backup_dir
 from desktop.errors import UserError
 from desktop.services import backups, officers
 from desktop.ui import messages
-from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, OFFICERS, SETTINGS, UiContext
+from desktop.ui.context import ALL_TOPICS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
 
 log = logging.getLogger("desktop.ui")
 
 KIND_LABELS = {"daily": "Hằng ngày", "manual": "Sao lưu ngay", "pre-migration": "Trước nâng cấp",
                "pre-restore": "Trước khôi phục"}
-ALL_TOPICS = frozenset({DOSSIERS, CATALOG, CALENDAR, OFFICERS, SETTINGS})
 
 
 def size_text(size: int) -> str:
@@ -205,7 +204,7 @@ class BackupPanel(QWidget):
             self.save_second_dir(Path(folder))
 
     def save_second_dir(self, folder: Path | None) -> None:
-        self.ctx.write(lambda s: backups.set_second_dir(s, folder), changed=(SETTINGS,))
+        self.ctx.write(lambda s: backups.set_second_dir(s, folder))
 
     # -- restore -------------------------------------------------------------------------------
     def restore_selected(self) -> None:

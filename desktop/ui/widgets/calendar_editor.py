@@ -119,7 +119,7 @@ class CalendarEditor(QWidget):
         self.apply_button.setVisible(bool(changes))
 
     def apply_due_changes(self) -> None:
-        self.ctx.write(lambda s: calendar.apply_due_changes(s) and None, changed=(CALENDAR, DOSSIERS))
+        self.ctx.write(lambda s: calendar.apply_due_changes(s) and None)
 
     def add_override(self) -> None:
         from desktop.ui.dialogs.override_dialog import OverrideDialog
@@ -129,8 +129,7 @@ class CalendarEditor(QWidget):
             self.save_override(dialog.day(), dialog.is_working(), dialog.reason())
 
     def save_override(self, day: date, working: bool, reason: str | None) -> None:
-        self.ctx.write(lambda s: calendar.set_override(s, day, working=working, reason=reason) and None,
-                       changed=(CALENDAR,))
+        self.ctx.write(lambda s: calendar.set_override(s, day, working=working, reason=reason) and None)
 
     def toggle_selected(self) -> None:
         """The desk's own decision on the selected day (e.g. 24/11 while its legal status is uncertain)."""
@@ -150,4 +149,4 @@ class CalendarEditor(QWidget):
         if row < 0:
             return
         day = date.fromisoformat(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
-        self.ctx.write(lambda s: calendar.remove_override(s, day), changed=(CALENDAR,))
+        self.ctx.write(lambda s: calendar.remove_override(s, day))

@@ -56,5 +56,4 @@ class HoursEditor(QWidget):
         def done(_: object) -> None:
             self.status.setText(self.tr("Đã lưu. Xem tab Lịch làm việc: hồ sơ có hạn trả cần đổi (nếu có)."))
 
-        self.ctx.write(lambda s: desk.set_office_hours(s, week), done, lambda exc: messages.show_error(self, exc),
-                       changed=(SETTINGS,))
+        self.ctx.write(lambda s: desk.set_office_hours(s, week), done, lambda exc: messages.show_error(self, exc))

@@ -98,7 +98,7 @@ class OfficersPanel(QWidget):
         if values is None:
             messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
             return
-        self.ctx.write(lambda s: officers.create_officer(s, **values), changed=(OFFICERS,))
+        self.ctx.write(lambda s: officers.create_officer(s, **values))
 
     def reset_selected(self) -> None:
         from desktop.ui.dialogs.password_dialog import PasswordDialog
@@ -114,7 +114,7 @@ class OfficersPanel(QWidget):
             messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
             return
         username = account.info.username
-        self.ctx.write(lambda s: officers.reset_password(s, username, password), changed=(OFFICERS,),
+        self.ctx.write(lambda s: officers.reset_password(s, username, password),
                        on_done=lambda _: messages.inform(self, self.tr("Đã đặt lại mật khẩu"), self.tr(
                            "Đã đặt mật khẩu mới và mở khóa tài khoản %1.").replace("%1", username)))
 
@@ -127,4 +127,4 @@ class OfficersPanel(QWidget):
                 "Ngừng tài khoản %1? Cán bộ này sẽ không đăng nhập được nữa; hồ sơ đã xử lý vẫn giữ nguyên.")
                 .replace("%1", username)):
             return
-        self.ctx.write(lambda s: officers.set_active(s, username, active), changed=(OFFICERS,))
+        self.ctx.write(lambda s: officers.set_active(s, username, active))

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from desktop.platform import clock
 from desktop.services import queue
+from desktop.ui.context import QUEUE
 from desktop.ui.messages import show_error
 
-QUEUE = "queue"  # change-bus topic
 
 
 def _minutes(value: float | None) -> str:
@@ -74,7 +74,7 @@ class QueuePanel(QWidget):
         self.reload()
 
     def _write(self, work: Any, done: Any) -> None:
-        self.ctx.write(work, done, lambda error: show_error(self, error), changed=(QUEUE,))
+        self.ctx.write(work, done, lambda error: show_error(self, error))
 
     def take_ticket(self) -> None:
         def done(ticket: queue.TicketInfo) -> None:
