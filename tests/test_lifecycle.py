@@ -231,3 +231,28 @@ def test_result_at_the_counter_hands_over_implicitly(db) -> None:  # type: ignor
         detail = dossier_detail(s, code)
     assert [e["kind"] for e in detail.events] == ["received", "started", "resolved"]
     assert detail.data["classification"] == "on_time"
+
+
+def test_services_end_where_the_shared_outcome_rule_says(db) -> None:  # type: ignore[no-untyped-def]
+    """The demo's bulk path advances dossiers by ``lifecycle.OUTCOME``; the services must agree with it."""
+    from desktop.rules.lifecycle import OUTCOME, Action
+
+    code = receive(db)
+    steps = [(Action.START, lambda s: dossiers.start(s, code, at=vn(2026, 11, 16, 11))),
+             (Action.REQUEST_SUPPLEMENT, lambda s: dossiers.request_supplement(s, code, items="Bản sao CCCD",
+                                                                              at=vn(2026, 11, 16, 14))),
+             (Action.RECEIVE_SUPPLEMENT, lambda s: dossiers.receive_supplement(s, code, at=vn(2026, 11, 17, 9))),
+             (Action.RECORD_RESULT, lambda s: dossiers.record_result(s, code, at=vn(2026, 11, 17, 10))),
+             (Action.RETURN_RESULT, lambda s: dossiers.return_result(s, code, at=vn(2026, 11, 17, 15)))]
+    for action, step in steps:
+        with db.transaction(officer="canbo1") as s:
+            step(s)
+        with db.reading() as s:
+            d = dossiers.get_dossier(s, code)
+            last = s.scalars(select(DossierEvent.kind).where(DossierEvent.dossier_id == d.id)
+                             .order_by(DossierEvent.at.desc(), DossierEvent.updated_at.desc()).limit(1)).one()
+        assert (d.status, last) == OUTCOME[action], action
+    other = receive(db, at=vn(2026, 11, 16, 10, 30))
+    with db.transaction(officer="canbo1") as s:
+        dossiers.withdraw(s, other, at=vn(2026, 11, 16, 15), reason="Công dân rút")
+    assert get(db, other).status == OUTCOME[Action.WITHDRAW][0]

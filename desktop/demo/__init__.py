@@ -9,8 +9,9 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,10 +21,9 @@ from desktop.services.codes import format_code
 from desktop.db.audit import append_inserted
 from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, DailySequence, Dossier, DossierComponent, DossierEvent, Procedure
-from desktop.rules.deadlines import classify
 from desktop.errors import UserError
-from desktop.rules.lifecycle import Status
-from desktop.services.desk import CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN, SEQ_RANGE_KEY, desk_context, get_setting
+from desktop.rules.lifecycle import Action, Status, advance
+from desktop.services.desk import CODE_PATTERN_KEY, DeskContext, DEFAULT_CODE_PATTERN, SEQ_RANGE_KEY, desk_context, get_setting
 from desktop.services.dossiers import processing_time
 from desktop.rules.text import fold
 from desktop.rules.workcalendar import WorkCalendar
@@ -36,6 +36,7 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hà", "Hải", 
          "Tuấn", "Vy", "Yến", "Ánh", "Đông", "Thủy"]
 VILLAGES = ["Thôn Đông", "Thôn Tây", "Thôn Thượng", "Thôn Hạ", "Xóm Mới", "Ấp Bình An", "Bản Nà Lừa", "Tổ dân phố 3"]
 BATCH = 5000
+REFUSAL = "Hồ sơ không thuộc thẩm quyền giải quyết"
 
 
 @dataclass(frozen=True)
@@ -78,137 +79,201 @@ def _office_moment(rng: random.Random, day: datetime) -> datetime:
     return clock.at(day.date(), time(minute // 60, minute % 60))
 
 
+@dataclass
+class _Plan:
+    """What every generated dossier draws from: the desk's rules, catalogue, code pattern and counters."""
+
+    ctx: DeskContext
+    procedures: list[Procedure]
+    weights: list[int]
+    rng: random.Random
+    now: datetime
+    pattern: str
+    low: int
+    high: int
+    counters: dict[date, int]
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.ctx.rules.calendar
+
+
+@dataclass
+class _Story:
+    """One dossier's life, advanced by the same lifecycle rule as the services (``lifecycle.advance``)."""
+
+    received_at: datetime
+    counting_start: datetime
+    due_at: datetime
+    original_due: datetime
+    status: Status = Status.RECEIVED
+    events: list[tuple[str, datetime, str | None]] = field(default_factory=list)
+    result: str | None = None
+    result_at: datetime | None = None
+    returned_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+    def act(self, action: Action, at: datetime, note: str | None = None) -> None:
+        self.status, kind = advance(action, self.status, "demo")
+        self.events.append((kind, at, note))
+
+
+def _plan(session: Session, seed: int) -> _Plan:
+    ctx = desk_context(session)
+    procedures = list(session.scalars(select(Procedure).where(Procedure.active.is_(True), Procedure.deleted.is_(False))))
+    if not procedures:
+        raise UserError("Danh mục thủ tục trống; nạp danh mục trước khi tạo dữ liệu mẫu.")
+    weights = [8 if p.field.name == "Chứng thực" else 5 if p.field.name == "Hộ tịch" else 1 for p in procedures]
+    low, high = (int(v) for v in get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
+    return _Plan(ctx=ctx, procedures=procedures, weights=weights, rng=random.Random(seed), now=clock.now(),
+                 pattern=get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN), low=low, high=high,
+                 counters={row.day: row.next_value for row in session.scalars(select(DailySequence))})
+
+
+def _reception(plan: _Plan, raw: datetime) -> tuple[datetime, str]:
+    """When and how a dossier drawn at ``raw`` arrives: the counter is closed on days off, where only
+    some online dossiers arrive."""
+    rng, calendar = plan.rng, plan.calendar
+    day_moment = raw
+    off_day_draw = None if calendar.is_working_day(raw.date()) else rng.random()
+    channel = rng.choices(["direct", "postal", "online"], weights=[62, 3, 35])[0]
+    if off_day_draw is not None and (off_day_draw < 0.9 or channel != "online"):
+        day_moment = clock.at(calendar.next_working_day(raw.date()), time(8))
+    received_at = day_moment if channel == "online" else _office_moment(rng, day_moment)
+    if received_at > plan.now:
+        received_at = plan.now - timedelta(minutes=rng.randint(1, 600))
+    return received_at, channel
+
+
+def _processing(plan: _Plan, story: _Story, rule: Any) -> None:
+    """Start, maybe a supplement round, then withdrawal or a result (on time or late) and its return."""
+    rng, calendar, now, rules = plan.rng, plan.calendar, plan.now, plan.ctx.rules
+    started = _office(calendar, story.received_at + timedelta(minutes=rng.randint(5, 90)))
+    if started >= now:
+        return
+    story.act(Action.START, started)
+    cursor = started
+    asked = _office(calendar, started + timedelta(hours=rng.randint(1, 30))) if rng.random() < 0.08 else None
+    if asked is not None and asked < now:  # a supplement round (one asked for after "now" did not happen yet)
+        story.act(Action.REQUEST_SUPPLEMENT, asked, "Bổ sung bản sao giấy tờ tùy thân")
+        back = _office(calendar, asked + timedelta(days=rng.randint(1, 6)))
+        if back >= now:
+            return
+        story.counting_start = rules.counting_start(back)
+        story.due_at = rules.due_at(story.counting_start, rule)
+        story.act(Action.RECEIVE_SUPPLEMENT, back)
+        cursor = back
+    if rng.random() < 0.015:
+        withdrawn_at = _office(calendar, cursor + timedelta(hours=rng.randint(1, 48)))
+        if withdrawn_at < now:
+            story.withdrawn_at = withdrawn_at
+            story.act(Action.WITHDRAW, withdrawn_at, "Công dân rút hồ sơ")
+        return
+    late = rng.random() < 0.06
+    span_h = (story.due_at - cursor).total_seconds() / 3600
+    offset = span_h * (1 + rng.random() * 0.8) if late else span_h * rng.uniform(0.2, 0.99)
+    candidate = _office(calendar, cursor + timedelta(hours=max(offset, 0.1)))
+    if candidate >= now:
+        return
+    story.result_at, story.result = candidate, "approved" if rng.random() > 0.03 else "rejected"
+    story.act(Action.RECORD_RESULT, candidate)
+    back_home = _office(calendar, candidate + timedelta(hours=rng.randint(1, 72)))
+    if back_home < now and rng.random() < 0.9:
+        story.returned_at = back_home
+        story.act(Action.RETURN_RESULT, back_home)
+
+
+def _story(plan: _Plan, received_at: datetime, procedure: Procedure) -> _Story:
+    rules, rule = plan.ctx.rules, processing_time(procedure)
+    counting_start = rules.counting_start(received_at)
+    due_at = rules.due_at(counting_start, rule)
+    story = _Story(received_at=received_at, counting_start=counting_start, due_at=due_at, original_due=due_at)
+    if plan.rng.random() < 0.04:
+        story.status = Status.REFUSED
+        story.events.append(("refused", received_at, REFUSAL))
+    else:
+        story.events.append(("received", received_at, None))
+        _processing(plan, story, rule)
+    return story
+
+
+def _dossier_row(plan: _Plan, story: _Story, procedure: Procedure, code: str, channel: str) -> dict[str, Any]:
+    rng, unit, refused = plan.rng, plan.ctx.unit, story.status == Status.REFUSED
+    name = _name(rng)
+    id_number = f"0{rng.randint(1, 96):02d}{rng.randint(0, 999999999):09d}"
+    return dict(
+        id=str(uuid.uuid4()), owner_unit=unit.code, version=1, updated_at=plan.now, deleted=False, code=code,
+        procedure_id=procedure.id, procedure_code=procedure.code, procedure_name=procedure.name,
+        field_name=procedure.field.name, time_value=procedure.time_value, time_unit=procedure.time_unit,
+        same_day_cutoff=procedure.same_day_cutoff, applicant_name=name, applicant_id_number=id_number,
+        applicant_phone=f"09{rng.randint(10000000, 99999999)}", applicant_email=None,
+        applicant_address=f"{rng.choice(VILLAGES)}, {_place(unit.name)}", organisation=None,
+        search_text=fold(f"{code} {name} {id_number}"), sets_count=1, channel=channel, return_by_post=False,
+        received_at=story.received_at, counting_start=None if refused else story.counting_start,
+        due_at=None if refused else story.due_at, original_due_at=None if refused else story.original_due,
+        status=story.status.value, received_by="demo", handler="demo", result=story.result, result_reason=None,
+        result_at=story.result_at, returned_at=story.returned_at, withdrawn_at=story.withdrawn_at,
+        refusal_reason=REFUSAL if refused else None, fee_amount=None, notes=None, result_digitised=False,
+    )
+
+
+def _next_code(plan: _Plan, day: date) -> str | None:
+    """The day's next dossier code, or None when the day's number range is used up."""
+    seq = max(plan.counters.get(day, plan.low), plan.low)
+    if seq > plan.high:
+        return None
+    plan.counters[day] = seq + 1
+    unit = plan.ctx.unit
+    return format_code(plan.pattern, agency_id=unit.agency_id, unit_code=unit.code, day=day, seq=seq)
+
+
 def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1,
              progress: Callable[[int, int], None] | None = None) -> DemoResult:
     """Insert ``dossiers`` dossiers received over the last ``months`` months, ending now."""
     if dossiers < 0 or months < 1:
         raise UserError("Số hồ sơ phải ≥ 0 và số tháng ≥ 1.", field="dossiers")
-    ctx = desk_context(session)
-    procedures = list(session.scalars(select(Procedure).where(Procedure.active.is_(True), Procedure.deleted.is_(False))))
-    if not procedures:
-        raise UserError("Danh mục thủ tục trống; nạp danh mục trước khi tạo dữ liệu mẫu.")
-    rng = random.Random(seed)
-    weights = [8 if p.field.name == "Chứng thực" else 5 if p.field.name == "Hộ tịch" else 1 for p in procedures]
-    now = clock.now()
-    start = now - timedelta(days=30 * months)
-    span = (now - start).total_seconds()
+    plan = _plan(session, seed)
+    start = plan.now - timedelta(days=30 * months)
+    span = (plan.now - start).total_seconds()
     epoch = get_setting(session, EPOCH_KEY) or ""
-    pattern = get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN)
-    low, high = (int(v) for v in get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
-    counters = {row.day: row.next_value for row in session.scalars(select(DailySequence))}
-    calendar = ctx.rules.calendar
-    unit = ctx.unit
-
-    # received moments, sorted so codes follow time
-    moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(dossiers))
-    dossier_rows: list[dict] = []
-    component_rows: list[dict] = []
-    event_rows: list[dict] = []
+    moments = sorted(start + timedelta(seconds=plan.rng.random() * span) for _ in range(dossiers))  # codes follow time
+    rows: dict[str, list[dict[str, Any]]] = {"dossier": [], "dossier_component": [], "dossier_event": []}
     total_events = 0
     for index, raw in enumerate(moments):
-        day_moment = raw
-        off_day_draw = None if calendar.is_working_day(raw.date()) else rng.random()
-        channel = rng.choices(["direct", "postal", "online"], weights=[62, 3, 35])[0]
-        # the counter is closed on days off: only some online dossiers arrive then
-        if off_day_draw is not None and (off_day_draw < 0.9 or channel != "online"):
-            day_moment = clock.at(calendar.next_working_day(raw.date()), time(8))
-        received_at = day_moment if channel == "online" else _office_moment(rng, day_moment)
-        if received_at > now:
-            received_at = now - timedelta(minutes=rng.randint(1, 600))
-        procedure = rng.choices(procedures, weights=weights)[0]
-        day = received_at.date()
-        seq = max(counters.get(day, low), low)
-        if seq > high:
+        received_at, channel = _reception(plan, raw)
+        procedure = plan.rng.choices(plan.procedures, weights=plan.weights)[0]
+        code = _next_code(plan, received_at.date())
+        if code is None:
             continue
-        counters[day] = seq + 1
-        code = format_code(pattern, agency_id=unit.agency_id, unit_code=unit.code, day=day, seq=seq)
-        rule = processing_time(procedure)
-        counting_start = ctx.rules.counting_start(received_at)
-        due_at = ctx.rules.due_at(counting_start, rule)
-        dossier_id = str(uuid.uuid4())
-        events = [("received", received_at, None)]
-        status = Status.RECEIVED
-        result_at = returned_at = withdrawn_at = None
-        result = None
-        original_due = due_at
-        roll = rng.random()
-        if roll < 0.04:
-            status = Status.REFUSED
-            events = [("refused", received_at, "Hồ sơ không thuộc thẩm quyền giải quyết")]
-        else:
-            started = _office(calendar, received_at + timedelta(minutes=rng.randint(5, 90)))
-            if started < now:
-                status = Status.IN_PROGRESS
-                events.append(("started", started, None))
-                cursor = started
-                if rng.random() < 0.08:  # supplement
-                    asked = _office(calendar, started + timedelta(hours=rng.randint(1, 30)))
-                    if asked < now:
-                        events.append(("supplement_requested", asked, "Bổ sung bản sao giấy tờ tùy thân"))
-                        status = Status.AWAITING_SUPPLEMENT
-                        back = _office(calendar, asked + timedelta(days=rng.randint(1, 6)))
-                        if back < now:
-                            counting_start = ctx.rules.counting_start(back)
-                            due_at = ctx.rules.due_at(counting_start, rule)
-                            events.append(("supplement_received", back, None))
-                            status = Status.IN_PROGRESS
-                            cursor = back
-                if status == Status.IN_PROGRESS:
-                    if rng.random() < 0.015:
-                        withdrawn_at = _office(calendar, cursor + timedelta(hours=rng.randint(1, 48)))
-                        if withdrawn_at < now:
-                            status = Status.WITHDRAWN
-                            events.append(("withdrawn", withdrawn_at, "Công dân rút hồ sơ"))
-                        else:
-                            withdrawn_at = None
-                    else:
-                        late = rng.random() < 0.06
-                        span_h = (due_at - cursor).total_seconds() / 3600
-                        offset = span_h * (1 + rng.random() * 0.8) if late else span_h * rng.uniform(0.2, 0.99)
-                        candidate = _office(calendar, cursor + timedelta(hours=max(offset, 0.1)))
-                        if candidate < now:
-                            result_at = candidate
-                            result = "approved" if rng.random() > 0.03 else "rejected"
-                            status = Status.RESOLVED
-                            events.append(("resolved", result_at, None))
-                            back_home = _office(calendar, result_at + timedelta(hours=rng.randint(1, 72)))
-                            if back_home < now and rng.random() < 0.9:
-                                returned_at = back_home
-                                status = Status.RETURNED
-                                events.append(("returned", returned_at, None))
-        name = _name(rng)
-        id_number = f"0{rng.randint(1, 96):02d}{rng.randint(0, 999999999):09d}"
-        dossier_rows.append(dict(
-            id=dossier_id, owner_unit=unit.code, version=1, updated_at=now, deleted=False, code=code,
-            procedure_id=procedure.id, procedure_code=procedure.code, procedure_name=procedure.name,
-            field_name=procedure.field.name, time_value=procedure.time_value, time_unit=procedure.time_unit,
-            same_day_cutoff=procedure.same_day_cutoff, applicant_name=name, applicant_id_number=id_number,
-            applicant_phone=f"09{rng.randint(10000000, 99999999)}", applicant_email=None,
-            applicant_address=f"{rng.choice(VILLAGES)}, {_place(unit.name)}", organisation=None,
-            search_text=fold(f"{code} {name} {id_number}"), sets_count=1, channel=channel, return_by_post=False,
-            received_at=received_at, counting_start=None if status == Status.REFUSED else counting_start,
-            due_at=None if status == Status.REFUSED else due_at,
-            original_due_at=None if status == Status.REFUSED else original_due, status=status.value,
-            received_by="demo", handler="demo", result=result, result_reason=None, result_at=result_at,
-            returned_at=returned_at, withdrawn_at=withdrawn_at,
-            refusal_reason="Hồ sơ không thuộc thẩm quyền giải quyết" if status == Status.REFUSED else None,
-            fee_amount=None, notes=None, result_digitised=False,
-        ))
-        for position, comp in enumerate(procedure.components or []):
-            component_rows.append(dict(id=str(uuid.uuid4()), owner_unit=unit.code, version=1, updated_at=now,
-                                       deleted=False, dossier_id=dossier_id, position=position, name=comp,
-                                       submitted=True, digitised=rng.random() < 0.6, national_portal=False))
-        for kind, at, note in events:
-            event_rows.append(dict(id=str(uuid.uuid4()), owner_unit=unit.code, version=1, updated_at=now, deleted=False,
-                                   dossier_id=dossier_id, kind=kind, at=at, officer="demo", note=note, data={}))
-        total_events += len(events)
-        # classification sanity: a late dossier the demo made must classify late
-        _ = classify(result_at, due_at)
-        if len(dossier_rows) >= BATCH:
-            _flush(session, dossier_rows, component_rows, event_rows, epoch, now)
+        story = _story(plan, received_at, procedure)
+        dossier = _dossier_row(plan, story, procedure, code, channel)
+        rows["dossier"].append(dossier)
+        _children(plan, rows, dossier["id"], procedure, story)
+        total_events += len(story.events)
+        if len(rows["dossier"]) >= BATCH:
+            _flush(session, rows, epoch, plan.now)
             if progress:
                 progress(index + 1, dossiers)
-    _flush(session, dossier_rows, component_rows, event_rows, epoch, now)
+    _flush(session, rows, epoch, plan.now)
+    _store_counters(session, plan.counters)
+    if progress:
+        progress(dossiers, dossiers)
+    count = session.scalar(select(func.count()).select_from(Dossier)) or 0
+    return DemoResult(dossiers=int(count), events=total_events)
+
+
+def _children(plan: _Plan, rows: dict[str, list[dict[str, Any]]], dossier_id: str, procedure: Procedure,
+              story: _Story) -> None:
+    base = dict(owner_unit=plan.ctx.unit.code, version=1, updated_at=plan.now, deleted=False, dossier_id=dossier_id)
+    for position, comp in enumerate(procedure.components or []):
+        rows["dossier_component"].append(dict(base, id=str(uuid.uuid4()), position=position, name=comp, submitted=True,
+                                              digitised=plan.rng.random() < 0.6, national_portal=False))
+    for kind, at, note in story.events:
+        rows["dossier_event"].append(dict(base, id=str(uuid.uuid4()), kind=kind, at=at, officer="demo", note=note,
+                                          data={}))
+
+
+def _store_counters(session: Session, counters: dict[date, int]) -> None:
     for day, value in counters.items():
         row = session.get(DailySequence, day)
         if row is None:
@@ -216,30 +281,25 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
         else:
             row.next_value = max(row.next_value, value)
     session.flush()
-    if progress:
-        progress(dossiers, dossiers)
-    count = session.scalar(select(func.count()).select_from(Dossier)) or 0
-    return DemoResult(dossiers=int(count), events=total_events)
 
 
-def _flush(session: Session, dossier_rows: list[dict], component_rows: list[dict], event_rows: list[dict],
-           epoch: str, now: datetime) -> None:
-    if not dossier_rows:
+TABLES = {"dossier": Dossier.__table__, "dossier_component": DossierComponent.__table__,
+          "dossier_event": DossierEvent.__table__}
+
+
+def _flush(session: Session, rows: dict[str, list[dict[str, Any]]], epoch: str, now: datetime) -> None:
+    """The documented bulk path: Core inserts, each row in the change log and the audit trail like a service's."""
+    if not rows["dossier"]:
         return
-    session.execute(Dossier.__table__.insert(), dossier_rows)
-    if component_rows:
-        session.execute(DossierComponent.__table__.insert(), component_rows)
-    session.execute(DossierEvent.__table__.insert(), event_rows)
-    log_rows = [dict(epoch=epoch, table_name=table, record_id=row["id"], version=1, op="upsert", at=now, officer="demo")
-                for table, rows in (("dossier", dossier_rows), ("dossier_component", component_rows),
-                                    ("dossier_event", event_rows)) for row in rows]
-    session.execute(ChangeLog.__table__.insert(), log_rows)
-    for table, rows in ((Dossier.__table__, dossier_rows), (DossierComponent.__table__, component_rows),
-                        (DossierEvent.__table__, event_rows)):
-        append_inserted(session, table, [row["id"] for row in rows])  # the demo's rows are audited like any
-    dossier_rows.clear()
-    component_rows.clear()
-    event_rows.clear()
+    for name, table in TABLES.items():
+        if rows[name]:
+            session.execute(table.insert(), rows[name])
+    session.execute(ChangeLog.__table__.insert(), [
+        dict(epoch=epoch, table_name=name, record_id=row["id"], version=1, op="upsert", at=now, officer="demo")
+        for name in TABLES for row in rows[name]])
+    for name, table in TABLES.items():
+        append_inserted(session, table, [row["id"] for row in rows[name]])  # the demo's rows are audited like any
+        rows[name].clear()
 
 
 DEMO_UNIT = {"unit_code": "10375", "unit_name": "UBND xã Tân Lập", "agency_id": "000.00.23.H49"}

@@ -45,6 +45,19 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     Action.APOLOGY: OPEN_STATES,
 }
 
+# What each action leaves behind: the new state (None: unchanged) and the event it writes. The services
+# (desktop/services/dossiers.py) and the demo's bulk path (desktop/demo/) both follow it; a test checks
+# that the services end in these states.
+OUTCOME: dict[Action, tuple[Status | None, str]] = {
+    Action.START: (Status.IN_PROGRESS, "started"),
+    Action.REQUEST_SUPPLEMENT: (Status.AWAITING_SUPPLEMENT, "supplement_requested"),
+    Action.RECEIVE_SUPPLEMENT: (Status.IN_PROGRESS, "supplement_received"),
+    Action.RECORD_RESULT: (Status.RESOLVED, "resolved"),
+    Action.RETURN_RESULT: (Status.RETURNED, "returned"),
+    Action.WITHDRAW: (Status.WITHDRAWN, "withdrawn"),
+    Action.APOLOGY: (None, "apology_issued"),
+}
+
 STATUS_LABELS = {
     Status.RECEIVED: "Đã tiếp nhận",
     Status.IN_PROGRESS: "Đang giải quyết",
@@ -77,3 +90,10 @@ def check(action: Action, status: str, code: str) -> None:
             f"Không thể {ACTION_LABELS[action]} cho hồ sơ {code}: hồ sơ đang ở trạng thái «{label}».",
             code="illegal_transition",
         )
+
+
+def advance(action: Action, status: str, code: str) -> tuple[Status, str]:
+    """The state after ``action`` and the kind of event it writes; an action the state forbids is refused."""
+    check(action, status, code)
+    new, event = OUTCOME[action]
+    return new or Status(status), event
