@@ -78,6 +78,13 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
         return exc.response
 
     web_auth.register_login(app, hub, secure_cookie=config.tls)
+    _batch_routes(app, hub, config)
+    _read_routes(app, hub)
+    return app
+
+
+def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
+    """``PUT /api/v1/batches/{id}``: a desk's batch in, a signed receipt (or a signed refusal) out."""
     # SQLite has one writer: imports queue here. PostgreSQL: imports of different devices run in parallel
     # (the importer locks per device), at most IMPORT_SLOTS at once so each finds a pooled connection.
     single_writer = hub.engine.dialect.name == "sqlite"
@@ -157,6 +164,9 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
         return Response(result.receipt, media_type="application/json",
                         headers={"X-Import-Status": result.status, "X-Applied": str(result.applied)})
 
+
+def _read_routes(app: FastAPI, hub: Hub) -> None:
+    """Everything read: the package for enrolled desks, health, unit status, reports and the pages."""
     @app.get(API + "/packages/latest", summary="Gói dữ liệu tham chiếu mới nhất của tỉnh")
     def latest_package(request: Request, after: int = 0) -> Response:
         from province.packages import latest_package as latest
@@ -220,8 +230,6 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
 
         web_auth.principal(hub, request, page=True)
         return get_swagger_ui_html(openapi_url="/openapi.json", title="Một Cửa Offline — API máy chủ tỉnh")
-
-    return app
 
 
 class _TooLarge(Exception):
