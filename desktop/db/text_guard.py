@@ -46,12 +46,13 @@ def _strings(value: Any) -> list[str]:
 
 @event.listens_for(DeskSession, "before_flush")
 def _refuse_control_characters(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in list(session.new) + list(session.dirty):
+    new = list(session.new)  # ``session.new`` builds a new set on every call: read it once, not per object
+    for obj, is_new in [(o, True) for o in new] + [(o, False) for o in session.dirty]:
         state = inspect(obj)
         table = getattr(obj, "__tablename__", type(obj).__name__)
         for attr in state.mapper.column_attrs:
             key = attr.key
-            if obj not in session.new and not state.attrs[key].history.has_changes():
+            if not is_new and not state.attrs[key].history.has_changes():
                 continue
             value = state.dict.get(key)
             if isinstance(value, str):
