@@ -242,6 +242,30 @@ def settings_general(window: MainWindow) -> QWidget:
     return _admin_settings(window, "Chung")
 
 
+def settings_data(window: MainWindow) -> QWidget:
+    """Dữ liệu: the ledger import and the export of everything, after an export."""
+    page = _admin_settings(window, "Dữ liệu")
+    target = Path(tempfile.mkdtemp()) / "tat-ca-du-lieu.xlsx"
+    page.data.export_to(target)
+    _settle()
+    return page
+
+
+def history_wizard(window: MainWindow) -> QWidget:
+    """The import wizard's preview of a messy ledger (the test fixture): counts, a near name, refusals."""
+    from tests.history.ledger_fixture import build_ledger
+
+    page = _admin_settings(window, "Dữ liệu")
+    wizard = page.data.open_wizard()
+    wizard.file_page.set_file(build_ledger(Path(tempfile.mkdtemp()) / "so-theo-doi-2026.xlsx"))
+    wizard.next()
+    wizard.next()
+    wizard.resize(1000, 700)
+    window.kept_page = page  # type: ignore[attr-defined]  the wizard is the page's child: keep the page alive
+    _settle()
+    return wizard
+
+
 def about(window: MainWindow) -> QWidget:
     from desktop.ui.about_dialog import AboutDialog
 
@@ -262,6 +286,8 @@ EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("settings-general", settings_general),
     ("settings-calendar", settings_calendar),
     ("settings-hours", settings_hours),
+    ("settings-data", settings_data),
+    ("history-wizard", history_wizard),
     ("about", about),
 ]
 

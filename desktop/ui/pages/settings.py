@@ -20,6 +20,7 @@ from desktop.ui.role_gate import gate
 from desktop.ui.widgets.audit_panel import AuditPanel
 from desktop.ui.widgets.backup_panel import BackupPanel
 from desktop.ui.widgets.calendar_editor import CalendarEditor
+from desktop.ui.widgets.data_panel import DataPanel
 from desktop.ui.widgets.hours_editor import HoursEditor
 from desktop.ui.widgets.officers_panel import OfficersPanel
 
@@ -125,11 +126,13 @@ class SettingsPage(QWidget):
         self.general = GeneralSettings(ctx)
         self.backup = BackupPanel(ctx)
         self.audit = AuditPanel(ctx)
+        self.data = DataPanel(ctx)
         self.tabs.addTab(self.calendar, self.tr("Lịch làm việc"))
         self.tabs.addTab(self.hours, self.tr("Giờ làm việc"))
         self.tabs.addTab(self.officers, self.tr("Cán bộ"))
         self.tabs.addTab(self.general, self.tr("Chung"))
         self.tabs.addTab(self.backup, self.tr("Sao lưu"))
         self.tabs.addTab(self.audit, self.tr("Nhật ký"))
+        self.tabs.addTab(self.data, self.tr("Dữ liệu"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
