@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_import(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
     from desktop.history.columns import FIELD_LABELS, Mapping, load_mapping, save_mapping
-    from desktop.history.ledger_import import Options, apply_import, plan_import
+    from desktop.history.ledger_import import apply_import, plan_import
+    from desktop.history.plan import Options
 
     mapping = load_mapping(args.mapping) if args.mapping else Mapping()
     options = Options(sheet=args.sheet, mapping=mapping, accept_fuzzy=args.accept_fuzzy)

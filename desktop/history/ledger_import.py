@@ -15,9 +15,7 @@ re-planning inside it so a file planned earlier can never add a dossier twice.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -28,11 +26,10 @@ from sqlalchemy.orm import Session
 from desktop.platform import clock
 
 from desktop.rules import validation
-from desktop.db.models import Dossier, DossierEvent, Procedure, Supplement, new_id
-from desktop.db.models_history import DossierImport
+from desktop.db.models import Dossier
 from desktop.errors import UserError
 from desktop.history import dates
-from desktop.history.export_all import SUPPLEMENT_HEADERS, SUPPLEMENT_SHEET
+from desktop.history.export_all import SUPPLEMENT_SHEET
 from desktop.history.columns import (
     DATE_FIELDS,
     block_texts,
@@ -45,10 +42,12 @@ from desktop.history.columns import (
     map_headers,
 )
 from desktop.history.matching import Match, ProcedureMatcher
+from desktop.history.ledger_write import read_supplements, write_row
+from desktop.history.plan import FuzzyMatch, ImportPlan, Options, PlannedRow, _Refused
 from desktop.history.reader import read_rows
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services.desk import DeskContext, desk_context
-from desktop.services.dossiers import Applicant, _deadline, _new_dossier, _validated_applicant
+from desktop.services.dossiers import Applicant, _deadline, _validated_applicant
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import fold, nfc
 
@@ -59,93 +58,6 @@ _CHANNELS = {"truc tuyen": "online", "online": "online", "buu chinh": "postal", 
              "truc tiep": "direct", "direct": "direct"}
 _STATUS_WORDS = {fold(label): status.value for status, label in STATUS_LABELS.items()}
 _STATUS_WORDS.update({s.value: s.value for s in Status})
-
-
-@dataclass
-class Options:
-    sheet: str | None = None
-    mapping: Mapping = field(default_factory=Mapping)
-    accept_fuzzy: bool = False  # every fuzzy match confirmed at once (CLI --accept-fuzzy)
-    confirmed_names: frozenset[str] = frozenset()  # folded ledger names confirmed one by one (wizard)
-
-
-@dataclass
-class PlannedRow:
-    row: int
-    procedure: Procedure
-    applicant: Applicant
-    code: str | None
-    received_at: datetime
-    due_at: datetime | None
-    transferred_at: datetime | None
-    result_at: datetime | None
-    returned_at: datetime | None
-    withdrawn_at: datetime | None
-    status: str
-    channel: str = "direct"
-    sets_count: int = 1
-    rejected: bool = False
-    notes: str | None = None
-
-
-@dataclass
-class SupplementRow:
-    """A supplement of an exported dossier (the "Bổ sung" sheet of ``export all``)."""
-
-    requested_at: datetime
-    items: list[str]
-    reason: str | None
-    received_at: datetime | None
-    previous_due_at: datetime | None
-    new_due_at: datetime | None
-
-
-@dataclass
-class FuzzyMatch:
-    name: str
-    procedure_code: str
-    procedure_name: str
-    score: float
-    rows: list[int]
-    accepted: bool
-
-
-@dataclass
-class ImportPlan:
-    source_file: str
-    sheet: str
-    columns: ColumnMap
-    rows: list[PlannedRow] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)
-    duplicates: list[tuple[int, str]] = field(default_factory=list)
-    fuzzy: dict[str, FuzzyMatch] = field(default_factory=dict)
-    supplements: dict[str, list[SupplementRow]] = field(default_factory=dict)  # by folded dossier code
-    imported: int = 0
-    written: bool = False
-
-    def statuses(self) -> dict[str, int]:
-        return dict(Counter(r.status for r in self.rows))
-
-    def summary(self) -> dict[str, Any]:
-        """The ``--json`` answer (issue #20 keys first)."""
-        return {
-            "imported": self.imported if self.written else len(self.rows),
-            "skipped_duplicates": len(self.duplicates),
-            "refused": [{"row": row, "reason": reason} for row, reason in self.refused],
-            "written": self.written,
-            "file": self.source_file,
-            "sheet": self.sheet,
-            "header_rows": list(self.columns.header_rows),
-            "columns": self.columns.as_json()["columns"],
-            "duplicates": [{"row": row, "reason": reason} for row, reason in self.duplicates],
-            "statuses": self.statuses(),
-            "fuzzy": [{"name": f.name, "procedure_code": f.procedure_code, "procedure_name": f.procedure_name,
-                       "score": f.score, "rows": f.rows, "accepted": f.accepted} for f in self.fuzzy.values()],
-        }
-
-
-class _Refused(Exception):
-    pass
 
 
 def plan_import(session: Session, path: str | Path, options: Options | None = None, *,
@@ -165,7 +77,7 @@ def plan_import(session: Session, path: str | Path, options: Options | None = No
                         f" trong trang tính '{sheet}'; hãy sửa ánh xạ cột.", field="mapping")
     plan = ImportPlan(source_file=Path(path).name, sheet=sheet, columns=columns)
     if sheet != SUPPLEMENT_SHEET:
-        plan.supplements = _supplements(path)
+        plan.supplements = read_supplements(path)
     matcher = ProcedureMatcher(session, options.mapping.procedures)
     existing_codes, existing_keys = _existing(session)
     seen_codes: dict[str, int] = {}
@@ -213,7 +125,7 @@ def apply_import(session: Session, path: str | Path, options: Options | None = N
     moment = clock.now()
     total = len(plan.rows)
     for done, row in enumerate(plan.rows, start=1):
-        _write(session, ctx, plan, row, officer, moment)
+        write_row(session, ctx, plan, row, officer, moment)
         if done % FLUSH_EVERY == 0:
             session.flush()
             session.expunge_all()
@@ -417,90 +329,3 @@ def _hhmm(text: str | None, fallback: time) -> time:
         return time(hours, minutes)
     except ValueError:
         return fallback
-
-
-
-
-def _supplements(path: str | Path) -> dict[str, list[SupplementRow]]:
-    """Supplements of an ``export all`` workbook, so a round trip keeps the stopped clocks (Biểu 06
-    reads them for dossiers awaiting a supplement at the end of a period). Other files have none."""
-    if Path(path).suffix.lower() != ".xlsx":
-        return {}
-    from desktop.history.reader import sheet_names
-
-    if SUPPLEMENT_SHEET not in sheet_names(path):
-        return {}
-    _, rows = read_rows(path, SUPPLEMENT_SHEET)
-    if not rows or tuple(rows[0][:len(SUPPLEMENT_HEADERS)]) != SUPPLEMENT_HEADERS:
-        return {}
-    found: dict[str, list[SupplementRow]] = {}
-    late = time(17, 0)
-    for values in rows[1:]:
-        code = _get(values, 0)
-        try:
-            requested = dates.parse(_get(values, 1), late)
-            if not code or requested is None:
-                continue
-            items = [part.strip() for part in str(_get(values, 2) or "").split(";") if part.strip()]
-            found.setdefault(str(code).casefold(), []).append(SupplementRow(
-                requested_at=requested, items=items, reason=nfc(_get(values, 3)),
-                received_at=dates.parse(_get(values, 5), late), previous_due_at=dates.parse(_get(values, 6), late),
-                new_due_at=dates.parse(_get(values, 7), late)))
-        except dates.BadDate:
-            continue
-    return found
-
-
-# -- writing ---------------------------------------------------------------------------------------
-def _write(session: Session, ctx: DeskContext, plan: ImportPlan, row: PlannedRow, officer: str | None,
-           moment: datetime) -> None:
-    dossier = _new_dossier(session, ctx, row.procedure, row.applicant, row.received_at, Status(row.status),
-                           code=row.code)
-    dossier.id = new_id()  # supplements and events below refer to it before the flush
-    dossier.channel = row.channel
-    dossier.sets_count = row.sets_count
-    dossier.notes = row.notes
-    source = {"file": plan.source_file, "sheet": plan.sheet, "row": row.row}
-    events: list[tuple[str, datetime, dict[str, Any]]] = []
-    if row.status == Status.REFUSED:
-        dossier.refusal_reason = row.notes or "Từ chối tiếp nhận (nhập từ sổ theo dõi)."
-        events.append(("refused", row.received_at, {"imported": source}))
-    else:
-        dossier.counting_start = ctx.rules.counting_start(row.received_at)
-        dossier.due_at = dossier.original_due_at = row.due_at
-        events.append(("received", row.received_at, {"channel": row.channel, "due_at": row.due_at.isoformat()
-                                                     if row.due_at else None, "imported": source}))
-    for sup in plan.supplements.get((row.code or "").casefold(), []) if row.status != Status.REFUSED else []:
-        session.add(Supplement(dossier_id=dossier.id, requested_at=sup.requested_at, items=sup.items,
-                               reason=sup.reason, requested_by=officer, received_at=sup.received_at,
-                               previous_due_at=sup.previous_due_at, new_due_at=sup.new_due_at))
-        if sup.previous_due_at is not None and dossier.original_due_at == row.due_at:
-            dossier.original_due_at = sup.previous_due_at
-        events.append(("supplement_requested", sup.requested_at, {}))
-        if sup.received_at is not None:
-            dossier.counting_start = ctx.rules.counting_start(sup.received_at)
-            events.append(("supplement_received", sup.received_at,
-                           {"due_at": sup.new_due_at.isoformat() if sup.new_due_at else None}))
-    if row.transferred_at is not None and row.status != Status.REFUSED:
-        dossier.handler = officer
-        events.append(("started", row.transferred_at, {"handler": officer}))
-    if row.result_at is not None:
-        if row.transferred_at is None:
-            dossier.handler = officer
-            events.append(("started", row.result_at, {"handler": officer, "implicit": True}))
-        dossier.result = "rejected" if row.rejected else "approved"
-        dossier.result_at = row.result_at
-        events.append(("resolved", row.result_at, {"result": dossier.result}))
-    if row.returned_at is not None:
-        dossier.returned_at = row.returned_at
-        events.append(("returned", row.returned_at, {"by_post": False}))
-    if row.withdrawn_at is not None:
-        dossier.withdrawn_at = row.withdrawn_at
-        events.append(("withdrawn", row.withdrawn_at, {}))
-    session.add(dossier)
-    for kind, at, data in events:
-        session.add(DossierEvent(dossier_id=dossier.id, kind=kind, at=at, officer=officer, data=data,
-                                 note="Nhập từ sổ theo dõi" if kind in ("received", "refused") else None))
-    session.add(DossierImport(dossier_id=dossier.id, dossier_code=dossier.code, source_file=plan.source_file,
-                              source_sheet=plan.sheet, source_row=row.row, imported_at=moment, imported_by=officer))
-

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.history.columns import FIELD_LABELS, IGNORED, Mapping, load_mapping, save_mapping
-from desktop.history.ledger_import import ImportPlan, Options, apply_import, plan_import
+from desktop.history.ledger_import import apply_import, plan_import
+from desktop.history.plan import ImportPlan, Options
 from desktop.history.reader import sheet_names
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.ui import messages
