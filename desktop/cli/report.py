@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from desktop.formatting import plain
 from desktop.cli.app import CliApp
 
 
@@ -199,6 +200,6 @@ def run_targets(args: argparse.Namespace, app: CliApp) -> int:
     print(f"Chỉ tiêu năm {targets['year']}:")
     for key, label, unit in TARGET_LABELS:
         value = targets[key]
-        shown = "không đặt" if value is None else f"{value:g}".replace(".", ",") + unit
+        shown = "không đặt" if value is None else plain(value) + unit
         print(f"  {label} {shown}")
     return 0

@@ -12,7 +12,8 @@ from desktop.errors import UserError
 from desktop.forms.common import form_header, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, dmy, footnotes, recipients, signatures, vn_date, vn_datetime
+from desktop.forms.layout import PageBuilder, Styles, footnotes, recipients, signatures
+from desktop.formatting import dmy, vn_date, vn_datetime
 
 KIND = "apology"
 

@@ -7,9 +7,11 @@ from datetime import date, datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
+from desktop.formatting import number, plain
 from desktop.forms.config import FormsConfig, FormSpec
 from desktop.forms.data import FormData
-from desktop.forms.layout import Signer, Styles, esc, letterhead, place_date
+from desktop.forms.layout import Signer, Styles, esc, letterhead
+from desktop.formatting import place_date
 from desktop.rules.text import fold
 
 FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
@@ -19,7 +21,7 @@ def amount(value: float) -> str:
     """3 -> "03", 1.5 -> "1,5" (Vietnamese decimal comma)."""
     if float(value).is_integer():
         return f"{int(value):02d}"
-    return f"{value:g}".replace(".", ",")
+    return plain(value)
 
 
 def processing_time_text(cfg: FormsConfig, time_value: float, time_unit: str, same_day_cutoff: str | None = None) -> str:
@@ -37,7 +39,7 @@ def fee_line(cfg: FormsConfig, fd: FormData) -> str:
     """The amount or the catalogue's wording; "0"/"Không" reads as free; blank is unknown: a dotted line."""
     parts = []
     if fd.fee_amount:
-        parts.append(cfg.plain(None, "fee_amount", amount=f"{fd.fee_amount:,}".replace(",", ".")))
+        parts.append(cfg.plain(None, "fee_amount", amount=number(fd.fee_amount)))
     text = fd.fee_text.strip()
     if text and fold(text).strip(" .") in FREE_WORDS:
         return "; ".join(parts) if parts else cfg.plain(None, "fee_free")

@@ -19,7 +19,8 @@ from desktop.errors import UserError
 from desktop.forms.common import form_header
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, dmy_hm, esc, footnotes, grid_style, labelled, shorten, vn_datetime
+from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, grid_style, labelled, shorten
+from desktop.formatting import dmy_hm, vn_datetime
 from desktop.rules.lifecycle import Status
 from desktop.platform.pdf_fonts import SERIF
 

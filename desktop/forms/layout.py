@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -34,7 +33,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.platform.pdf_fonts import SERIF, register_fonts
 
@@ -83,43 +81,6 @@ def paper(name: str) -> Paper:
 def esc(text: object) -> str:
     """User data goes into reportlab's mini-markup: escape it (an '&' in an address is legal)."""
     return escape("" if text is None else str(text)).replace("\n", "<br/>")
-
-
-def two(n: int) -> str:
-    return f"{n:02d}"
-
-
-def vn_date(day: date | datetime) -> str:
-    """"ngày 05 tháng 02 năm 2026"."""
-    if isinstance(day, datetime):
-        day = clock.to_vn(day).date()
-    return f"ngày {two(day.day)} tháng {two(day.month)} năm {day.year}"
-
-
-def vn_datetime(moment: datetime) -> str:
-    """"09 giờ 15 phút, ngày 20 tháng 11 năm 2026" — the wording of the receipt."""
-    local = clock.to_vn(moment)
-    return f"{two(local.hour)} giờ {two(local.minute)} phút, {vn_date(local)}"
-
-
-def place_date(place: str, day: date | datetime) -> str:
-    """"Tân Lập, ngày 20 tháng 11 năm 2026"."""
-    return f"{place}, {vn_date(day)}"
-
-
-def dmy(day: date | datetime | None) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, datetime):
-        day = clock.to_vn(day).date()
-    return f"{day:%d/%m/%Y}"
-
-
-def dmy_hm(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = clock.to_vn(moment)
-    return f"{local:%H:%M} {local:%d/%m/%Y}"
 
 
 def shorten(text: str, limit: int) -> str:

@@ -20,7 +20,8 @@ from desktop.errors import UserError
 from desktop.forms.config import FormsConfig, load_config
 from desktop.forms.data import LedgerRow, UnitInfo, ledger_rows, unit_info
 from desktop.forms.common import form_header
-from desktop.forms.layout import LANDSCAPE_A4, Styles, dmy, esc, grid_style, render_pdf
+from desktop.forms.layout import LANDSCAPE_A4, Styles, esc, grid_style, render_pdf
+from desktop.formatting import dmy
 from desktop.rules.lifecycle import CLOCK_RUNNING, STATUS_LABELS, Status
 
 KIND = "ledger"

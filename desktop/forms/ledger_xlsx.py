@@ -14,7 +14,8 @@ from desktop.platform import clock
 from desktop.forms.config import load_config
 from desktop.forms.data import ledger_rows, unit_info
 from desktop.platform.atomic import write_atomic
-from desktop.forms.layout import PRODUCER, dmy
+from desktop.forms.layout import PRODUCER
+from desktop.formatting import dmy
 from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, KIND, applicant, check_period, column_labels, contact, note_text
 from desktop.rules.text import excel_safe
 

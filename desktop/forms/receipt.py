@@ -13,7 +13,8 @@ from desktop.errors import UserError
 from desktop.forms.common import applicant_block, fee_line, form_header, processing_time_text, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, qr_code, signatures, vn_datetime
+from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, qr_code, signatures
+from desktop.formatting import vn_datetime
 from desktop.rules.lifecycle import Status
 from desktop.platform.pdf_fonts import SERIF
 

@@ -16,7 +16,8 @@ from desktop.forms.apology import letter_signature
 from desktop.forms.common import form_header
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData
-from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, split_reasons, vn_date, vn_datetime
+from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, split_reasons
+from desktop.formatting import vn_date, vn_datetime
 
 KIND = "stop"
 

@@ -8,7 +8,8 @@ from desktop.errors import UserError
 from desktop.forms.common import applicant_block, form_header, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, signatures, vn_datetime
+from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, signatures
+from desktop.formatting import vn_datetime
 
 KIND = "supplement"
 

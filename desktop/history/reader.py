@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from desktop.formatting import number
 from desktop.errors import UserError
 
 MAX_ROWS = 300_000
@@ -74,7 +75,7 @@ def _open_workbook(path: Path) -> Any:
 
 
 def _too_many() -> UserError:
-    return UserError(f"Sổ theo dõi có hơn {MAX_ROWS:,} dòng; hãy tách thành nhiều tệp nhỏ hơn.".replace(",", "."),
+    return UserError(f"Sổ theo dõi có hơn {number(MAX_ROWS)} dòng; hãy tách thành nhiều tệp nhỏ hơn.",
                      field="file")
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from desktop.formatting import decimal, number, percent
 from desktop.platform import clock
 from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
@@ -166,10 +167,10 @@ def _target_row(key: str, label: str, value: float | None, *, minimum: float | N
                 maximum: float | None = None, formula: str, unit: str = "%") -> dict[str, Any]:
     def show(v: float) -> str:
         if unit == "%":
-            return f"{v * 100:.1f}".replace(".", ",") + "%"
+            return percent(v * 100)
         if unit == "phút":
-            return f"{v:.1f}".replace(".", ",").removesuffix(",0") + " phút"
-        return f"{v:,.0f}".replace(",", ".") + (f" {unit}" if unit else "")
+            return decimal(v).removesuffix(",0") + " phút"
+        return number(v) + (f" {unit}" if unit else "")
 
     if minimum is not None:
         target_text, met = f"≥ {show(minimum)}", (None if value is None else value >= minimum)

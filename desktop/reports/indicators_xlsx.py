@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.formatting import dmy
 from desktop.reports import layout
 from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_text, _page_setup, _save
 from desktop.rules.text import excel_safe
@@ -86,7 +87,7 @@ def _trend_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
         for key, _, scale in TREND_COLUMNS:
             value = month.get(key)
             if key in ("start", "end"):
-                value = layout.vn_date(value)
+                value = dmy(value)
             elif scale is not None and value is not None:
                 value = round(value * scale, 1)
             values.append("—" if value is None else value)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from desktop.formatting import dmy, dmy_hm, place_date
+
 FORM_CODE = "Biểu số 06/VPCP/KSTT"
 FORM_BASIS = "(Ban hành kèm theo Thông tư số 01/2020/TT-VPCP)"
 TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI"
@@ -45,21 +47,6 @@ SIGN_LEFT = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)")
 SIGN_RIGHT = ("THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)")
 
 
-def vn_date(value: str | date | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return value.strftime("%d/%m/%Y")
-
-
-def vn_moment(value: str | None) -> str:
-    """'2026-10-03T17:00:00+07:00' -> '03/10/2026 17:00'."""
-    if not value:
-        return ""
-    return f"{vn_date(value)} {value[11:16]}"
-
-
 def title_line(report: dict[str, Any]) -> str:
     return f"{TITLE} {report['unit']['name'].upper()}"
 
@@ -70,7 +57,7 @@ def period_heading(report: dict[str, Any]) -> str:
 
 def period_line(report: dict[str, Any]) -> str:
     period = report["period"]
-    return f"(Từ ngày {vn_date(period['start'])} đến ngày {vn_date(period['end'])})"
+    return f"(Từ ngày {dmy(period['start'])} đến ngày {dmy(period['end'])})"
 
 
 def unit_line(report: dict[str, Any]) -> str:
@@ -81,8 +68,7 @@ def date_line(place: str | None = None, day: date | None = None) -> str:
     """The signing date under Biểu 06: the day it is printed (issue #17: it was left blank)."""
     from desktop.platform import clock
 
-    when = day or clock.today()
-    return f"{place or '…'}, ngày {when:%d} tháng {when:%m} năm {when.year}"
+    return place_date(place or "…", day or clock.today())
 
 
 def late_row(index: int, item: dict[str, Any]) -> list[Any]:
@@ -92,8 +78,8 @@ def late_row(index: int, item: dict[str, Any]) -> list[Any]:
         item.get("field") or "",
         item.get("procedure") or "",
         item.get("applicant") or "",
-        vn_moment(item["due_at"]),
-        vn_moment(item.get("resolved_at")),
+        dmy_hm(item["due_at"]),
+        dmy_hm(item.get("resolved_at")),
         LATE_STATUS.get(item.get("status", "late"), ""),
         item.get("days_over") if item.get("days_over") is not None else "",
         "Đã lập" if item["apology_issued"] else "Chưa lập",

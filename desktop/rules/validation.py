@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from desktop.formatting import number
 from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.rules.text import fold, nfc
@@ -72,7 +73,7 @@ def search_text(value: str | None, field: str = "search") -> str:
     at 50,000 with a traceback, and no name, code or address is anywhere near 200)."""
     raw = value or ""
     if len(raw) > MAX_SEARCH:
-        size = f"{len(raw):,}".replace(",", ".")  # Vietnamese thousands separator
+        size = number(len(raw))
         raise UserError(f"Từ khóa tìm kiếm dài {size} ký tự, quá giới hạn {MAX_SEARCH} ký tự; hãy nhập "
                         "ngắn hơn (một phần họ tên, mã hồ sơ hoặc số điện thoại).", field=field)
     check_text(raw, "Từ khóa tìm kiếm", field)

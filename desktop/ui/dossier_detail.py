@@ -31,7 +31,7 @@ from desktop.services.queries import DossierDetail
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.dossier_actions import SPECS, ask, role_may
-from desktop.ui.formatting import moment_text
+from desktop.formatting import dmy_hm
 from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
 from desktop.rules.validation import CHANNELS
 
@@ -153,7 +153,7 @@ class DossierDetailDialog(QDialog):
             self.components.setItem(row, 2, QTableWidgetItem("✓" if component["digitised"] else "—"))
         self.timeline.clear()
         for event in detail.events:
-            line = f"{moment_text(event['at'])}  {self.tr(EVENT_LABELS.get(event['kind'], event['kind']))}"
+            line = f"{dmy_hm(event['at'])}  {self.tr(EVENT_LABELS.get(event['kind'], event['kind']))}"
             if event.get("officer"):
                 line += f"  ({event['officer']})"
             if event.get("note"):
@@ -161,11 +161,11 @@ class DossierDetailDialog(QDialog):
             self.timeline.addItem(line)
         self.others.clear()
         for supplement in detail.supplements:
-            received = moment_text(supplement["received_at"]) or self.tr("chưa nhận")
-            self.others.addItem(self.tr("Bổ sung %1: %2 — đã nhận: %3").replace("%1", moment_text(
+            received = dmy_hm(supplement["received_at"]) or self.tr("chưa nhận")
+            self.others.addItem(self.tr("Bổ sung %1: %2 — đã nhận: %3").replace("%1", dmy_hm(
                 supplement["requested_at"])).replace("%2", "; ".join(supplement["items"])).replace("%3", received))
         for apology in detail.apologies:
-            self.others.addItem(self.tr("Xin lỗi %1, hẹn lại %2: %3").replace("%1", moment_text(
+            self.others.addItem(self.tr("Xin lỗi %1, hẹn lại %2: %3").replace("%1", dmy_hm(
                 apology["issued_at"])).replace("%2", apology["new_appointment"]).replace("%3", apology["reason"]))
         for spec in SPECS:
             button = self.action_buttons[spec.action.value]
@@ -179,7 +179,7 @@ class DossierDetailDialog(QDialog):
 
     def _value_text(self, key: str, value: Any) -> str:
         if key in MOMENTS:
-            return moment_text(value)
+            return dmy_hm(value)
         if key == "channel":
             return CHANNELS.get(value, value)
         if key == "result":

@@ -1,8 +1,8 @@
-"""Vietnamese display of dates and moments (display only; no rules here)."""
+"""Display that needs Qt's translator (weekday names); every other format is in ``desktop/formatting.py``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -14,18 +14,6 @@ def _t(text: str) -> str:
 
 
 WEEKDAYS = (_t("Thứ Hai"), _t("Thứ Ba"), _t("Thứ Tư"), _t("Thứ Năm"), _t("Thứ Sáu"), _t("Thứ Bảy"), _t("Chủ nhật"))
-
-
-def day_text(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def moment_text(value: datetime | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return clock.to_vn(value).strftime("%H:%M %d/%m/%Y")
 
 
 def appointment_text(value: datetime) -> str:

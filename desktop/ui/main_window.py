@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 from desktop.services import desk
 from desktop.sync.status import last_sync
 from desktop.ui.context import SETTINGS, UiContext
-from desktop.ui.formatting import moment_text
+from desktop.formatting import dmy_hm
 from desktop.ui.idle_lock import IdleLock
 from desktop.ui.pages import PAGES, Page, page_index
 
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
             unit_text = f"{unit.name} ({unit.code})"
             last = last_sync(session)
         officer = self.ctx.officer
-        sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", moment_text(last["at"])) if last["at"] \
+        sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", dmy_hm(last["at"])) if last["at"] \
             else self.tr("chưa đồng bộ")
         if last["push_failed"]:
             sync_text += self.tr(" — lần gửi gần nhất không thành công")

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms import FORM_KINDS, export_ledger_xlsx, render_form, render_ledger
-from desktop.forms.layout import vn_date, vn_datetime
+from desktop.formatting import vn_date, vn_datetime
 from desktop.platform.pdf_fonts import SERIF, covers
 from desktop.platform.paths import resources_dir
 from desktop.services import dossiers

@@ -20,7 +20,7 @@ from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services import queries
 from desktop.services.desk import desk_context
 from desktop.services.queries import DossierFilter, DossierRow
-from desktop.ui.formatting import moment_text
+from desktop.formatting import dmy_hm
 
 BLOCK = 200
 MAX_BLOCKS = 64
@@ -160,9 +160,9 @@ class DossierTableModel(QAbstractTableModel):
         if column == 2:
             return row.procedure_name
         if column == 3:
-            return moment_text(row.received_at)
+            return dmy_hm(row.received_at)
         if column == 4:
-            return moment_text(row.due_at) if row.due_at else ""
+            return dmy_hm(row.due_at) if row.due_at else ""
         if column == 5:
             return STATUS_LABELS[Status(row.status)] if row.status in Status._value2member_map_ else row.status
         assert self._rules is not None

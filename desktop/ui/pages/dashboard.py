@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.formatting import decimal, plain
 from desktop.reports.indicators import indicators
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
@@ -36,7 +37,7 @@ RATE_SERIES = (  # trend key, target row key, legend, colour
 
 
 def _minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    return "—" if value is None else decimal(value).removesuffix(",0")
 
 
 TODAY_FIELDS = (
@@ -177,9 +178,9 @@ class DashboardPage(QWidget):
         sa = data["self_assessment"]
         lines = [f"<b>{self.tr('Tự đánh giá theo QĐ 766 (không phải điểm chính thức)')}</b>", sa["note"]]
         for group in sa["groups"]:
-            points = "—" if group["points"] is None else f"{group['points']:g}".replace(".", ",")
+            points = "—" if group["points"] is None else plain(group['points'])
             lines.append(f"• {group['label']}: {points}/{group['max']} — {group['formula']}")
-        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", f"{sa['points']:g}".replace(".", ","))
+        lines.append(self.tr("Tổng các nhóm tính được: %1/%2").replace("%1", plain(sa['points']))
                      .replace("%2", str(sa["max_points"])))
         self.assessment.setText("<br>".join(lines))
         self._show_waiting(today, data.get("waiting") or {}, data["period_title"])

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from desktop.formatting import decimal, number
 from desktop.reports.digitisation import digitisation_tracker
 from desktop.reports.feedback_excel import TRACKER_COLUMNS, export_tracker
 from desktop.ui.context import DOSSIERS, UiContext
@@ -28,9 +29,9 @@ def _cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return decimal(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return number(value)
     return str(value)
 
 

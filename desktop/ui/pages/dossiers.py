@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.formatting import number
 from desktop.platform import clock
 from desktop.errors import NotFound
 from desktop.rules.lifecycle import STATUS_LABELS
@@ -181,7 +182,7 @@ class DossiersPage(QWidget):
                 return
             ids, used = result
             self.model.set_ids(ids, used)
-            self.count_label.setText(self.tr("%1 hồ sơ").replace("%1", f"{len(ids):,}".replace(",", ".")))
+            self.count_label.setText(self.tr("%1 hồ sơ").replace("%1", number(len(ids))))
 
         self.ctx.read(work, show)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.formatting import decimal
 from desktop.reports.feedback_excel import SATISFACTION_COLUMNS, export_surveys
 from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
@@ -28,7 +29,7 @@ def _num(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return decimal(value)
     return str(value)
 
 

@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.formatting import number
 from desktop.errors import Cancelled, UserError
 from desktop.ui import messages
 from desktop.ui.context import UiContext
-from desktop.ui.formatting import moment_text
+from desktop.formatting import dmy_hm
 
 
 def _t(text: str) -> str:
@@ -98,11 +99,6 @@ class _Progress(QObject):
     """Emitted from the worker thread; Qt queues it to the page on the GUI thread."""
 
     changed = Signal(str, int, int)
-
-
-def _number(value: int) -> str:
-    """Vietnamese thousands separator: 11.139."""
-    return f"{int(value):,}".replace(",", ".")
 
 
 def _item(value: Any, *, right: bool = False) -> QTableWidgetItem:
@@ -276,12 +272,12 @@ class SyncView(QWidget):
         else:
             self.key_label.setText(self.tr("Chưa cài (cần tệp province.pub do tỉnh cấp)"))
         request = status.get("enrolment_request") or {}
-        self.enrolment_label.setText(ENROLMENT_TEXT[status["enrolment"]].replace("%1", moment_text(request.get("at"))))
+        self.enrolment_label.setText(ENROLMENT_TEXT[status["enrolment"]].replace("%1", dmy_hm(request.get("at"))))
         version = status.get("package_version")
         self.package_label.setText(self.tr("Phiên bản %1").replace("%1", str(version)) if version
                                    else self.tr("Chưa nhận gói nào"))
         pending = status["pending_records"]
-        self.pending_count.setText(self.tr("%1 bản ghi").replace("%1", _number(pending)))
+        self.pending_count.setText(self.tr("%1 bản ghi").replace("%1", number(pending)))
         if status["pending_changes"]:
             detail = self.tr("%1 thay đổi, thứ tự %2–%3; %4 chưa xuất, %5 đã xuất chờ tỉnh xác nhận.") \
                 .replace("%1", str(status["pending_changes"])).replace("%2", str(status["pending_seq_from"])) \
@@ -291,7 +287,7 @@ class SyncView(QWidget):
             detail = self.tr("Không có gì chờ gửi: tỉnh đã xác nhận mọi dữ liệu.")
         self.pending_detail.setText(detail)
         last = status.get("last_sync_at")
-        self.last_sync_label.setText(self.tr("Tỉnh xác nhận lần cuối: %1").replace("%1", moment_text(last)) if last
+        self.last_sync_label.setText(self.tr("Tỉnh xác nhận lần cuối: %1").replace("%1", dmy_hm(last)) if last
                                      else self.tr("Tỉnh chưa xác nhận lần nào."))
         saved = status.get("hub_url") or ""
         if self.url_edit.text() == self._saved_url:  # never overwrite an address the officer is typing
@@ -305,7 +301,7 @@ class SyncView(QWidget):
     def _push_text(self, push: Any) -> str:
         if not isinstance(push, dict) or not push:
             return self.tr("Chưa gửi qua mạng lần nào.")
-        when = moment_text(push.get("at"))
+        when = dmy_hm(push.get("at"))
         status = push.get("status")
         if status == "up_to_date":
             return self.tr("Lần gửi gần nhất (%1): không có gì cần gửi.").replace("%1", when)
@@ -320,10 +316,10 @@ class SyncView(QWidget):
     def _fill_exports(self, batches: list[dict[str, Any]]) -> None:
         self.exports_table.setRowCount(len(batches))
         for r, b in enumerate(batches):
-            confirmed = moment_text(b["acknowledged_at"]) or (
+            confirmed = dmy_hm(b["acknowledged_at"]) or (
                 self.tr("không cần (đã có gói sau)") if b.get("superseded") else self.tr("chưa"))
-            values = (moment_text(b["exported_at"]), b["file"], b["destination"], MEDIUM_LABELS.get(b["medium"],
-                      b["medium"]), b["batch_id"][:8], _number(b["changes"]), f"{b['seq_from']}–{b['seq_to']}",
+            values = (dmy_hm(b["exported_at"]), b["file"], b["destination"], MEDIUM_LABELS.get(b["medium"],
+                      b["medium"]), b["batch_id"][:8], number(b["changes"]), f"{b['seq_from']}–{b['seq_to']}",
                       confirmed)
             for c, value in enumerate(values):
                 self.exports_table.setItem(r, c, _item(value, right=c == 5))
@@ -334,10 +330,10 @@ class SyncView(QWidget):
         self.receipts_table.setRowCount(len(receipts))
         for r, x in enumerate(receipts):
             counts = x.get("counts") or {}
-            values = (moment_text(x["imported_at"]), x["batch_id"][:8], RECEIPT_STATUS.get(x["status"], x["status"]),
-                      _number(counts.get("applied", 0)), _number(counts.get("unchanged", 0)),
-                      _number(counts.get("skipped", 0)),
-                      _number(counts.get("rejected", 0) + counts.get("conflict", 0)), moment_text(x.get("hub_time")))
+            values = (dmy_hm(x["imported_at"]), x["batch_id"][:8], RECEIPT_STATUS.get(x["status"], x["status"]),
+                      number(counts.get("applied", 0)), number(counts.get("unchanged", 0)),
+                      number(counts.get("skipped", 0)),
+                      number(counts.get("rejected", 0) + counts.get("conflict", 0)), dmy_hm(x.get("hub_time")))
             for c, value in enumerate(values):
                 self.receipts_table.setItem(r, c, _item(value, right=3 <= c <= 6))
             self.receipts_table.item(r, 1).setToolTip(x["batch_id"])
@@ -346,7 +342,7 @@ class SyncView(QWidget):
     def _fill_rejections(self, rejections: list[dict[str, Any]]) -> None:
         self.rejections_table.setRowCount(len(rejections))
         for r, x in enumerate(rejections):
-            values = (moment_text(x["received_at"]), TABLE_LABELS.get(x["table"], x["table"]), x["record_id"],
+            values = (dmy_hm(x["received_at"]), TABLE_LABELS.get(x["table"], x["table"]), x["record_id"],
                       x["version"], x["message"])
             for c, value in enumerate(values):
                 self.rejections_table.setItem(r, c, _item(value, right=c == 3))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.formatting import decimal
 from desktop.platform.backup import BackupFile, default_backup_dir
 from desktop.errors import UserError
 from desktop.services import backups, officers
@@ -47,7 +48,7 @@ KIND_LABELS = {"daily": "Hằng ngày", "manual": "Sao lưu ngay", "pre-migratio
 def size_text(size: int) -> str:
     """Vietnamese number style: «1,5 MB», «820 KB»."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+        return decimal(size / (1024 * 1024)) + " MB"
     return f"{max(1, round(size / 1024))} KB"
 
 

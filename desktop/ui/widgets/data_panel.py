@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from desktop.formatting import number
 from desktop.history.export_all import export_all
 from desktop.platform import clock
 from desktop.ui import messages
@@ -96,7 +97,7 @@ class DataPanel(QWidget):
         self.export_button.setEnabled(True)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        counts = ", ".join(f"{title}: {n:,}".replace(",", ".") for title, n in result["sheets"].items())
+        counts = ", ".join(f"{title}: {number(n)}" for title, n in result["sheets"].items())
         self.status.setText(self.tr("Đã xuất vào %1 (%2).").replace("%1", result["path"]).replace("%2", counts))
 
     def _failed(self, exc: BaseException) -> None:

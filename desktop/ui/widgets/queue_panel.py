@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.formatting import decimal
 from desktop.platform import clock
 from desktop.services import queue
 from desktop.ui.context import QUEUE
@@ -22,7 +23,7 @@ from desktop.ui.messages import show_error
 
 
 def _minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+    return "—" if value is None else decimal(value)
 
 
 class QueuePanel(QWidget):
