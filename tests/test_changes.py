@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from desktop import settings
 from desktop.db import changes
 from desktop.db.session import Database
 from desktop.errors import UserError
@@ -15,19 +16,19 @@ def test_commit_tells_its_topics_and_rollback_tells_nothing(db: Database) -> Non
     unsubscribe = changes.subscribe(lambda engine, topics: told.append(topics) if engine is db.engine else None)
     try:
         with db.transaction(officer="admin") as session:
-            desk.put_setting(session, "idle_lock_minutes", 7)
+            desk.put_setting(session, settings.IDLE_LOCK_MINUTES.key, 7)
         assert told == [frozenset({changes.SETTINGS})]
         with pytest.raises(UserError):
             with db.transaction(officer="admin") as session:
-                desk.put_setting(session, "idle_lock_minutes", 8)
+                desk.put_setting(session, settings.IDLE_LOCK_MINUTES.key, 8)
                 raise UserError("thử")
         with db.reading() as session:
-            desk.get_setting(session, "idle_lock_minutes")
+            desk.get_setting(session, settings.IDLE_LOCK_MINUTES.key)
         assert told == [frozenset({changes.SETTINGS})]
     finally:
         unsubscribe()
     with db.transaction(officer="admin") as session:
-        desk.put_setting(session, "idle_lock_minutes", 9)
+        desk.put_setting(session, settings.IDLE_LOCK_MINUTES.key, 9)
     assert len(told) == 1  # unsubscribed
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from desktop import settings
 from desktop.cli.app import CliApp
 from desktop.rules.deadlines import WEEKDAY_KEYS
 from desktop.services import desk
@@ -29,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _view(app: CliApp) -> dict[str, object]:
     with app.reading() as session:
         rules = desk.desk_context(session).rules
-        source = ("local" if desk.get_setting(session, desk.OFFICE_HOURS_KEY)
-                  else "province" if desk.get_setting(session, desk.PROVINCE_OFFICE_HOURS_KEY) else "default")
+        source = ("local" if desk.get_setting(session, settings.OFFICE_HOURS.key)
+                  else "province" if desk.get_setting(session, settings.PROVINCE_OFFICE_HOURS.key) else "default")
     return {"source": source, "week": rules.hours.week_text()}
 
 

@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop import settings
 from desktop.cli.app import CliApp
 
 
@@ -39,12 +40,11 @@ def add_to_sync_group(s: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _url(args: argparse.Namespace, app: CliApp) -> str:
     from desktop.errors import UserError
     from desktop.services.desk import get_setting
-    from desktop.sync.push import HUB_URL_KEY
 
     if args.url:
         return str(args.url)
     with app.reading() as session:
-        url = get_setting(session, HUB_URL_KEY)
+        url = get_setting(session, settings.HUB_URL.key)
     if not url:
         raise UserError("Chưa có địa chỉ máy chủ tỉnh: dùng --url.", field="url")
     return str(url)

@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import Table, event, func, inspect, select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.db import audit_key
-from desktop.db.changelog import DEVICE_ID_KEY, DeskSession
+from desktop.db.changelog import DeskSession
 from desktop.db.models import Base, Setting, Synced
 from desktop.db.models_audit import GENESIS_HASH, AuditEntry
 
@@ -78,11 +79,11 @@ def _device(session: Session, *, create: bool) -> str | None:
     """The device id the audit key is filed under (made here, as sync would, if the database has none)."""
     table = Setting.__table__
     conn = session.connection()
-    value = conn.execute(select(table.c.value).where(table.c.key == DEVICE_ID_KEY)).scalar()
+    value = conn.execute(select(table.c.value).where(table.c.key == settings.DEVICE_ID.key)).scalar()
     if value or not create:
         return str(value) if value else None
     value = str(uuid.uuid4())
-    conn.execute(table.insert().values(key=DEVICE_ID_KEY, value=value))
+    conn.execute(table.insert().values(key=settings.DEVICE_ID.key, value=value))
     return value
 
 

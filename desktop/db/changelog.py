@@ -10,12 +10,9 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.db.models import ChangeLog, Setting, Synced
-
-EPOCH_KEY = "db_epoch"
-OWNER_KEY = "unit_code"
-DEVICE_ID_KEY = "device_id"  # Setting: this desk's device id (sync identity, audit key file name)
 
 
 class DeskSession(Session):
@@ -36,8 +33,8 @@ def _setting(session: Session, key: str) -> Any:
 @event.listens_for(DeskSession, "before_flush")
 def _log_changes(session: Session, flush_context: Any, instances: Any) -> None:
     moment = clock.now()
-    epoch = _setting(session, EPOCH_KEY) or ""
-    owner = _setting(session, OWNER_KEY) or ""
+    epoch = _setting(session, settings.EPOCH.key) or ""
+    owner = _setting(session, settings.UNIT_CODE.key) or ""
     officer = session.info.get("officer")
     entries: list[ChangeLog] = []
     for obj in list(session.new):

@@ -10,14 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.platform.backup import (
-    SECOND_DIR_KEY,
-    BackupFile,
-    default_backup_dir,
-    integrity_errors,
-    latest_good_backup,
-    read_setting,
-)
+from desktop import settings
+from desktop.platform.backup import BackupFile, default_backup_dir, integrity_errors, latest_good_backup, read_setting
 from desktop.errors import UserError
 
 log = logging.getLogger("desktop.db")
@@ -50,7 +44,7 @@ def check_database(db_path: Path | str) -> HealthResult:
 
 def backup_dirs(db_path: Path) -> list[Path | None]:
     dirs: list[Path | None] = [default_backup_dir()]
-    second = read_setting(db_path, SECOND_DIR_KEY)
+    second = read_setting(db_path, settings.BACKUP_SECOND_DIR.key)
     if second:
         dirs.append(Path(str(second)))
     return dirs

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop.rules.deadlines import STANDARD_HOURS
 from desktop.db.types import VNDateTime
 
 NAMING = {
@@ -64,10 +65,10 @@ class Unit(Synced, Base):
     name: Mapped[str] = mapped_column(String(255))
     level: Mapped[str] = mapped_column(String(8), default="xa")
     parent_code: Mapped[str | None] = mapped_column(String(16), default=None)
-    morning_start: Mapped[str] = mapped_column(String(5), default="07:30")
-    morning_end: Mapped[str] = mapped_column(String(5), default="11:30")
-    afternoon_start: Mapped[str] = mapped_column(String(5), default="13:30")
-    afternoon_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    morning_start: Mapped[str] = mapped_column(String(5), default=STANDARD_HOURS[0])
+    morning_end: Mapped[str] = mapped_column(String(5), default=STANDARD_HOURS[1])
+    afternoon_start: Mapped[str] = mapped_column(String(5), default=STANDARD_HOURS[2])
+    afternoon_end: Mapped[str] = mapped_column(String(5), default=STANDARD_HOURS[3])
     reception_cutoff: Mapped[str | None] = mapped_column(String(5), default=None)
     calendar_windows: Mapped[bool] = mapped_column(Boolean, default=False)
     place_name: Mapped[str | None] = mapped_column(String(128), default=None)

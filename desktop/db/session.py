@@ -201,5 +201,8 @@ def open_database(url_or_path: str | Path, *, migrate: bool = True) -> Database:
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
+        from desktop.db import settings_upgrade
+
+        settings_upgrade.upgrade(engine)
     factory = sessionmaker(bind=engine, class_=DeskSession, expire_on_commit=False)
     return Database(engine=engine, sessions=factory, path=path)

@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.services.codes import format_code
 from desktop.db.audit import append_inserted
-from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, DailySequence, Dossier, DossierComponent, DossierEvent, Procedure
 from desktop.errors import UserError
 from desktop.rules.lifecycle import Action, Status, advance
-from desktop.services.desk import CODE_PATTERN_KEY, DeskContext, DEFAULT_CODE_PATTERN, SEQ_RANGE_KEY, desk_context, get_setting
+from desktop.services.desk import DeskContext, desk_context, get_setting
 from desktop.services.dossiers import processing_time
 from desktop.rules.text import fold
 from desktop.rules.workcalendar import WorkCalendar
@@ -124,9 +124,9 @@ def _plan(session: Session, seed: int) -> _Plan:
     if not procedures:
         raise UserError("Danh mục thủ tục trống; nạp danh mục trước khi tạo dữ liệu mẫu.")
     weights = [8 if p.field.name == "Chứng thực" else 5 if p.field.name == "Hộ tịch" else 1 for p in procedures]
-    low, high = (int(v) for v in get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
+    low, high = (int(v) for v in get_setting(session, settings.SEQ_RANGE.key, [1, 9999]))
     return _Plan(ctx=ctx, procedures=procedures, weights=weights, rng=random.Random(seed), now=clock.now(),
-                 pattern=get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN), low=low, high=high,
+                 pattern=get_setting(session, settings.CODE_PATTERN.key, settings.CODE_PATTERN.default), low=low, high=high,
                  counters={row.day: row.next_value for row in session.scalars(select(DailySequence))})
 
 
@@ -235,7 +235,7 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
     plan = _plan(session, seed)
     start = plan.now - timedelta(days=30 * months)
     span = (plan.now - start).total_seconds()
-    epoch = get_setting(session, EPOCH_KEY) or ""
+    epoch = get_setting(session, settings.EPOCH.key) or ""
     moments = sorted(start + timedelta(seconds=plan.rng.random() * span) for _ in range(dossiers))  # codes follow time
     rows: dict[str, list[dict[str, Any]]] = {"dossier": [], "dossier_component": [], "dossier_event": []}
     total_events = 0
@@ -332,7 +332,6 @@ DEMO_OFFICERS = (
     ("canbo", "Nguyễn Thị Lan", "canbo123", "officer"),
     ("lanhdao", "Trần Văn Hùng", "lanhdao123", "leader"),
 )
-DEMO_FLAG_KEY = "demo_database"
 
 
 def _demo_officers(session: Session) -> None:
@@ -341,7 +340,7 @@ def _demo_officers(session: Session) -> None:
 
     for username, full_name, password, role in DEMO_OFFICERS:
         officers.create_officer(session, username=username, full_name=full_name, password=password, role=role)
-    put_setting(session, DEMO_FLAG_KEY, True)
+    put_setting(session, settings.DEMO_DATABASE.key, True)
 
 
 def demo_login_hint(session: Session) -> str | None:
@@ -349,7 +348,7 @@ def demo_login_hint(session: Session) -> str | None:
     from desktop.services.desk import get_setting
     from desktop.services.permissions import ROLE_LABELS
 
-    if not get_setting(session, DEMO_FLAG_KEY):
+    if not get_setting(session, settings.DEMO_DATABASE.key):
         return None
     accounts = ", ".join(f"{username} / {password} ({ROLE_LABELS[role].lower()})"
                          for username, _name, password, role in DEMO_OFFICERS)

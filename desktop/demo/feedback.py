@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.db.audit import append_inserted, update_audited
-from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models import ChangeLog, Dossier, DossierComponent
 from desktop.db.models_feedback import QueueTicket, SurveyAnswer
 from desktop.rules.lifecycle import Status
@@ -29,7 +29,7 @@ COMMENTS = ["Cán bộ hướng dẫn tận tình, dễ hiểu.", "Nên bố tr�
 def add_demo_rows(session: Session, *, seed: int = 7) -> None:
     rng = random.Random(seed)
     unit = local_unit(session).code
-    epoch = get_setting(session, EPOCH_KEY) or ""
+    epoch = get_setting(session, settings.EPOCH.key) or ""
     now = clock.now()
     # digitised results and reused components: a deterministic share by id (uuid hex digits)
     # (bulk updates that still leave their audit entries: demo rows go through the same audit path)

@@ -25,6 +25,7 @@ from pathlib import Path
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.platform.paths import data_dir, resources_dir
@@ -37,7 +38,6 @@ KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "ledg
 ISSUERS = ("desk", "unit")
 CONFIG_NAME = "forms.json"
 DEFAULT_REGIME = "tt03-2025"
-PROVINCE_REGIMES_KEY = "province_form_regimes"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
 _FIELD = re.compile(r"[a-z_]{1,32}")
 # The only markup a template may carry; everything else in it is text (escaped).
@@ -286,7 +286,7 @@ def _raw_regimes(session: Session | None) -> dict[str, tuple[dict[str, Any], str
     if session is not None:
         from desktop.services.desk import get_setting
 
-        shipped = get_setting(session, PROVINCE_REGIMES_KEY) or {}
+        shipped = get_setting(session, settings.PROVINCE_FORM_REGIMES.key) or {}
         for rid, data in shipped.items() if isinstance(shipped, dict) else ():
             base = found.get(rid, ({}, ""))[0]
             found[rid] = (_merge(base, data, f"gói tỉnh/{rid}") if base else data, f"gói tỉnh/{rid}")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.db.models import Dossier, DossierEvent
 from desktop.errors import NotFound
@@ -180,7 +181,7 @@ def ledger_rows(session: Session, date_from: date, date_to: date) -> list[Ledger
         .order_by(Dossier.received_at, Dossier.code)
     )
     unit = unit_info(session)
-    bodies = desk.get_setting(session, catalog.RESOLVING_BODIES_KEY) or {}
+    bodies = desk.get_setting(session, settings.RESOLVING_BODIES.key) or {}
     rows: list[LedgerRow] = []
     for index, (dossier, sent_at) in enumerate(session.execute(query), start=1):
         detail_json = queries.dossier_json(dossier)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from desktop import settings
 from desktop import __version__
 
 from desktop.platform import clock
@@ -32,12 +33,8 @@ log = logging.getLogger("desktop.db.backup")
 KINDS = ("daily", "manual", "pre-migration", "pre-restore")
 Progress = Callable[[int, int], None]  # (pages copied, pages in total), called between backup steps
 STEP_PAGES = 1024  # 4 MiB per step with the default page size: a visible progress bar on big files
-SECOND_DIR_KEY = "backup_second_dir"
-ROTATION_KEY = "backup_rotation"
-EPOCH_KEY = "db_epoch"  # desktop.db.changelog.EPOCH_KEY; not imported to keep this module SQLAlchemy-free
-# desktop.sync.identity.RESTORED_KEY: tells the sync layer that a restore started the current epoch, so it
+# settings.EPOCH_RESTORED.key: tells the sync layer that a restore started the current epoch, so it
 # moves the backup's unconfirmed changes into it (see identity.ensure_epoch).
-RESTORED_KEY = "db_epoch_restored"
 _NAME = re.compile(
     r"^motcua-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+?)-v(?P<version>[0-9A-Za-z.+-]+?)(?:-(?P<n>\d+))?\.sqlite3$"
 )
@@ -185,7 +182,7 @@ def backup_now(db_path: Path | str, dest_dir: Path | str | None = None, kind: st
         raise UserError(f"Không ghi được bản sao lưu vào {folder}: {exc.strerror or exc}. "
                         "Kiểm tra ổ đĩa còn chỗ trống và quyền ghi.", code="backup_failed") from exc
     log.info("backup %s written (%s, %d bytes)", target.name, kind, target.stat().st_size)
-    extra = second_dir if second_dir is not None else read_setting(source, SECOND_DIR_KEY)
+    extra = second_dir if second_dir is not None else read_setting(source, settings.BACKUP_SECOND_DIR.key)
     if extra:
         copy_to_second_dir(target, Path(str(extra)))
     return target
@@ -206,7 +203,7 @@ def copy_to_second_dir(backup: Path, folder: Path) -> Path | None:
 
 def policy_from_settings(db_path: Path) -> RotationPolicy:
     """Setting ``backup_rotation`` = {"daily": 7, "weekly": 8, "monthly": 12} overrides the defaults."""
-    raw = read_setting(db_path, ROTATION_KEY)
+    raw = read_setting(db_path, settings.BACKUP_ROTATION.key)
     if not isinstance(raw, dict):
         return RotationPolicy()
     base = RotationPolicy()

@@ -12,10 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.errors import UserError
 from desktop.platform.paths import resources_dir
-
-SETTING_KEY = "report_targets"
 
 
 def default_targets() -> dict[str, Any]:
@@ -29,7 +28,7 @@ def load_targets(session: Session | None = None) -> dict[str, Any]:
     if session is not None:
         from desktop.services.desk import get_setting
 
-        override = get_setting(session, SETTING_KEY) or {}
+        override = get_setting(session, settings.REPORT_TARGETS.key) or {}
         for key, value in override.items():
             if isinstance(value, dict) and isinstance(targets.get(key), dict):
                 targets[key] = {**targets[key], **value}
@@ -81,13 +80,12 @@ def split_targets_file(data: Any) -> tuple[dict[str, Any] | None, dict[str, Any]
 
 def store_targets(session: Session, report: dict[str, Any] | None, feedback: dict[str, Any] | None) -> None:
     """Write already checked overrides where every reader looks (no role check: callers decide)."""
-    from desktop.services import feedback_targets
     from desktop.services.desk import put_setting
 
     if report is not None:
-        put_setting(session, SETTING_KEY, report)
+        put_setting(session, settings.REPORT_TARGETS.key, report)
     if feedback is not None:
-        put_setting(session, feedback_targets.SETTING_KEY, feedback)
+        put_setting(session, settings.FEEDBACK_TARGETS.key, feedback)
 
 
 def set_targets(session: Session, *, report: dict[str, Any] | None = None, feedback: dict[str, Any] | None = None,

@@ -33,6 +33,9 @@ class Classification(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
 
+# The standard office day (morning start/end, afternoon start/end): the one place these hours are written.
+STANDARD_HOURS = ("07:30", "11:30", "13:30", "17:00")
+
 
 def parse_hhmm(value: str) -> time:
     hours, minutes = value.strip().split(":")
@@ -71,20 +74,20 @@ class OfficeHours:
     left without sessions, uses the standard two. Saturday sessions only mean the desk receives then.
     """
 
-    morning_start: time = time(7, 30)
-    morning_end: time = time(11, 30)
-    afternoon_start: time = time(13, 30)
-    afternoon_end: time = time(17, 0)
+    morning_start: time = time.fromisoformat(STANDARD_HOURS[0])
+    morning_end: time = time.fromisoformat(STANDARD_HOURS[1])
+    afternoon_start: time = time.fromisoformat(STANDARD_HOURS[2])
+    afternoon_end: time = time.fromisoformat(STANDARD_HOURS[3])
     reception_cutoff: time | None = None
     weekly: tuple[tuple[Shift, ...], ...] | None = None
 
     @classmethod
     def from_strings(
         cls,
-        morning_start: str = "07:30",
-        morning_end: str = "11:30",
-        afternoon_start: str = "13:30",
-        afternoon_end: str = "17:00",
+        morning_start: str = STANDARD_HOURS[0],
+        morning_end: str = STANDARD_HOURS[1],
+        afternoon_start: str = STANDARD_HOURS[2],
+        afternoon_end: str = STANDARD_HOURS[3],
         reception_cutoff: str | None = None,
     ) -> OfficeHours:
         hours = cls(

@@ -17,9 +17,6 @@ from datetime import datetime
 
 from desktop.errors import UserError
 
-GENERATOR_KEY = "digitisation_code_generator"
-PATTERN_KEY = "digitisation_code_pattern"
-RESULT_PATTERN_KEY = "digitisation_result_code_pattern"
 DEFAULT_PATTERN = "{agency_id}.{yyyy}.{dossier_seq}.{component:02d}"
 DEFAULT_RESULT_PATTERN = "{agency_id}.{yyyy}.{dossier_seq}.KQ"
 MAX_CODE_LEN = 128

@@ -14,16 +14,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from desktop.platform.backup import (
-    SECOND_DIR_KEY,
-    BackupFile,
-    Progress,
-    backup_now,
-    default_backup_dir,
-    integrity_errors,
-    list_backups,
-    parse_backup,
-)
+from desktop import settings
+from desktop.platform.backup import BackupFile, Progress, backup_now, default_backup_dir, integrity_errors, list_backups, parse_backup
 from desktop.errors import UserError
 from desktop.services import desk
 from desktop.services.permissions import Permission, require
@@ -59,7 +51,7 @@ def manual_backup(db: Database, officer: str | None, folder: Path | None = None,
 
 
 def second_dir(session: Session) -> Path | None:
-    value = desk.get_setting(session, SECOND_DIR_KEY)
+    value = desk.get_setting(session, settings.BACKUP_SECOND_DIR.key)
     return Path(str(value)) if value else None
 
 
@@ -68,7 +60,7 @@ def set_second_dir(session: Session, folder: Path | None) -> None:
     require(session, Permission.MANAGE_SETTINGS)
     if folder is not None and not Path(folder).is_absolute():
         raise UserError("Thư mục thứ hai phải là đường dẫn đầy đủ, ví dụ E:\\SaoLuu.", field="second_dir")
-    desk.put_setting(session, SECOND_DIR_KEY, str(folder) if folder else None)
+    desk.put_setting(session, settings.BACKUP_SECOND_DIR.key, str(folder) if folder else None)
 
 
 def backup_entries(second: Path | None = None, extra: Iterable[Path] = ()) -> list[BackupEntry]:

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.db.models import CalendarOverride, Dossier
 from desktop.errors import UserError
 from desktop.rules.lifecycle import CLOCK_RUNNING
-from desktop.services.desk import PROVINCE_CALENDAR_KEY, desk_context, load_calendar, put_setting
+from desktop.services.desk import desk_context, load_calendar, put_setting
 from desktop.services.dossiers import get_dossier, last_counting_moment, processing_time, reschedule
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import nfc
@@ -51,7 +52,7 @@ def set_province_days(session: Session, days: list[dict[str, Any]]) -> None:
     clean = [{"date": date.fromisoformat(d["date"]).isoformat(), "working": d.get("working") is True,
               "reason": nfc(str(d.get("reason") or "")) or ("Ngày làm việc" if d.get("working") is True else "Ngày nghỉ"),
               "legal_basis": nfc(str(d.get("legal_basis") or ""))} for d in days]
-    put_setting(session, PROVINCE_CALENDAR_KEY, clean)
+    put_setting(session, settings.PROVINCE_CALENDAR.key, clean)
 
 
 def year_view(session: Session, year: int) -> dict[str, Any]:

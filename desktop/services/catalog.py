@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.db.models import Field, Procedure
 from desktop.rules.deadlines import TimeUnit, parse_hhmm
 from desktop.errors import UserError
@@ -44,7 +45,6 @@ HEADERS = {
 }
 # «Cơ quan giải quyết» per procedure code. A setting, not a column of the synced ``procedure`` table:
 # the hub builds its tables from the models and cannot add a column to an existing database yet.
-RESOLVING_BODIES_KEY = "procedure_resolving_bodies"
 REQUIRED = ("code", "name", "field", "time_value", "time_unit")
 REQUIRED_LABELS = {"code": "Mã TTHC", "name": "Tên TTHC", "field": "Lĩnh vực",
                    "time_value": "Thời hạn giải quyết", "time_unit": "Đơn vị thời hạn"}
@@ -205,7 +205,7 @@ def _parse_row(index: int, cells: dict[str, str]) -> CatalogRow:
 def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version: str = "") -> ImportResult:
     require(session, Permission.MANAGE_CATALOG)
     result = ImportResult()
-    bodies = dict(get_setting(session, RESOLVING_BODIES_KEY) or {})
+    bodies = dict(get_setting(session, settings.RESOLVING_BODIES.key) or {})
     fields = {f.name: f for f in session.scalars(select(Field))}
     next_order = (session.scalar(select(func.max(Procedure.sort_order))) or 0) + 1
     for row in rows:
@@ -243,7 +243,7 @@ def apply_rows(session: Session, rows: Iterable[CatalogRow], *, catalog_version:
         procedure.deleted = False
         if catalog_version:
             procedure.catalog_version = catalog_version
-    put_setting(session, RESOLVING_BODIES_KEY, bodies)
+    put_setting(session, settings.RESOLVING_BODIES.key, bodies)
     session.flush()
     result.written = True
     return result
@@ -253,7 +253,7 @@ def resolving_body(session: Session, procedure_code: str) -> str:
     """The body that resolves a procedure: the catalogue's «Cơ quan giải quyết», else this desk's unit."""
     from desktop.services.desk import local_unit
 
-    body = (get_setting(session, RESOLVING_BODIES_KEY) or {}).get(procedure_code)
+    body = (get_setting(session, settings.RESOLVING_BODIES.key) or {}).get(procedure_code)
     return str(body) if body else local_unit(session).name
 
 

@@ -10,26 +10,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.db.changelog import DEVICE_ID_KEY, EPOCH_KEY, OWNER_KEY
+from desktop import settings
 from desktop.db.models import CalendarOverride, Setting, Unit
 from desktop.rules.deadlines import DeadlineRules, OfficeHours
 from desktop.errors import UserError
 from desktop.rules.unit_levels import level_codes
 from desktop.rules.workcalendar import Override, WorkCalendar
 
-SEQ_RANGE_KEY = "seq_range"
-CODE_PATTERN_KEY = "code_pattern"
-DEFAULT_CODE_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
 # The province package's days (its whole list; the next package replaces it): the "province" layer.
-PROVINCE_CALENDAR_KEY = "province_calendar"
 # Per-weekday office hours (e.g. a Saturday morning of reception): the desk's own, else the province's.
-OFFICE_HOURS_KEY = "office_hours"
-PROVINCE_OFFICE_HOURS_KEY = "province_office_hours"
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
     value = session.scalar(select(Setting.value).where(Setting.key == key))
     return default if value is None else value
+
+
+def read_settings(session: Session, *wanted: settings.Setting) -> dict[str, Any]:
+    """Several settings in one query, by key; a missing one is its declared default."""
+    found = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_([w.key for w in wanted]))).all())
+    return {w.key: w.default if found.get(w.key) is None else found[w.key] for w in wanted}
 
 
 def put_setting(session: Session, key: str, value: Any) -> None:
@@ -79,7 +79,7 @@ def initialise_desk(
         raise UserError("Tên đơn vị không được để trống.", field="unit_name")
     if level not in level_codes():
         raise UserError(f"Cấp đơn vị phải là một trong: {', '.join(level_codes())}.", field="level")
-    put_setting(session, OWNER_KEY, unit_code)
+    put_setting(session, settings.UNIT_CODE.key, unit_code)
     unit = session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
         unit = Unit(code=unit_code, agency_id=agency_id or unit_code, name=unit_name, level=level)
@@ -90,19 +90,19 @@ def initialise_desk(
         if agency_id:
             unit.agency_id = agency_id
     unit.parent_code = parent_code or unit.parent_code
-    put_setting(session, SEQ_RANGE_KEY, list(seq_range))
-    if get_setting(session, CODE_PATTERN_KEY) is None:
-        put_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN)
-    if get_setting(session, DEVICE_ID_KEY) is None:
-        put_setting(session, DEVICE_ID_KEY, str(uuid.uuid4()))
-    if get_setting(session, EPOCH_KEY) is None:
-        put_setting(session, EPOCH_KEY, str(uuid.uuid4()))
+    put_setting(session, settings.SEQ_RANGE.key, list(seq_range))
+    if get_setting(session, settings.CODE_PATTERN.key) is None:
+        put_setting(session, settings.CODE_PATTERN.key, settings.CODE_PATTERN.default)
+    if get_setting(session, settings.DEVICE_ID.key) is None:
+        put_setting(session, settings.DEVICE_ID.key, str(uuid.uuid4()))
+    if get_setting(session, settings.EPOCH.key) is None:
+        put_setting(session, settings.EPOCH.key, str(uuid.uuid4()))
     session.flush()
     return unit
 
 
 def local_unit(session: Session) -> Unit:
-    code = get_setting(session, OWNER_KEY)
+    code = get_setting(session, settings.UNIT_CODE.key)
     unit = session.scalar(select(Unit).where(Unit.code == code)) if code else None
     if unit is None:
         raise UserError(
@@ -113,7 +113,7 @@ def local_unit(session: Session) -> Unit:
 
 
 def is_initialised(session: Session) -> bool:
-    return get_setting(session, OWNER_KEY) is not None
+    return get_setting(session, settings.UNIT_CODE.key) is not None
 
 
 def office_hours(unit: Unit, session: Session | None = None) -> OfficeHours:
@@ -123,7 +123,7 @@ def office_hours(unit: Unit, session: Session | None = None) -> OfficeHours:
     )
     week = None
     if session is not None:
-        week = get_setting(session, OFFICE_HOURS_KEY) or get_setting(session, PROVINCE_OFFICE_HOURS_KEY)
+        week = get_setting(session, settings.OFFICE_HOURS.key) or get_setting(session, settings.PROVINCE_OFFICE_HOURS.key)
     if not week:
         return hours
     try:
@@ -151,14 +151,14 @@ def set_office_hours(session: Session, week: dict[str, str] | None) -> None:
     from desktop.services.permissions import Permission, require
 
     require(session, Permission.MANAGE_SETTINGS)
-    put_setting(session, OFFICE_HOURS_KEY, weekly_hours_from(week, "Giờ làm việc") if week else None)
+    put_setting(session, settings.OFFICE_HOURS.key, weekly_hours_from(week, "Giờ làm việc") if week else None)
 
 
 def load_calendar(session: Session) -> WorkCalendar:
     rows = session.scalars(select(CalendarOverride).where(CalendarOverride.deleted.is_(False)))
     province = [Override(date.fromisoformat(d["date"]), bool(d.get("working", False)), str(d.get("reason") or ""),
                          "province", str(d.get("legal_basis") or ""))
-                for d in get_setting(session, PROVINCE_CALENDAR_KEY, None) or []]
+                for d in get_setting(session, settings.PROVINCE_CALENDAR.key, None) or []]
     local = [Override(r.day, r.working, r.reason, "local", r.legal_basis or "") for r in rows]
     return WorkCalendar.with_overrides([*province, *local])  # the desk's own day wins over the province's
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock, filestore
 
 from desktop.rules import digitisation_codes, validation
@@ -68,12 +69,12 @@ def _code_taken(session: Session, code: str, *, except_component: str | None = N
 
 def _new_code(session: Session, dossier: Dossier, number: int | None) -> str:
     unit = local_unit(session)
-    key, default = ((digitisation_codes.PATTERN_KEY, digitisation_codes.DEFAULT_PATTERN) if number is not None
-                    else (digitisation_codes.RESULT_PATTERN_KEY, digitisation_codes.DEFAULT_RESULT_PATTERN))
+    key, default = ((settings.DIGITISATION_PATTERN.key, digitisation_codes.DEFAULT_PATTERN) if number is not None
+                    else (settings.DIGITISATION_RESULT_PATTERN.key, digitisation_codes.DEFAULT_RESULT_PATTERN))
     request = CodeRequest(agency_id=unit.agency_id, unit_code=unit.code, dossier_code=dossier.code,
                           received_at=dossier.received_at, component=number,
                           pattern=get_setting(session, key, default))
-    return digitisation_codes.generate(get_setting(session, digitisation_codes.GENERATOR_KEY, "pattern"), request)
+    return digitisation_codes.generate(get_setting(session, settings.DIGITISATION_GENERATOR.key, "pattern"), request)
 
 
 def find_source(session: Session, reference: str, *, name: str | None = None) -> DossierComponent:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 
 from desktop.services import codes
@@ -23,14 +24,7 @@ from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, 
 from desktop.rules.deadlines import ProcessingTime, TimeUnit, parse_hhmm
 from desktop.errors import NotFound, UserError
 from desktop.rules.lifecycle import Action, Status, check
-from desktop.services.desk import (
-    CODE_PATTERN_KEY,
-    DEFAULT_CODE_PATTERN,
-    SEQ_RANGE_KEY,
-    DeskContext,
-    desk_context,
-    get_setting,
-)
+from desktop.services.desk import DeskContext, desk_context, get_setting
 from desktop.services import outgoing
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import fold, nfc
@@ -108,10 +102,10 @@ def _new_dossier(session: Session, ctx: DeskContext, procedure: Procedure, appli
                  received_at: datetime, status: Status, *, code: str | None = None) -> Dossier:
     """A dossier row with the procedure's rules snapshotted; ``code`` keeps an imported dossier's own."""
     if code is None:
-        seq_range = tuple(get_setting(session, SEQ_RANGE_KEY, [1, 9999]))
+        seq_range = tuple(get_setting(session, settings.SEQ_RANGE.key, [1, 9999]))
         code = codes.next_code(
             session,
-            pattern=get_setting(session, CODE_PATTERN_KEY, DEFAULT_CODE_PATTERN),
+            pattern=get_setting(session, settings.CODE_PATTERN.key, settings.CODE_PATTERN.default),
             agency_id=ctx.unit.agency_id,
             unit_code=ctx.unit.code,
             day=received_at.date(),

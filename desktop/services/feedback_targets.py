@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.errors import UserError
 from desktop.platform.paths import resources_dir
 
-SETTING_KEY = "targets_feedback"
 FILE_NAME = "targets_feedback.json"
 SERIES = {
     ("digitisation", "component_rate"), ("digitisation", "reuse_rate"), ("digitisation", "result_rate"),
@@ -53,7 +53,7 @@ def load(session: Session | None = None) -> dict[str, Any]:
     if session is not None:
         from desktop.services.desk import get_setting
 
-        override = get_setting(session, SETTING_KEY)
+        override = get_setting(session, settings.FEEDBACK_TARGETS.key)
         if override:
             return validate(override, "trong cài đặt")
     return bundled()

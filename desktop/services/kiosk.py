@@ -6,10 +6,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.errors import UserError
 from desktop.services.desk import get_setting, put_setting
 
-PIN_KEY = "kiosk_pin_hash"
 _hasher = PasswordHasher()
 
 
@@ -17,16 +17,16 @@ def set_pin(session: Session, pin: str) -> None:
     text = (pin or "").strip()
     if not (text.isdigit() and 4 <= len(text) <= 8):
         raise UserError("Mã PIN của kiosk phải gồm 4–8 chữ số.", field="pin")
-    put_setting(session, PIN_KEY, _hasher.hash(text))
+    put_setting(session, settings.KIOSK_PIN.key, _hasher.hash(text))
     session.flush()
 
 
 def has_pin(session: Session) -> bool:
-    return bool(get_setting(session, PIN_KEY))
+    return bool(get_setting(session, settings.KIOSK_PIN.key))
 
 
 def check_pin(session: Session, pin: str) -> bool:
-    stored = get_setting(session, PIN_KEY)
+    stored = get_setting(session, settings.KIOSK_PIN.key)
     if not stored:
         return False
     try:

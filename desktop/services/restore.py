@@ -16,19 +16,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.platform.atomic import fsync_dir
-from desktop.platform.backup import (
-    EPOCH_KEY,
-    RESTORED_KEY,
-    _fsync_file,
-    backup_now,
-    connect_read_only,
-    default_backup_dir,
-    integrity_errors,
-    snapshot,
-    write_epoch_file,
-)
+from desktop.platform.backup import _fsync_file, backup_now, connect_read_only, default_backup_dir, integrity_errors, snapshot, write_epoch_file
 from desktop.errors import UserError
 
 log = logging.getLogger("desktop.db.restore")
@@ -118,16 +109,16 @@ def _safety_copy(db_path: Path) -> Path | None:
 
 
 def _set_epoch(path: Path, epoch: str, source: str) -> None:
-    """The new epoch, plus a note for the sync layer (``RESTORED_KEY``): at its next ``ensure_epoch`` it
+    """The new epoch, plus a note for the sync layer (``settings.EPOCH_RESTORED.key``): at its next ``ensure_epoch`` it
     moves the backup's unconfirmed changes into this epoch and records where the epoch starts, so the
     hub neither skips them (their old numbers were seen from the lost future) nor reports a phantom gap.
     """
     con = sqlite3.connect(path)
     try:
-        row = con.execute("SELECT value FROM setting WHERE key = ?", (EPOCH_KEY,)).fetchone()
+        row = con.execute("SELECT value FROM setting WHERE key = ?", (settings.EPOCH.key,)).fetchone()
         previous = json.loads(row[0]) if row and row[0] else None
         note = {"epoch": epoch, "previous": previous, "backup": source, "at": clock.iso(clock.now())}
-        for key, value in ((EPOCH_KEY, epoch), (RESTORED_KEY, note)):
+        for key, value in ((settings.EPOCH.key, epoch), (settings.EPOCH_RESTORED.key, note)):
             con.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
         con.commit()

@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.db.audit_key import anchor_file
 from desktop.db.models_audit import GENESIS_HASH, AuditEntry
-from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
+from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical
 from desktop.sync.errors import SyncError
 
-HEAD_KEY = "audit_head"
-ANCHOR_SETTING = "audit_anchor"
+HEAD_FIELD = "audit_head"  # in a batch manifest and the receipt the province signs
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 MAX_COUNT = 2**53  # JSON-safe everywhere; an audit chain never gets near it
 
@@ -59,17 +59,17 @@ class Anchor:
 
 def store(session: Session, receipt_bytes: bytes, body: dict[str, Any]) -> Anchor | None:
     """Keep a verified receipt as the anchor if it carries a head at least as long as the one kept."""
-    head = valid_head(body.get(HEAD_KEY))
+    head = valid_head(body.get(HEAD_FIELD))
     if head is None:
         return None
-    kept = _anchor_of(get_setting(session, ANCHOR_SETTING))
+    kept = _anchor_of(get_setting(session, settings.AUDIT_ANCHOR.key))
     if kept is not None and kept.count > head["count"]:
         return None
     from desktop.platform.atomic import write_atomic
     from desktop.platform.paths import private_dir
 
-    put_setting(session, ANCHOR_SETTING, canonical.loads(receipt_bytes))
-    device = str(get_setting(session, DEVICE_ID_KEY) or "")
+    put_setting(session, settings.AUDIT_ANCHOR.key, canonical.loads(receipt_bytes))
+    device = str(get_setting(session, settings.DEVICE_ID.key) or "")
     if device:
         path = anchor_file(device)
         private_dir(path.parent)
@@ -81,7 +81,7 @@ def _anchor_of(outer: Any) -> Anchor | None:
     if not isinstance(outer, dict) or not isinstance(outer.get("receipt"), dict):
         return None
     body = outer["receipt"]
-    head = valid_head(body.get(HEAD_KEY))
+    head = valid_head(body.get(HEAD_FIELD))
     if head is None:
         return None
     return Anchor(head["count"], head["hash"], str(body.get("batch_id", "")), str(body.get("hub_time", "")))
@@ -92,8 +92,8 @@ def load(session: Session) -> tuple[list[Anchor], list[str]]:
     from desktop.sync import keys
 
     problems: list[str] = []
-    sources: list[tuple[str, Any]] = [("cơ sở dữ liệu", get_setting(session, ANCHOR_SETTING))]
-    device = str(get_setting(session, DEVICE_ID_KEY) or "")
+    sources: list[tuple[str, Any]] = [("cơ sở dữ liệu", get_setting(session, settings.AUDIT_ANCHOR.key))]
+    device = str(get_setting(session, settings.DEVICE_ID.key) or "")
     path = anchor_file(device) if device else None
     if path is not None and path.is_file():
         try:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop import __version__
 
 from desktop.platform import clock
@@ -105,8 +106,8 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
                                                               SyncBatch.seq_to.desc()).limit(1)).first()
         last_receipt = session.scalars(select(SyncReceipt).order_by(SyncReceipt.imported_at.desc()).limit(1)).first()
         catalog_version = session.scalar(select(func.max(Procedure.catalog_version)))
-        epoch_start = int(get_setting(session, identity.EPOCH_START_KEY, 1) or 1)
-        package_version = get_setting(session, "province_package_version")
+        epoch_start = int(get_setting(session, settings.EPOCH_START.key, 1) or 1)
+        package_version = get_setting(session, settings.PROVINCE_PACKAGE_VERSION.key)
         audit_head = anchor.current_head(session)
     created = clock.now()
     spec = batch.BatchSpec(

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.errors import UserError
 from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
-from desktop.sync.push import HUB_URL_KEY
 
 HUB_URL_FIELD = "Địa chỉ máy chủ tỉnh"
 
@@ -48,7 +48,7 @@ def normalise_hub_url(text: str) -> str:
 
 
 def hub_url(session: Session) -> str | None:
-    value = get_setting(session, HUB_URL_KEY)
+    value = get_setting(session, settings.HUB_URL.key)
     return str(value) if value else None
 
 
@@ -56,8 +56,8 @@ def save_hub_url(session: Session, text: str) -> str:
     """Validate and store (an empty text clears the setting); administrators only."""
     require(session, Permission.MANAGE_SETTINGS)
     if not (text or "").strip():
-        put_setting(session, HUB_URL_KEY, None)
+        put_setting(session, settings.HUB_URL.key, None)
         return ""
     value = normalise_hub_url(text)
-    put_setting(session, HUB_URL_KEY, value)
+    put_setting(session, settings.HUB_URL.key, value)
     return value

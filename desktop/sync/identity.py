@@ -20,35 +20,31 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock, keyprotect
-from desktop.db.changelog import EPOCH_KEY, OWNER_KEY
 from desktop.db.models import ChangeLog, Setting
 from desktop.db.models_sync import SyncAck, SyncChangeState
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.platform.paths import data_dir, private_dir
-from desktop.services.desk import DEVICE_ID_KEY, get_setting, put_setting
+from desktop.services.desk import get_setting, put_setting
 from desktop.sync import container
 from desktop.platform.atomic import write_atomic
 
 log = logging.getLogger("desktop.sync")
 
-EPOCH_START_KEY = "db_epoch_start"
-EPOCH_HISTORY_KEY = "db_epoch_history"
-RESTORED_KEY = "db_epoch_restored"  # written by desktop/services/restore.py (desktop.platform.backup.RESTORED_KEY)
-
 
 def device_id(session: Session) -> str:
     """The device id from the database; created here if an old database has none."""
-    value = get_setting(session, DEVICE_ID_KEY)
+    value = get_setting(session, settings.DEVICE_ID.key)
     if not value:
         value = str(uuid.uuid4())
-        put_setting(session, DEVICE_ID_KEY, value)
+        put_setting(session, settings.DEVICE_ID.key, value)
     return str(value)
 
 
 def unit_code(session: Session) -> str:
-    code = get_setting(session, OWNER_KEY)
+    code = get_setting(session, settings.UNIT_CODE.key)
     if not code:
         raise UserError("Máy này chưa được khởi tạo đơn vị; chạy lệnh 'init' trước khi đồng bộ.",
                         code="not_initialised")
@@ -135,7 +131,7 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
     New epoch when: the database has none; the ``.epoch`` file is missing for a database with changes;
     the file names another epoch; the change the file saw last is not in the log any more (a backup
     copied over the live file, ``.epoch`` left in place — even if work went on since); or the caller
-    says so (``restored=True``). After ``desktop.services.restore.restore`` (Setting ``RESTORED_KEY``) the epoch
+    says so (``restored=True``). After ``desktop.services.restore.restore`` (Setting ``settings.EPOCH_RESTORED.key``) the epoch
     the restore wrote is adopted: the backup's unconfirmed changes move into it and its start is
     recorded, exactly as for a new epoch started here.
     """
@@ -143,16 +139,16 @@ def ensure_epoch(db: Database, *, restored: bool = False) -> str:
     on_disk, high_water, seen = _read_marker(marker)
     with db.transaction(officer="sync") as session:
         device_id(session)  # an old database without one gets it here, in a writing transaction
-        current = get_setting(session, EPOCH_KEY)
+        current = get_setting(session, settings.EPOCH.key)
         top = session.scalar(select(func.max(ChangeLog.seq))) or 0
         reason = None
         adopt = None
-        note = get_setting(session, RESTORED_KEY)
+        note = get_setting(session, settings.EPOCH_RESTORED.key)
         if note:
             reason = "restored"
             if isinstance(note, dict) and note.get("epoch") == current:
                 adopt = note
-            session.execute(delete(Setting).where(Setting.key == RESTORED_KEY))
+            session.execute(delete(Setting).where(Setting.key == settings.EPOCH_RESTORED.key))
         elif restored:
             reason = "restored"
         elif not current:
@@ -196,13 +192,13 @@ def start_new_epoch(session: Session, reason: str, *, epoch: str | None = None, 
         pending = select(ChangeLog.seq).where(pending_condition()).scalar_subquery()
         session.execute(update(SyncChangeState).where(SyncChangeState.seq.in_(pending)).values(epoch=new))
         session.execute(update(ChangeLog).where(pending_condition()).values(epoch=new))
-    history = list(get_setting(session, EPOCH_HISTORY_KEY, []) or [])
+    history = list(get_setting(session, settings.EPOCH_HISTORY.key, []) or [])
     if previous is None and epoch is None:
-        previous = get_setting(session, EPOCH_KEY)
+        previous = get_setting(session, settings.EPOCH.key)
     history.append({"epoch": new, "start_seq": start, "started_at": clock.iso(clock.now()), "reason": reason,
                     "previous": previous})
-    put_setting(session, EPOCH_KEY, new)
-    put_setting(session, EPOCH_START_KEY, start)
-    put_setting(session, EPOCH_HISTORY_KEY, history)
+    put_setting(session, settings.EPOCH.key, new)
+    put_setting(session, settings.EPOCH_START.key, start)
+    put_setting(session, settings.EPOCH_HISTORY.key, history)
     log.info("new database epoch %s (%s), sequence continues at %d", new, reason, start)
     return new

@@ -14,6 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop import __version__
 
 from desktop.platform import clock
@@ -27,8 +28,6 @@ from desktop.platform.atomic import write_atomic
 
 BUNDLE_FORMAT = "motcua-province-keys"
 ENROLMENT_FORMAT = "motcua-enrolment"
-PROVINCE_KEYS_SETTING = "province_keys"
-ENROLMENT_SETTING = "enrolment_request"  # when and where the last request was written (the Đồng bộ page)
 MAX_KEY_FILE = 64 * 1024
 
 
@@ -61,12 +60,12 @@ def install_bundle(session: Session, path: Path) -> dict[str, Any]:
     if not path.is_file() or path.stat().st_size > MAX_KEY_FILE:
         raise UserError(f"Không đọc được tệp khóa của tỉnh: {path}", field="province_key")
     bundle = parse_bundle(path.read_bytes())
-    put_setting(session, PROVINCE_KEYS_SETTING, bundle)
+    put_setting(session, settings.PROVINCE_KEYS.key, bundle)
     return bundle
 
 
 def installed_bundle(session: Session) -> dict[str, Any]:
-    bundle = get_setting(session, PROVINCE_KEYS_SETTING)
+    bundle = get_setting(session, settings.PROVINCE_KEYS.key)
     if not bundle:
         raise SyncError("no_province_key")
     return dict(bundle)
@@ -111,5 +110,5 @@ def write_enrolment(session: Session, out: Path) -> dict[str, Any]:
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, canonical.dumps(request))
     body = request["request"]
-    put_setting(session, ENROLMENT_SETTING, {"file": str(out), "at": body["created_at"], "kid": body["kid"]})
+    put_setting(session, settings.ENROLMENT_REQUEST.key, {"file": str(out), "at": body["created_at"], "kid": body["kid"]})
     return body

@@ -16,11 +16,12 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop import __version__
 from desktop.errors import UserError
-from desktop.forms.config import PROVINCE_REGIMES_KEY, validate_shipped
+from desktop.forms.config import validate_shipped
 from desktop.reports.targets import split_targets_file, store_targets
-from desktop.services.desk import PROVINCE_OFFICE_HOURS_KEY, get_setting, put_setting, weekly_hours_from
+from desktop.services.desk import get_setting, put_setting, weekly_hours_from
 from desktop.sync import canonical, container
 from desktop.sync.container import Limits
 from desktop.sync.errors import MESSAGES, SyncError
@@ -34,7 +35,6 @@ FORMAT_VERSION = 1
 EXTENSION = "mcp"
 HEADER_NAME = container.HEADER_NAME
 PAYLOAD_NAME = container.PAYLOAD_NAME
-VERSION_SETTING = "reference_package_version"
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024
 PACKAGE_LIMITS = Limits(max_file_bytes=MAX_PACKAGE_BYTES, max_entries=2000, max_entry_bytes=32 * 1024 * 1024,
                         max_total_bytes=128 * 1024 * 1024)
@@ -170,7 +170,7 @@ def read_package(data: bytes, bundle: dict[str, Any], *, limits: Limits = PACKAG
 
 def check_versions(session: Session, header: dict[str, Any]) -> None:
     """Refuse rollback (older or equal version) and a package that needs a newer app."""
-    have = int(get_setting(session, VERSION_SETTING, 0) or 0)
+    have = int(get_setting(session, settings.PACKAGE_VERSION.key, 0) or 0)
     if int(header["version"]) <= have:
         raise UserError(f"Gói dữ liệu phiên bản {header['version']} không mới hơn gói máy đang dùng "
                         f"(phiên bản {have}); không áp dụng.", field="package", code="package_not_newer")
@@ -201,7 +201,7 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
     from desktop.db.models import Unit
     from desktop.services.calendar import set_province_days
     from desktop.services.catalog import apply_rows, parse_rows
-    from desktop.sync.keys import PROVINCE_KEYS_SETTING, installed_bundle
+    from desktop.sync.keys import installed_bundle
 
     package = read_package(data, installed_bundle(session))
     check_versions(session, package.header)
@@ -211,29 +211,29 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
         raise _bad(f"danh mục dòng {errors[0][0]}: {errors[0][1]}")
     catalog = apply_rows(session, rows, catalog_version=f"tinh-{package.version}") if rows else None
     set_province_days(session, content["holidays"])  # the province layer: replaces the previous package's days
-    local = get_setting(session, "unit_code")
+    local = get_setting(session, settings.UNIT_CODE.key)
     for unit in content["units"]:  # only the desk's own unit row is kept in the table; the list is a setting
         if unit["code"] == local:
             row = session.scalar(select(Unit).where(Unit.code == local))
             if row is not None and row.name != unit["name"]:
                 row.name = str(unit["name"])
-            put_setting(session, PROVINCE_OFFICE_HOURS_KEY, unit.get("office_hours") or None)
+            put_setting(session, settings.PROVINCE_OFFICE_HOURS.key, unit.get("office_hours") or None)
     revoked = sorted({_device_of(r) for r in content["revoked"]})
-    put_setting(session, "province_units", content["units"])
-    put_setting(session, "province_targets", content["targets"])
+    put_setting(session, settings.PROVINCE_UNITS.key, content["units"])
+    put_setting(session, settings.PROVINCE_TARGETS.key, content["targets"])
     store_targets(session, *split_targets_file(content["targets"]))  # the province's targets take effect
-    put_setting(session, "survey_questionnaires", content["surveys"])
-    put_setting(session, PROVINCE_REGIMES_KEY, content.get("forms") or {})
-    put_setting(session, "revoked_devices", revoked)
-    put_setting(session, PROVINCE_KEYS_SETTING, package.bundle)
-    put_setting(session, "min_app_version", package.header.get("min_app_version"))
-    put_setting(session, VERSION_SETTING, package.version)
-    put_setting(session, "province_package_version", package.version)  # travels up in every batch
+    put_setting(session, settings.SURVEY_QUESTIONNAIRES.key, content["surveys"])
+    put_setting(session, settings.PROVINCE_FORM_REGIMES.key, content.get("forms") or {})
+    put_setting(session, settings.REVOKED_DEVICES.key, revoked)
+    put_setting(session, settings.PROVINCE_KEYS.key, package.bundle)
+    put_setting(session, settings.MIN_APP_VERSION.key, package.header.get("min_app_version"))
+    put_setting(session, settings.PACKAGE_VERSION.key, package.version)
+    put_setting(session, settings.PROVINCE_PACKAGE_VERSION.key, package.version)  # travels up in every batch
     session.flush()
     return ApplyResult(version=package.version, procedures_created=catalog.created if catalog else 0,
                        procedures_updated=catalog.updated if catalog else 0, calendar_days=len(content["holidays"]),
                        units=len(content["units"]), surveys=len(content["surveys"]), revoked=len(revoked),
-                       this_device_revoked=get_setting(session, "device_id") in revoked)
+                       this_device_revoked=get_setting(session, settings.DEVICE_ID.key) in revoked)
 
 
 def apply_package_file(session: Session, path: Path) -> ApplyResult:

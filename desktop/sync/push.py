@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.platform.atomic import write_atomic
 from desktop.db.models_sync import SyncBatch
@@ -35,8 +36,6 @@ from desktop.sync.errors import SyncError
 
 log = logging.getLogger("desktop.sync.push")
 Progress = Callable[[str, int, int], None]
-LAST_PUSH_KEY = "last_push"
-HUB_URL_KEY = "hub_url"
 CHUNK = 64 * 1024
 
 
@@ -125,7 +124,7 @@ def push(db: Database, url: str, *, progress: Progress | None = None, cancel: th
     with db.reading() as session:
         device = identity.device_id(session)
         bundle = keys.installed_bundle(session)
-        revoked = device in (get_setting(session, "revoked_devices") or [])
+        revoked = device in (get_setting(session, settings.REVOKED_DEVICES.key) or [])
     if revoked:  # the province's package said so: not even one attempt
         raise _remember(db, Refused(SyncErrorText.revoked, code="revoked_device"))
     chosen, exported = _batch_to_send(db, officer, progress)
@@ -237,7 +236,7 @@ def _remember(db: Database, exc: UserError) -> UserError:
 def _record(db: Database, value: dict[str, Any]) -> None:
     """The Đồng bộ page shows the last result (Setting ``last_push``)."""
     with db.transaction() as session:
-        put_setting(session, LAST_PUSH_KEY, value)
+        put_setting(session, settings.LAST_PUSH.key, value)
 
 
 def device_signer(db: Database) -> tuple[str, Any]:

@@ -17,6 +17,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.db.models import ChangeLog
 from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
@@ -25,7 +26,6 @@ from desktop.sync import anchor, canonical, container, identity, keys
 from desktop.sync.errors import SyncError
 
 RECEIPT_FORMAT = "motcua-receipt"
-LAST_SYNC_KEY = "last_sync_at"
 MAX_RECEIPT_BYTES = 16 * 1024 * 1024
 
 
@@ -95,7 +95,7 @@ def import_receipt(session: Session, path: Path) -> ReceiptOutcome:
     session.add(SyncReceipt(receipt_id=receipt_id, batch_id=body["batch_id"], status=str(body.get("status", "")),
                             hub_time=str(body.get("hub_time", "")), imported_at=now,
                             sha256=canonical.sha256(data), body=body))
-    put_setting(session, LAST_SYNC_KEY, clock.iso(now))
+    put_setting(session, settings.LAST_SYNC.key, clock.iso(now))
     anchor.store(session, data, body)  # the province's signature on the audit head the batch carried
     session.flush()
     return ReceiptOutcome(body["batch_id"], str(body.get("status", "")), acknowledged, len(problems), False)

@@ -7,57 +7,59 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.platform import clock
-from desktop.db.changelog import EPOCH_KEY
 from desktop.db.models_sync import SyncAck, SyncBatch, SyncChangeState, SyncReceipt, SyncRejection
-from desktop.services.desk import get_setting
-from desktop.sync import identity, keys
+from desktop.services.desk import read_settings
 from desktop.sync.export import pending_rows
-from desktop.sync.receipt import LAST_SYNC_KEY
-
-LAST_PUSH_KEY = "last_push"  # desktop.sync.push.LAST_PUSH_KEY (push imports httpx; this module stays light)
-HUB_URL_KEY = "hub_url"  # desktop.sync.push.HUB_URL_KEY
-PACKAGE_VERSION_KEY = "reference_package_version"  # desktop.sync.package.VERSION_SETTING
 
 
 def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
     pending = pending_rows(session)
     exported_seqs = set(session.scalars(select(SyncChangeState.seq).where(SyncChangeState.state == "exported")))
-    bundle = get_setting(session, keys.PROVINCE_KEYS_SETTING)
+    values = read_settings(session, settings.PROVINCE_KEYS, settings.DEVICE_ID, settings.REVOKED_DEVICES,
+                           settings.ENROLMENT_REQUEST, settings.LAST_PUSH, settings.LAST_SYNC, settings.UNIT_CODE,
+                           settings.EPOCH, settings.EPOCH_START, settings.HUB_URL, settings.PACKAGE_VERSION,
+                           settings.MIN_APP_VERSION)  # one query
+
+    def get(setting: settings.Setting) -> Any:
+        return values[setting.key]
+
+    bundle = get(settings.PROVINCE_KEYS)
     batches = session.scalars(select(SyncBatch).order_by(SyncBatch.exported_at.desc()).limit(recent)).all()
     receipts = session.scalars(select(SyncReceipt).order_by(SyncReceipt.imported_at.desc()).limit(recent)).all()
     rejections = session.scalars(select(SyncRejection).order_by(SyncRejection.id.desc()).limit(100)).all()
     acked = {a.epoch: a.acked_seq for a in session.scalars(select(SyncAck))}
-    device = get_setting(session, "device_id")
-    revoked = bool(device) and device in (get_setting(session, "revoked_devices") or [])
+    device = get(settings.DEVICE_ID)
+    revoked = bool(device) and device in (get(settings.REVOKED_DEVICES) or [])
     any_receipt = session.scalar(select(func.count()).select_from(SyncReceipt)) or 0
-    request = get_setting(session, keys.ENROLMENT_SETTING)
+    request = get(settings.ENROLMENT_REQUEST)
     # The hub's own word on the newest push counts too, unless a receipt arrived after it.
-    push = get_setting(session, LAST_PUSH_KEY) or {}
-    last_at = get_setting(session, LAST_SYNC_KEY)
+    push = get(settings.LAST_PUSH) or {}
+    last_at = get(settings.LAST_SYNC)
     hub_says = push.get("code") if isinstance(push, dict) and (not last_at or str(push.get("at") or "") > str(last_at)) \
         else None
     revoked = revoked or hub_says == "revoked_device"
     enrolment = "revoked" if revoked else "unknown" if hub_says == "unknown_device" else \
         "confirmed" if any_receipt else "requested" if request else "none"
     return {
-        "device_id": get_setting(session, "device_id"),
-        "unit_code": get_setting(session, "unit_code"),
-        "epoch": get_setting(session, EPOCH_KEY),
-        "epoch_start": get_setting(session, identity.EPOCH_START_KEY, 1),
+        "device_id": get(settings.DEVICE_ID),
+        "unit_code": get(settings.UNIT_CODE),
+        "epoch": get(settings.EPOCH),
+        "epoch_start": get(settings.EPOCH_START),
         "province_keys_installed": bool(bundle),
         "province": (bundle or {}).get("province"),
-        "last_sync_at": get_setting(session, LAST_SYNC_KEY),
+        "last_sync_at": get(settings.LAST_SYNC),
         "pending_changes": len(pending),
         "pending_seq_from": pending[0].seq if pending else None,
         "pending_seq_to": pending[-1].seq if pending else None,
         "enrolment": enrolment,
         "enrolment_request": request,
         "device_revoked": revoked,
-        "hub_url": get_setting(session, HUB_URL_KEY),
-        "last_push": get_setting(session, LAST_PUSH_KEY),
-        "package_version": get_setting(session, PACKAGE_VERSION_KEY),
-        "min_app_version": get_setting(session, "min_app_version"),
+        "hub_url": get(settings.HUB_URL),
+        "last_push": get(settings.LAST_PUSH),
+        "package_version": get(settings.PACKAGE_VERSION),
+        "min_app_version": get(settings.MIN_APP_VERSION),
         "pending_records": len({(r.table_name, r.record_id) for r in pending}),
         "ready_changes": sum(1 for r in pending if r.seq not in exported_seqs),
         "exported_unconfirmed": sum(1 for r in pending if r.seq in exported_seqs),
@@ -83,8 +85,8 @@ def sync_status(session: Session, *, recent: int = 10) -> dict[str, Any]:
 def last_sync(session: Session) -> dict[str, Any]:
     """For the status bar: when the province last confirmed something, and whether the newest push
     attempt after that failed (then the officer should look at the Đồng bộ page)."""
-    at = get_setting(session, LAST_SYNC_KEY)
-    push = get_setting(session, LAST_PUSH_KEY) or {}
+    values = read_settings(session, settings.LAST_SYNC, settings.LAST_PUSH)
+    at, push = values[settings.LAST_SYNC.key], values[settings.LAST_PUSH.key] or {}
     failed = isinstance(push, dict) and push.get("status") in ("refused", "failed") and \
         (not at or str(push.get("at") or "") > str(at))
     return {"at": at, "push_failed": bool(failed), "push_message": push.get("message") if failed else None}

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop import settings
 from desktop.db.session import Database
 from desktop.services.desk import get_setting
 from desktop.sync import identity, keys
-from desktop.sync.package import VERSION_SETTING, ApplyResult, apply_package, apply_package_file
+from desktop.sync.package import ApplyResult, apply_package, apply_package_file
 from desktop.sync.push import device_signer, fetch_package
 from desktop.sync.receipt import ReceiptOutcome, import_receipt
 from desktop.sync.status import sync_status
@@ -55,7 +56,7 @@ def install_package_file(db: Database, path: Path, *, officer: str | None) -> Ap
 def download_package(db: Database, url: str, *, officer: str | None) -> PackageDownload:
     """Ask the hub (signed by this device) for a package newer than the one applied, and apply it."""
     with db.reading() as session:
-        current = int(get_setting(session, VERSION_SETTING, 0) or 0)
+        current = int(get_setting(session, settings.PACKAGE_VERSION.key, 0) or 0)
     data = fetch_package(url, current=current, signer=device_signer(db))
     if data is None:
         return PackageDownload(current=current, applied=None)

@@ -5,21 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop import settings
 from desktop.services import desk
 from desktop.ui.context import SETTINGS, UiContext
 
-IDLE_KEY = "idle_lock_minutes"
-DEFAULT_IDLE_MINUTES = 15
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 
 
 def idle_minutes(ctx: UiContext) -> int:
     with ctx.db.reading() as session:
-        value = desk.get_setting(session, IDLE_KEY, DEFAULT_IDLE_MINUTES)
+        value = desk.get_setting(session, settings.IDLE_LOCK_MINUTES.key, settings.IDLE_LOCK_MINUTES.default)
     try:
         return max(0, int(value))
     except (TypeError, ValueError):
-        return DEFAULT_IDLE_MINUTES
+        return settings.IDLE_LOCK_MINUTES.default
 
 
 class IdleLock(QObject):

@@ -15,8 +15,6 @@ from desktop.formatting import dmy_hm
 from desktop.ui.idle_lock import IdleLock
 from desktop.ui.pages import PAGES, Page, page_index
 
-LAST_SYNC_KEY = "last_sync_at"  # desktop.sync.receipt.LAST_SYNC_KEY: set when a province receipt is imported
-
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext, *, pages: list[Page] | None = None, lock: bool = True) -> None:

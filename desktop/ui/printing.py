@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from desktop import settings
 from desktop.forms import FORM_LABELS
 from desktop.platform.paths import data_dir
 from desktop.ui.context import UiContext
@@ -34,15 +35,12 @@ def _t(text: str) -> str:
 FORM_TITLES = FORM_LABELS  # the names of the regime in force (resources/forms), not written here
 
 
-RECEIPT_PAPER_KEY = "receipt_paper"
-
-
 def receipt_paper(ctx: UiContext) -> str:
     """A4 by default; a desk with an A5 printer sets Cài đặt › Chung (Setting ``receipt_paper``)."""
     from desktop.services.desk import get_setting
 
     with ctx.db.reading() as session:
-        value = get_setting(session, RECEIPT_PAPER_KEY, "A4")
+        value = get_setting(session, settings.RECEIPT_PAPER.key, "A4")
     return value if value in ("A4", "A5") else "A4"
 
 

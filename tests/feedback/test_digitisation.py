@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from desktop import settings
 from desktop.db.models import DossierComponent, DossierEvent
 from desktop.errors import UserError
 from desktop.services import digitisation, dossiers
@@ -29,7 +30,7 @@ def test_component_flags_and_default_code(db):
 
 def test_reception_ticks_are_kept_and_pattern_is_configurable(db):
     with db.transaction(officer="canbo") as s:
-        put_setting(s, "digitisation_code_pattern", "SH-{yy}-{dossier_seq}-{component}")
+        put_setting(s, settings.DIGITISATION_PATTERN.key, "SH-{yy}-{dossier_seq}-{component}")
         code = receive(s, "2026-11-16T09:00", digitised=(0, 2))
         rows = s.scalars(select(DossierComponent).join(DossierComponent.dossier)
                          .where(DossierComponent.dossier.has(code=code)).order_by(DossierComponent.position)).all()
@@ -55,11 +56,11 @@ def test_manual_code_must_be_unique_and_clean(db):
 def test_bad_pattern_and_unknown_generator_are_user_errors(db):
     with db.transaction() as s:
         code = receive(s, "2026-11-16T09:00")
-        put_setting(s, "digitisation_code_pattern", "{nope}")
+        put_setting(s, settings.DIGITISATION_PATTERN.key, "{nope}")
         with pytest.raises(UserError, match="Mẫu mã số hóa"):
             digitisation.digitise_component(s, code, 1)
-        put_setting(s, "digitisation_code_pattern", "{dossier_code}.{component}")
-        put_setting(s, "digitisation_code_generator", "tinh_x")
+        put_setting(s, settings.DIGITISATION_PATTERN.key, "{dossier_code}.{component}")
+        put_setting(s, settings.DIGITISATION_GENERATOR.key, "tinh_x")
         with pytest.raises(UserError, match="Bộ sinh mã số hóa 'tinh_x'"):
             digitisation.digitise_component(s, code, 1)
 
@@ -71,7 +72,7 @@ def test_registered_generator_is_used(db):
     try:
         with db.transaction() as s:
             code = receive(s, "2026-11-16T09:00")
-            put_setting(s, "digitisation_code_generator", "test_upper")
+            put_setting(s, settings.DIGITISATION_GENERATOR.key, "test_upper")
             assert digitisation.digitise_component(s, code, 3).component_code == "X3-0001"
     finally:
         del digitisation_codes.GENERATORS["test_upper"]

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from desktop import settings
 from desktop.services import feedback_targets
 from desktop.errors import UserError
 from desktop.reports.digitisation import digitisation_tracker, forecast
@@ -110,7 +111,7 @@ def test_targets_from_settings_override_the_file(db):
         custom = feedback_targets.bundled() | {"digitisation": {"component_rate": {"2026": 50},
                                                                 "reuse_rate": {"2026": 10},
                                                                 "result_rate": {"2026": 20}}}
-        put_setting(s, feedback_targets.SETTING_KEY, custom)
+        put_setting(s, settings.FEEDBACK_TARGETS.key, custom)
         out = digitisation_tracker(s, *OCT)
     assert out["targets"]["component_rate"] == 50.0
 

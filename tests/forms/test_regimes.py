@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop import settings
 from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
@@ -135,7 +136,6 @@ def test_desk_name_is_configurable_and_bad_templates_are_refused(db: Database, s
 
 
 def test_province_can_ship_a_regime(db: Database, scenario: Scenario, tmp_path: Path) -> None:
-    from desktop.forms.config import PROVINCE_REGIMES_KEY
     from desktop.services.desk import put_setting
 
     shipped = {"tt03-2025": {"forms": {"receipt": {"footnotes": ["Tra cứu tại dichvucong.tinh.gov.vn."]}}},
@@ -148,7 +148,7 @@ def test_province_can_ship_a_regime(db: Database, scenario: Scenario, tmp_path: 
     with pytest.raises(UserError):
         validate_shipped({"tinh-x": {"forms": {}}})
     with db.transaction() as s:
-        put_setting(s, PROVINCE_REGIMES_KEY, shipped)
+        put_setting(s, settings.PROVINCE_FORM_REGIMES.key, shipped)
     with db.reading() as s:
         assert regime_for(date(2027, 2, 1), s) == "tinh-2027" and regime_for(date(2026, 2, 1), s) == "tt03-2025"
         text = pdf_text(render_form(s, "receipt", scenario.full, tmp_path / "r.pdf"))

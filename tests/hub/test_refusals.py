@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.db.session import Database, open_database
 from desktop.services.desk import put_setting
 from desktop.sync import batch, container, keys
@@ -190,7 +191,7 @@ def _other_desk(db_path: Path, tmp_path: Path) -> Database:
     shutil.copyfile(db_path, copy)
     other = open_database(copy)
     with other.transaction() as session:
-        put_setting(session, "device_id", str(uuid.uuid4()))
+        put_setting(session, settings.DEVICE_ID.key, str(uuid.uuid4()))
     return other
 
 
@@ -210,7 +211,7 @@ def test_unenrolled_device_refused(setup: dict[str, Any], hub: Hub, db_path: Pat
 
 def test_batch_claiming_another_unit_refused(setup: dict[str, Any], db: Database, hub: Hub, tmp_path: Path) -> None:
     with db.transaction() as session:
-        put_setting(session, "unit_code", "10378")  # the desk now pretends to be another commune
+        put_setting(session, settings.UNIT_CODE.key, "10378")  # the desk now pretends to be another commune
     result = export(db, tmp_path / "claim")
     before = hub_state(hub)
     outcome = import_file(hub, result.file)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.db.models_sync import SyncRejection
 from desktop.db.session import Database, open_database
 from desktop.services import dossiers
@@ -37,7 +38,7 @@ def test_restored_backup_exports_under_new_epoch(db: Database, db_path: Path, hu
     deliver(hub, db, first, tmp_path / "1")
     _backup(db_path, tmp_path / "backup.sqlite3")
     with db.reading() as session:
-        old_epoch = get_setting(session, "db_epoch")
+        old_epoch = get_setting(session, settings.EPOCH.key)
 
     # the lost future: work that reached the province, then the disk died
     with db.transaction(officer="canbo") as session:
@@ -62,8 +63,8 @@ def test_restored_backup_exports_under_new_epoch(db: Database, db_path: Path, hu
         new_epoch = result.epoch
         assert new_epoch != old_epoch
         with restored.reading() as session:
-            assert get_setting(session, "db_epoch") == new_epoch
-            assert get_setting(session, identity.EPOCH_HISTORY_KEY)[-1]["reason"] == "db_diverged"
+            assert get_setting(session, settings.EPOCH.key) == new_epoch
+            assert get_setting(session, settings.EPOCH_HISTORY.key)[-1]["reason"] == "db_diverged"
         header = batch.read_header(result.file.read_bytes()).header
         assert header["epoch"] == new_epoch
         files = batch.decrypt(batch.read_header(result.file.read_bytes()), encryption_keys(hub))

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.platform import backup, clock
 from desktop.db.models import Dossier
 from desktop.db.session import Database, open_database
 from desktop.services import dossiers
 from desktop.services.desk import get_setting
-from desktop.sync import batch, identity
+from desktop.sync import batch
 from desktop.sync.receipt import import_receipt
 from province.db import Hub
 from province.importer import import_file
@@ -46,7 +47,7 @@ def test_real_restore_exports_under_new_epoch_and_hub_ends_complete(db: Database
     receive(db, 1, name="Lê Văn Chờ", start=datetime(2026, 11, 17, 8, 0, tzinfo=clock.VN_TZ))
     saved = backup.backup_now(db_path, tmp_path / "backups", "manual", second_dir="")
     with db.reading() as session:
-        old_epoch = get_setting(session, "db_epoch")
+        old_epoch = get_setting(session, settings.EPOCH.key)
 
     # The lost future: more work, carried to the province, then the PC's disk is replaced.
     receive(db, 2, name="Phạm Thị Mất", start=datetime(2026, 11, 18, 8, 0, tzinfo=clock.VN_TZ))
@@ -68,8 +69,8 @@ def test_real_restore_exports_under_new_epoch_and_hub_ends_complete(db: Database
         assert result.file is not None
         assert result.epoch == restored_epoch  # the restore's epoch, adopted by the sync layer
         with restored.reading() as session:
-            history = get_setting(session, identity.EPOCH_HISTORY_KEY)
-            assert get_setting(session, identity.RESTORED_KEY) is None  # the restore's note was consumed
+            history = get_setting(session, settings.EPOCH_HISTORY.key)
+            assert get_setting(session, settings.EPOCH_RESTORED.key) is None  # the restore's note was consumed
         assert history[-1]["epoch"] == restored_epoch and history[-1]["reason"] == "restored"
 
         opened = batch.read_header(result.file.read_bytes())

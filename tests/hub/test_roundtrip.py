@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.db.models import Dossier
 from desktop.db.session import Database
 from desktop.services.desk import get_setting, put_setting
@@ -121,10 +122,10 @@ def test_two_desks_of_one_unit(db: Database, db_path: Path, hub: Hub, tmp_path: 
     other = open_database(second_path)
     try:
         with db.transaction() as session:
-            put_setting(session, "seq_range", [1, 4999])
+            put_setting(session, settings.SEQ_RANGE.key, [1, 4999])
         with other.transaction() as session:
-            put_setting(session, "seq_range", [5000, 9999])
-            put_setting(session, "device_id", str(uuid.uuid4()))  # a second PC has its own identity
+            put_setting(session, settings.SEQ_RANGE.key, [5000, 9999])
+            put_setting(session, settings.DEVICE_ID.key, str(uuid.uuid4()))  # a second PC has its own identity
         connect_desk(db, hub, tmp_path / "d1")
         connect_desk(other, hub, tmp_path / "d2")
         codes_a = receive(db, 3, name="Phạm Văn A")
@@ -137,7 +138,7 @@ def test_two_desks_of_one_unit(db: Database, db_path: Path, hub: Hub, tmp_path: 
         assert ra.conflicts == rb.conflicts == 0 and ra.rejected == rb.rejected == 0
         assert set(_hub_dossiers(hub)) == set(codes_a) | set(codes_b)
         with db.reading() as s1, other.reading() as s2:
-            assert get_setting(s1, "db_epoch") != get_setting(s2, "db_epoch")
+            assert get_setting(s1, settings.EPOCH.key) != get_setting(s2, settings.EPOCH.key)
         with hub.reading() as session:
             assert session.scalars(select(HubConflict)).all() == []
     finally:

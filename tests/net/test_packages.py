@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.db.models import CalendarOverride, Procedure
 from desktop.services.calendar import year_view
 from desktop.services.desk import desk_context
@@ -73,17 +74,17 @@ def test_package_by_file_via_cli(db: Database, live_hub: LiveHub, tmp_path: Path
         day = {d["date"]: d for d in year_view(session, 2026)["days"]}["2026-12-31"]  # the province layer
         assert (day["working"], day["basis"], day["source"]) == (False, "TB 123/TB-UBND", "province")
         assert session.scalar(select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 31))) is None
-        assert get_setting(session, "reference_package_version") == 1
+        assert get_setting(session, settings.PACKAGE_VERSION.key) == 1
         assert desk_context(session).rules.hours.receiving(5) == ((time(7, 30), time(11, 30)),)  # Saturday morning
         from desktop.forms.config import load_config
 
         assert load_config(regime="tt03-2025", session=session).spec("receipt").footnotes == (
             "Tra cứu hồ sơ tại Cổng dịch vụ công của tỉnh.",)
-        assert get_setting(session, "province_targets") == TARGETS
+        assert get_setting(session, settings.PROVINCE_TARGETS.key) == TARGETS
         targets = load_targets(session)  # what the dashboard and the 766 self-check compare against
         assert targets["on_time_rate"]["min"] == 0.9 and targets["online_share"]["min"] == 0.6
-        assert get_setting(session, "survey_questionnaires")["hai-long"]["title"] == "Mức độ hài lòng"
-        assert [u["code"] for u in get_setting(session, "province_units")] == ["10375", "10376"]
+        assert get_setting(session, settings.SURVEY_QUESTIONNAIRES.key)["hai-long"]["title"] == "Mức độ hài lòng"
+        assert [u["code"] for u in get_setting(session, settings.PROVINCE_UNITS.key)] == ["10375", "10376"]
         assert session.scalar(select(Procedure.catalog_version).where(Procedure.code == "1.001193")) == "tinh-1"
     again = cli("sync", "package", str(out), db=db.path)
     assert again.code == 2 and "không mới hơn" in again.err  # same version twice: refused
@@ -103,7 +104,7 @@ def test_package_over_http_rollback_and_app_version(db: Database, live_hub: Live
     refused = cli("sync", "package", newer["file"], db=db.path)
     assert refused.code == 2 and "vui lòng cập nhật phần mềm" in refused.err
     with db.reading() as session:
-        assert get_setting(session, "reference_package_version") == 2
+        assert get_setting(session, settings.PACKAGE_VERSION.key) == 2
     health = httpx.get(f"{live_hub.url}/api/v1/health").json()
     assert health["status"] == "ok" and health["package_version"] == 3
 
@@ -137,7 +138,7 @@ def test_package_is_all_or_nothing_and_signed(db: Database, live_hub: LiveHub, t
         apply_package(session, bad)
     with db.reading() as session:
         assert set(session.scalars(select(Procedure.catalog_version))) == {"truoc"}
-        assert get_setting(session, "reference_package_version") is None
+        assert get_setting(session, settings.PACKAGE_VERSION.key) is None
 
 
 def test_key_rotation_travels_in_the_package(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
@@ -167,7 +168,7 @@ def test_key_rotation_travels_in_the_package(db: Database, live_hub: LiveHub, tm
 def test_revocation_list_stops_push_before_any_request(db: Database, live_hub: LiveHub, tmp_path: Path) -> None:
     connect_desk(db, live_hub.hub, tmp_path / "desk")
     with db.reading() as session:
-        device = get_setting(session, "device_id")
+        device = get_setting(session, settings.DEVICE_ID.key)
     built = _build(live_hub, tmp_path / "v1", revoked=[device])
     with db.transaction() as session:
         assert apply_package_file(session, Path(built["file"])).this_device_revoked

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from desktop import settings
 from desktop.db.session import Database
 from desktop.sync.push import Backoff, Refused, Unreachable, push
 from desktop.sync.status import sync_status
@@ -150,7 +151,7 @@ def test_revoked_device_stops_without_retrying(db: Database, live_hub: LiveHub, 
     with db.reading() as session:
         from desktop.services.desk import get_setting
 
-        device = get_setting(session, "device_id")
+        device = get_setting(session, settings.DEVICE_ID.key)
     revoke(live_hub.hub, device, reason="máy bị mất")
     waits: list[float] = []
     with pytest.raises(Refused) as caught:
@@ -163,4 +164,4 @@ def test_revoked_device_stops_without_retrying(db: Database, live_hub: LiveHub, 
     with db.reading() as session:
         from desktop.services.desk import get_setting
 
-        assert get_setting(session, "last_push")["code"] == "revoked_device"
+        assert get_setting(session, settings.LAST_PUSH.key)["code"] == "revoked_device"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from desktop import settings
 from desktop.reports.indicators import INDICATOR_SECTIONS, indicators
 from desktop.reports.periods import parse_period
 from desktop.services import dossiers
@@ -86,7 +87,7 @@ def test_plugged_sections_feed_targets_and_self_assessment(db, built) -> None:  
 
 def test_targets_override_setting(db, built) -> None:  # type: ignore[no-untyped-def]
     with db.transaction(officer="admin") as s:
-        put_setting(s, "report_targets", {"online_share": {"min": 0.1},
+        put_setting(s, settings.REPORT_TARGETS.key, {"online_share": {"min": 0.1},
                                           "productivity": {"area": "remote"}})
     with db.reading() as s:
         rows = {r["key"]: r for r in indicators(s, parse_period("2026-10"))["targets"]}

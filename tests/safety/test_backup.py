@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from desktop import settings
 from desktop import __version__
 
 from desktop.platform import backup, clock
@@ -57,7 +58,7 @@ def test_rotation_keeps_7_daily_8_weekly_12_monthly(db_path, monkeypatch) -> Non
 
 def test_rotation_policy_from_settings_and_kinds_kept(db) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as s:
-        put_setting(s, backup.ROTATION_KEY, {"daily": 2, "weekly": 0, "monthly": 0})
+        put_setting(s, settings.BACKUP_ROTATION.key, {"daily": 2, "weekly": 0, "monthly": 0})
     manual = backup.backup_now(db.path, kind="manual", now=datetime(2026, 3, 1, 8, tzinfo=clock.VN_TZ))
     premig = backup.backup_now(db.path, kind="pre-migration", now=datetime(2026, 3, 2, 8, tzinfo=clock.VN_TZ))
     _run_daily(db.path, date(2026, 3, 3), date(2026, 3, 12))
@@ -70,7 +71,7 @@ def test_rotation_policy_from_settings_and_kinds_kept(db) -> None:  # type: igno
 def test_second_folder_gets_a_copy_and_a_missing_one_is_not_fatal(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     usb = tmp_path / "usb" / "MotCua"
     with db.transaction() as s:
-        put_setting(s, backup.SECOND_DIR_KEY, str(usb))
+        put_setting(s, settings.BACKUP_SECOND_DIR.key, str(usb))
     path = backup.backup_now(db.path, kind="daily")
     assert (usb / path.name).read_bytes() == path.read_bytes()
     blocker = tmp_path / "not-a-folder"
@@ -98,5 +99,5 @@ def test_odd_folder_names_work(template_db, tmp_path) -> None:  # type: ignore[n
     db_path = folder / "desk.sqlite3"
     shutil.copyfile(template_db, db_path)
     path = backup.backup_now(db_path, folder / "sao lưu", "manual")
-    assert backup.integrity_errors(path) == [] and backup.read_setting(db_path, "unit_code") == "10375"
+    assert backup.integrity_errors(path) == [] and backup.read_setting(db_path, settings.UNIT_CODE.key) == "10375"
     assert restore(db_path, path).restored_from == path

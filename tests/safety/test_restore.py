@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from desktop import settings
 from desktop.platform import backup
-from desktop.db.changelog import EPOCH_KEY
 from desktop.db.session import open_database
 from desktop.errors import PermissionDenied, UserError
 from desktop.services.restore import restore
@@ -23,14 +23,14 @@ def test_restore_brings_data_back_and_starts_a_new_epoch(db) -> None:  # type: i
     receive(db, "Người trước sao lưu")
     saved = backup.backup_now(db.path, kind="manual")
     receive(db, "Người sau sao lưu")
-    old_epoch = json.loads(setting(db.path, EPOCH_KEY))
+    old_epoch = json.loads(setting(db.path, settings.EPOCH.key))
     _epoch_file(db.path).write_text(old_epoch + "\n")
     db.dispose()
 
     result = restore(db.path, saved)
 
     assert applicants(db.path) == {"Người trước sao lưu"}
-    new_epoch = json.loads(setting(db.path, EPOCH_KEY))
+    new_epoch = json.loads(setting(db.path, settings.EPOCH.key))
     assert new_epoch == result.epoch != old_epoch
     assert _epoch_file(db.path).read_text().strip() == new_epoch
     assert result.safety_backup is not None and result.safety_backup.name.startswith("motcua-")

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from desktop import settings
 from desktop.db.session import Database
 from desktop.errors import PermissionDenied, UserError
 from desktop.services import officers
 from desktop.services.desk import get_setting, put_setting
-from desktop.sync import hub_settings, push, status
+from desktop.sync import hub_settings, status
 from desktop.sync.export import export_batch
 from desktop.sync.receipt import import_receipt
 from province.importer import import_file
@@ -48,7 +49,7 @@ def test_save_hub_url_needs_an_administrator(db: Database) -> None:
         assert hub_settings.save_hub_url(session, "http://10.0.0.5:8765/") == "http://10.0.0.5:8765"
     with db.reading() as session:
         assert hub_settings.hub_url(session) == "http://10.0.0.5:8765"
-        assert get_setting(session, push.HUB_URL_KEY) == "http://10.0.0.5:8765"
+        assert get_setting(session, settings.HUB_URL.key) == "http://10.0.0.5:8765"
     with db.transaction(officer="system") as session:
         assert hub_settings.save_hub_url(session, "  ") == ""
     with db.reading() as session:
@@ -56,10 +57,9 @@ def test_save_hub_url_needs_an_administrator(db: Database) -> None:
 
 
 def test_status_keys_match_the_modules_that_write_them() -> None:
-    from desktop.sync.package import VERSION_SETTING
 
-    assert (status.LAST_PUSH_KEY, status.HUB_URL_KEY, status.PACKAGE_VERSION_KEY) == \
-        (push.LAST_PUSH_KEY, push.HUB_URL_KEY, VERSION_SETTING)
+    assert (settings.LAST_PUSH.key, settings.HUB_URL.key, settings.PACKAGE_VERSION.key) == \
+        (settings.LAST_PUSH.key, settings.HUB_URL.key, settings.PACKAGE_VERSION.key)
 
 
 def test_enrolment_state_pending_range_and_last_sync(db: Database, tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_enrolment_state_pending_range_and_last_sync(db: Database, tmp_path: Pat
         assert now["enrolment"] == "requested" and now["enrolment_request"]["file"] == str(tmp_path / "desk" / "enrol.json")
         assert now["pending_seq_from"] <= now["pending_seq_to"] and now["pending_changes"] > 0
         with db.transaction() as session:  # a failed push before any receipt: the status bar says so
-            put_setting(session, push.LAST_PUSH_KEY, {"status": "failed", "message": "mạng", "at": "2026-11-20T15:00:00+07:00"})
+            put_setting(session, settings.LAST_PUSH.key, {"status": "failed", "message": "mạng", "at": "2026-11-20T15:00:00+07:00"})
         with db.reading() as session:
             assert status.last_sync(session)["push_failed"] is True
         made = export_batch(db, tmp_path / "usb")
@@ -90,7 +90,7 @@ def test_enrolment_state_pending_range_and_last_sync(db: Database, tmp_path: Pat
         assert after["batches"][0]["epoch"] == made.epoch and after["receipts"][0]["problems"] == 0
         assert last["at"] == "2026-11-20T16:00:00+07:00" and last["push_failed"] is False  # the receipt came later
         with db.transaction() as session:
-            put_setting(session, "revoked_devices", [after["device_id"]])
+            put_setting(session, settings.REVOKED_DEVICES.key, [after["device_id"]])
         with db.reading() as session:
             assert status.sync_status(session)["enrolment"] == "revoked"
     finally:

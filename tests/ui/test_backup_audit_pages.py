@@ -15,6 +15,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.platform import backup, clock
 from desktop.platform.backup import default_backup_dir, integrity_errors
 from desktop.db.models import Dossier
@@ -126,7 +127,7 @@ def test_second_folder_is_set_by_an_admin_and_refused_for_an_officer(make_ctx: A
     panel.save_second_dir(usb)
     assert panel.second_edit.text() == str(usb)
     with admin.db.reading() as s:
-        assert get_setting(s, "backup_second_dir") == str(usb)
+        assert get_setting(s, settings.BACKUP_SECOND_DIR.key) == str(usb)
     daily = backup.run_scheduled_backup(admin.db.path)  # automatic backups now land on the stick too
     assert daily is not None and (usb / daily.name).is_file()
 
@@ -139,7 +140,7 @@ def test_second_folder_is_set_by_an_admin_and_refused_for_an_officer(make_ctx: A
     officer_panel.save_second_dir(None)
     assert any("không có quyền thay đổi cài đặt" in text for text in messages.texts())
     with admin.db.reading() as s:
-        assert get_setting(s, "backup_second_dir") == str(usb)
+        assert get_setting(s, settings.BACKUP_SECOND_DIR.key) == str(usb)
     panel.save_second_dir(None)
     assert panel.second_edit.text() == ""
 

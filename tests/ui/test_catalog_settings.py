@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from desktop import settings
 from desktop.services import calendar, officers
 from desktop.ui.context import UiContext
 from desktop.ui.dialogs.import_result_dialog import ImportResultDialog
@@ -102,7 +103,7 @@ def test_general_settings_save_idle_minutes_and_receipt_paper(ctx: UiContext, qt
     page.general.paper.setCurrentIndex(page.general.paper.findData("A5"))
     page.general.save()
     with ctx.db.reading() as s:
-        assert get_setting(s, "idle_lock_minutes") == 5
+        assert get_setting(s, settings.IDLE_LOCK_MINUTES.key) == 5
     assert receipt_paper(ctx) == "A5"
 
 
@@ -139,12 +140,11 @@ def test_general_settings_refused_in_service_for_officer(make_ctx: Any, qtbot: A
     page.general.save()
     assert "quản trị" in messages.texts()[-1]
     with page.general.ctx.db.reading() as s:
-        assert get_setting(s, "idle_lock_minutes") is None
+        assert get_setting(s, settings.IDLE_LOCK_MINUTES.key) is None
 
 
 def test_hub_url_edited_in_general_settings(ctx: UiContext, qtbot: Any, messages: Any) -> None:
     from desktop.services.desk import get_setting
-    from desktop.sync.push import HUB_URL_KEY
     from desktop.ui.pages.sync import SyncPage
 
     page = SettingsPage(ctx)
@@ -157,8 +157,8 @@ def test_hub_url_edited_in_general_settings(ctx: UiContext, qtbot: Any, messages
     general.idle.setValue(7)
     general.save()
     with ctx.db.reading() as s:
-        assert get_setting(s, HUB_URL_KEY) == "https://motcua.tinh.vn:8765"
-        assert get_setting(s, "idle_lock_minutes") == 7
+        assert get_setting(s, settings.HUB_URL.key) == "https://motcua.tinh.vn:8765"
+        assert get_setting(s, settings.IDLE_LOCK_MINUTES.key) == 7
     assert general.hub_url.text() == "https://motcua.tinh.vn:8765"
     assert sync_page.url_edit.text() == "https://motcua.tinh.vn:8765"  # the Đồng bộ page follows
 
@@ -170,8 +170,8 @@ def test_hub_url_edited_in_general_settings(ctx: UiContext, qtbot: Any, messages
     assert "http:// hoặc https://" in general.hub_url_error.text()
     assert "http:// hoặc https://" in messages.texts()[-1]
     with ctx.db.reading() as s:
-        assert get_setting(s, HUB_URL_KEY) == "https://motcua.tinh.vn:8765"
-        assert get_setting(s, "idle_lock_minutes") == 7
+        assert get_setting(s, settings.HUB_URL.key) == "https://motcua.tinh.vn:8765"
+        assert get_setting(s, settings.IDLE_LOCK_MINUTES.key) == 7
 
     # an address saved on the Đồng bộ page shows here, unless one is being typed here; empty clears it
     sync_page.url_edit.setText("http://10.0.0.9:8765")
@@ -184,4 +184,4 @@ def test_hub_url_edited_in_general_settings(ctx: UiContext, qtbot: Any, messages
     general.hub_url.setText("")
     general.save()
     with ctx.db.reading() as s:
-        assert get_setting(s, HUB_URL_KEY) is None
+        assert get_setting(s, settings.HUB_URL.key) is None

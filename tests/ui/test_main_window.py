@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop import settings
 from desktop.services import desk
 from desktop.ui.context import UiContext
-from desktop.ui.main_window import LAST_SYNC_KEY, MainWindow
+from desktop.ui.main_window import MainWindow
 from desktop.ui.pages import PAGES
 
 pytestmark = pytest.mark.gui
@@ -42,7 +43,7 @@ def test_status_bar_and_last_sync(window: MainWindow, ctx: UiContext) -> None:
     assert ctx.officer.full_name in texts[1]
     assert str(ctx.db.path) in texts[2]
     assert texts[3] == "chưa đồng bộ"
-    ctx.write(lambda s: desk.put_setting(s, LAST_SYNC_KEY, "2026-11-20T15:00:00+07:00"))
+    ctx.write(lambda s: desk.put_setting(s, settings.LAST_SYNC.key, "2026-11-20T15:00:00+07:00"))
     assert window._status_labels[3].text() == "Đồng bộ lần cuối: 15:00 20/11/2026"
     assert "UBND xã Tân Lập" in window.windowTitle()
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog, QWizard
 
+from desktop import settings
 from desktop.db.session import open_database
 from desktop.services import catalog, desk, officers
 from desktop.services.dossiers import Applicant, Reception, receive
@@ -51,7 +52,7 @@ def test_wizard_creates_a_usable_database(tmp_path: Path, qtbot: Any, messages: 
         with db.reading() as s:
             unit = desk.local_unit(s)
             assert (unit.code, unit.name, unit.agency_id) == ("10411", "UBND xã Hòa Bình", "000.00.24.H49")
-            assert desk.get_setting(s, desk.SEQ_RANGE_KEY) == [5000, 9999]
+            assert desk.get_setting(s, settings.SEQ_RANGE.key) == [5000, 9999]
             procedures = catalog.list_procedures(s)
         assert len(procedures) > 10
         assert officers.login(db, "truongbp", "bimat2026").role == "admin"
@@ -98,11 +99,11 @@ def test_idle_timer_uses_the_setting_and_locks(ctx: UiContext, qtbot: Any, monke
     qtbot.addWidget(window)
     lock = IdleLock(ctx, window)
     assert lock.timer.interval() == 15 * 60_000 and lock.timer.isActive()
-    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 2))
+    ctx.write(lambda s: desk_service.put_setting(s, settings.IDLE_LOCK_MINUTES.key, 2))
     assert lock.timer.interval() == 2 * 60_000
     shown: list[LockDialog] = []
     monkeypatch.setattr(LockDialog, "exec", lambda self: shown.append(self) or 1)
     lock.timer.timeout.emit()
     assert len(shown) == 1 and not lock.locked and lock.timer.isActive()
-    ctx.write(lambda s: desk_service.put_setting(s, "idle_lock_minutes", 0))
+    ctx.write(lambda s: desk_service.put_setting(s, settings.IDLE_LOCK_MINUTES.key, 0))
     assert not lock.timer.isActive()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import select
 
+from desktop import settings
 from desktop.db.session import Database
 from desktop.services.desk import get_setting
 from desktop.sync import receipt as receipts
@@ -90,7 +91,7 @@ def test_page_shows_device_key_enrolment_and_pending(db: Database, ctx: UiContex
     receive(db, 3, name="Trần Thị Bích")
     page.reload()
     with db.reading() as session:
-        device = get_setting(session, "device_id")
+        device = get_setting(session, settings.DEVICE_ID.key)
     assert page.device_label.text() == device
     assert page.unit_label.text() == "10375"
     assert page.key_label.text() == "Đã cài — UBND tỉnh Thử Nghiệm"
@@ -208,7 +209,7 @@ def test_push_to_live_hub_shows_applied_count(db: Database, ctx: UiContext, live
     page.url_edit.setText(live_hub.url)
     qtbot.mouseClick(page.save_url_button, Qt.MouseButton.LeftButton)
     with db.reading() as session:
-        assert get_setting(session, "hub_url") == live_hub.url
+        assert get_setting(session, settings.HUB_URL.key) == live_hub.url
     qtbot.mouseClick(page.push_button, Qt.MouseButton.LeftButton)
     result = page.last_push
     assert result is not None and result.status == "applied" and result.applied > 4
@@ -226,7 +227,7 @@ def test_revoked_device_push_stops_with_clear_message(db: Database, ctx: UiConte
     connect_desk(db, live_hub.hub, tmp_path / "desk")
     receive(db, 1)
     with db.reading() as session:
-        revoke(live_hub.hub, get_setting(session, "device_id"), reason="Máy bị mất")
+        revoke(live_hub.hub, get_setting(session, settings.DEVICE_ID.key), reason="Máy bị mất")
     page = _page(ctx, qtbot)
     page.url_edit.setText(live_hub.url)
     page.push()
@@ -274,7 +275,7 @@ def test_wrong_url_shows_vietnamese_error_naming_the_field(db: Database, ctx: Ui
         page.save_url()
         assert messages.texts()[-1] == text
     with db.reading() as session:
-        assert get_setting(session, "hub_url") is None and get_setting(session, "last_push") is None
+        assert get_setting(session, settings.HUB_URL.key) is None and get_setting(session, settings.LAST_PUSH.key) is None
 
 
 def test_package_from_file_and_from_hub(db: Database, ctx: UiContext, live_hub: LiveHub,  # noqa: F811
@@ -324,7 +325,7 @@ def test_officer_cannot_change_key_or_hub_address(make_ctx: Any, qtbot: Any, tmp
     page.save_url()  # even if called: the service refuses
     assert messages.texts() and "quản trị" in messages.texts()[-1]
     with db.reading() as session:
-        assert get_setting(session, "hub_url") is None
+        assert get_setting(session, settings.HUB_URL.key) is None
 
 
 def test_keyboard_shortcut_exports(db: Database, ctx: UiContext, hub: Hub, tmp_path: Path, qtbot: Any) -> None:

@@ -8,14 +8,15 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop import settings
 from desktop.errors import UserError
 from desktop.services import desk
 from desktop.services.permissions import Permission, require
 from desktop.sync import hub_settings
 from desktop.ui import messages
 from desktop.ui.context import SETTINGS, UiContext
-from desktop.ui.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, idle_minutes
-from desktop.ui.printing import RECEIPT_PAPER_KEY, receipt_paper
+from desktop.ui.idle_lock import idle_minutes
+from desktop.ui.printing import receipt_paper
 from desktop.ui.role_gate import gate
 from desktop.ui.widgets.audit_panel import AuditPanel
 from desktop.ui.widgets.backup_panel import BackupPanel
@@ -53,7 +54,7 @@ class GeneralSettings(QWidget):
              self.idle, self.paper, self.hub_url, self.save_button)
         form = QFormLayout(self)
         form.addRow(self.tr("Tự khóa màn hình sau (0 = không khóa):"), self.idle)
-        hint = QLabel(self.tr("Mặc định %1 phút. Chỉ quản trị được thay đổi.").replace("%1", str(DEFAULT_IDLE_MINUTES)))
+        hint = QLabel(self.tr("Mặc định %1 phút. Chỉ quản trị được thay đổi.").replace("%1", str(settings.IDLE_LOCK_MINUTES.default)))
         form.addRow(hint)
         form.addRow(self.tr("Khổ giấy in giấy tiếp nhận:"), self.paper)
         form.addRow(self.tr("Địa chỉ máy chủ tỉnh:"), self.hub_url)
@@ -95,8 +96,8 @@ class GeneralSettings(QWidget):
         def work(session: Session) -> str:
             require(session, Permission.MANAGE_SETTINGS)
             value = hub_settings.save_hub_url(session, url)
-            desk.put_setting(session, IDLE_KEY, minutes)
-            desk.put_setting(session, RECEIPT_PAPER_KEY, paper)
+            desk.put_setting(session, settings.IDLE_LOCK_MINUTES.key, minutes)
+            desk.put_setting(session, settings.RECEIPT_PAPER.key, paper)
             return value
 
         def done(value: str) -> None:
