@@ -45,7 +45,7 @@ def test_lower_layers_do_not_import_upwards() -> None:
         for path in sorted((ROOT / "desktop" / package).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
-            foundation = {"errors", "__version__", "settings"} | ({"formatting"} if package != "platform" else set())
+            foundation = {"errors", "__version__", "settings", "texts"} | ({"formatting"} if package != "platform" else set())
             extra = {name for name in _desktop_imports(path) - allowed - foundation - {package}
                      if (str(path.relative_to(ROOT).as_posix()), name) not in EXCEPTIONS}
             if extra:
@@ -55,9 +55,9 @@ def test_lower_layers_do_not_import_upwards() -> None:
 
 def test_flat_layer_is_gone() -> None:
     """Only the entry points and what every layer shares stay at the top: the error vocabulary, the one
-    display format and the settings' declarations."""
+    display format, the settings' declarations and the labels' catalogue."""
     assert sorted(p.name for p in (ROOT / "desktop").glob("*.py")) == ["__init__.py", "__main__.py", "errors.py",
-                                                                       "formatting.py", "settings.py"]
+                                                                       "formatting.py", "settings.py", "texts.py"]
 
 
 def test_province_uses_no_desk_cli_or_ui() -> None:

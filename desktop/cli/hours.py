@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from desktop.texts import WEEKDAY_LABELS
 from desktop import settings
 from desktop.cli.app import CliApp
 from desktop.rules.deadlines import WEEKDAY_KEYS
 from desktop.services import desk
 
-DAY_NAMES = dict(zip(WEEKDAY_KEYS, ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"),
-                     strict=True))
+DAY_NAMES = dict(zip(WEEKDAY_KEYS, WEEKDAY_LABELS, strict=True))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from desktop.texts import ACTION_LABELS, STATUS_LABELS  # noqa: F401  (STATUS_LABELS: read here by callers)
 from desktop.errors import IllegalTransition
 
 
@@ -58,25 +59,6 @@ OUTCOME: dict[Action, tuple[Status | None, str]] = {
     Action.APOLOGY: (None, "apology_issued"),
 }
 
-STATUS_LABELS = {
-    Status.RECEIVED: "Đã tiếp nhận",
-    Status.IN_PROGRESS: "Đang giải quyết",
-    Status.AWAITING_SUPPLEMENT: "Chờ bổ sung",
-    Status.RESOLVED: "Đã có kết quả",
-    Status.RETURNED: "Đã trả kết quả",
-    Status.WITHDRAWN: "Đã rút hồ sơ",
-    Status.REFUSED: "Từ chối tiếp nhận",
-}
-
-ACTION_LABELS = {
-    Action.START: "chuyển xử lý",
-    Action.REQUEST_SUPPLEMENT: "yêu cầu bổ sung",
-    Action.RECEIVE_SUPPLEMENT: "nhận hồ sơ bổ sung",
-    Action.RECORD_RESULT: "ghi nhận kết quả",
-    Action.RETURN_RESULT: "trả kết quả",
-    Action.WITHDRAW: "rút hồ sơ",
-    Action.APOLOGY: "lập phiếu xin lỗi, hẹn lại",
-}
 
 
 def allowed_actions(status: str) -> list[Action]:

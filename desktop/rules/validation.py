@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from desktop.texts import CHANNEL_LABELS
 from desktop.formatting import number
 from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.rules.text import fold, nfc
 
-CHANNELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
+CHANNELS = CHANNEL_LABELS  # the accepted channels are the labelled ones
 # A PC clock a few minutes fast should not block a real entry.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # No one-stop desk recorded anything before this; an older year is a typo (1900, 0202…) that would

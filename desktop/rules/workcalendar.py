@@ -21,6 +21,7 @@ from typing import Any
 
 import holidays
 
+from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop.platform.paths import resources_dir
 
 # A guard against a broken calendar (e.g. every day marked off): no real deadline is this far.
@@ -132,7 +133,7 @@ class WorkCalendar:
                            layer.source, basis, uncertain or layer.uncertain)
         table = self._holidays(day.year)
         working = table.is_working_day(day)
-        name = str(table.get(day) or ("Ngày làm việc bù" if working and day.weekday() >= 5 else ""))
+        name = str(table.get(day) or (MAKE_UP_DAY if working and day.weekday() >= 5 else ""))
         return DayInfo(day, working, name, "statutory", "Gói holidays (Bộ luật Lao động 2019)" if name else "")
 
     def notable_days(self, year: int) -> list[DayInfo]:
@@ -148,8 +149,8 @@ class WorkCalendar:
 
     def days_off(self, year: int) -> list[tuple[date, str]]:
         """Every day the desk is closed for a holiday or swap, for ``calendar show``."""
-        return [(i.day, i.name or "Ngày nghỉ") for i in self.notable_days(year) if not i.working]
+        return [(i.day, i.name or DAY_OFF) for i in self.notable_days(year) if not i.working]
 
     def extra_working_days(self, year: int) -> list[tuple[date, str]]:
         """Make-up Saturdays and holidays switched back to working days."""
-        return [(i.day, i.name or "Ngày làm việc bù") for i in self.notable_days(year) if i.working]
+        return [(i.day, i.name or MAKE_UP_DAY) for i in self.notable_days(year) if i.working]

@@ -15,19 +15,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.texts import OP_LABELS, TABLE_LABELS
 from desktop.db.audit import AuditVerification, verify_chain
 from desktop.db.models import Officer
 from desktop.db.models_audit import AuditEntry
 from desktop.errors import UserError
 from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
 
-OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": "Xóa"}
-TABLE_LABELS = {
-    "dossier": "Hồ sơ", "dossier_component": "Thành phần hồ sơ", "dossier_event": "Diễn biến hồ sơ",
-    "supplement": "Yêu cầu bổ sung", "apology": "Phiếu xin lỗi", "procedure": "Thủ tục", "field": "Lĩnh vực",
-    "unit": "Đơn vị", "officer": "Cán bộ", "calendar_override": "Lịch làm việc", "queue_ticket": "Số thứ tự",
-    "survey_answer": "Phiếu khảo sát",
-}
 BOOKKEEPING = frozenset({"version", "updated_at"})  # bumped by every write: not "what changed"
 _SUBJECT_KEYS = ("code", "dossier_code", "username", "name", "number", "day", "kind")
 MAX_ROWS = 5000

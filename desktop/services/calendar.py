@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop import settings
 from desktop.db.models import CalendarOverride, Dossier
 from desktop.errors import UserError
@@ -29,7 +30,7 @@ def set_override(session: Session, day: date, *, working: bool, reason: str | No
         row = CalendarOverride(day=day, working=working)
         session.add(row)
     row.working = working
-    row.reason = nfc(reason) or ("Ngày làm việc bù" if working else "Ngày nghỉ")
+    row.reason = nfc(reason) or (MAKE_UP_DAY if working else DAY_OFF)
     row.legal_basis = nfc(legal_basis)
     row.deleted = False
     session.flush()
@@ -50,7 +51,7 @@ def remove_override(session: Session, day: date) -> bool:
 def set_province_days(session: Session, days: list[dict[str, Any]]) -> None:
     """The province package's layer: its list replaces the previous one (a day it drops falls back)."""
     clean = [{"date": date.fromisoformat(d["date"]).isoformat(), "working": d.get("working") is True,
-              "reason": nfc(str(d.get("reason") or "")) or ("Ngày làm việc" if d.get("working") is True else "Ngày nghỉ"),
+              "reason": nfc(str(d.get("reason") or "")) or ("Ngày làm việc" if d.get("working") is True else DAY_OFF),
               "legal_basis": nfc(str(d.get("legal_basis") or ""))} for d in days]
     put_setting(session, settings.PROVINCE_CALENDAR.key, clean)
 
@@ -61,9 +62,9 @@ def year_view(session: Session, year: int) -> dict[str, Any]:
     days = calendar.notable_days(year)
     return {
         "year": year,
-        "days_off": [{"date": i.day.isoformat(), "name": i.name or "Ngày nghỉ", "source": i.source,
+        "days_off": [{"date": i.day.isoformat(), "name": i.name or DAY_OFF, "source": i.source,
                       "basis": i.basis, "uncertain": i.uncertain} for i in days if not i.working],
-        "extra_working_days": [{"date": i.day.isoformat(), "reason": i.name or "Ngày làm việc bù",
+        "extra_working_days": [{"date": i.day.isoformat(), "reason": i.name or MAKE_UP_DAY,
                                 "source": i.source, "basis": i.basis, "uncertain": i.uncertain}
                                for i in days if i.working],
         "days": [i.as_json() for i in days],

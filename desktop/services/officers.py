@@ -11,13 +11,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.texts import ROLE_LABELS
 from desktop.platform import clock
 from desktop.db.models import Officer
 from desktop.errors import NotFound, UserError
 from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
 from desktop.rules.text import nfc
 
-ROLES = {"officer": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị"}
+ROLES = ROLE_LABELS  # the roles a person can hold
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 6

@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import texts
 from desktop.db.models import Officer
 from desktop.errors import PermissionDenied
 
@@ -62,7 +63,7 @@ _ADMIN = _LEADER | {Permission.MANAGE_OFFICERS, Permission.MANAGE_CATALOG, Permi
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "officer": _OFFICER, "leader": frozenset(_LEADER), "admin": frozenset(_ADMIN), SYSTEM_ROLE: frozenset(_ADMIN),
 }
-ROLE_LABELS = {"officer": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị", SYSTEM_ROLE: "Hệ thống"}
+ROLE_LABELS = texts.ROLE_LABELS | {SYSTEM_ROLE: texts.SYSTEM_ROLE_LABEL}
 
 
 def actor_role(session: Session) -> tuple[str, str | None]:

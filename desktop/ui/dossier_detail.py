@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.texts import EVENT_LABELS
 from desktop.forms import available_forms
 from desktop.rules.lifecycle import STATUS_LABELS, Action, Status
 from desktop.services import queries
@@ -35,12 +36,6 @@ from desktop.formatting import dmy_hm
 from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
 from desktop.rules.validation import CHANNELS
 
-EVENT_LABELS = {
-    "received": "Tiếp nhận", "refused": "Từ chối tiếp nhận", "started": "Chuyển xử lý",
-    "supplement_requested": "Yêu cầu bổ sung", "supplement_received": "Nhận hồ sơ bổ sung",
-    "resolved": "Có kết quả", "returned": "Trả kết quả", "withdrawn": "Rút hồ sơ",
-    "apology_issued": "Xin lỗi, hẹn lại",
-}
 FIELDS = (
     ("procedure_name", "Thủ tục"), ("field_name", "Lĩnh vực"), ("applicant_name", "Người nộp"),
     ("applicant_id_number", "Số định danh"), ("applicant_phone", "Điện thoại"), ("applicant_address", "Địa chỉ"),

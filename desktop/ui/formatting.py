@@ -6,6 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop.texts import WEEKDAY_LABELS
 from desktop.platform import clock
 
 
@@ -13,7 +14,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Formatting", text)
 
 
-WEEKDAYS = (_t("Thứ Hai"), _t("Thứ Ba"), _t("Thứ Tư"), _t("Thứ Năm"), _t("Thứ Sáu"), _t("Thứ Bảy"), _t("Chủ nhật"))
+WEEKDAYS = tuple(_t(label) for label in WEEKDAY_LABELS)
 
 
 def appointment_text(value: datetime) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
+from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop.platform import clock
 
 
@@ -19,8 +20,8 @@ class OverrideDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.kind = QComboBox(objectName="kind")
-        self.kind.addItem(self.tr("Ngày nghỉ"), False)
-        self.kind.addItem(self.tr("Ngày làm việc bù"), True)
+        self.kind.addItem(self.tr(DAY_OFF), False)
+        self.kind.addItem(self.tr(MAKE_UP_DAY), True)
         self.reason_edit = QLineEdit(objectName="reason")
         form = QFormLayout(self)
         form.addRow(self.tr("Ngày:"), self.date)

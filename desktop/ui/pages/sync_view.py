@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import texts
 from desktop.formatting import number
 from desktop.errors import Cancelled, UserError
 from desktop.ui import messages
@@ -46,12 +47,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("SyncPage", text)
 
 
-TABLE_LABELS = {
-    "dossier": _t("Hồ sơ"), "dossier_component": _t("Thành phần hồ sơ"), "dossier_event": _t("Diễn biến hồ sơ"),
-    "supplement": _t("Yêu cầu bổ sung"), "apology": _t("Phiếu xin lỗi"), "procedure": _t("Thủ tục"),
-    "field": _t("Lĩnh vực"), "unit": _t("Đơn vị"), "officer": _t("Cán bộ"), "calendar_override": _t("Lịch làm việc"),
-    "queue_ticket": _t("Số thứ tự"), "survey_answer": _t("Phiếu khảo sát"),
-}
+TABLE_LABELS = {table: _t(label) for table, label in texts.TABLE_LABELS.items()}
 MEDIUM_LABELS = {"usb": _t("USB"), "http": _t("Mạng"), "file": _t("Tệp")}
 RECEIPT_STATUS = {"applied": _t("Đã cập nhật"), "duplicate": _t("Đã nhận trước đó"), "dry_run": _t("Chạy thử")}
 ENROLMENT_TEXT = {

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.texts import BACKUP_KIND_LABELS as KIND_LABELS
 from desktop.formatting import decimal
 from desktop.platform.backup import BackupFile, default_backup_dir
 from desktop.errors import UserError
@@ -41,8 +42,6 @@ from desktop.ui.role_gate import gate
 
 log = logging.getLogger("desktop.ui")
 
-KIND_LABELS = {"daily": "Hằng ngày", "manual": "Sao lưu ngay", "pre-migration": "Trước nâng cấp",
-               "pre-restore": "Trước khôi phục"}
 
 
 def size_text(size: int) -> str:

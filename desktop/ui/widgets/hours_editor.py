@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from desktop.texts import WEEKDAY_LABELS
 from desktop.rules.deadlines import WEEKDAY_KEYS
 from desktop.services import desk
 from desktop.ui import messages
 from desktop.ui.context import SETTINGS, UiContext
 from desktop.ui.role_gate import gate
 
-DAY_LABELS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+DAY_LABELS = WEEKDAY_LABELS
 
 
 class HoursEditor(QWidget):
