@@ -7,6 +7,7 @@ import io
 import os
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -28,88 +29,98 @@ def _local_date(moment: datetime | None) -> date | None:
     return clock.to_vn(moment).date() if moment is not None else None
 
 
-def build_workbook(session: Session, date_from: date, date_to: date):  # type: ignore[no-untyped-def]
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+class _Sheet:
+    """The ledger's one worksheet and its few styles: ``put`` writes a cell the ledger's way."""
 
-    check_period(date_from, date_to)
-    cfg = load_config(on=date_to, session=session)
-    unit = unit_info(session)
-    rows = ledger_rows(session, date_from, date_to)
-    now = clock.now()
+    def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
+        from openpyxl.styles import Alignment, Border, Font, Side
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = cfg.plain(KIND, "sheet")[:31]
-    last = get_column_letter(len(COLUMNS))
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    regular = Font(name=FONT, size=11)
-    bold = Font(name=FONT, size=11, bold=True)
-    wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    wrap_left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        thin = Side(style="thin", color="000000")
+        self.ws = ws
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.regular = Font(name=FONT, size=11)
+        self.bold = Font(name=FONT, size=11, bold=True)
+        self.title = Font(name=FONT, size=14, bold=True)
+        self.italic = Font(name=FONT, size=11, italic=True)
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
-    def put(row: int, col: int, value: object, *, font: Font = regular, align: Alignment = wrap_left,
-            framed: bool = False, fmt: str | None = None) -> None:
-        cell = ws.cell(row=row, column=col, value=excel_safe(value))
-        cell.font = font
-        cell.alignment = align
+    def put(self, row: int, col: int, value: object, *, font=None, align=None, framed: bool = False,  # type: ignore[no-untyped-def]
+            fmt: str | None = None) -> None:
+        cell = self.ws.cell(row=row, column=col, value=excel_safe(value))
+        cell.font = font or self.regular
+        cell.alignment = align or self.left
         if framed:
-            cell.border = border
+            cell.border = self.border
         if fmt:
             cell.number_format = fmt
 
-    put(1, 1, unit.name.upper(), align=wrap_center)
-    ws.merge_cells(f"A1:E1")
-    put(2, 1, cfg.desk_name, font=bold, align=wrap_center)
-    ws.merge_cells(f"A2:E2")
-    put(1, 8, cfg.plain(None, "motto"), font=bold, align=wrap_center)
+
+def _letterhead(sheet: _Sheet, cfg: Any, unit: Any, date_from: date, date_to: date, last: str) -> None:
+    put, ws = sheet.put, sheet.ws
+    put(1, 1, unit.name.upper(), align=sheet.center)
+    ws.merge_cells("A1:E1")
+    put(2, 1, cfg.desk_name, font=sheet.bold, align=sheet.center)
+    ws.merge_cells("A2:E2")
+    put(1, 8, cfg.plain(None, "motto"), font=sheet.bold, align=sheet.center)
     ws.merge_cells(f"H1:{last}1")
-    put(2, 8, cfg.plain(None, "independence"), font=bold, align=wrap_center)
+    put(2, 8, cfg.plain(None, "independence"), font=sheet.bold, align=sheet.center)
     ws.merge_cells(f"H2:{last}2")
-    put(3, 1, cfg.spec("ledger").title, font=Font(name=FONT, size=14, bold=True), align=wrap_center)
+    put(3, 1, cfg.spec("ledger").title, font=sheet.title, align=sheet.center)
     ws.merge_cells(f"A3:{last}3")
-    put(4, 1, cfg.plain(KIND, "period_plain", date_from=dmy(date_from), date_to=dmy(date_to)),
-        font=Font(name=FONT, size=11, italic=True),
-        align=wrap_center)
+    put(4, 1, cfg.plain(KIND, "period_plain", date_from=dmy(date_from), date_to=dmy(date_to)), font=sheet.italic,
+        align=sheet.center)
     ws.merge_cells(f"A4:{last}4")
 
+
+def _header(sheet: _Sheet, cfg: Any) -> int:
+    """The two header rows and the "(1) (2) …" row; returns the number row."""
+    from openpyxl.utils import get_column_letter
+
+    put, ws, bold, center = sheet.put, sheet.ws, sheet.bold, sheet.center
     top, sub, numbers = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
     for index, ((_, width), label) in enumerate(zip(COLUMNS, column_labels(cfg), strict=True)):
         col = index + 1
         ws.column_dimensions[get_column_letter(col)].width = round(width / 2.1 + 1.5, 1)
         if index in DATE_COLUMNS:
-            put(top, col, cfg.plain(KIND, "date_group") if index == DATE_COLUMNS[0] else None, font=bold, align=wrap_center, framed=True)
-            put(sub, col, label, font=bold, align=wrap_center, framed=True)
+            put(top, col, cfg.plain(KIND, "date_group") if index == DATE_COLUMNS[0] else None, font=bold, align=center,
+                framed=True)
+            put(sub, col, label, font=bold, align=center, framed=True)
         else:
-            put(top, col, label, font=bold, align=wrap_center, framed=True)
-            put(sub, col, None, font=bold, align=wrap_center, framed=True)
+            put(top, col, label, font=bold, align=center, framed=True)
+            put(sub, col, None, font=bold, align=center, framed=True)
             ws.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
-        put(numbers, col, f"({col})", align=wrap_center, framed=True)
+        put(numbers, col, f"({col})", align=center, framed=True)
     ws.merge_cells(start_row=top, start_column=DATE_COLUMNS[0] + 1, end_row=top, end_column=DATE_COLUMNS[-1] + 1)
     ws.row_dimensions[sub].height = 58
+    return numbers
 
-    row_no = numbers + 1
+
+def _body(sheet: _Sheet, cfg: Any, rows: Any, first_row: int) -> int:
+    """One line per dossier; returns the row after the last one."""
+    center, left, now = sheet.center, sheet.left, clock.now()
+    row_no = first_row
     for item in rows:
-        values: list[tuple[object, str | None, Alignment]] = [
-            (item.number, None, wrap_center), (item.code, None, wrap_left), (item.procedure_name, None, wrap_left),
-            (item.sets_count, None, wrap_center), (applicant(item), None, wrap_left), (contact(cfg, item), None, wrap_left),
-            (item.resolving_body, None, wrap_left),
-            (_local_date(item.received_at), DATE_FORMAT, wrap_center),
-            (_local_date(item.due_at), DATE_FORMAT, wrap_center),
-            (_local_date(item.sent_at), DATE_FORMAT, wrap_center),
-            (_local_date(item.result_at), DATE_FORMAT, wrap_center),
-            (_local_date(item.returned_at), DATE_FORMAT, wrap_center),
-            (None, None, wrap_center), (note_text(cfg, item, now) or None, None, wrap_left),
+        values: list[tuple[object, str | None, Any]] = [
+            (item.number, None, center), (item.code, None, left), (item.procedure_name, None, left),
+            (item.sets_count, None, center), (applicant(item), None, left), (contact(cfg, item), None, left),
+            (item.resolving_body, None, left),
+            (_local_date(item.received_at), DATE_FORMAT, center),
+            (_local_date(item.due_at), DATE_FORMAT, center),
+            (_local_date(item.sent_at), DATE_FORMAT, center),
+            (_local_date(item.result_at), DATE_FORMAT, center),
+            (_local_date(item.returned_at), DATE_FORMAT, center),
+            (None, None, center), (note_text(cfg, item, now) or None, None, left),
         ]
         for col, (value, fmt, align) in enumerate(values, start=1):
-            put(row_no, col, value, align=align, framed=True, fmt=fmt)
+            sheet.put(row_no, col, value, align=align, framed=True, fmt=fmt)
         row_no += 1
-    put(row_no + 1, 1, cfg.plain(KIND, "total_plain", count=len(rows)), font=bold)
+    return row_no
 
+
+def _page_setup(ws, numbers: int) -> None:  # type: ignore[no-untyped-def]
     ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
-    ws.print_title_rows = f"{top}:{numbers}"
+    ws.print_title_rows = f"{HEADER_ROW}:{numbers}"
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -119,6 +130,23 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "Trang &P / &N"
     ws.oddFooter.center.font = FONT
+
+
+def build_workbook(session: Session, date_from: date, date_to: date):  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    check_period(date_from, date_to)
+    cfg = load_config(on=date_to, session=session)
+    rows = ledger_rows(session, date_from, date_to)
+    wb = Workbook()
+    sheet = _Sheet(wb.active)
+    sheet.ws.title = cfg.plain(KIND, "sheet")[:31]
+    _letterhead(sheet, cfg, unit_info(session), date_from, date_to, get_column_letter(len(COLUMNS)))
+    numbers = _header(sheet, cfg)
+    end = _body(sheet, cfg, rows, numbers + 1)
+    sheet.put(end + 1, 1, cfg.plain(KIND, "total_plain", count=len(rows)), font=sheet.bold)
+    _page_setup(sheet.ws, numbers)
     wb.properties.creator = PRODUCER
     wb.properties.title = f"{cfg.spec('ledger').title} {dmy(date_from)}–{dmy(date_to)}"
     return wb

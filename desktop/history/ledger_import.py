@@ -56,7 +56,7 @@ FLUSH_EVERY = 500
 _PHONE = re.compile(r"(?:\+84|0)[\d .]{8,13}\d")
 _CHANNELS = {"truc tuyen": "online", "online": "online", "buu chinh": "postal", "postal": "postal",
              "truc tiep": "direct", "direct": "direct"}
-_STATUS_WORDS = {fold(label): status.value for status, label in STATUS_LABELS.items()}
+_STATUS_WORDS = {fold(label): status for status, label in STATUS_LABELS.items()}
 _STATUS_WORDS.update({s.value: s.value for s in Status})
 
 

@@ -59,7 +59,7 @@ class DossiersPage(QWidget):
         self.status = QComboBox(objectName="status")
         self.status.addItem(self.tr("Mọi trạng thái"), None)
         for status, label in STATUS_LABELS.items():
-            self.status.addItem(label, status.value)
+            self.status.addItem(label, status)
         self.field = QComboBox(objectName="field")
         self.field.addItem(self.tr("Mọi lĩnh vực"), None)
         self.channel = QComboBox(objectName="channel")

@@ -81,16 +81,7 @@ class ReceptionPage(QWidget):
         self.sets.setRange(1, 99)
         self.components = ComponentChecklist()
         self.notes = QLineEdit(objectName="notes")
-        self.appointment = QLabel(objectName="appointment")
-        big = QFont(self.appointment.font())
-        big.setPointSize(big.pointSize() + 10)
-        big.setBold(True)
-        self.appointment.setFont(big)
-        self.appointment.setWordWrap(True)
-        self.appointment_detail = QLabel()
-        self.appointment_detail.setWordWrap(True)
-        self.result_label = QLabel(objectName="result")
-        self.result_label.setWordWrap(True)
+        self._build_appointment()
 
         id_row = QHBoxLayout()
         id_row.addWidget(self.id_number, 1)
@@ -143,6 +134,19 @@ class ReceptionPage(QWidget):
         for first, second in zip(self.inputs, self.inputs[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._clear_appointment()
+
+    def _build_appointment(self) -> None:
+        """The appointment, large: the one thing the citizen must read before leaving the counter."""
+        self.appointment = QLabel(objectName="appointment")
+        big = QFont(self.appointment.font())
+        big.setPointSize(big.pointSize() + 10)
+        big.setBold(True)
+        self.appointment.setFont(big)
+        self.appointment.setWordWrap(True)
+        self.appointment_detail = QLabel()
+        self.appointment_detail.setWordWrap(True)
+        self.result_label = QLabel(objectName="result")
+        self.result_label.setWordWrap(True)
 
     def _wire(self) -> None:
         for widget in [*self.inputs[1:], self.save_button]:
