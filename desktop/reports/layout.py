@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from desktop.formatting import dmy, dmy_hm, place_date
+from desktop.reports import columns
 
 FORM_CODE = "Biểu số 06/VPCP/KSTT"
 FORM_BASIS = "(Ban hành kèm theo Thông tư số 01/2020/TT-VPCP)"
@@ -13,27 +14,9 @@ TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI"
 UNIT_OF_MEASURE = "Đơn vị tính: Số hồ sơ TTHC"
 
 # Two-level header: (text, first column, last column) for level 1; columns are 1-based form columns.
-HEADER_TOP: tuple[tuple[str, int, int], ...] = (
-    ("STT", 1, 1),
-    ("Lĩnh vực giải quyết", 2, 2),
-    ("Số hồ sơ nhận giải quyết", 3, 6),
-    ("Số hồ sơ đã giải quyết", 7, 10),
-    ("Số hồ sơ đang giải quyết", 11, 13),
-)
-HEADER_SUB: tuple[str, ...] = (
-    "Tổng số",
-    "Trực tuyến (mới tiếp nhận)",
-    "Trực tiếp, dịch vụ bưu chính (mới tiếp nhận)",
-    "Từ kỳ trước chuyển qua",
-    "Tổng số",
-    "Trước hạn",
-    "Đúng hạn",
-    "Quá hạn",
-    "Tổng số",
-    "Trong hạn",
-    "Quá hạn",
-)
-COLUMN_NUMBERS: tuple[str, ...] = tuple(f"({n})" for n in range(1, 14))
+HEADER_TOP: tuple[tuple[str, int, int], ...] = columns.header_top()
+HEADER_SUB: tuple[str, ...] = tuple(c.header for c in columns.COLUMNS)
+COLUMN_NUMBERS: tuple[str, ...] = tuple(f"({n})" for n in range(1, columns.LAST_NUMBER + 1))
 TOTAL_LABEL = "Tổng cộng"
 
 LATE_TITLE = "DANH SÁCH HỒ SƠ TRỄ HẠN, QUÁ HẠN"

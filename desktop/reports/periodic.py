@@ -28,6 +28,7 @@ from desktop.platform import clock
 from desktop.db.models import Apology, Dossier, Field, Supplement
 from desktop.db.types import VNDateTime
 from desktop.rules.lifecycle import Status
+from desktop.reports.columns import COLUMNS as BIEU06_COLUMNS
 from desktop.reports.periods import Period
 
 RECEIVED_KEYS = ("total", "new_online", "new_direct_postal", "postal", "carried_over")
@@ -35,13 +36,8 @@ RESOLVED_KEYS = ("total", "early", "on_time", "late", "withdrawn")
 IN_PROGRESS_KEYS = ("total", "within_deadline", "overdue")
 GROUPS = {"received": RECEIVED_KEYS, "resolved": RESOLVED_KEYS, "in_progress": IN_PROGRESS_KEYS}
 
-# The 13 columns of Biểu 06 as (group, key); columns 1–2 are STT and the field name.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("received", "total"), ("received", "new_online"), ("received", "new_direct_postal"),
-    ("received", "carried_over"),
-    ("resolved", "total"), ("resolved", "early"), ("resolved", "on_time"), ("resolved", "late"),
-    ("in_progress", "total"), ("in_progress", "within_deadline"), ("in_progress", "overdue"),
-)
+# Columns (3)…(13) of Biểu 06 as (group, key), in form order (declared in desktop/reports/columns.py).
+COLUMNS: tuple[tuple[str, str], ...] = tuple((c.group.key, c.key) for c in BIEU06_COLUMNS)
 
 
 class ReportIntegrityError(RuntimeError):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.platform import clock
+from desktop.reports import columns
 from desktop.reports import layout
 from desktop.reports.periodic import COLUMNS, column_values, periodic_report
 from desktop.reports.periods import Period, parse_period, period_containing, uses_calendar_windows
@@ -136,7 +137,7 @@ class ReportsPage(QWidget):
         root.addWidget(self.title)
         root.addWidget(self.period_line)
 
-        self.table = QTableWidget(0, 13, objectName="report_table")
+        self.table = QTableWidget(0, columns.LAST_NUMBER, objectName="report_table")
         for column, (text, tip) in enumerate(self._headers()):
             item = QTableWidgetItem(text)
             item.setToolTip(tip)
@@ -185,17 +186,9 @@ class ReportsPage(QWidget):
 
     def _headers(self) -> list[tuple[str, str]]:
         """Short on-screen headers (group, column, number); the full form wording as tooltip."""
-        short_groups = {3: self.tr("Nhận giải quyết"), 7: self.tr("Đã giải quyết"), 11: self.tr("Đang giải quyết")}
-        short_sub = (self.tr("Tổng số"), self.tr("Trực tuyến"), self.tr("Trực tiếp,\nbưu chính"),
-                     self.tr("Từ kỳ trước"), self.tr("Tổng số"), self.tr("Trước hạn"), self.tr("Đúng hạn"),
-                     self.tr("Quá hạn"), self.tr("Tổng số"), self.tr("Trong hạn"), self.tr("Quá hạn"))
-        full_groups = {first: text for text, first, _last in layout.HEADER_TOP}
-        headers = [("STT\n\n(1)", "STT"), (f"{layout.HEADER_TOP[1][0]}\n\n(2)", layout.HEADER_TOP[1][0])]
-        for column in range(3, 14):
-            group = max(first for first in short_groups if first <= column)
-            headers.append((f"{short_groups[group]}\n{short_sub[column - 3]}\n({column})",
-                            f"{full_groups[group]} — {layout.HEADER_SUB[column - 3]}"))
-        return headers
+        lead = [(f"{self.tr(text)}\n\n({number})", self.tr(text)) for number, text in enumerate(columns.LEAD, start=1)]
+        return lead + [(f"{self.tr(c.group.short)}\n{self.tr(c.short)}\n({c.number})",
+                        f"{self.tr(c.group.header)} — {self.tr(c.header)}") for c in columns.COLUMNS]
 
     def activate(self) -> None:
         if self.report is None:
