@@ -39,6 +39,7 @@ class Permission(StrEnum):
     MANAGE_CALENDAR = "calendar.manage"
     MANAGE_SETTINGS = "settings.manage"
     RESTORE = "backup.restore"
+    KIOSK_PIN = "kiosk.pin"
 
 
 LABELS: dict[Permission, str] = {
@@ -54,10 +55,12 @@ LABELS: dict[Permission, str] = {
     Permission.MANAGE_CALENDAR: "sửa lịch làm việc",
     Permission.MANAGE_SETTINGS: "thay đổi cài đặt",
     Permission.RESTORE: "khôi phục dữ liệu từ bản sao lưu",
+    Permission.KIOSK_PIN: "đặt mã PIN của kiosk khảo sát",
 }
 
 _OFFICER = frozenset({Permission.RECEIVE, Permission.PROCESS, Permission.SURVEY_ENTRY, Permission.BACKUP})
-_LEADER = _OFFICER | {Permission.REPORTS_BY_OFFICER, Permission.APPROVE_APOLOGY, Permission.AUDIT_VIEW}
+_LEADER = _OFFICER | {Permission.REPORTS_BY_OFFICER, Permission.APPROVE_APOLOGY, Permission.AUDIT_VIEW,
+                      Permission.KIOSK_PIN}
 _ADMIN = _LEADER | {Permission.MANAGE_OFFICERS, Permission.MANAGE_CATALOG, Permission.MANAGE_CALENDAR,
                     Permission.MANAGE_SETTINGS, Permission.RESTORE}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -150,3 +150,21 @@ def test_kiosk_pin(db):
         kiosk.set_pin(s, "2468")
     with db.reading() as s:
         assert kiosk.has_pin(s) and kiosk.check_pin(s, "2468") and not kiosk.check_pin(s, "1357")
+
+
+def test_kiosk_pin_is_set_by_leaders_only(db):
+    from desktop.errors import PermissionDenied
+    from desktop.services import officers
+
+    with db.transaction(officer="setup") as s:
+        officers.create_officer(s, username="canbo9", full_name="Lò Thị Chín", password="matkhau123", role="officer")
+        officers.create_officer(s, username="lanhdao9", full_name="Vi Văn Mười", password="matkhau123", role="leader")
+    with pytest.raises(PermissionDenied, match="lãnh đạo hoặc quản trị"):
+        with db.transaction(officer="canbo9") as s:
+            kiosk.set_pin(s, "2468")
+    with db.reading() as s:
+        assert not kiosk.has_pin(s)
+    with db.transaction(officer="lanhdao9") as s:
+        kiosk.set_pin(s, "2468")
+    with db.reading() as s:
+        assert kiosk.check_pin(s, "2468")
