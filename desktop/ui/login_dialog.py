@@ -58,6 +58,14 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(420)
 
     def try_login(self) -> None:
+        """Enter in the name field moves on to the password: an empty field is asked for, never tried
+        (a try with no password would count toward the lock-out)."""
+        for field, message in ((self.username, self.tr("Nhập tên đăng nhập.")),
+                               (self.password, self.tr("Nhập mật khẩu."))):
+            if not field.text().strip():
+                self.error.setText(message if field is self.username or self.error.text() else "")
+                field.setFocus()
+                return
         try:
             self.officer = officers.login(self.db, self.username.text(), self.password.text())
         except UserError as exc:

@@ -78,6 +78,27 @@ def test_login_accepts_right_password_refuses_wrong(ctx: UiContext, qtbot: Any) 
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
+def test_enter_in_the_name_field_moves_to_the_password(ctx: UiContext, qtbot: Any) -> None:
+    """Issue #18 item 2: Enter after the name used to try an empty password and count toward lock-out."""
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from desktop.db.models import Officer
+
+    dialog = LoginDialog(ctx.db, "UBND xã Tân Lập")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setFocus()
+    qtbot.keyClicks(dialog.username, "quantri")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.password and dialog.error.text() == "" and dialog.officer is None
+    with ctx.db.reading() as session:
+        assert session.scalar(select(Officer.failed_logins).where(Officer.username == "quantri")) == 0
+    qtbot.keyClicks(dialog.password, "matkhau123")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.officer is not None and dialog.result() == QDialog.DialogCode.Accepted
+
+
 def test_idle_lock_needs_the_officers_password(ctx: UiContext, qtbot: Any) -> None:
     dialog = LockDialog(ctx)
     qtbot.addWidget(dialog)
