@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from desktop.texts import LABELS
 
 VERSION = 1
 
@@ -34,7 +35,7 @@ class Setting:
 SETTINGS_VERSION = Setting("settings_version", "Phiên bản cách lưu cài đặt")
 
 # -- identity and the desk's own rules ---------------------------------------------------------------
-UNIT_CODE = Setting("unit_code", "Mã đơn vị", changed_by=ADMIN)
+UNIT_CODE = Setting("unit_code", LABELS["unit_code"], changed_by=ADMIN)
 DEVICE_ID = Setting("device_id", "Mã máy")
 SEQ_RANGE = Setting("seq_range", "Khoảng số thứ tự mã hồ sơ của máy", [1, 9999], ADMIN)
 CODE_PATTERN = Setting("code_pattern", "Mẫu mã hồ sơ", "{agency_id}-{yymmdd}-{seq:04d}", ADMIN)
@@ -59,7 +60,7 @@ EPOCH_HISTORY = Setting("db_epoch_history", "Các kỷ nguyên trước")
 EPOCH_RESTORED = Setting("db_epoch_restored", "Khôi phục từ bản sao lưu")
 
 # -- sync --------------------------------------------------------------------------------------------
-HUB_URL = Setting("hub_url", "Địa chỉ máy chủ tỉnh", None, ADMIN)
+HUB_URL = Setting("hub_url", LABELS["hub_address"], None, ADMIN)
 LAST_SYNC = Setting("last_sync_at", "Tỉnh xác nhận lần cuối")
 LAST_PUSH = Setting("last_push", "Lần gửi qua mạng gần nhất")
 ENROLMENT_REQUEST = Setting("enrolment_request", "Đề nghị đăng ký máy")

@@ -9,14 +9,52 @@ Qt-free: pages translate these through ``tr`` where they need to.
 
 from __future__ import annotations
 
+# Words and short labels that more than one module shows (column headers, buttons, nouns): written once here.
+LABELS = {
+    "address": "Địa chỉ", "apology_letter": "Phiếu xin lỗi", "app_name": "Một Cửa Offline",
+    "applicant": "Người nộp", "applicant_full_name": "Họ tên người nộp", "applicant_name": "Tên người nộp",
+    "approve": "Giải quyết", "awaiting_supplement": "Chờ bổ sung", "back": "Quay lại", "ballots": "Số phiếu chấm",
+    "by_officer": "Theo cán bộ", "cancel": "Hủy", "channel": "Kênh nộp", "choose_backup_file": "Chọn tệp sao lưu",
+    "clock_start": "Bắt đầu tính hạn", "close": "Đóng", "command_metavar": "LỆNH", "comment": "Góp ý",
+    "component": "Thành phần", "components": "Thành phần hồ sơ", "copies": "Số bộ hồ sơ", "data": "Dữ liệu",
+    "data_restored": "Đã khôi phục dữ liệu", "date": "Ngày", "date_from": "Từ ngày", "delete": "Xóa",
+    "digitisation": "Số hóa", "digitisation_code": "Mã số hóa", "digitised": "Đã số hóa",
+    "digitised_by": "Cán bộ số hóa", "digitised_result": "Kết quả đã số hóa", "dissatisfied": "Không hài lòng",
+    "dossier": "Hồ sơ", "dossier_code": "Mã hồ sơ", "due": "Hẹn trả", "due_on": "Ngày hẹn trả",
+    "due_soon": "Sắp đến hạn", "email": "Thư điện tử", "entered_by": "Cán bộ nhập",
+    "feedback_comment": "Ý kiến góp ý", "field": "Lĩnh vực", "from_national_portal": "Từ Cổng DVC quốc gia",
+    "full_name": "Họ tên", "handled_by": "Cán bộ xử lý", "hub_address": "Địa chỉ máy chủ tỉnh",
+    "id_number": "Số giấy tờ tùy thân", "identifier": "Số định danh", "in_progress": "Đang giải quyết",
+    "inactive": "Ngừng hoạt động", "indicator": "Chỉ số", "kind": "Loại", "late": "Trễ hạn", "location": "Nơi lưu",
+    "log": "Nhật ký", "moment": "Thời điểm", "month": "Tháng", "name": "Tên", "new_due": "Ngày hẹn mới",
+    "newly_received": "Tiếp nhận mới", "note": "Ghi chú", "office_hours": "Giờ làm việc", "officer": "Cán bộ",
+    "ok": "Đồng ý", "on_time": "Đúng hạn", "online": "Trực tuyến", "order": "Thứ tự", "organisation": "Tổ chức",
+    "organisation_name": "Tên tổ chức", "original_due": "Hẹn trả ban đầu", "overdue": "Quá hạn",
+    "phone": "Điện thoại", "phone_number": "Số điện thoại", "procedure": "Thủ tục", "procedure_code": "Mã TTHC",
+    "procedure_name": "Tên TTHC", "procedure_title": "Tên thủ tục", "province_hub": "Máy chủ tỉnh",
+    "queue_number": "Số thứ tự", "rating": "Đánh giá", "reason": "Lý do", "received_by": "Cán bộ tiếp nhận",
+    "received_on": "Ngày nhận", "reception": "Tiếp nhận", "refresh": "Làm mới", "refusal_reason": "Lý do từ chối",
+    "refuse": "Từ chối", "refused_at_reception": "Từ chối tiếp nhận", "reject": "Không giải quyết",
+    "resolution_result": "Kết quả giải quyết", "resolved": "Đã giải quyết", "resolved_on": "Ngày có kết quả",
+    "result": "Kết quả", "return_result": "Trả kết quả", "returned_on": "Ngày trả", "role": "Vai trò",
+    "row": "Dòng", "satisfaction_level": "Mức độ hài lòng", "satisfied": "Hài lòng", "save": "Lưu",
+    "saved": "Đã lưu", "skip": "Bỏ qua", "source": "Nguồn", "start_processing": "Chuyển xử lý",
+    "status": "Trạng thái", "submitted": "Đã nộp", "supplement_received": "Nhận hồ sơ bổ sung",
+    "supplement_request": "Yêu cầu bổ sung", "survey": "Khảo sát", "system": "Hệ thống", "target": "Chỉ tiêu",
+    "this_month": "Tháng này", "today": "Hôm nay", "total": "Tổng cộng", "unit": "Đơn vị",
+    "unit_code": "Mã đơn vị", "username": "Tên đăng nhập", "version": "Phiên bản",
+    "very_satisfied": "Rất hài lòng", "withdraw": "Rút hồ sơ", "withdrawn_on": "Ngày rút hồ sơ",
+    "work_calendar": "Lịch làm việc", "working_day": "Ngày làm việc",
+}
+
 STATUS_LABELS = {
     "received": "Đã tiếp nhận",
-    "in_progress": "Đang giải quyết",
-    "awaiting_supplement": "Chờ bổ sung",
+    "in_progress": LABELS["in_progress"],
+    "awaiting_supplement": LABELS["awaiting_supplement"],
     "resolved": "Đã có kết quả",
     "returned": "Đã trả kết quả",
     "withdrawn": "Đã rút hồ sơ",
-    "refused_at_reception": "Từ chối tiếp nhận",
+    "refused_at_reception": LABELS["refused_at_reception"],
 }
 
 # The verb phrase of each action, as in «Không thể {action} cho hồ sơ …».
@@ -31,25 +69,25 @@ ACTION_LABELS = {
 }
 
 EVENT_LABELS = {
-    "received": "Tiếp nhận", "refused": "Từ chối tiếp nhận", "started": "Chuyển xử lý",
-    "supplement_requested": "Yêu cầu bổ sung", "supplement_received": "Nhận hồ sơ bổ sung",
-    "resolved": "Có kết quả", "returned": "Trả kết quả", "withdrawn": "Rút hồ sơ",
+    "received": LABELS["reception"], "refused": LABELS["refused_at_reception"], "started": LABELS["start_processing"],
+    "supplement_requested": LABELS["supplement_request"], "supplement_received": LABELS["supplement_received"],
+    "resolved": "Có kết quả", "returned": LABELS["return_result"], "withdrawn": LABELS["withdraw"],
     "apology_issued": "Xin lỗi, hẹn lại",
 }
 
-ROLE_LABELS = {"officer": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị"}
-SYSTEM_ROLE_LABEL = "Hệ thống"
+ROLE_LABELS = {"officer": LABELS["officer"], "leader": "Lãnh đạo", "admin": "Quản trị"}
+SYSTEM_ROLE_LABEL = LABELS["system"]
 
-CHANNEL_LABELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
+CHANNEL_LABELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích", "online": LABELS["online"]}
 
 # Synced tables, as the audit trail and the Đồng bộ page name them.
 TABLE_LABELS = {
-    "dossier": "Hồ sơ", "dossier_component": "Thành phần hồ sơ", "dossier_event": "Diễn biến hồ sơ",
-    "supplement": "Yêu cầu bổ sung", "apology": "Phiếu xin lỗi", "procedure": "Thủ tục", "field": "Lĩnh vực",
-    "unit": "Đơn vị", "officer": "Cán bộ", "calendar_override": "Lịch làm việc", "queue_ticket": "Số thứ tự",
+    "dossier": LABELS["dossier"], "dossier_component": LABELS["components"], "dossier_event": "Diễn biến hồ sơ",
+    "supplement": LABELS["supplement_request"], "apology": LABELS["apology_letter"], "procedure": LABELS["procedure"], "field": LABELS["field"],
+    "unit": LABELS["unit"], "officer": LABELS["officer"], "calendar_override": LABELS["work_calendar"], "queue_ticket": LABELS["queue_number"],
     "survey_answer": "Phiếu khảo sát", "dossier_import": "Hồ sơ nhập từ sổ theo dõi",
 }
-OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": "Xóa"}
+OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": LABELS["delete"]}
 
 WEEKDAY_LABELS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 

@@ -39,6 +39,7 @@ from desktop.sync.errors import SyncError
 from province import keys, views, web_auth
 from province.db import IMPORT_SLOTS, Hub, open_hub
 from province.importer import ImportResult, hub_limits, import_file
+from desktop.texts import LABELS
 
 log = logging.getLogger("province.server")
 API = "/api/v1"
@@ -217,7 +218,7 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
     @app.get("/units", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> HTMLResponse:
         web_auth.audited(hub, request, web_auth.principal(hub, request, page=True), personal=False)
-        return HTMLResponse(render_units(hub.meta("name") or "Máy chủ tỉnh", views.all_units(hub)))
+        return HTMLResponse(render_units(hub.meta("name") or LABELS["province_hub"], views.all_units(hub)))
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(request: Request) -> JSONResponse:

@@ -20,6 +20,7 @@ from desktop.sync.errors import SyncError
 from province import auth
 from province.db import Hub
 from province.models import HubDevice
+from desktop.texts import LABELS
 
 COOKIE = "motcua_hub_token"
 LOGIN_BODY_LIMIT = 4096
@@ -134,7 +135,7 @@ async def _small_body(request: Request) -> bytes:
 
 def login_page(hub: Hub, *, message: str | None = None, status: int = 200) -> HTMLResponse:
     e = html.escape
-    title = hub.meta("name") or "Máy chủ tỉnh"
+    title = hub.meta("name") or LABELS["province_hub"]
     note = f'<p class="err">{e(message)}</p>' if message else ""
     return HTMLResponse(
         f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{e(title)} — đăng nhập</title>'

@@ -6,11 +6,12 @@ import argparse
 import sys
 
 from desktop.cli.app import CliApp
+from desktop.texts import LABELS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help="xuất toàn bộ dữ liệu ra Excel hoặc CSV")
-    s = p.add_subparsers(dest="export_command", metavar="LỆNH", required=True)
+    s = p.add_subparsers(dest="export_command", metavar=LABELS["command_metavar"], required=True)
     every = s.add_parser("all", help="xuất mọi hồ sơ kèm sự kiện, thành phần, bổ sung, xin lỗi, khảo sát, số thứ tự; "
                                      "chỉ quản trị")
     every.add_argument("--out", required=True, help="tệp .xlsx, hoặc .zip (các tệp CSV UTF-8 có BOM)")

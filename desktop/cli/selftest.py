@@ -70,11 +70,11 @@ class _Run:
         return "schema " + ",".join(sorted(current_revisions(self.db.engine)))
 
     def initialise(self) -> str:
+        from desktop.demo import DEMO_UNIT
         from desktop.services import catalog, desk
 
         with self.db.transaction() as session:  # type: ignore[attr-defined]
-            desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập",
-                                 agency_id="000.00.23.H49")
+            desk.initialise_desk(session, **DEMO_UNIT)
             return f"{catalog.import_starter(session).created} procedures"
 
     def receive(self) -> str:

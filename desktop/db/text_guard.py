@@ -16,17 +16,18 @@ from sqlalchemy.orm import Session
 
 from desktop.db.changelog import DeskSession
 from desktop.rules.validation import check_text
+from desktop.texts import LABELS
 
 # Columns where a line break is legitimate (free text typed in a multi-line box).
 MULTILINE = frozenset({"notes", "note", "reason", "result_reason", "refusal_reason", "comment", "legal_basis",
                        "fee_text", "message", "body", "detail"})
 LABELS = {
-    "applicant_name": "Họ tên người nộp", "applicant_address": "Địa chỉ", "organisation": "Tên tổ chức",
-    "applicant_phone": "Số điện thoại", "applicant_email": "Thư điện tử", "full_name": "Họ tên",
-    "username": "Tên đăng nhập", "name": "Tên", "procedure_name": "Tên thủ tục", "notes": "Ghi chú",
-    "note": "Ghi chú", "reason": "Lý do", "result_reason": "Lý do", "refusal_reason": "Lý do từ chối",
-    "comment": "Ý kiến góp ý", "legal_basis": "Căn cứ pháp lý", "fee_text": "Lệ phí", "code": "Mã",
-    "field_name": "Lĩnh vực", "agency_id": "Mã định danh cơ quan",
+    "applicant_name": LABELS["applicant_full_name"], "applicant_address": LABELS["address"], "organisation": LABELS["organisation_name"],
+    "applicant_phone": LABELS["phone_number"], "applicant_email": LABELS["email"], "full_name": LABELS["full_name"],
+    "username": LABELS["username"], "name": LABELS["name"], "procedure_name": LABELS["procedure_title"], "notes": LABELS["note"],
+    "note": LABELS["note"], "reason": LABELS["reason"], "result_reason": LABELS["reason"], "refusal_reason": LABELS["refusal_reason"],
+    "comment": LABELS["feedback_comment"], "legal_basis": "Căn cứ pháp lý", "fee_text": "Lệ phí", "code": "Mã",
+    "field_name": LABELS["field"], "agency_id": "Mã định danh cơ quan",
 }
 
 

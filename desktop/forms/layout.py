@@ -35,8 +35,9 @@ from reportlab.platypus import (
 
 from desktop.errors import UserError
 from desktop.platform.pdf_fonts import SERIF, register_fonts
+from desktop.texts import LABELS
 
-PRODUCER = "Một Cửa Offline"
+PRODUCER = LABELS["app_name"]
 
 
 @dataclass(frozen=True)

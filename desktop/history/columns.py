@@ -20,32 +20,33 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from desktop.platform.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.rules.text import fold
+from desktop.texts import LABELS
 
 # Field key -> label shown to the officer (preview, mapping dialog, errors).
 FIELD_LABELS: dict[str, str] = {
-    "stt": "Số thứ tự",
-    "code": "Mã hồ sơ",
-    "procedure_code": "Mã TTHC",
-    "procedure": "Tên TTHC",
-    "sets": "Số bộ hồ sơ",
-    "applicant": "Tên người nộp",
-    "address": "Địa chỉ",
-    "phone": "Số điện thoại",
-    "id_number": "Số giấy tờ tùy thân",
-    "email": "Thư điện tử",
-    "organisation": "Tên tổ chức",
+    "stt": LABELS["queue_number"],
+    "code": LABELS["dossier_code"],
+    "procedure_code": LABELS["procedure_code"],
+    "procedure": LABELS["procedure_name"],
+    "sets": LABELS["copies"],
+    "applicant": LABELS["applicant_name"],
+    "address": LABELS["address"],
+    "phone": LABELS["phone_number"],
+    "id_number": LABELS["id_number"],
+    "email": LABELS["email"],
+    "organisation": LABELS["organisation_name"],
     "body": "Cơ quan giải quyết",
-    "channel": "Kênh nộp",
-    "received": "Ngày nhận",
-    "due": "Ngày hẹn trả",
+    "channel": LABELS["channel"],
+    "received": LABELS["received_on"],
+    "due": LABELS["due_on"],
     "transferred": "Ngày chuyển",
-    "result": "Ngày có kết quả",
-    "returned": "Ngày trả",
-    "withdrawn": "Ngày rút hồ sơ",
-    "status": "Trạng thái",
-    "outcome": "Kết quả giải quyết",
+    "result": LABELS["resolved_on"],
+    "returned": LABELS["returned_on"],
+    "withdrawn": LABELS["withdrawn_on"],
+    "status": LABELS["status"],
+    "outcome": LABELS["resolution_result"],
     "signature": "Ký nhận",
-    "notes": "Ghi chú",
+    "notes": LABELS["note"],
 }
 IGNORED = "ignore"
 

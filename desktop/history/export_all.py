@@ -33,6 +33,7 @@ from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import excel_safe
 from desktop.rules.validation import CHANNELS
+from desktop.texts import LABELS
 
 Progress = Callable[[int, int, str], None]  # rows done, rows in all, sheet being written
 YIELD_PER = 2000
@@ -40,9 +41,9 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 SUPPLEMENT_SHEET = "Bổ sung"  # read back by history import (a round trip keeps stopped clocks)
-SUPPLEMENT_HEADERS = ("Mã hồ sơ", "Ngày yêu cầu bổ sung", "Nội dung cần bổ sung", "Lý do", "Người yêu cầu",
+SUPPLEMENT_HEADERS = (LABELS["dossier_code"], "Ngày yêu cầu bổ sung", "Nội dung cần bổ sung", LABELS["reason"], "Người yêu cầu",
                       "Ngày nhận đủ hồ sơ bổ sung", "Hạn trước khi bổ sung", "Hạn mới")
-_OUTCOMES = {"approved": "Giải quyết", "rejected": "Không giải quyết"}
+_OUTCOMES = {"approved": LABELS["approve"], "rejected": LABELS["reject"]}
 
 
 @dataclass(frozen=True)
@@ -110,20 +111,20 @@ def sheets(date_from: date | None = None, date_to: date | None = None) -> list[S
         answered.append(SurveyAnswer.answered_at <= clock.at(date_to, time(23, 59, 59)))
         ticketed.append(QueueTicket.day <= date_to)
     return [
-        Sheet("Hồ sơ", ("Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Số bộ hồ sơ", "Tên người nộp",
-                        "Số giấy tờ tùy thân", "Số điện thoại", "Thư điện tử", "Địa chỉ", "Tên tổ chức",
-                        "Kênh nộp", "Gửi kết quả qua bưu chính", "Ngày nhận", "Bắt đầu tính thời hạn",
-                        "Ngày hẹn trả", "Hạn ban đầu (trước bổ sung)", "Ngày có kết quả", "Ngày trả",
-                        "Ngày rút hồ sơ", "Trạng thái", "Kết quả giải quyết", "Lý do (kết quả)",
-                        "Lý do từ chối", "Lệ phí (đồng)", "Ghi chú", "Đã số hóa kết quả", "Mã kết quả số hóa",
-                        "Cán bộ xử lý", "Mã đơn vị"),
+        Sheet(LABELS["dossier"], (LABELS["dossier_code"], LABELS["procedure_code"], LABELS["procedure_name"], LABELS["field"], LABELS["copies"], LABELS["applicant_name"],
+                        LABELS["id_number"], LABELS["phone_number"], LABELS["email"], LABELS["address"], LABELS["organisation_name"],
+                        LABELS["channel"], "Gửi kết quả qua bưu chính", LABELS["received_on"], "Bắt đầu tính thời hạn",
+                        LABELS["due_on"], "Hạn ban đầu (trước bổ sung)", LABELS["resolved_on"], LABELS["returned_on"],
+                        LABELS["withdrawn_on"], LABELS["status"], LABELS["resolution_result"], "Lý do (kết quả)",
+                        LABELS["refusal_reason"], "Lệ phí (đồng)", LABELS["note"], "Đã số hóa kết quả", "Mã kết quả số hóa",
+                        LABELS["handled_by"], LABELS["unit_code"]),
               dossiers, _dossier_row, (28, 10, 40, 16, 8, 24, 14, 13, 20, 30, 20, 14, 10, 16, 16, 16, 16, 16, 16,
                                        16, 16, 16, 20, 20, 12, 30, 10, 20, 14, 10)),
-        Sheet("Sự kiện", ("Mã hồ sơ", "Sự kiện", "Thời điểm", "Cán bộ", "Ghi chú", "Dữ liệu"),
+        Sheet("Sự kiện", (LABELS["dossier_code"], "Sự kiện", LABELS["moment"], LABELS["officer"], LABELS["note"], LABELS["data"]),
               child(DossierEvent, DossierEvent.kind, DossierEvent.at, DossierEvent.officer, DossierEvent.note,
                     DossierEvent.data, order=DossierEvent.at), _jsonish, (28, 22, 16, 14, 30, 40)),
-        Sheet("Thành phần", ("Mã hồ sơ", "Thứ tự", "Tên thành phần", "Đã nộp", "Đã số hóa", "Thời điểm số hóa",
-                             "Cán bộ số hóa", "Mã thành phần", "Dùng lại từ", "Từ Cổng DVC quốc gia"),
+        Sheet(LABELS["component"], (LABELS["dossier_code"], LABELS["order"], "Tên thành phần", LABELS["submitted"], LABELS["digitised"], "Thời điểm số hóa",
+                             LABELS["digitised_by"], "Mã thành phần", "Dùng lại từ", LABELS["from_national_portal"]),
               child(DossierComponent, DossierComponent.position + 1, DossierComponent.name, DossierComponent.submitted,
                     DossierComponent.digitised, DossierComponent.digitised_at, DossierComponent.digitised_by,
                     DossierComponent.component_code, DossierComponent.reused_from_id,
@@ -133,16 +134,16 @@ def sheets(date_from: date | None = None, date_to: date | None = None) -> list[S
               child(Supplement, Supplement.requested_at, Supplement.items, Supplement.reason, Supplement.requested_by,
                     Supplement.received_at, Supplement.previous_due_at, Supplement.new_due_at,
                     order=Supplement.requested_at), _supplement_row, (28, 16, 40, 24, 14, 16, 16, 16)),
-        Sheet("Xin lỗi", ("Mã hồ sơ", "Ngày lập", "Lý do", "Ngày hẹn mới", "Người lập", "Ngày giao phiếu"),
+        Sheet("Xin lỗi", (LABELS["dossier_code"], "Ngày lập", LABELS["reason"], LABELS["new_due"], "Người lập", "Ngày giao phiếu"),
               child(Apology, Apology.issued_at, Apology.reason, Apology.new_appointment, Apology.issued_by,
                     Apology.delivered_at, order=Apology.issued_at), _moments, (28, 16, 40, 12, 14, 16)),
-        Sheet("Khảo sát", ("Thời điểm trả lời", "Mẫu phiếu", "Phiên bản", "Nguồn", "Cán bộ nhập", "Mã hồ sơ",
-                           "Lĩnh vực", "Mức hài lòng chung", "Câu trả lời", "Góp ý"),
+        Sheet(LABELS["survey"], ("Thời điểm trả lời", "Mẫu phiếu", LABELS["version"], LABELS["source"], LABELS["entered_by"], LABELS["dossier_code"],
+                           LABELS["field"], "Mức hài lòng chung", "Câu trả lời", LABELS["comment"]),
               select(SurveyAnswer.answered_at, SurveyAnswer.form_id, SurveyAnswer.form_version, SurveyAnswer.source,
                      SurveyAnswer.officer, SurveyAnswer.dossier_code, SurveyAnswer.field_name, SurveyAnswer.overall,
                      SurveyAnswer.answers, SurveyAnswer.comment).where(*answered).order_by(SurveyAnswer.answered_at),
               _jsonish, (16, 16, 8, 8, 14, 28, 16, 14, 40, 30)),
-        Sheet("Số thứ tự", ("Ngày", "Số", "Giờ lấy số", "Giờ gọi", "Cán bộ gọi", "Mã hồ sơ"),
+        Sheet(LABELS["queue_number"], (LABELS["date"], "Số", "Giờ lấy số", "Giờ gọi", "Cán bộ gọi", LABELS["dossier_code"]),
               select(QueueTicket.day, QueueTicket.number, QueueTicket.arrived_at, QueueTicket.called_at,
                      QueueTicket.called_by, QueueTicket.dossier_code).where(*ticketed)
               .order_by(QueueTicket.day, QueueTicket.number), _moments, (12, 8, 16, 16, 14, 28)),

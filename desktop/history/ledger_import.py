@@ -50,6 +50,7 @@ from desktop.services.desk import DeskContext, desk_context
 from desktop.services.dossiers import Applicant, _deadline, _validated_applicant
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import fold, nfc
+from desktop.texts import LABELS
 
 Progress = Callable[[int, int], None]
 FLUSH_EVERY = 500
@@ -256,7 +257,7 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
     code = _text(cells, "code")
     if code is not None:
         try:
-            code = validation.required_text(code, "Mã hồ sơ", "code", max_len=64)
+            code = validation.required_text(code, LABELS["dossier_code"], "code", max_len=64)
         except UserError as exc:
             raise _Refused(exc.message) from None
     status_word = _STATUS_WORDS.get(fold(_text(cells, "status")) or "", "")
@@ -274,7 +275,7 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
     outcome = fold(_text(cells, "outcome"))
     rejected = bool(outcome) and any(w in outcome for w in ("khong", "tu choi", "rejected"))
     try:
-        notes = validation.optional_text(_text(cells, "notes"), "Ghi chú", "notes", max_len=4000)
+        notes = validation.optional_text(_text(cells, "notes"), LABELS["note"], "notes", max_len=4000)
     except UserError as exc:
         raise _Refused(exc.message) from None
     return PlannedRow(row=number, procedure=match.procedure, applicant=applicant, code=code, received_at=received,

@@ -8,6 +8,7 @@ key of the report's figures (``report["total"]["received"]["total"]``…).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from desktop.texts import LABELS
 
 
 @dataclass(frozen=True)
@@ -27,24 +28,24 @@ class Column:
 
 
 RECEIVED = Group("received", "Số hồ sơ nhận giải quyết", "Nhận giải quyết")
-RESOLVED = Group("resolved", "Số hồ sơ đã giải quyết", "Đã giải quyết")
-IN_PROGRESS = Group("in_progress", "Số hồ sơ đang giải quyết", "Đang giải quyết")
+RESOLVED = Group("resolved", "Số hồ sơ đã giải quyết", LABELS["resolved"])
+IN_PROGRESS = Group("in_progress", "Số hồ sơ đang giải quyết", LABELS["in_progress"])
 
 LEAD: tuple[str, str] = ("STT", "Lĩnh vực giải quyết")  # columns (1) and (2)
 
 COLUMNS: tuple[Column, ...] = tuple(Column(number, group, key, header, short) for number, (group, key, header, short)
                                     in enumerate((
     (RECEIVED, "total", "Tổng số", "Tổng số"),
-    (RECEIVED, "new_online", "Trực tuyến (mới tiếp nhận)", "Trực tuyến"),
+    (RECEIVED, "new_online", "Trực tuyến (mới tiếp nhận)", LABELS["online"]),
     (RECEIVED, "new_direct_postal", "Trực tiếp, dịch vụ bưu chính (mới tiếp nhận)", "Trực tiếp,\nbưu chính"),
     (RECEIVED, "carried_over", "Từ kỳ trước chuyển qua", "Từ kỳ trước"),
     (RESOLVED, "total", "Tổng số", "Tổng số"),
     (RESOLVED, "early", "Trước hạn", "Trước hạn"),
-    (RESOLVED, "on_time", "Đúng hạn", "Đúng hạn"),
-    (RESOLVED, "late", "Quá hạn", "Quá hạn"),
+    (RESOLVED, "on_time", LABELS["on_time"], LABELS["on_time"]),
+    (RESOLVED, "late", LABELS["overdue"], LABELS["overdue"]),
     (IN_PROGRESS, "total", "Tổng số", "Tổng số"),
     (IN_PROGRESS, "within_deadline", "Trong hạn", "Trong hạn"),
-    (IN_PROGRESS, "overdue", "Quá hạn", "Quá hạn"),
+    (IN_PROGRESS, "overdue", LABELS["overdue"], LABELS["overdue"]),
 ), start=3))
 LAST_NUMBER = COLUMNS[-1].number
 

@@ -34,6 +34,7 @@ from desktop.reports.periodic import _count, _moment, periodic_report, resolutio
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
 from desktop.services import queue, surveys
+from desktop.texts import LABELS
 
 Section = Callable[[Session, Period], dict[str, Any]]
 
@@ -254,7 +255,7 @@ def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
          "points": _points(progress["online_share"], 12), "formula": "12 × tỷ lệ tiếp nhận trực tuyến"},
         {"key": "online_payment", "label": "Thanh toán trực tuyến", "max": 10, "points": None,
          "formula": "không tính được tại xã (thanh toán qua Cổng dịch vụ công)"},
-        {"key": "satisfaction", "label": "Mức độ hài lòng", "max": 18,
+        {"key": "satisfaction", "label": LABELS["satisfaction_level"], "max": 18,
          "points": _points(_fraction(satisfaction.get("rate")), 18),
          "formula": "18 × tỷ lệ hài lòng" if "satisfaction" in sections else "chưa có dữ liệu khảo sát"},
     ]

@@ -14,13 +14,14 @@ from desktop.formatting import dmy
 from desktop.reports import layout
 from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_text, _page_setup, _save
 from desktop.rules.text import excel_safe
+from desktop.texts import LABELS
 
-TARGET_HEADERS = ("STT", "Chỉ số", "Kết quả", "Chỉ tiêu", "Đánh giá", "Cách tính")
+TARGET_HEADERS = ("STT", LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"], "Cách tính")
 TARGET_WIDTHS = (6, 44, 16, 18, 16, 70)
 ASSESSMENT_HEADERS = ("STT", "Nhóm tiêu chí (QĐ 766)", "Điểm", "Tối đa", "", "Cách tính")
 TREND_COLUMNS = (  # key, header, scale (100 = a 0..1 rate shown in percent)
-    ("label", "Tháng", None), ("start", "Từ ngày", None), ("end", "Đến ngày", None),
-    ("received", "Tiếp nhận mới", None), ("resolved", "Đã giải quyết", None), ("late", "Trễ hạn", None),
+    ("label", LABELS["month"], None), ("start", LABELS["date_from"], None), ("end", "Đến ngày", None),
+    ("received", LABELS["newly_received"], None), ("resolved", LABELS["resolved"], None), ("late", LABELS["late"], None),
     ("on_time_rate", "Tỷ lệ đúng hạn (%)", 100), ("digitisation_rate", "Tỷ lệ số hóa (%)", 100),
     ("satisfaction_rate", "Tỷ lệ hài lòng (%)", 100), ("survey_answers", "Số phiếu khảo sát", None),
     ("waiting_avg_minutes", "Chờ bình quân (phút)", None), ("waiting_p90_minutes", "Chờ của 90% lượt (phút)", None),
@@ -42,7 +43,7 @@ def _heading(ws: Worksheet, data: dict[str, Any], title: str, last: int) -> int:
 
 
 def _targets_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
-    ws.title = "Chỉ tiêu"
+    ws.title = LABELS["target"]
     for index, width in enumerate(TARGET_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     row = _heading(ws, data, "CHỈ SỐ KẾT QUẢ GIẢI QUYẾT TTHC SO VỚI CHỈ TIÊU", len(TARGET_HEADERS))

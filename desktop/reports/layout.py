@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop.formatting import dmy, dmy_hm, place_date
 from desktop.reports import columns
+from desktop.texts import LABELS
 
 FORM_CODE = "Biểu số 06/VPCP/KSTT"
 FORM_BASIS = "(Ban hành kèm theo Thông tư số 01/2020/TT-VPCP)"
@@ -17,12 +18,12 @@ UNIT_OF_MEASURE = "Đơn vị tính: Số hồ sơ TTHC"
 HEADER_TOP: tuple[tuple[str, int, int], ...] = columns.header_top()
 HEADER_SUB: tuple[str, ...] = tuple(c.header for c in columns.COLUMNS)
 COLUMN_NUMBERS: tuple[str, ...] = tuple(f"({n})" for n in range(1, columns.LAST_NUMBER + 1))
-TOTAL_LABEL = "Tổng cộng"
+TOTAL_LABEL = LABELS["total"]
 
 LATE_TITLE = "DANH SÁCH HỒ SƠ TRỄ HẠN, QUÁ HẠN"
 LATE_HEADERS: tuple[str, ...] = (
-    "STT", "Mã hồ sơ", "Lĩnh vực", "Thủ tục", "Người nộp", "Hạn trả kết quả", "Ngày có kết quả",
-    "Tình trạng", "Số ngày quá hạn", "Phiếu xin lỗi", "Lý do",
+    "STT", LABELS["dossier_code"], LABELS["field"], LABELS["procedure"], LABELS["applicant"], "Hạn trả kết quả", LABELS["resolved_on"],
+    "Tình trạng", "Số ngày quá hạn", LABELS["apology_letter"], LABELS["reason"],
 )
 LATE_STATUS = {"late": "Đã giải quyết quá hạn", "overdue": "Đang giải quyết, quá hạn"}
 

@@ -21,6 +21,7 @@ from desktop.platform.pdf_fonts import register_fonts
 from desktop.reports import layout
 from desktop.platform.atomic import write_atomic
 from desktop.reports.periodic import column_values
+from desktop.texts import LABELS
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -118,7 +119,7 @@ def periodic_table(report: dict[str, Any], st: dict[str, ParagraphStyle], width:
 def _document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
     serif, _ = register_fonts()
     return SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                             bottomMargin=MARGIN, title=title, author="Một Cửa Offline",
+                             bottomMargin=MARGIN, title=title, author=LABELS["app_name"],
                              initialFontName=serif)  # else the canvas starts in (unembedded) Helvetica
 
 

@@ -30,6 +30,7 @@ from desktop.db.types import VNDateTime
 from desktop.rules.lifecycle import Status
 from desktop.reports.columns import COLUMNS as BIEU06_COLUMNS
 from desktop.reports.periods import Period
+from desktop.texts import LABELS
 
 RECEIVED_KEYS = ("total", "new_online", "new_direct_postal", "postal", "carried_over")
 RESOLVED_KEYS = ("total", "early", "on_time", "late", "withdrawn")
@@ -274,7 +275,7 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
         for group, keys in GROUPS.items():
             for key in keys:
                 total[group][key] += groups[group][key]
-    check_identities("Tổng cộng", total)
+    check_identities(LABELS["total"], total)
     late_list = _late_details(session, period, found.late_ids, found.overdue_ids)
     late_count = sum(1 for d in late_list if d["status"] == "late")
     overdue_count = len(late_list) - late_count

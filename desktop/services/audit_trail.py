@@ -21,6 +21,7 @@ from desktop.db.models import Officer
 from desktop.db.models_audit import AuditEntry
 from desktop.errors import UserError
 from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
+from desktop.texts import LABELS
 
 BOOKKEEPING = frozenset({"version", "updated_at"})  # bumped by every write: not "what changed"
 _SUBJECT_KEYS = ("code", "dossier_code", "username", "name", "number", "day", "kind")
@@ -93,7 +94,7 @@ def _bounds(flt: AuditFilter) -> tuple[str | None, str | None]:
 
 def _names(session: Session) -> dict[str, str]:
     """username -> full name; the system actors (CLI without --officer, demo, sync…) read «Hệ thống»."""
-    names = {a: "Hệ thống" for a in SYSTEM_ACTORS}
+    names = {a: LABELS["system"] for a in SYSTEM_ACTORS}
     names.update({r[0]: r[1] for r in session.execute(select(Officer.username, Officer.full_name))})
     return names
 

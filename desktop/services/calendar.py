@@ -20,6 +20,7 @@ from desktop.services.desk import desk_context, load_calendar, put_setting
 from desktop.services.dossiers import get_dossier, last_counting_moment, processing_time, reschedule
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import nfc
+from desktop.texts import LABELS
 
 def set_override(session: Session, day: date, *, working: bool, reason: str | None = None,
                  legal_basis: str | None = None) -> CalendarOverride:
@@ -51,7 +52,7 @@ def remove_override(session: Session, day: date) -> bool:
 def set_province_days(session: Session, days: list[dict[str, Any]]) -> None:
     """The province package's layer: its list replaces the previous one (a day it drops falls back)."""
     clean = [{"date": date.fromisoformat(d["date"]).isoformat(), "working": d.get("working") is True,
-              "reason": nfc(str(d.get("reason") or "")) or ("Ngày làm việc" if d.get("working") is True else DAY_OFF),
+              "reason": nfc(str(d.get("reason") or "")) or (LABELS["working_day"] if d.get("working") is True else DAY_OFF),
               "legal_basis": nfc(str(d.get("legal_basis") or ""))} for d in days]
     put_setting(session, settings.PROVINCE_CALENDAR.key, clean)
 

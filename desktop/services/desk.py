@@ -16,6 +16,7 @@ from desktop.rules.deadlines import DeadlineRules, OfficeHours
 from desktop.errors import UserError
 from desktop.rules.unit_levels import level_codes
 from desktop.rules.workcalendar import Override, WorkCalendar
+from desktop.texts import LABELS
 
 # The province package's days (its whole list; the next package replaces it): the "province" layer.
 # Per-weekday office hours (e.g. a Saturday morning of reception): the desk's own, else the province's.
@@ -151,7 +152,7 @@ def set_office_hours(session: Session, week: dict[str, str] | None) -> None:
     from desktop.services.permissions import Permission, require
 
     require(session, Permission.MANAGE_SETTINGS)
-    put_setting(session, settings.OFFICE_HOURS.key, weekly_hours_from(week, "Giờ làm việc") if week else None)
+    put_setting(session, settings.OFFICE_HOURS.key, weekly_hours_from(week, LABELS["office_hours"]) if week else None)
 
 
 def load_calendar(session: Session) -> WorkCalendar:

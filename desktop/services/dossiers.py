@@ -28,6 +28,7 @@ from desktop.services.desk import DeskContext, desk_context, get_setting
 from desktop.services import outgoing
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import fold, nfc
+from desktop.texts import LABELS
 
 
 @dataclass
@@ -81,12 +82,12 @@ def get_dossier(session: Session, code: str) -> Dossier:
 
 def _validated_applicant(applicant: Applicant) -> Applicant:
     return Applicant(
-        name=validation.required_text(applicant.name, "Họ tên người nộp", "applicant"),
+        name=validation.required_text(applicant.name, LABELS["applicant_full_name"], "applicant"),
         id_number=validation.id_number(applicant.id_number),
         phone=validation.phone(applicant.phone),
         email=validation.email(applicant.email),
-        address=validation.optional_text(applicant.address, "Địa chỉ", "address"),
-        organisation=validation.optional_text(applicant.organisation, "Tên tổ chức", "organisation"),
+        address=validation.optional_text(applicant.address, LABELS["address"], "address"),
+        organisation=validation.optional_text(applicant.organisation, LABELS["organisation_name"], "organisation"),
     )
 
 
@@ -153,7 +154,7 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
     channel = validation.channel(reception.channel)
     sets = validation.sets_count(reception.sets_count)
     received_at = validation.moment(reception.at)
-    notes = validation.optional_text(reception.notes, "Ghi chú", "notes", max_len=4000, multiline=True)
+    notes = validation.optional_text(reception.notes, LABELS["note"], "notes", max_len=4000, multiline=True)
     names = [nfc(c) or "" for c in (procedure.components or [])] + [
         nfc(c) or "" for c in reception.extra_components if nfc(c)
     ]
@@ -190,7 +191,7 @@ def refuse(session: Session, *, procedure_code: str, applicant: Applicant, reaso
     ctx = ctx or desk_context(session)
     procedure = find_procedure(session, procedure_code)
     person = _validated_applicant(applicant)
-    reason_text = validation.required_text(reason, "Lý do từ chối", "reason", max_len=4000, multiline=True)
+    reason_text = validation.required_text(reason, LABELS["refusal_reason"], "reason", max_len=4000, multiline=True)
     moment = validation.moment(at)
     dossier = _new_dossier(session, ctx, procedure, person, moment, Status.REFUSED)
     dossier.channel = validation.channel(channel)
@@ -228,7 +229,7 @@ def request_supplement(session: Session, code: str, *, items: Sequence[str] | st
     moment = validation.moment(at, not_before=last_counting_moment(session, dossier))
     supplement = Supplement(
         dossier_id=dossier.id, requested_at=moment, items=listed, requested_by=session.info.get("officer"),
-        reason=validation.optional_text(reason, "Lý do", "reason", multiline=True), previous_due_at=dossier.due_at,
+        reason=validation.optional_text(reason, LABELS["reason"], "reason", multiline=True), previous_due_at=dossier.due_at,
     )
     session.add(supplement)
     dossier.status = Status.AWAITING_SUPPLEMENT
@@ -291,7 +292,7 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
     require(session, Permission.PROCESS)
     dossier = get_dossier(session, code)
     check(Action.RECORD_RESULT, dossier.status, dossier.code)
-    reason_text = validation.optional_text(reason, "Lý do", "reason", max_len=4000, multiline=True)
+    reason_text = validation.optional_text(reason, LABELS["reason"], "reason", max_len=4000, multiline=True)
     if rejected and not reason_text:
         raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
     moment = validation.moment(at, not_before=last_counting_moment(session, dossier))
@@ -330,7 +331,7 @@ def withdraw(session: Session, code: str, *, at: datetime | None = None, reason:
     moment = validation.moment(at, not_before=dossier.received_at)
     dossier.status = Status.WITHDRAWN
     dossier.withdrawn_at = moment
-    _event(session, dossier, "withdrawn", moment, note=validation.optional_text(reason, "Lý do", "reason", multiline=True))
+    _event(session, dossier, "withdrawn", moment, note=validation.optional_text(reason, LABELS["reason"], "reason", multiline=True))
     outgoing.assign(session, "stop", dossier.id, dossier.code, moment)
     session.flush()
     return dossier

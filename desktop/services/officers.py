@@ -17,6 +17,7 @@ from desktop.db.models import Officer
 from desktop.errors import NotFound, UserError
 from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
 from desktop.rules.text import nfc
+from desktop.texts import LABELS
 
 ROLES = ROLE_LABELS  # the roles a person can hold
 MAX_FAILURES = 5
@@ -150,7 +151,7 @@ class OfficerAccount:
     @property
     def status(self) -> str:
         if not self.active:
-            return "Ngừng hoạt động"
+            return LABELS["inactive"]
         if self.locked_until is not None and self.locked_until > clock.now():
             return f"Tạm khóa đến {clock.to_vn(self.locked_until):%H:%M %d/%m/%Y}"
         return "Đang hoạt động"

@@ -25,8 +25,9 @@ from desktop.rules.survey_forms import (
     DEFAULT_FORM, MAX_TEXT, OVERALL, OVERALL_LABELS, OVERALL_VALUES, QUARTERLY_FORM, SurveyForm, get_form,
 )
 from desktop.services.dossiers import get_dossier
+from desktop.texts import LABELS
 
-SOURCES = {"officer": "Cán bộ nhập", "kiosk": "Công dân tự đánh giá (kiosk)"}
+SOURCES = {"officer": LABELS["entered_by"], "kiosk": "Công dân tự đánh giá (kiosk)"}
 LEADER_ROLES = ("leader", "admin")
 NO_FIELD = "Không gắn hồ sơ"
 # 18-point bands (one province's table): > 15 Xuất sắc; 12–15 Tốt; 9–<12 Khá; 6–<9 Trung bình; < 6 Yếu.
@@ -90,7 +91,7 @@ def record_answer(session: Session, answers: Mapping[str, Any], *, form_id: str 
     if source not in SOURCES:
         raise UserError("Nguồn phiếu phải là officer (cán bộ nhập) hoặc kiosk.", field="source")
     clean = _clean_answers(form, answers)
-    note = validation.optional_text(comment, "Ý kiến góp ý", "comment", max_len=MAX_TEXT, multiline=True) or clean.get("comment")
+    note = validation.optional_text(comment, LABELS["feedback_comment"], "comment", max_len=MAX_TEXT, multiline=True) or clean.get("comment")
     moment = validation.moment(at)
     dossier = get_dossier(session, dossier_code) if dossier_code and dossier_code.strip() else None
     row = SurveyAnswer(

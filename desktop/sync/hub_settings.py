@@ -15,8 +15,9 @@ from desktop import settings
 from desktop.errors import UserError
 from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
+from desktop.texts import LABELS
 
-HUB_URL_FIELD = "Địa chỉ máy chủ tỉnh"
+HUB_URL_FIELD = LABELS["hub_address"]
 
 
 def _bad(detail: str) -> UserError:

@@ -26,6 +26,7 @@ from desktop import __version__
 from desktop.platform.backup import default_backup_dir
 from desktop.platform.logs import log_dir
 from desktop.platform.paths import data_dir, resources_dir
+from desktop.texts import LABELS
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class AboutDialog(QDialog):
         if not pixmap.isNull():
             icon.setPixmap(pixmap.scaled(72, 72, Qt.AspectRatioMode.KeepAspectRatio,
                                          Qt.TransformationMode.SmoothTransformation))
-        self.title = QLabel(f"<h2>Một Cửa Offline</h2>{self.tr('Phiên bản')} <b>{__version__}</b><br>"
+        self.title = QLabel(f"<h2>Một Cửa Offline</h2>{self.tr(LABELS['version'])} <b>{__version__}</b><br>"
                             + self.tr("Phần mềm tiếp nhận và trả kết quả hồ sơ thủ tục hành chính tại bộ phận "
                                       "một cửa cấp xã; làm việc không cần mạng."), objectName="title")
         self.title.setWordWrap(True)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from desktop.platform.paths import resources_dir
+from desktop.texts import LABELS
 
 log = logging.getLogger("desktop.ui")
 
@@ -18,37 +19,37 @@ UI_FONT_POINT_SIZE = 10
 
 # Qt ships no Vietnamese catalogue: the texts Qt itself puts on standard buttons and menus.
 QT_TEXTS: dict[tuple[str, str], str] = {
-    ("QPlatformTheme", "OK"): "Đồng ý",
-    ("QPlatformTheme", "Cancel"): "Hủy",
+    ("QPlatformTheme", "OK"): LABELS["ok"],
+    ("QPlatformTheme", "Cancel"): LABELS["cancel"],
     ("QPlatformTheme", "&Yes"): "&Có",
     ("QPlatformTheme", "&No"): "&Không",
     ("QPlatformTheme", "Yes to &All"): "Có với tất cả",
     ("QPlatformTheme", "N&o to All"): "Không với tất cả",
-    ("QPlatformTheme", "Save"): "Lưu",
+    ("QPlatformTheme", "Save"): LABELS["save"],
     ("QPlatformTheme", "&Save"): "&Lưu",
     ("QPlatformTheme", "Save All"): "Lưu tất cả",
     ("QPlatformTheme", "Open"): "Mở",
     ("QPlatformTheme", "&Open"): "&Mở",
-    ("QPlatformTheme", "Close"): "Đóng",
+    ("QPlatformTheme", "Close"): LABELS["close"],
     ("QPlatformTheme", "Apply"): "Áp dụng",
     ("QPlatformTheme", "Reset"): "Đặt lại",
     ("QPlatformTheme", "Help"): "Trợ giúp",
-    ("QPlatformTheme", "Discard"): "Bỏ qua",
+    ("QPlatformTheme", "Discard"): LABELS["skip"],
     ("QPlatformTheme", "Don't Save"): "Không lưu",
     ("QPlatformTheme", "Close without Saving"): "Đóng không lưu",
     ("QPlatformTheme", "Restore Defaults"): "Khôi phục mặc định",
     ("QPlatformTheme", "Abort"): "Dừng",
     ("QPlatformTheme", "Retry"): "Thử lại",
-    ("QPlatformTheme", "Ignore"): "Bỏ qua",
+    ("QPlatformTheme", "Ignore"): LABELS["skip"],
     ("QMessageBox", "Show Details..."): "Xem chi tiết...",
     ("QMessageBox", "Hide Details..."): "Ẩn chi tiết...",
     ("QWizard", "< &Back"): "< &Quay lại",
     ("QWizard", "&Next >"): "&Tiếp >",
     ("QWizard", "&Next"): "&Tiếp",
     ("QWizard", "&Finish"): "&Hoàn tất",
-    ("QWizard", "Cancel"): "Hủy",
+    ("QWizard", "Cancel"): LABELS["cancel"],
     ("QWizard", "&Help"): "&Trợ giúp",
-    ("QWizard", "Go Back"): "Quay lại",
+    ("QWizard", "Go Back"): LABELS["back"],
     ("QWizard", "Continue"): "Tiếp tục",
     ("QWizard", "Commit"): "Xác nhận",
     ("QWizard", "Done"): "Xong",
@@ -57,18 +58,18 @@ QT_TEXTS: dict[tuple[str, str], str] = {
     ("QLineEdit", "Cu&t"): "&Cắt",
     ("QLineEdit", "&Copy"): "Sao &chép",
     ("QLineEdit", "&Paste"): "&Dán",
-    ("QLineEdit", "Delete"): "Xóa",
+    ("QLineEdit", "Delete"): LABELS["delete"],
     ("QLineEdit", "Select All"): "Chọn tất cả",
     ("QWidgetTextControl", "&Undo"): "&Hoàn tác",
     ("QWidgetTextControl", "&Redo"): "&Làm lại",
     ("QWidgetTextControl", "Cu&t"): "&Cắt",
     ("QWidgetTextControl", "&Copy"): "Sao &chép",
     ("QWidgetTextControl", "&Paste"): "&Dán",
-    ("QWidgetTextControl", "Delete"): "Xóa",
+    ("QWidgetTextControl", "Delete"): LABELS["delete"],
     ("QWidgetTextControl", "Select All"): "Chọn tất cả",
     ("QFileDialog", "Open"): "Mở",
-    ("QFileDialog", "Save"): "Lưu",
-    ("QFileDialog", "Cancel"): "Hủy",
+    ("QFileDialog", "Save"): LABELS["save"],
+    ("QFileDialog", "Cancel"): LABELS["cancel"],
     ("QFileDialog", "&Open"): "&Mở",
     ("QFileDialog", "&Save"): "&Lưu",
     ("QFileDialog", "File &name:"): "Tên &tệp:",
@@ -114,7 +115,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
-    QCoreApplication.setApplicationName("Một Cửa Offline")
+    QCoreApplication.setApplicationName(LABELS["app_name"])
     QCoreApplication.setOrganizationName("MotCuaOffline")
     if not app.property("motcua_ready"):
         family = load_fonts()

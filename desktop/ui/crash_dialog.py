@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.platform.crash import CrashReport, install_crash_handlers, mark_seen
+from desktop.texts import LABELS
 
 
 def _tr(text: str) -> str:
@@ -48,7 +49,7 @@ class CrashDialog(QDialog):
         buttons = QDialogButtonBox()
         self.copy_button = QPushButton(_tr("Sao chép chi tiết"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = QPushButton(_tr("Đóng"))
+        self.close_button = QPushButton(_tr(LABELS["close"]))
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.copy_button.clicked.connect(self.copy_details)
         self.close_button.clicked.connect(self.accept)
@@ -59,7 +60,7 @@ class CrashDialog(QDialog):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(
-            f"{self.report.details}\n{_tr('Tệp lỗi')}: {self.report.path}\n{_tr('Nhật ký')}: {self.report.log_folder}\n")
+            f"{self.report.details}\n{_tr('Tệp lỗi')}: {self.report.path}\n{_tr(LABELS['log'])}: {self.report.log_folder}\n")
         self.copy_button.setText(_tr("Đã sao chép"))
 
 

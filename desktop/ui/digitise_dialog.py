@@ -19,9 +19,10 @@ from desktop.platform import filestore
 from desktop.services import digitisation
 from desktop.services.dossiers import get_dossier
 from desktop.ui.messages import show_error
+from desktop.texts import LABELS
 
 RESULT_ROW = "result"
-HEADERS = ("STT", "Thành phần / kết quả", "Đã số hóa", "Mã số hóa", "Nguồn", "Tệp quét")
+HEADERS = ("STT", "Thành phần / kết quả", LABELS["digitised"], LABELS["digitisation_code"], LABELS["source"], "Tệp quét")
 
 
 class DigitiseDialog(QDialog):
@@ -50,7 +51,7 @@ class DigitiseDialog(QDialog):
         for button in (self.toggle_button, self.file_button, self.open_button, self.reuse_button, self.portal_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
-        close = QPushButton(self.tr("Đóng"), objectName="close")
+        close = QPushButton(self.tr(LABELS["close"]), objectName="close")
         close.clicked.connect(self.accept)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -77,7 +78,7 @@ class DigitiseDialog(QDialog):
             dossier = get_dossier(session, code)
             rows = [digitisation.component_json(c) for c in dossier.components]
             if dossier.result_at is not None:
-                rows.append({"number": RESULT_ROW, "name": "Kết quả giải quyết"} | digitisation.result_json(dossier))
+                rows.append({"number": RESULT_ROW, "name": LABELS["resolution_result"]} | digitisation.result_json(dossier))
             docs = (digitisation.reusable_documents(session, dossier.applicant_id_number, exclude_dossier=code)
                     if dossier.applicant_id_number else [])
             return rows, docs

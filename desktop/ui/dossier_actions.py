@@ -18,6 +18,7 @@ from desktop.rules.lifecycle import Action
 from desktop.services import dossiers
 from desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from desktop.ui import messages
+from desktop.texts import LABELS
 
 
 def _t(text: str) -> str:
@@ -38,11 +39,11 @@ class ActionSpec:
 # The control slip (phiếu kiểm soát) travels with the dossier between the desk and the handler, so
 # handing over (start) and recording the result offer it again with the new step on it.
 SPECS = (
-    ActionSpec(Action.START, _t("Chuyển xử lý"), "control"),
+    ActionSpec(Action.START, _t(LABELS["start_processing"]), "control"),
     ActionSpec(Action.REQUEST_SUPPLEMENT, _t("Yêu cầu bổ sung…"), "supplement"),
-    ActionSpec(Action.RECEIVE_SUPPLEMENT, _t("Nhận hồ sơ bổ sung"), "receipt"),
+    ActionSpec(Action.RECEIVE_SUPPLEMENT, _t(LABELS["supplement_received"]), "receipt"),
     ActionSpec(Action.RECORD_RESULT, _t("Ghi nhận kết quả…"), "control"),
-    ActionSpec(Action.RETURN_RESULT, _t("Trả kết quả"), "control"),
+    ActionSpec(Action.RETURN_RESULT, _t(LABELS["return_result"]), "control"),
     ActionSpec(Action.WITHDRAW, _t("Rút hồ sơ…"), "stop"),
     ActionSpec(Action.APOLOGY, _t("Xin lỗi, hẹn lại…"), "apology", Permission.APPROVE_APOLOGY),
 )
@@ -57,7 +58,7 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         missing: Sequence[str] = ()) -> Work | None:
     """Ask only what ``action`` needs; None if the officer cancelled. ``missing``: components not submitted."""
     if action == Action.START:
-        if not messages.confirm(parent, _t("Chuyển xử lý"), _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
+        if not messages.confirm(parent, _t(LABELS["start_processing"]), _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
             return None
         return lambda s: dossiers.start(s, code)
     if action == Action.REQUEST_SUPPLEMENT:
@@ -69,7 +70,7 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         items, reason = dialog.item_list(), dialog.reason_text()
         return lambda s: dossiers.request_supplement(s, code, items=items, reason=reason)
     if action == Action.RECEIVE_SUPPLEMENT:
-        if not messages.confirm(parent, _t("Nhận hồ sơ bổ sung"), _t(
+        if not messages.confirm(parent, _t(LABELS["supplement_received"]), _t(
                 "Hồ sơ %1 đã được bổ sung đầy đủ? Thời hạn giải quyết sẽ tính lại từ đầu.").replace("%1", code)):
             return None
         return lambda s: dossiers.receive_supplement(s, code)
@@ -82,14 +83,14 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         rejected, why = result.is_rejected(), result.reason_text()
         return lambda s: dossiers.record_result(s, code, rejected=rejected, reason=why)
     if action == Action.RETURN_RESULT:
-        if not messages.confirm(parent, _t("Trả kết quả"), _t("Đã trả kết quả hồ sơ %1 cho người nộp?")
+        if not messages.confirm(parent, _t(LABELS["return_result"]), _t("Đã trả kết quả hồ sơ %1 cho người nộp?")
                                 .replace("%1", code)):
             return None
         return lambda s: dossiers.return_result(s, code)
     if action == Action.WITHDRAW:
         from desktop.ui.dialogs.reason_dialog import ReasonDialog
 
-        reason_dialog = ReasonDialog(_t("Rút hồ sơ"), _t("Lý do người nộp rút hồ sơ (không bắt buộc):"),
+        reason_dialog = ReasonDialog(_t(LABELS["withdraw"]), _t("Lý do người nộp rút hồ sơ (không bắt buộc):"),
                                      _t("Ghi nhận rút hồ sơ"), parent)
         if not reason_dialog.exec():
             return None

@@ -35,16 +35,17 @@ from desktop.ui.dossier_actions import SPECS, ask, role_may
 from desktop.formatting import dmy_hm
 from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
 from desktop.rules.validation import CHANNELS
+from desktop.texts import LABELS
 
 FIELDS = (
-    ("procedure_name", "Thủ tục"), ("field_name", "Lĩnh vực"), ("applicant_name", "Người nộp"),
-    ("applicant_id_number", "Số định danh"), ("applicant_phone", "Điện thoại"), ("applicant_address", "Địa chỉ"),
-    ("organisation", "Tổ chức"), ("channel", "Hình thức nộp"), ("sets_count", "Số bộ"),
-    ("received_at", "Ngày nhận"), ("counting_start", "Bắt đầu tính hạn"), ("due_at", "Hẹn trả"),
-    ("original_due_at", "Hẹn trả ban đầu"), ("received_by", "Cán bộ tiếp nhận"), ("handler", "Cán bộ xử lý"),
-    ("result", "Kết quả"), ("result_reason", "Lý do"), ("result_at", "Ngày có kết quả"),
-    ("returned_at", "Ngày trả"), ("withdrawn_at", "Ngày rút"), ("refusal_reason", "Lý do từ chối"),
-    ("notes", "Ghi chú"),
+    ("procedure_name", LABELS["procedure"]), ("field_name", LABELS["field"]), ("applicant_name", LABELS["applicant"]),
+    ("applicant_id_number", LABELS["identifier"]), ("applicant_phone", LABELS["phone"]), ("applicant_address", LABELS["address"]),
+    ("organisation", LABELS["organisation"]), ("channel", "Hình thức nộp"), ("sets_count", "Số bộ"),
+    ("received_at", LABELS["received_on"]), ("counting_start", LABELS["clock_start"]), ("due_at", LABELS["due"]),
+    ("original_due_at", LABELS["original_due"]), ("received_by", LABELS["received_by"]), ("handler", LABELS["handled_by"]),
+    ("result", LABELS["result"]), ("result_reason", LABELS["reason"]), ("result_at", LABELS["resolved_on"]),
+    ("returned_at", LABELS["returned_on"]), ("withdrawn_at", "Ngày rút"), ("refusal_reason", LABELS["refusal_reason"]),
+    ("notes", LABELS["note"]),
 )
 MOMENTS = {"received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
 
@@ -63,7 +64,7 @@ class DossierDetailDialog(QDialog):
         fields_box = QGroupBox(self.tr("Thông tin hồ sơ"))
         fields_box.setLayout(self.fields)
         self.components = QTableWidget(0, 3, objectName="components")
-        self.components.setHorizontalHeaderLabels([self.tr("Thành phần"), self.tr("Đã nộp"), self.tr("Đã số hóa")])
+        self.components.setHorizontalHeaderLabels([self.tr(LABELS["component"]), self.tr(LABELS["submitted"]), self.tr(LABELS["digitised"])])
         self.components.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.components.verticalHeader().setVisible(False)
         self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -90,7 +91,7 @@ class DossierDetailDialog(QDialog):
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(self.header)
         body_layout.addWidget(fields_box)
-        for title, widget in ((self.tr("Thành phần hồ sơ"), self.components),
+        for title, widget in ((self.tr(LABELS["components"]), self.components),
                               (self.tr("Quá trình xử lý"), self.timeline),
                               (self.tr("Yêu cầu bổ sung và phiếu xin lỗi"), self.others)):
             box = QGroupBox(title)
@@ -178,7 +179,7 @@ class DossierDetailDialog(QDialog):
         if key == "channel":
             return CHANNELS.get(value, value)
         if key == "result":
-            return self.tr("Giải quyết") if value == "approved" else self.tr("Không giải quyết")
+            return self.tr(LABELS["approve"]) if value == "approved" else self.tr(LABELS["reject"])
         return str(value)
 
     def printable_forms(self) -> list[str]:

@@ -28,6 +28,7 @@ from desktop.platform.backup import BackupFile, latest_good_backup
 from desktop.db import health
 from desktop.errors import UserError
 from desktop.ui import messages
+from desktop.texts import LABELS
 
 log = logging.getLogger("desktop.ui")
 
@@ -80,7 +81,7 @@ class DamagedDatabaseDialog(QDialog):
 
 
 def choose_backup_file(parent: QWidget | None, start: Path) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, QApplication.translate("Health", "Chọn tệp sao lưu"), str(start),
+    name, _ = QFileDialog.getOpenFileName(parent, QApplication.translate("Health", LABELS["choose_backup_file"]), str(start),
                                           QApplication.translate("Health", "Bản sao lưu (*.sqlite3)"))
     return Path(name) if name else None
 
@@ -113,6 +114,6 @@ def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
             continue
         QApplication.restoreOverrideCursor()
         log.warning("damaged database replaced by backup %s at start-up", chosen.name)
-        messages.inform(parent, QApplication.translate("Health", "Đã khôi phục dữ liệu"), QApplication.translate(
+        messages.inform(parent, QApplication.translate("Health", LABELS["data_restored"]), QApplication.translate(
             "Health", "Đã khôi phục dữ liệu từ %1. Tệp hỏng được giữ tại %2. Lần đồng bộ tới sẽ gửi lại "
             "dữ liệu lên tỉnh.").replace("%1", chosen.name).replace("%2", str(done.safety_backup or "")))

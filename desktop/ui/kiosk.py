@@ -23,6 +23,7 @@ from desktop.db.session import Database
 from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
 from desktop.rules.survey_forms import DEFAULT_FORM, Question, SurveyForm, get_form
+from desktop.texts import LABELS
 
 # Writes go through this when the kiosk runs inside the app (UiContext.write); alone, inline.
 Writer = Callable[[Callable[[Session], Any], Callable[[Any], None]], None]
@@ -77,13 +78,13 @@ class PinPad(QDialog):
         for index, digit in enumerate("123456789"):
             self.digits[digit] = self._digit_button(digit)
             grid.addWidget(self.digits[digit], index // 3, index % 3)
-        self.clear_button = _big(self.tr("Xóa"), "pin_clear", "digit")
+        self.clear_button = _big(self.tr(LABELS["delete"]), "pin_clear", "digit")
         self.digits["0"] = self._digit_button("0")
-        self.ok_button = _big(self.tr("Đồng ý"), "pin_ok", "digit")
+        self.ok_button = _big(self.tr(LABELS["ok"]), "pin_ok", "digit")
         grid.addWidget(self.clear_button, 3, 0)
         grid.addWidget(self.digits["0"], 3, 1)
         grid.addWidget(self.ok_button, 3, 2)
-        self.cancel_button = _big(self.tr("Quay lại"), "pin_cancel", "small")
+        self.cancel_button = _big(self.tr(LABELS["back"]), "pin_cancel", "small")
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.display)
@@ -128,7 +129,7 @@ class OfficerMenu(QDialog):
 
     def __init__(self, last_dossier: tuple[str, str] | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Cán bộ"))
+        self.setWindowTitle(self.tr(LABELS["officer"]))
         layout = QVBoxLayout(self)
         self.attach_button = _big(self.tr("Gắn phiếu tiếp theo với hồ sơ vừa trả"), "menu_attach", "small")
         if last_dossier:
@@ -176,7 +177,7 @@ class KioskWindow(QWidget):
             self.stack.addWidget(screen)
         self.thanks = self._thanks_screen()
         self.stack.addWidget(self.thanks)
-        self.officer_button = _big(self.tr("Cán bộ"), "officer", "officer")
+        self.officer_button = _big(self.tr(LABELS["officer"]), "officer", "officer")
         footer = QHBoxLayout()
         footer.addStretch(1)
         footer.addWidget(self.officer_button)

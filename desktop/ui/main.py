@@ -22,6 +22,7 @@ from desktop.errors import UserError
 from desktop.platform.paths import default_db_path
 from desktop.services import desk, officers
 from desktop.services.officers import OfficerInfo
+from desktop.texts import LABELS
 
 log = logging.getLogger("desktop.ui")
 AUTOLOGIN_ENV = "MOTCUA_AUTOLOGIN"
@@ -89,7 +90,7 @@ def _run(app: Any, db_path: str | None) -> int:
     try:
         db = open_database(path)
     except UserError as exc:
-        QMessageBox.critical(None, "Một Cửa Offline", exc.message)
+        QMessageBox.critical(None, LABELS["app_name"], exc.message)
         return 2
     try:
         need_unit, need_officer = _needs_setup(db)

@@ -27,6 +27,7 @@ from desktop.history.reader import sheet_names
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.ui import messages
 from desktop.ui.context import UiContext
+from desktop.texts import LABELS
 
 FILE_FILTER = "Sổ theo dõi (*.xlsx *.xlsm *.csv);;Mọi tệp (*)"
 MAPPING_FILTER = "Ánh xạ cột (*.json)"
@@ -66,8 +67,8 @@ class HistoryImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         for button, text in ((QWizard.WizardButton.BackButton, self.tr("< Quay lại")),
                              (QWizard.WizardButton.NextButton, self.tr("Tiếp >")),
-                             (QWizard.WizardButton.FinishButton, self.tr("Đóng")),
-                             (QWizard.WizardButton.CancelButton, self.tr("Hủy"))):
+                             (QWizard.WizardButton.FinishButton, self.tr(LABELS["close"])),
+                             (QWizard.WizardButton.CancelButton, self.tr(LABELS["cancel"]))):
             self.setButtonText(button, text)
         self.mapping = Mapping()
         self.plan: ImportPlan | None = None
@@ -251,7 +252,7 @@ class _PreviewPage(QWizardPage):
         again = QPushButton(self.tr("Xem lại"), objectName="replan")
         again.clicked.connect(self.initializePage)
         self.problems = QTableWidget(0, 3, objectName="problems")
-        self.problems.setHorizontalHeaderLabels([self.tr("Dòng"), self.tr("Kết quả"), self.tr("Lý do")])
+        self.problems.setHorizontalHeaderLabels([self.tr(LABELS["row"]), self.tr(LABELS["result"]), self.tr(LABELS["reason"])])
         self.problems.verticalHeader().setVisible(False)
         self.problems.horizontalHeader().setStretchLastSection(True)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -289,7 +290,7 @@ class _PreviewPage(QWizardPage):
             item.setCheckState(Qt.CheckState.Checked if match.accepted or key in kept else Qt.CheckState.Unchecked)
             self.fuzzy.addItem(item)
         lines = [(row, self.tr("Bỏ qua (trùng)"), reason) for row, reason in plan.duplicates] + \
-                [(row, self.tr("Từ chối"), reason) for row, reason in plan.refused]
+                [(row, self.tr(LABELS["refuse"]), reason) for row, reason in plan.refused]
         lines.sort()
         self.problems.setRowCount(len(lines))
         for r, values in enumerate(lines):

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.catalog import ImportResult
+from desktop.texts import LABELS
 
 
 class ImportResultDialog(QDialog):
@@ -24,7 +25,7 @@ class ImportResultDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.errors = QTableWidget(len(result.errors), 2, objectName="errors")
-        self.errors.setHorizontalHeaderLabels([self.tr("Dòng"), self.tr("Lỗi")])
+        self.errors.setHorizontalHeaderLabels([self.tr(LABELS["row"]), self.tr("Lỗi")])
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.errors.verticalHeader().setVisible(False)
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -21,6 +21,7 @@ from desktop.services import queries
 from desktop.services.desk import desk_context
 from desktop.services.queries import DossierFilter, DossierRow
 from desktop.formatting import dmy_hm
+from desktop.texts import LABELS
 
 BLOCK = 200
 MAX_BLOCKS = 64
@@ -31,10 +32,10 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("DossierTable", text)
 
 
-COLUMNS = (_t("Mã hồ sơ"), _t("Người nộp"), _t("Thủ tục"), _t("Ngày nhận"), _t("Hẹn trả"), _t("Trạng thái"),
+COLUMNS = (_t(LABELS["dossier_code"]), _t(LABELS["applicant"]), _t(LABELS["procedure"]), _t(LABELS["received_on"]), _t(LABELS["due"]), _t(LABELS["status"]),
            _t("Còn lại (ngày LV)"))
-OVERDUE_TEXT = _t("Quá hạn")
-DUE_SOON_TEXT = _t("Sắp đến hạn")
+OVERDUE_TEXT = _t(LABELS["overdue"])
+DUE_SOON_TEXT = _t(LABELS["due_soon"])
 OVERDUE_COLOUR = QColor("#f8d7da")
 DUE_SOON_COLOUR = QColor("#fff3cd")
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication
+from desktop.texts import LABELS
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -44,10 +45,10 @@ def _t(text: str) -> str:
 
 PAGES: list[Page] = [
     Page("overview", _t("Tổng quan"), lazy("desktop.ui.pages.dashboard", "DashboardPage")),
-    Page("reception", _t("Tiếp nhận"), lazy("desktop.ui.pages.reception", "ReceptionPage")),
-    Page("dossiers", _t("Hồ sơ"), lazy("desktop.ui.pages.dossiers", "DossiersPage")),
-    Page("digitisation", _t("Số hóa"), lazy("desktop.ui.pages.digitisation", "DigitisationPage")),
-    Page("surveys", _t("Khảo sát"), lazy("desktop.ui.pages.surveys", "SurveysPage")),
+    Page("reception", _t(LABELS["reception"]), lazy("desktop.ui.pages.reception", "ReceptionPage")),
+    Page("dossiers", _t(LABELS["dossier"]), lazy("desktop.ui.pages.dossiers", "DossiersPage")),
+    Page("digitisation", _t(LABELS["digitisation"]), lazy("desktop.ui.pages.digitisation", "DigitisationPage")),
+    Page("surveys", _t(LABELS["survey"]), lazy("desktop.ui.pages.surveys", "SurveysPage")),
     Page("reports", _t("Báo cáo"), lazy("desktop.ui.pages.reports", "ReportsPage")),
     Page("sync", _t("Đồng bộ"), lazy("desktop.ui.pages.sync", "SyncPage")),
     Page("catalog", _t("Danh mục"), lazy("desktop.ui.pages.catalog", "CatalogPage")),

@@ -28,11 +28,12 @@ from desktop.reports.indicators import indicators
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.reports import PeriodPicker
+from desktop.texts import LABELS
 
 RATE_SERIES = (  # trend key, target row key, legend, colour
-    ("on_time_rate", "on_time_rate", "Đúng hạn", "#1f6fb2"),
-    ("digitisation_rate", "digitisation_rate", "Số hóa", "#2e8b57"),
-    ("satisfaction_rate", "satisfaction_rate", "Hài lòng", "#c0392b"),
+    ("on_time_rate", "on_time_rate", LABELS["on_time"], "#1f6fb2"),
+    ("digitisation_rate", "digitisation_rate", LABELS["digitisation"], "#2e8b57"),
+    ("satisfaction_rate", "satisfaction_rate", LABELS["satisfied"], "#c0392b"),
 )
 
 
@@ -44,7 +45,7 @@ TODAY_FIELDS = (
     ("received_today", "Tiếp nhận hôm nay"),
     ("due_today", "Đến hạn hôm nay"),
     ("overdue_now", "Đang quá hạn"),
-    ("awaiting_supplement", "Chờ bổ sung"),
+    ("awaiting_supplement", LABELS["awaiting_supplement"]),
     ("waiting_queue", "Đang chờ tại quầy"),
 )
 
@@ -57,7 +58,7 @@ class DashboardPage(QWidget):
         self.setObjectName("dashboard-page")
         root = QVBoxLayout(self)
 
-        today_box = QGroupBox(self.tr("Hôm nay"))
+        today_box = QGroupBox(self.tr(LABELS["today"]))
         grid = QGridLayout(today_box)
         self.today_values: dict[str, QLabel] = {}
         for column, (key, text) in enumerate(TODAY_FIELDS):
@@ -86,8 +87,8 @@ class DashboardPage(QWidget):
 
         middle = QHBoxLayout()
         self.targets = QTableWidget(0, 4, objectName="targets_table")
-        self.targets.setHorizontalHeaderLabels([self.tr("Chỉ số"), self.tr("Kết quả"), self.tr("Chỉ tiêu"),
-                                                self.tr("Đánh giá")])
+        self.targets.setHorizontalHeaderLabels([self.tr(LABELS["indicator"]), self.tr(LABELS["result"]), self.tr(LABELS["target"]),
+                                                self.tr(LABELS["rating"])])
         self.targets.verticalHeader().setVisible(False)
         self.targets.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.targets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -156,7 +157,7 @@ class DashboardPage(QWidget):
         from desktop.reports.indicators_xlsx import write_indicators_xlsx
 
         self.ctx.read(lambda _session: write_indicators_xlsx(data, Path(target)),
-                      lambda p: messages.inform(self, self.tr("Đã lưu"), str(p)),
+                      lambda p: messages.inform(self, self.tr(LABELS["saved"]), str(p)),
                       lambda e: messages.show_error(self, e))
 
     def show_data(self, data: dict[str, Any]) -> None:
@@ -206,7 +207,7 @@ class DashboardPage(QWidget):
         x = QBarCategoryAxis()
         # month numbers only: 12 labels like "2026-10" do not fit under a chart a third of the page wide
         x.append([str(int(label[5:7])) if len(label) == 7 else label for label in labels])
-        x.setTitleText(self.tr("Tháng"))
+        x.setTitleText(self.tr(LABELS["month"]))
         x.setTruncateLabels(False)
         y = QValueAxis()
         y.setRange(0, maximum)
@@ -222,8 +223,8 @@ class DashboardPage(QWidget):
         chart = self.trend_chart
         chart.removeAllSeries()
         top = 1
-        for key, name in (("received", self.tr("Tiếp nhận mới")), ("resolved", self.tr("Đã giải quyết")),
-                          ("late", self.tr("Trễ hạn"))):
+        for key, name in (("received", self.tr(LABELS["newly_received"])), ("resolved", self.tr(LABELS["resolved"])),
+                          ("late", self.tr(LABELS["late"]))):
             series = QLineSeries()
             series.setName(name)
             for index, month in enumerate(months):
@@ -271,7 +272,7 @@ class DashboardPage(QWidget):
             chart.addSeries(self._line(name, colour, [(i, m[key]) for i, m in enumerate(months)
                                                       if m.get(key) is not None]))
         if target is not None:
-            chart.addSeries(self._line(self.tr("Chỉ tiêu"), "#c0392b",
+            chart.addSeries(self._line(self.tr(LABELS["target"]), "#c0392b",
                                        [(i, target) for i in range(len(months))], dashed=True))
         self._axes(chart, [m["label"] for m in months], top * 1.1)
 

@@ -20,6 +20,7 @@ from desktop.reports.digitisation import digitisation_tracker
 from desktop.reports.feedback_excel import TRACKER_COLUMNS, export_tracker
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.widgets.period_range import PeriodRange
+from desktop.texts import LABELS
 
 RATE_KEYS = {"component_rate", "reuse_rate", "result_rate"}
 GOOD, BAD = QColor("#e3f9e5"), QColor("#ffe3e3")
@@ -92,7 +93,7 @@ class DigitisationPage(QWidget):
     # -- display ---------------------------------------------------------------------------
     def show_data(self, data: dict[str, Any]) -> None:
         self.data = data
-        rows = list(data["fields"]) + [{"field": self.tr("Tổng cộng")} | data["total"]]
+        rows = list(data["fields"]) + [{"field": self.tr(LABELS["total"])} | data["total"]]
         targets = data["targets"]
         self.table.setRowCount(len(rows))
         bold = QFont(self.font())

@@ -31,6 +31,7 @@ from desktop.services.queries import DossierFilter
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, UiContext
 from desktop.ui.models.dossier_table import DossierTableModel
 from desktop.rules.validation import CHANNELS, MAX_SEARCH
+from desktop.texts import LABELS
 
 SEARCH_DELAY_MS = 250
 
@@ -66,7 +67,7 @@ class DossiersPage(QWidget):
         self.channel.addItem(self.tr("Mọi hình thức"), None)
         for value, label in CHANNELS.items():
             self.channel.addItem(label, value)
-        self.use_from = QCheckBox(self.tr("Từ ngày"), objectName="use_from")
+        self.use_from = QCheckBox(self.tr(LABELS["date_from"]), objectName="use_from")
         self.date_from = QDateEdit(objectName="date_from")
         self.use_to = QCheckBox(self.tr("đến"), objectName="use_to")
         self.date_to = QDateEdit(objectName="date_to")
@@ -75,8 +76,8 @@ class DossiersPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setDate(today)
-        self.overdue = QCheckBox(self.tr("Quá hạn"), objectName="overdue")
-        self.due_soon = QCheckBox(self.tr("Sắp đến hạn"), objectName="due_soon")
+        self.overdue = QCheckBox(self.tr(LABELS["overdue"]), objectName="overdue")
+        self.due_soon = QCheckBox(self.tr(LABELS["due_soon"]), objectName="due_soon")
         self.count_label = QLabel(objectName="count")
         self.ledger_button = QPushButton(self.tr("Sổ theo dõi…"), objectName="ledger")
         self.open_button = QPushButton(self.tr("Xem chi tiết"), objectName="open")

@@ -40,6 +40,7 @@ from desktop.ui.printing import print_form, receipt_paper
 from desktop.ui.widgets.checklist import ComponentChecklist
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
 from desktop.rules.validation import CHANNELS
+from desktop.texts import LABELS
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -107,8 +108,8 @@ class ReceptionPage(QWidget):
         checklist_layout.addWidget(self.components)
 
         self.save_button = QPushButton(self.tr("Tiếp nhận và in giấy hẹn (Ctrl+Enter)"), objectName="save")
-        self.supplement_button = QPushButton(self.tr("Yêu cầu bổ sung"), objectName="supplement")
-        self.refuse_button = QPushButton(self.tr("Từ chối"), objectName="refuse")
+        self.supplement_button = QPushButton(self.tr(LABELS["supplement_request"]), objectName="supplement")
+        self.refuse_button = QPushButton(self.tr(LABELS["refuse"]), objectName="refuse")
         self.clear_button = QPushButton(self.tr("Làm mới (Esc)"), objectName="clear")
         buttons = QHBoxLayout()
         for button in (self.save_button, self.supplement_button, self.refuse_button, self.clear_button):
@@ -323,7 +324,7 @@ class ReceptionPage(QWidget):
     def refuse(self) -> None:
         from desktop.ui.dialogs.reason_dialog import ReasonDialog
 
-        dialog = ReasonDialog(self.tr("Từ chối tiếp nhận"), self.tr("Lý do từ chối (ghi rõ căn cứ):"),
+        dialog = ReasonDialog(self.tr(LABELS["refused_at_reception"]), self.tr("Lý do từ chối (ghi rõ căn cứ):"),
                               self.tr("Từ chối và in phiếu"), self)
         if not dialog.exec():
             return
@@ -358,7 +359,7 @@ class ReceptionPage(QWidget):
             widget.setFocus()
 
     def ask_clear(self) -> None:
-        if self.is_empty() or messages.confirm(self, self.tr("Làm mới"), self.tr("Xóa mọi nội dung đang nhập?")):
+        if self.is_empty() or messages.confirm(self, self.tr(LABELS["refresh"]), self.tr("Xóa mọi nội dung đang nhập?")):
             self.clear()
 
     def is_empty(self) -> bool:

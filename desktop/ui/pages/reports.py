@@ -28,6 +28,7 @@ from desktop.reports.periodic import COLUMNS, column_values, periodic_report
 from desktop.reports.periods import Period, parse_period, period_containing, uses_calendar_windows
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
+from desktop.texts import LABELS
 
 KINDS = ("month", "quarter", "half", "nine_months", "year")
 
@@ -53,7 +54,7 @@ class PeriodPicker(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox(objectName="period_kind")
-        for key, text in zip(KINDS, (self.tr("Tháng"), self.tr("Quý"), self.tr("6 tháng"), self.tr("9 tháng"),
+        for key, text in zip(KINDS, (self.tr(LABELS["month"]), self.tr("Quý"), self.tr("6 tháng"), self.tr("9 tháng"),
                                       self.tr("Năm")), strict=True):
             self.kind.addItem(text, key)
         self.index = QComboBox(objectName="period_index")
@@ -286,7 +287,7 @@ class ReportsPage(QWidget):
 
             return write_late_pdf(report, path)
 
-        self.ctx.read(write, lambda p: messages.inform(self, self.tr("Đã lưu"), str(p)),
+        self.ctx.read(write, lambda p: messages.inform(self, self.tr(LABELS["saved"]), str(p)),
                       lambda e: messages.show_error(self, e))
 
 

@@ -24,6 +24,7 @@ from desktop.ui.widgets.calendar_editor import CalendarEditor
 from desktop.ui.widgets.data_panel import DataPanel
 from desktop.ui.widgets.hours_editor import HoursEditor
 from desktop.ui.widgets.officers_panel import OfficersPanel
+from desktop.texts import LABELS
 
 
 class GeneralSettings(QWidget):
@@ -46,7 +47,7 @@ class GeneralSettings(QWidget):
         self.hub_url_error = QLabel(objectName="hub_url_error", wordWrap=True)
         self.hub_url_error.setStyleSheet("color: #c92a2a;")
         self.hub_url_error.hide()
-        self.save_button = QPushButton(self.tr("Lưu"), objectName="save")
+        self.save_button = QPushButton(self.tr(LABELS["save"]), objectName="save")
         self.save_button.clicked.connect(self.save)
         self.hub_url.returnPressed.connect(self.save)
         self.status = QLabel(objectName="status", wordWrap=True)
@@ -128,12 +129,12 @@ class SettingsPage(QWidget):
         self.backup = BackupPanel(ctx)
         self.audit = AuditPanel(ctx)
         self.data = DataPanel(ctx)
-        self.tabs.addTab(self.calendar, self.tr("Lịch làm việc"))
-        self.tabs.addTab(self.hours, self.tr("Giờ làm việc"))
-        self.tabs.addTab(self.officers, self.tr("Cán bộ"))
+        self.tabs.addTab(self.calendar, self.tr(LABELS["work_calendar"]))
+        self.tabs.addTab(self.hours, self.tr(LABELS["office_hours"]))
+        self.tabs.addTab(self.officers, self.tr(LABELS["officer"]))
         self.tabs.addTab(self.general, self.tr("Chung"))
         self.tabs.addTab(self.backup, self.tr("Sao lưu"))
-        self.tabs.addTab(self.audit, self.tr("Nhật ký"))
-        self.tabs.addTab(self.data, self.tr("Dữ liệu"))
+        self.tabs.addTab(self.audit, self.tr(LABELS["log"]))
+        self.tabs.addTab(self.data, self.tr(LABELS["data"]))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)

@@ -22,6 +22,7 @@ from desktop.rules.survey_forms import DEFAULT_FORM, get_form
 from desktop.ui.context import SURVEYS, UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.widgets.period_range import PeriodRange
+from desktop.texts import LABELS
 
 
 
@@ -132,11 +133,11 @@ class SurveyResults(QWidget):
         self.export_button = QPushButton(self.tr("Xuất Excel…"), objectName="export")
         self.summary = QLabel(objectName="summary", wordWrap=True)
         sat_headers = [self.tr(label) for _key, label in SATISFACTION_COLUMNS]
-        self.by_field = _table([self.tr("Lĩnh vực")] + sat_headers, "by_field")
-        self.by_officer = _table([self.tr("Cán bộ")] + sat_headers, "by_officer")
+        self.by_field = _table([self.tr(LABELS["field"])] + sat_headers, "by_field")
+        self.by_officer = _table([self.tr(LABELS["officer"])] + sat_headers, "by_officer")
         self.officer_note = QLabel(self.tr("Kết quả theo từng cán bộ chỉ lãnh đạo xem được."), objectName="officer_note")
         self.comments = QListWidget(objectName="comments")
-        self.quarterly = _table([self.tr("Chỉ số"), self.tr("Số phiếu chấm"), self.tr("Điểm bình quân (tối đa 2)")],
+        self.quarterly = _table([self.tr(LABELS["indicator"]), self.tr(LABELS["ballots"]), self.tr("Điểm bình quân (tối đa 2)")],
                                 "quarterly")
         self.band = QLabel(objectName="band")
         top = QHBoxLayout()
@@ -145,7 +146,7 @@ class SurveyResults(QWidget):
         top.addWidget(self.export_button)
         field_box = QGroupBox(self.tr("Theo lĩnh vực"))
         QVBoxLayout(field_box).addWidget(self.by_field)
-        officer_box = QGroupBox(self.tr("Theo cán bộ"))
+        officer_box = QGroupBox(self.tr(LABELS["by_officer"]))
         officer_layout = QVBoxLayout(officer_box)
         officer_layout.addWidget(self.by_officer if self.leader else self.officer_note)
         self.by_officer.setVisible(self.leader)
@@ -156,9 +157,9 @@ class SurveyResults(QWidget):
         q_layout.addWidget(self.quarterly)
         q_layout.addWidget(self.band)
         tabs = QTabWidget(objectName="result_tabs")
-        tabs.addTab(field_box, self.tr("Lĩnh vực"))
-        tabs.addTab(officer_box, self.tr("Cán bộ"))
-        tabs.addTab(comments_box, self.tr("Góp ý"))
+        tabs.addTab(field_box, self.tr(LABELS["field"]))
+        tabs.addTab(officer_box, self.tr(LABELS["officer"]))
+        tabs.addTab(comments_box, self.tr(LABELS["comment"]))
         tabs.addTab(quarterly_box, self.tr("18 điểm"))
         self.tabs = tabs
         layout = QVBoxLayout(self)
@@ -197,7 +198,7 @@ class SurveyResults(QWidget):
             .replace("%5", _num(total["rate"])).replace("%6", _num(total["target"])).replace("%7", met))
         keys = [key for key, _label in SATISFACTION_COLUMNS]
         _fill(self.by_field, [[r["field"]] + [r[k] for k in keys] for r in data["by_field"]]
-              + [[self.tr("Tổng cộng")] + [total[k] for k in keys]], total_row=True)
+              + [[self.tr(LABELS["total"])] + [total[k] for k in keys]], total_row=True)
         if data["by_officer"] is not None:
             _fill(self.by_officer, [[r["officer"]] + [r[k] for k in keys] for r in data["by_officer"]])
         self.comments.clear()
@@ -242,7 +243,7 @@ class SurveysPage(QWidget):
         self.results = SurveyResults(ctx)
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.entry, self.tr("Nhập phiếu"))
-        self.tabs.addTab(self.results, self.tr("Kết quả"))
+        self.tabs.addTab(self.results, self.tr(LABELS["result"]))
         from desktop.ui.widgets.queue_panel import QueuePanel
 
         self.queue = QueuePanel(ctx)

@@ -41,6 +41,7 @@ from desktop.errors import Cancelled, UserError
 from desktop.ui import messages
 from desktop.ui.context import UiContext
 from desktop.formatting import dmy_hm
+from desktop.texts import LABELS
 
 
 def _t(text: str) -> str:
@@ -57,11 +58,11 @@ ENROLMENT_TEXT = {
     "revoked": _t("Tỉnh đã thu hồi quyền đồng bộ của máy này"),
     "unknown": _t("Tỉnh chưa đăng ký máy này — gửi tệp đề nghị đăng ký cho tỉnh"),
 }
-EXPORT_HEADERS = (_t("Thời điểm xuất"), _t("Tệp"), _t("Nơi lưu"), _t("Cách gửi"), _t("Mã gói"),
+EXPORT_HEADERS = (_t("Thời điểm xuất"), _t("Tệp"), _t(LABELS["location"]), _t("Cách gửi"), _t("Mã gói"),
                   _t("Số bản ghi"), _t("Thứ tự thay đổi"), _t("Tỉnh xác nhận lúc"))
-RECEIPT_HEADERS = (_t("Nhập lúc"), _t("Mã gói"), _t("Kết quả"), _t("Cập nhật"), _t("Không đổi"), _t("Bỏ qua"),
+RECEIPT_HEADERS = (_t("Nhập lúc"), _t("Mã gói"), _t(LABELS["result"]), _t("Cập nhật"), _t("Không đổi"), _t(LABELS["skip"]),
                    _t("Bị từ chối"), _t("Giờ máy chủ tỉnh"))
-REJECTION_HEADERS = (_t("Nhận lúc"), _t("Loại dữ liệu"), _t("Mã bản ghi"), _t("Phiên bản"), _t("Lý do của tỉnh"))
+REJECTION_HEADERS = (_t("Nhận lúc"), _t("Loại dữ liệu"), _t("Mã bản ghi"), _t(LABELS["version"]), _t("Lý do của tỉnh"))
 STAGES = {"export": _t("Đang đóng gói dữ liệu…"), "upload": _t("Đang gửi lên máy chủ tỉnh…"),
           "retry": _t("Mạng chập chờn, đang thử lại (lần %1/%2)…"), "done": _t("Xong."),
           "download": _t("Đang tải gói dữ liệu của tỉnh…")}
@@ -216,7 +217,7 @@ class SyncView(QWidget):
         self.key_button.setEnabled(ctx.is_admin)
         self.key_button.setToolTip(self.tr("Chỉ quản trị được cài khóa công khai của tỉnh."))
         self.enrol_button = QPushButton(self.tr("Ghi đề nghị đăng ký…"), objectName="enrol")
-        self.cancel_button = QPushButton(self.tr("Hủy"), objectName="cancel")
+        self.cancel_button = QPushButton(self.tr(LABELS["cancel"]), objectName="cancel")
         self.cancel_button.setEnabled(False)
         self.export_button.setDefault(True)
         first = QHBoxLayout()

@@ -39,6 +39,7 @@ from desktop.services import backups, officers
 from desktop.ui import messages
 from desktop.ui.context import ALL_TOPICS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
+from desktop.texts import LABELS
 
 log = logging.getLogger("desktop.ui")
 
@@ -74,7 +75,7 @@ class BackupPanel(QWidget):
         second_row.addWidget(self.second_edit, 1)
         second_row.addWidget(self.choose_second)
         second_row.addWidget(self.clear_second)
-        where = QGroupBox(self.tr("Nơi lưu"))
+        where = QGroupBox(self.tr(LABELS["location"]))
         form = QFormLayout(where)
         form.addRow(self.tr("Bản sao lưu tự động:"), self.folder)
         form.addRow(self.tr("Chép thêm vào (ổ USB):"), second_row)
@@ -90,7 +91,7 @@ class BackupPanel(QWidget):
         self.restore_button.setEnabled(ctx.is_admin)
         if not ctx.is_admin:
             self.restore_button.setToolTip(self.tr("Chỉ tài khoản quản trị được khôi phục dữ liệu."))
-        self.refresh_button = QPushButton(self.tr("Làm mới"), objectName="refresh")
+        self.refresh_button = QPushButton(self.tr(LABELS["refresh"]), objectName="refresh")
         self.progress = QProgressBar(objectName="progress")
         self.progress.setVisible(False)
         self.status = QLabel(objectName="status")
@@ -104,8 +105,8 @@ class BackupPanel(QWidget):
         actions.addStretch(1)  # buttons keep their size while the progress bar is hidden
 
         self.table = QTableWidget(0, 5, objectName="backups")
-        self.table.setHorizontalHeaderLabels([self.tr("Thời điểm"), self.tr("Loại"), self.tr("Phiên bản"),
-                                              self.tr("Dung lượng"), self.tr("Nơi lưu")])
+        self.table.setHorizontalHeaderLabels([self.tr(LABELS["moment"]), self.tr(LABELS["kind"]), self.tr(LABELS["version"]),
+                                              self.tr("Dung lượng"), self.tr(LABELS["location"])])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -211,7 +212,7 @@ class BackupPanel(QWidget):
         chosen = self.selected_backup()
         path = chosen.path if chosen else None
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn tệp sao lưu"), str(default_backup_dir()),
+            name, _ = QFileDialog.getOpenFileName(self, self.tr(LABELS["choose_backup_file"]), str(default_backup_dir()),
                                                   self.tr("Bản sao lưu (*.sqlite3)"))
             path = Path(name) if name else None
         if path is not None:
@@ -247,7 +248,7 @@ class BackupPanel(QWidget):
         QApplication.restoreOverrideCursor()
         log.warning("database restored from %s by %s", path.name, self.ctx.officer.username)
         self.ctx.bus.changed.emit(ALL_TOPICS)
-        messages.inform(self, self.tr("Đã khôi phục dữ liệu"), self.tr(
+        messages.inform(self, self.tr(LABELS["data_restored"]), self.tr(
             "Đã khôi phục dữ liệu từ bản sao lưu lúc %1. Dữ liệu trước khi khôi phục được giữ tại %2. "
             "Đã bắt đầu kỳ đồng bộ mới.").replace("%1", when).replace("%2", str(result.safety_backup or "")))
         self._check_officer_still_exists()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from desktop.texts import LABELS
 
 SUBMITTED, DIGITISED = 1, 2
 
@@ -15,7 +16,7 @@ class ComponentChecklist(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 3, parent)
         self.setObjectName("components")
-        self.setHorizontalHeaderLabels([self.tr("Thành phần hồ sơ"), self.tr("Đã nộp (Space)"),
+        self.setHorizontalHeaderLabels([self.tr(LABELS["components"]), self.tr("Đã nộp (Space)"),
                                         self.tr("Đã số hóa (S)")])
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

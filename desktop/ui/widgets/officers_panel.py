@@ -20,6 +20,7 @@ from desktop.services.officers import OfficerAccount
 from desktop.ui import messages
 from desktop.ui.context import OFFICERS, UiContext
 from desktop.ui.role_gate import gate
+from desktop.texts import LABELS
 
 
 class OfficersPanel(QWidget):
@@ -29,14 +30,14 @@ class OfficersPanel(QWidget):
         self.accounts: list[OfficerAccount] = []
         self.add_button = QPushButton(self.tr("Thêm cán bộ…"), objectName="add_officer")
         self.reset_button = QPushButton(self.tr("Đặt lại mật khẩu…"), objectName="reset_password")
-        self.active_button = QPushButton(self.tr("Ngừng hoạt động"), objectName="toggle_active")
+        self.active_button = QPushButton(self.tr(LABELS["inactive"]), objectName="toggle_active")
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được quản lý tài khoản cán bộ."),
              self.add_button, self.reset_button, self.active_button)
         note = QLabel(self.tr("Chỉ tài khoản quản trị được thêm cán bộ, đặt lại mật khẩu hoặc ngừng tài khoản.")
                       if not ctx.is_admin else "")
         self.table = QTableWidget(0, 4, objectName="officers")
-        self.table.setHorizontalHeaderLabels([self.tr("Tên đăng nhập"), self.tr("Họ và tên"), self.tr("Vai trò"),
-                                              self.tr("Trạng thái")])
+        self.table.setHorizontalHeaderLabels([self.tr(LABELS["username"]), self.tr("Họ và tên"), self.tr(LABELS["role"]),
+                                              self.tr(LABELS["status"])])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 160)
         self.table.setColumnWidth(1, 260)
@@ -84,7 +85,7 @@ class OfficersPanel(QWidget):
     def _update_buttons(self) -> None:
         account = self.selected()
         self.active_button.setText(self.tr("Cho hoạt động lại") if account and not account.active
-                                   else self.tr("Ngừng hoạt động"))
+                                   else self.tr(LABELS["inactive"]))
         for button in (self.reset_button, self.active_button):
             button.setEnabled(self.ctx.is_admin and account is not None)
 

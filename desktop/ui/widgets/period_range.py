@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from desktop.platform import clock
+from desktop.texts import LABELS
 
 
 def _month_start(day: date) -> date:
@@ -29,7 +30,7 @@ def _presets(today: date) -> list[tuple[str, date, date]]:
     official = period_containing(today, "month", calendar=False)
     official_quarter = period_containing(today, "quarter", calendar=False)
     return [
-        ("Tháng này", month, today),
+        (LABELS["this_month"], month, today),
         ("Tháng trước", _month_start(last_month_end), last_month_end),
         ("Quý này", quarter, today),
         ("Quý trước", last_quarter, last_quarter_end),

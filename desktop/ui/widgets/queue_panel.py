@@ -19,6 +19,7 @@ from desktop.platform import clock
 from desktop.services import queue
 from desktop.ui.context import QUEUE
 from desktop.ui.messages import show_error
+from desktop.texts import LABELS
 
 
 
@@ -44,7 +45,7 @@ class QueuePanel(QWidget):
         self.today = QLabel(objectName="today")
         self.month = QLabel(objectName="month")
         self.days = QTableWidget(0, 5, objectName="days")
-        self.days.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Lượt"), self.tr("Đã phục vụ"),
+        self.days.setHorizontalHeaderLabels([self.tr(LABELS["date"]), self.tr("Lượt"), self.tr("Đã phục vụ"),
                                              self.tr("Chờ TB (phút)"), self.tr("P90 (phút)")])
         self.days.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.days.verticalHeader().setVisible(False)
@@ -128,8 +129,8 @@ class QueuePanel(QWidget):
                     .replace("%4", _minutes(stats["avg_minutes"])).replace("%5", _minutes(stats["p90_minutes"]))
                     .replace("%6", _minutes(stats["target_minutes"])).replace("%7", verdict))
 
-        self.today.setText(line(self.tr("Hôm nay"), today))
-        self.month.setText(line(self.tr("Tháng này"), month))
+        self.today.setText(line(self.tr(LABELS["today"]), today))
+        self.month.setText(line(self.tr(LABELS["this_month"]), month))
         self.days.setRowCount(len(days))
         for r, day in enumerate(days):
             values = (date.fromisoformat(day["period"]).strftime("%d/%m/%Y"), str(day["tickets"]), str(day["served"]),
