@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -28,6 +26,7 @@ from desktop.reports.indicators import indicators
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.reports import PeriodPicker
+from desktop.ui.widgets.line_chart import Line, LineChart
 from desktop.texts import LABELS
 
 RATE_SERIES = (  # trend key, target row key, legend, colour
@@ -108,17 +107,12 @@ class DashboardPage(QWidget):
         root.addWidget(self.waiting)
 
         charts = QHBoxLayout()
-        self.trend_chart = QChart()
-        self.trend_chart.setTitle(self.tr("Hồ sơ theo tháng (12 tháng)"))
-        self.rate_chart = QChart()
-        self.rate_chart.setTitle(self.tr("Tỷ lệ so với chỉ tiêu (%) — nét đứt: chỉ tiêu"))
-        self.waiting_chart = QChart()
-        self.waiting_chart.setTitle(self.tr("Thời gian chờ theo tháng (phút)"))
+        self.trend_chart = LineChart(self.tr("Hồ sơ theo tháng (12 tháng)"), minimum_height=240)
+        self.rate_chart = LineChart(self.tr("Tỷ lệ so với chỉ tiêu (%) — nét đứt: chỉ tiêu"), minimum_height=240)
+        self.waiting_chart = LineChart(self.tr("Thời gian chờ theo tháng (phút)"), minimum_height=240)
         for chart in (self.trend_chart, self.rate_chart, self.waiting_chart):
-            view = QChartView(chart)
-            view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(240)
-            charts.addWidget(view)
+            chart.chart().legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+            charts.addWidget(chart)
         root.addLayout(charts, 3)
 
         self.show_button.clicked.connect(self.refresh)
@@ -201,83 +195,33 @@ class DashboardPage(QWidget):
             .replace("%6", _minutes(period.get("avg_minutes"))).replace("%7", _minutes(period.get("p90_minutes")))
             .replace("%8", _minutes(target)))
 
-    def _axes(self, chart: QChart, labels: list[str], maximum: float) -> None:
-        for axis in list(chart.axes()):
-            chart.removeAxis(axis)
-        x = QBarCategoryAxis()
-        # month numbers only: 12 labels like "2026-10" do not fit under a chart a third of the page wide
-        x.append([str(int(label[5:7])) if len(label) == 7 else label for label in labels])
-        x.setTitleText(self.tr(LABELS["month"]))
-        x.setTruncateLabels(False)
-        y = QValueAxis()
-        y.setRange(0, maximum)
-        y.applyNiceNumbers()
-        y.setLabelFormat("%d")
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for series in chart.series():
-            series.attachAxis(x)
-            series.attachAxis(y)
-
     def _draw_trend(self, months: list[dict[str, Any]]) -> None:
-        chart = self.trend_chart
-        chart.removeAllSeries()
-        top = 1
-        for key, name in (("received", self.tr(LABELS["newly_received"])), ("resolved", self.tr(LABELS["resolved"])),
-                          ("late", self.tr(LABELS["late"]))):
-            series = QLineSeries()
-            series.setName(name)
-            for index, month in enumerate(months):
-                series.append(index, month[key])
-                top = max(top, month[key])
-            chart.addSeries(series)
-        self._axes(chart, [m["label"] for m in months], top * 1.1)
-
-    @staticmethod
-    def _line(name: str, colour: str, points: list[tuple[int, float]], *, dashed: bool = False) -> QLineSeries:
-        series = QLineSeries()
-        series.setName(name)
-        pen = QPen(QColor(colour))
-        pen.setWidth(2)
-        if dashed:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        series.setPen(pen)
-        for x, y in points:
-            series.append(x, y)
-        return series
+        self.trend_chart.draw([m["label"] for m in months], [
+            Line(name, [m[key] for m in months], colour) for key, name, colour in (
+                ("received", self.tr(LABELS["newly_received"]), "#1f6fb2"),
+                ("resolved", self.tr(LABELS["resolved"]), "#2e8b57"),
+                ("late", self.tr(LABELS["late"]), "#c0392b"))])
 
     def _draw_rates(self, months: list[dict[str, Any]], targets: dict[str, float | None]) -> None:
         """Each rate, then its target as a dashed line of the same colour (series 0, 1 = on time)."""
-        chart = self.rate_chart
-        chart.removeAllSeries()
+        lines = []
         for key, target_key, name, colour in RATE_SERIES:
-            values = [(i, m[key] * 100) for i, m in enumerate(months) if m.get(key) is not None]
-            chart.addSeries(self._line(self.tr(name), colour, values))
+            lines.append(Line(self.tr(name), [None if m.get(key) is None else m[key] * 100 for m in months], colour))
             target = targets.get(target_key)
-            if target is not None:
-                goal = self._line(self.tr("Chỉ tiêu %1").replace("%1", self.tr(name).lower()), colour,
-                                  [(i, target * 100) for i in range(len(months))], dashed=True)
-                chart.addSeries(goal)
-                for marker in chart.legend().markers(goal):
-                    marker.setVisible(False)  # the title explains the dashed lines; keeps the legend short
-        self._axes(chart, [m["label"] for m in months], 100)
+            if target is not None:  # the title explains the dashed lines; keeps the legend short
+                lines.append(Line(self.tr("Chỉ tiêu %1").replace("%1", self.tr(name).lower()),
+                                  [target * 100] * len(months), colour, dashed=True, in_legend=False))
+        self.rate_chart.draw([m["label"] for m in months], lines, maximum=100)
 
     def _draw_waiting(self, months: list[dict[str, Any]], target: float | None) -> None:
-        chart = self.waiting_chart
-        chart.removeAllSeries()
-        top = max([target or 0.0] + [m.get(k) or 0.0 for m in months
-                                     for k in ("waiting_avg_minutes", "waiting_p90_minutes")]) or 1.0
-        for key, name, colour in (("waiting_avg_minutes", self.tr("Bình quân"), "#1f6fb2"),
-                                  ("waiting_p90_minutes", self.tr("90% lượt khách"), "#e67e22")):
-            chart.addSeries(self._line(name, colour, [(i, m[key]) for i, m in enumerate(months)
-                                                      if m.get(key) is not None]))
+        lines = [Line(name, [m.get(key) for m in months], colour) for key, name, colour in (
+            ("waiting_avg_minutes", self.tr("Bình quân"), "#1f6fb2"),
+            ("waiting_p90_minutes", self.tr("90% lượt khách"), "#e67e22"))]
         if target is not None:
-            chart.addSeries(self._line(self.tr(LABELS["target"]), "#c0392b",
-                                       [(i, target) for i in range(len(months))], dashed=True))
-        self._axes(chart, [m["label"] for m in months], top * 1.1)
+            lines.append(Line(self.tr(LABELS["target"]), [target] * len(months), "#c0392b", dashed=True))
+        self.waiting_chart.draw([m["label"] for m in months], lines)
 
     def series_points(self, chart: str, index: int) -> list[float]:
         """The y values of one series (for tests and accessibility read-outs)."""
         charts = {"trend": self.trend_chart, "rates": self.rate_chart, "waiting": self.waiting_chart}
-        series = charts[chart].series()[index]
-        return [point.y() for point in series.points()]
+        return charts[chart].points(index)

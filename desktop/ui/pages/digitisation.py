@@ -7,9 +7,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -19,6 +18,7 @@ from desktop.formatting import decimal, number
 from desktop.reports.digitisation import digitisation_tracker
 from desktop.reports.feedback_excel import TRACKER_COLUMNS, export_tracker
 from desktop.ui.context import DOSSIERS, UiContext
+from desktop.ui.widgets.line_chart import Line, LineChart
 from desktop.ui.widgets.period_range import PeriodRange
 from desktop.texts import LABELS
 
@@ -57,19 +57,14 @@ class DigitisationPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
         self.table.horizontalHeader().setMinimumHeight(52)
-        self.chart = QChart()
-        self.chart.setTitle(self.tr("Tỷ lệ theo tháng (%)"))
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.chart_view = QChartView(self.chart, objectName="chart")
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(230)
+        self.chart = LineChart(self.tr("Tỷ lệ theo tháng (%)"), object_name="chart")
         top = QHBoxLayout()
         top.addWidget(self.period)
         top.addStretch(1)
         top.addWidget(self.export_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.chart_view)
+        splitter.addWidget(self.chart)
         splitter.setSizes([260, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -126,29 +121,11 @@ class DigitisationPage(QWidget):
         self._draw_chart(data["monthly"])
 
     def _draw_chart(self, monthly: list[dict[str, Any]]) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        months = [f"{m['month'][5:7]}/{m['month'][2:4]}" for m in monthly]
-        axis_x = QBarCategoryAxis()
-        axis_x.append(months)
-        axis_y = QValueAxis()
-        axis_y.setRange(0, 100)
-        axis_y.setLabelFormat("%d")
-        self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        for key, label, color in (("component_rate", "Số hóa thành phần", "#0b69a3"),
-                                  ("reuse_rate", "Tái sử dụng", "#2f8132"),
-                                  ("result_rate", "Số hóa kết quả", "#c65d21")):
-            series = QLineSeries()
-            series.setName(self.tr(label))
-            series.setColor(QColor(color))
-            for index, month in enumerate(monthly):
-                if month[key] is not None:
-                    series.append(index, month[key])
-            self.chart.addSeries(series)
-            series.attachAxis(axis_x)
-            series.attachAxis(axis_y)
+        self.chart.draw([m["month"] for m in monthly], [
+            Line(self.tr(label), [m[key] for m in monthly], colour) for key, label, colour in (
+                ("component_rate", "Số hóa thành phần", "#0b69a3"),
+                ("reuse_rate", "Tái sử dụng", "#2f8132"),
+                ("result_rate", "Số hóa kết quả", "#c65d21"))], maximum=100)
 
     # -- export ----------------------------------------------------------------------------
     def choose_export(self) -> None:

@@ -1,0 +1,98 @@
+"""The one monthly line chart of the desk (Tổng quan, Số hóa): months along the bottom, values up the side.
+
+Pages hand it plain numbers; axes, colours, dashed target lines and the legend are drawn here, so every
+chart of the desk looks and reads the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from desktop.texts import LABELS
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series: a value per month (None leaves a gap), drawn dashed for a target."""
+
+    name: str
+    values: list[float | None]
+    colour: str
+    dashed: bool = False
+    in_legend: bool = True
+
+
+def month_labels(months: list[str]) -> list[str]:
+    """"2026-10" -> "10" (or "10/26" when the months span two years): twelve full labels do not fit
+    under a chart a third of the page wide."""
+    if not all(len(m) == 7 and m[4] == "-" for m in months):
+        return months
+    if len({m[:4] for m in months}) > 1:
+        return [f"{m[5:7]}/{m[2:4]}" for m in months]
+    return [str(int(m[5:7])) for m in months]
+
+
+class LineChart(QChartView):
+    def __init__(self, title: str, parent: QWidget | None = None, *, minimum_height: int = 230,
+                 object_name: str = "") -> None:
+        self.chart_ = QChart()
+        self.chart_.setTitle(title)
+        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        super().__init__(self.chart_, parent)
+        if object_name:
+            self.setObjectName(object_name)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(minimum_height)
+
+    def series(self) -> list[QLineSeries]:
+        return list(self.chart_.series())
+
+    def points(self, index: int) -> list[float]:
+        """The y values of one series (for tests and read-outs)."""
+        return [point.y() for point in self.chart_.series()[index].points()]
+
+    def draw(self, months: list[str], lines: list[Line], *, maximum: float | None = None) -> None:
+        """Redraw from scratch; the value axis runs to ``maximum`` or a little above the highest value."""
+        chart = self.chart_
+        chart.removeAllSeries()
+        for axis in list(chart.axes()):
+            chart.removeAxis(axis)
+        top = maximum or max([1.0] + [v for line in lines for v in line.values if v is not None]) * 1.1
+        for line in lines:
+            series = _series(line)
+            chart.addSeries(series)
+            if not line.in_legend:
+                for marker in chart.legend().markers(series):
+                    marker.setVisible(False)
+        x = QBarCategoryAxis()
+        x.append(month_labels(months))
+        x.setTitleText(LABELS["month"])
+        x.setTruncateLabels(False)
+        y = QValueAxis()
+        y.setRange(0, top)
+        y.applyNiceNumbers()
+        y.setLabelFormat("%d")
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for series in chart.series():
+            series.attachAxis(x)
+            series.attachAxis(y)
+
+
+def _series(line: Line) -> QLineSeries:
+    series = QLineSeries()
+    series.setName(line.name)
+    pen = QPen(QColor(line.colour))
+    pen.setWidth(2)
+    if line.dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    series.setPen(pen)
+    for index, value in enumerate(line.values):
+        if value is not None:
+            series.append(index, value)
+    return series
