@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
+
+from desktop.errors import UserError
 from desktop.texts import LABELS
 
 VERSION = 1
@@ -22,11 +25,25 @@ ADMIN, SYSTEM, PROVINCE = "admin", "system", "province"
 
 
 @dataclass(frozen=True)
+class Field:
+    """How a setting appears on Cài đặt › Chung, which is built from these: ``minutes`` (a whole number in
+    ``bounds``), ``choice`` (one of ``choices``) or ``url`` (an http(s) address, empty = none)."""
+
+    kind: str
+    hint: str = ""
+    bounds: tuple[int, int] = (0, 0)
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
 class Setting:
     key: str
     label: str
     default: Any = None
     changed_by: str = SYSTEM
+    field: Field | None = None  # shown on Cài đặt › Chung when set
+    package_field: str | None = None  # the province package's entry that replaces it
 
     def __str__(self) -> str:
         return self.key
@@ -41,8 +58,10 @@ SEQ_RANGE = Setting("seq_range", "Khoảng số thứ tự mã hồ sơ của m�
 CODE_PATTERN = Setting("code_pattern", "Mẫu mã hồ sơ", "{agency_id}-{yymmdd}-{seq:04d}", ADMIN)
 OFFICE_HOURS = Setting("office_hours", "Giờ làm việc của bộ phận một cửa", None, ADMIN)
 RESOLVING_BODIES = Setting("procedure_resolving_bodies", "Cơ quan giải quyết theo thủ tục", None, ADMIN)
-IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", "Tự khóa màn hình sau (phút)", 15, ADMIN)
-RECEIPT_PAPER = Setting("receipt_paper", "Khổ giấy in giấy tiếp nhận", "A4", ADMIN)
+IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", "Tự khóa màn hình sau (0 = không khóa)", 15, ADMIN,
+                            Field("minutes", "Mặc định {default} phút. Chỉ quản trị được thay đổi.", bounds=(0, 240)))
+RECEIPT_PAPER = Setting("receipt_paper", "Khổ giấy in giấy tiếp nhận", "A4", ADMIN,
+                        Field("choice", choices=("A4", "A5")))
 KIOSK_PIN = Setting("kiosk_pin_hash", "Mã PIN thoát chế độ khảo sát", None, ADMIN)
 FEEDBACK_TARGETS = Setting("targets_feedback", "Chỉ tiêu khảo sát hài lòng", None, ADMIN)
 REPORT_TARGETS = Setting("report_targets", "Chỉ tiêu báo cáo", None, ADMIN)
@@ -60,7 +79,9 @@ EPOCH_HISTORY = Setting("db_epoch_history", "Các kỷ nguyên trước")
 EPOCH_RESTORED = Setting("db_epoch_restored", "Khôi phục từ bản sao lưu")
 
 # -- sync --------------------------------------------------------------------------------------------
-HUB_URL = Setting("hub_url", LABELS["hub_address"], None, ADMIN)
+HUB_URL = Setting("hub_url", LABELS["hub_address"], None, ADMIN,
+                  Field("url", "Để trống nếu chỉ gửi dữ liệu bằng USB. Cũng sửa được ở trang Đồng bộ.",
+                        placeholder="http://10.0.0.5:8765"))
 LAST_SYNC = Setting("last_sync_at", "Tỉnh xác nhận lần cuối")
 LAST_PUSH = Setting("last_push", "Lần gửi qua mạng gần nhất")
 ENROLMENT_REQUEST = Setting("enrolment_request", "Đề nghị đăng ký máy")
@@ -73,10 +94,14 @@ PROVINCE_PACKAGE_VERSION = Setting("province_package_version", "Phiên bản gó
                                    None, PROVINCE)
 PROVINCE_CALENDAR = Setting("province_calendar", "Ngày nghỉ, làm bù của tỉnh", None, PROVINCE)
 PROVINCE_OFFICE_HOURS = Setting("province_office_hours", "Giờ làm việc do tỉnh quy định", None, PROVINCE)
-PROVINCE_UNITS = Setting("province_units", "Danh sách đơn vị của tỉnh", None, PROVINCE)
-PROVINCE_TARGETS = Setting("province_targets", "Chỉ tiêu của tỉnh", None, PROVINCE)
-PROVINCE_FORM_REGIMES = Setting("province_form_regimes", "Mẫu biểu theo quy định của tỉnh", None, PROVINCE)
-SURVEY_QUESTIONNAIRES = Setting("survey_questionnaires", "Phiếu khảo sát của tỉnh", None, PROVINCE)
+PROVINCE_UNITS = Setting("province_units", "Danh sách đơn vị của tỉnh", None, PROVINCE,
+                         package_field="units")
+PROVINCE_TARGETS = Setting("province_targets", "Chỉ tiêu của tỉnh", None, PROVINCE,
+                           package_field="targets")
+PROVINCE_FORM_REGIMES = Setting("province_form_regimes", "Mẫu biểu theo quy định của tỉnh", None, PROVINCE,
+                                package_field="forms")
+SURVEY_QUESTIONNAIRES = Setting("survey_questionnaires", "Phiếu khảo sát của tỉnh", None, PROVINCE,
+                                package_field="surveys")
 REVOKED_DEVICES = Setting("revoked_devices", "Máy bị thu hồi quyền đồng bộ", None, PROVINCE)
 MIN_APP_VERSION = Setting("min_app_version", "Phiên bản phần mềm tối thiểu", None, PROVINCE)
 
@@ -84,3 +109,60 @@ MIN_APP_VERSION = Setting("min_app_version", "Phiên bản phần mềm tối th
 def declared() -> dict[str, Setting]:
     """Every declaration by its stored key."""
     return {s.key: s for s in globals().values() if isinstance(s, Setting)}
+
+
+def on_page() -> list[Setting]:
+    """The settings an administrator edits on Cài đặt › Chung, in declaration order."""
+    return [s for s in declared().values() if s.field is not None]
+
+
+def from_package() -> list[Setting]:
+    """The settings a province package replaces wholesale, each from its own entry of the package."""
+    return [s for s in declared().values() if s.package_field is not None]
+
+
+def check(setting: Setting, raw: Any) -> Any:
+    """The value to store for what an administrator typed, or a UserError naming the setting."""
+    field = setting.field
+    if field is None or setting.changed_by != ADMIN:
+        raise UserError(f"{setting.label}: không sửa được ở trang Cài đặt.", field=setting.key)
+    if field.kind == "minutes":
+        low, high = field.bounds
+        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+            raise UserError(f"{setting.label}: phải là số phút từ {low} đến {high}.", field=setting.key)
+        return raw
+    if field.kind == "choice":
+        if raw not in field.choices:
+            raise UserError(f"{setting.label}: chỉ chọn {' hoặc '.join(field.choices)}.", field=setting.key)
+        return raw
+    if field.kind == "url":
+        return normalise_url(setting, str(raw or "")) if str(raw or "").strip() else None
+    raise ValueError(f"unknown field kind {field.kind!r}")
+
+
+def normalise_url(setting: Setting, text: str) -> str:
+    """``http(s)://host[:port][/path]`` without spaces, query or fragment; trailing '/' dropped."""
+
+    def bad(detail: str) -> UserError:
+        return UserError(f"{setting.label}: {detail}. Ví dụ đúng: {setting.field.placeholder if setting.field else ''}",
+                         field=setting.key, code=f"bad_{setting.key}")
+
+    value = (text or "").strip()
+    if not value:
+        raise bad("chưa nhập")
+    if any(ch.isspace() for ch in value):
+        raise bad("không được chứa dấu cách")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise bad("phải bắt đầu bằng http:// hoặc https://")
+    try:
+        port = parts.port
+    except ValueError:
+        raise bad("cổng (số sau dấu ':') phải từ 1 đến 65535") from None
+    if not parts.hostname:
+        raise bad("thiếu tên máy hoặc địa chỉ IP")
+    if port == 0:
+        raise bad("cổng (số sau dấu ':') phải từ 1 đến 65535")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise bad("không được có phần '?…', '#…' hay tên đăng nhập")
+    return value.rstrip("/")

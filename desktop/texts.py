@@ -69,8 +69,10 @@ ACTION_LABELS = {
 }
 
 EVENT_LABELS = {
-    "received": LABELS["reception"], "refused": LABELS["refused_at_reception"], "started": LABELS["start_processing"],
-    "supplement_requested": LABELS["supplement_request"], "supplement_received": LABELS["supplement_received"],
+    "received": LABELS["reception"], "refused": LABELS["refused_at_reception"],
+    "started": LABELS["start_processing"],
+    "supplement_requested": LABELS["supplement_request"],
+    "supplement_received": LABELS["supplement_received"],
     "resolved": "Có kết quả", "returned": LABELS["return_result"], "withdrawn": LABELS["withdraw"],
     "apology_issued": "Xin lỗi, hẹn lại",
 }
@@ -82,9 +84,12 @@ CHANNEL_LABELS = {"direct": "Trực tiếp", "postal": "Bưu chính công ích",
 
 # Synced tables, as the audit trail and the Đồng bộ page name them.
 TABLE_LABELS = {
-    "dossier": LABELS["dossier"], "dossier_component": LABELS["components"], "dossier_event": "Diễn biến hồ sơ",
-    "supplement": LABELS["supplement_request"], "apology": LABELS["apology_letter"], "procedure": LABELS["procedure"], "field": LABELS["field"],
-    "unit": LABELS["unit"], "officer": LABELS["officer"], "calendar_override": LABELS["work_calendar"], "queue_ticket": LABELS["queue_number"],
+    "dossier": LABELS["dossier"], "dossier_component": LABELS["components"],
+    "dossier_event": "Diễn biến hồ sơ",
+    "supplement": LABELS["supplement_request"], "apology": LABELS["apology_letter"],
+    "procedure": LABELS["procedure"], "field": LABELS["field"],
+    "unit": LABELS["unit"], "officer": LABELS["officer"], "calendar_override": LABELS["work_calendar"],
+    "queue_ticket": LABELS["queue_number"],
     "survey_answer": "Phiếu khảo sát", "dossier_import": "Hồ sơ nhập từ sổ theo dõi",
 }
 OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": LABELS["delete"]}

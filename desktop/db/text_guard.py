@@ -21,18 +21,20 @@ from desktop.texts import LABELS
 # Columns where a line break is legitimate (free text typed in a multi-line box).
 MULTILINE = frozenset({"notes", "note", "reason", "result_reason", "refusal_reason", "comment", "legal_basis",
                        "fee_text", "message", "body", "detail"})
-LABELS = {
-    "applicant_name": LABELS["applicant_full_name"], "applicant_address": LABELS["address"], "organisation": LABELS["organisation_name"],
-    "applicant_phone": LABELS["phone_number"], "applicant_email": LABELS["email"], "full_name": LABELS["full_name"],
-    "username": LABELS["username"], "name": LABELS["name"], "procedure_name": LABELS["procedure_title"], "notes": LABELS["note"],
-    "note": LABELS["note"], "reason": LABELS["reason"], "result_reason": LABELS["reason"], "refusal_reason": LABELS["refusal_reason"],
-    "comment": LABELS["feedback_comment"], "legal_basis": "Căn cứ pháp lý", "fee_text": "Lệ phí", "code": "Mã",
-    "field_name": LABELS["field"], "agency_id": "Mã định danh cơ quan",
+COLUMN_LABELS = {
+    "applicant_name": LABELS["applicant_full_name"], "applicant_address": LABELS["address"],
+    "organisation": LABELS["organisation_name"], "applicant_phone": LABELS["phone_number"],
+    "applicant_email": LABELS["email"], "full_name": LABELS["full_name"], "username": LABELS["username"],
+    "name": LABELS["name"], "procedure_name": LABELS["procedure_title"], "notes": LABELS["note"],
+    "note": LABELS["note"], "reason": LABELS["reason"], "result_reason": LABELS["reason"],
+    "refusal_reason": LABELS["refusal_reason"], "comment": LABELS["feedback_comment"],
+    "legal_basis": "Căn cứ pháp lý", "fee_text": "Lệ phí", "code": "Mã", "field_name": LABELS["field"],
+    "agency_id": "Mã định danh cơ quan",
 }
 
 
 def _label(table: str, column: str) -> str:
-    return LABELS.get(column, f"Trường «{column}» (bảng {table})")
+    return COLUMN_LABELS.get(column, f"Trường «{column}» (bảng {table})")
 
 
 def _strings(value: Any) -> list[str]:

@@ -15,14 +15,16 @@ from desktop.texts import LABELS
 
 FONT = "Times New Roman"
 TRACKER_COLUMNS = (
-    ("field", LABELS["field"]), ("received", LABELS["reception"]), ("with_digitised_components", "Có thành phần đã số hóa"),
+    ("field", LABELS["field"]), ("received", LABELS["reception"]), ("with_digitised_components",
+                                                                    "Có thành phần đã số hóa"),
     ("without_digitised_components", "Không có thành phần số hóa"), ("component_rate", "Tỷ lệ số hóa (%)"),
     ("with_reused_components", "Có thành phần tái sử dụng"), ("reuse_rate", "Tỷ lệ tái sử dụng (%)"),
     ("reused_from_national_portal", "Tái sử dụng từ Cổng DVC quốc gia"), ("resolved", LABELS["resolved"]),
     ("results_digitised", LABELS["digitised_result"]), ("results_not_digitised", "Kết quả chưa số hóa"),
     ("result_rate", "Tỷ lệ kết quả số hóa (%)"),
 )
-SATISFACTION_COLUMNS = (("answers", "Số phiếu"), ("very_satisfied", LABELS["very_satisfied"]), ("satisfied", LABELS["satisfied"]),
+SATISFACTION_COLUMNS = (("answers", "Số phiếu"), ("very_satisfied", LABELS["very_satisfied"]),
+                        ("satisfied", LABELS["satisfied"]),
                         ("unsatisfied", LABELS["dissatisfied"]), ("rate", "Tỷ lệ hài lòng (%)"))
 
 
@@ -79,7 +81,8 @@ def export_tracker(tracker: dict[str, Any], path: str | Path, *, unit_name: str 
     ws.title = "Theo dõi số hóa"
     period = f"Từ ngày {_day(tracker['start'])} đến ngày {_day(tracker['end'])}"
     _sheet_header(ws, f"THEO DÕI SỐ HÓA HỒ SƠ, KẾT QUẢ GIẢI QUYẾT TTHC {unit_name}".strip(), period, TRACKER_COLUMNS)
-    _rows(ws, list(tracker["fields"]) + [{"field": LABELS["total"]} | tracker["total"]], TRACKER_COLUMNS, bold_last=True)
+    _rows(ws, list(tracker["fields"]) + [{"field": LABELS["total"]} | tracker["total"]], TRACKER_COLUMNS,
+          bold_last=True)
     targets = tracker["targets"]
     ws.append([])
     ws.append([f"Chỉ tiêu năm {targets['year']} (%)", None, None, None, targets["component_rate"], None,
@@ -102,7 +105,8 @@ def export_surveys(results: dict[str, Any], path: str | Path, *, unit_name: str 
     period = f"Từ ngày {_day(results['start'])} đến ngày {_day(results['end'])}"
     by_field_cols = (("field", LABELS["field"]),) + SATISFACTION_COLUMNS
     _sheet_header(ws, f"KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG {unit_name}".strip(), period, by_field_cols)
-    _rows(ws, list(results["by_field"]) + [{"field": LABELS["total"]} | results["total"]], by_field_cols, bold_last=True)
+    _rows(ws, list(results["by_field"]) + [{"field": LABELS["total"]} | results["total"]], by_field_cols,
+          bold_last=True)
     ws.append([])
     ws.append(["Chỉ tiêu (%)", results["total"].get("target")])
     if results.get("by_officer") is not None:
@@ -111,14 +115,16 @@ def export_surveys(results: dict[str, Any], path: str | Path, *, unit_name: str 
         _sheet_header(officer_ws, "MỨC ĐỘ HÀI LÒNG THEO CÁN BỘ", period, cols)
         _rows(officer_ws, results["by_officer"], cols)
     notes = wb.create_sheet(LABELS["comment"])
-    note_cols = (("answered_at", LABELS["moment"]), ("overall_label", LABELS["rating"]), ("dossier_code", LABELS["dossier"]),
+    note_cols = (("answered_at", LABELS["moment"]), ("overall_label", LABELS["rating"]),
+                 ("dossier_code", LABELS["dossier"]),
                  ("field", LABELS["field"]), ("comment", "Nội dung góp ý"))
     _sheet_header(notes, "Ý KIẾN GÓP Ý", period, note_cols)
     _rows(notes, results["comments"], note_cols)
     notes.column_dimensions["E"].width = 80
     quarterly = results["quarterly"]
     q_ws = wb.create_sheet("Đánh giá 18 điểm")
-    q_cols = (("text", LABELS["indicator"]), ("max", "Điểm tối đa"), ("answers", LABELS["ballots"]), ("average", "Điểm bình quân"))
+    q_cols = (("text", LABELS["indicator"]), ("max", "Điểm tối đa"), ("answers", LABELS["ballots"]),
+              ("average", "Điểm bình quân"))
     _sheet_header(q_ws, "ĐÁNH GIÁ CHẤT LƯỢNG GIẢI QUYẾT TTHC (9 CHỈ SỐ, 18 ĐIỂM)", period, q_cols)
     q_ws.column_dimensions["A"].width = 70
     _rows(q_ws, quarterly["indicators"] + [{"text": "Tổng điểm", "max": quarterly["max_total"],

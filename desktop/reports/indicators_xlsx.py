@@ -16,12 +16,14 @@ from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_t
 from desktop.rules.text import excel_safe
 from desktop.texts import LABELS
 
-TARGET_HEADERS = ("STT", LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"], "Cách tính")
+TARGET_HEADERS = ("STT", LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"],
+                  "Cách tính")
 TARGET_WIDTHS = (6, 44, 16, 18, 16, 70)
 ASSESSMENT_HEADERS = ("STT", "Nhóm tiêu chí (QĐ 766)", "Điểm", "Tối đa", "", "Cách tính")
 TREND_COLUMNS = (  # key, header, scale (100 = a 0..1 rate shown in percent)
     ("label", LABELS["month"], None), ("start", LABELS["date_from"], None), ("end", "Đến ngày", None),
-    ("received", LABELS["newly_received"], None), ("resolved", LABELS["resolved"], None), ("late", LABELS["late"], None),
+    ("received", LABELS["newly_received"], None), ("resolved", LABELS["resolved"], None),
+    ("late", LABELS["late"], None),
     ("on_time_rate", "Tỷ lệ đúng hạn (%)", 100), ("digitisation_rate", "Tỷ lệ số hóa (%)", 100),
     ("satisfaction_rate", "Tỷ lệ hài lòng (%)", 100), ("survey_answers", "Số phiếu khảo sát", None),
     ("waiting_avg_minutes", "Chờ bình quân (phút)", None), ("waiting_p90_minutes", "Chờ của 90% lượt (phút)", None),

@@ -22,7 +22,8 @@ TOTAL_LABEL = LABELS["total"]
 
 LATE_TITLE = "DANH SÁCH HỒ SƠ TRỄ HẠN, QUÁ HẠN"
 LATE_HEADERS: tuple[str, ...] = (
-    "STT", LABELS["dossier_code"], LABELS["field"], LABELS["procedure"], LABELS["applicant"], "Hạn trả kết quả", LABELS["resolved_on"],
+    "STT", LABELS["dossier_code"], LABELS["field"], LABELS["procedure"], LABELS["applicant"],
+    "Hạn trả kết quả", LABELS["resolved_on"],
     "Tình trạng", "Số ngày quá hạn", LABELS["apology_letter"], LABELS["reason"],
 )
 LATE_STATUS = {"late": "Đã giải quyết quá hạn", "overdue": "Đang giải quyết, quá hạn"}

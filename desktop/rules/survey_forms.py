@@ -20,7 +20,8 @@ DEFAULT_FORM = "hai_long_ho_so"
 QUARTERLY_FORM = "danh_gia_quy_18_diem"
 OVERALL = "overall"
 OVERALL_VALUES = ("rat_hai_long", "hai_long", "khong_hai_long")
-OVERALL_LABELS = {"rat_hai_long": LABELS["very_satisfied"], "hai_long": LABELS["satisfied"], "khong_hai_long": LABELS["dissatisfied"]}
+OVERALL_LABELS = {"rat_hai_long": LABELS["very_satisfied"], "hai_long": LABELS["satisfied"],
+                  "khong_hai_long": LABELS["dissatisfied"]}
 KINDS = ("per_dossier", "quarterly")
 TYPES = ("choice", "score", "text")
 MAX_TEXT = 2000

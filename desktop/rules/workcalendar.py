@@ -28,7 +28,8 @@ from desktop.texts import LABELS
 # A guard against a broken calendar (e.g. every day marked off): no real deadline is this far.
 MAX_SCAN_DAYS = 3660
 SOURCES = ("statutory", "government", "province", "local")
-SOURCE_LABELS = {"statutory": "Theo luật", "government": "Chính phủ", "province": "Tỉnh", "local": LABELS["unit"]}
+SOURCE_LABELS = {"statutory": "Theo luật", "government": "Chính phủ", "province": "Tỉnh",
+                 "local": LABELS["unit"]}
 
 
 @dataclass(frozen=True)

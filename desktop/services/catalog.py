@@ -47,7 +47,8 @@ HEADERS = {
 # «Cơ quan giải quyết» per procedure code. A setting, not a column of the synced ``procedure`` table:
 # the hub builds its tables from the models and cannot add a column to an existing database yet.
 REQUIRED = ("code", "name", "field", "time_value", "time_unit")
-REQUIRED_LABELS = {"code": LABELS["procedure_code"], "name": LABELS["procedure_name"], "field": LABELS["field"],
+REQUIRED_LABELS = {"code": LABELS["procedure_code"], "name": LABELS["procedure_name"],
+                   "field": LABELS["field"],
                    "time_value": "Thời hạn giải quyết", "time_unit": "Đơn vị thời hạn"}
 TIME_UNITS = {"ngay lam viec": TimeUnit.WORKING_DAYS, "gio lam viec": TimeUnit.WORKING_HOURS,
               "trong ngay": TimeUnit.SAME_DAY}

@@ -42,6 +42,23 @@ def put_setting(session: Session, key: str, value: Any) -> None:
     session.info.pop("_settings_cache", None)
 
 
+def save_settings(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """Cài đặt › Chung's settings, checked against their declarations and stored together; administrators
+    only. One bad value stores none of them (the caller's transaction rolls back)."""
+    from desktop.services.permissions import Permission, require
+
+    require(session, Permission.MANAGE_SETTINGS)
+    declared = settings.declared()
+    stored = {}
+    for key, raw in values.items():
+        if key not in declared:
+            raise UserError(f"Không có cài đặt '{key}'.", field=key)
+        stored[key] = settings.check(declared[key], raw)
+    for key, value in stored.items():
+        put_setting(session, key, value)
+    return stored
+
+
 def parse_seq_range(text: str) -> tuple[int, int]:
     try:
         low_s, high_s = text.replace(" ", "").split("-")
@@ -152,7 +169,8 @@ def set_office_hours(session: Session, week: dict[str, str] | None) -> None:
     from desktop.services.permissions import Permission, require
 
     require(session, Permission.MANAGE_SETTINGS)
-    put_setting(session, settings.OFFICE_HOURS.key, weekly_hours_from(week, LABELS["office_hours"]) if week else None)
+    put_setting(session, settings.OFFICE_HOURS.key, weekly_hours_from(week, LABELS["office_hours"])
+                if week else None)
 
 
 def load_calendar(session: Session) -> WorkCalendar:

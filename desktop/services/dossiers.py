@@ -87,7 +87,8 @@ def _validated_applicant(applicant: Applicant) -> Applicant:
         phone=validation.phone(applicant.phone),
         email=validation.email(applicant.email),
         address=validation.optional_text(applicant.address, LABELS["address"], "address"),
-        organisation=validation.optional_text(applicant.organisation, LABELS["organisation_name"], "organisation"),
+        organisation=validation.optional_text(applicant.organisation, LABELS["organisation_name"],
+                                              "organisation"),
     )
 
 
@@ -191,7 +192,8 @@ def refuse(session: Session, *, procedure_code: str, applicant: Applicant, reaso
     ctx = ctx or desk_context(session)
     procedure = find_procedure(session, procedure_code)
     person = _validated_applicant(applicant)
-    reason_text = validation.required_text(reason, LABELS["refusal_reason"], "reason", max_len=4000, multiline=True)
+    reason_text = validation.required_text(reason, LABELS["refusal_reason"], "reason", max_len=4000,
+                                           multiline=True)
     moment = validation.moment(at)
     dossier = _new_dossier(session, ctx, procedure, person, moment, Status.REFUSED)
     dossier.channel = validation.channel(channel)
@@ -229,7 +231,8 @@ def request_supplement(session: Session, code: str, *, items: Sequence[str] | st
     moment = validation.moment(at, not_before=last_counting_moment(session, dossier))
     supplement = Supplement(
         dossier_id=dossier.id, requested_at=moment, items=listed, requested_by=session.info.get("officer"),
-        reason=validation.optional_text(reason, LABELS["reason"], "reason", multiline=True), previous_due_at=dossier.due_at,
+        reason=validation.optional_text(reason, LABELS["reason"], "reason", multiline=True),
+        previous_due_at=dossier.due_at,
     )
     session.add(supplement)
     dossier.status = Status.AWAITING_SUPPLEMENT
@@ -331,7 +334,8 @@ def withdraw(session: Session, code: str, *, at: datetime | None = None, reason:
     moment = validation.moment(at, not_before=dossier.received_at)
     dossier.status = Status.WITHDRAWN
     dossier.withdrawn_at = moment
-    _event(session, dossier, "withdrawn", moment, note=validation.optional_text(reason, LABELS["reason"], "reason", multiline=True))
+    _event(session, dossier, "withdrawn", moment, note=validation.optional_text(reason, LABELS["reason"],
+                                                                                "reason", multiline=True))
     outgoing.assign(session, "stop", dossier.id, dossier.code, moment)
     session.flush()
     return dossier

@@ -91,7 +91,8 @@ def record_answer(session: Session, answers: Mapping[str, Any], *, form_id: str 
     if source not in SOURCES:
         raise UserError("Nguồn phiếu phải là officer (cán bộ nhập) hoặc kiosk.", field="source")
     clean = _clean_answers(form, answers)
-    note = validation.optional_text(comment, LABELS["feedback_comment"], "comment", max_len=MAX_TEXT, multiline=True) or clean.get("comment")
+    note = validation.optional_text(comment, LABELS["feedback_comment"], "comment", max_len=MAX_TEXT,
+                                    multiline=True) or clean.get("comment")
     moment = validation.moment(at)
     dossier = get_dossier(session, dossier_code) if dossier_code and dossier_code.strip() else None
     row = SurveyAnswer(

@@ -219,11 +219,10 @@ def apply_package(session: Session, data: bytes) -> ApplyResult:
                 row.name = str(unit["name"])
             put_setting(session, settings.PROVINCE_OFFICE_HOURS.key, unit.get("office_hours") or None)
     revoked = sorted({_device_of(r) for r in content["revoked"]})
-    put_setting(session, settings.PROVINCE_UNITS.key, content["units"])
-    put_setting(session, settings.PROVINCE_TARGETS.key, content["targets"])
+    for setting in settings.from_package():  # units, targets, questionnaires, form regimes: replaced wholesale
+        value = content.get(setting.package_field or "")
+        put_setting(session, setting.key, {} if value is None else value)
     store_targets(session, *split_targets_file(content["targets"]))  # the province's targets take effect
-    put_setting(session, settings.SURVEY_QUESTIONNAIRES.key, content["surveys"])
-    put_setting(session, settings.PROVINCE_FORM_REGIMES.key, content.get("forms") or {})
     put_setting(session, settings.REVOKED_DEVICES.key, revoked)
     put_setting(session, settings.PROVINCE_KEYS.key, package.bundle)
     put_setting(session, settings.MIN_APP_VERSION.key, package.header.get("min_app_version"))

@@ -22,7 +22,8 @@ from desktop.ui.messages import show_error
 from desktop.texts import LABELS
 
 RESULT_ROW = "result"
-HEADERS = ("STT", "Thành phần / kết quả", LABELS["digitised"], LABELS["digitisation_code"], LABELS["source"], "Tệp quét")
+HEADERS = ("STT", "Thành phần / kết quả", LABELS["digitised"], LABELS["digitisation_code"], LABELS["source"],
+           "Tệp quét")
 
 
 class DigitiseDialog(QDialog):
@@ -78,7 +79,8 @@ class DigitiseDialog(QDialog):
             dossier = get_dossier(session, code)
             rows = [digitisation.component_json(c) for c in dossier.components]
             if dossier.result_at is not None:
-                rows.append({"number": RESULT_ROW, "name": LABELS["resolution_result"]} | digitisation.result_json(dossier))
+                rows.append({"number": RESULT_ROW,
+                             "name": LABELS["resolution_result"]} | digitisation.result_json(dossier))
             docs = (digitisation.reusable_documents(session, dossier.applicant_id_number, exclude_dossier=code)
                     if dossier.applicant_id_number else [])
             return rows, docs

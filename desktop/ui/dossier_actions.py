@@ -58,7 +58,8 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         missing: Sequence[str] = ()) -> Work | None:
     """Ask only what ``action`` needs; None if the officer cancelled. ``missing``: components not submitted."""
     if action == Action.START:
-        if not messages.confirm(parent, _t(LABELS["start_processing"]), _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
+        if not messages.confirm(parent, _t(LABELS["start_processing"]),
+                                _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
             return None
         return lambda s: dossiers.start(s, code)
     if action == Action.REQUEST_SUPPLEMENT:
@@ -83,14 +84,16 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         rejected, why = result.is_rejected(), result.reason_text()
         return lambda s: dossiers.record_result(s, code, rejected=rejected, reason=why)
     if action == Action.RETURN_RESULT:
-        if not messages.confirm(parent, _t(LABELS["return_result"]), _t("Đã trả kết quả hồ sơ %1 cho người nộp?")
+        if not messages.confirm(parent, _t(LABELS["return_result"]),
+                                _t("Đã trả kết quả hồ sơ %1 cho người nộp?")
                                 .replace("%1", code)):
             return None
         return lambda s: dossiers.return_result(s, code)
     if action == Action.WITHDRAW:
         from desktop.ui.dialogs.reason_dialog import ReasonDialog
 
-        reason_dialog = ReasonDialog(_t(LABELS["withdraw"]), _t("Lý do người nộp rút hồ sơ (không bắt buộc):"),
+        reason_dialog = ReasonDialog(_t(LABELS["withdraw"]),
+                                     _t("Lý do người nộp rút hồ sơ (không bắt buộc):"),
                                      _t("Ghi nhận rút hồ sơ"), parent)
         if not reason_dialog.exec():
             return None

@@ -38,13 +38,18 @@ from desktop.rules.validation import CHANNELS
 from desktop.texts import LABELS
 
 FIELDS = (
-    ("procedure_name", LABELS["procedure"]), ("field_name", LABELS["field"]), ("applicant_name", LABELS["applicant"]),
-    ("applicant_id_number", LABELS["identifier"]), ("applicant_phone", LABELS["phone"]), ("applicant_address", LABELS["address"]),
+    ("procedure_name", LABELS["procedure"]), ("field_name", LABELS["field"]),
+    ("applicant_name", LABELS["applicant"]),
+    ("applicant_id_number", LABELS["identifier"]), ("applicant_phone", LABELS["phone"]),
+    ("applicant_address", LABELS["address"]),
     ("organisation", LABELS["organisation"]), ("channel", "Hình thức nộp"), ("sets_count", "Số bộ"),
-    ("received_at", LABELS["received_on"]), ("counting_start", LABELS["clock_start"]), ("due_at", LABELS["due"]),
-    ("original_due_at", LABELS["original_due"]), ("received_by", LABELS["received_by"]), ("handler", LABELS["handled_by"]),
+    ("received_at", LABELS["received_on"]), ("counting_start", LABELS["clock_start"]),
+    ("due_at", LABELS["due"]),
+    ("original_due_at", LABELS["original_due"]), ("received_by", LABELS["received_by"]),
+    ("handler", LABELS["handled_by"]),
     ("result", LABELS["result"]), ("result_reason", LABELS["reason"]), ("result_at", LABELS["resolved_on"]),
-    ("returned_at", LABELS["returned_on"]), ("withdrawn_at", "Ngày rút"), ("refusal_reason", LABELS["refusal_reason"]),
+    ("returned_at", LABELS["returned_on"]), ("withdrawn_at", "Ngày rút"),
+    ("refusal_reason", LABELS["refusal_reason"]),
     ("notes", LABELS["note"]),
 )
 MOMENTS = {"received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
@@ -64,7 +69,9 @@ class DossierDetailDialog(QDialog):
         fields_box = QGroupBox(self.tr("Thông tin hồ sơ"))
         fields_box.setLayout(self.fields)
         self.components = QTableWidget(0, 3, objectName="components")
-        self.components.setHorizontalHeaderLabels([self.tr(LABELS["component"]), self.tr(LABELS["submitted"]), self.tr(LABELS["digitised"])])
+        self.components.setHorizontalHeaderLabels([self.tr(LABELS["component"]),
+                                                   self.tr(LABELS["submitted"]),
+                                                   self.tr(LABELS["digitised"])])
         self.components.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.components.verticalHeader().setVisible(False)
         self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -114,6 +114,7 @@ def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
             continue
         QApplication.restoreOverrideCursor()
         log.warning("damaged database replaced by backup %s at start-up", chosen.name)
-        messages.inform(parent, QApplication.translate("Health", LABELS["data_restored"]), QApplication.translate(
+        messages.inform(parent, QApplication.translate("Health", LABELS["data_restored"]),
+                        QApplication.translate(
             "Health", "Đã khôi phục dữ liệu từ %1. Tệp hỏng được giữ tại %2. Lần đồng bộ tới sẽ gửi lại "
             "dữ liệu lên tỉnh.").replace("%1", chosen.name).replace("%2", str(done.safety_backup or "")))

@@ -252,7 +252,8 @@ class _PreviewPage(QWizardPage):
         again = QPushButton(self.tr("Xem lại"), objectName="replan")
         again.clicked.connect(self.initializePage)
         self.problems = QTableWidget(0, 3, objectName="problems")
-        self.problems.setHorizontalHeaderLabels([self.tr(LABELS["row"]), self.tr(LABELS["result"]), self.tr(LABELS["reason"])])
+        self.problems.setHorizontalHeaderLabels([self.tr(LABELS["row"]), self.tr(LABELS["result"]),
+                                                 self.tr(LABELS["reason"])])
         self.problems.verticalHeader().setVisible(False)
         self.problems.horizontalHeader().setStretchLastSection(True)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

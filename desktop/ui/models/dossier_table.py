@@ -32,7 +32,8 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("DossierTable", text)
 
 
-COLUMNS = (_t(LABELS["dossier_code"]), _t(LABELS["applicant"]), _t(LABELS["procedure"]), _t(LABELS["received_on"]), _t(LABELS["due"]), _t(LABELS["status"]),
+COLUMNS = (_t(LABELS["dossier_code"]), _t(LABELS["applicant"]), _t(LABELS["procedure"]),
+           _t(LABELS["received_on"]), _t(LABELS["due"]), _t(LABELS["status"]),
            _t("Còn lại (ngày LV)"))
 OVERDUE_TEXT = _t(LABELS["overdue"])
 DUE_SOON_TEXT = _t(LABELS["due_soon"])

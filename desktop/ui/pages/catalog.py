@@ -16,7 +16,8 @@ from desktop.ui.context import CATALOG, UiContext
 from desktop.ui.role_gate import gate
 from desktop.texts import LABELS
 
-HEADERS = (LABELS["procedure_code"], LABELS["procedure_title"], LABELS["field"], "Thời hạn", "Số thành phần", "Hiệu lực")
+HEADERS = (LABELS["procedure_code"], LABELS["procedure_title"], LABELS["field"], "Thời hạn", "Số thành phần",
+           "Hiệu lực")
 UNITS = {"working_days": "ngày LV", "working_hours": "giờ LV", "same_day": "trong ngày"}
 
 

@@ -86,7 +86,8 @@ class DashboardPage(QWidget):
 
         middle = QHBoxLayout()
         self.targets = QTableWidget(0, 4, objectName="targets_table")
-        self.targets.setHorizontalHeaderLabels([self.tr(LABELS["indicator"]), self.tr(LABELS["result"]), self.tr(LABELS["target"]),
+        self.targets.setHorizontalHeaderLabels([self.tr(LABELS["indicator"]), self.tr(LABELS["result"]),
+                                                self.tr(LABELS["target"]),
                                                 self.tr(LABELS["rating"])])
         self.targets.verticalHeader().setVisible(False)
         self.targets.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)

@@ -324,7 +324,8 @@ class ReceptionPage(QWidget):
     def refuse(self) -> None:
         from desktop.ui.dialogs.reason_dialog import ReasonDialog
 
-        dialog = ReasonDialog(self.tr(LABELS["refused_at_reception"]), self.tr("Lý do từ chối (ghi rõ căn cứ):"),
+        dialog = ReasonDialog(self.tr(LABELS["refused_at_reception"]),
+                              self.tr("Lý do từ chối (ghi rõ căn cứ):"),
                               self.tr("Từ chối và in phiếu"), self)
         if not dialog.exec():
             return
@@ -359,7 +360,8 @@ class ReceptionPage(QWidget):
             widget.setFocus()
 
     def ask_clear(self) -> None:
-        if self.is_empty() or messages.confirm(self, self.tr(LABELS["refresh"]), self.tr("Xóa mọi nội dung đang nhập?")):
+        if self.is_empty() or messages.confirm(self, self.tr(LABELS["refresh"]),
+                                               self.tr("Xóa mọi nội dung đang nhập?")):
             self.clear()
 
     def is_empty(self) -> bool:

@@ -54,7 +54,8 @@ class PeriodPicker(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox(objectName="period_kind")
-        for key, text in zip(KINDS, (self.tr(LABELS["month"]), self.tr("Quý"), self.tr("6 tháng"), self.tr("9 tháng"),
+        for key, text in zip(KINDS, (self.tr(LABELS["month"]), self.tr("Quý"), self.tr("6 tháng"),
+                                     self.tr("9 tháng"),
                                       self.tr("Năm")), strict=True):
             self.kind.addItem(text, key)
         self.index = QComboBox(objectName="period_index")

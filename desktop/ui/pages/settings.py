@@ -6,12 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
-from sqlalchemy.orm import Session
 
 from desktop import settings
 from desktop.errors import UserError
 from desktop.services import desk
-from desktop.services.permissions import Permission, require
 from desktop.sync import hub_settings
 from desktop.ui import messages
 from desktop.ui.context import SETTINGS, UiContext
@@ -28,42 +26,35 @@ from desktop.texts import LABELS
 
 
 class GeneralSettings(QWidget):
-    """Lock-out minutes, receipt paper and the province hub's address; admins change them, others read."""
+    """Built from the settings' declarations (``settings.on_page()``): one row per setting, its widget by its
+    kind; admins change them, others read. Saving checks every value in the service, in one transaction."""
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
         self._saved_url = ""
-        self.idle = QSpinBox(objectName="idle_minutes")
-        self.idle.setRange(0, 240)
-        self.idle.setSuffix(self.tr(" phút"))
-        self.idle.setValue(idle_minutes(ctx))
-        self.paper = QComboBox(objectName="receipt_paper")
-        for value in ("A4", "A5"):
-            self.paper.addItem(value, value)
-        self.paper.setCurrentIndex(max(0, self.paper.findData(receipt_paper(ctx))))
-        self.hub_url = QLineEdit(objectName="hub_url")
-        self.hub_url.setPlaceholderText("http://10.0.0.5:8765")
-        self.hub_url_error = QLabel(objectName="hub_url_error", wordWrap=True)
-        self.hub_url_error.setStyleSheet("color: #c92a2a;")
-        self.hub_url_error.hide()
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        for setting in settings.on_page():
+            widget = self._widget(setting)
+            self.fields[setting.key] = widget
+            form.addRow(self.tr(setting.label) + ":", widget)
+            error = QLabel(objectName=f"{setting.key}_error", wordWrap=True)
+            error.setStyleSheet("color: #c92a2a;")
+            error.hide()
+            self.errors[setting.key] = error
+            form.addRow(error)
+            if setting.field and setting.field.hint:
+                hint = QLabel(self.tr(setting.field.hint).replace("{default}", str(setting.default)), wordWrap=True)
+                hint.setStyleSheet("color: #555")
+                form.addRow(hint)
         self.save_button = QPushButton(self.tr(LABELS["save"]), objectName="save")
         self.save_button.clicked.connect(self.save)
         self.hub_url.returnPressed.connect(self.save)
         self.status = QLabel(objectName="status", wordWrap=True)
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được thay đổi cài đặt."),
-             self.idle, self.paper, self.hub_url, self.save_button)
-        form = QFormLayout(self)
-        form.addRow(self.tr("Tự khóa màn hình sau (0 = không khóa):"), self.idle)
-        hint = QLabel(self.tr("Mặc định %1 phút. Chỉ quản trị được thay đổi.").replace("%1", str(settings.IDLE_LOCK_MINUTES.default)))
-        form.addRow(hint)
-        form.addRow(self.tr("Khổ giấy in giấy tiếp nhận:"), self.paper)
-        form.addRow(self.tr("Địa chỉ máy chủ tỉnh:"), self.hub_url)
-        form.addRow(self.hub_url_error)
-        hub_hint = QLabel(self.tr("Để trống nếu chỉ gửi dữ liệu bằng USB. Cũng sửa được ở trang Đồng bộ."),
-                          wordWrap=True)
-        hub_hint.setStyleSheet("color: #555")
-        form.addRow(hub_hint)
+             *self.fields.values(), self.save_button)
         self.about = QPushButton(self.tr("Giới thiệu phần mềm (F1)…"), objectName="about")
         self.about.clicked.connect(self.show_about)
         buttons = QHBoxLayout()
@@ -71,10 +62,59 @@ class GeneralSettings(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.about)
         form.addRow(buttons)
-        for widget, width in ((self.idle, 160), (self.paper, 160), (self.hub_url, 480)):
-            widget.setMaximumWidth(width)
+        self.idle.setValue(idle_minutes(ctx))
+        self.paper.setCurrentIndex(max(0, self.paper.findData(receipt_paper(ctx))))
         ctx.bus.changed.connect(lambda topics: self.reload_hub_url() if SETTINGS in topics else None)
         self.reload_hub_url()
+
+    def _widget(self, setting: settings.Setting) -> QWidget:
+        field = setting.field
+        assert field is not None
+        if field.kind == "minutes":
+            box = QSpinBox(objectName=setting.key)
+            box.setRange(*field.bounds)
+            box.setSuffix(self.tr(" phút"))
+            box.setValue(int(setting.default or 0))
+            box.setMaximumWidth(160)
+            return box
+        if field.kind == "choice":
+            combo = QComboBox(objectName=setting.key)
+            for value in field.choices:
+                combo.addItem(value, value)
+            combo.setMaximumWidth(160)
+            return combo
+        line = QLineEdit(objectName=setting.key)
+        line.setPlaceholderText(field.placeholder)
+        line.setMaximumWidth(480)
+        return line
+
+    @property
+    def idle(self) -> QSpinBox:
+        return self.fields[settings.IDLE_LOCK_MINUTES.key]  # type: ignore[return-value]
+
+    @property
+    def paper(self) -> QComboBox:
+        return self.fields[settings.RECEIPT_PAPER.key]  # type: ignore[return-value]
+
+    @property
+    def hub_url(self) -> QLineEdit:
+        return self.fields[settings.HUB_URL.key]  # type: ignore[return-value]
+
+    @property
+    def hub_url_error(self) -> QLabel:
+        return self.errors[settings.HUB_URL.key]
+
+    def values(self) -> dict[str, object]:
+        """What is on screen, by setting key."""
+        found: dict[str, object] = {}
+        for key, widget in self.fields.items():
+            if isinstance(widget, QSpinBox):
+                found[key] = widget.value()
+            elif isinstance(widget, QComboBox):
+                found[key] = widget.currentData()
+            elif isinstance(widget, QLineEdit):
+                found[key] = widget.text()
+        return found
 
     def reload_hub_url(self) -> None:
         self.ctx.read(hub_settings.hub_url, self._show_hub_url)
@@ -91,31 +131,25 @@ class GeneralSettings(QWidget):
         AboutDialog(self.ctx.db.path, self).exec()
 
     def save(self) -> None:
-        """One transaction: a bad hub address (checked by the sync layer) leaves every setting unchanged."""
-        minutes, paper, url = self.idle.value(), self.paper.currentData(), self.hub_url.text()
+        """One transaction: a bad value (checked against its declaration) leaves every setting unchanged."""
+        values = self.values()
 
-        def work(session: Session) -> str:
-            require(session, Permission.MANAGE_SETTINGS)
-            value = hub_settings.save_hub_url(session, url)
-            desk.put_setting(session, settings.IDLE_LOCK_MINUTES.key, minutes)
-            desk.put_setting(session, settings.RECEIPT_PAPER.key, paper)
-            return value
-
-        def done(value: str) -> None:
-            self.hub_url_error.hide()
-            self._saved_url = value
-            self.hub_url.setText(value)
+        def done(stored: dict[str, object]) -> None:
+            for error in self.errors.values():
+                error.hide()
+            self._saved_url = str(stored.get(settings.HUB_URL.key) or "")
+            self.hub_url.setText(self._saved_url)
             self.status.setText(self.tr("Đã lưu cài đặt."))
 
         def failed(exc: BaseException) -> None:
             self.status.clear()
-            if isinstance(exc, UserError) and exc.field == "hub_url":
-                self.hub_url_error.setText(exc.message)
-                self.hub_url_error.show()
-                self.hub_url.setFocus()
+            if isinstance(exc, UserError) and exc.field in self.errors:
+                self.errors[exc.field].setText(exc.message)
+                self.errors[exc.field].show()
+                self.fields[exc.field].setFocus()
             messages.show_error(self, exc)
 
-        self.ctx.write(work, done, failed)
+        self.ctx.write(lambda session: desk.save_settings(session, values), done, failed)
 
 
 class SettingsPage(QWidget):

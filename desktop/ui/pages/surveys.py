@@ -137,7 +137,8 @@ class SurveyResults(QWidget):
         self.by_officer = _table([self.tr(LABELS["officer"])] + sat_headers, "by_officer")
         self.officer_note = QLabel(self.tr("Kết quả theo từng cán bộ chỉ lãnh đạo xem được."), objectName="officer_note")
         self.comments = QListWidget(objectName="comments")
-        self.quarterly = _table([self.tr(LABELS["indicator"]), self.tr(LABELS["ballots"]), self.tr("Điểm bình quân (tối đa 2)")],
+        self.quarterly = _table([self.tr(LABELS["indicator"]), self.tr(LABELS["ballots"]),
+                                 self.tr("Điểm bình quân (tối đa 2)")],
                                 "quarterly")
         self.band = QLabel(objectName="band")
         top = QHBoxLayout()

@@ -60,9 +60,11 @@ ENROLMENT_TEXT = {
 }
 EXPORT_HEADERS = (_t("Thời điểm xuất"), _t("Tệp"), _t(LABELS["location"]), _t("Cách gửi"), _t("Mã gói"),
                   _t("Số bản ghi"), _t("Thứ tự thay đổi"), _t("Tỉnh xác nhận lúc"))
-RECEIPT_HEADERS = (_t("Nhập lúc"), _t("Mã gói"), _t(LABELS["result"]), _t("Cập nhật"), _t("Không đổi"), _t(LABELS["skip"]),
+RECEIPT_HEADERS = (_t("Nhập lúc"), _t("Mã gói"), _t(LABELS["result"]), _t("Cập nhật"), _t("Không đổi"),
+                   _t(LABELS["skip"]),
                    _t("Bị từ chối"), _t("Giờ máy chủ tỉnh"))
-REJECTION_HEADERS = (_t("Nhận lúc"), _t("Loại dữ liệu"), _t("Mã bản ghi"), _t(LABELS["version"]), _t("Lý do của tỉnh"))
+REJECTION_HEADERS = (_t("Nhận lúc"), _t("Loại dữ liệu"), _t("Mã bản ghi"), _t(LABELS["version"]),
+                     _t("Lý do của tỉnh"))
 STAGES = {"export": _t("Đang đóng gói dữ liệu…"), "upload": _t("Đang gửi lên máy chủ tỉnh…"),
           "retry": _t("Mạng chập chờn, đang thử lại (lần %1/%2)…"), "done": _t("Xong."),
           "download": _t("Đang tải gói dữ liệu của tỉnh…")}

@@ -43,20 +43,31 @@ from desktop.texts import LABELS
 
 FLAGGED = QColor("#f8d7da")
 FIELD_LABELS = {
-    "status": LABELS["status"], "applicant_name": LABELS["applicant"], "applicant_id_number": LABELS["identifier"],
-    "applicant_phone": LABELS["phone"], "applicant_address": LABELS["address"], "due_at": LABELS["due"], "result": LABELS["result"],
-    "handler": LABELS["handled_by"], "notes": LABELS["note"], "full_name": LABELS["full_name"], "role": LABELS["role"], "active": "Hoạt động",
+    "status": LABELS["status"], "applicant_name": LABELS["applicant"],
+    "applicant_id_number": LABELS["identifier"],
+    "applicant_phone": LABELS["phone"], "applicant_address": LABELS["address"], "due_at": LABELS["due"],
+    "result": LABELS["result"],
+    "handler": LABELS["handled_by"], "notes": LABELS["note"], "full_name": LABELS["full_name"],
+    "role": LABELS["role"], "active": "Hoạt động",
     "password_hash": "Mật khẩu (mã băm)", "locked_until": "Khóa đến", "failed_logins": "Số lần sai",
-    "name": LABELS["name"], "code": "Mã", "reason": LABELS["reason"], "working": LABELS["working_day"], "day": LABELS["date"], "deleted": "Đã xóa",
+    "name": LABELS["name"], "code": "Mã", "reason": LABELS["reason"], "working": LABELS["working_day"],
+    "day": LABELS["date"], "deleted": "Đã xóa",
     "procedure_name": LABELS["procedure"], "procedure_code": "Mã thủ tục", "received_at": "Tiếp nhận lúc",
-    "received_by": LABELS["received_by"], "kind": LABELS["kind"], "note": LABELS["note"], "officer": LABELS["officer"], "at": "Lúc",
+    "received_by": LABELS["received_by"], "kind": LABELS["kind"], "note": LABELS["note"],
+    "officer": LABELS["officer"], "at": "Lúc",
     "channel": LABELS["channel"], "sets_count": LABELS["copies"], "counting_start": LABELS["clock_start"],
-    "original_due_at": LABELS["original_due"], "result_at": "Có kết quả lúc", "returned_at": "Trả kết quả lúc",
-    "withdrawn_at": "Rút hồ sơ lúc", "result_reason": "Lý do (kết quả)", "refusal_reason": LABELS["refusal_reason"],
-    "organisation": LABELS["organisation"], "applicant_email": LABELS["email"], "return_by_post": "Trả qua bưu chính",
-    "position": LABELS["order"], "submitted": LABELS["submitted"], "digitised": LABELS["digitised"], "digitised_at": "Số hóa lúc",
-    "digitised_by": LABELS["digitised_by"], "component_code": LABELS["digitisation_code"], "national_portal": LABELS["from_national_portal"],
-    "result_digitised": LABELS["digitised_result"], "result_code": "Mã số hóa kết quả", "new_date": LABELS["new_due"],
+    "original_due_at": LABELS["original_due"], "result_at": "Có kết quả lúc",
+    "returned_at": "Trả kết quả lúc",
+    "withdrawn_at": "Rút hồ sơ lúc", "result_reason": "Lý do (kết quả)",
+    "refusal_reason": LABELS["refusal_reason"],
+    "organisation": LABELS["organisation"], "applicant_email": LABELS["email"],
+    "return_by_post": "Trả qua bưu chính",
+    "position": LABELS["order"], "submitted": LABELS["submitted"], "digitised": LABELS["digitised"],
+    "digitised_at": "Số hóa lúc",
+    "digitised_by": LABELS["digitised_by"], "component_code": LABELS["digitisation_code"],
+    "national_portal": LABELS["from_national_portal"],
+    "result_digitised": LABELS["digitised_result"], "result_code": "Mã số hóa kết quả",
+    "new_date": LABELS["new_due"],
     "items": "Nội dung bổ sung", "requested_at": "Yêu cầu lúc", "value": "Giá trị", "key": "Khóa",
     "dossier_id": "Hồ sơ (mã nội bộ)", "owner_unit": LABELS["unit"], "version": "Phiên bản bản ghi",
     "updated_at": "Cập nhật lúc", "id": "Mã nội bộ",
@@ -142,8 +153,10 @@ class AuditPanel(QWidget):
         self.count = QLabel(objectName="count")
 
         self.table = QTableWidget(0, 6, objectName="entries")
-        self.table.setHorizontalHeaderLabels([self.tr("Số"), self.tr(LABELS["moment"]), self.tr(LABELS["officer"]),
-                                              self.tr("Thao tác"), self.tr(LABELS["data"]), self.tr("Nội dung")])
+        self.table.setHorizontalHeaderLabels([self.tr("Số"), self.tr(LABELS["moment"]),
+                                              self.tr(LABELS["officer"]),
+                                              self.tr("Thao tác"), self.tr(LABELS["data"]),
+                                              self.tr("Nội dung")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

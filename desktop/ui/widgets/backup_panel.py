@@ -105,7 +105,8 @@ class BackupPanel(QWidget):
         actions.addStretch(1)  # buttons keep their size while the progress bar is hidden
 
         self.table = QTableWidget(0, 5, objectName="backups")
-        self.table.setHorizontalHeaderLabels([self.tr(LABELS["moment"]), self.tr(LABELS["kind"]), self.tr(LABELS["version"]),
+        self.table.setHorizontalHeaderLabels([self.tr(LABELS["moment"]), self.tr(LABELS["kind"]),
+                                              self.tr(LABELS["version"]),
                                               self.tr("Dung lượng"), self.tr(LABELS["location"])])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -212,7 +213,8 @@ class BackupPanel(QWidget):
         chosen = self.selected_backup()
         path = chosen.path if chosen else None
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, self.tr(LABELS["choose_backup_file"]), str(default_backup_dir()),
+            name, _ = QFileDialog.getOpenFileName(self, self.tr(LABELS["choose_backup_file"]),
+                                                  str(default_backup_dir()),
                                                   self.tr("Bản sao lưu (*.sqlite3)"))
             path = Path(name) if name else None
         if path is not None:

@@ -34,7 +34,8 @@ class CalendarEditor(QWidget):
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được sửa lịch làm việc."),
              self.add_button, self.remove_button, self.toggle_button)
         self.table = QTableWidget(0, 5, objectName="table")
-        self.table.setHorizontalHeaderLabels([self.tr(LABELS["date"]), self.tr(LABELS["kind"]), self.tr(LABELS["note"]), self.tr(LABELS["source"]),
+        self.table.setHorizontalHeaderLabels([self.tr(LABELS["date"]), self.tr(LABELS["kind"]),
+                                              self.tr(LABELS["note"]), self.tr(LABELS["source"]),
                                               self.tr("Căn cứ")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 95)
@@ -57,7 +58,8 @@ class CalendarEditor(QWidget):
         self.pending_label = QLabel(objectName="pendingLabel")
         self.pending_label.setWordWrap(True)
         self.pending = QTableWidget(0, 4, objectName="pending")
-        self.pending.setHorizontalHeaderLabels([self.tr(LABELS["dossier_code"]), self.tr(LABELS["applicant"]), self.tr("Hạn trả đang ghi"),
+        self.pending.setHorizontalHeaderLabels([self.tr(LABELS["dossier_code"]),
+                                                self.tr(LABELS["applicant"]), self.tr("Hạn trả đang ghi"),
                                                 self.tr("Hạn trả theo lịch mới")])
         self.pending.horizontalHeader().setStretchLastSection(True)
         self.pending.setColumnWidth(0, 230)

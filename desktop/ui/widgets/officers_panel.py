@@ -36,7 +36,8 @@ class OfficersPanel(QWidget):
         note = QLabel(self.tr("Chỉ tài khoản quản trị được thêm cán bộ, đặt lại mật khẩu hoặc ngừng tài khoản.")
                       if not ctx.is_admin else "")
         self.table = QTableWidget(0, 4, objectName="officers")
-        self.table.setHorizontalHeaderLabels([self.tr(LABELS["username"]), self.tr("Họ và tên"), self.tr(LABELS["role"]),
+        self.table.setHorizontalHeaderLabels([self.tr(LABELS["username"]), self.tr("Họ và tên"),
+                                              self.tr(LABELS["role"]),
                                               self.tr(LABELS["status"])])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 160)
