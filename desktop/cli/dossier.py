@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from desktop.platform import clock
 from desktop.cli.app import CliApp
@@ -126,42 +129,39 @@ def run_receive(args: argparse.Namespace, app: CliApp) -> int:
     return _print(args, dossier, f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả kết quả lúc {_when(dossier.due_at)}.")
 
 
-def run_start(args: argparse.Namespace, app: CliApp) -> int:
-    with app.transaction() as session:
-        dossier = dossiers.start(session, args.code, at=parse_moment(args.at))
-    return _print(args, dossier, f"Hồ sơ {dossier.code} đã chuyển giải quyết.")
+Step = Callable[[Session, argparse.Namespace], Dossier]
 
 
-def run_supplement_request(args: argparse.Namespace, app: CliApp) -> int:
-    with app.transaction() as session:
-        dossiers.request_supplement(session, args.code, items=args.items, reason=args.reason, at=parse_moment(args.at))
-        dossier = dossiers.get_dossier(session, args.code)
-    return _print(args, dossier, f"Đã ghi nhận yêu cầu bổ sung cho hồ sơ {dossier.code}; tạm dừng tính thời hạn.")
+def _step(call: Step, message: str) -> Callable[[argparse.Namespace, CliApp], int]:
+    """A lifecycle command: one service call in one transaction, then the dossier (``--json``) or a line
+    naming it (``{code}``, ``{due}`` filled in)."""
+
+    def run(args: argparse.Namespace, app: CliApp) -> int:
+        with app.transaction() as session:
+            dossier = call(session, args)
+        return _print(args, dossier, message.format(code=dossier.code, due=_when(dossier.due_at)))
+
+    return run
 
 
-def run_supplement_received(args: argparse.Namespace, app: CliApp) -> int:
-    with app.transaction() as session:
-        dossier = dossiers.receive_supplement(session, args.code, at=parse_moment(args.at))
-    return _print(args, dossier, f"Đã nhận hồ sơ bổ sung {dossier.code}; hẹn trả mới lúc {_when(dossier.due_at)}.")
+def _requested_supplement(session: Session, args: argparse.Namespace) -> Dossier:
+    dossiers.request_supplement(session, args.code, items=args.items, reason=args.reason, at=parse_moment(args.at))
+    return dossiers.get_dossier(session, args.code)
 
 
-def run_result(args: argparse.Namespace, app: CliApp) -> int:
-    with app.transaction() as session:
-        dossier = dossiers.record_result(session, args.code, rejected=args.rejected, reason=args.reason,
-                                         at=parse_moment(args.at))
-    return _print(args, dossier, f"Đã ghi nhận kết quả hồ sơ {dossier.code}.")
-
-
-def run_return(args: argparse.Namespace, app: CliApp) -> int:
-    with app.transaction() as session:
-        dossier = dossiers.return_result(session, args.code, at=parse_moment(args.at))
-    return _print(args, dossier, f"Đã trả kết quả hồ sơ {dossier.code}.")
-
-
-def run_withdraw(args: argparse.Namespace, app: CliApp) -> int:
-    with app.transaction() as session:
-        dossier = dossiers.withdraw(session, args.code, at=parse_moment(args.at), reason=args.reason)
-    return _print(args, dossier, f"Hồ sơ {dossier.code} đã được rút.")
+run_start = _step(lambda s, a: dossiers.start(s, a.code, at=parse_moment(a.at)),
+                  "Hồ sơ {code} đã chuyển giải quyết.")
+run_supplement_request = _step(_requested_supplement,
+                               "Đã ghi nhận yêu cầu bổ sung cho hồ sơ {code}; tạm dừng tính thời hạn.")
+run_supplement_received = _step(lambda s, a: dossiers.receive_supplement(s, a.code, at=parse_moment(a.at)),
+                                "Đã nhận hồ sơ bổ sung {code}; hẹn trả mới lúc {due}.")
+run_result = _step(lambda s, a: dossiers.record_result(s, a.code, rejected=a.rejected, reason=a.reason,
+                                                       at=parse_moment(a.at)),
+                   "Đã ghi nhận kết quả hồ sơ {code}.")
+run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at)),
+                   "Đã trả kết quả hồ sơ {code}.")
+run_withdraw = _step(lambda s, a: dossiers.withdraw(s, a.code, at=parse_moment(a.at), reason=a.reason),
+                     "Hồ sơ {code} đã được rút.")
 
 
 def run_apology(args: argparse.Namespace, app: CliApp) -> int:

@@ -80,6 +80,14 @@ def get_dossier(session: Session, code: str) -> Dossier:
     return dossier
 
 
+def _acting_on(session: Session, code: str, action: Action, permission: Permission = Permission.PROCESS) -> Dossier:
+    """The dossier an officer acts on, once the officer may and the dossier's state allows the action."""
+    require(session, permission)
+    dossier = get_dossier(session, code)
+    check(action, dossier.status, dossier.code)
+    return dossier
+
+
 def _validated_applicant(applicant: Applicant) -> Applicant:
     return Applicant(
         name=validation.required_text(applicant.name, LABELS["applicant_full_name"], "applicant"),
@@ -206,9 +214,7 @@ def refuse(session: Session, *, procedure_code: str, applicant: Applicant, reaso
 
 
 def start(session: Session, code: str, *, at: datetime | None = None, handler: str | None = None) -> Dossier:
-    require(session, Permission.PROCESS)
-    dossier = get_dossier(session, code)
-    check(Action.START, dossier.status, dossier.code)
+    dossier = _acting_on(session, code, Action.START)
     moment = validation.moment(at, not_before=dossier.received_at)
     dossier.status = Status.IN_PROGRESS
     dossier.handler = handler or session.info.get("officer")
@@ -220,9 +226,7 @@ def start(session: Session, code: str, *, at: datetime | None = None, handler: s
 def request_supplement(session: Session, code: str, *, items: Sequence[str] | str, reason: str | None = None,
                        at: datetime | None = None) -> Supplement:
     """The clock stops; everything missing is listed at once on the supplement form."""
-    require(session, Permission.PROCESS)
-    dossier = get_dossier(session, code)
-    check(Action.REQUEST_SUPPLEMENT, dossier.status, dossier.code)
+    dossier = _acting_on(session, code, Action.REQUEST_SUPPLEMENT)
     if isinstance(items, str):
         items = [part for part in items.replace("\n", ";").split(";")]
     listed = [nfc(item) for item in items if nfc(item)]
@@ -273,10 +277,8 @@ def open_supplement(session: Session, dossier: Dossier) -> Supplement | None:
 def receive_supplement(session: Session, code: str, *, at: datetime | None = None,
                        ctx: DeskContext | None = None) -> Dossier:
     """The complete dossier is back: counting restarts in full from this moment."""
-    require(session, Permission.PROCESS)
+    dossier = _acting_on(session, code, Action.RECEIVE_SUPPLEMENT)
     ctx = ctx or desk_context(session)
-    dossier = get_dossier(session, code)
-    check(Action.RECEIVE_SUPPLEMENT, dossier.status, dossier.code)
     supplement = open_supplement(session, dossier)
     moment = validation.moment(at, not_before=supplement.requested_at if supplement else dossier.received_at)
     dossier.counting_start = ctx.rules.counting_start(moment)
@@ -292,9 +294,7 @@ def receive_supplement(session: Session, code: str, *, at: datetime | None = Non
 
 def record_result(session: Session, code: str, *, rejected: bool = False, reason: str | None = None,
                   at: datetime | None = None) -> Dossier:
-    require(session, Permission.PROCESS)
-    dossier = get_dossier(session, code)
-    check(Action.RECORD_RESULT, dossier.status, dossier.code)
+    dossier = _acting_on(session, code, Action.RECORD_RESULT)
     reason_text = validation.optional_text(reason, LABELS["reason"], "reason", max_len=4000, multiline=True)
     if rejected and not reason_text:
         raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
@@ -314,9 +314,7 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
 
 
 def return_result(session: Session, code: str, *, at: datetime | None = None, by_post: bool | None = None) -> Dossier:
-    require(session, Permission.PROCESS)
-    dossier = get_dossier(session, code)
-    check(Action.RETURN_RESULT, dossier.status, dossier.code)
+    dossier = _acting_on(session, code, Action.RETURN_RESULT)
     moment = validation.moment(at, not_before=dossier.result_at)
     dossier.status = Status.RETURNED
     dossier.returned_at = moment
@@ -328,9 +326,7 @@ def return_result(session: Session, code: str, *, at: datetime | None = None, by
 
 
 def withdraw(session: Session, code: str, *, at: datetime | None = None, reason: str | None = None) -> Dossier:
-    require(session, Permission.PROCESS)
-    dossier = get_dossier(session, code)
-    check(Action.WITHDRAW, dossier.status, dossier.code)
+    dossier = _acting_on(session, code, Action.WITHDRAW)
     moment = validation.moment(at, not_before=dossier.received_at)
     dossier.status = Status.WITHDRAWN
     dossier.withdrawn_at = moment
@@ -344,10 +340,8 @@ def withdraw(session: Session, code: str, *, at: datetime | None = None, reason:
 def issue_apology(session: Session, code: str, *, new_date: date, reason: str, at: datetime | None = None,
                   ctx: DeskContext | None = None) -> Apology:
     """A new appointment for the citizen. due_at is untouched: a late dossier stays late."""
-    require(session, Permission.APPROVE_APOLOGY)
+    dossier = _acting_on(session, code, Action.APOLOGY, Permission.APPROVE_APOLOGY)
     ctx = ctx or desk_context(session)
-    dossier = get_dossier(session, code)
-    check(Action.APOLOGY, dossier.status, dossier.code)
     reason_text = validation.required_text(reason, "Lý do xin lỗi, hẹn lại", "reason", max_len=4000, multiline=True)
     moment = validation.moment(at, not_before=dossier.received_at)
     if dossier.due_at is not None and new_date <= dossier.due_at.date():
