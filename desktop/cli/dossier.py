@@ -13,7 +13,7 @@ from desktop.cli.app import CliApp
 from desktop.db.models import Dossier
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services import dossiers, queries
-from desktop.rules.validation import parse_date, parse_moment
+from desktop.rules.validation import PAYMENT_METHODS, parse_date, parse_moment
 
 
 def _at(p: argparse.ArgumentParser) -> None:
@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rec.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ")
     rec.add_argument("--notes")
     rec.add_argument("--return-by-post", action="store_true")
+    rec.add_argument("--payment", choices=("none",) + PAYMENT_METHODS, default=None,
+                     help="hình thức nộp phí: cash (tiền mặt), bank_transfer (chuyển khoản), "
+                          "online (trực tuyến qua Cổng DVC); bỏ trống nếu không thu phí")
     _at(rec)
     rec.set_defaults(handler=run_receive)
 
@@ -50,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         cmd.add_argument("code")
         if name == "withdraw":
             cmd.add_argument("--reason")
+        if name == "return":
+            cmd.add_argument("--by-post", action="store_true", default=None,
+                             help="trả kết quả qua dịch vụ bưu chính công ích")
         _at(cmd)
         cmd.set_defaults(handler=handler)
 
@@ -90,6 +96,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_show)
 
+    pay = s.add_parser("payment", help="ghi nhận hình thức nộp phí, lệ phí của hồ sơ")
+    pay.add_argument("code")
+    pay.add_argument("--method", required=True, choices=("none",) + PAYMENT_METHODS)
+    pay.add_argument("--json", action="store_true")
+    pay.set_defaults(handler=run_payment)
+
     lst = s.add_parser("list", help="danh sách hồ sơ")
     lst.add_argument("--status")
     lst.add_argument("--search")
@@ -122,7 +134,7 @@ def run_receive(args: argparse.Namespace, app: CliApp) -> int:
         applicant=dossiers.Applicant(name=args.applicant, id_number=args.id_number, phone=args.phone,
                                      email=args.email, address=args.address, organisation=args.organisation),
         channel=args.channel, sets_count=args.sets, at=parse_moment(args.at), notes=args.notes,
-        return_by_post=args.return_by_post,
+        return_by_post=args.return_by_post, payment_method=args.payment,
     )
     with app.transaction() as session:
         dossier = dossiers.receive(session, reception)
@@ -158,8 +170,10 @@ run_supplement_received = _step(lambda s, a: dossiers.receive_supplement(s, a.co
 run_result = _step(lambda s, a: dossiers.record_result(s, a.code, rejected=a.rejected, reason=a.reason,
                                                        at=parse_moment(a.at)),
                    "Đã ghi nhận kết quả hồ sơ {code}.")
-run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at)),
+run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at), by_post=a.by_post),
                    "Đã trả kết quả hồ sơ {code}.")
+run_payment = _step(lambda s, a: dossiers.record_payment(s, a.code, a.method),
+                    "Đã ghi nhận hình thức nộp phí của hồ sơ {code}.")
 run_withdraw = _step(lambda s, a: dossiers.withdraw(s, a.code, at=parse_moment(a.at), reason=a.reason),
                      "Hồ sơ {code} đã được rút.")
 

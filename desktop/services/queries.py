@@ -180,7 +180,7 @@ def _jsonable(value: Any) -> Any:
 DOSSIER_FIELDS = (
     "id", "code", "procedure_code", "procedure_name", "field_name", "time_value", "time_unit", "same_day_cutoff",
     "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
-    "organisation", "sets_count", "channel", "return_by_post", "received_at", "counting_start", "due_at",
+    "organisation", "sets_count", "channel", "return_by_post", "payment_method", "received_at", "counting_start", "due_at",
     "original_due_at", "status", "received_by", "handler", "result", "result_reason", "result_at", "returned_at",
     "withdrawn_at", "refusal_reason", "notes", "result_digitised", "result_code", "owner_unit", "version",
 )
