@@ -129,6 +129,7 @@ def run_late(args: argparse.Namespace, app: CliApp) -> int:
 
 def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
+    from desktop.reports.indicator_catalogue import reading_text, target_text, value_text
     from desktop.reports.indicators import indicators
     from desktop.reports.periods import resolve_period
 
@@ -150,6 +151,10 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     print(f"Kỳ {data['period_title']}:")
     for item in data["targets"]:
         print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
+    print("Bộ chỉ số của tỉnh:")
+    for entry in data["indicators"]:
+        print(f"  {entry['name']}: {value_text(entry['unit'], entry['value'])} (chỉ tiêu: {target_text(entry)})"
+              f" — {reading_text(entry)}")
     sa = data["self_assessment"]
     print(f"{sa['note']} Điểm: {sa['points']}/{sa['max_points']} (các nhóm tính được).")
     _written(written)

@@ -7,6 +7,7 @@ still logging every row in the change log so sync sees demo data like real data.
 from __future__ import annotations
 
 import random
+import zlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -214,7 +215,17 @@ def _dossier_row(plan: _Plan, story: _Story, procedure: Procedure, code: str, ch
         status=story.status.value, received_by="demo", handler="demo", result=story.result, result_reason=None,
         result_at=story.result_at, returned_at=story.returned_at, withdrawn_at=story.withdrawn_at,
         refusal_reason=REFUSAL if refused else None, fee_amount=None, notes=None, result_digitised=False,
+        payment_method=None if refused else _payment(code, channel),
     )
+
+
+def _payment(code: str, channel: str) -> str | None:
+    """Fees paid in a plausible mix, from the code (no draw: the random sequence, and every demo figure
+    that follows from it, stays as it was): online dossiers mostly pay online, counter ones in cash."""
+    bucket = zlib.crc32(code.encode()) % 10
+    if channel == "online":
+        return "online" if bucket < 6 else None
+    return "cash" if bucket < 4 else "bank_transfer" if bucket < 6 else None
 
 
 def _next_code(plan: _Plan, day: date) -> str | None:
@@ -366,3 +377,21 @@ def _feedback_demo(session: Session) -> None:
 
 
 DEMO_HOOKS.append(_feedback_demo)
+
+
+def _duty_demo(session: Session) -> None:
+    """The counter officer on every day a dossier was received at the desk, the leader on Mondays too."""
+    from sqlalchemy import select
+
+    from desktop.db.models import Dossier
+    from desktop.db.models_feedback import DutyDay
+
+    days = {clock.to_vn(moment).date() for moment in session.scalars(
+        select(Dossier.received_at).where(Dossier.channel != "online"))}
+    for day in sorted(days):
+        session.add(DutyDay(day=day, username="canbo", source="login", present=True))
+        if day.weekday() == 0:
+            session.add(DutyDay(day=day, username="lanhdao", source="login", present=True))
+
+
+DEMO_HOOKS.append(_duty_demo)

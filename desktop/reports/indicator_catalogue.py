@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.errors import UserError
+from desktop.formatting import decimal, percent
 from desktop.platform.paths import resources_dir
 from desktop.reports.periods import Period
 from desktop.reports.targets import load_targets, productivity_target
@@ -90,6 +91,32 @@ class Targets:
         return None
 
 
+READING_LABELS = {"green": "đạt", "amber": "gần đạt", "red": "chưa đạt", "grey": "theo dõi"}
+
+
+def value_text(unit: str, value: float | None) -> str:
+    """«60,0%», «−37,8%», «2,0 hồ sơ/người/ngày», «15,0 phút»; «—» when there is nothing to measure."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return percent(value)
+    if unit == "change_percent":
+        return ("+" if value > 0 else "−" if value < 0 else "") + percent(abs(value))
+    return f"{decimal(value)} {UNITS[unit]}"
+
+
+def target_text(entry: dict[str, Any]) -> str:
+    if entry["target"] is None:
+        return "không đặt chỉ tiêu"
+    return ("≥ " if entry["direction"] == "min" else "≤ ") + value_text(entry["unit"], entry["target"])
+
+
+def reading_text(entry: dict[str, Any]) -> str:
+    if entry["value"] is None:
+        return "chưa có dữ liệu"
+    return READING_LABELS[entry["reading"]]
+
+
 def reading(value: float | None, target: float | None, direction: str) -> str:
     """Red, amber or green at a glance: green meets the target, amber is within a tenth of it (or 5 points of
     a percentage), red is further; grey when there is no value or no target."""
@@ -110,7 +137,7 @@ def evaluate(counts: dict[str, Any], period: Period, targets: Targets,
         value = quotient(spec["unit"], numerator, denominator)
         target = targets.value(spec["target"], period.end.year)
         entries.append({
-            "id": spec["id"], "name": spec["name"], "value": value, "target": target,
+            "id": spec["id"], "name": spec["name"], "short": spec.get("short") or spec["name"], "value": value, "target": target,
             "numerator": numerator, "denominator": denominator, "source": spec["source"],
             "unit": spec["unit"], "unit_label": UNITS[spec["unit"]], "direction": spec["direction"],
             "formula": f"{spec['numerator']} / {spec['denominator']}", "reading": reading(value, target,

@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.formatting import dmy
 from desktop.reports import layout
+from desktop.reports.indicator_catalogue import reading_text
 from desktop.reports.xlsx import BORDER, CENTER, LEFT, _font, _height, _merged_text, _page_setup, _save
 from desktop.rules.text import excel_safe
 from desktop.texts import LABELS
@@ -98,9 +99,38 @@ def _trend_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
     _page_setup(ws, f"{header}:{header}")
 
 
+CATALOGUE_HEADERS = ("STT", "Mã", LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"],
+                     "Tử số", "Mẫu số", "Kỳ trước", "Từ đầu năm", "Nguồn")
+CATALOGUE_WIDTHS = (6, 24, 44, 12, 12, 12, 11, 11, 12, 12, 60)
+# Excel number formats by the catalogue's unit: the cell holds the number, the sheet shows it the desk's way
+NUMBER_FORMATS = {"percent": '0.0"%"', "change_percent": '+0.0"%";-0.0"%";0.0"%"', "per_staff_day": "0.0",
+                  "minutes": '0.0" phút"'}
+
+
+def _catalogue_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
+    """Every indicator of the province's catalogue with its counts, as numbers a leader can sum or chart."""
+    for index, width in enumerate(CATALOGUE_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    row = _heading(ws, data, "BỘ CHỈ SỐ THEO DÕI CỦA TỈNH", len(CATALOGUE_HEADERS))
+    header = row
+    _table_row(ws, row, list(CATALOGUE_HEADERS), bold=True, left=())
+    for index, entry in enumerate(data.get("indicators") or [], start=1):
+        row += 1
+        _table_row(ws, row, [index, entry["id"], entry["name"], entry["value"], entry["target"],
+                             reading_text(entry), entry["numerator"], entry["denominator"], entry.get("previous"),
+                             entry.get("forecast"), entry["source"]], left=(2, 3, 11))
+        for column in (4, 5, 9, 10):
+            ws.cell(row=row, column=column).number_format = NUMBER_FORMATS[entry["unit"]]
+        ws.row_dimensions[row].height = max(_height(entry["name"], CATALOGUE_WIDTHS[2]),
+                                            _height(entry["source"], CATALOGUE_WIDTHS[10]))
+    _page_setup(ws, f"{header}:{header}")
+
+
 def indicators_workbook(data: dict[str, Any]) -> Workbook:
     wb = Workbook()
-    _targets_sheet(wb.active, data)
+    _catalogue_sheet(wb.active, data)
+    wb.active.title = "Bộ chỉ số"
+    _targets_sheet(wb.create_sheet(), data)
     _trend_sheet(wb.create_sheet("Xu hướng 12 tháng"), data)
     return wb
 

@@ -222,7 +222,13 @@ def test_indicators_excel(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     out = _ok(cli("report", "indicators", "--period", "2026-10", "--xlsx", str(target)))
     assert f"Đã ghi {target}" in out.out
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Chỉ tiêu", "Xu hướng 12 tháng"]
+    assert wb.sheetnames == ["Bộ chỉ số", "Chỉ tiêu", "Xu hướng 12 tháng"]
+    catalogue = wb["Bộ chỉ số"]  # issue #19: numbers in cells, shown with the unit's number format
+    by_id = {catalogue.cell(r, 2).value: r for r in range(6, catalogue.max_row + 1)}
+    satisfied = by_id["satisfaction"]
+    assert [catalogue.cell(satisfied, c).value for c in (4, 5, 6, 7, 8)] == [80.0, 95.0, "chưa đạt", 4, 5]
+    assert catalogue.cell(satisfied, 4).number_format == '0.0"%"'
+    assert catalogue.cell(by_id["waiting_avg"], 4).value == 16.5
     ws = wb["Chỉ tiêu"]
     assert ws["A2"].value == "CHỈ SỐ KẾT QUẢ GIẢI QUYẾT TTHC SO VỚI CHỈ TIÊU"
     assert ws["A3"].value == "Kỳ báo cáo: tháng 10 năm 2026 (Từ ngày 15/09/2026 đến ngày 14/10/2026)"
