@@ -179,3 +179,15 @@ def test_the_catalogue_is_checked() -> None:
     assert reading(None, 90, "min") == "grey" and reading(95, 90, "min") == "green"
     assert reading(85, 90, "min") == "amber" and reading(60, 90, "min") == "red"
     assert reading(16, 15, "max") == "amber" and reading(40, 15, "max") == "red"
+
+
+
+def test_duty_command(cli, db) -> None:  # type: ignore[no-untyped-def]
+    _staff(db)
+    set_ = cli("duty", "set", "--day", "2026-10-05", "--staff", "canbo", "--staff", "lanhdao", "--json")
+    assert set_.code == 0, set_.err
+    assert set_.json() == {"day": "2026-10-05", "on_duty": ["canbo", "lanhdao"], "count": 2}
+    assert "1 cán bộ trực — canbo" in cli("duty", "set", "--day", "2026-10-05", "--staff", "canbo").out
+    bad = cli("duty", "set", "--day", "2026-10-05", "--staff", "ai_do")
+    assert bad.code != 0 and "ai_do" in bad.err
+    assert cli("duty", "show", "--day", "2026-10-05", "--json").json()["on_duty"] == ["canbo"]
