@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from pathlib import Path
 
@@ -69,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
     per.add_argument("--json", action="store_true", help="in JSON (giống máy xã); đây là dạng in duy nhất")
     per.set_defaults(handler=run_report_periodic)
+    ind = rs.add_parser("indicators", help="bộ chỉ số (như máy xã) của một xã hoặc tất cả, theo chỉ tiêu của tỉnh")
+    ind.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
+    ind.add_argument("--period", required=True, help="kỳ báo cáo, như báo cáo định kỳ")
+    ind_windows = ind.add_mutually_exclusive_group()
+    ind_windows.add_argument("--calendar", action="store_true", help="kỳ theo tháng dương lịch (01→cuối tháng)")
+    ind_windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
+    ind.add_argument("--json", action="store_true", help="in JSON; đây là dạng in duy nhất")
+    ind.set_defaults(handler=run_report_indicators)
     from province import cli_net  # sync part 2: package build, serve, unit views
 
     cli_net.register(sub)
@@ -189,10 +197,20 @@ def run_import(args: argparse.Namespace) -> int:
 def run_report_periodic(args: argparse.Namespace) -> int:
     from province.reports import periodic
 
+    return _report(args, periodic)
+
+
+def run_report_indicators(args: argparse.Namespace) -> int:
+    from province.reports import indicators
+
+    return _report(args, indicators)
+
+
+def _report(args: argparse.Namespace, build: Callable[..., dict[str, Any]]) -> int:
     hub = _hub(args)
     try:
         calendar = True if args.calendar else False if args.official else None
-        data = periodic(hub, unit=args.unit, period=args.period, calendar=calendar)
+        data = build(hub, unit=args.unit, period=args.period, calendar=calendar)
     finally:
         hub.dispose()
     emit_json(data)

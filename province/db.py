@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex
 
@@ -115,6 +115,27 @@ def hub_engine(url: str) -> Engine:
     return engine
 
 
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Columns a newer desk model brought to a table this hub already has (e.g. ``dossier.payment_method``),
+    added as nullable: rows written before have no value, as an older desk's batches have none either."""
+    added = []
+    with engine.begin() as conn:
+        inspector = inspect(conn)
+        present_tables = set(inspector.get_table_names())
+        for table in HUB_METADATA.sorted_tables:
+            if table.name not in present_tables:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(text(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)} "
+                                  f"ADD COLUMN {engine.dialect.identifier_preparer.quote(column.name)} {kind}"))
+                added.append(f"{table.name}.{column.name}")
+    return added
+
+
 def create_schema(engine: Engine) -> None:
     """Reproducible: the same metadata on SQLite and PostgreSQL; a newer hub's database is refused."""
     HubMeta.__table__.create(engine, checkfirst=True)
@@ -124,6 +145,7 @@ def create_schema(engine: Engine) -> None:
         raise UserError("Cơ sở dữ liệu máy chủ tỉnh được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.",
                         code="db_too_new")
     HUB_METADATA.create_all(engine)  # checkfirst: adds tables new model modules bring, never drops
+    add_missing_columns(engine)
     with engine.begin() as conn:  # and indexes a newer hub adds to existing tables (catalogue read: no lock)
         query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
                  if engine.dialect.name == "postgresql" else "SELECT name FROM sqlite_master WHERE type = 'index'")

@@ -214,6 +214,17 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
         name = re.sub(r"[^0-9A-Za-z._-]", "_", f"bao-cao-{unit}-{period}.{format}")
         return Response(data, media_type=FORMATS[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
+    @app.get(API + "/reports/indicators", summary="Bộ chỉ số của tỉnh: một đơn vị hoặc 'all' (JSON)")
+    def indicator_report(request: Request, period: str, unit: str = "all") -> Response:
+        from desktop.errors import UserError
+        from province.reports import indicators
+
+        web_auth.audited(hub, request, web_auth.principal(hub, request), personal=False)  # counts only, no names
+        try:
+            return JSONResponse(indicators(hub, unit=unit, period=period))
+        except UserError as exc:
+            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/units", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> HTMLResponse:

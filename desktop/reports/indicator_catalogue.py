@@ -73,7 +73,9 @@ def quotient(unit: str, numerator: float | None, denominator: float | None) -> f
 class Targets:
     """Every target source the catalogue may name, loaded once per evaluation."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | None) -> None:
+        """``session``: the desk's, whose settings may override the bundled targets; None at the hub, which
+        reports against the province's own (bundled) targets."""
         self.report = load_targets(session)
         self.feedback = feedback_targets.load(session)
 

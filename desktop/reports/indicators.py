@@ -18,7 +18,7 @@ The Decision-766-style block is a *self-assessment* from local proxies, never th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import time, timedelta
 from typing import Any
 
@@ -301,29 +301,33 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
 
 
 def catalogue_entries(session: Session, period: Period, *, totals: dict[str, Any] | None = None,
-                      with_outlook: bool = True) -> list[dict[str, Any]]:
+                      with_outlook: bool = True, unit_codes: Sequence[str] | None = None,
+                      unit: tuple[str, str] | None = None) -> list[dict[str, Any]]:
     """The catalogue's indicators for the period; with the previous period's value (the trend), the value
-    over the year so far (the year-end forecast at this pace) and per-field values where targets differ."""
-    targets = Targets(session)
-    entries = evaluate(period_counts(session, period, totals=totals), period, targets)
+    over the year so far (the year-end forecast at this pace) and per-field values where targets differ.
+    ``unit_codes``/``unit``: the hub's scope, as for the periodic report."""
+    targets = Targets(session if unit is None else None)  # the hub has no desk settings
+    scope: dict[str, Any] = {"unit_codes": unit_codes, "unit": unit}
+    entries = evaluate(period_counts(session, period, totals=totals, **scope), period, targets)
     if not with_outlook:
         return entries
-    before = {e["id"]: e["value"] for e in evaluate(period_counts(session, period.previous()), period, targets)}
+    before = {e["id"]: e["value"] for e in evaluate(period_counts(session, period.previous(), **scope), period,
+                                                    targets)}
     year = parse_period(period.label[:4], calendar=period.calendar)
-    so_far = {e["id"]: e["value"] for e in evaluate(period_counts(session, year), year, targets)}
+    so_far = {e["id"]: e["value"] for e in evaluate(period_counts(session, year, **scope), year, targets)}
     fields = by_field_targets()
     for entry in entries:
         entry["previous"] = before.get(entry["id"])
         entry["forecast"] = so_far.get(entry["id"])
         if entry["id"] in fields:
-            entry["by_field"] = _by_field(session, period, entry, fields[entry["id"]])
+            entry["by_field"] = _by_field(session, period, entry, fields[entry["id"]], unit_codes)
     return entries
 
 
-def _by_field(session: Session, period: Period, entry: dict[str, Any], targets: dict[str, float]
-              ) -> list[dict[str, Any]]:
+def _by_field(session: Session, period: Period, entry: dict[str, Any], targets: dict[str, float],
+              unit_codes: Sequence[str] | None) -> list[dict[str, Any]]:
     rows = []
-    for row in field_satisfaction(session, period.start, period.end):
+    for row in field_satisfaction(session, period.start, period.end, unit_codes):
         value = quotient(entry["unit"], row["numerator"], row["denominator"])
         target = targets.get(row["field"], entry["target"])
         rows.append(row | {"value": value, "target": target, "reading": reading(value, target, entry["direction"])})

@@ -4,6 +4,7 @@ corrects the day's list (someone logged in to look something up, or worked witho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -46,7 +47,9 @@ def set_on_duty(session: Session, day: date, usernames: list[str]) -> list[str]:
     return on_duty(session, day)
 
 
-def staff_days(session: Session, start: date, end: date) -> int:
-    """Staff-days on duty from ``start`` to ``end`` inclusive."""
+def staff_days(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None) -> int:
+    """Staff-days on duty from ``start`` to ``end`` inclusive (at the hub: of these units)."""
+    scope = [DutyDay.owner_unit.in_(list(unit_codes))] if unit_codes is not None else []
     return int(session.scalar(select(func.count()).select_from(DutyDay).where(
-        DutyDay.day >= start, DutyDay.day <= end, DutyDay.present.is_(True), DutyDay.deleted.is_(False))) or 0)
+        DutyDay.day >= start, DutyDay.day <= end, DutyDay.present.is_(True), DutyDay.deleted.is_(False),
+        *scope)) or 0)
