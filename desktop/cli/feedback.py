@@ -8,6 +8,7 @@ import argparse
 from typing import Any
 
 from desktop.cli.app import CliApp
+from desktop.formatting import percent
 from desktop.errors import UserError
 from desktop.rules.survey_forms import DEFAULT_FORM, OVERALL_LABELS, OVERALL_VALUES
 from desktop.rules.validation import parse_date, parse_moment
@@ -138,7 +139,7 @@ def run_tracker(args: argparse.Namespace, app: CliApp) -> int:
         data = digitisation_tracker(session, parse_date(args.start, "from"), parse_date(args.end, "to"))
     total = data["total"]
     return _emit(args, data, f"Tiếp nhận {total['received']}, có thành phần số hóa {total['with_digitised_components']} "
-                             f"({total['component_rate'] if total['component_rate'] is not None else '—'} %); "
+                             f"({percent(total['component_rate']) or '—'}); "
                              f"giải quyết {total['resolved']}, kết quả số hóa {total['results_digitised']}.")
 
 
@@ -180,7 +181,7 @@ def run_survey_summary(args: argparse.Namespace, app: CliApp) -> int:
             "by_field": surveys.satisfaction_by_field(session, start, end),
             "quarterly": surveys.quarterly_evaluation(session, start, end)}
     rate = data["rate"]
-    return _emit(args, data, f"{data['answers']} phiếu; tỷ lệ hài lòng {rate if rate is not None else '—'} %.")
+    return _emit(args, data, f"{data['answers']} phiếu; tỷ lệ hài lòng {percent(rate) or '—'}.")
 
 
 def run_ticket(args: argparse.Namespace, app: CliApp) -> int:

@@ -100,7 +100,7 @@ def _trend_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
 
 
 CATALOGUE_HEADERS = ("STT", "Mã", LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"],
-                     "Tử số", "Mẫu số", "Kỳ trước", "Từ đầu năm", "Nguồn")
+                     "Tử số", "Mẫu số", "Kỳ trước", "Từ đầu năm", LABELS["source"])
 CATALOGUE_WIDTHS = (6, 24, 44, 12, 12, 12, 11, 11, 12, 12, 60)
 # Excel number formats by the catalogue's unit: the cell holds the number, the sheet shows it the desk's way
 NUMBER_FORMATS = {"percent": '0.0"%"', "change_percent": '+0.0"%";-0.0"%";0.0"%"', "per_staff_day": "0.0",
