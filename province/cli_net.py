@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.add_argument("--surveys", help="thư mục các phiếu khảo sát *.json")
     b.add_argument("--revoked", help="JSON: danh sách mã máy bị thu hồi")
     b.add_argument("--forms", help="thư mục chế độ biểu mẫu: <mã chế độ>/regime.json và <loại>.json (tùy chọn)")
+    b.add_argument("--indicators", help="bộ chỉ số của tỉnh, cùng dạng resources/indicators/catalogue.json (tùy chọn)")
     b.add_argument("--min-app-version", help="phiên bản phần mềm tối thiểu ở xã (mặc định: phiên bản hiện tại)")
     b.add_argument("--rotate-keys", metavar="DATE", help="tạo cặp khóa mới của tỉnh, dùng từ ngày DATE")
     b.add_argument("--out", required=True, help="tệp gói cần ghi (.mcp), ví dụ trên USB")
@@ -52,7 +53,8 @@ def run_package_build(args: argparse.Namespace) -> int:
                             units=Path(args.units) if args.units else None,
                             surveys=Path(args.surveys) if args.surveys else None,
                             revoked=Path(args.revoked) if args.revoked else None,
-                            forms=Path(args.forms) if args.forms else None)
+                            forms=Path(args.forms) if args.forms else None,
+                            indicators=Path(args.indicators) if args.indicators else None)
     hub = _hub(args)
     try:
         if args.rotate_keys:

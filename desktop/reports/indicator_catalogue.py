@@ -59,6 +59,18 @@ def bundled() -> dict[str, Any]:
         return validate(json.load(handle))
 
 
+def load(session: Session | None) -> dict[str, Any]:
+    """The province's catalogue when its package brought one, else the bundled one."""
+    if session is not None:
+        from desktop import settings
+        from desktop.services.desk import get_setting
+
+        shipped = get_setting(session, settings.PROVINCE_INDICATORS.key)
+        if isinstance(shipped, dict) and shipped.get("indicators"):
+            return validate(shipped)
+    return bundled()
+
+
 def quotient(unit: str, numerator: float | None, denominator: float | None) -> float | None:
     """The indicator's value, or None when there is nothing to measure (no denominator)."""
     if numerator is None or not denominator:

@@ -31,7 +31,7 @@ from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
 from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
-from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, quotient, reading
+from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, load, quotient, reading
 from desktop.reports.indicator_counts import field_satisfaction, period_counts
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
@@ -307,15 +307,17 @@ def catalogue_entries(session: Session, period: Period, *, totals: dict[str, Any
     over the year so far (the year-end forecast at this pace) and per-field values where targets differ.
     ``unit_codes``/``unit``: the hub's scope, as for the periodic report."""
     targets = Targets(session if unit is None else None)  # the hub has no desk settings
+    catalogue = load(session if unit is None else None)
     scope: dict[str, Any] = {"unit_codes": unit_codes, "unit": unit}
-    entries = evaluate(period_counts(session, period, totals=totals, **scope), period, targets)
+    entries = evaluate(period_counts(session, period, totals=totals, **scope), period, targets, catalogue)
     if not with_outlook:
         return entries
     before = {e["id"]: e["value"] for e in evaluate(period_counts(session, period.previous(), **scope), period,
-                                                    targets)}
+                                                    targets, catalogue)}
     year = parse_period(period.label[:4], calendar=period.calendar)
-    so_far = {e["id"]: e["value"] for e in evaluate(period_counts(session, year, **scope), year, targets)}
-    fields = by_field_targets()
+    so_far = {e["id"]: e["value"] for e in evaluate(period_counts(session, year, **scope), year, targets,
+                                                    catalogue)}
+    fields = by_field_targets(catalogue)
     for entry in entries:
         entry["previous"] = before.get(entry["id"])
         entry["forecast"] = so_far.get(entry["id"])
