@@ -144,7 +144,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
             await asyncio.wait_for(_read_body(request, path, body_cap), config.body_timeout)
         except ClientDisconnect:
             path.unlink(missing_ok=True)
-            log.info("upload of %s cut by the client", batch_id)
+            log.info("máy xã ngắt giữa chừng khi gửi gói %s", batch_id)
             return Response(status_code=400)
         except asyncio.TimeoutError:
             path.unlink(missing_ok=True)

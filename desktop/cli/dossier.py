@@ -23,7 +23,7 @@ def _at(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("dossier", help="tiếp nhận và theo dõi hồ sơ")
-    s = p.add_subparsers(dest="dossier_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="dossier_cmd", required=True)
 
     rec = s.add_parser("receive", help="tiếp nhận hồ sơ")
     rec.add_argument("--procedure", required=True, help="mã TTHC")

@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         dig.set_defaults(handler=run_digitise)
 
     d = sub.add_parser("digitisation", help="theo dõi số hóa hồ sơ")
-    ds = d.add_subparsers(dest="digitisation_cmd", required=True, metavar="SUBCOMMAND")
+    ds = d.add_subparsers(dest="digitisation_cmd", required=True)
     tr = ds.add_parser("tracker", help="bảng theo dõi số hóa theo lĩnh vực (kiểu Quyết định 766)")
     _window(tr)
     tr.set_defaults(handler=run_tracker)
@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ru.set_defaults(handler=run_reusable)
 
     s = sub.add_parser("survey", help="khảo sát mức độ hài lòng")
-    ss = s.add_subparsers(dest="survey_cmd", required=True, metavar="SUBCOMMAND")
+    ss = s.add_subparsers(dest="survey_cmd", required=True)
     add = ss.add_parser("add", help="nhập một phiếu khảo sát")
     add.add_argument("--dossier", help="mã hồ sơ (bỏ trống: phiếu không gắn hồ sơ)")
     add.add_argument("--overall", required=True, choices=OVERALL_VALUES, help="đánh giá chung")
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     summ.set_defaults(handler=run_survey_summary)
 
     q = sub.add_parser("queue", help="lấy số thứ tự và thời gian chờ")
-    qs = q.add_subparsers(dest="queue_cmd", required=True, metavar="SUBCOMMAND")
+    qs = q.add_subparsers(dest="queue_cmd", required=True)
     t = qs.add_parser("ticket", help="cấp số thứ tự mới")
     _common(t)
     t.set_defaults(handler=run_ticket)

@@ -22,7 +22,7 @@ def _period_args(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help="báo cáo định kỳ (Biểu 06), hồ sơ trễ hạn, chỉ số tổng quan")
-    s = p.add_subparsers(dest="report_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="report_cmd", required=True)
 
     per = s.add_parser("periodic", help="báo cáo tình hình, kết quả giải quyết TTHC (Biểu 06)")
     _period_args(per)
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tg = s.add_parser("targets", help="xem hoặc đặt chỉ tiêu so sánh trên trang Tổng quan (quản trị)")
     tg.add_argument("--year", type=int, help="năm áp dụng (mặc định: năm nay)")
     change = tg.add_mutually_exclusive_group()
-    change.add_argument("--set-file", metavar="F",
+    change.add_argument("--set-file",
                         help='tệp JSON {"report_targets": {...}, "targets_feedback": {...}} (mỗi mục có thể bỏ)')
     change.add_argument("--reset", action="store_true", help="quay về chỉ tiêu mặc định của phần mềm")
     tg.add_argument("--json", action="store_true")

@@ -79,7 +79,7 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         try:
             show(report)  # type: ignore[operator]
         except Exception:  # noqa: BLE001
-            log.exception("crash dialog failed")
+            log.exception("không hiện được hộp báo lỗi")
     return report
 
 

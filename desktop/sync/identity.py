@@ -73,7 +73,7 @@ def signing_key(device: str) -> Ed25519PrivateKey:
     private_dir(path.parent)
     key = Ed25519PrivateKey.generate()
     _write_key(path, key)
-    log.info("created the device signing key for %s", device)
+    log.info("đã tạo khóa ký của máy %s", device)
     return key
 
 
@@ -200,5 +200,5 @@ def start_new_epoch(session: Session, reason: str, *, epoch: str | None = None, 
     put_setting(session, settings.EPOCH.key, new)
     put_setting(session, settings.EPOCH_START.key, start)
     put_setting(session, settings.EPOCH_HISTORY.key, history)
-    log.info("new database epoch %s (%s), sequence continues at %d", new, reason, start)
+    log.info("kỷ nguyên dữ liệu mới %s (%s), số thứ tự thay đổi tiếp tục từ %d", new, reason, start)
     return new

@@ -113,7 +113,7 @@ def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
             messages.show_error(parent, exc)
             continue
         QApplication.restoreOverrideCursor()
-        log.warning("damaged database replaced by backup %s at start-up", chosen.name)
+        log.warning("khi khởi động, dữ liệu hỏng đã được thay bằng bản sao lưu %s", chosen.name)
         messages.inform(parent, QApplication.translate("Health", LABELS["data_restored"]),
                         QApplication.translate(
             "Health", "Đã khôi phục dữ liệu từ %1. Tệp hỏng được giữ tại %2. Lần đồng bộ tới sẽ gửi lại "

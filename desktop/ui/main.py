@@ -36,7 +36,7 @@ def _needs_setup(db: Database) -> tuple[bool, bool]:
 def _log_in(db: Database) -> OfficerInfo | None:
     autologin = os.environ.get(AUTOLOGIN_ENV)
     if autologin:
-        log.warning("%s set: logging in %s without a password", AUTOLOGIN_ENV, autologin)
+        log.warning("%s được đặt: đăng nhập %s không cần mật khẩu", AUTOLOGIN_ENV, autologin)
         with db.reading() as session:
             return officers.officer_info(session, autologin)
     from desktop.demo import demo_login_hint
