@@ -133,7 +133,7 @@ def test_digitisation_page_table_by_keyboard_and_export(make_ctx, db, qtbot, tmp
 
 def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch):
     from desktop.services import dossiers
-    from desktop.ui.digitise_dialog import DigitiseDialog
+    from desktop.ui.dialogs.digitise_dialog import DigitiseDialog
 
     with db.transaction() as s:
         old = receive(s, "2026-11-02T09:00")
@@ -202,7 +202,7 @@ def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
 
 
 def test_dossier_detail_opens_the_digitise_dialog(make_ctx, db, qtbot):
-    from desktop.ui.digitise_dialog import DigitiseDialog
+    from desktop.ui.dialogs.digitise_dialog import DigitiseDialog
     from desktop.ui.dossier_detail import DossierDetailDialog
 
     with db.transaction() as s:

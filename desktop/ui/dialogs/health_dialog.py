@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
@@ -29,18 +28,19 @@ from desktop.db import health
 from desktop.errors import UserError
 from desktop.ui import messages
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Dialog
 
 log = logging.getLogger("desktop.ui")
 
 QUIT, RESTORE_LATEST, RESTORE_CHOSEN = 0, 10, 11
 
 
-class DamagedDatabaseDialog(QDialog):
+class DamagedDatabaseDialog(Dialog):
     """What went wrong, the newest good backup, and three ways on: restore it, choose another, quit."""
 
     def __init__(self, result: health.HealthResult, backup: BackupFile | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.backup = backup
         self.setWindowTitle(self.tr("Tệp dữ liệu bị hỏng"))
         self.setMinimumWidth(600)
