@@ -115,6 +115,25 @@ def hub_engine(url: str) -> Engine:
     return engine
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """Nullable columns a newer desk schema brings (e.g. issue #15's resolving body) are added to an
+    existing hub's tables; rows already stored read them as NULL, which every reader treats as 'unset'."""
+    from sqlalchemy import inspect
+    from sqlalchemy.schema import CreateColumn
+
+    inspector = inspect(engine)
+    present_tables = set(inspector.get_table_names())
+    with engine.begin() as conn:
+        for table in HUB_METADATA.sorted_tables:
+            if table.name not in present_tables:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have and column.nullable:
+                    ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}"))
+
+
 def create_schema(engine: Engine) -> None:
     """Reproducible: the same metadata on SQLite and PostgreSQL; a newer hub's database is refused."""
     HubMeta.__table__.create(engine, checkfirst=True)
@@ -124,6 +143,7 @@ def create_schema(engine: Engine) -> None:
         raise UserError("Cơ sở dữ liệu máy chủ tỉnh được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.",
                         code="db_too_new")
     HUB_METADATA.create_all(engine)  # checkfirst: adds tables new model modules bring, never drops
+    _add_missing_columns(engine)
     with engine.begin() as conn:  # and indexes a newer hub adds to existing tables (catalogue read: no lock)
         query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
                  if engine.dialect.name == "postgresql" else "SELECT name FROM sqlite_master WHERE type = 'index'")

@@ -35,7 +35,7 @@ FIELD_LABELS: dict[str, str] = {
     "id_number": LABELS["id_number"],
     "email": LABELS["email"],
     "organisation": LABELS["organisation_name"],
-    "body": "Cơ quan giải quyết",
+    "body": LABELS["resolving_body"],
     "channel": LABELS["channel"],
     "received": LABELS["received_on"],
     "due": LABELS["due_on"],
