@@ -166,6 +166,9 @@ class Dossier(Synced, Base):
     transferred_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
     transfer_via: Mapped[str | None] = mapped_column(String(8), default=None)  # hub | post | hand
     result_back_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
+    # The owner's version last applied from the hub's inbox, at a desk that resolves a dossier another
+    # unit received (its local ``version`` moves with its own edits; this one only with the owner's).
+    peer_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
     procedure: Mapped[Procedure] = relationship(lazy="select")
     components: Mapped[list[DossierComponent]] = relationship(

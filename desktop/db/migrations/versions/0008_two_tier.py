@@ -22,6 +22,7 @@ COLUMNS = (
     ("transferred_at", desktop.db.types.VNDateTime()),
     ("transfer_via", sa.String(length=8)),
     ("result_back_at", desktop.db.types.VNDateTime()),
+    ("peer_version", sa.Integer()),
 )
 
 
