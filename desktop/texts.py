@@ -36,7 +36,7 @@ LABELS = {
     "received_on": "Ngày nhận", "reception": "Tiếp nhận", "refresh": "Làm mới", "refusal_reason": "Lý do từ chối",
     "refuse": "Từ chối", "refused_at_reception": "Từ chối tiếp nhận", "reject": "Không giải quyết",
     "resolution_result": "Kết quả giải quyết", "resolving_body": "Cơ quan giải quyết",
-    "receiving_unit": "Đơn vị tiếp nhận", "forwarded_in": "Hồ sơ chuyển đến", "resolved": "Đã giải quyết", "resolved_on": "Ngày có kết quả",
+    "receiving_unit": "Đơn vị tiếp nhận", "transferred_on": "Ngày chuyển", "forwarded_in": "Hồ sơ chuyển đến", "resolved": "Đã giải quyết", "resolved_on": "Ngày có kết quả",
     "result": "Kết quả", "return_result": "Trả kết quả", "returned_on": "Ngày trả", "role": "Vai trò",
     "row": "Dòng", "satisfaction_level": "Mức độ hài lòng", "satisfied": "Hài lòng", "save": "Lưu",
     "saved": "Đã lưu", "skip": "Bỏ qua", "source": "Nguồn", "start_processing": "Chuyển xử lý",

@@ -39,7 +39,7 @@ FIELD_LABELS: dict[str, str] = {
     "channel": LABELS["channel"],
     "received": LABELS["received_on"],
     "due": LABELS["due_on"],
-    "transferred": "Ngày chuyển",
+    "transferred": LABELS["transferred_on"],
     "result": LABELS["resolved_on"],
     "returned": LABELS["returned_on"],
     "withdrawn": LABELS["withdrawn_on"],

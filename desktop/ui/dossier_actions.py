@@ -18,7 +18,7 @@ from desktop.rules.lifecycle import Action
 from desktop.services import dossiers, forwarding
 from desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from desktop.ui import messages
-from desktop.texts import LABELS, TRANSFER_VIA_LABELS
+from desktop.texts import EVENT_LABELS, LABELS, TRANSFER_VIA_LABELS
 
 
 def _t(text: str) -> str:
@@ -121,7 +121,7 @@ def _ask_forwarding(action: Action, code: str, parent: QWidget | None) -> Work |
         from PySide6.QtWidgets import QInputDialog
 
         labels = list(TRANSFER_VIA_LABELS.values())
-        chosen, ok = QInputDialog.getItem(parent, _t("Chuyển cơ quan giải quyết"),
+        chosen, ok = QInputDialog.getItem(parent, _t(EVENT_LABELS["transferred"]),
                                           _t("Chuyển hồ sơ %1 bằng:").replace("%1", code), labels, 0, False)
         if not ok:
             return None

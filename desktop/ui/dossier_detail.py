@@ -49,7 +49,7 @@ FIELDS = (
     ("original_due_at", LABELS["original_due"]), ("received_by", LABELS["received_by"]),
     ("handler", LABELS["handled_by"]),
     ("result", LABELS["result"]), ("result_reason", LABELS["reason"]), ("result_at", LABELS["resolved_on"]),
-    ("transferred_at", "Ngày chuyển"), ("transfer_via", "Hình thức chuyển"),
+    ("transferred_at", LABELS["transferred_on"]), ("transfer_via", "Hình thức chuyển"),
     ("result_back_at", "Ngày nhận kết quả về"),
     ("returned_at", LABELS["returned_on"]), ("withdrawn_at", "Ngày rút"),
     ("refusal_reason", LABELS["refusal_reason"]),
