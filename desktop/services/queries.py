@@ -15,7 +15,7 @@ from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
 from desktop.rules.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
-from desktop.rules.lifecycle import CLOCK_RUNNING, Status, allowed_actions
+from desktop.rules.lifecycle import CLOCK_RUNNING, Status
 from desktop.services import resolvers
 from desktop.services.dossiers import events_of, get_dossier
 
