@@ -35,7 +35,8 @@ LABELS = {
     "queue_number": "Số thứ tự", "rating": "Đánh giá", "reason": "Lý do", "received_by": "Cán bộ tiếp nhận",
     "received_on": "Ngày nhận", "reception": "Tiếp nhận", "refresh": "Làm mới", "refusal_reason": "Lý do từ chối",
     "refuse": "Từ chối", "refused_at_reception": "Từ chối tiếp nhận", "reject": "Không giải quyết",
-    "resolution_result": "Kết quả giải quyết", "resolved": "Đã giải quyết", "resolved_on": "Ngày có kết quả",
+    "resolution_result": "Kết quả giải quyết", "resolving_body": "Cơ quan giải quyết",
+    "receiving_unit": "Đơn vị tiếp nhận", "transferred_on": "Ngày chuyển", "forwarded_in": "Hồ sơ chuyển đến", "resolved": "Đã giải quyết", "resolved_on": "Ngày có kết quả",
     "result": "Kết quả", "return_result": "Trả kết quả", "returned_on": "Ngày trả", "role": "Vai trò",
     "row": "Dòng", "satisfaction_level": "Mức độ hài lòng", "satisfied": "Hài lòng", "save": "Lưu",
     "saved": "Đã lưu", "skip": "Bỏ qua", "source": "Nguồn", "start_processing": "Chuyển xử lý",
@@ -51,6 +52,7 @@ STATUS_LABELS = {
     "received": "Đã tiếp nhận",
     "in_progress": LABELS["in_progress"],
     "awaiting_supplement": LABELS["awaiting_supplement"],
+    "transferred": "Đã chuyển cơ quan giải quyết",
     "resolved": "Đã có kết quả",
     "returned": "Đã trả kết quả",
     "withdrawn": "Đã rút hồ sơ",
@@ -66,6 +68,8 @@ ACTION_LABELS = {
     "return": "trả kết quả",
     "withdraw": "rút hồ sơ",
     "apology": "lập phiếu xin lỗi, hẹn lại",
+    "transfer": "chuyển hồ sơ đến cơ quan giải quyết",
+    "result_received": "nhận kết quả từ cơ quan giải quyết",
 }
 
 EVENT_LABELS = {
@@ -75,7 +79,14 @@ EVENT_LABELS = {
     "supplement_received": LABELS["supplement_received"],
     "resolved": "Có kết quả", "returned": LABELS["return_result"], "withdrawn": LABELS["withdraw"],
     "apology_issued": "Xin lỗi, hẹn lại",
+    "transferred": "Chuyển cơ quan giải quyết", "result_received": "Nhận kết quả từ cơ quan giải quyết",
 }
+
+# How a dossier travels to its resolving body (issue #15).
+TRANSFER_VIA_LABELS = {"hub": "Qua hệ thống (máy chủ tỉnh)", "post": "Qua bưu chính", "hand": "Chuyển trực tiếp"}
+
+# What a desk shows for a dossier it received for another body, once the result is back.
+RESULT_BACK_LABEL = "Đã có kết quả — chờ trả"
 
 ROLE_LABELS = {"officer": LABELS["officer"], "leader": "Lãnh đạo", "admin": "Quản trị"}
 SYSTEM_ROLE_LABEL = LABELS["system"]
@@ -105,6 +116,6 @@ BACKUP_KIND_LABELS = {"daily": "Hằng ngày", "manual": "Sao lưu ngay", "pre-m
                       "pre-restore": "Trước khôi phục"}
 
 # Every vocabulary above that maps stored values to labels (the test that none is written twice reads it).
-VOCABULARIES = {"status": STATUS_LABELS, "action": ACTION_LABELS, "event": EVENT_LABELS, "role": ROLE_LABELS,
+VOCABULARIES = {"transfer_via": TRANSFER_VIA_LABELS, "status": STATUS_LABELS, "action": ACTION_LABELS, "event": EVENT_LABELS, "role": ROLE_LABELS,
                 "channel": CHANNEL_LABELS, "table": TABLE_LABELS, "operation": OP_LABELS,
                 "backup": BACKUP_KIND_LABELS, "payment": PAYMENT_LABELS}

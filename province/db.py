@@ -116,23 +116,24 @@ def hub_engine(url: str) -> Engine:
 
 
 def add_missing_columns(engine: Engine) -> list[str]:
-    """Columns a newer desk model brought to a table this hub already has (e.g. ``dossier.payment_method``),
-    added as nullable: rows written before have no value, as an older desk's batches have none either."""
+    """Nullable columns a newer desk schema brings (issue #15's resolving body, #19's payment method) are
+    added to an existing hub's tables; rows already stored read them as NULL, as an older desk's batches
+    have none either."""
+    from sqlalchemy.schema import CreateColumn
+
     added = []
+    inspector = inspect(engine)
+    present_tables = set(inspector.get_table_names())
     with engine.begin() as conn:
-        inspector = inspect(conn)
-        present_tables = set(inspector.get_table_names())
         for table in HUB_METADATA.sorted_tables:
             if table.name not in present_tables:
                 continue
             have = {c["name"] for c in inspector.get_columns(table.name)}
             for column in table.columns:
-                if column.name in have:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                conn.execute(text(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)} "
-                                  f"ADD COLUMN {engine.dialect.identifier_preparer.quote(column.name)} {kind}"))
-                added.append(f"{table.name}.{column.name}")
+                if column.name not in have and column.nullable:
+                    ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}"))
+                    added.append(f"{table.name}.{column.name}")
     return added
 
 

@@ -1,4 +1,5 @@
-"""``dossier receive|start|supplement-request|supplement-received|result|return|withdraw|apology|refuse|show|list``."""
+"""``dossier receive|start|supplement-request|supplement-received|result|return|withdraw|apology|refuse|show|list``
+and, for a dossier received for another body (issue #15), ``dossier transfer|result-received``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from desktop.platform import clock
 from desktop.cli.app import CliApp
 from desktop.db.models import Dossier
 from desktop.rules.lifecycle import STATUS_LABELS, Status
-from desktop.services import dossiers, queries
+from desktop.services import dossiers, forwarding, queries
 from desktop.rules.validation import PAYMENT_METHODS, parse_date, parse_moment
+from desktop.texts import ACTION_LABELS
 
 
 def _at(p: argparse.ArgumentParser) -> None:
@@ -40,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rec.add_argument("--payment", choices=("none",) + PAYMENT_METHODS, default=None,
                      help="hình thức nộp phí: cash (tiền mặt), bank_transfer (chuyển khoản), "
                           "online (trực tuyến qua Cổng DVC); bỏ trống nếu không thu phí")
+    rec.add_argument("--resolver", help="cơ quan giải quyết: mã xã/phường (5 chữ số) hoặc mã cơ quan cấp tỉnh "
+                                        "(mặc định: theo danh mục thủ tục, thường là chính đơn vị này)")
     _at(rec)
     rec.set_defaults(handler=run_receive)
 
@@ -72,6 +76,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     res.add_argument("--reason")
     _at(res)
     res.set_defaults(handler=run_result)
+
+    tra = s.add_parser("transfer", help=ACTION_LABELS["transfer"])
+    tra.add_argument("code")
+    tra.add_argument("--via", default="hub",
+                     help="hub: qua máy chủ tỉnh; post: bưu chính; hand: chuyển trực tiếp (mặc định: hub)")
+    _at(tra)
+    tra.set_defaults(handler=run_transfer)
+
+    back = s.add_parser("result-received", help=ACTION_LABELS["result_received"])
+    back.add_argument("code")
+    back.add_argument("--rejected", action="store_true", help="không giải quyết (phải có --reason)")
+    back.add_argument("--reason")
+    _at(back)
+    back.set_defaults(handler=run_result_received)
 
     apo = s.add_parser("apology", help="phiếu xin lỗi và hẹn lại ngày trả kết quả")
     apo.add_argument("code")
@@ -114,11 +132,12 @@ def _summary(dossier: Dossier) -> dict[str, Any]:
     return queries.dossier_json(dossier)
 
 
-def _print(args: argparse.Namespace, dossier: Dossier, message: str) -> int:
+def _print(args: argparse.Namespace, summary: dict[str, Any], message: str) -> int:
+    """``summary`` is read inside the transaction (the resolving body is judged against this desk's unit)."""
     from desktop.platform.console import emit_json
 
     if getattr(args, "json", False):
-        emit_json(_summary(dossier))
+        emit_json(summary)
     else:
         print(message)
     return 0
@@ -134,11 +153,12 @@ def run_receive(args: argparse.Namespace, app: CliApp) -> int:
         applicant=dossiers.Applicant(name=args.applicant, id_number=args.id_number, phone=args.phone,
                                      email=args.email, address=args.address, organisation=args.organisation),
         channel=args.channel, sets_count=args.sets, at=parse_moment(args.at), notes=args.notes,
-        return_by_post=args.return_by_post, payment_method=args.payment,
+        return_by_post=args.return_by_post, payment_method=args.payment, resolver=args.resolver,
     )
     with app.transaction() as session:
         dossier = dossiers.receive(session, reception)
-    return _print(args, dossier, f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả kết quả lúc {_when(dossier.due_at)}.")
+        summary = _summary(dossier)
+    return _print(args, summary, f"Đã tiếp nhận hồ sơ {dossier.code}; hẹn trả kết quả lúc {_when(dossier.due_at)}.")
 
 
 Step = Callable[[Session, argparse.Namespace], Dossier]
@@ -151,7 +171,8 @@ def _step(call: Step, message: str) -> Callable[[argparse.Namespace, CliApp], in
     def run(args: argparse.Namespace, app: CliApp) -> int:
         with app.transaction() as session:
             dossier = call(session, args)
-        return _print(args, dossier, message.format(code=dossier.code, due=_when(dossier.due_at)))
+            summary = _summary(dossier)
+        return _print(args, summary, message.format(code=dossier.code, due=_when(dossier.due_at)))
 
     return run
 
@@ -174,6 +195,11 @@ run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_momen
                    "Đã trả kết quả hồ sơ {code}.")
 run_payment = _step(lambda s, a: dossiers.record_payment(s, a.code, a.method),
                     "Đã ghi nhận hình thức nộp phí của hồ sơ {code}.")
+run_transfer = _step(lambda s, a: forwarding.transfer(s, a.code, via=a.via, at=parse_moment(a.at)),
+                     "Đã chuyển hồ sơ {code} đến cơ quan giải quyết.")
+run_result_received = _step(lambda s, a: forwarding.result_received(s, a.code, rejected=a.rejected, reason=a.reason,
+                                                                    at=parse_moment(a.at)),
+                            "Đã nhận kết quả hồ sơ {code} từ cơ quan giải quyết; chờ trả cho công dân.")
 run_withdraw = _step(lambda s, a: dossiers.withdraw(s, a.code, at=parse_moment(a.at), reason=a.reason),
                      "Hồ sơ {code} đã được rút.")
 
@@ -202,7 +228,8 @@ def run_refuse(args: argparse.Namespace, app: CliApp) -> int:
                                          address=args.address),
             reason=args.reason, at=parse_moment(args.at), channel=args.channel,
         )
-    return _print(args, dossier, f"Đã ghi nhận từ chối tiếp nhận ({dossier.code}).")
+        summary = _summary(dossier)
+    return _print(args, summary, f"Đã ghi nhận từ chối tiếp nhận ({dossier.code}).")
 
 
 def run_show(args: argparse.Namespace, app: CliApp) -> int:
@@ -217,6 +244,9 @@ def run_show(args: argparse.Namespace, app: CliApp) -> int:
     print(f"Hồ sơ {d['code']} — {d['procedure_name']}")
     print(f"  Người nộp: {d['applicant_name']}  Trạng thái: {STATUS_LABELS[Status(d['status'])]}")
     print(f"  Tiếp nhận: {d['received_at']}  Hẹn trả: {d['due_at']}  Phân loại: {d['classification'] or '—'}")
+    body = d["resolving_body"]
+    if not body["is_this_unit"]:
+        print(f"  Cơ quan giải quyết: {body['name']} ({body['code']})  Đơn vị tiếp nhận: {d['receiving_unit']}")
     for event in detail.events:
         print(f"  {event['at']}  {event['kind']}  {event['note'] or ''}")
     return 0

@@ -16,6 +16,7 @@ FORM_HELP = {
     "apology": "phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "stop": "thông báo dừng giải quyết hồ sơ",
     "control": "phiếu kiểm soát quá trình giải quyết hồ sơ",
+    "transfer": "phiếu chuyển hồ sơ đến cơ quan giải quyết (hồ sơ tiếp nhận hộ)",
 }
 
 

@@ -96,6 +96,7 @@ def run_periodic(args: argparse.Namespace, app: CliApp) -> int:
     for index, row in enumerate(report["rows"], start=1):
         print(" | ".join([str(index), row["field"], *map(str, column_values(row))]))
     print(" | ".join(["", layout.TOTAL_LABEL, *map(str, column_values(report["total"]))]))
+    print(layout.on_behalf_line(report["on_behalf"]))
     _written(written)
     return 0
 

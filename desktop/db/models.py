@@ -158,6 +158,18 @@ class Dossier(Synced, Base):
     result_digitised_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
     result_code: Mapped[str | None] = mapped_column(String(128), default=None)
     result_file_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Two-tier reception (issue #15): who took the dossier and who decides it. NULL receiving_unit or
+    # resolver_code means the owner unit itself (every dossier written before the issue).
+    receiving_unit: Mapped[str | None] = mapped_column(String(16), default=None)
+    resolver_code: Mapped[str | None] = mapped_column(String(32), default=None)
+    resolver_kind: Mapped[str | None] = mapped_column(String(8), default=None)  # "unit" | "agency"
+    resolver_name: Mapped[str | None] = mapped_column(Text, default=None)
+    transferred_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
+    transfer_via: Mapped[str | None] = mapped_column(String(8), default=None)  # hub | post | hand
+    result_back_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
+    # The owner's version last applied from the hub's inbox, at a desk that resolves a dossier another
+    # unit received (its local ``version`` moves with its own edits; this one only with the owner's).
+    peer_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
     procedure: Mapped[Procedure] = relationship(lazy="select")
     components: Mapped[list[DossierComponent]] = relationship(
@@ -170,6 +182,7 @@ class Dossier(Synced, Base):
         Index("ix_dossier_result_at", "result_at"),
         Index("ix_dossier_due_at", "due_at"),
         Index("ix_dossier_id_number", "applicant_id_number"),
+        Index("ix_dossier_resolver_code", "resolver_code"),
     )
 
 

@@ -21,7 +21,7 @@ from desktop.errors import UserError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
+FORM_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "transfer")
 
 
 class _Labels(Mapping[str, str]):
@@ -75,6 +75,7 @@ def available_forms(session: Session, code: str) -> list[str]:
         "apology": bool(detail.apologies),
         "stop": data["status"] == Status.WITHDRAWN or rejected,
         "control": not refused,
+        "transfer": bool(data.get("transferred_at")),
     }
     return [kind for kind in FORM_KINDS if kinds[kind]]
 

@@ -34,7 +34,10 @@ from desktop.rules.text import nfc
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "ledger")
+KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "transfer", "ledger")
+# Kinds added after provinces wrote their own regimes (issue #15's transfer slip): a regime without one
+# takes the shipped text, so an older province package stays valid.
+OPTIONAL_KINDS = ("transfer",)
 ISSUERS = ("desk", "unit")
 CONFIG_NAME = "forms.json"
 DEFAULT_REGIME = "tt03-2025"
@@ -214,6 +217,11 @@ def _spec(path: Path | str, kind: str, raw: Any) -> FormSpec:
     )
 
 
+def _shipped_form(kind: str) -> dict[str, Any]:
+    """An optional kind's text as shipped with the current regime (resources/forms/tt03-2025)."""
+    return dict(json.loads((resources_forms() / "tt03-2025" / f"{kind}.json").read_text(encoding="utf-8")))
+
+
 def parse(data: dict[str, Any], path: Path | str) -> FormsConfig:
     """Validate a whole regime (every kind present, every field typed, every sentence a safe template)."""
     if data.get("version") != 1:
@@ -221,6 +229,7 @@ def parse(data: dict[str, Any], path: Path | str) -> FormsConfig:
     forms = data.get("forms")
     if not isinstance(forms, dict):
         raise _bad(path, "thiếu mục 'forms'")
+    forms = {**{k: _shipped_form(k) for k in OPTIONAL_KINDS if k not in forms}, **forms}
     missing = [kind for kind in KINDS if kind not in forms]
     if missing:
         raise _bad(path, f"thiếu biểu mẫu {', '.join(missing)}")

@@ -138,7 +138,9 @@ def form_data(session: Session, code: str) -> FormData:
         ledger_year=year,
         officer_names=_officer_names(session, {u for u in usernames if u}),
         outgoing=outgoing_numbers(session, dossier.code),
-        resolving_body=catalog.resolving_body(session, dossier.procedure_code),
+        resolving_body=(detail.data["resolving_body"]["name"] if dossier.resolver_code
+                        and not detail.data["resolving_body"]["is_this_unit"]
+                        else catalog.resolving_body(session, dossier.procedure_code)),
     )
 
 
@@ -194,10 +196,11 @@ def ledger_rows(session: Session, date_from: date, date_to: date) -> list[Ledger
             organisation=dossier.organisation,
             address=dossier.applicant_address,
             phone=dossier.applicant_phone,
-            resolving_body=str(bodies.get(dossier.procedure_code) or unit.name),
+            resolving_body=(dossier.resolver_name if dossier.resolver_name and dossier.resolver_code != unit.code
+                            else str(bodies.get(dossier.procedure_code) or unit.name)),
             received_at=clock.to_vn(dossier.received_at),
             due_at=clock.to_vn(dossier.due_at) if dossier.due_at else None,
-            sent_at=clock.to_vn(sent_at) if sent_at else None,
+            sent_at=clock.to_vn(dossier.transferred_at or sent_at) if (dossier.transferred_at or sent_at) else None,
             result_at=clock.to_vn(dossier.result_at) if dossier.result_at else None,
             returned_at=clock.to_vn(dossier.returned_at) if dossier.returned_at else None,
             status=dossier.status,

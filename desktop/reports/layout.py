@@ -32,6 +32,16 @@ SIGN_LEFT = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)")
 SIGN_RIGHT = ("THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)")
 
 
+# The periodic report's section for dossiers received on behalf of other bodies (issue #15).
+ON_BEHALF_TITLE = "Hồ sơ tiếp nhận hộ cơ quan khác giải quyết"
+ON_BEHALF_LABELS = {"received": "tiếp nhận", "transferred": "đã chuyển", "results_back": "đã nhận kết quả",
+                    "returned": "đã trả", "returned_on_time": "trả đúng hẹn", "returned_late": "trả trễ hẹn"}
+
+
+def on_behalf_line(counts: dict[str, int]) -> str:
+    return f"{ON_BEHALF_TITLE}: " + ", ".join(f"{label} {counts[key]}" for key, label in ON_BEHALF_LABELS.items())
+
+
 def title_line(report: dict[str, Any]) -> str:
     return f"{TITLE} {report['unit']['name'].upper()}"
 

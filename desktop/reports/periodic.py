@@ -30,6 +30,7 @@ from desktop.db.types import VNDateTime
 from desktop.rules.lifecycle import Status
 from desktop.reports.columns import COLUMNS as BIEU06_COLUMNS
 from desktop.reports.periods import Period
+from desktop.services import resolvers
 from desktop.texts import LABELS
 
 RECEIVED_KEYS = ("total", "new_online", "new_direct_postal", "postal", "carried_over")
@@ -82,7 +83,8 @@ def _due_at_end(end: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.coalesce(later, Dossier.due_at)
 
 
-def _scope(period: Period, unit_codes: Sequence[str] | None) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+def _scope(period: Period, unit_codes: Sequence[str] | None,
+           resolver: str | None = None) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
     start, end = period.bounds()
     s, e = _moment(start), _moment(end)
     res = resolution_moment()
@@ -92,8 +94,10 @@ def _scope(period: Period, unit_codes: Sequence[str] | None) -> tuple[list[Colum
         Dossier.received_at < e,
         or_(res.is_(None), res >= s),
     ]
-    if unit_codes is not None:
-        where.append(Dossier.owner_unit.in_(list(unit_codes)))
+    if unit_codes is not None:  # each dossier under the body that resolves it (issue #15)
+        where.append(resolvers.resolver_in(list(unit_codes)))
+    elif resolver:  # a desk counts what it resolves, not what it received for others
+        where.append(resolvers.resolved_by(resolver))
     return where, {"s": s, "e": e, "res": res, "start": start, "end": end}
 
 
@@ -114,9 +118,10 @@ class Aggregate(NamedTuple):
     overdue_ids: set[str]
 
 
-def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | None) -> Aggregate:
+def _aggregate(session: Session, period: Period, unit_codes: Sequence[str] | None,
+               resolver: str | None = None) -> Aggregate:
     """One pass over the dossiers in scope: every count per field, plus the ids of late/overdue ones."""
-    where, b = _scope(period, unit_codes)
+    where, b = _scope(period, unit_codes, resolver)
     s, e, res = b["s"], b["e"], b["res"]
     is_new = Dossier.received_at >= s
     resolved = and_(res.is_not(None), res < e)
@@ -264,7 +269,8 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
     ``unit`` (code, name) labels the report, by default this desk's unit.
     """
     unit_json = _unit_json(session, unit, unit_codes)
-    found = _aggregate(session, period, unit_codes)
+    desk = unit_codes is None and unit is None  # a desk's own report, not the hub's province total
+    found = _aggregate(session, period, unit_codes, unit_json["code"] if desk else None)
     by_field = found.by_field
     rows = []
     total = _empty_groups()
@@ -294,7 +300,33 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
         "total": total,
         "late_dossiers": late_list,
         "late_without_apology": sum(1 for d in late_list if d["status"] == "late" and not d["apology_issued"]),
+        "on_behalf": on_behalf(session, period, unit_json["code"] if desk or unit_codes else None),
     }
+
+
+ON_BEHALF_KEYS = ("received", "transferred", "results_back", "returned", "returned_on_time", "returned_late")
+
+
+def on_behalf(session: Session, period: Period, unit_code: str | None) -> dict[str, int]:
+    """What ``unit_code`` received for other bodies (the whole province when None) in the window: received,
+    transferred, results back, returned — on time or late against the appointment (issue #15)."""
+    start, end = period.bounds()
+    s, e = _moment(start), _moment(end)
+
+    def within(column: ColumnElement[Any]) -> ColumnElement[bool]:
+        return and_(column.is_not(None), column >= s, column < e)
+
+    returned = within(Dossier.returned_at)
+    scope = (resolvers.received_for_others(unit_code) if unit_code
+             else and_(Dossier.resolver_code.is_not(None), Dossier.resolver_code != "",
+                       Dossier.resolver_code != func.coalesce(Dossier.receiving_unit, Dossier.owner_unit)))
+    row = session.execute(select(
+        _count(within(Dossier.received_at)), _count(within(Dossier.transferred_at)),
+        _count(within(Dossier.result_back_at)), _count(returned),
+        _count(and_(returned, not_(Dossier.returned_at > Dossier.due_at))),
+        _count(and_(returned, Dossier.returned_at > Dossier.due_at)),
+    ).where(scope, Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value)).one()
+    return dict(zip(ON_BEHALF_KEYS, (int(v or 0) for v in row), strict=True))
 
 
 def column_values(groups: dict[str, dict[str, int]]) -> list[int]:

@@ -179,6 +179,12 @@ class DeadlineRules:
             return self._same_day(start, processing.same_day_cutoff)
         return self._after_working_days(start.date(), int(round(processing.value)))
 
+    def plus_working_days(self, due: datetime, count: int) -> datetime:
+        """``due`` moved ``count`` working days later, at closing time (the transfer time of issue #15)."""
+        if count <= 0:
+            return due
+        return self._after_working_days(clock.to_vn(due).date(), count)
+
     def _same_day(self, start: datetime, cutoff: time | None) -> datetime:
         day = start.date()
         if not self.calendar.is_working_day(day):  # only when called without counting_start()

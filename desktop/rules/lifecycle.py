@@ -12,6 +12,7 @@ class Status(StrEnum):
     RECEIVED = "received"
     IN_PROGRESS = "in_progress"
     AWAITING_SUPPLEMENT = "awaiting_supplement"
+    TRANSFERRED = "transferred"  # sent to another resolving body (issue #15)
     RESOLVED = "resolved"
     RETURNED = "returned"
     WITHDRAWN = "withdrawn"
@@ -26,17 +27,19 @@ class Action(StrEnum):
     RETURN_RESULT = "return"
     WITHDRAW = "withdraw"
     APOLOGY = "apology"
+    TRANSFER = "transfer"
+    RESULT_RECEIVED = "result_received"
 
 
-OPEN_STATES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT})
+OPEN_STATES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT, Status.TRANSFERRED})
 # States whose deadline clock runs: only these can be overdue or due soon. A dossier awaiting a
 # supplement has a stopped clock (due_at is recomputed when the papers arrive), as in the report.
-CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.TRANSFERRED})
 
 ALLOWED: dict[Action, frozenset[Status]] = {
     Action.START: frozenset({Status.RECEIVED}),
     # An incomplete dossier can be sent back for supplement at the counter or by the resolving body.
-    Action.REQUEST_SUPPLEMENT: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
+    Action.REQUEST_SUPPLEMENT: frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.TRANSFERRED}),
     Action.RECEIVE_SUPPLEMENT: frozenset({Status.AWAITING_SUPPLEMENT}),
     # Same-day procedures are often resolved at the counter: recording the result of a just-received
     # dossier hands it over implicitly (a "started" event is written at the same moment).
@@ -44,7 +47,16 @@ ALLOWED: dict[Action, frozenset[Status]] = {
     Action.RETURN_RESULT: frozenset({Status.RESOLVED}),
     Action.WITHDRAW: OPEN_STATES,
     Action.APOLOGY: OPEN_STATES,
+    # Two-tier reception (issue #15): a dossier received for another body is sent to it, and its result
+    # comes back to the receiving desk, which returns it to the citizen.
+    Action.TRANSFER: frozenset({Status.RECEIVED}),
+    Action.RESULT_RECEIVED: frozenset({Status.TRANSFERRED, Status.RECEIVED, Status.IN_PROGRESS}),
 }
+
+# The actions only the resolving body performs; a desk refuses them on a dossier it received for
+# another body (and TRANSFER / RESULT_RECEIVED on a dossier it resolves itself).
+RESOLVER_ACTIONS = frozenset({Action.START, Action.RECORD_RESULT})
+FORWARDING_ACTIONS = frozenset({Action.TRANSFER, Action.RESULT_RECEIVED})
 
 # What each action leaves behind: the new state (None: unchanged) and the event it writes. The services
 # (desktop/services/dossiers.py) and the demo's bulk path (desktop/demo/) both follow it; a test checks
@@ -57,6 +69,8 @@ OUTCOME: dict[Action, tuple[Status | None, str]] = {
     Action.RETURN_RESULT: (Status.RETURNED, "returned"),
     Action.WITHDRAW: (Status.WITHDRAWN, "withdrawn"),
     Action.APOLOGY: (None, "apology_issued"),
+    Action.TRANSFER: (Status.TRANSFERRED, "transferred"),
+    Action.RESULT_RECEIVED: (Status.RESOLVED, "result_received"),
 }
 
 

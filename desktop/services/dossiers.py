@@ -23,9 +23,9 @@ from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, DossierEvent, Procedure, Supplement
 from desktop.rules.deadlines import ProcessingTime, TimeUnit, parse_hhmm
 from desktop.errors import NotFound, UserError
-from desktop.rules.lifecycle import Action, Status, check
+from desktop.rules.lifecycle import FORWARDING_ACTIONS, RESOLVER_ACTIONS, Action, Status, check
 from desktop.services.desk import DeskContext, desk_context, get_setting
-from desktop.services import outgoing
+from desktop.services import outgoing, resolvers
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import fold, nfc
 from desktop.texts import LABELS
@@ -56,6 +56,7 @@ class Reception:
     return_by_post: bool = False
     payment_method: str | None = None  # validation.PAYMENT_METHODS; None = no fee
     extra_components: Sequence[str] = field(default_factory=tuple)
+    resolver: str | None = None  # unit code or agency id of the resolving body; None = the catalogue's default
 
 
 def processing_time(dossier: Dossier | Procedure) -> ProcessingTime:
@@ -86,7 +87,21 @@ def _acting_on(session: Session, code: str, action: Action, permission: Permissi
     require(session, permission)
     dossier = get_dossier(session, code)
     check(action, dossier.status, dossier.code)
+    _check_owner_of_part(session, dossier, action)
     return dossier
+
+
+def _check_owner_of_part(session: Session, dossier: Dossier, action: Action) -> None:
+    """The receiving unit owns reception, transfer and return; the resolving body owns processing and the
+    result (issue #15): a desk refuses the other side's actions."""
+    forwarded = resolvers.forwarded(dossier, resolvers.local_code(session))
+    if forwarded and action in RESOLVER_ACTIONS:
+        raise UserError(f"Hồ sơ {dossier.code} do {dossier.resolver_name or dossier.resolver_code} giải quyết; "
+                        "đơn vị tiếp nhận chỉ chuyển hồ sơ, nhận kết quả và trả kết quả.", field="code",
+                        code="not_resolver")
+    if not forwarded and action in FORWARDING_ACTIONS:
+        raise UserError(f"Hồ sơ {dossier.code} do chính đơn vị này giải quyết; không cần chuyển hay nhận kết quả "
+                        "từ cơ quan khác.", field="code", code="own_dossier")
 
 
 def _validated_applicant(applicant: Applicant) -> Applicant:
@@ -144,15 +159,25 @@ def _new_dossier(session: Session, ctx: DeskContext, procedure: Procedure, appli
     )
 
 
-def _deadline(ctx: DeskContext, procedure: Procedure, received_at: datetime) -> tuple[datetime, datetime]:
-    """(counting start, due moment) of a dossier of ``procedure`` received at ``received_at``."""
+def _deadline(ctx: DeskContext, procedure: Procedure, received_at: datetime,
+              body: resolvers.ResolvingBody | None = None) -> tuple[datetime, datetime]:
+    """(counting start, due moment) of a dossier of ``procedure`` received at ``received_at``: the resolving
+    body's deadline plus the province's transfer time for a body other than this unit."""
     start = ctx.rules.counting_start(received_at)
-    return start, ctx.rules.due_at(start, processing_time(procedure))
+    due = ctx.rules.due_at(start, processing_time(procedure))
+    if body is not None and not body.is_this_unit:
+        due = ctx.rules.plus_working_days(due, resolvers.transfer_days(body.kind))
+    return start, due
 
 
-def appointment_if_received(session: Session, procedure_code: str, at: datetime | None = None) -> datetime:
+def appointment_if_received(session: Session, procedure_code: str, at: datetime | None = None,
+                            resolver: str | None = None) -> datetime:
     """The due moment the receipt would show if the dossier were received now (the live reception form)."""
-    return _deadline(desk_context(session), find_procedure(session, procedure_code), at or clock.now())[1]
+    ctx = desk_context(session)
+    procedure = find_procedure(session, procedure_code)
+    body = (resolvers.find(session, ctx.unit, resolver) if resolver
+            else resolvers.default_for(session, ctx.unit, procedure))
+    return _deadline(ctx, procedure, at or clock.now(), body)[1]
 
 
 def receive(session: Session, reception: Reception, *, ctx: DeskContext | None = None) -> Dossier:
@@ -165,6 +190,8 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
     sets = validation.sets_count(reception.sets_count)
     received_at = validation.moment(reception.at)
     notes = validation.optional_text(reception.notes, LABELS["note"], "notes", max_len=4000, multiline=True)
+    body = (resolvers.find(session, ctx.unit, reception.resolver) if reception.resolver
+            else resolvers.default_for(session, ctx.unit, procedure))
     names = [nfc(c) or "" for c in (procedure.components or [])] + [
         nfc(c) or "" for c in reception.extra_components if nfc(c)
     ]
@@ -178,8 +205,10 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
     dossier.notes = notes
     dossier.return_by_post = bool(reception.return_by_post)
     dossier.payment_method = validation.payment_method(reception.payment_method)
-    dossier.counting_start, dossier.due_at = _deadline(ctx, procedure, received_at)
+    dossier.counting_start, dossier.due_at = _deadline(ctx, procedure, received_at, body)
     dossier.original_due_at = dossier.due_at
+    dossier.receiving_unit = ctx.unit.code
+    dossier.resolver_code, dossier.resolver_kind, dossier.resolver_name = body.code, body.kind, body.name
     session.add(dossier)
     session.flush()
     digitised = set(reception.digitised_components)
@@ -190,7 +219,8 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
             digitised_at=received_at if scanned else None,
             digitised_by=session.info.get("officer") if scanned else None,
         ))
-    _event(session, dossier, "received", received_at, channel=channel, due_at=dossier.due_at.isoformat())
+    _event(session, dossier, "received", received_at, channel=channel, due_at=dossier.due_at.isoformat(),
+           resolver=body.code)
     session.flush()
     return dossier
 
@@ -285,7 +315,8 @@ def receive_supplement(session: Session, code: str, *, at: datetime | None = Non
     moment = validation.moment(at, not_before=supplement.requested_at if supplement else dossier.received_at)
     dossier.counting_start = ctx.rules.counting_start(moment)
     dossier.due_at = ctx.rules.due_at(dossier.counting_start, processing_time(dossier))
-    dossier.status = Status.IN_PROGRESS
+    dossier.status = Status.TRANSFERRED if dossier.transferred_at is not None and dossier.result_back_at is None \
+        else Status.IN_PROGRESS
     if supplement is not None:
         supplement.received_at = moment
         supplement.new_due_at = dossier.due_at

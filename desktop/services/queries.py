@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from desktop.platform import clock
 
@@ -15,7 +15,8 @@ from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
 from desktop.rules.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
-from desktop.rules.lifecycle import CLOCK_RUNNING, Status, allowed_actions
+from desktop.rules.lifecycle import CLOCK_RUNNING, Status
+from desktop.services import resolvers
 from desktop.services.dossiers import events_of, get_dossier
 
 LIST_COLUMNS = (
@@ -67,6 +68,8 @@ class DossierFilter:
     overdue_at: datetime | None = None  # open dossiers whose due_at is before this moment
     due_before: datetime | None = None  # open dossiers due before this moment (due soon)
     include_refused: bool = True
+    scope: str | None = None  # "forwarded_in": resolved here, received elsewhere; "on_behalf": the reverse
+    unit_code: str = ""  # this desk's unit, for ``scope``
 
 
 def _clock_running() -> list[str]:
@@ -122,6 +125,11 @@ def filtered(flt: DossierFilter) -> Select[Any]:
         query = query.where(Dossier.status.in_(_clock_running()), Dossier.due_at < flt.overdue_at)
     if flt.due_before is not None:
         query = query.where(Dossier.status.in_(_clock_running()), Dossier.due_at <= flt.due_before)
+    if flt.scope == "forwarded_in":  # Hồ sơ chuyển đến (issue #15)
+        query = query.where(Dossier.resolver_code == flt.unit_code, Dossier.receiving_unit.is_not(None),
+                            Dossier.receiving_unit != flt.unit_code)
+    elif flt.scope == "on_behalf":
+        query = query.where(resolvers.received_for_others(flt.unit_code))
     return query
 
 
@@ -183,6 +191,7 @@ DOSSIER_FIELDS = (
     "organisation", "sets_count", "channel", "return_by_post", "payment_method", "received_at", "counting_start", "due_at",
     "original_due_at", "status", "received_by", "handler", "result", "result_reason", "result_at", "returned_at",
     "withdrawn_at", "refusal_reason", "notes", "result_digitised", "result_code", "owner_unit", "version",
+    "transferred_at", "transfer_via", "result_back_at",
 )
 
 
@@ -194,6 +203,10 @@ def dossier_json(dossier: Dossier) -> dict[str, Any]:
     data["id_number"] = dossier.applicant_id_number
     value = classify(dossier.result_at or dossier.withdrawn_at, dossier.due_at)
     data["classification"] = value.value if value else None
+    here = resolvers.local_code(object_session(dossier))
+    data["receiving_unit"] = dossier.receiving_unit or dossier.owner_unit
+    data["resolving_body"] = resolvers.of_dossier(dossier, here, object_session(dossier)).to_json()
+    data["received_here"] = bool(here) and data["receiving_unit"] == here
     return data
 
 
@@ -229,7 +242,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
              "issued_by": a.issued_by, "delivered_at": clock.iso(a.delivered_at)}
             for a in apologies
         ],
-        allowed_actions=[a.value for a in allowed_actions(dossier.status)],
+        allowed_actions=[a.value for a in resolvers.allowed_here(dossier, resolvers.local_code(session))],
     )
 
 

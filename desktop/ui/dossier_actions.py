@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from desktop.rules.lifecycle import Action
-from desktop.services import dossiers
+from desktop.services import dossiers, forwarding
 from desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from desktop.ui import messages
-from desktop.texts import LABELS
+from desktop.texts import EVENT_LABELS, LABELS, TRANSFER_VIA_LABELS
 
 
 def _t(text: str) -> str:
@@ -46,6 +46,9 @@ SPECS = (
     ActionSpec(Action.RETURN_RESULT, _t(LABELS["return_result"]), "control"),
     ActionSpec(Action.WITHDRAW, _t("Rút hồ sơ…"), "stop"),
     ActionSpec(Action.APOLOGY, _t("Xin lỗi, hẹn lại…"), "apology", Permission.APPROVE_APOLOGY),
+    # Two-tier reception (issue #15): the receiving desk's steps for a dossier another body resolves.
+    ActionSpec(Action.TRANSFER, _t("Chuyển cơ quan giải quyết…"), "transfer", Permission.RECEIVE),
+    ActionSpec(Action.RESULT_RECEIVED, _t("Nhận kết quả về…"), "control", Permission.RECEIVE),
 )
 
 
@@ -57,6 +60,8 @@ def role_may(role: str, spec: ActionSpec) -> bool:
 def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         missing: Sequence[str] = ()) -> Work | None:
     """Ask only what ``action`` needs; None if the officer cancelled. ``missing``: components not submitted."""
+    if action in (Action.TRANSFER, Action.RESULT_RECEIVED):
+        return _ask_forwarding(action, code, parent)
     if action == Action.START:
         if not messages.confirm(parent, _t(LABELS["start_processing"]),
                                 _t("Chuyển hồ sơ %1 sang giải quyết?").replace("%1", code)):
@@ -108,3 +113,24 @@ def ask(action: Action, code: str, due: date | None, parent: QWidget | None,
         day, why_late = apology.day(), apology.reason_text()
         return lambda s: dossiers.issue_apology(s, code, new_date=day, reason=why_late)
     raise ValueError(action)
+
+
+def _ask_forwarding(action: Action, code: str, parent: QWidget | None) -> Work | None:
+    """Transfer (how it travels) or the result that came back (approved, or rejected with a reason)."""
+    if action == Action.TRANSFER:
+        from PySide6.QtWidgets import QInputDialog
+
+        labels = list(TRANSFER_VIA_LABELS.values())
+        chosen, ok = QInputDialog.getItem(parent, _t(EVENT_LABELS["transferred"]),
+                                          _t("Chuyển hồ sơ %1 bằng:").replace("%1", code), labels, 0, False)
+        if not ok:
+            return None
+        via = next(key for key, label in TRANSFER_VIA_LABELS.items() if label == chosen)
+        return lambda s: forwarding.transfer(s, code, via=via)
+    from desktop.ui.dialogs.result_dialog import ResultDialog
+
+    result = ResultDialog(parent)
+    if not result.exec():
+        return None
+    rejected, why = result.is_rejected(), result.reason_text()
+    return lambda s: forwarding.result_received(s, code, rejected=rejected, reason=why)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.texts import EVENT_LABELS
+from desktop.texts import EVENT_LABELS, RESULT_BACK_LABEL, TRANSFER_VIA_LABELS
 from desktop.forms import available_forms
 from desktop.rules.lifecycle import STATUS_LABELS, Action, Status
 from desktop.services import queries
@@ -39,6 +39,7 @@ from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
 
 FIELDS = (
+    ("resolving_body", LABELS["resolving_body"]), ("receiving_unit", LABELS["receiving_unit"]),
     ("procedure_name", LABELS["procedure"]), ("field_name", LABELS["field"]),
     ("applicant_name", LABELS["applicant"]),
     ("applicant_id_number", LABELS["identifier"]), ("applicant_phone", LABELS["phone"]),
@@ -49,11 +50,13 @@ FIELDS = (
     ("original_due_at", LABELS["original_due"]), ("received_by", LABELS["received_by"]),
     ("handler", LABELS["handled_by"]),
     ("result", LABELS["result"]), ("result_reason", LABELS["reason"]), ("result_at", LABELS["resolved_on"]),
+    ("transferred_at", LABELS["transferred_on"]), ("transfer_via", "Hình thức chuyển"),
+    ("result_back_at", "Ngày nhận kết quả về"),
     ("returned_at", LABELS["returned_on"]), ("withdrawn_at", "Ngày rút"),
     ("refusal_reason", LABELS["refusal_reason"]),
     ("notes", LABELS["note"]),
 )
-MOMENTS = {"received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
+MOMENTS = {"transferred_at", "result_back_at", "received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
 
 
 class DossierDetailDialog(Dialog):
@@ -141,7 +144,10 @@ class DossierDetailDialog(Dialog):
         data = detail.data
         status = data["status"]
         label = STATUS_LABELS[Status(status)] if status in Status._value2member_map_ else status
-        self.header.setText(f"<b>{data['code']}</b> — {label}")
+        forwarded = not data["resolving_body"]["is_this_unit"] and data.get("received_here")
+        if forwarded and status == Status.RESOLVED:
+            label = RESULT_BACK_LABEL
+        self.header.setText(f"<b>{data['code']}</b> — {label}{self._two_tier_note(data)}")
         while self.fields.rowCount():
             self.fields.removeRow(0)
         for key, title in FIELDS:
@@ -180,7 +186,21 @@ class DossierDetailDialog(Dialog):
                 "%1", self.ctx.officer.role_label))
         self._fill_print_menu(detail)
 
+    def _two_tier_note(self, data: dict[str, Any]) -> str:
+        """Who decides a dossier received here for another body, or where a forwarded-in one came from."""
+        body = data["resolving_body"]
+        if not body["is_this_unit"] and data.get("received_here"):
+            return self.tr("<br>Tiếp nhận hộ — cơ quan giải quyết: %1").replace("%1", body["name"])
+        if body["is_this_unit"] and not data.get("received_here"):
+            return self.tr("<br>%1 — đơn vị tiếp nhận: %2").replace("%1", LABELS["forwarded_in"]).replace(
+                "%2", data["receiving_unit"])
+        return ""
+
     def _value_text(self, key: str, value: Any) -> str:
+        if key == "resolving_body":
+            return f"{value['name']} ({value['code']})"
+        if key == "transfer_via":
+            return TRANSFER_VIA_LABELS.get(value, value)
         if key in MOMENTS:
             return dmy_hm(value)
         if key == "channel":

@@ -37,6 +37,7 @@ class Scenario:
     refused: str
     withdrawn: str
     fresh: str  # just received, nothing else
+    forwarded: str  # received for Sở Tư pháp and transferred by post (issue #15)
     due: datetime  # appointment of ``full`` after the supplement
     new_appointment: date
 
@@ -73,5 +74,10 @@ def scenario(db: Database) -> Scenario:
         fresh = dossiers.receive(session, dossiers.Reception(
             procedure_code="1.004884", applicant=applicant, at=at(20, 9, 5), extra_components=EXTRA,
             return_by_post=True)).code
+        forwarded = dossiers.receive(session, dossiers.Reception(
+            procedure_code="1.004884", applicant=applicant, at=at(16, 9), resolver="000.00.04.H49")).code
+        from desktop.services import forwarding
+
+        forwarding.transfer(session, forwarded, via="post", at=at(16, 15))
     assert due is not None
-    return Scenario(full=full, refused=refused, withdrawn=withdrawn, fresh=fresh, due=due, new_appointment=new_date)
+    return Scenario(full=full, refused=refused, withdrawn=withdrawn, fresh=fresh, forwarded=forwarded, due=due, new_appointment=new_date)

@@ -36,7 +36,7 @@ from .conftest import (
 )
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "desktop" / "forms"
-EXPECTED_PAGES = {"receipt": 2, "supplement": 1, "refusal": 1, "apology": 1, "stop": 1, "control": 1}
+EXPECTED_PAGES = {"receipt": 2, "supplement": 1, "refusal": 1, "apology": 1, "stop": 1, "control": 1, "transfer": 1}
 
 
 def pdf_text(path: Path) -> str:
@@ -46,7 +46,7 @@ def pdf_text(path: Path) -> str:
 
 
 def code_for(kind: str, sc: Scenario) -> str:
-    return {"refusal": sc.refused, "stop": sc.withdrawn}.get(kind, sc.full)
+    return {"refusal": sc.refused, "stop": sc.withdrawn, "transfer": sc.forwarded}.get(kind, sc.full)
 
 
 def render(db: Database, kind: str, code: str, out: Path, **kw: object) -> Path:
@@ -72,6 +72,7 @@ def test_form_renders_with_exact_vietnamese(db: Database, scenario: Scenario, tm
         "control": vn_datetime(scenario.due),
         "stop": "ngày 13 tháng 11 năm 2026",
         "refusal": REFUSAL_REASON.split(";")[0],  # refused dossiers have no appointment
+        "transfer": "Sở Tư pháp",
     }[kind]
     assert appointment in text, (kind, appointment)
 
@@ -256,15 +257,16 @@ def test_ledger_pdf_and_xlsx(db: Database, scenario: Scenario, tmp_path: Path) -
         assert code in packed
     assert scenario.refused not in packed  # refusals are not received dossiers
     assert LONG_NAME in text and "Quá hạn" in text and "Đã rút hồ sơ" in text
-    assert "Tổng số: 3 hồ sơ." in text
+    assert "Tổng số: 4 hồ sơ." in text  # the ledger lists what was received, for any resolving body
+    assert "Sở Tư pháp" in text
     assert PdfReader(pdf).pages[0].mediabox.width > PdfReader(pdf).pages[0].mediabox.height  # landscape
 
     from openpyxl import load_workbook
 
     ws = load_workbook(xlsx).active
     values = [[cell.value for cell in row] for row in ws.iter_rows()]
-    codes = [row[1] for row in values if row[0] in (1, 2, 3)]
-    assert codes == [scenario.full, scenario.withdrawn, scenario.fresh]
+    codes = [row[1] for row in values if row[0] in (1, 2, 3, 4)]
+    assert codes == [scenario.full, scenario.withdrawn, scenario.forwarded, scenario.fresh]
     first = next(row for row in ws.iter_rows() if row[0].value == 1)
     assert first[4].value == LONG_NAME
     # the hour of reception is kept, as the printed ledger shows it (issue #18 item 12)

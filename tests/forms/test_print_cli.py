@@ -10,7 +10,7 @@ from .conftest import Scenario
 
 
 def test_cli_prints_every_form(cli, scenario: Scenario, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    codes = {"refusal": scenario.refused, "stop": scenario.withdrawn}
+    codes = {"refusal": scenario.refused, "stop": scenario.withdrawn, "transfer": scenario.forwarded}
     for kind in FORM_KINDS:
         out = tmp_path / f"{kind}.pdf"
         result = cli("print", kind, codes.get(kind, scenario.full), "--out", str(out), "--paper", "A5")

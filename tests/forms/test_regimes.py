@@ -30,7 +30,7 @@ TITLES = {
                   "apology": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
                   "stop": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
                   "control": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-                  "ledger": "SỔ THEO DÕI HỒ SƠ"},
+                  "ledger": "SỔ THEO DÕI HỒ SƠ", "transfer": "PHIẾU CHUYỂN HỒ SƠ"},
 }
 TITLES["tt01-2018"] = TITLES["tt03-2025"] | {"apology": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"}
 DESK = {"tt03-2025": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "tt01-2018": "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"}
@@ -47,7 +47,7 @@ def pdf_text(path: Path, *, layout: bool = False) -> str:
 
 
 def code_for(kind: str, sc: Scenario) -> str:
-    return {"refusal": sc.refused, "stop": sc.withdrawn}.get(kind, sc.full)
+    return {"refusal": sc.refused, "stop": sc.withdrawn, "transfer": sc.forwarded}.get(kind, sc.full)
 
 
 @pytest.mark.parametrize("regime", ["tt03-2025", "tt01-2018"])
@@ -214,4 +214,7 @@ def test_cli_account_is_not_printed_as_an_officer(db: Database, tmp_path: Path) 
 
 
 def test_form_kinds_are_the_seven_of_the_circular() -> None:
-    assert KINDS == (*FORM_KINDS, "ledger") and len(KINDS) == 7
+    """The seven of Thông tư 03/2025, plus the transfer slip of two-tier reception (issue #15)."""
+    from desktop.forms.config import OPTIONAL_KINDS
+
+    assert KINDS == (*FORM_KINDS, "ledger") and len([k for k in KINDS if k not in OPTIONAL_KINDS]) == 7

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from desktop.platform import clock
 from desktop.db.session import Database
-from desktop.rules.lifecycle import Action, Status, allowed_actions
-from desktop.services import catalog, dossiers, queries
+from desktop.rules.lifecycle import FORWARDING_ACTIONS, RESOLVER_ACTIONS, Action, Status, allowed_actions
+from desktop.services import catalog, dossiers, forwarding, queries
 from desktop.services.dossiers import Applicant, Reception
 from desktop.ui.context import UiContext
 from desktop.ui.dossier_detail import DossierDetailDialog
@@ -27,6 +27,10 @@ def _dossier_in(db: Database, status: Status) -> str:
     with db.transaction(officer="system") as s:
         if status == Status.REFUSED:
             return dossiers.refuse(s, procedure_code=PROCEDURE, applicant=applicant, reason="Sai thẩm quyền", at=at).code
+        if status == Status.TRANSFERRED:  # received for Sở Tư pháp (issue #15) and sent on
+            code = dossiers.receive(s, Reception(PROCEDURE, applicant, at=at, resolver="000.00.04.H49")).code
+            forwarding.transfer(s, code, via="post", at=at + timedelta(hours=1))
+            return code
         code = dossiers.receive(s, Reception(PROCEDURE, applicant, at=at)).code
         if status == Status.AWAITING_SUPPLEMENT:
             dossiers.request_supplement(s, code, items=["Bản sao giấy chứng sinh"], at=at + timedelta(hours=1))
@@ -51,7 +55,8 @@ def _dialog(ctx: UiContext, code: str, qtbot: Any) -> DossierDetailDialog:
 def test_action_buttons_follow_the_lifecycle(status: Status, ctx: UiContext, qtbot: Any) -> None:
     dialog = _dialog(ctx, _dossier_in(ctx.db, status), qtbot)
     enabled = {value for value, button in dialog.action_buttons.items() if button.isEnabled()}
-    assert enabled == {a.value for a in allowed_actions(status)}
+    other_side = RESOLVER_ACTIONS if status == Status.TRANSFERRED else FORWARDING_ACTIONS
+    assert enabled == {a.value for a in allowed_actions(status) if a not in other_side}
     assert set(dialog.action_buttons) == {a.value for a in Action}
 
 

@@ -25,7 +25,7 @@ from desktop.formatting import number
 from desktop.platform import clock
 from desktop.errors import NotFound
 from desktop.rules.lifecycle import STATUS_LABELS
-from desktop.services import catalog, queries
+from desktop.services import catalog, queries, resolvers
 from desktop.services.dossiers import get_dossier
 from desktop.services.queries import DossierFilter
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, UiContext
@@ -63,6 +63,10 @@ class DossiersPage(QWidget):
             self.status.addItem(label, status)
         self.field = QComboBox(objectName="field")
         self.field.addItem(self.tr("Mọi lĩnh vực"), None)
+        self.scope = QComboBox(objectName="scope")  # issue #15: who received / who resolves
+        for label, value in ((self.tr("Mọi hồ sơ"), None), (self.tr(LABELS["forwarded_in"]), "forwarded_in"),
+                             (self.tr("Hồ sơ tiếp nhận hộ"), "on_behalf")):
+            self.scope.addItem(label, value)
         self.channel = QComboBox(objectName="channel")
         self.channel.addItem(self.tr("Mọi hình thức"), None)
         for value, label in CHANNELS.items():
@@ -88,7 +92,7 @@ class DossiersPage(QWidget):
         top.addWidget(self.open_button)
         top.addWidget(self.ledger_button)
         filters = QHBoxLayout()
-        for widget in (self.status, self.field, self.channel, self.use_from, self.date_from, self.use_to,
+        for widget in (self.scope, self.status, self.field, self.channel, self.use_from, self.date_from, self.use_to,
                        self.date_to, self.overdue, self.due_soon):
             filters.addWidget(widget)
         filters.addStretch(1)
@@ -111,7 +115,7 @@ class DossiersPage(QWidget):
 
         self.search.textEdited.connect(lambda _text: self._timer.start())
         self.search.returnPressed.connect(self.search_entered)
-        for combo in (self.status, self.field, self.channel):
+        for combo in (self.scope, self.status, self.field, self.channel):
             combo.currentIndexChanged.connect(self.reload)
         for box in (self.use_from, self.use_to, self.overdue, self.due_soon):
             box.toggled.connect(self.reload)
@@ -162,6 +166,7 @@ class DossiersPage(QWidget):
             field_name=self.field.currentData(), channel=self.channel.currentData(),
             received_from=self.date_from.date().toPython() if self.use_from.isChecked() else None,
             received_to=self.date_to.date().toPython() if self.use_to.isChecked() else None,
+            scope=self.scope.currentData(),
         )
 
     def reload(self) -> None:
@@ -172,6 +177,7 @@ class DossiersPage(QWidget):
         overdue, due_soon = self.overdue.isChecked(), self.due_soon.isChecked()
 
         def work(session: Session) -> tuple[list[str], DossierFilter]:
+            flt.unit_code = resolvers.local_code(session)
             if overdue:
                 flt.overdue_at = clock.now()
             if due_soon:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.services import catalog, queries
+from desktop.services import catalog, queries, resolvers
 from desktop.services.dossiers import (
     Applicant,
     Reception,
@@ -40,6 +40,7 @@ from desktop.ui.formatting import appointment_text
 from desktop.ui.printing import print_form, receipt_paper
 from desktop.ui.widgets.checklist import ComponentChecklist
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
+from desktop.ui.widgets.resolver_picker import ResolverPicker
 from desktop.rules.validation import CHANNELS
 from desktop.texts import LABELS, PAYMENT_LABELS
 
@@ -76,6 +77,7 @@ class ReceptionPage(QWidget):
         self.phone = QLineEdit(objectName="phone")
         self.address = QLineEdit(objectName="address")
         self.organisation = QLineEdit(objectName="organisation")
+        self.resolver = ResolverPicker()  # issue #15: the body that decides the dossier
         self.channel = QComboBox(objectName="channel")
         for value, label in CHANNELS.items():
             self.channel.addItem(label, value)
@@ -96,6 +98,7 @@ class ReceptionPage(QWidget):
         id_row.addWidget(self.previous_button)
         form = QFormLayout()
         form.addRow(self.tr("Thủ tục (*):"), self.procedure)
+        form.addRow(self.tr(LABELS["resolving_body"]) + ":", self.resolver)
         form.addRow(self.tr("Họ tên người nộp (*):"), self.name)
         form.addRow(self.tr("Số định danh cá nhân:"), id_row)
         form.addRow(self.tr("Điện thoại:"), self.phone)
@@ -143,6 +146,9 @@ class ReceptionPage(QWidget):
                                       self.payment, self.by_post]  # fees and postal return: rarer, last
         for first, second in zip(self.inputs, self.inputs[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        # Tab reaches the resolving body after the procedure; Enter skips it (most dossiers are this unit's).
+        QWidget.setTabOrder(self.procedure.edit, self.resolver)
+        QWidget.setTabOrder(self.resolver, self.name)
         self._clear_appointment()
 
     def _build_appointment(self) -> None:
@@ -163,6 +169,7 @@ class ReceptionPage(QWidget):
             widget.installEventFilter(self)
         self.procedure.edit.installEventFilter(self)
         self.procedure.picked.connect(self._procedure_changed)
+        self.resolver.currentIndexChanged.connect(lambda _: self.update_appointment())
         self.procedure.accepted.connect(lambda: self.focus_next(self.procedure.edit))
         self.id_number.textChanged.connect(self._id_changed)
         self.previous_button.clicked.connect(self.fill_previous)
@@ -185,6 +192,7 @@ class ReceptionPage(QWidget):
 
     def reload_procedures(self) -> None:
         self.ctx.read(lambda s: catalog.list_procedures(s, active_only=True), self.procedure.set_procedures)
+        self.ctx.read(resolvers.offered, self.resolver.set_bodies)
 
     def _on_changed(self, topics: object) -> None:
         if isinstance(topics, frozenset) and CATALOG in topics:
@@ -224,6 +232,11 @@ class ReceptionPage(QWidget):
     # -- live parts --------------------------------------------------------------------------
     def _procedure_changed(self, procedure: catalog.ProcedureInfo | None) -> None:
         self.components.set_components(procedure.components if procedure else [])
+        code = procedure.code if procedure else None  # the catalogue's default body; the officer may change it
+        self.ctx.read(lambda s: resolvers.default_code(s, code) if code else "", self._preselect)
+
+    def _preselect(self, body: str) -> None:
+        self.resolver.select(body)
         self.update_appointment()
 
     def update_appointment(self) -> None:
@@ -232,6 +245,7 @@ class ReceptionPage(QWidget):
             self._clear_appointment()
             return
         code = procedure.code
+        body = self.resolver.currentData()
 
         def show(due: Any) -> None:
             if self.procedure.current is not None and self.procedure.current.code == code:
@@ -239,7 +253,7 @@ class ReceptionPage(QWidget):
                 self.appointment_detail.setText(self.tr("Thời hạn giải quyết: %1 — nếu tiếp nhận lúc này.")
                                                 .replace("%1", _time_text(procedure)))
 
-        self.ctx.read(lambda s: appointment_if_received(s, code), show)
+        self.ctx.read(lambda s: appointment_if_received(s, code, resolver=body), show)
 
     def _clear_appointment(self) -> None:
         self.appointment.setText("—")
@@ -284,7 +298,7 @@ class ReceptionPage(QWidget):
             applicant=self.applicant(), channel=self.channel.currentData(), sets_count=self.sets.value(),
             submitted_components=self.components.submitted(), digitised_components=self.components.digitised(),
             notes=self.notes.text() or None, payment_method=self.payment.currentData(),
-            return_by_post=self.by_post.isChecked(),
+            return_by_post=self.by_post.isChecked(), resolver=self.resolver.currentData() or None,
         )
 
     def _start_write(self) -> bool:
@@ -364,7 +378,8 @@ class ReceptionPage(QWidget):
         messages.show_error(self, error)
         target = {"procedure": self.procedure.edit, "applicant": self.name, "id_number": self.id_number,
                   "phone": self.phone, "address": self.address, "organisation": self.organisation,
-                  "sets_count": self.sets, "notes": self.notes, "components": self.components}
+                  "sets_count": self.sets, "notes": self.notes, "components": self.components,
+                  "resolver": self.resolver}
         widget = target.get(getattr(error, "field", None) or "")
         if widget is not None:
             widget.setFocus()
@@ -385,6 +400,7 @@ class ReceptionPage(QWidget):
         self.channel.setCurrentIndex(0)
         self.payment.setCurrentIndex(0)
         self.by_post.setChecked(False)
+        self.resolver.setCurrentIndex(0)
         self.sets.setValue(1)
         self.procedure.edit.setFocus()
 

@@ -1,7 +1,7 @@
 """indicators: payment method per dossier, desk staff on duty per day (issue #19)
 
-Revision ID: 0008_indicators
-Revises: 0007_history
+Revision ID: 0009_indicators
+Revises: 0008_two_tier
 Create Date: 2026-12-05 08:10:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import desktop.db.types
 from alembic import op
 
-revision = "0008_indicators"
-down_revision = "0007_history"
+revision = "0009_indicators"
+down_revision = "0008_two_tier"
 branch_labels = None
 depends_on = None
 
