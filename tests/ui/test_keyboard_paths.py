@@ -90,3 +90,27 @@ def test_tab_leaves_the_components_table_for_the_actions(ctx: UiContext, qtbot: 
         if dialog.focusWidget() in dialog.action_buttons.values():
             break
     assert dialog.focusWidget() in dialog.action_buttons.values()
+
+
+def test_a_period_not_begun_is_refused_with_a_reason(ctx: UiContext, qtbot: Any, messages: Any) -> None:
+    from desktop.ui.pages.reports import ReportsPage
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.load("2027-03")
+    assert any("chưa bắt đầu" in text and "20/11/2026" in text for text in messages.texts())
+
+
+def test_reversed_dates_are_said_not_silently_swapped(qtbot: Any) -> None:
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from desktop.ui.widgets.period_range import PeriodRange
+
+    widget = PeriodRange()
+    qtbot.addWidget(widget)
+    widget.start_edit.setDate(QDate(2026, 11, 10))
+    widget.end_edit.setDate(QDate(2026, 11, 1))
+    assert widget.window() == (date(2026, 11, 1), date(2026, 11, 10))
+    assert widget.hint.text() == "«Từ» sau «đến»: hiểu là từ 01/11/2026 đến 10/11/2026"
