@@ -189,12 +189,17 @@ class DossierDetail:
     supplements: list[dict[str, Any]] = field(default_factory=list)
     apologies: list[dict[str, Any]] = field(default_factory=list)
     allowed_actions: list[str] = field(default_factory=list)
+    officer_names: dict[str, str] = field(default_factory=dict)  # username -> full name, for display
 
     def to_json(self) -> dict[str, Any]:
         out = dict(self.data)
         out.update(components=self.components, events=self.events, supplements=self.supplements,
-                   apologies=self.apologies, allowed_actions=self.allowed_actions)
+                   apologies=self.apologies, allowed_actions=self.allowed_actions, officer_names=self.officer_names)
         return out
+
+    def officer(self, username: str | None) -> str:
+        """The officer's full name where the desk knows it (an imported or another unit's name stays)."""
+        return self.officer_names.get(username or "", username or "")
 
 
 def _jsonable(value: Any) -> Any:
@@ -238,6 +243,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
     supplements = session.scalars(select(Supplement).where(Supplement.dossier_id == dossier.id)
                                   .order_by(Supplement.requested_at))
     apologies = session.scalars(select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.issued_at))
+    events = list(events_of(session, dossier))
     return DossierDetail(
         data=dossier_json(dossier),
         components=[
@@ -248,7 +254,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
         ],
         events=[
             {"kind": e.kind, "at": clock.iso(e.at), "officer": e.officer, "note": e.note, "data": e.data}
-            for e in events_of(session, dossier)
+            for e in events
         ],
         supplements=[
             {"requested_at": clock.iso(s.requested_at), "items": s.items, "reason": s.reason,
@@ -263,6 +269,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
             for a in apologies
         ],
         allowed_actions=[a.value for a in resolvers.allowed_here(dossier, resolvers.local_code(session))],
+        officer_names=_officer_names(session, {dossier.received_by, dossier.handler} | {e.officer for e in events}),
     )
 
 
@@ -277,3 +284,12 @@ def previous_applicant(session: Session, id_number: str) -> dict[str, Any] | Non
     if row is None:
         return None
     return dict(zip(("name", "phone", "email", "address", "organisation"), row, strict=True))
+
+
+def _officer_names(session: Session, usernames: set[str | None]) -> dict[str, str]:
+    from desktop.db.models import Officer
+
+    wanted = {name for name in usernames if name}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Officer.username, Officer.full_name).where(Officer.username.in_(wanted))).all())

@@ -170,7 +170,7 @@ class DossierDetailDialog(Dialog):
         for event in detail.events:
             line = f"{dmy_hm(event['at'])}  {self.tr(EVENT_LABELS.get(event['kind'], event['kind']))}"
             if event.get("officer"):
-                line += f"  ({event['officer']})"
+                line += f"  ({detail.officer(event['officer'])})"
             if event.get("note"):
                 line += f": {event['note']}"
             self.timeline.addItem(line)
@@ -228,6 +228,8 @@ class DossierDetailDialog(Dialog):
             return CHANNELS.get(value, value)
         if key == "result":
             return self.tr(LABELS["approve"]) if value == "approved" else self.tr(LABELS["reject"])
+        if key in ("received_by", "handler") and self.detail is not None:
+            return self.detail.officer(value)
         return str(value)
 
     def printable_forms(self) -> list[str]:

@@ -12,7 +12,9 @@ from desktop.services import desk
 from desktop.sync.status import last_sync
 from desktop.ui.dialogs.base import fit_to_screen
 from desktop.ui.context import SETTINGS, UiContext
-from desktop.formatting import dmy_hm
+from desktop.platform import clock
+from desktop.texts import WEEKDAY_LABELS
+from desktop.formatting import dmy, dmy_hm
 from desktop.ui.idle_lock import IdleLock
 from desktop.ui.pages import PAGES, Page, page_index
 
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
         texts = [
             self.tr("Đơn vị: %1").replace("%1", unit_text),
             self.tr("Cán bộ: %1 (%2)").replace("%1", officer.full_name).replace("%2", officer.role_label),
-            self.tr("CSDL: %1").replace("%1", str(self.ctx.db.path or "")),
+            self.tr("Hôm nay: %1").replace("%1", f"{WEEKDAY_LABELS[clock.today().weekday()]}, {dmy(clock.today())}"),  # the file's path is in «Giới thiệu» (F1)
             sync_text,
         ]
         for label, text in zip(self._status_labels, texts, strict=True):

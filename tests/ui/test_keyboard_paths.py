@@ -114,3 +114,16 @@ def test_reversed_dates_are_said_not_silently_swapped(qtbot: Any) -> None:
     widget.end_edit.setDate(QDate(2026, 11, 1))
     assert widget.window() == (date(2026, 11, 1), date(2026, 11, 10))
     assert widget.hint.text() == "«Từ» sau «đến»: hiểu là từ 01/11/2026 đến 10/11/2026"
+
+
+def test_the_detail_names_officers_by_their_full_names(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.ui.dossier_detail import DossierDetailDialog
+
+    with ctx.db.transaction(officer=ctx.officer.username) as s:
+        code = dossiers.receive(s, Reception("1.001193", Applicant(NAME))).code
+    dialog = DossierDetailDialog(ctx, code)
+    qtbot.addWidget(dialog)
+    shown = [dialog.fields.itemAt(i).widget().text() for i in range(dialog.fields.count())
+             if dialog.fields.itemAt(i).widget() is not None]
+    assert ctx.officer.full_name in shown and ctx.officer.username not in shown
+    assert f"({ctx.officer.full_name})" in dialog.timeline.item(0).text()
