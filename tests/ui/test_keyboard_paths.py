@@ -127,3 +127,29 @@ def test_the_detail_names_officers_by_their_full_names(ctx: UiContext, qtbot: An
              if dialog.fields.itemAt(i).widget() is not None]
     assert ctx.officer.full_name in shown and ctx.officer.username not in shown
     assert f"({ctx.officer.full_name})" in dialog.timeline.item(0).text()
+
+
+def test_slow_work_shows_a_sign_in_the_status_bar(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, lock=False)
+    qtbot.addWidget(window)
+    window.show()
+    ctx.tasks.busy_changed.emit(1)
+    assert window.busy.isHidden()  # not for a blink
+    qtbot.waitUntil(lambda: not window.busy.isHidden(), timeout=2000)
+    assert window.busy.text() == "⏳ Đang tải dữ liệu…"
+    ctx.tasks.busy_changed.emit(0)
+    assert window.busy.isHidden()
+
+
+def test_the_dashboard_follows_the_period_at_once(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load("2026-10")
+    assert page.data["period"]["label"] == "2026-10"
+    page.picker.index.setCurrentIndex(8)  # September, without pressing «Xem»
+    qtbot.waitUntil(lambda: page.data["period"]["label"] == "2026-09", timeout=3000)
