@@ -7,6 +7,7 @@ Run before the app opens the database (the UI shows the UserError's message as i
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,43 @@ class HealthResult:
 
     def to_json(self) -> dict[str, object]:
         return {"db": str(self.path), "ok": self.ok, "mode": self.mode, "problems": self.problems}
+
+
+CHECK_EVERY_SECONDS = 24 * 3600  # a sound file is checked again at most once a day
+
+
+def _checked_stamp(path: Path) -> Path:
+    return path.with_name(path.name + ".checked")
+
+
+def _open_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".open")
+
+
+def needs_check(db_path: Path | str) -> bool:
+    """Whether this start should check the file: never checked, checked more than a day ago, or the last
+    session did not close (a power cut or a crash, when damage happens). A clean daily start skips the
+    check that costs a second or more on a large file."""
+    path = Path(db_path)
+    if not path.exists():
+        return False
+    if _open_marker(path).exists():
+        return True
+    stamp = _checked_stamp(path)
+    return not stamp.exists() or time.time() - stamp.stat().st_mtime > CHECK_EVERY_SECONDS
+
+
+def mark_checked(db_path: Path | str) -> None:
+    _checked_stamp(Path(db_path)).touch()
+
+
+def session_opened(db_path: Path | str) -> None:
+    """The desk has the file open; removed again by :func:`session_closed` on a clean exit."""
+    _open_marker(Path(db_path)).touch()
+
+
+def session_closed(db_path: Path | str) -> None:
+    _open_marker(Path(db_path)).unlink(missing_ok=True)
 
 
 def check_database(db_path: Path | str) -> HealthResult:

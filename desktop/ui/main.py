@@ -108,6 +108,9 @@ def _run(app: Any, db_path: str | None) -> int:
     except UserError as exc:
         QMessageBox.critical(None, LABELS["app_name"], exc.message)
         return 2
+    from desktop.db import health
+
+    health.session_opened(path)  # an unclean end leaves this mark: the next start checks the file
     try:
         need_unit, need_officer = _needs_setup(db)
         if need_unit or need_officer:
@@ -135,3 +138,4 @@ def _run(app: Any, db_path: str | None) -> int:
         return int(app.exec())
     finally:
         db.dispose()
+        health.session_closed(path)

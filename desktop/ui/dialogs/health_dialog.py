@@ -90,9 +90,12 @@ def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
     """True when the file is sound (or was just restored from a backup); False when the officer quits."""
     from desktop.services.restore import restore
 
+    if not health.needs_check(db_path):
+        return True
     while True:
         result = health.check_database(db_path)
         if result.ok:
+            health.mark_checked(db_path)
             return True
         dirs = health.backup_dirs(db_path)
         backup = latest_good_backup(dirs)
