@@ -33,7 +33,7 @@ from desktop.reports import feedback_sections
 from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
-from desktop.services import queue, surveys
+from desktop.services import queue, resolvers, surveys
 from desktop.texts import LABELS
 
 Section = Callable[[Session, Period], dict[str, Any]]
@@ -89,7 +89,8 @@ def progress_section(session: Session, period: Period) -> dict[str, Any]:
 def productivity_section(session: Session, period: Period) -> dict[str, Any]:
     """Results recorded in the period per officer who handled one, annualised over the window's days."""
     start, end = period.bounds()
-    where = [Dossier.deleted.is_(False), Dossier.result_at >= _moment(start), Dossier.result_at < _moment(end)]
+    where = [Dossier.deleted.is_(False), Dossier.result_at >= _moment(start), Dossier.result_at < _moment(end),
+             resolvers.resolved_here(session)]  # issue #15: results this unit decided
     results = int(session.scalar(select(func.count()).select_from(Dossier).where(*where)) or 0)
     handlers = int(session.scalar(select(func.count(distinct(Dossier.handler))).where(*where,
                                                                                       Dossier.handler.is_not(None))) or 0)
@@ -123,6 +124,7 @@ def _monthly_dossier_counts(session: Session, months: list[Period]) -> list[dict
                     _count(and_(new, digitised))]
     query = select(*columns).where(
         Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value,
+        resolvers.resolved_here(session),  # as Biểu 06: what this unit resolves (issue #15)
         or_(and_(Dossier.received_at >= span_start, Dossier.received_at < span_end),
             and_(res.is_not(None), res >= span_start, res < span_end)))
     row = [int(v or 0) for v in session.execute(query).one()]
