@@ -121,6 +121,8 @@ def run_inbox(args: argparse.Namespace, app: CliApp) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"Không tìm thấy tệp hộp thư {path}.", field="file")
+    if path.stat().st_size > inbox.DEFAULT_LIMITS.max_file_bytes:  # refused before it is read into memory
+        raise UserError(f"Tệp hộp thư {path} quá lớn.", field="file")
     outcome = inbox.apply_file(app.db, path.read_bytes(), officer=app.actor).as_json()
     if args.json:
         emit_json(outcome)
