@@ -30,7 +30,7 @@ from desktop.platform import clock
 from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
-from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
+from desktop.reports.periodic import _count, _moment, on_behalf, periodic_report, resolution_moment
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
 from desktop.services import queue, resolvers, surveys
@@ -157,11 +157,17 @@ def trend_section(session: Session, period: Period) -> dict[str, Any]:
                                                                                               strict=True)]}
 
 
+def on_behalf_section(session: Session, period: Period) -> dict[str, int]:
+    """What this unit received for other bodies in the period (issue #15), beside what it resolves."""
+    return on_behalf(session, period, resolvers.local_code(session) or None)
+
+
 INDICATOR_SECTIONS: dict[str, Section] = {
     "today": today_section,
     "progress": progress_section,
     "productivity": productivity_section,
     "trend": trend_section,
+    "on_behalf": on_behalf_section,
     **feedback_sections.PERIOD_SECTIONS,
 }
 

@@ -128,3 +128,18 @@ def test_receiving_desk_detail_of_a_forwarded_dossier(ctx: UiContext, qtbot: Any
     assert "Đã có kết quả — chờ trả" in dialog.header.text()
     assert dialog.action_buttons["return"].isEnabled()
     _shot(dialog, "forwarded-detail-result-back")
+
+
+def test_dashboard_shows_what_was_received_on_behalf(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.services import forwarding
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    at = clock.now() - timedelta(days=3)
+    with ctx.db.transaction(officer="system") as s:
+        code = dossiers.receive(s, Reception("1.004873", Applicant("Hà Văn Nam"), at=at, resolver=AGENCY)).code
+        forwarding.transfer(s, code, via="post", at=at + timedelta(hours=1))
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.load("2026-11", calendar=True)
+    assert "Hồ sơ tiếp nhận hộ cơ quan khác giải quyết: tiếp nhận 1, đã chuyển 1, đã nhận kết quả 0" in \
+        page.on_behalf.text()
