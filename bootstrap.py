@@ -51,13 +51,15 @@ def ensure_venv(extras: str) -> None:
     if not PY.exists():
         say("creating virtual environment .venv")
         run([sys.executable, "-m", "venv", str(VENV)])
-    wanted = f"{extras}:{(ROOT / 'pyproject.toml').stat().st_mtime_ns}"
-    if STAMP.exists() and STAMP.read_text() == wanted:
-        return
-    say(f"installing the project with extras [{extras}] (first run takes a few minutes)")
+    mtime = str((ROOT / "pyproject.toml").stat().st_mtime_ns)
+    if STAMP.exists():
+        have, _, stamped = STAMP.read_text().partition(":")
+        if stamped == mtime and (extras == have or not extras):  # the test extras include the app's needs
+            return
+    say(f"installing the project{f' with extras [{extras}]' if extras else ''} (first run takes a few minutes)")
     run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    run([str(PY), "-m", "pip", "install", "-q", "-e", f".[{extras}]"], cwd=ROOT)
-    STAMP.write_text(wanted)
+    run([str(PY), "-m", "pip", "install", "-q", "-e", f".[{extras}]" if extras else "."], cwd=ROOT)
+    STAMP.write_text(f"{extras}:{mtime}")
 
 
 def _missing_debs(packages: list[str]) -> list[str]:
@@ -98,6 +100,9 @@ def _pg_bin() -> Path | None:
     return versions[-1] / "bin" if versions else None
 
 
+STARTED: list[list[str]] = []  # the pg_ctl command line of a server this run started (stopped after the tests)
+
+
 def start_postgres() -> str | None:
     """Start a throw-away PostgreSQL on 127.0.0.1 for the hub suite; returns its URL (or None)."""
     if os.environ.get("MOTCUA_PG_URL"):
@@ -121,6 +126,7 @@ def start_postgres() -> str | None:
         run(as_user + [str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "server.log"), "-w",
                        "-o", f"-p {PG_PORT} -k {PG_DIR} -c listen_addresses=127.0.0.1", "start"],
             stdout=subprocess.DEVNULL)
+        STARTED.append(as_user + [str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
     for _ in range(30):
         probe = subprocess.run(as_user + [str(pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U",
                                           "motcua", "-d", "postgres", "-tAc",
@@ -136,8 +142,20 @@ def start_postgres() -> str | None:
     return None
 
 
+def _no_display() -> bool:
+    """Linux without an X or Wayland display (and no QT_QPA_PLATFORM chosen): the window cannot open."""
+    if IS_WINDOWS or platform.system() == "Darwin" or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_app(args: list[str]) -> int:
-    ensure_venv("test")
+    if _no_display() and not any(a.startswith("-") or a.isalpha() for a in args):
+        print("Không có màn hình (biến DISPLAY/WAYLAND_DISPLAY trống): phần mềm cần một màn hình để mở cửa sổ.\n"
+              "Chạy trong phiên đồ họa, hoặc thử: xvfb-run -a python3 bootstrap.py app\n"
+              "Dòng lệnh không cần màn hình: .venv/bin/python -m desktop --help", file=sys.stderr)
+        return 2
+    ensure_venv("")
     ensure_debs(APT_RUNTIME)
     env = dict(os.environ)
     return subprocess.call([str(PY), "-m", "desktop", "--demo-on-first-run", *args], cwd=ROOT, env=env)
@@ -153,7 +171,12 @@ def cmd_test(args: list[str]) -> int:
     elif os.environ.get("CI"):
         say("CI needs PostgreSQL for the hub suite, and it could not be started")
         return 1
-    return subprocess.call([str(PY), "-m", "pytest", "-q", *args], cwd=ROOT, env=env)
+    try:
+        return subprocess.call([str(PY), "-m", "pytest", "-q", *args], cwd=ROOT, env=env)
+    finally:
+        for stop in STARTED:  # leave the machine as it was: a server this run started is stopped again
+            say("stopping the PostgreSQL this run started")
+            subprocess.run(stop, stdout=subprocess.DEVNULL, check=False)
 
 
 def main() -> int:

@@ -7,6 +7,8 @@ dot and decimals a comma (95.934; 84,0%). Display only: no rule and no Qt here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date, datetime
 
 from desktop.platform import clock
@@ -38,6 +40,20 @@ def plain(value: float) -> str:
 def percent(value: float | None, digits: int = 1) -> str:
     """«84,0%» from 84.0: a decimal comma and no space before the sign."""
     return "" if value is None else decimal(value, digits) + "%"
+
+
+def figure(value: Any) -> str:
+    """A table cell's number the desk's way: «—» for nothing, «1.234» for a count, «84,9» for a measure."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return number(value) if isinstance(value, int) else decimal(value)
+
+
+def rate(value: float | None) -> str:
+    """A percentage, «—» when there is nothing to divide."""
+    return "—" if value is None else percent(value)
 
 
 def _local_date(day: date | datetime | str) -> date:

@@ -102,7 +102,9 @@ TABLE_LABELS = {
     "unit": LABELS["unit"], "officer": LABELS["officer"], "calendar_override": LABELS["work_calendar"],
     "queue_ticket": LABELS["queue_number"],
     "survey_answer": "Phiếu khảo sát", "dossier_import": "Hồ sơ nhập từ sổ theo dõi",
+    "duty_day": "Cán bộ trực",
 }
+PAYMENT_LABELS = {"cash": "Tiền mặt", "bank_transfer": "Chuyển khoản", "online": "Trực tuyến qua Cổng DVC"}
 OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": LABELS["delete"]}
 
 WEEKDAY_LABELS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -116,4 +118,4 @@ BACKUP_KIND_LABELS = {"daily": "Hằng ngày", "manual": "Sao lưu ngay", "pre-m
 # Every vocabulary above that maps stored values to labels (the test that none is written twice reads it).
 VOCABULARIES = {"transfer_via": TRANSFER_VIA_LABELS, "status": STATUS_LABELS, "action": ACTION_LABELS, "event": EVENT_LABELS, "role": ROLE_LABELS,
                 "channel": CHANNEL_LABELS, "table": TABLE_LABELS, "operation": OP_LABELS,
-                "backup": BACKUP_KIND_LABELS}
+                "backup": BACKUP_KIND_LABELS, "payment": PAYMENT_LABELS}

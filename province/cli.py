@@ -8,26 +8,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from pathlib import Path
 
 from desktop.platform.console import emit_json, utf8_stdio
+from sqlalchemy.exc import OperationalError
+
 from desktop.errors import UserError
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: tham số không hợp lệ — {message}\n")
+from desktop.platform.arguments import Parser
+from desktop.texts import LABELS
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m province", description="Máy chủ tổng hợp dữ liệu của tỉnh — Một Cửa Offline.")
+    p = Parser(prog="python -m province", description="Máy chủ tổng hợp dữ liệu của tỉnh — Một Cửa Offline.")
     p.add_argument("--db-url", help="URL cơ sở dữ liệu (mặc định SQLite trong thư mục dữ liệu của máy chủ); "
                                     "PostgreSQL: postgresql+psycopg://user@host/db")
     p.add_argument("--data-dir", help="thư mục dữ liệu của máy chủ tỉnh (khóa bí mật, cách ly, tạm)")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, metavar=LABELS["command_metavar"], parser_class=Parser)
 
     i = sub.add_parser("init", help="tạo khóa của tỉnh và ghi tệp khóa công khai province.pub")
     i.add_argument("--name", required=True, help="tên đơn vị, ví dụ 'UBND tỉnh Phú Thọ'")
@@ -36,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(handler=run_init)
 
     k = sub.add_parser("keys", help="khóa bí mật của tỉnh")
-    ks = k.add_subparsers(dest="keys_cmd", required=True, metavar="SUBCOMMAND")
+    ks = k.add_subparsers(dest="keys_cmd", required=True)
     ke = ks.add_parser("encrypt", help="mã hóa các tệp khóa bí mật cũ chưa được mã hóa (dùng mật khẩu khóa)")
     ke.set_defaults(handler=run_keys_encrypt)
 
@@ -52,14 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(handler=run_revoke)
 
     im = sub.add_parser("import", help="nhập các gói dữ liệu của xã")
-    im.add_argument("paths", nargs="+", metavar="PATH", help="tệp .mcb hoặc thư mục chứa chúng")
+    im.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp .mcb hoặc thư mục chứa chúng")
     im.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
     im.add_argument("--receipts-out", help="thư mục ghi biên nhận để mang về xã")
     im.add_argument("--json", action="store_true")
     im.set_defaults(handler=run_import)
 
     rep = sub.add_parser("report", help="báo cáo tổng hợp")
-    rs = rep.add_subparsers(dest="report_cmd", required=True, metavar="REPORT")
+    rs = rep.add_subparsers(dest="report_cmd", required=True, metavar="BÁO_CÁO")
     per = rs.add_parser("periodic", help="báo cáo định kỳ (Biểu 06) của một xã hoặc tất cả")
     per.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
     per.add_argument("--period", required=True,
@@ -69,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
     per.add_argument("--json", action="store_true", help="in JSON (giống máy xã); đây là dạng in duy nhất")
     per.set_defaults(handler=run_report_periodic)
+    ind = rs.add_parser("indicators", help="bộ chỉ số (như máy xã) của một xã hoặc tất cả, theo chỉ tiêu của tỉnh")
+    ind.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
+    ind.add_argument("--period", required=True, help="kỳ báo cáo, như báo cáo định kỳ")
+    ind_windows = ind.add_mutually_exclusive_group()
+    ind_windows.add_argument("--calendar", action="store_true", help="kỳ theo tháng dương lịch (01→cuối tháng)")
+    ind_windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
+    ind.add_argument("--json", action="store_true", help="in JSON; đây là dạng in duy nhất")
+    ind.set_defaults(handler=run_report_indicators)
     from province import cli_net  # sync part 2: package build, serve, unit views
 
     cli_net.register(sub)
@@ -189,10 +195,20 @@ def run_import(args: argparse.Namespace) -> int:
 def run_report_periodic(args: argparse.Namespace) -> int:
     from province.reports import periodic
 
+    return _report(args, periodic)
+
+
+def run_report_indicators(args: argparse.Namespace) -> int:
+    from province.reports import indicators
+
+    return _report(args, indicators)
+
+
+def _report(args: argparse.Namespace, build: Callable[..., dict[str, Any]]) -> int:
     hub = _hub(args)
     try:
         calendar = True if args.calendar else False if args.official else None
-        data = periodic(hub, unit=args.unit, period=args.period, calendar=calendar)
+        data = build(hub, unit=args.unit, period=args.period, calendar=calendar)
     finally:
         hub.dispose()
     emit_json(data)
@@ -208,3 +224,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         sys.stderr.write(f"Lỗi: {exc.message}\n")
         return 2
+    except OperationalError as exc:  # the database is down, missing or refuses us: say so, no traceback
+        reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else type(exc).__name__
+        sys.stderr.write(f"Lỗi: không kết nối được cơ sở dữ liệu của máy chủ tỉnh ({_safe_url(args)}): {reason}\n")
+        return 2
+
+
+def _safe_url(args: argparse.Namespace) -> str:
+    """The database URL without its password, for an error message."""
+    from sqlalchemy.engine import make_url
+
+    if not args.db_url:
+        return "SQLite mặc định"
+    try:
+        return make_url(args.db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 — a malformed URL is itself the problem; do not echo secrets
+        return "URL không hợp lệ"

@@ -11,7 +11,7 @@ from desktop.platform.console import emit_json
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pkg = sub.add_parser("package", help="gói dữ liệu tham chiếu gửi xuống các xã")
-    ps = pkg.add_subparsers(dest="package_cmd", required=True, metavar="SUBCOMMAND")
+    ps = pkg.add_subparsers(dest="package_cmd", required=True)
     b = ps.add_parser("build", help="tạo gói mới (phiên bản tăng dần, có chữ ký của tỉnh)")
     b.add_argument("--catalog", required=True, help="danh mục TTHC (.xlsx/.csv, cùng mẫu với 'catalog import')")
     b.add_argument("--holidays", required=True, help="JSON: [{\"date\": \"2026-12-31\", \"working\": false, \"reason\": …}]")
@@ -20,8 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.add_argument("--surveys", help="thư mục các phiếu khảo sát *.json")
     b.add_argument("--revoked", help="JSON: danh sách mã máy bị thu hồi")
     b.add_argument("--forms", help="thư mục chế độ biểu mẫu: <mã chế độ>/regime.json và <loại>.json (tùy chọn)")
+    b.add_argument("--indicators", help="bộ chỉ số của tỉnh, cùng dạng resources/indicators/catalogue.json (tùy chọn)")
     b.add_argument("--min-app-version", help="phiên bản phần mềm tối thiểu ở xã (mặc định: phiên bản hiện tại)")
-    b.add_argument("--rotate-keys", metavar="DATE", help="tạo cặp khóa mới của tỉnh, dùng từ ngày DATE")
+    b.add_argument("--rotate-keys", help="tạo cặp khóa mới của tỉnh, dùng từ ngày này (YYYY-MM-DD)")
     b.add_argument("--out", required=True, help="tệp gói cần ghi (.mcp), ví dụ trên USB")
     b.add_argument("--json", action="store_true")
     b.set_defaults(handler=run_package_build)
@@ -59,7 +60,8 @@ def run_package_build(args: argparse.Namespace) -> int:
                             units=Path(args.units) if args.units else None,
                             surveys=Path(args.surveys) if args.surveys else None,
                             revoked=Path(args.revoked) if args.revoked else None,
-                            forms=Path(args.forms) if args.forms else None)
+                            forms=Path(args.forms) if args.forms else None,
+                            indicators=Path(args.indicators) if args.indicators else None)
     hub = _hub(args)
     try:
         if args.rotate_keys:

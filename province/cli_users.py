@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from province.auth import ROLES
 
     u = sub.add_parser("user", help="tài khoản của tỉnh để xem báo cáo, tình trạng đồng bộ trên máy chủ")
-    us = u.add_subparsers(dest="user_cmd", required=True, metavar="SUBCOMMAND")
+    us = u.add_subparsers(dest="user_cmd", required=True)
     add = us.add_parser("add", help="tạo tài khoản")
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=sorted(ROLES),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex
 
@@ -115,12 +115,13 @@ def hub_engine(url: str) -> Engine:
     return engine
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Nullable columns a newer desk schema brings (e.g. issue #15's resolving body) are added to an
-    existing hub's tables; rows already stored read them as NULL, which every reader treats as 'unset'."""
-    from sqlalchemy import inspect
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Nullable columns a newer desk schema brings (issue #15's resolving body, #19's payment method) are
+    added to an existing hub's tables; rows already stored read them as NULL, as an older desk's batches
+    have none either."""
     from sqlalchemy.schema import CreateColumn
 
+    added = []
     inspector = inspect(engine)
     present_tables = set(inspector.get_table_names())
     with engine.begin() as conn:
@@ -132,6 +133,8 @@ def _add_missing_columns(engine: Engine) -> None:
                 if column.name not in have and column.nullable:
                     ddl = CreateColumn(column).compile(dialect=engine.dialect)
                     conn.execute(text(f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}"))
+                    added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def create_schema(engine: Engine) -> None:
@@ -143,7 +146,7 @@ def create_schema(engine: Engine) -> None:
         raise UserError("Cơ sở dữ liệu máy chủ tỉnh được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.",
                         code="db_too_new")
     HUB_METADATA.create_all(engine)  # checkfirst: adds tables new model modules bring, never drops
-    _add_missing_columns(engine)
+    add_missing_columns(engine)
     with engine.begin() as conn:  # and indexes a newer hub adds to existing tables (catalogue read: no lock)
         query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
                  if engine.dialect.name == "postgresql" else "SELECT name FROM sqlite_master WHERE type = 'index'")

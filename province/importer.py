@@ -111,10 +111,10 @@ def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Pa
     except UserError:
         raise  # the operator's problem (no keys, wrong key passphrase), not this file's: stop the run
     except SQLAlchemyError as exc:  # a bug or a broken database: this file only, the rest go on
-        log.exception("database error while importing %s", path.name)
+        log.exception("lỗi cơ sở dữ liệu khi nhận gói %s", path.name)
         result = _refused(hub, path, data, batch_id, SyncError("db_error", type(exc).__name__), dry_run=dry_run)
     except Exception as exc:  # noqa: BLE001 — whatever a hostile file provokes is a refusal, never a crash
-        log.exception("unexpected failure while importing %s", path.name)
+        log.exception("lỗi không lường trước khi nhận gói %s", path.name)
         result = _refused(hub, path, data, batch_id, SyncError("bad_content", type(exc).__name__), dry_run=dry_run)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -288,7 +288,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
         session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",
                                    detail=body["counts"] | {"gaps": holes, "chain": chain}, at=now))
         session.commit()
-        log.info("batch %s applied: %s", header["batch_id"], body["counts"])
+        log.info("đã nhận gói %s: %s", header["batch_id"], body["counts"])
         return result
     except BaseException:
         session.rollback()
@@ -313,6 +313,6 @@ def _quarantine(hub: Hub, path: Path, data: bytes, result: ImportResult) -> None
                                   code=result.code or "", message=result.message or "", refused_at=now))
         session.add(HubImportAudit(file_name=path.name, sha256=digest, batch_id=result.batch_id, status="refused",
                                    code=result.code, detail={"message": result.message}, at=now))
-    log.warning("batch file %s refused: %s", path.name, result.code)
+    log.warning("từ chối tệp gói %s: %s (%s)", path.name, result.message or "", result.code)
 
 

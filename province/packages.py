@@ -103,7 +103,7 @@ def read_forms(folder: Path) -> dict[str, Any]:
 
 def build_content(*, catalog: Path, holidays: Path, targets: Path, units: Path | None = None,
                   surveys: Path | None = None, revoked: Path | None = None, forms: Path | None = None,
-                  ) -> dict[str, Any]:
+                  indicators: Path | None = None) -> dict[str, Any]:
     content: dict[str, Any] = {
         "catalog": read_catalog(catalog),
         "holidays": _read_json(holidays, "holidays"),
@@ -112,6 +112,7 @@ def build_content(*, catalog: Path, holidays: Path, targets: Path, units: Path |
         "surveys": read_surveys(surveys) if surveys else {},
         "revoked": _read_json(revoked, "revoked") if revoked else [],
         "forms": read_forms(forms) if forms else {},
+        "indicators": _read_json(indicators, "indicators") if indicators else {},
     }
     validate_content(content)
     return content
@@ -127,6 +128,8 @@ def _files(content: dict[str, Any], bundle: dict[str, Any]) -> dict[str, bytes]:
         files[f"forms/{regime}/regime.json"] = canonical.dumps({k: v for k, v in entry.items() if k != "forms"})
         for kind, spec in entry.get("forms", {}).items():
             files[f"forms/{regime}/{kind}.json"] = canonical.dumps(spec)
+    if content.get("indicators"):
+        files["indicators.json"] = canonical.dumps(content["indicators"])
     files["keys.json"] = canonical.dumps(bundle)
     return files
 

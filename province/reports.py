@@ -35,3 +35,25 @@ def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) 
         windows = bool(row.calendar_windows) if calendar is None else calendar
         return periodic_report(session, parse_period(period, calendar=windows),
                                unit_codes=[row.code], unit=(row.code, row.name))
+
+
+def indicators(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) -> dict[str, Any]:
+    """The desk's indicator catalogue over one unit's dossiers, or every unit's (``all``), against the
+    province's targets: ``{"unit", "period", "indicators": [...]}`` with the desk's entry keys."""
+    from desktop.reports.indicators import catalogue_entries
+    from desktop.reports.periods import parse_period
+
+    with hub.reading() as session:
+        if unit.strip().lower() == "all":
+            label = ("all", meta_in(session, "name").get("name") or "Tất cả đơn vị")
+            scope: list[str] | None = None
+            windows = bool(calendar)
+        else:
+            row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
+            if row is None:
+                raise UserError(f"Máy chủ tỉnh chưa có dữ liệu của đơn vị '{unit}'.", field="unit")
+            label, scope = (row.code, row.name), [row.code]
+            windows = bool(row.calendar_windows) if calendar is None else calendar
+        chosen = parse_period(period, calendar=windows)
+        entries = catalogue_entries(session, chosen, unit_codes=scope, unit=label)
+    return {"unit": {"code": label[0], "name": label[1]}, "period": chosen.as_json(), "indicators": entries}

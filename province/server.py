@@ -144,7 +144,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
             await asyncio.wait_for(_read_body(request, path, body_cap), config.body_timeout)
         except ClientDisconnect:
             path.unlink(missing_ok=True)
-            log.info("upload of %s cut by the client", batch_id)
+            log.info("máy xã ngắt giữa chừng khi gửi gói %s", batch_id)
             return Response(status_code=400)
         except asyncio.TimeoutError:
             path.unlink(missing_ok=True)
@@ -226,6 +226,17 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
             return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
         name = re.sub(r"[^0-9A-Za-z._-]", "_", f"bao-cao-{unit}-{period}.{format}")
         return Response(data, media_type=FORMATS[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get(API + "/reports/indicators", summary="Bộ chỉ số của tỉnh: một đơn vị hoặc 'all' (JSON)")
+    def indicator_report(request: Request, period: str, unit: str = "all") -> Response:
+        from desktop.errors import UserError
+        from province.reports import indicators
+
+        web_auth.audited(hub, request, web_auth.principal(hub, request), personal=False)  # counts only, no names
+        try:
+            return JSONResponse(indicators(hub, unit=unit, period=period))
+        except UserError as exc:
+            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/units", response_class=HTMLResponse, include_in_schema=False)

@@ -267,7 +267,7 @@ def history_wizard(window: MainWindow) -> QWidget:
 
 
 def about(window: MainWindow) -> QWidget:
-    from desktop.ui.about_dialog import AboutDialog
+    from desktop.ui.dialogs.about_dialog import AboutDialog
 
     dialog = AboutDialog(window.ctx.db.path, window)
     dialog.resize(760, 640)

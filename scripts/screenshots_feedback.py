@@ -72,7 +72,7 @@ def main(out_dir: Path) -> int:
     from sqlalchemy import select
 
     from desktop.db.models import Dossier
-    from desktop.ui.digitise_dialog import DigitiseDialog
+    from desktop.ui.dialogs.digitise_dialog import DigitiseDialog
 
     with db.reading() as session:
         code = session.scalar(select(Dossier.code).where(Dossier.result_at.is_not(None))

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from desktop import __version__
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
+from desktop.platform.arguments import Parser
+from desktop.texts import LABELS
 from desktop.platform.console import utf8_stdio
 from desktop.platform.paths import private_umask
 
@@ -29,14 +31,8 @@ def _group_modules() -> list[str]:
     return list(CORE_GROUPS) + found
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # Vietnamese usage errors, exit 2 as argparse does
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: tham số không hợp lệ — {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m desktop", description="Một Cửa Offline — bộ phận một cửa cấp xã.")
+    parser = Parser(prog="python -m desktop", description="Một Cửa Offline — bộ phận một cửa cấp xã.")
     parser.add_argument("--db", help="đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     parser.add_argument("--officer", help="tên đăng nhập của cán bộ thực hiện lệnh")
     parser.add_argument("--version", action="version", version=f"Một Cửa Offline {__version__}")
@@ -44,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="nếu cơ sở dữ liệu chưa khởi tạo: tạo đơn vị và dữ liệu mẫu (dùng cho Quick start)")
     parser.add_argument("--self-test", action="store_true",
                         help="tự kiểm tra phần mềm trong thư mục tạm rồi thoát (dùng sau khi cài đặt)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar=LABELS["command_metavar"], parser_class=Parser)
     for name in _group_modules():
         module = importlib.import_module(f"desktop.cli.{name}")
         if hasattr(module, "register"):
@@ -70,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ensure_demo_database(args.db or default_db_path())
     if not getattr(args, "handler", None):
         return _start_gui(args)
-    app = CliApp(db_path=args.db, officer=args.officer)
+    from desktop.cli.app import CREATING_COMMANDS
+
+    app = CliApp(db_path=args.db, officer=args.officer, may_create=args.command in CREATING_COMMANDS)
     try:
         return int(args.handler(args, app) or 0)
     except UserError as exc:

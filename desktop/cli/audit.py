@@ -9,7 +9,7 @@ from desktop.cli.app import CliApp
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("audit", help="nhật ký kiểm tra: ai đã thay đổi gì")
-    s = p.add_subparsers(dest="audit_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="audit_cmd", required=True)
     v = s.add_parser("verify", help="kiểm tra nhật ký có bị sửa ngoài phần mềm không")
     v.add_argument("--json", action="store_true")
     v.set_defaults(handler=run_verify)

@@ -13,7 +13,7 @@ from desktop.rules.workcalendar import SOURCE_LABELS
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("calendar", help="lịch ngày làm việc, ngày nghỉ")
-    s = p.add_subparsers(dest="calendar_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="calendar_cmd", required=True)
     off = s.add_parser("off", help="thêm ngày nghỉ")
     off.add_argument("date")
     off.add_argument("--reason")
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pending.add_argument("--json", action="store_true")
     pending.set_defaults(handler=run_pending)
     apply = s.add_parser("apply", help="đổi hạn trả của các hồ sơ đã liệt kê (pending) theo lịch hiện tại")
-    apply.add_argument("codes", nargs="*", metavar="MA_HO_SO")
+    apply.add_argument("codes", nargs="*")
     apply.add_argument("--all", action="store_true", help="áp dụng cho mọi hồ sơ trong danh sách")
     apply.add_argument("--json", action="store_true")
     apply.set_defaults(handler=run_apply)

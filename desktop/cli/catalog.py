@@ -12,7 +12,7 @@ from desktop.services import catalog
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("catalog", help="danh mục thủ tục hành chính")
-    s = p.add_subparsers(dest="catalog_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="catalog_cmd", required=True)
     imp = s.add_parser("import", help="nạp danh mục từ tệp .xlsx hoặc .csv")
     imp.add_argument("file")
     imp.add_argument("--skip-bad", action="store_true", help="bỏ qua dòng lỗi, vẫn ghi các dòng đúng")

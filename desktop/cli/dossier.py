@@ -14,7 +14,7 @@ from desktop.cli.app import CliApp
 from desktop.db.models import Dossier
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services import dossiers, forwarding, queries
-from desktop.rules.validation import parse_date, parse_moment
+from desktop.rules.validation import PAYMENT_METHODS, parse_date, parse_moment
 from desktop.texts import ACTION_LABELS
 
 
@@ -25,7 +25,7 @@ def _at(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("dossier", help="tiếp nhận và theo dõi hồ sơ")
-    s = p.add_subparsers(dest="dossier_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="dossier_cmd", required=True)
 
     rec = s.add_parser("receive", help="tiếp nhận hồ sơ")
     rec.add_argument("--procedure", required=True, help="mã TTHC")
@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rec.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ")
     rec.add_argument("--notes")
     rec.add_argument("--return-by-post", action="store_true")
+    rec.add_argument("--payment", choices=("none",) + PAYMENT_METHODS, default=None,
+                     help="hình thức nộp phí: cash (tiền mặt), bank_transfer (chuyển khoản), "
+                          "online (trực tuyến qua Cổng DVC); bỏ trống nếu không thu phí")
     rec.add_argument("--resolver", help="cơ quan giải quyết: mã xã/phường (5 chữ số) hoặc mã cơ quan cấp tỉnh "
                                         "(mặc định: theo danh mục thủ tục, thường là chính đơn vị này)")
     _at(rec)
@@ -54,6 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         cmd.add_argument("code")
         if name == "withdraw":
             cmd.add_argument("--reason")
+        if name == "return":
+            cmd.add_argument("--by-post", action="store_true", default=None,
+                             help="trả kết quả qua dịch vụ bưu chính công ích")
         _at(cmd)
         cmd.set_defaults(handler=handler)
 
@@ -108,6 +114,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_show)
 
+    pay = s.add_parser("payment", help="ghi nhận hình thức nộp phí, lệ phí của hồ sơ")
+    pay.add_argument("code")
+    pay.add_argument("--method", required=True, choices=("none",) + PAYMENT_METHODS)
+    pay.add_argument("--json", action="store_true")
+    pay.set_defaults(handler=run_payment)
+
     lst = s.add_parser("list", help="danh sách hồ sơ")
     lst.add_argument("--status")
     lst.add_argument("--search")
@@ -141,7 +153,7 @@ def run_receive(args: argparse.Namespace, app: CliApp) -> int:
         applicant=dossiers.Applicant(name=args.applicant, id_number=args.id_number, phone=args.phone,
                                      email=args.email, address=args.address, organisation=args.organisation),
         channel=args.channel, sets_count=args.sets, at=parse_moment(args.at), notes=args.notes,
-        return_by_post=args.return_by_post, resolver=args.resolver,
+        return_by_post=args.return_by_post, payment_method=args.payment, resolver=args.resolver,
     )
     with app.transaction() as session:
         dossier = dossiers.receive(session, reception)
@@ -179,8 +191,10 @@ run_supplement_received = _step(lambda s, a: dossiers.receive_supplement(s, a.co
 run_result = _step(lambda s, a: dossiers.record_result(s, a.code, rejected=a.rejected, reason=a.reason,
                                                        at=parse_moment(a.at)),
                    "Đã ghi nhận kết quả hồ sơ {code}.")
-run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at)),
+run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at), by_post=a.by_post),
                    "Đã trả kết quả hồ sơ {code}.")
+run_payment = _step(lambda s, a: dossiers.record_payment(s, a.code, a.method),
+                    "Đã ghi nhận hình thức nộp phí của hồ sơ {code}.")
 run_transfer = _step(lambda s, a: forwarding.transfer(s, a.code, via=a.via, at=parse_moment(a.at)),
                      "Đã chuyển hồ sơ {code} đến cơ quan giải quyết.")
 run_result_received = _step(lambda s, a: forwarding.result_received(s, a.code, rejected=a.rejected, reason=a.reason,

@@ -8,6 +8,7 @@ import argparse
 from typing import Any
 
 from desktop.cli.app import CliApp
+from desktop.formatting import percent
 from desktop.errors import UserError
 from desktop.rules.survey_forms import DEFAULT_FORM, OVERALL_LABELS, OVERALL_VALUES
 from desktop.rules.validation import parse_date, parse_moment
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         dig.set_defaults(handler=run_digitise)
 
     d = sub.add_parser("digitisation", help="theo dõi số hóa hồ sơ")
-    ds = d.add_subparsers(dest="digitisation_cmd", required=True, metavar="SUBCOMMAND")
+    ds = d.add_subparsers(dest="digitisation_cmd", required=True)
     tr = ds.add_parser("tracker", help="bảng theo dõi số hóa theo lĩnh vực (kiểu Quyết định 766)")
     _window(tr)
     tr.set_defaults(handler=run_tracker)
@@ -63,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ru.set_defaults(handler=run_reusable)
 
     s = sub.add_parser("survey", help="khảo sát mức độ hài lòng")
-    ss = s.add_subparsers(dest="survey_cmd", required=True, metavar="SUBCOMMAND")
+    ss = s.add_subparsers(dest="survey_cmd", required=True)
     add = ss.add_parser("add", help="nhập một phiếu khảo sát")
     add.add_argument("--dossier", help="mã hồ sơ (bỏ trống: phiếu không gắn hồ sơ)")
     add.add_argument("--overall", required=True, choices=OVERALL_VALUES, help="đánh giá chung")
@@ -80,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     summ.set_defaults(handler=run_survey_summary)
 
     q = sub.add_parser("queue", help="lấy số thứ tự và thời gian chờ")
-    qs = q.add_subparsers(dest="queue_cmd", required=True, metavar="SUBCOMMAND")
+    qs = q.add_subparsers(dest="queue_cmd", required=True)
     t = qs.add_parser("ticket", help="cấp số thứ tự mới")
     _common(t)
     t.set_defaults(handler=run_ticket)
@@ -138,7 +139,7 @@ def run_tracker(args: argparse.Namespace, app: CliApp) -> int:
         data = digitisation_tracker(session, parse_date(args.start, "from"), parse_date(args.end, "to"))
     total = data["total"]
     return _emit(args, data, f"Tiếp nhận {total['received']}, có thành phần số hóa {total['with_digitised_components']} "
-                             f"({total['component_rate'] if total['component_rate'] is not None else '—'} %); "
+                             f"({percent(total['component_rate']) or '—'}); "
                              f"giải quyết {total['resolved']}, kết quả số hóa {total['results_digitised']}.")
 
 
@@ -180,7 +181,7 @@ def run_survey_summary(args: argparse.Namespace, app: CliApp) -> int:
             "by_field": surveys.satisfaction_by_field(session, start, end),
             "quarterly": surveys.quarterly_evaluation(session, start, end)}
     rate = data["rate"]
-    return _emit(args, data, f"{data['answers']} phiếu; tỷ lệ hài lòng {rate if rate is not None else '—'} %.")
+    return _emit(args, data, f"{data['answers']} phiếu; tỷ lệ hài lòng {percent(rate) or '—'}.")
 
 
 def run_ticket(args: argparse.Namespace, app: CliApp) -> int:

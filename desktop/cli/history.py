@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("history", help="nhập sổ theo dõi hồ sơ đã có (Excel/CSV)")
     s = p.add_subparsers(dest="history_command", metavar=LABELS["command_metavar"], required=True)
     imp = s.add_parser("import", help="nhập hồ sơ từ sổ theo dõi (.xlsx hoặc .csv); chỉ quản trị")
-    imp.add_argument("file", metavar="FILE", help="tệp sổ theo dõi .xlsx hoặc .csv")
+    imp.add_argument("file", help="tệp sổ theo dõi .xlsx hoặc .csv")
     imp.add_argument("--sheet", help="tên trang tính (mặc định: trang đầu tiên)")
     imp.add_argument("--mapping", help="tệp ánh xạ JSON (cột → trường, tên thủ tục → mã) đã sửa")
     imp.add_argument("--save-mapping", metavar="MAP.json",

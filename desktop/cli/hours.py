@@ -15,7 +15,7 @@ DAY_NAMES = dict(zip(WEEKDAY_KEYS, WEEKDAY_LABELS, strict=True))
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("hours", help="giờ làm việc, tiếp nhận theo từng ngày trong tuần")
-    s = p.add_subparsers(dest="hours_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="hours_cmd", required=True)
     show = s.add_parser("show", help="xem giờ làm việc đang áp dụng")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_show)

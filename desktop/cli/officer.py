@@ -11,7 +11,7 @@ from desktop.errors import UserError
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("officer", help="tài khoản cán bộ (quản trị)")
-    s = p.add_subparsers(dest="officer_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="officer_cmd", required=True)
     add = s.add_parser("add", help="thêm cán bộ")
     add.add_argument("username")
     add.add_argument("--name", required=True, help="họ tên")

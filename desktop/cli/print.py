@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = p.add_subparsers(dest="print_cmd", required=True, metavar="BIỂU_MẪU")
     for kind, helptext in FORM_HELP.items():
         cmd = s.add_parser(kind, help=helptext)
-        cmd.add_argument("code", metavar="MÃ_HỒ_SƠ")
+        cmd.add_argument("code")
         cmd.add_argument("--out", required=True, help="tệp PDF cần ghi")
         cmd.add_argument("--paper", default="A4", help="khổ giấy A4 (mặc định) hoặc A5")
         if kind in ("stop", "refusal"):

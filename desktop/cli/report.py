@@ -22,7 +22,7 @@ def _period_args(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help="báo cáo định kỳ (Biểu 06), hồ sơ trễ hạn, chỉ số tổng quan")
-    s = p.add_subparsers(dest="report_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="report_cmd", required=True)
 
     per = s.add_parser("periodic", help="báo cáo tình hình, kết quả giải quyết TTHC (Biểu 06)")
     _period_args(per)
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tg = s.add_parser("targets", help="xem hoặc đặt chỉ tiêu so sánh trên trang Tổng quan (quản trị)")
     tg.add_argument("--year", type=int, help="năm áp dụng (mặc định: năm nay)")
     change = tg.add_mutually_exclusive_group()
-    change.add_argument("--set-file", metavar="F",
+    change.add_argument("--set-file",
                         help='tệp JSON {"report_targets": {...}, "targets_feedback": {...}} (mỗi mục có thể bỏ)')
     change.add_argument("--reset", action="store_true", help="quay về chỉ tiêu mặc định của phần mềm")
     tg.add_argument("--json", action="store_true")
@@ -130,6 +130,7 @@ def run_late(args: argparse.Namespace, app: CliApp) -> int:
 
 def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.console import emit_json
+    from desktop.reports.indicator_catalogue import reading_text, target_text, value_text
     from desktop.reports.indicators import indicators
     from desktop.reports.periods import resolve_period
 
@@ -151,6 +152,10 @@ def run_indicators(args: argparse.Namespace, app: CliApp) -> int:
     print(f"Kỳ {data['period_title']}:")
     for item in data["targets"]:
         print(f"  {item['label']}: {item['value_text']} (chỉ tiêu: {item['target_text']}) — {item['status_text']}")
+    print("Bộ chỉ số của tỉnh:")
+    for entry in data["indicators"]:
+        print(f"  {entry['name']}: {value_text(entry['unit'], entry['value'])} (chỉ tiêu: {target_text(entry)})"
+              f" — {reading_text(entry)}")
     sa = data["self_assessment"]
     print(f"{sa['note']} Điểm: {sa['points']}/{sa['max_points']} (các nhóm tính được).")
     _written(written)

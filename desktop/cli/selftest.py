@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop import __version__
+from desktop.formatting import decimal, dmy_hm, number
 from desktop.cli.app import CliApp
 
 
@@ -30,7 +31,7 @@ def _resources() -> str:
               root / "catalog" / "starter.csv", MIGRATIONS_DIR / "env.py"]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing:
-        raise RuntimeError(f"missing files: {', '.join(missing)}")
+        raise RuntimeError(f"thiếu tệp: {', '.join(missing)}")
     return str(root)
 
 
@@ -42,8 +43,8 @@ def _receipt_pdf(db, code: str, folder: Path) -> str:  # type: ignore[no-untyped
         target = render_form(session, "receipt", code, folder / "receipt.pdf")
     data = Path(target).read_bytes()
     if not data.startswith(b"%PDF") or len(data) < 2000:
-        raise RuntimeError("receipt PDF is empty")
-    return f"{len(data)} bytes"
+        raise RuntimeError("tệp PDF giấy tiếp nhận rỗng")
+    return f"{number(len(data))} byte"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -67,7 +68,7 @@ class _Run:
         from desktop.db.session import current_revisions, open_database
 
         self.db = open_database(self.folder / "selftest.sqlite3")
-        return "schema " + ",".join(sorted(current_revisions(self.db.engine)))
+        return "lược đồ " + ",".join(sorted(current_revisions(self.db.engine)))
 
     def initialise(self) -> str:
         from desktop.demo import DEMO_UNIT
@@ -75,7 +76,7 @@ class _Run:
 
         with self.db.transaction() as session:  # type: ignore[attr-defined]
             desk.initialise_desk(session, **DEMO_UNIT)
-            return f"{catalog.import_starter(session).created} procedures"
+            return f"{catalog.import_starter(session).created} thủ tục"
 
     def receive(self) -> str:
         from desktop.services import catalog, dossiers
@@ -85,14 +86,14 @@ class _Run:
             dossier = dossiers.receive(session, dossiers.Reception(
                 procedure_code=procedure, applicant=dossiers.Applicant(name="Nguyễn Văn Thử")))
             self.code = dossier.code
-            return f"{dossier.code}, due {dossier.due_at:%d/%m/%Y %H:%M}"
+            return f"{dossier.code}, hẹn trả {dmy_hm(dossier.due_at)}"
 
     def backup(self) -> str:
         from desktop.platform.backup import backup_now, integrity_errors
 
         path = backup_now(self.folder / "selftest.sqlite3", self.folder / "backups", "manual")
         if integrity_errors(path):
-            raise RuntimeError("backup failed integrity_check")
+            raise RuntimeError("bản sao lưu không qua kiểm tra toàn vẹn")
         return path.name
 
     def audit(self) -> str:
@@ -102,18 +103,18 @@ class _Run:
             result = verify_chain(session)
         if not result.ok:
             raise RuntimeError("; ".join(result.problems))
-        return f"{result.entries} entries chained"
+        return f"{number(result.entries)} dòng nhật ký nối chuỗi đúng"
 
     def receipt(self) -> str:
         if importlib.util.find_spec("desktop.forms") is None:
-            return "skipped: desktop.forms is not in this build"
+            return "bỏ qua: bản cài này không có desktop.forms"
         return _receipt_pdf(self.db, str(self.code), self.folder)
 
     @staticmethod
     def qt() -> str:
         from desktop.ui.selfcheck import check_qt
 
-        return f"font {check_qt()}"
+        return f"phông chữ {check_qt()}"
 
 
 def run_self_test(out: Callable[[str], None] = print) -> int:
@@ -125,28 +126,28 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
     def step(name: str, action: Callable[[], str]) -> None:
         nonlocal failures
         try:
-            out(f"[ok]   {name}: {action()}")
+            out(f"[đạt]  {name}: {action()}")
         except Exception as exc:  # noqa: BLE001  every failure is reported, then the exit code says it
             failures += 1
-            out(f"[FAIL] {name}: {type(exc).__name__}: {exc}")
+            out(f"[LỖI]  {name}: {type(exc).__name__}: {exc}")
 
     with tempfile.TemporaryDirectory(prefix="motcua-selftest-") as tmp:
         os.environ["MOTCUA_DATA_DIR"] = str(Path(tmp) / "data")
         run = _Run(Path(tmp))
-        out(f"Một Cửa Offline {__version__} self-test ({'frozen' if getattr(sys, 'frozen', False) else 'source'})")
-        step("resources", _resources)
-        step("database + migrations", run.open_db)
+        out(f"Một Cửa Offline {__version__} — tự kiểm tra ({'bản cài đặt' if getattr(sys, 'frozen', False) else 'mã nguồn'})")
+        step("tài nguyên", _resources)
+        step("cơ sở dữ liệu + nâng cấp", run.open_db)
         if run.db is not None:
-            for name, action in (("initialise unit + catalogue", run.initialise), ("receive dossier", run.receive),
-                                 ("backup", run.backup), ("audit chain", run.audit)):
+            for name, action in (("khởi tạo đơn vị + danh mục", run.initialise), ("tiếp nhận hồ sơ", run.receive),
+                                 ("sao lưu", run.backup), ("chuỗi nhật ký", run.audit)):
                 step(name, action)
             if run.code is not None:
-                step("receipt PDF", run.receipt)
+                step("giấy tiếp nhận PDF", run.receipt)
             run.db.dispose()
-        step("Qt offscreen + bundled font", run.qt)
+        step("Qt + phông chữ đi kèm", run.qt)
     if saved_env is None:
         os.environ.pop("MOTCUA_DATA_DIR", None)
     else:
         os.environ["MOTCUA_DATA_DIR"] = saved_env
-    out(f"{'OK' if not failures else 'FAILED'} ({time.monotonic() - started:.1f} s)")
+    out(f"{'ĐẠT' if not failures else 'LỖI'} ({decimal(time.monotonic() - started)} giây)")
     return 0 if not failures else 1

@@ -11,7 +11,7 @@ from desktop.cli.app import CliApp
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("sync", help="đồng bộ dữ liệu với tỉnh (USB hoặc mạng)")
-    s = p.add_subparsers(dest="sync_cmd", required=True, metavar="SUBCOMMAND")
+    s = p.add_subparsers(dest="sync_cmd", required=True)
 
     k = s.add_parser("keys", help="cài khóa công khai của tỉnh")
     k.add_argument("--province-key", required=True, help="tệp province.pub do tỉnh cấp")

@@ -99,8 +99,8 @@ def _key_for_append(session: Session, seq: int, prev: str) -> bytes:
         check = AuditVerification()
         _check_links(session, check, None)
         verified = check.broken_at is None
-        log.warning("audit chain of %d rows re-anchored under a new key (old chain %s)", seq,
-                    "verified" if verified else "BROKEN: " + "; ".join(check.problems))
+        log.warning("chuỗi nhật ký %d dòng được neo lại theo khóa mới (chuỗi cũ %s)", seq,
+                    "đã kiểm tra, nguyên vẹn" if verified else "HỎNG: " + "; ".join(check.problems))
     return audit_key.create(device, keyed_from=seq + 1, legacy_head=prev, legacy_verified=verified,
                             reason="unkeyed_chain" if seq else "new").key
 

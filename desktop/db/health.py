@@ -38,7 +38,7 @@ def check_database(db_path: Path | str) -> HealthResult:
     problems = integrity_errors(path, quick=quick)
     mode = "quick_check" if quick else "integrity_check"
     if problems:
-        log.error("database %s failed %s: %s", path.name, mode, "; ".join(problems[:5]))
+        log.error("kiểm tra %s (%s) phát hiện lỗi: %s", path.name, mode, "; ".join(problems[:5]))
     return HealthResult(path, not problems, mode, problems[:20])
 
 

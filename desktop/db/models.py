@@ -152,6 +152,7 @@ class Dossier(Synced, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
     refusal_reason: Mapped[str | None] = mapped_column(Text, default=None)
     fee_amount: Mapped[int | None] = mapped_column(Integer, default=None)
+    payment_method: Mapped[str | None] = mapped_column(String(16), default=None)  # PAYMENT_METHODS; None = no fee
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     result_digitised: Mapped[bool] = mapped_column(Boolean, default=False)
     result_digitised_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)

@@ -1,4 +1,4 @@
-"""Tables of issue #4: survey answers and queue tickets (both synced, owned by the commune).
+"""Tables of issue #4 and #19: survey answers, queue tickets and desk staff on duty (synced, owned by the commune).
 
 Digitisation needs no table of its own: the flags live on ``dossier_component`` and ``dossier``.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.db.models import Base, Synced
@@ -57,3 +57,17 @@ class QueueTicket(Synced, Base):
 
 
 FEEDBACK_SYNCED_MODELS: tuple[type[Synced], ...] = (SurveyAnswer, QueueTicket)
+
+
+class DutyDay(Synced, Base):
+    """One desk staff member on duty one day: written at their first log-in of the day, correctable by a
+    leader (``source`` "manual", ``present`` False for someone who logged in but was not on the desk).
+    The denominator of «năng suất tiếp nhận» (dossiers received per staff member on duty)."""
+
+    __tablename__ = "duty_day"
+    day: Mapped[date] = mapped_column(Date)
+    username: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(8), default="login")
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("day", "username", name="uq_duty_day_day_username"),)

@@ -107,7 +107,7 @@ def upgrade(engine: Engine) -> bool:
         raise RuntimeError(f"migration graph mismatch: {sorted(heads)} vs {sorted(alembic_heads)}")
     safety = _backup_before_migration(engine, current)
     _run_migrations(engine, safety)
-    log.info("database migrated to %s", ",".join(sorted(heads)))
+    log.info("đã nâng cấp cơ sở dữ liệu lên %s", ",".join(sorted(heads)))
     return True
 
 
@@ -143,7 +143,7 @@ def _run_migrations(engine: Engine, safety: Path | None) -> None:
             connection.commit()
         except Exception as exc:
             connection.rollback()
-            log.exception("migration failed; database left unchanged")
+            log.exception("nâng cấp cơ sở dữ liệu không thành công; dữ liệu giữ nguyên")
             where = f" Bản sao lưu trước khi nâng cấp: {safety}." if safety else ""
             raise UserError(
                 "Nâng cấp cơ sở dữ liệu lên phiên bản mới không thành công; dữ liệu cũ được giữ nguyên."

@@ -7,6 +7,7 @@ still logging every row in the change log so sync sees demo data like real data.
 from __future__ import annotations
 
 import random
+import zlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from desktop import settings
 from desktop.platform import clock
 from desktop.services.codes import format_code
 from desktop.db.audit import append_inserted
-from desktop.db.models import ChangeLog, DailySequence, Dossier, DossierComponent, DossierEvent, Procedure
+from desktop.db.models import (
+    Apology, ChangeLog, DailySequence, Dossier, DossierComponent, DossierEvent, Procedure, Supplement,
+)
 from desktop.errors import UserError
 from desktop.rules.lifecycle import Action, Status, advance
 from desktop.services.desk import DeskContext, desk_context, get_setting
@@ -107,15 +110,16 @@ class _Story:
     due_at: datetime
     original_due: datetime
     status: Status = Status.RECEIVED
-    events: list[tuple[str, datetime, str | None]] = field(default_factory=list)
+    events: list[tuple[str, datetime, str | None, dict[str, Any]]] = field(default_factory=list)
+    supplement: dict[str, Any] | None = None  # the supplement round's row, when there was one
     result: str | None = None
     result_at: datetime | None = None
     returned_at: datetime | None = None
     withdrawn_at: datetime | None = None
 
-    def act(self, action: Action, at: datetime, note: str | None = None) -> None:
+    def act(self, action: Action, at: datetime, note: str | None = None, **data: Any) -> None:
         self.status, kind = advance(action, self.status, "demo")
-        self.events.append((kind, at, note))
+        self.events.append((kind, at, note, data))
 
 
 def _plan(session: Session, seed: int) -> _Plan:
@@ -142,7 +146,27 @@ def _reception(plan: _Plan, raw: datetime) -> tuple[datetime, str]:
     received_at = day_moment if channel == "online" else _office_moment(rng, day_moment)
     if received_at > plan.now:
         received_at = plan.now - timedelta(minutes=rng.randint(1, 600))
+        if channel != "online":  # the counter was open: the last office moment before now
+            received_at = _office_before(calendar, received_at)
     return received_at, channel
+
+
+def _office_before(calendar: WorkCalendar, moment: datetime) -> datetime:
+    """``moment`` if the counter was open then, else the end of the latest office session before it."""
+    local = clock.to_vn(moment)
+    minutes = local.hour * 60 + local.minute
+    day = local.date()
+    if calendar.is_working_day(day):
+        if 7 * 60 + 30 <= minutes <= 11 * 60 + 30 or 13 * 60 + 30 <= minutes <= 17 * 60:
+            return moment
+        if minutes > 17 * 60:
+            return _at_minute(day, 16 * 60 + minutes % 60)
+        if minutes > 11 * 60 + 30:
+            return _at_minute(day, 10 * 60 + 30 + minutes % 60)
+    previous = day - timedelta(days=1)
+    while not calendar.is_working_day(previous):
+        previous -= timedelta(days=1)
+    return _at_minute(previous, 16 * 60 + minutes % 60)
 
 
 def _processing(plan: _Plan, story: _Story, rule: Any) -> None:
@@ -155,13 +179,16 @@ def _processing(plan: _Plan, story: _Story, rule: Any) -> None:
     cursor = started
     asked = _office(calendar, started + timedelta(hours=rng.randint(1, 30))) if rng.random() < 0.08 else None
     if asked is not None and asked < now:  # a supplement round (one asked for after "now" did not happen yet)
-        story.act(Action.REQUEST_SUPPLEMENT, asked, "Bổ sung bản sao giấy tờ tùy thân")
+        story.act(Action.REQUEST_SUPPLEMENT, asked, SUPPLEMENT_ITEM)
+        story.supplement = {"requested_at": asked, "items": [SUPPLEMENT_ITEM], "reason": SUPPLEMENT_REASON,
+                            "requested_by": "demo", "previous_due_at": story.due_at}
         back = _office(calendar, asked + timedelta(days=rng.randint(1, 6)))
         if back >= now:
             return
         story.counting_start = rules.counting_start(back)
         story.due_at = rules.due_at(story.counting_start, rule)
-        story.act(Action.RECEIVE_SUPPLEMENT, back)
+        story.supplement |= {"received_at": back, "new_due_at": story.due_at}
+        story.act(Action.RECEIVE_SUPPLEMENT, back, due_at=story.due_at.isoformat())
         cursor = back
     if rng.random() < 0.015:
         withdrawn_at = _office(calendar, cursor + timedelta(hours=rng.randint(1, 48)))
@@ -176,7 +203,7 @@ def _processing(plan: _Plan, story: _Story, rule: Any) -> None:
     if candidate >= now:
         return
     story.result_at, story.result = candidate, "approved" if rng.random() > 0.03 else "rejected"
-    story.act(Action.RECORD_RESULT, candidate)
+    story.act(Action.RECORD_RESULT, candidate, result=story.result)
     back_home = _office(calendar, candidate + timedelta(hours=rng.randint(1, 72)))
     if back_home < now and rng.random() < 0.9:
         story.returned_at = back_home
@@ -190,9 +217,9 @@ def _story(plan: _Plan, received_at: datetime, procedure: Procedure) -> _Story:
     story = _Story(received_at=received_at, counting_start=counting_start, due_at=due_at, original_due=due_at)
     if plan.rng.random() < 0.04:
         story.status = Status.REFUSED
-        story.events.append(("refused", received_at, REFUSAL))
+        story.events.append(("refused", received_at, REFUSAL, {}))
     else:
-        story.events.append(("received", received_at, None))
+        story.events.append(("received", received_at, None, {"due_at": due_at.isoformat()}))
         _processing(plan, story, rule)
     return story
 
@@ -211,10 +238,21 @@ def _dossier_row(plan: _Plan, story: _Story, procedure: Procedure, code: str, ch
         search_text=fold(f"{code} {name} {id_number}"), sets_count=1, channel=channel, return_by_post=False,
         received_at=story.received_at, counting_start=None if refused else story.counting_start,
         due_at=None if refused else story.due_at, original_due_at=None if refused else story.original_due,
-        status=story.status.value, received_by="demo", handler="demo", result=story.result, result_reason=None,
+        status=story.status.value, received_by="demo", handler="demo", result=story.result,
+        result_reason=REJECT_REASON if story.result == "rejected" else None,
         result_at=story.result_at, returned_at=story.returned_at, withdrawn_at=story.withdrawn_at,
         refusal_reason=REFUSAL if refused else None, fee_amount=None, notes=None, result_digitised=False,
+        payment_method=None if refused else _payment(code, channel),
     )
+
+
+def _payment(code: str, channel: str) -> str | None:
+    """Fees paid in a plausible mix, from the code (no draw: the random sequence, and every demo figure
+    that follows from it, stays as it was): online dossiers mostly pay online, counter ones in cash."""
+    bucket = zlib.crc32(code.encode()) % 10
+    if channel == "online":
+        return "online" if bucket < 6 else None
+    return "cash" if bucket < 4 else "bank_transfer" if bucket < 6 else None
 
 
 def _next_code(plan: _Plan, day: date) -> str | None:
@@ -237,7 +275,7 @@ def generate(session: Session, *, dossiers: int, months: int = 12, seed: int = 1
     span = (plan.now - start).total_seconds()
     epoch = get_setting(session, settings.EPOCH.key) or ""
     moments = sorted(start + timedelta(seconds=plan.rng.random() * span) for _ in range(dossiers))  # codes follow time
-    rows: dict[str, list[dict[str, Any]]] = {"dossier": [], "dossier_component": [], "dossier_event": []}
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     total_events = 0
     for index, raw in enumerate(moments):
         received_at, channel = _reception(plan, raw)
@@ -268,9 +306,26 @@ def _children(plan: _Plan, rows: dict[str, list[dict[str, Any]]], dossier_id: st
     for position, comp in enumerate(procedure.components or []):
         rows["dossier_component"].append(dict(base, id=str(uuid.uuid4()), position=position, name=comp, submitted=True,
                                               digitised=plan.rng.random() < 0.6, national_portal=False))
-    for kind, at, note in story.events:
+    for kind, at, note, data in story.events:
         rows["dossier_event"].append(dict(base, id=str(uuid.uuid4()), kind=kind, at=at, officer="demo", note=note,
-                                          data={}))
+                                          data=data))
+    if story.supplement is not None:
+        rows["supplement"].append(dict(base, id=str(uuid.uuid4())) | {"received_at": None, "new_due_at": None}
+                                  | story.supplement)
+    if story.result_at is not None and story.result_at > story.due_at and zlib.crc32(dossier_id.encode()) % 10 < 7:
+        apology = _apology(plan, base, story)  # most late dossiers got their letter in time
+        rows["apology"].append(apology)
+        rows["dossier_event"].append(dict(base, id=str(uuid.uuid4()), kind="apology_issued", at=apology["issued_at"],
+                                          officer="demo", note=APOLOGY_REASON,
+                                          data={"new_appointment": apology["new_appointment"].isoformat()}))
+
+
+def _apology(plan: _Plan, base: dict[str, Any], story: _Story) -> dict[str, Any]:
+    """The apology and new appointment, issued on the due day before the deadline passed."""
+    issued = max(story.counting_start, story.due_at - timedelta(hours=3))
+    return dict(base, id=str(uuid.uuid4()), reason=APOLOGY_REASON, issued_at=issued, issued_by="demo",
+                new_appointment=clock.to_vn(story.result_at).date() if story.result_at else story.due_at.date(),
+                delivered_at=None)
 
 
 def _store_counters(session: Session, counters: dict[date, int]) -> None:
@@ -284,7 +339,11 @@ def _store_counters(session: Session, counters: dict[date, int]) -> None:
 
 
 TABLES = {"dossier": Dossier.__table__, "dossier_component": DossierComponent.__table__,
-          "dossier_event": DossierEvent.__table__}
+          "dossier_event": DossierEvent.__table__, "supplement": Supplement.__table__, "apology": Apology.__table__}
+SUPPLEMENT_ITEM = "Bổ sung bản sao giấy tờ tùy thân"
+SUPPLEMENT_REASON = "Bản sao giấy tờ tùy thân đã nộp không rõ nét"
+APOLOGY_REASON = "Hồ sơ cần xác minh thêm thông tin với cơ quan liên quan"
+REJECT_REASON = "Hồ sơ không đủ điều kiện giải quyết theo quy định"
 
 
 def _flush(session: Session, rows: dict[str, list[dict[str, Any]]], epoch: str, now: datetime) -> None:
@@ -334,12 +393,16 @@ DEMO_OFFICERS = (
 )
 
 
+DEMO_KIOSK_PIN = "2468"
+
+
 def _demo_officers(session: Session) -> None:
-    from desktop.services import officers
+    from desktop.services import kiosk, officers
     from desktop.services.desk import put_setting
 
     for username, full_name, password, role in DEMO_OFFICERS:
         officers.create_officer(session, username=username, full_name=full_name, password=password, role=role)
+    kiosk.set_pin(session, DEMO_KIOSK_PIN)  # the survey kiosk can be tried and left again
     put_setting(session, settings.DEMO_DATABASE.key, True)
 
 
@@ -352,7 +415,7 @@ def demo_login_hint(session: Session) -> str | None:
         return None
     accounts = ", ".join(f"{username} / {password} ({ROLE_LABELS[role].lower()})"
                          for username, _name, password, role in DEMO_OFFICERS)
-    return f"Dữ liệu mẫu — tài khoản dùng thử: {accounts}."
+    return f"Dữ liệu mẫu — tài khoản dùng thử: {accounts}; mã PIN thoát kiosk khảo sát: {DEMO_KIOSK_PIN}."
 
 
 # Later features (surveys, queue…) append their demo rows here.
@@ -366,3 +429,21 @@ def _feedback_demo(session: Session) -> None:
 
 
 DEMO_HOOKS.append(_feedback_demo)
+
+
+def _duty_demo(session: Session) -> None:
+    """The counter officer on every day a dossier was received at the desk, the leader on Mondays too."""
+    from sqlalchemy import select
+
+    from desktop.db.models import Dossier
+    from desktop.db.models_feedback import DutyDay
+
+    days = {clock.to_vn(moment).date() for moment in session.scalars(
+        select(Dossier.received_at).where(Dossier.channel != "online"))}
+    for day in sorted(days):
+        session.add(DutyDay(day=day, username="canbo", source="login", present=True))
+        if day.weekday() == 0:
+            session.add(DutyDay(day=day, username="lanhdao", source="login", present=True))
+
+
+DEMO_HOOKS.append(_duty_demo)

@@ -1,59 +1,51 @@
-"""The ledger as an Excel workbook: Times New Roman, thin borders, DD/MM/YYYY dates, A4 landscape,
-two-level header repeated on every printed page, header frozen on screen."""
+"""The ledger as an Excel workbook: the desk's Excel style, moments as dates with their hour (as the printed
+ledger shows them), rows as tall as their wrapped text, A4 landscape, two-level header repeated on every
+printed page, header frozen on screen."""
 
 from __future__ import annotations
 
-import io
 import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from desktop.platform import clock
 from desktop.forms.config import load_config
 from desktop.forms.data import ledger_rows, unit_info
-from desktop.platform.atomic import write_atomic
 from desktop.forms.layout import PRODUCER
 from desktop.formatting import dmy
 from desktop.forms.ledger import COLUMNS, DATE_COLUMNS, KIND, applicant, check_period, column_labels, contact, note_text
-from desktop.rules.text import excel_safe
+from desktop.reports import excel_style as style
 
-FONT = "Times New Roman"
-DATE_FORMAT = "DD/MM/YYYY"
 HEADER_ROW = 5  # first header row; data starts after two header rows and the column-number row
+DATE_WIDTH = 16.5  # «05/12/2026 08:00» fits; a narrower date column would show ### in Excel
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    return clock.to_vn(moment).date() if moment is not None else None
+def _local(moment: datetime | None) -> datetime | None:
+    """The moment as the desk's wall-clock time, as the printed ledger shows it (date and hour)."""
+    return clock.to_vn(moment).replace(tzinfo=None) if moment is not None else None
 
 
 class _Sheet:
-    """The ledger's one worksheet and its few styles: ``put`` writes a cell the ledger's way."""
+    """The ledger's one worksheet in the desk's Excel style (:mod:`desktop.reports.excel_style`)."""
 
     def __init__(self, ws) -> None:  # type: ignore[no-untyped-def]
-        from openpyxl.styles import Alignment, Border, Font, Side
-
-        thin = Side(style="thin", color="000000")
         self.ws = ws
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.regular = Font(name=FONT, size=11)
-        self.bold = Font(name=FONT, size=11, bold=True)
-        self.title = Font(name=FONT, size=14, bold=True)
-        self.italic = Font(name=FONT, size=11, italic=True)
-        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.regular = style.font(11)
+        self.bold = style.font(11, bold=True)
+        self.title = style.font(14, bold=True)
+        self.italic = style.font(11, italic=True)
+        self.center = style.CENTER
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
     def put(self, row: int, col: int, value: object, *, font=None, align=None, framed: bool = False,  # type: ignore[no-untyped-def]
             fmt: str | None = None) -> None:
-        cell = self.ws.cell(row=row, column=col, value=excel_safe(value))
-        cell.font = font or self.regular
-        cell.alignment = align or self.left
-        if framed:
-            cell.border = self.border
-        if fmt:
-            cell.number_format = fmt
+        style.put(self.ws, row, col, value, style=font or self.regular, align=align or self.left, framed=framed,
+                  fmt=fmt)
 
 
 def _letterhead(sheet: _Sheet, cfg: Any, unit: Any, date_from: date, date_to: date, last: str) -> None:
@@ -75,13 +67,12 @@ def _letterhead(sheet: _Sheet, cfg: Any, unit: Any, date_from: date, date_to: da
 
 def _header(sheet: _Sheet, cfg: Any) -> int:
     """The two header rows and the "(1) (2) …" row; returns the number row."""
-    from openpyxl.utils import get_column_letter
-
     put, ws, bold, center = sheet.put, sheet.ws, sheet.bold, sheet.center
     top, sub, numbers = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
     for index, ((_, width), label) in enumerate(zip(COLUMNS, column_labels(cfg), strict=True)):
         col = index + 1
-        ws.column_dimensions[get_column_letter(col)].width = round(width / 2.1 + 1.5, 1)
+        ws.column_dimensions[get_column_letter(col)].width = (DATE_WIDTH if index in DATE_COLUMNS
+                                                               else round(width / 2.1 + 1.5, 1))
         if index in DATE_COLUMNS:
             put(top, col, cfg.plain(KIND, "date_group") if index == DATE_COLUMNS[0] else None, font=bold, align=center,
                 framed=True)
@@ -105,36 +96,28 @@ def _body(sheet: _Sheet, cfg: Any, rows: Any, first_row: int) -> int:
             (item.number, None, center), (item.code, None, left), (item.procedure_name, None, left),
             (item.sets_count, None, center), (applicant(item), None, left), (contact(cfg, item), None, left),
             (item.resolving_body, None, left),
-            (_local_date(item.received_at), DATE_FORMAT, center),
-            (_local_date(item.due_at), DATE_FORMAT, center),
-            (_local_date(item.sent_at), DATE_FORMAT, center),
-            (_local_date(item.result_at), DATE_FORMAT, center),
-            (_local_date(item.returned_at), DATE_FORMAT, center),
+            (_local(item.received_at), style.DATETIME, center),
+            (_local(item.due_at), style.DATETIME, center),
+            (_local(item.sent_at), style.DATETIME, center),
+            (_local(item.result_at), style.DATETIME, center),
+            (_local(item.returned_at), style.DATETIME, center),
             (None, None, center), (note_text(cfg, item, now) or None, None, left),
         ]
         for col, (value, fmt, align) in enumerate(values, start=1):
             sheet.put(row_no, col, value, align=align, framed=True, fmt=fmt)
+        widths = [sheet.ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(values) + 1)]
+        style.fit_row(sheet.ws, row_no, widths, [v for v, _, _ in values])
         row_no += 1
     return row_no
 
 
 def _page_setup(ws, numbers: int) -> None:  # type: ignore[no-untyped-def]
     ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
-    ws.print_title_rows = f"{HEADER_ROW}:{numbers}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.oddFooter.center.text = "Trang &P / &N"
-    ws.oddFooter.center.font = FONT
+    style.page_setup(ws, f"{HEADER_ROW}:{numbers}", left_right=0.4, top_bottom=0.5, numbered=True)
 
 
 def build_workbook(session: Session, date_from: date, date_to: date):  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     check_period(date_from, date_to)
     cfg = load_config(on=date_to, session=session)
@@ -146,6 +129,7 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
     numbers = _header(sheet, cfg)
     end = _body(sheet, cfg, rows, numbers + 1)
     sheet.put(end + 1, 1, cfg.plain(KIND, "total_plain", count=len(rows)), font=sheet.bold)
+    sheet.ws.merge_cells(start_row=end + 1, start_column=1, end_row=end + 1, end_column=6)  # one line, not «số: 6 hồ»
     _page_setup(sheet.ws, numbers)
     wb.properties.creator = PRODUCER
     wb.properties.title = f"{cfg.spec('ledger').title} {dmy(date_from)}–{dmy(date_to)}"
@@ -153,7 +137,4 @@ def build_workbook(session: Session, date_from: date, date_to: date):  # type: i
 
 
 def export_xlsx(session: Session, date_from: date, date_to: date, out_path: str | os.PathLike[str]) -> Path:
-    wb = build_workbook(session, date_from, date_to)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return write_atomic(out_path, buffer.getvalue(), field="out")
+    return style.save(build_workbook(session, date_from, date_to), Path(out_path))

@@ -181,7 +181,7 @@ def backup_now(db_path: Path | str, dest_dir: Path | str | None = None, kind: st
     except OSError as exc:
         raise UserError(f"Không ghi được bản sao lưu vào {folder}: {exc.strerror or exc}. "
                         "Kiểm tra ổ đĩa còn chỗ trống và quyền ghi.", code="backup_failed") from exc
-    log.info("backup %s written (%s, %d bytes)", target.name, kind, target.stat().st_size)
+    log.info("đã ghi bản sao lưu %s (%s, %d byte)", target.name, kind, target.stat().st_size)
     extra = second_dir if second_dir is not None else read_setting(source, settings.BACKUP_SECOND_DIR.key)
     if extra:
         copy_to_second_dir(target, Path(str(extra)))
@@ -194,10 +194,10 @@ def copy_to_second_dir(backup: Path, folder: Path) -> Path | None:
         target = folder / backup.name
         with open(backup, "rb") as source:
             atomic_write(target, lambda handle: shutil.copyfileobj(source, handle))
-        log.info("backup %s copied to the second folder", backup.name)
+        log.info("đã chép bản sao lưu %s sang thư mục thứ hai", backup.name)
         return target
     except OSError as exc:
-        log.warning("second backup folder %s not writable: %s", folder, exc)
+        log.warning("không ghi được vào thư mục sao lưu thứ hai %s: %s", folder, exc)
         return None
 
 
@@ -250,7 +250,7 @@ def rotate(directory: Path | str | None = None, policy: RotationPolicy | None = 
             b.path.unlink(missing_ok=True)
             deleted.append(b.path)
     if deleted:
-        log.info("rotation removed %d old backups", len(deleted))
+        log.info("đã xóa %d bản sao lưu cũ", len(deleted))
     return deleted
 
 

@@ -1,7 +1,7 @@
 """Crash handling without a console: uncaught exceptions and fatal errors end up in a file.
 
 ``sys.excepthook`` (and ``threading.excepthook``) write a crash file in the data folder, log the
-traceback, and call ``show_dialog`` (the Qt dialog from ``desktop.ui.crash_dialog``) if given;
+traceback, and call ``show_dialog`` (the Qt dialog from ``desktop.ui.dialogs.crash_dialog``) if given;
 ``faulthandler`` writes hard crashes (segfaults in Qt) to ``crash/fatal.log``. Crash files not yet
 seen are offered at the next start. ``MOTCUA_NO_DIALOGS=1`` suppresses dialogs (CI, screenshots).
 """
@@ -79,7 +79,7 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         try:
             show(report)  # type: ignore[operator]
         except Exception:  # noqa: BLE001
-            log.exception("crash dialog failed")
+            log.exception("không hiện được hộp báo lỗi")
     return report
 
 

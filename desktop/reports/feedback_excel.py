@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from desktop.platform.atomic import atomic_write
+from desktop.reports.excel_style import CENTER, COUNT, DECIMAL, font
 from desktop.rules.text import excel_safe
 from desktop.texts import LABELS
 
-FONT = "Times New Roman"
 TRACKER_COLUMNS = (
-    ("field", LABELS["field"]), ("received", LABELS["reception"]), ("with_digitised_components",
-                                                                    "Có thành phần đã số hóa"),
+    ("field", LABELS["field"]), ("received", LABELS["reception"]),
+    ("with_digitised_components", "Có thành phần đã số hóa"),
     ("without_digitised_components", "Không có thành phần số hóa"), ("component_rate", "Tỷ lệ số hóa (%)"),
     ("with_reused_components", "Có thành phần tái sử dụng"), ("reuse_rate", "Tỷ lệ tái sử dụng (%)"),
     ("reused_from_national_portal", "Tái sử dụng từ Cổng DVC quốc gia"), ("resolved", LABELS["resolved"]),
@@ -33,17 +33,17 @@ def _day(text: str) -> str:
 
 
 def _sheet_header(ws: Any, title: str, subtitle: str, columns: tuple[tuple[str, str], ...]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     ws.append([title])
     ws.append([subtitle])
     ws.append([])
     ws.append([label for _key, label in columns])
-    ws["A1"].font = Font(name=FONT, bold=True, size=14)
-    ws["A2"].font = Font(name=FONT, italic=True)
+    ws["A1"].font = font(14, bold=True)
+    ws["A2"].font = font(11, italic=True)
     for cell in ws[4]:
-        cell.font = Font(name=FONT, bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.font = font(11, bold=True)
+        cell.alignment = CENTER
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     ws.row_dimensions[4].height = 45
     ws.freeze_panes = "B5"
@@ -53,16 +53,14 @@ def _sheet_header(ws: Any, title: str, subtitle: str, columns: tuple[tuple[str, 
 
 
 def _rows(ws: Any, rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], bold_last: bool = False) -> None:
-    from openpyxl.styles import Font
-
     for row in rows:
         ws.append([excel_safe(row.get(key)) if row.get(key) is not None else "—" for key, _label in columns])
         for cell in ws[ws.max_row]:
-            cell.font = Font(name=FONT, bold=bold_last and row is rows[-1])
+            cell.font = font(11, bold=bold_last and row is rows[-1])
             if isinstance(cell.value, float):
-                cell.number_format = "0.0"
+                cell.number_format = DECIMAL
             elif isinstance(cell.value, int):
-                cell.number_format = "#,##0"
+                cell.number_format = COUNT
 
 
 def save_atomic(workbook: Any, path: str | Path) -> Path:

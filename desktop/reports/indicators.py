@@ -18,7 +18,7 @@ The Decision-766-style block is a *self-assessment* from local proxies, never th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import time, timedelta
 from typing import Any
 
@@ -31,6 +31,8 @@ from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
 from desktop.reports.periodic import _count, _moment, on_behalf, periodic_report, resolution_moment
+from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, load, quotient, reading
+from desktop.reports.indicator_counts import field_satisfaction, period_counts
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
 from desktop.services import queue, resolvers, surveys
@@ -245,14 +247,18 @@ def _points(value: float | None, weight: float) -> float | None:
     return None if value is None else round(weight * value, 2)
 
 
-def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Decision 766 groups with local proxies; groups that need province data stay uncomputed."""
+def self_assessment(sections: dict[str, dict[str, Any]], entries: list[dict[str, Any]] | None = None
+                    ) -> dict[str, Any]:
+    """Decision 766 groups with local proxies; groups that need province data stay uncomputed. Online
+    payment is computed from the payment method recorded at the desk (the catalogue's ``online_payment``)."""
     progress = sections["progress"]
     digitisation = sections.get("digitisation") or {}
     satisfaction = sections.get("satisfaction") or {}
+    payment = next((e for e in entries or [] if e["id"] == "online_payment"), None)
+    paid = payment is not None and payment["value"] is not None
     groups = [
         {"key": "transparency", "label": "Công khai, minh bạch", "max": 18, "points": None,
-         "formula": "không tính được tại xã (cần dữ liệu Cổng dịch vụ công)"},
+         "formula": "không tính được ở cấp xã (cần dữ liệu công khai, đồng bộ trên Cổng dịch vụ công)"},
         {"key": "progress", "label": "Tiến độ, kết quả giải quyết", "max": 20,
          "points": _points(progress["on_time_rate"], 20), "formula": "20 × tỷ lệ đúng hạn"},
         {"key": "digitisation", "label": "Số hóa hồ sơ", "max": 22,
@@ -261,8 +267,10 @@ def self_assessment(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
          else "chưa có dữ liệu số hóa"},
         {"key": "online_service", "label": "Cung cấp dịch vụ trực tuyến", "max": 12,
          "points": _points(progress["online_share"], 12), "formula": "12 × tỷ lệ tiếp nhận trực tuyến"},
-        {"key": "online_payment", "label": "Thanh toán trực tuyến", "max": 10, "points": None,
-         "formula": "không tính được tại xã (thanh toán qua Cổng dịch vụ công)"},
+        {"key": "online_payment", "label": "Thanh toán trực tuyến", "max": 10,
+         "points": _points(payment["value"] / 100, 10) if paid else None,
+         "formula": (f"10 × tỷ lệ hồ sơ nộp phí trực tuyến ({payment['numerator']}/{payment['denominator']})"
+                     if paid else "chưa có hồ sơ ghi hình thức nộp phí trong kỳ")},
         {"key": "satisfaction", "label": LABELS["satisfaction_level"], "max": 18,
          "points": _points(_fraction(satisfaction.get("rate")), 18),
          "formula": "18 × tỷ lệ hài lòng" if "satisfaction" in sections else "chưa có dữ liệu khảo sát"},
@@ -282,6 +290,7 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
     from desktop.services.desk import local_unit
 
     unit = local_unit(session)
+    entries = catalogue_entries(session, period, totals=periodic_report(session, period)["total"])
     return {
         "unit": report_unit or {"code": unit.code, "name": unit.name},
         "period": period.as_json(),
@@ -294,8 +303,45 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
         "waiting": computed.get("waiting"),
         "targets": _targets(computed, targets),
         "trend": (computed.get("trend") or {}).get("months", []),
-        "self_assessment": self_assessment(computed),
+        "self_assessment": self_assessment(computed, entries),
+        "indicators": entries,
     }
+
+
+def catalogue_entries(session: Session, period: Period, *, totals: dict[str, Any] | None = None,
+                      with_outlook: bool = True, unit_codes: Sequence[str] | None = None,
+                      unit: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+    """The catalogue's indicators for the period; with the previous period's value (the trend), the value
+    over the year so far (the year-end forecast at this pace) and per-field values where targets differ.
+    ``unit_codes``/``unit``: the hub's scope, as for the periodic report."""
+    targets = Targets(session if unit is None else None)  # the hub has no desk settings
+    catalogue = load(session if unit is None else None)
+    scope: dict[str, Any] = {"unit_codes": unit_codes, "unit": unit}
+    entries = evaluate(period_counts(session, period, totals=totals, **scope), period, targets, catalogue)
+    if not with_outlook:
+        return entries
+    before = {e["id"]: e["value"] for e in evaluate(period_counts(session, period.previous(), **scope), period,
+                                                    targets, catalogue)}
+    year = parse_period(period.label[:4], calendar=period.calendar)
+    so_far = {e["id"]: e["value"] for e in evaluate(period_counts(session, year, **scope), year, targets,
+                                                    catalogue)}
+    fields = by_field_targets(catalogue)
+    for entry in entries:
+        entry["previous"] = before.get(entry["id"])
+        entry["forecast"] = so_far.get(entry["id"])
+        if entry["id"] in fields:
+            entry["by_field"] = _by_field(session, period, entry, fields[entry["id"]], unit_codes)
+    return entries
+
+
+def _by_field(session: Session, period: Period, entry: dict[str, Any], targets: dict[str, float],
+              unit_codes: Sequence[str] | None) -> list[dict[str, Any]]:
+    rows = []
+    for row in field_satisfaction(session, period.start, period.end, unit_codes):
+        value = quotient(entry["unit"], row["numerator"], row["denominator"])
+        target = targets.get(row["field"], entry["target"])
+        rows.append(row | {"value": value, "target": target, "reading": reading(value, target, entry["direction"])})
+    return rows
 
 
 __all__ = ["INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]

@@ -6,59 +6,22 @@ fit to one page wide, header rows repeated on every printed page.
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.reports import layout
-from desktop.platform.atomic import write_atomic
+from desktop.reports.excel_style import (
+    BORDER, CENTER, COUNT, LEFT, ROW_HEIGHT, fit_row, font, height, merged_text, moment, page_setup, put, save,
+)
 from desktop.reports.periodic import column_values
-from desktop.rules.text import excel_safe
 
-FONT = "Times New Roman"
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
-ROW_HEIGHT = 20  # points: the text keeps clear of the borders when printed
-
-
-def _height(text: str, width: float) -> float:
-    """A fixed row height that still shows a field name wrapping over several lines (≈ 1 char/unit)."""
-    lines = max(1, -(-len(text) // max(1, int(width) - 3)))
-    return max(ROW_HEIGHT, 15 * lines + 5)
 WIDTHS = (6, 30, 10, 12, 14, 12, 10, 10, 10, 10, 10, 10, 10)
 HEADER_ROW = 8  # first header row of the table
-
-
-def _font(size: float = 12, bold: bool = False, italic: bool = False) -> Font:
-    return Font(name=FONT, size=size, bold=bold, italic=italic)
-
-
-def _merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, font: Font,
-                 align: Alignment = CENTER) -> None:
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = ws.cell(row=row, column=first, value=text)
-    cell.font = font
-    cell.alignment = align
-
-
-def _page_setup(ws: Worksheet, header_rows: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = header_rows
 
 
 def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Workbook:
@@ -67,19 +30,19 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
     ws.title = "Biểu 06"
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    _merged_text(ws, 1, 1, 5, report["unit"]["name"].upper(), _font(12, bold=True))
-    _merged_text(ws, 1, 10, 13, layout.FORM_CODE, _font(12, bold=True))
-    _merged_text(ws, 2, 10, 13, layout.FORM_BASIS, _font(10, italic=True))
-    _merged_text(ws, 3, 1, 13, layout.title_line(report), _font(13, bold=True))
+    merged_text(ws, 1, 1, 5, report["unit"]["name"].upper(), font(12, bold=True))
+    merged_text(ws, 1, 10, 13, layout.FORM_CODE, font(12, bold=True))
+    merged_text(ws, 2, 10, 13, layout.FORM_BASIS, font(10, italic=True))
+    merged_text(ws, 3, 1, 13, layout.title_line(report), font(13, bold=True))
     ws.row_dimensions[3].height = 36
-    _merged_text(ws, 4, 1, 13, layout.period_heading(report), _font(12, bold=True))
-    _merged_text(ws, 5, 1, 13, layout.period_line(report), _font(12, italic=True))
-    _merged_text(ws, 6, 1, 6, layout.unit_line(report), _font(12), LEFT)
-    _merged_text(ws, 6, 10, 13, layout.UNIT_OF_MEASURE, _font(11, italic=True),
+    merged_text(ws, 4, 1, 13, layout.period_heading(report), font(12, bold=True))
+    merged_text(ws, 5, 1, 13, layout.period_line(report), font(12, italic=True))
+    merged_text(ws, 6, 1, 6, layout.unit_line(report), font(12), LEFT)
+    merged_text(ws, 6, 10, 13, layout.UNIT_OF_MEASURE, font(11, italic=True),
                  Alignment(horizontal="right", vertical="center"))
 
     top, sub, numbers = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
-    bold = _font(11, bold=True)
+    bold = font(11, bold=True)
     for text, first, last in layout.HEADER_TOP:
         if first == last:  # STT and the field name span both header levels
             ws.merge_cells(start_row=top, start_column=first, end_row=sub, end_column=last)
@@ -90,10 +53,10 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
         cell.font, cell.alignment = bold, CENTER
     for offset, text in enumerate(layout.HEADER_SUB):
         cell = ws.cell(row=sub, column=3 + offset, value=text)
-        cell.font, cell.alignment = _font(10, bold=True), CENTER
+        cell.font, cell.alignment = font(10, bold=True), CENTER
     for column, text in enumerate(layout.COLUMN_NUMBERS, start=1):
         cell = ws.cell(row=numbers, column=column, value=text)
-        cell.font, cell.alignment = _font(10, italic=True), CENTER
+        cell.font, cell.alignment = font(10, italic=True), CENTER
     ws.row_dimensions[top].height = 30
     ws.row_dimensions[sub].height = 62
 
@@ -101,15 +64,14 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
     for index, item in enumerate(report["rows"], start=1):
         values = [index, item["field"], *column_values(item)]
         for column, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=column, value=excel_safe(value))
-            cell.font = _font(11)
-            cell.alignment = LEFT if column == 2 else CENTER
-        ws.row_dimensions[row].height = _height(item["field"], WIDTHS[1])
+            put(ws, row, column, value, align=LEFT if column == 2 else CENTER, framed=False,
+                fmt=COUNT if column > 2 else None)
+        ws.row_dimensions[row].height = height(item["field"], WIDTHS[1])
         row += 1
     total = ["", layout.TOTAL_LABEL, *column_values(report["total"])]
     for column, value in enumerate(total, start=1):
-        cell = ws.cell(row=row, column=column, value=value)
-        cell.font, cell.alignment = _font(11, bold=True), LEFT if column == 2 else CENTER
+        put(ws, row, column, value, style=font(11, bold=True), align=LEFT if column == 2 else CENTER, framed=False,
+            fmt=COUNT if column > 2 else None)
     ws.row_dimensions[row].height = ROW_HEIGHT
     last_table_row = row
     for r in range(top, last_table_row + 1):
@@ -117,13 +79,13 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
             ws.cell(row=r, column=c).border = BORDER
 
     sign = last_table_row + 2
-    _merged_text(ws, sign, 9, 13, layout.date_line(place), _font(12, italic=True))
-    _merged_text(ws, sign + 1, 1, 5, layout.SIGN_LEFT[0], _font(12, bold=True))
-    _merged_text(ws, sign + 1, 9, 13, layout.SIGN_RIGHT[0], _font(12, bold=True))
-    _merged_text(ws, sign + 2, 1, 5, layout.SIGN_LEFT[1], _font(11, italic=True))
-    _merged_text(ws, sign + 2, 9, 13, layout.SIGN_RIGHT[1], _font(11, italic=True))
+    merged_text(ws, sign, 9, 13, layout.date_line(place), font(12, italic=True))
+    merged_text(ws, sign + 1, 1, 5, layout.SIGN_LEFT[0], font(12, bold=True))
+    merged_text(ws, sign + 1, 9, 13, layout.SIGN_RIGHT[0], font(12, bold=True))
+    merged_text(ws, sign + 2, 1, 5, layout.SIGN_LEFT[1], font(11, italic=True))
+    merged_text(ws, sign + 2, 9, 13, layout.SIGN_RIGHT[1], font(11, italic=True))
     ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
-    _page_setup(ws, f"{top}:{numbers}")
+    page_setup(ws, f"{top}:{numbers}")
     if report.get("late_dossiers"):
         _late_sheet(wb.create_sheet("Hồ sơ trễ hạn"), report)
     return wb
@@ -143,35 +105,30 @@ def _late_sheet(ws: Worksheet, report: dict[str, Any]) -> None:
     for index, width in enumerate(LATE_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     last = len(layout.LATE_HEADERS)
-    _merged_text(ws, 1, 1, 4, report["unit"]["name"].upper(), _font(12, bold=True))
-    _merged_text(ws, 2, 1, last, layout.LATE_TITLE, _font(13, bold=True))
-    _merged_text(ws, 3, 1, last, f"{layout.period_heading(report)} {layout.period_line(report)}", _font(12, italic=True))
+    merged_text(ws, 1, 1, 4, report["unit"]["name"].upper(), font(12, bold=True))
+    merged_text(ws, 2, 1, last, layout.LATE_TITLE, font(13, bold=True))
+    merged_text(ws, 3, 1, last, f"{layout.period_heading(report)} {layout.period_line(report)}", font(12, italic=True))
     header = 5
     for column, text in enumerate(layout.LATE_HEADERS, start=1):
         cell = ws.cell(row=header, column=column, value=text)
-        cell.font, cell.alignment, cell.border = _font(11, bold=True), CENTER, BORDER
+        cell.font, cell.alignment, cell.border = font(11, bold=True), CENTER, BORDER
     ws.row_dimensions[header].height = 48  # "Số ngày quá hạn" wraps on three lines
     row = header + 1
     for index, item in enumerate(report["late_dossiers"], start=1):
-        for column, value in enumerate(layout.late_row(index, item), start=1):
-            cell = ws.cell(row=row, column=column, value=excel_safe(value))
-            cell.font, cell.border = _font(11), BORDER
-            cell.alignment = CENTER if column in (1, 6, 7, 9, 10) else LEFT
+        values = layout.late_row(index, item)
+        values[5], values[6] = moment(item["due_at"]), moment(item.get("resolved_at"))  # moments, not text
+        for column, value in enumerate(values, start=1):
+            put(ws, row, column, value, align=CENTER if column in (1, 6, 7, 9, 10) else LEFT)
+        fit_row(ws, row, LATE_WIDTHS, values)
         row += 1
     if not report["late_dossiers"]:
-        _merged_text(ws, row, 1, last, "Không có hồ sơ trễ hạn hoặc quá hạn trong kỳ.", _font(11, italic=True))
-    _page_setup(ws, f"{header}:{header}")
-
-
-def _save(wb: Workbook, path: str | Path) -> Path:
-    buffer = BytesIO()
-    wb.save(buffer)
-    return write_atomic(path, buffer.getvalue(), field="path")
+        merged_text(ws, row, 1, last, "Không có hồ sơ trễ hạn hoặc quá hạn trong kỳ.", font(11, italic=True))
+    page_setup(ws, f"{header}:{header}")
 
 
 def write_periodic_xlsx(report: dict[str, Any], path: str | Path, *, place: str | None = None) -> Path:
-    return _save(periodic_workbook(report, place=place), path)
+    return save(periodic_workbook(report, place=place), path)
 
 
 def write_late_xlsx(report: dict[str, Any], path: str | Path) -> Path:
-    return _save(late_workbook(report), path)
+    return save(late_workbook(report), path)

@@ -110,6 +110,20 @@ def email(value: str | None) -> str | None:
     return text
 
 
+PAYMENT_METHODS = ("cash", "bank_transfer", "online")
+
+
+def payment_method(value: str | None) -> str | None:
+    """How the fee was paid (None: no fee, or not recorded): the plans' online-payment share reads it."""
+    text = (value or "").strip()
+    if not text or text == "none":
+        return None
+    if text not in PAYMENT_METHODS:
+        raise UserError(f"Hình thức thanh toán '{text}' không hợp lệ; chọn cash (tiền mặt), bank_transfer "
+                        "(chuyển khoản) hoặc online (trực tuyến qua Cổng dịch vụ công).", field="payment_method")
+    return text
+
+
 def channel(value: str | None) -> str:
     text = (value or "direct").strip()
     if text not in CHANNELS:

@@ -54,6 +54,7 @@ class Reception:
     digitised_components: Sequence[int] = field(default_factory=tuple)  # digitised at the counter
     notes: str | None = None
     return_by_post: bool = False
+    payment_method: str | None = None  # validation.PAYMENT_METHODS; None = no fee
     extra_components: Sequence[str] = field(default_factory=tuple)
     resolver: str | None = None  # unit code or agency id of the resolving body; None = the catalogue's default
 
@@ -203,6 +204,7 @@ def receive(session: Session, reception: Reception, *, ctx: DeskContext | None =
     dossier.sets_count = sets
     dossier.notes = notes
     dossier.return_by_post = bool(reception.return_by_post)
+    dossier.payment_method = validation.payment_method(reception.payment_method)
     dossier.counting_start, dossier.due_at = _deadline(ctx, procedure, received_at, body)
     dossier.original_due_at = dossier.due_at
     dossier.receiving_unit = ctx.unit.code
@@ -340,6 +342,15 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
     _event(session, dossier, "resolved", moment, note=reason_text, result=dossier.result)
     if rejected:  # the stop notice (form 05) gets its outgoing number now
         outgoing.assign(session, "stop", dossier.id, dossier.code, moment)
+    session.flush()
+    return dossier
+
+
+def record_payment(session: Session, code: str, method: str | None) -> Dossier:
+    """The fee paid (or its method corrected) after reception, e.g. paid when the result is collected."""
+    dossier = get_dossier(session, code)
+    require(session, Permission.PROCESS)
+    dossier.payment_method = validation.payment_method(method)
     session.flush()
     return dossier
 

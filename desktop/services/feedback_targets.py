@@ -60,7 +60,14 @@ def load(session: Session | None = None) -> dict[str, Any]:
 
 
 def target(targets: dict[str, Any], section: str, series: str, year: int) -> float | None:
-    anchors = sorted((int(y), float(v)) for y, v in targets[section][series].items())
+    return year_value(targets[section][series], year)
+
+
+def year_value(by_year: dict[str, Any], year: int) -> float | None:
+    """A yearly target: none before its first year, straight-line between the years given, the last after."""
+    anchors = sorted((int(y), float(v)) for y, v in by_year.items())
+    if not anchors:
+        return None
     if year < anchors[0][0]:
         return None
     for (y0, v0), (y1, v1) in zip(anchors, anchors[1:]):

@@ -15,6 +15,7 @@ from desktop.texts import ROLE_LABELS
 from desktop.platform import clock
 from desktop.db.models import Officer
 from desktop.errors import NotFound, UserError
+from desktop.services import duty
 from desktop.services.permissions import SYSTEM_ACTORS, Permission, require
 from desktop.rules.text import nfc
 from desktop.texts import LABELS
@@ -112,6 +113,7 @@ def authenticate(session: Session, username: str, password: str) -> OfficerInfo:
         officer.locked_until = None
     if _hasher.check_needs_rehash(officer.password_hash):
         officer.password_hash = _hasher.hash(password)
+    duty.record_login(session, officer.username, now.date())
     session.flush()
     return _info(officer)
 

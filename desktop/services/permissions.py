@@ -40,6 +40,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "settings.manage"
     RESTORE = "backup.restore"
     KIOSK_PIN = "kiosk.pin"
+    MANAGE_DUTY = "duty.manage"
 
 
 LABELS: dict[Permission, str] = {
@@ -56,11 +57,12 @@ LABELS: dict[Permission, str] = {
     Permission.MANAGE_SETTINGS: "thay đổi cài đặt",
     Permission.RESTORE: "khôi phục dữ liệu từ bản sao lưu",
     Permission.KIOSK_PIN: "đặt mã PIN của kiosk khảo sát",
+    Permission.MANAGE_DUTY: "sửa danh sách cán bộ trực bộ phận một cửa",
 }
 
 _OFFICER = frozenset({Permission.RECEIVE, Permission.PROCESS, Permission.SURVEY_ENTRY, Permission.BACKUP})
 _LEADER = _OFFICER | {Permission.REPORTS_BY_OFFICER, Permission.APPROVE_APOLOGY, Permission.AUDIT_VIEW,
-                      Permission.KIOSK_PIN}
+                      Permission.KIOSK_PIN, Permission.MANAGE_DUTY}
 _ADMIN = _LEADER | {Permission.MANAGE_OFFICERS, Permission.MANAGE_CATALOG, Permission.MANAGE_CALENDAR,
                     Permission.MANAGE_SETTINGS, Permission.RESTORE}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -15,7 +15,7 @@ from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
 from desktop.rules.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
-from desktop.rules.lifecycle import CLOCK_RUNNING, Status, allowed_actions
+from desktop.rules.lifecycle import CLOCK_RUNNING, Status
 from desktop.services import resolvers
 from desktop.services.dossiers import events_of, get_dossier
 
@@ -188,7 +188,7 @@ def _jsonable(value: Any) -> Any:
 DOSSIER_FIELDS = (
     "id", "code", "procedure_code", "procedure_name", "field_name", "time_value", "time_unit", "same_day_cutoff",
     "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
-    "organisation", "sets_count", "channel", "return_by_post", "received_at", "counting_start", "due_at",
+    "organisation", "sets_count", "channel", "return_by_post", "payment_method", "received_at", "counting_start", "due_at",
     "original_due_at", "status", "received_by", "handler", "result", "result_reason", "result_at", "returned_at",
     "withdrawn_at", "refusal_reason", "notes", "result_digitised", "result_code", "owner_unit", "version",
     "transferred_at", "transfer_via", "result_back_at",

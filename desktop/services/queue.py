@@ -143,9 +143,9 @@ def _pairs(session: Session, start: date, end: date,
     return [(a, c) for a, c in session.execute(query)]
 
 
-def waiting_stats(session: Session, start: date, end: date, *,
-                  unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
-    return _stats(_pairs(session, start, end, unit_codes), target_minutes(session, end.year))
+def waiting_stats(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
+                  with_target: bool = True) -> dict[str, Any]:
+    return _stats(_pairs(session, start, end, unit_codes), target_minutes(session, end.year) if with_target else None)
 
 
 def waiting_series(session: Session, start: date, end: date, *, by: str = "day",

@@ -84,7 +84,7 @@ def _check_permission(db_path: Path, officer: str | None) -> None:
             session.info["officer"] = officer
             require(session, Permission.RESTORE)
     except DatabaseError as exc:
-        log.warning("restore: current database unreadable (%s); role check skipped", exc)
+        log.warning("khôi phục: không đọc được dữ liệu hiện tại (%s); bỏ qua kiểm tra vai trò", exc)
     finally:
         db.dispose()
 
@@ -96,7 +96,7 @@ def _safety_copy(db_path: Path) -> Path | None:
     try:
         return backup_now(db_path, kind="pre-restore")
     except (sqlite3.DatabaseError, UserError) as exc:
-        log.warning("pre-restore backup failed (%s); keeping a raw copy of the damaged file", exc)
+        log.warning("không sao lưu được trước khi khôi phục (%s); giữ bản chép nguyên trạng của tệp hỏng", exc)
         folder = default_backup_dir() / "damaged"
         folder.mkdir(parents=True, exist_ok=True)
         stamp = f"{clock.now():%Y%m%d-%H%M%S}"
@@ -134,7 +134,7 @@ def _checkpoint(db_path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        log.warning("checkpoint before restore failed: %s", exc)
+        log.warning("không ghi dồn nhật ký trước khi khôi phục: %s", exc)
 
 
 def _retire_audit_anchor(db_path: Path, epoch: str) -> None:
@@ -153,7 +153,7 @@ def _retire_audit_anchor(db_path: Path, epoch: str) -> None:
         return
     if anchor is not None and anchor.exists():
         os.replace(anchor, anchor.with_name(f"{anchor.name}.before-restore-{epoch[:8]}"))
-        log.info("audit anchor set aside after restore: %s", anchor.name)
+        log.info("đã cất riêng mốc nhật ký sau khi khôi phục: %s", anchor.name)
 
 
 def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None = None) -> RestoreResult:
@@ -183,5 +183,5 @@ def restore(db_path: Path | str, backup_file: Path | str, *, officer: str | None
     if epoch_file.exists():
         write_epoch_file(db_path, epoch)
     _retire_audit_anchor(db_path, epoch)
-    log.info("database restored from %s; new sync epoch", backup.name)
+    log.info("đã khôi phục dữ liệu từ %s; bắt đầu kỷ nguyên đồng bộ mới", backup.name)
     return RestoreResult(db_path, backup, safety, epoch)

@@ -141,16 +141,17 @@ def _grouped(session: Session, start: date, end: date, column: Any,
     return out
 
 
-def satisfaction(session: Session, start: date, end: date, *,
-                 unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Answers, the three levels and the rate over the window, against the target of ``end``'s year."""
+def satisfaction(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
+                 with_target: bool = True) -> dict[str, Any]:
+    """Answers, the three levels and the rate over the window, against the target of ``end``'s year
+    (``with_target=False``: counts only, e.g. at the hub, which has no desk settings)."""
     counts = _grouped(session, start, end, None, unit_codes).get("all", {})
-    return _summary(counts, satisfaction_target(session, end.year))
+    return _summary(counts, satisfaction_target(session, end.year) if with_target else None)
 
 
-def satisfaction_by_field(session: Session, start: date, end: date, *,
-                          unit_codes: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    target = satisfaction_target(session, end.year)
+def satisfaction_by_field(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
+                          with_target: bool = True) -> list[dict[str, Any]]:
+    target = satisfaction_target(session, end.year) if with_target else None
     grouped = _grouped(session, start, end, SurveyAnswer.field_name, unit_codes)
     return [{"field": name or NO_FIELD} | _summary(c, target)
             for name, c in sorted(grouped.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]

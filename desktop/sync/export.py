@@ -70,7 +70,7 @@ def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dic
     for table_name, ids in by_table.items():
         table = known.get(table_name)
         if table is None:
-            log.warning("change log names unknown table %s; %d records left out", table_name, len(ids))
+            log.warning("nhật ký thay đổi có bảng lạ %s; bỏ qua %d bản ghi", table_name, len(ids))
             continue
         for start in range(0, len(ids), 500):
             rows = session.execute(select(table).where(table.c.id.in_(ids[start:start + 500]))).mappings()

@@ -62,7 +62,7 @@ def signing_key(device: str) -> Ed25519PrivateKey:
     0600 in a 0700 folder; on Windows also wrapped with DPAPI for the current user (``keyprotect``),
     and a plain key left by an older version is rewrapped the first time it is read.
     """
-    key = _device_key(key_path(device), Ed25519PrivateKey, "signing")
+    key = _device_key(key_path(device), Ed25519PrivateKey, "ký")
     assert isinstance(key, Ed25519PrivateKey)
     return key
 
@@ -70,7 +70,7 @@ def signing_key(device: str) -> Ed25519PrivateKey:
 def encryption_key(device: str) -> X25519PrivateKey:
     """This device's X25519 key for what the hub seals to it (the inbox of issue #15); created at first use,
     kept beside the signing key and protected the same way."""
-    key = _device_key(data_dir() / "keys" / f"device-{device}-x25519.pem", X25519PrivateKey, "encryption")
+    key = _device_key(data_dir() / "keys" / f"device-{device}-x25519.pem", X25519PrivateKey, "mã hóa")
     assert isinstance(key, X25519PrivateKey)
     return key
 
@@ -88,7 +88,7 @@ def _device_key(path: Path, kind: type[Ed25519PrivateKey] | type[X25519PrivateKe
     private_dir(path.parent)
     created = kind.generate()
     _write_key(path, created)
-    log.info("created the device %s key %s", role, path.name)
+    log.info("đã tạo khóa %s của máy: %s", role, path.name)
     return created
 
 
@@ -217,5 +217,5 @@ def start_new_epoch(session: Session, reason: str, *, epoch: str | None = None, 
     put_setting(session, settings.EPOCH.key, new)
     put_setting(session, settings.EPOCH_START.key, start)
     put_setting(session, settings.EPOCH_HISTORY.key, history)
-    log.info("new database epoch %s (%s), sequence continues at %d", new, reason, start)
+    log.info("kỷ nguyên dữ liệu mới %s (%s), số thứ tự thay đổi tiếp tục từ %d", new, reason, start)
     return new

@@ -103,6 +103,13 @@ def validate_content(content: dict[str, Any]) -> None:
             weekly_hours_from(unit["office_hours"], f"giờ làm việc của đơn vị {unit['code']}")
     if content.get("forms"):  # optional: regimes of forms the province ships (new wording, a new circular)
         validate_shipped(content["forms"])
+    if content.get("indicators"):  # optional: the province's own indicator catalogue (issue #19)
+        from desktop.reports.indicator_catalogue import validate as validate_catalogue
+
+        try:
+            validate_catalogue(content["indicators"])
+        except UserError as exc:
+            raise _bad(exc.message) from None
     revoked = content.get("revoked")
     if not isinstance(revoked, list) or any(not isinstance(_device_of(r), str) for r in revoked):
         raise _bad("danh sách máy bị thu hồi")
@@ -160,6 +167,7 @@ def read_package(data: bytes, bundle: dict[str, Any], *, limits: Limits = PACKAG
     content["surveys"] = {n.removeprefix("surveys/").removesuffix(".json"): canonical.loads(v)
                           for n, v in files.items() if n.startswith("surveys/")}
     content["forms"] = forms_from_files(files)
+    content["indicators"] = canonical.loads(files["indicators.json"]) if "indicators.json" in files else {}
     validate_content(content)
     if "keys.json" not in files:
         raise _bad("thiếu keys.json")

@@ -183,7 +183,7 @@ def _upload(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: 
             return (*_put_once(client, url, batch_id, data, bundle, cancel, progress), attempt + 1)
         except _Transient as exc:
             last_error = str(exc)
-            log.info("push attempt %d failed: %s", attempt + 1, exc)
+            log.info("gửi lần %d không thành công: %s", attempt + 1, exc)
         delay = backoff.delay(attempt)
         if attempt + 1 >= backoff.attempts or time.monotonic() - started + delay > backoff.max_seconds:
             break

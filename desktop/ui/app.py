@@ -99,7 +99,7 @@ def load_fonts() -> str:
     for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id < 0:
-            log.warning("could not load font %s", path.name)
+            log.warning("không nạp được phông chữ %s", path.name)
             continue
         families.update(QFontDatabase.applicationFontFamilies(font_id))
     LOADED_FAMILIES.update(families)

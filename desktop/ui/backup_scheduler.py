@@ -63,6 +63,6 @@ class BackupScheduler(QObject):
 
     def _error(self, error: BaseException) -> None:
         self._running = False
-        log.error("daily backup failed: %s", error, exc_info=(type(error), error, error.__traceback__))
+        log.error("sao lưu hằng ngày không thành công: %s", error, exc_info=(type(error), error, error.__traceback__))
         text = error.message if isinstance(error, UserError) else str(error)
         self.failed.emit(self.tr("Sao lưu tự động hằng ngày không thành công: %1").replace("%1", text))

@@ -36,6 +36,7 @@ from desktop.formatting import dmy_hm
 from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
 from desktop.rules.validation import CHANNELS
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Dialog
 
 FIELDS = (
     ("resolving_body", LABELS["resolving_body"]), ("receiving_unit", LABELS["receiving_unit"]),
@@ -58,9 +59,9 @@ FIELDS = (
 MOMENTS = {"transferred_at", "result_back_at", "received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
 
 
-class DossierDetailDialog(QDialog):
+class DossierDetailDialog(Dialog):
     def __init__(self, ctx: UiContext, code: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(980, 760))
         self.ctx = ctx
         self.code = code
         self.detail: DossierDetail | None = None
@@ -113,13 +114,12 @@ class DossierDetailDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(actions)
-        self.resize(980, 760)
         ctx.bus.changed.connect(self._on_changed)
         self.reload()
 
     def open_digitisation(self) -> QDialog:
-        """Components and result: digitised ticks, codes, scans (open them), reuse (desktop/ui/digitise_dialog.py)."""
-        from desktop.ui.digitise_dialog import DigitiseDialog
+        """Components and result: digitised ticks, codes, scans (open them), reuse (desktop/ui/dialogs/digitise_dialog.py)."""
+        from desktop.ui.dialogs.digitise_dialog import DigitiseDialog
 
         dialog = DigitiseDialog(self.ctx, self.code, self)
         dialog.finished.connect(lambda _r: self.reload())

@@ -58,7 +58,7 @@ class IdleLock(QObject):
         """Hide the work behind a password prompt for the same officer."""
         if self.locked:
             return
-        from desktop.ui.lock_dialog import LockDialog
+        from desktop.ui.dialogs.lock_dialog import LockDialog
 
         self.locked = True
         dialog = LockDialog(self.ctx, self.window)

@@ -36,11 +36,11 @@ def _needs_setup(db: Database) -> tuple[bool, bool]:
 def _log_in(db: Database) -> OfficerInfo | None:
     autologin = os.environ.get(AUTOLOGIN_ENV)
     if autologin:
-        log.warning("%s set: logging in %s without a password", AUTOLOGIN_ENV, autologin)
+        log.warning("%s được đặt: đăng nhập %s không cần mật khẩu", AUTOLOGIN_ENV, autologin)
         with db.reading() as session:
             return officers.officer_info(session, autologin)
     from desktop.demo import demo_login_hint
-    from desktop.ui.login_dialog import LoginDialog
+    from desktop.ui.dialogs.login_dialog import LoginDialog
 
     with db.reading() as session:
         unit_name = desk.local_unit(session).name
@@ -55,7 +55,7 @@ def run_gui(db_path: str | None = None) -> int:
     from desktop.platform.crash import pending_reports, uninstall_crash_handlers
     from desktop.platform.logs import setup_logging, shutdown_logging
     from desktop.ui.app import create_app
-    from desktop.ui.crash_dialog import install_gui_crash_handlers, show_earlier_crashes
+    from desktop.ui.dialogs.crash_dialog import install_gui_crash_handlers, show_earlier_crashes
 
     app = create_app()
     previous_hooks = sys.excepthook, threading.excepthook
@@ -76,7 +76,7 @@ def _run(app: Any, db_path: str | None) -> int:
 
     from desktop.ui.backup_scheduler import BackupScheduler
     from desktop.ui.context import UiContext
-    from desktop.ui.health_dialog import ensure_usable
+    from desktop.ui.dialogs.health_dialog import ensure_usable
     from desktop.ui.main_window import MainWindow
     from desktop.ui.messages import show_error
     from desktop.ui.printing import clean_print_folder

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import desk
 from desktop.sync.status import last_sync
+from desktop.ui.dialogs.base import fit_to_screen
 from desktop.ui.context import SETTINGS, UiContext
 from desktop.formatting import dmy_hm
 from desktop.ui.idle_lock import IdleLock
@@ -51,7 +52,7 @@ class MainWindow(QMainWindow):
         ctx.bus.changed.connect(self._on_changed)
         self._shortcuts()
         self.idle_lock = IdleLock(ctx, self) if lock else None
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)  # on a 1366×768 screen the status bar stays in view
         self.nav.setCurrentRow(0)
 
     # -- pages -------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         about.activated.connect(self.show_about)
 
     def show_about(self) -> None:
-        from desktop.ui.about_dialog import AboutDialog
+        from desktop.ui.dialogs.about_dialog import AboutDialog
 
         AboutDialog(self.ctx.db.path, self).exec()
 

@@ -24,7 +24,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     if isinstance(error, UserError):
         QMessageBox.warning(parent, _tr("Không thực hiện được"), error.message)
         return
-    log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+    log.error("lỗi không lường trước", exc_info=(type(error), error, error.__traceback__))
     box = QMessageBox(QMessageBox.Icon.Critical, _tr("Lỗi không mong muốn"),
                       _tr("Đã xảy ra lỗi ngoài dự kiến; thao tác chưa được thực hiện. "
                           "Hãy gửi phần chi tiết dưới đây cho bộ phận hỗ trợ."), parent=parent)

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QV
 from desktop.platform.atomic import atomic_write
 from desktop.errors import UserError
 from desktop.ui.messages import show_error
+from desktop.ui.dialogs.base import Dialog
 
 PRINT_DPI = 300
 
 
-class PdfPreview(QDialog):
+class PdfPreview(Dialog):
     def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(820, 900))
         self.path = Path(path)
         self.setWindowTitle(self.tr("Xem trước — %1").replace("%1", title))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -44,7 +45,6 @@ class PdfPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        self.resize(820, 900)
         self.print_button.setDefault(True)
 
     @property

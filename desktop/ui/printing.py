@@ -67,7 +67,7 @@ def clean_print_folder(keep_hours: float = PRINT_KEEP_HOURS) -> int:
                 path.unlink()
                 removed += 1
         except OSError as exc:  # open in a PDF viewer on Windows: try again next start
-            log.info("could not remove %s: %s", path.name, exc)
+            log.info("không xóa được %s: %s", path.name, exc)
     return removed
 
 

@@ -93,4 +93,4 @@ def test_digitisation_tracker_cli(cli):
     out = cli("digitisation", "tracker", "--from", "2026-11-01", "--to", "2026-11-30", "--json").json()
     assert (out["total"]["received"], out["total"]["with_digitised_components"]) == (1, 1)
     text = cli("digitisation", "tracker", "--from", "2026-11-01", "--to", "2026-11-30")
-    assert "Tiếp nhận 1, có thành phần số hóa 1 (100.0 %)" in text.out
+    assert "Tiếp nhận 1, có thành phần số hóa 1 (100,0%)" in text.out

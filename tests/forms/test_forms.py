@@ -6,7 +6,7 @@ import ast
 import json
 import shutil
 import subprocess
-from datetime import date
+from datetime import datetime, date
 from pathlib import Path
 
 import pytest
@@ -269,7 +269,8 @@ def test_ledger_pdf_and_xlsx(db: Database, scenario: Scenario, tmp_path: Path) -
     assert codes == [scenario.full, scenario.withdrawn, scenario.forwarded, scenario.fresh]
     first = next(row for row in ws.iter_rows() if row[0].value == 1)
     assert first[4].value == LONG_NAME
-    assert first[7].value.date() == date(2026, 11, 9) and first[7].number_format == "DD/MM/YYYY"
+    # the hour of reception is kept, as the printed ledger shows it (issue #18 item 12)
+    assert first[7].value == datetime(2026, 11, 9, 9, 15) and first[7].number_format == "DD/MM/YYYY HH:MM"
     assert first[11].value.date() == date(2026, 11, 20)
     assert all(cell.font.name == "Times New Roman" for cell in first)
     assert all(cell.border.left.style == "thin" and cell.border.bottom.style == "thin" for cell in first)

@@ -39,7 +39,7 @@ GETS = ["/", "/units", "/docs", "/openapi.json", "/api/v1/units", "/api/v1/units
         "/api/v1/packages/latest", "/api/v1/reports/periodic?unit=all&period=2026",
         "/api/v1/reports/periodic?unit=by-unit&period=2026",
         "/api/v1/reports/periodic?unit=10375&period=2026&format=xlsx",
-        "/api/v1/reports/periodic?unit=all&period=2026&format=pdf"]
+        "/api/v1/reports/periodic?unit=all&period=2026&format=pdf", "/api/v1/reports/indicators?unit=all&period=2026"]
 
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:

@@ -66,3 +66,47 @@ def test_all_units_sums_two_communes(db: Database, hub: Hub, tmp_path: Path) -> 
         assert everything["total"]["received"]["total"] == 5 + 2
     finally:
         other.dispose()
+
+
+def test_hub_indicators_equal_the_desk_catalogue(db: Database, hub: Hub, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #19: the hub evaluates the same catalogue over a unit's synced dossiers (duty days included)."""
+    from datetime import date
+
+    from desktop.reports.indicators import catalogue_entries
+    from desktop.services import duty
+    from province.reports import indicators
+
+    connect_desk(db, hub, tmp_path / "desk")
+    _work(db)
+    with db.transaction(officer="canbo") as session:
+        duty.record_login(session, "canbo", date(2026, 12, 1))
+    deliver(hub, db, export(db, tmp_path / "usb"), tmp_path / "usb")
+    with db.reading() as session:
+        desk = {e["id"]: (e["numerator"], e["denominator"], e["value"])
+                for e in catalogue_entries(session, parse_period("2026-12"))}
+    at_hub = indicators(hub, unit="10375", period="2026-12")
+    assert {e["id"]: (e["numerator"], e["denominator"], e["value"]) for e in at_hub["indicators"]} == desk
+    assert desk["productivity_desk"][:2] == (5, 1)  # 5 received, one staff-day on duty
+    everything = indicators(hub, unit="all", period="2026-12")
+    assert {e["id"]: e["value"] for e in everything["indicators"]} == {k: v[2] for k, v in desk.items()}
+    url = hub.engine.url.render_as_string(hide_password=False)
+    capsys.readouterr()
+    assert province_main(["--db-url", url, "--data-dir", str(hub.data_dir), "report", "indicators", "--unit",
+                          "10375", "--period", "2026-12", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["unit"]["code"] == "10375" and len(printed["indicators"]) == len(desk)
+
+
+def test_an_older_hub_database_gains_new_desk_columns(hub: Hub) -> None:
+    """A hub created before ``dossier.payment_method`` existed gets the column when it starts (issue #19)."""
+    from sqlalchemy import inspect, text
+
+    from province.db import add_missing_columns, create_schema
+
+    with hub.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE dossier DROP COLUMN payment_method"))
+    assert "payment_method" not in {c["name"] for c in inspect(hub.engine).get_columns("dossier")}
+    create_schema(hub.engine)
+    assert "payment_method" in {c["name"] for c in inspect(hub.engine).get_columns("dossier")}
+    assert add_missing_columns(hub.engine) == []  # nothing left to add

@@ -202,3 +202,27 @@ def test_bad_targets_are_refused_when_the_package_is_built(tmp_path: Path) -> No
     files["targets"].write_text(json.dumps({"report_targets": {"on_time_rate": {"min": 1.5}}}), encoding="utf-8")
     with pytest.raises(UserError, match="on_time_rate.min"):
         build_content(**files)
+
+
+def test_package_carries_the_provinces_indicator_catalogue(db: Database, live_hub: LiveHub, tmp_path: Path,
+                                                           cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue #19: a province ships its own catalogue (a stricter target here); the desk evaluates it."""
+    from desktop.reports.indicator_catalogue import bundled
+
+    connect_desk(db, live_hub.hub, tmp_path / "desk")
+    files = _inputs(tmp_path / "in")
+    catalogue = json.loads(json.dumps(bundled()))
+    for entry in catalogue["indicators"]:
+        if entry["id"] == "online_payment":
+            entry["target"] = {"by_year": {"2026": 45}}
+    files["indicators"] = tmp_path / "in" / "indicators.json"
+    files["indicators"].write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    build_package(live_hub.hub, build_content(**files), out=tmp_path / "goi.mcp")
+    assert cli("sync", "package", str(tmp_path / "goi.mcp"), "--json", db=db.path).code == 0
+    entries = {e["id"]: e for e in cli("report", "indicators", "--period", "2026-10", "--json",
+                                       db=db.path).json()["indicators"]}
+    assert entries["online_payment"]["target"] == 45.0
+    bad = dict(catalogue, indicators=[{"id": "x"}])
+    files["indicators"].write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(UserError, match="Bộ chỉ số không hợp lệ"):
+        build_content(**files)

@@ -47,7 +47,7 @@ def test_today_progress_productivity_trend(db, built) -> None:  # type: ignore[n
     assert rows["on_time_rate"]["value_text"] == "66,7%" and rows["on_time_rate"]["met"] is False
     assert rows["online_share"]["target_text"] == "≥ 50,0%" and rows["online_share"]["met"] is False
     assert rows["productivity"]["target"] == 1200 and rows["productivity"]["met"] is False
-    assert rows["early_share"]["met"] is None and rows["early_share"]["status_text"] == "theo dõi"
+    assert rows["early_share"]["met"] is True and rows["early_share"]["target_text"] == "≥ 25,0%"  # issue #19
     # the feedback sections are always registered: 7 new dossiers, none digitised; no surveys, no tickets
     assert rows["digitisation_rate"]["value"] == 0.0 and rows["digitisation_rate"]["target"] == 1.0
     assert rows["satisfaction_rate"]["status_text"] == "chưa có dữ liệu" and rows["satisfaction_rate"]["target"] == 0.95

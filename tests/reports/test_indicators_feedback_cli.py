@@ -10,6 +10,7 @@ import contextlib
 import io
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -222,18 +223,28 @@ def test_indicators_excel(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     out = _ok(cli("report", "indicators", "--period", "2026-10", "--xlsx", str(target)))
     assert f"Đã ghi {target}" in out.out
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Chỉ tiêu", "Xu hướng 12 tháng"]
+    assert wb.sheetnames == ["Bộ chỉ số", "Chỉ tiêu", "Xu hướng 12 tháng"]
+    catalogue = wb["Bộ chỉ số"]  # issue #19: numbers in cells, shown with the unit's number format
+    by_id = {catalogue.cell(r, 2).value: r for r in range(6, catalogue.max_row + 1)}
+    satisfied = by_id["satisfaction"]
+    assert [catalogue.cell(satisfied, c).value for c in (4, 5, 6, 7, 8)] == [80.0, 95.0, "chưa đạt", 4, 5]
+    assert catalogue.cell(satisfied, 4).number_format == '0.0"%"'
+    assert catalogue.cell(by_id["waiting_avg"], 4).value == 16.5
     ws = wb["Chỉ tiêu"]
     assert ws["A2"].value == "CHỈ SỐ KẾT QUẢ GIẢI QUYẾT TTHC SO VỚI CHỈ TIÊU"
     assert ws["A3"].value == "Kỳ báo cáo: tháng 10 năm 2026 (Từ ngày 15/09/2026 đến ngày 14/10/2026)"
     rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in (3, 4, 5)] for r in range(6, ws.max_row + 1)}
-    assert rows["Tỷ lệ hài lòng"] == ["80,0%", "≥ 95,0%", "chưa đạt"]
-    assert rows["Thời gian chờ bình quân"] == ["16,5 phút", "≤ 15 phút", "chưa đạt"]
-    assert rows["Tỷ lệ hồ sơ có thành phần được số hóa"] == ["75,0%", "≥ 100,0%", "chưa đạt"]
+    # numbers in the cells, their unit and ≥ / ≤ in the number format (issue #18 item 12)
+    assert rows["Tỷ lệ hài lòng"] == [80.0, 95.0, "chưa đạt"]
+    assert rows["Thời gian chờ bình quân"] == [16.5, 15.0, "chưa đạt"]
+    assert rows["Tỷ lệ hồ sơ có thành phần được số hóa"] == [75.0, 100.0, "chưa đạt"]
+    satisfied = next(r for r in range(6, ws.max_row + 1) if ws.cell(r, 2).value == "Tỷ lệ hài lòng")
+    assert (ws.cell(satisfied, 3).number_format, ws.cell(satisfied, 4).number_format) == ('0.0"%"', '"≥ "0.0"%"')
     assert rows["Số hóa hồ sơ"][:2] == [16.5, 22] and rows["Mức độ hài lòng"][:2] == [14.4, 18]
     assert "A2:F2" in {str(m) for m in ws.merged_cells.ranges}
     trend = wb["Xu hướng 12 tháng"]
     assert [c.value for c in trend[5]][:3] == ["Tháng", "Từ ngày", "Đến ngày"]
     october = [c.value for c in trend[trend.max_row]]
-    assert october[:3] == ["2026-10", "15/09/2026", "14/10/2026"]
+    assert [october[0], october[1].date(), october[2].date()] == ["2026-10", date(2026, 9, 15), date(2026, 10, 14)]
+    assert trend.cell(trend.max_row, 2).number_format == "DD/MM/YYYY"
     assert october[7:] == [75.0, 80.0, 5, 16.5, 31.0]  # digitised %, satisfied %, answers, waiting avg / P90

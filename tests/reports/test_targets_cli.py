@@ -10,7 +10,7 @@ from desktop.services import officers
 
 def test_show_set_and_reset(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     shown = cli("report", "targets", "--year", "2024", "--json").json()
-    assert shown == {"year": 2024, "on_time_rate": 95.0, "early_share": None, "online_share": 50.0,
+    assert shown == {"year": 2024, "on_time_rate": 98.0, "early_share": 25.0, "online_share": 50.0,  # issue #19 defaults
                      "productivity_area": "rural", "productivity_per_year": 1200,
                      "digitisation_component_rate": 75.0, "digitisation_reuse_rate": 63.3,
                      "digitisation_result_rate": None, "satisfaction_rate": 92.5, "waiting_max_minutes": 20.0}

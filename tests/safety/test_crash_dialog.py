@@ -13,7 +13,7 @@ def test_dialog_names_files_and_copies_details(qtbot, tmp_path) -> None:  # type
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
-    from desktop.ui.crash_dialog import CrashDialog
+    from desktop.ui.dialogs.crash_dialog import CrashDialog
 
     report = CrashReport(tmp_path / "crash-1.txt", "Traceback …\nRuntimeError: hỏng", tmp_path / "logs")
     dialog = CrashDialog(report)

@@ -22,13 +22,13 @@ def test_self_test_passes_and_leaves_the_data_folder_alone(args: list[str], tmp_
                           cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[-1].startswith("OK")
-    assert not any(line.startswith("[FAIL]") for line in lines)
-    for name in ("database + migrations", "receive dossier", "backup", "audit chain", "Qt offscreen"):
-        assert any(line.startswith(f"[ok]   {name}") for line in lines), name
-    receipt = next(line for line in lines if "receipt PDF" in line)
+    assert lines[-1].startswith("ĐẠT")
+    assert not any(line.startswith("[LỖI]") for line in lines)
+    for name in ("cơ sở dữ liệu + nâng cấp", "tiếp nhận hồ sơ", "sao lưu", "chuỗi nhật ký", "Qt + phông chữ"):
+        assert any(line.startswith(f"[đạt]  {name}") for line in lines), name
+    receipt = next(line for line in lines if "giấy tiếp nhận PDF" in line)
     if importlib.util.find_spec("desktop.forms") is None:
-        assert receipt == "[ok]   receipt PDF: skipped: desktop.forms is not in this build"
+        assert receipt == "[đạt]  giấy tiếp nhận PDF: bỏ qua: bản cài này không có desktop.forms"
     else:
-        assert receipt.startswith("[ok]   receipt PDF: ") and receipt.endswith(" bytes")
+        assert receipt.startswith("[đạt]  giấy tiếp nhận PDF: ") and receipt.endswith(" byte")
     assert not data.exists() or not any(data.iterdir())  # nothing written to the officer's data folder

@@ -51,7 +51,7 @@ def test_officer_enters_a_survey_by_keyboard_only(make_ctx, db, qtbot):
     page.results.period.preset.setCurrentIndex(0)  # this month
     assert page.results.data["total"]["answers"] == 1
     assert page.results.by_officer.isHidden() and not page.results.officer_note.isHidden()
-    assert "Tỷ lệ hài lòng 100,0 % (chỉ tiêu 95,0 %) đạt" in page.results.summary.text()
+    assert "Tỷ lệ hài lòng 100,0% (chỉ tiêu 95,0%) đạt" in page.results.summary.text()
 
 
 def test_missing_overall_answer_is_refused_and_nothing_saved(make_ctx, db, qtbot, messages):
@@ -116,7 +116,7 @@ def test_digitisation_page_table_by_keyboard_and_export(make_ctx, db, qtbot, tmp
     # this year by default: both months
     assert page.table.rowCount() == 2
     assert [page.table.item(1, c).text() for c in range(5)] == ["Tổng cộng", "3", "2", "1", "66,7"]
-    assert page.targets_label.text().startswith("Chỉ tiêu năm 2026: số hóa thành phần 100,0 %")
+    assert page.targets_label.text().startswith("Chỉ tiêu năm 2026: số hóa thành phần 100,0%")
     line = page.chart.series()[0]  # component rate; months without receptions have no point
     assert [(p.x(), p.y()) for p in line.points()] == [(9.0, 100.0), (10.0, 50.0)]  # Oct, Nov
     page.period.preset.setFocus()
@@ -133,7 +133,7 @@ def test_digitisation_page_table_by_keyboard_and_export(make_ctx, db, qtbot, tmp
 
 def test_digitise_dialog_by_keyboard(make_ctx, db, qtbot, tmp_path, monkeypatch):
     from desktop.services import dossiers
-    from desktop.ui.digitise_dialog import DigitiseDialog
+    from desktop.ui.dialogs.digitise_dialog import DigitiseDialog
 
     with db.transaction() as s:
         old = receive(s, "2026-11-02T09:00")
@@ -202,7 +202,7 @@ def test_queue_panel_ticket_call_link_and_stats(make_ctx, db, qtbot):
 
 
 def test_dossier_detail_opens_the_digitise_dialog(make_ctx, db, qtbot):
-    from desktop.ui.digitise_dialog import DigitiseDialog
+    from desktop.ui.dialogs.digitise_dialog import DigitiseDialog
     from desktop.ui.dossier_detail import DossierDetailDialog
 
     with db.transaction() as s:

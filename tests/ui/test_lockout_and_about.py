@@ -20,8 +20,8 @@ from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.platform.paths import data_dir
 from desktop.services import officers
-from desktop.ui.about_dialog import AboutDialog
-from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.dialogs.about_dialog import AboutDialog
+from desktop.ui.dialogs.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.settings import SettingsPage
 

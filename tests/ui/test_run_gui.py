@@ -19,7 +19,7 @@ from desktop.db.session import Database
 from desktop.platform.logs import ALL_FILE
 from desktop.platform.paths import data_dir
 from desktop.services import officers
-from desktop.ui.crash_dialog import CrashDialog
+from desktop.ui.dialogs.crash_dialog import CrashDialog
 from desktop.ui.main import AUTOLOGIN_ENV, run_gui
 from desktop.ui.main_window import MainWindow
 
@@ -77,7 +77,7 @@ def test_first_run_wizard_then_login_then_window(tmp_path: Path, monkeypatch: An
     """A fresh database: the set-up wizard, then the log-in (wrong password refused), then the window."""
     from PySide6.QtWidgets import QWizard
 
-    from desktop.ui.login_dialog import LoginDialog
+    from desktop.ui.dialogs.login_dialog import LoginDialog
     from desktop.ui.setup_wizard import SetupWizard
 
     monkeypatch.delenv(AUTOLOGIN_ENV, raising=False)
@@ -127,7 +127,7 @@ def test_first_run_wizard_then_login_then_window(tmp_path: Path, monkeypatch: An
 def test_demo_database_shows_its_accounts_and_they_log_in(tmp_path: Path) -> None:
     from desktop.db.session import open_database
     from desktop.demo import DEMO_OFFICERS, demo_login_hint, ensure_demo_database
-    from desktop.ui.login_dialog import LoginDialog
+    from desktop.ui.dialogs.login_dialog import LoginDialog
 
     path = tmp_path / "demo.sqlite3"
     assert ensure_demo_database(path, dossiers=20)

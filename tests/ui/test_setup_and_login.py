@@ -13,8 +13,8 @@ from desktop.db.session import open_database
 from desktop.services import catalog, desk, officers
 from desktop.services.dossiers import Applicant, Reception, receive
 from desktop.ui.context import UiContext
-from desktop.ui.lock_dialog import LockDialog
-from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.dialogs.lock_dialog import LockDialog
+from desktop.ui.dialogs.login_dialog import LoginDialog
 from desktop.ui.setup_wizard import SetupWizard
 
 pytestmark = pytest.mark.gui

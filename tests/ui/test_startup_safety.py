@@ -42,7 +42,7 @@ def _damage(db: Database) -> None:
 
 def test_damaged_database_offers_the_latest_good_backup_and_restores_it(
         db: Database, db_path: Path, monkeypatch: Any, messages: Any) -> None:
-    from desktop.ui import health_dialog
+    from desktop.ui.dialogs import health_dialog
 
     _officer(db, monkeypatch)
     for i in range(30):
@@ -76,7 +76,7 @@ def test_damaged_database_offers_the_latest_good_backup_and_restores_it(
 
 
 def test_damaged_database_quit_leaves_the_file_alone(db: Database, db_path: Path, monkeypatch: Any) -> None:
-    from desktop.ui import health_dialog
+    from desktop.ui.dialogs import health_dialog
 
     _officer(db, monkeypatch)
     for i in range(30):

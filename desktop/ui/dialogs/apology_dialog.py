@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDateEdit, QFormLayout, QPlainTextEdit, QWidget
 
 from desktop.platform import clock
+from desktop.ui.dialogs.base import Dialog
 
 
-class ApologyDialog(QDialog):
+class ApologyDialog(Dialog):
     def __init__(self, current_due: date | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(520, 280))
         self.setWindowTitle(self.tr("Xin lỗi và hẹn lại ngày trả kết quả"))
         start = (current_due or clock.today()) + timedelta(days=1)
         self.new_date = QDateEdit(QDate(start.year, start.month, start.day), objectName="new_date")
@@ -23,11 +24,7 @@ class ApologyDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("Ngày hẹn mới:"), self.new_date)
         form.addRow(self.tr("Lý do chậm:"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(520, 280)
+        self.button_box(form)
 
     def day(self) -> date:
         return self.new_date.date().toPython()  # type: ignore[no-any-return]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from desktop.services.catalog import ImportResult
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Button, Dialog
 
 
-class ImportResultDialog(QDialog):
+class ImportResultDialog(Dialog):
     def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(640, 360 if result.errors else 140))
         self.setWindowTitle(self.tr("Kết quả nhập danh mục"))
         layout = QVBoxLayout(self)
         if result.written:
@@ -34,7 +35,4 @@ class ImportResultDialog(QDialog):
             self.errors.setItem(index, 1, QTableWidgetItem(message))
         self.errors.setVisible(bool(result.errors))
         layout.addWidget(self.errors)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(640, 360 if result.errors else 140)
+        self.button_box(layout, Button.Close)

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
 from desktop.platform import clock
 from desktop.errors import UserError
@@ -14,11 +14,12 @@ from desktop.forms import export_ledger_xlsx
 from desktop.ui import messages
 from desktop.ui.context import UiContext
 from desktop.ui.printing import print_ledger
+from desktop.ui.dialogs.base import Button, Dialog
 
 
-class LedgerDialog(QDialog):
+class LedgerDialog(Dialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("Sổ theo dõi hồ sơ"))
         today = clock.today()
@@ -30,13 +31,11 @@ class LedgerDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("Từ ngày:"), self.date_from)
         form.addRow(self.tr("Đến ngày:"), self.date_to)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = self.button_box(form, Button.Close)
         self.pdf_button = buttons.addButton(self.tr("Xem và in (PDF)"), QDialogButtonBox.ButtonRole.ActionRole)
         self.excel_button = buttons.addButton(self.tr("Xuất Excel…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.pdf_button.clicked.connect(self.show_pdf)
         self.excel_button.clicked.connect(self.export_excel)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
     def range(self) -> tuple[date, date]:
         first, last = self.date_from.date().toPython(), self.date_to.date().toPython()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from desktop.services.officers import ROLES
+from desktop.ui.dialogs.base import Dialog
 
 
-class OfficerDialog(QDialog):
+class OfficerDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.setWindowTitle(self.tr("Thêm cán bộ"))
         self.username = QLineEdit(objectName="username")
         self.full_name = QLineEdit(objectName="full_name")
@@ -26,10 +27,7 @@ class OfficerDialog(QDialog):
         form.addRow(self.tr("Vai trò:"), self.role)
         form.addRow(self.tr("Mật khẩu:"), self.password)
         form.addRow(self.tr("Nhập lại mật khẩu:"), self.password2)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.button_box(form)
         self.setMinimumWidth(420)
 
     def values(self) -> dict[str, str] | None:

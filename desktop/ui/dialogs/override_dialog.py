@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
 from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop.platform import clock
+from desktop.ui.dialogs.base import Dialog
 
 
-class OverrideDialog(QDialog):
+class OverrideDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.setWindowTitle(self.tr("Điều chỉnh lịch làm việc"))
         today = clock.today()
         self.date = QDateEdit(QDate(today.year, today.month, today.day), objectName="date")
@@ -27,10 +28,7 @@ class OverrideDialog(QDialog):
         form.addRow(self.tr("Ngày:"), self.date)
         form.addRow(self.tr("Loại:"), self.kind)
         form.addRow(self.tr("Lý do, căn cứ:"), self.reason_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.button_box(form)
 
     def day(self) -> date:
         return self.date.date().toPython()  # type: ignore[no-any-return]

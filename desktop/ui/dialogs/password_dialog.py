@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+from desktop.ui.dialogs.base import Dialog
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(Dialog):
     def __init__(self, username: str, full_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.setWindowTitle(self.tr("Đặt lại mật khẩu"))
         self.password = QLineEdit(objectName="password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -21,10 +23,7 @@ class PasswordDialog(QDialog):
                               "cán bộ và đề nghị đổi sau khi đăng nhập."))
         hint.setWordWrap(True)
         form.addRow(hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.button_box(form)
         self.setMinimumWidth(420)
 
     def value(self) -> str | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QWidget
+
+from desktop.ui.dialogs.base import Dialog
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(Dialog):
     def __init__(self, title: str, prompt: str, ok_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(520, 260))
         self.setWindowTitle(title)
         form = QFormLayout(self)
         label = QLabel(prompt)
@@ -17,12 +19,7 @@ class ReasonDialog(QDialog):
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
         form.addRow(self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(520, 260)
+        self.button_box(form, ok_text=ok_text)
 
     def text(self) -> str:
         return self.reason.toPlainText().strip()

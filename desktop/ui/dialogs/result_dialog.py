@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget,
+    QFormLayout, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget,
 )
+from desktop.ui.dialogs.base import Dialog
 
 
-class ResultDialog(QDialog):
+class ResultDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(520, 280))
         self.setWindowTitle(self.tr("Ghi nhận kết quả giải quyết"))
         self.approved = QRadioButton(self.tr("Giải quyết (cấp kết quả)"), objectName="approved")
         self.rejected = QRadioButton(self.tr("Không giải quyết (trả lời bằng văn bản, nêu lý do)"),
@@ -25,11 +26,7 @@ class ResultDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(choices)
         form.addRow(self.tr("Lý do không giải quyết:"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(520, 280)
+        self.button_box(form)
 
     def is_rejected(self) -> bool:
         return self.rejected.isChecked()

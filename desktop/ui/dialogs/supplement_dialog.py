@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from desktop.ui.dialogs.base import Dialog
 
 
-class SupplementDialog(QDialog):
+class SupplementDialog(Dialog):
     def __init__(self, missing: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(560, 320))
         self.setWindowTitle(self.tr("Yêu cầu bổ sung hồ sơ"))
         form = QFormLayout(self)
         hint = QLabel(self.tr("Ghi MỘT LẦN đầy đủ các nội dung cần bổ sung, mỗi nội dung một dòng."))
@@ -22,12 +24,7 @@ class SupplementDialog(QDialog):
         self.reason.setObjectName("reason")
         form.addRow(self.tr("Nội dung cần bổ sung:"), self.items)
         form.addRow(self.tr("Lý do (không bắt buộc):"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Ghi nhận và in phiếu"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(560, 320)
+        self.button_box(form, ok_text=self.tr("Ghi nhận và in phiếu"))
 
     def item_list(self) -> list[str]:
         return [line.strip() for line in self.items.toPlainText().splitlines() if line.strip()]

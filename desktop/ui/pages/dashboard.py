@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.formatting import decimal, plain
+from desktop.reports.indicator_catalogue import reading_text, target_text, value_text
 from desktop.reports.indicators import indicators
 from desktop.reports.layout import on_behalf_line
 from desktop.ui import messages
@@ -29,6 +31,21 @@ from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.reports import PeriodPicker
 from desktop.ui.widgets.line_chart import Line, LineChart
 from desktop.texts import LABELS
+
+CATALOGUE_HEADERS = (LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"], "Kỳ trước → nay",
+                     "Dự báo cả năm")
+# background, text: green met, amber within reach, red far off, grey no target or no data
+READING_COLOURS = {"green": ("#d3f9d8", "#2b8a3e"), "amber": ("#fff3bf", "#8a6100"), "red": ("#ffe3e3", "#c92a2a"),
+                   "grey": ("#f1f3f5", "#495057")}
+
+
+def _trend(entry: dict[str, Any]) -> str:
+    """« ↑» / « ↓» when the value moved since the previous period (better or worse reads from the colour)."""
+    now, before = entry["value"], entry.get("previous")
+    if now is None or before is None or now == before:
+        return ""
+    return " ↑" if now > before else " ↓"
+
 
 RATE_SERIES = (  # trend key, target row key, legend, colour
     ("on_time_rate", "on_time_rate", LABELS["on_time"], "#1f6fb2"),
@@ -86,23 +103,24 @@ class DashboardPage(QWidget):
         root.addLayout(top)
 
         middle = QHBoxLayout()
-        self.targets = QTableWidget(0, 4, objectName="targets_table")
-        self.targets.setHorizontalHeaderLabels([self.tr(LABELS["indicator"]), self.tr(LABELS["result"]),
-                                                self.tr(LABELS["target"]),
-                                                self.tr(LABELS["rating"])])
+        self.targets = QTableWidget(0, len(CATALOGUE_HEADERS), objectName="targets_table")
+        self.targets.setHorizontalHeaderLabels([self.tr(text) for text in CATALOGUE_HEADERS])
         self.targets.verticalHeader().setVisible(False)
         self.targets.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.targets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.targets.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in range(1, len(CATALOGUE_HEADERS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        middle.addWidget(self.targets, 3)
+        header.setMinimumSectionSize(60)
+        self.targets.setWordWrap(False)
+        self.targets.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        middle.addWidget(self.targets, 5)
         self.assessment = QLabel(objectName="self_assessment")
         self.assessment.setWordWrap(True)
         self.assessment.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         middle.addWidget(self.assessment, 2)
-        root.addLayout(middle, 2)
+        root.addLayout(middle, 1)
 
         self.waiting = QLabel(objectName="waiting_summary")
         self.waiting.setWordWrap(True)
@@ -112,13 +130,13 @@ class DashboardPage(QWidget):
         root.addWidget(self.on_behalf)
 
         charts = QHBoxLayout()
-        self.trend_chart = LineChart(self.tr("Hồ sơ theo tháng (12 tháng)"), minimum_height=240)
-        self.rate_chart = LineChart(self.tr("Tỷ lệ so với chỉ tiêu (%) — nét đứt: chỉ tiêu"), minimum_height=240)
-        self.waiting_chart = LineChart(self.tr("Thời gian chờ theo tháng (phút)"), minimum_height=240)
+        self.trend_chart = LineChart(self.tr("Hồ sơ theo tháng (12 tháng)"), minimum_height=200)
+        self.rate_chart = LineChart(self.tr("Tỷ lệ so với chỉ tiêu (%) — nét đứt: chỉ tiêu"), minimum_height=200)
+        self.waiting_chart = LineChart(self.tr("Thời gian chờ theo tháng (phút)"), minimum_height=200)
         for chart in (self.trend_chart, self.rate_chart, self.waiting_chart):
             chart.chart().legend().setAlignment(Qt.AlignmentFlag.AlignTop)
             charts.addWidget(chart)
-        root.addLayout(charts, 3)
+        root.addLayout(charts, 1)
 
         self.show_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export)
@@ -166,15 +184,7 @@ class DashboardPage(QWidget):
         for key, label in self.today_values.items():
             value = today.get(key)
             label.setText("—" if value is None else str(value))
-        rows = data["targets"]
-        self.targets.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate((row["label"], row["value_text"], row["target_text"], row["status_text"])):
-                item = QTableWidgetItem(text)
-                item.setToolTip(self.tr("Cách tính: %1").replace("%1", row["formula"]))
-                if c == 3 and row["met"] is False:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.targets.setItem(r, c, item)
+        self._show_catalogue(data["indicators"])
         sa = data["self_assessment"]
         lines = [f"<b>{self.tr('Tự đánh giá theo QĐ 766 (không phải điểm chính thức)')}</b>", sa["note"]]
         for group in sa["groups"]:
@@ -187,9 +197,31 @@ class DashboardPage(QWidget):
         behalf = data["sections"].get("on_behalf")
         self.on_behalf.setText(on_behalf_line(behalf) if behalf else "")
         self._draw_trend(data["trend"])
-        targets = {r["key"]: r["target"] for r in rows}
+        targets = {r["key"]: r["target"] for r in data["targets"]}
         self._draw_rates(data["trend"], targets)
         self._draw_waiting(data["trend"], targets.get("waiting_minutes"))
+
+    def _show_catalogue(self, entries: list[dict[str, Any]]) -> None:
+        """The province's indicators against their targets: a coloured reading at a glance, the previous
+        period (the trend) and the year so far (where the year ends at this pace)."""
+        self.targets.setRowCount(len(entries))
+        for r, entry in enumerate(entries):
+            trend = _trend(entry)
+            texts = (entry["short"], value_text(entry["unit"], entry["value"]), target_text(entry),
+                     "● " + reading_text(entry), value_text(entry["unit"], entry.get("previous")) + trend,
+                     value_text(entry["unit"], entry.get("forecast")))
+            tip = self.tr("%5\nCách tính: %1 = %2/%3\nNguồn: %4").replace("%5", entry["name"]).replace(
+                "%1", entry["formula"]).replace(
+                "%2", plain(entry["numerator"] or 0)).replace("%3", plain(entry["denominator"] or 0)).replace(
+                "%4", entry["source"])
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if c == 3:
+                    colour = READING_COLOURS[entry["reading"] if entry["value"] is not None else "grey"]
+                    item.setBackground(QColor(colour[0]))
+                    item.setForeground(QColor(colour[1]))
+                self.targets.setItem(r, c, item)
 
     def _show_waiting(self, today: dict[str, Any], period: dict[str, Any], title: str) -> None:
         target = period.get("target_minutes")

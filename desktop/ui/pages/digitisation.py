@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from desktop.formatting import decimal, number
+from desktop.formatting import figure, rate
 from desktop.reports.digitisation import digitisation_tracker
 from desktop.reports.feedback_excel import TRACKER_COLUMNS, export_tracker
 from desktop.ui.context import DOSSIERS, UiContext
@@ -26,14 +26,6 @@ RATE_KEYS = {"component_rate", "reuse_rate", "result_rate"}
 GOOD, BAD = QColor("#e3f9e5"), QColor("#ffe3e3")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return decimal(value)
-    if isinstance(value, int):
-        return number(value)
-    return str(value)
 
 
 class DigitisationPage(QWidget):
@@ -96,28 +88,28 @@ class DigitisationPage(QWidget):
         for r, row in enumerate(rows):
             for c, (key, _label) in enumerate(TRACKER_COLUMNS):
                 value = row.get(key)
-                item = QTableWidgetItem(_cell(value))
+                item = QTableWidgetItem(figure(value))
                 if c > 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if key in RATE_KEYS and value is not None and targets.get(key) is not None:
                     item.setBackground(QBrush(GOOD if value >= targets[key] else BAD))
-                    item.setToolTip(self.tr("Chỉ tiêu %1 %").replace("%1", _cell(targets[key])))
+                    item.setToolTip(self.tr("Chỉ tiêu %1").replace("%1", rate(targets[key])))
                 if r == len(rows) - 1:
                     item.setFont(bold)
                 self.table.setItem(r, c, item)
         self.targets_label.setText(
-            self.tr("Chỉ tiêu năm %1: số hóa thành phần %2 % · tái sử dụng %3 % · số hóa kết quả %4 %")
-            .replace("%1", str(targets["year"])).replace("%2", _cell(targets["component_rate"]))
-            .replace("%3", _cell(targets["reuse_rate"])).replace("%4", _cell(targets["result_rate"])))
+            self.tr("Chỉ tiêu năm %1: số hóa thành phần %2 · tái sử dụng %3 · số hóa kết quả %4")
+            .replace("%1", str(targets["year"])).replace("%2", rate(targets["component_rate"]))
+            .replace("%3", rate(targets["reuse_rate"])).replace("%4", rate(targets["result_rate"])))
         forecast = data["forecast"]
         self.forecast_label.setText(
-            self.tr("Dự báo cả năm %1 theo nhịp 90 ngày gần nhất (số liệu đến %2): số hóa thành phần %3 %, "
-                    "tái sử dụng %4 %, số hóa kết quả %5 %; khoảng %6 hồ sơ tiếp nhận.")
+            self.tr("Dự báo cả năm %1 theo nhịp 90 ngày gần nhất (số liệu đến %2): số hóa thành phần %3, "
+                    "tái sử dụng %4, số hóa kết quả %5; khoảng %6 hồ sơ tiếp nhận.")
             .replace("%1", str(forecast["year"])).replace("%2", forecast["as_of"][8:10] + "/" + forecast["as_of"][5:7])
-            .replace("%3", _cell(forecast["projected_component_rate"]))
-            .replace("%4", _cell(forecast["projected_reuse_rate"]))
-            .replace("%5", _cell(forecast["projected_result_rate"]))
-            .replace("%6", _cell(forecast["projected_received"])))
+            .replace("%3", rate(forecast["projected_component_rate"]))
+            .replace("%4", rate(forecast["projected_reuse_rate"]))
+            .replace("%5", rate(forecast["projected_result_rate"]))
+            .replace("%6", figure(forecast["projected_received"])))
         self._draw_chart(data["monthly"])
 
     def _draw_chart(self, monthly: list[dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -41,7 +42,7 @@ from desktop.ui.widgets.checklist import ComponentChecklist
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
 from desktop.ui.widgets.resolver_picker import ResolverPicker
 from desktop.rules.validation import CHANNELS
-from desktop.texts import LABELS
+from desktop.texts import LABELS, PAYMENT_LABELS
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -80,6 +81,11 @@ class ReceptionPage(QWidget):
         self.channel = QComboBox(objectName="channel")
         for value, label in CHANNELS.items():
             self.channel.addItem(label, value)
+        self.payment = QComboBox(objectName="payment")
+        self.payment.addItem(self.tr("Không thu phí / chưa nộp"), None)
+        for value, label in PAYMENT_LABELS.items():
+            self.payment.addItem(self.tr(label), value)
+        self.by_post = QCheckBox(self.tr("Trả kết quả qua bưu chính công ích"), objectName="return_by_post")
         self.sets = QSpinBox(objectName="sets")
         self.sets.setRange(1, 99)
         self.components = ComponentChecklist()
@@ -99,6 +105,8 @@ class ReceptionPage(QWidget):
         form.addRow(self.tr("Địa chỉ:"), self.address)
         form.addRow(self.tr("Tổ chức (nếu có):"), self.organisation)
         form.addRow(self.tr("Hình thức nộp:"), self.channel)
+        form.addRow(self.tr("Nộp phí, lệ phí:"), self.payment)
+        form.addRow("", self.by_post)
         form.addRow(self.tr("Số bộ hồ sơ:"), self.sets)
         form.addRow(self.tr("Ghi chú:"), self.notes)
 
@@ -134,7 +142,8 @@ class ReceptionPage(QWidget):
         outer.addLayout(columns, 1)
         outer.addLayout(buttons)
         self.inputs: list[QWidget] = [self.procedure.edit, self.name, self.id_number, self.phone, self.address,
-                                      self.organisation, self.channel, self.sets, self.components, self.notes]
+                                      self.organisation, self.channel, self.sets, self.components, self.notes,
+                                      self.payment, self.by_post]  # fees and postal return: rarer, last
         for first, second in zip(self.inputs, self.inputs[1:], strict=False):
             QWidget.setTabOrder(first, second)
         # Tab reaches the resolving body after the procedure; Enter skips it (most dossiers are this unit's).
@@ -288,7 +297,8 @@ class ReceptionPage(QWidget):
             procedure_code=self.procedure.current.code if self.procedure.current else self.procedure.edit.text(),
             applicant=self.applicant(), channel=self.channel.currentData(), sets_count=self.sets.value(),
             submitted_components=self.components.submitted(), digitised_components=self.components.digitised(),
-            notes=self.notes.text() or None, resolver=self.resolver.currentData() or None,
+            notes=self.notes.text() or None, payment_method=self.payment.currentData(),
+            return_by_post=self.by_post.isChecked(), resolver=self.resolver.currentData() or None,
         )
 
     def _start_write(self) -> bool:
@@ -388,6 +398,8 @@ class ReceptionPage(QWidget):
         for widget in (self.name, self.id_number, self.phone, self.address, self.organisation, self.notes):
             widget.clear()
         self.channel.setCurrentIndex(0)
+        self.payment.setCurrentIndex(0)
+        self.by_post.setChecked(False)
         self.resolver.setCurrentIndex(0)
         self.sets.setValue(1)
         self.procedure.edit.setFocus()

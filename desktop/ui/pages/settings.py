@@ -126,7 +126,7 @@ class GeneralSettings(QWidget):
         self._saved_url = saved
 
     def show_about(self) -> None:
-        from desktop.ui.about_dialog import AboutDialog
+        from desktop.ui.dialogs.about_dialog import AboutDialog
 
         AboutDialog(self.ctx.db.path, self).exec()
 

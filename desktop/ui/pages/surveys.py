@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.formatting import decimal
+from desktop.formatting import figure, rate
 from desktop.reports.feedback_excel import SATISFACTION_COLUMNS, export_surveys
 from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
@@ -26,12 +26,6 @@ from desktop.texts import LABELS
 
 
 
-def _num(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return decimal(value)
-    return str(value)
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -48,7 +42,7 @@ def _fill(table: QTableWidget, rows: list[list[Any]], *, total_row: bool = False
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            item = QTableWidgetItem(_num(value) if not isinstance(value, str) else value)
+            item = QTableWidgetItem(figure(value) if not isinstance(value, str) else value)
             if total_row and r == len(rows) - 1:
                 font = item.font()
                 font.setBold(True)
@@ -192,11 +186,11 @@ class SurveyResults(QWidget):
         total = data["total"]
         met = {True: self.tr("đạt"), False: self.tr("chưa đạt"), None: ""}[total["meets_target"]]
         self.summary.setText(
-            self.tr("%1 phiếu: %2 rất hài lòng, %3 hài lòng, %4 không hài lòng. Tỷ lệ hài lòng %5 % "
-                    "(chỉ tiêu %6 %) %7")
+            self.tr("%1 phiếu: %2 rất hài lòng, %3 hài lòng, %4 không hài lòng. Tỷ lệ hài lòng %5 "
+                    "(chỉ tiêu %6) %7")
             .replace("%1", str(total["answers"])).replace("%2", str(total["very_satisfied"]))
             .replace("%3", str(total["satisfied"])).replace("%4", str(total["unsatisfied"]))
-            .replace("%5", _num(total["rate"])).replace("%6", _num(total["target"])).replace("%7", met))
+            .replace("%5", rate(total["rate"])).replace("%6", rate(total["target"])).replace("%7", met))
         keys = [key for key, _label in SATISFACTION_COLUMNS]
         _fill(self.by_field, [[r["field"]] + [r[k] for k in keys] for r in data["by_field"]]
               + [[self.tr(LABELS["total"])] + [total[k] for k in keys]], total_row=True)

@@ -248,7 +248,7 @@ class BackupPanel(QWidget):
             messages.show_error(self, exc)
             return False
         QApplication.restoreOverrideCursor()
-        log.warning("database restored from %s by %s", path.name, self.ctx.officer.username)
+        log.warning("dữ liệu được khôi phục từ %s, do %s thực hiện", path.name, self.ctx.officer.username)
         self.ctx.bus.changed.emit(ALL_TOPICS)
         messages.inform(self, self.tr(LABELS["data_restored"]), self.tr(
             "Đã khôi phục dữ liệu từ bản sao lưu lúc %1. Dữ liệu trước khi khôi phục được giữ tại %2. "

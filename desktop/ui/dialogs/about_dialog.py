@@ -12,8 +12,6 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +25,7 @@ from desktop.platform.backup import default_backup_dir
 from desktop.platform.logs import log_dir
 from desktop.platform.paths import data_dir, resources_dir
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Button, Dialog
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,10 @@ QT_NOTE = ("Qt for Python (PySide6) và thư viện Qt được dùng theo giấ
            "https://code.qt.io/cgit/pyside/pyside-setup.git/")
 
 
-class AboutDialog(QDialog):
+class AboutDialog(Dialog):
     def __init__(self, db_path: Path | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(680, 560))
         self.setWindowTitle(self.tr("Giới thiệu Một Cửa Offline"))
-        self.setMinimumSize(680, 560)
         icon = QLabel()
         pixmap = QPixmap(str(resources_dir() / "icons" / "motcua.png"))
         if not pixmap.isNull():
@@ -100,16 +98,13 @@ class AboutDialog(QDialog):
             self.licence_list.addItem(item.title)
         self.licence_list.addItem(self.tr("Qt for Python (PySide6) — LGPL-3.0"))
         self.licence_list.currentIndexChanged.connect(self.show_licence)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Giấy phép của thành phần đi kèm:")))
         layout.addWidget(self.licence_list)
         layout.addWidget(self.licence_text, 1)
-        layout.addWidget(buttons)
+        self.button_box(layout, Button.Close)
         self.show_licence(0)
 
     def show_licence(self, index: int) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
@@ -19,17 +18,18 @@ from PySide6.QtWidgets import (
 
 from desktop.platform.crash import CrashReport, install_crash_handlers, mark_seen
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Dialog
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CrashDialog", text)
 
 
-class CrashDialog(QDialog):
+class CrashDialog(Dialog):
     """Shown by the crash hook, and at start-up for crash files of earlier runs."""
 
     def __init__(self, report: CrashReport, parent: QWidget | None = None, *, earlier_run: bool = False) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.report = report
         self.setWindowTitle(_tr("Phần mềm gặp lỗi"))
         self.setMinimumWidth(560)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton,
+    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 from sqlalchemy.orm import Session
@@ -20,21 +20,21 @@ from desktop.services import digitisation
 from desktop.services.dossiers import get_dossier
 from desktop.ui.messages import show_error
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Dialog
 
 RESULT_ROW = "result"
 HEADERS = ("STT", "Thành phần / kết quả", LABELS["digitised"], LABELS["digitisation_code"], LABELS["source"],
            "Tệp quét")
 
 
-class DigitiseDialog(QDialog):
+class DigitiseDialog(Dialog):
     def __init__(self, ctx: Any, code: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(1000, 460))
         self.ctx = ctx
         self.code = code
         self.rows: list[dict[str, Any]] = []
         self.reusable: list[digitisation.ReusableDocument] = []
         self.setWindowTitle(self.tr("Số hóa hồ sơ %1").replace("%1", code))
-        self.resize(1000, 460)
         self.table = QTableWidget(0, len(HEADERS), objectName="components")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

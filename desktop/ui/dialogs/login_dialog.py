@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.services import officers
 from desktop.services.officers import OfficerInfo
+from desktop.ui.dialogs.base import Dialog
 
 
-class LoginDialog(QDialog):
+class LoginDialog(Dialog):
     def __init__(self, db: Database, unit_name: str = "", parent: QWidget | None = None, *,
                  hint: str | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, size=(440, 260))
         self.db = db
         self.officer: OfficerInfo | None = None
         self.setWindowTitle(self.tr("Đăng nhập — Một Cửa Offline"))
@@ -48,11 +49,7 @@ class LoginDialog(QDialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đăng nhập"))
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.button_box(layout, ok_text=self.tr("Đăng nhập"), on_accept=self.try_login)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_login)
         self.setMinimumWidth(420)

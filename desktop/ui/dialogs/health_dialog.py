@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
@@ -29,18 +28,19 @@ from desktop.db import health
 from desktop.errors import UserError
 from desktop.ui import messages
 from desktop.texts import LABELS
+from desktop.ui.dialogs.base import Dialog
 
 log = logging.getLogger("desktop.ui")
 
 QUIT, RESTORE_LATEST, RESTORE_CHOSEN = 0, 10, 11
 
 
-class DamagedDatabaseDialog(QDialog):
+class DamagedDatabaseDialog(Dialog):
     """What went wrong, the newest good backup, and three ways on: restore it, choose another, quit."""
 
     def __init__(self, result: health.HealthResult, backup: BackupFile | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.backup = backup
         self.setWindowTitle(self.tr("Tệp dữ liệu bị hỏng"))
         self.setMinimumWidth(600)
@@ -113,7 +113,7 @@ def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
             messages.show_error(parent, exc)
             continue
         QApplication.restoreOverrideCursor()
-        log.warning("damaged database replaced by backup %s at start-up", chosen.name)
+        log.warning("khi khởi động, dữ liệu hỏng đã được thay bằng bản sao lưu %s", chosen.name)
         messages.inform(parent, QApplication.translate("Health", LABELS["data_restored"]),
                         QApplication.translate(
             "Health", "Đã khôi phục dữ liệu từ %1. Tệp hỏng được giữ tại %2. Lần đồng bộ tới sẽ gửi lại "

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.errors import UserError
 from desktop.services import officers
 from desktop.ui.context import UiContext
+from desktop.ui.dialogs.base import Dialog
 
 
-class LockDialog(QDialog):
+class LockDialog(Dialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("Đã khóa màn hình"))
         self.setModal(True)

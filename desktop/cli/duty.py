@@ -1,0 +1,48 @@
+"""``duty show|set``: the desk staff on duty one day (the denominator of «năng suất tiếp nhận»)."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop.cli.app import CliApp
+from desktop.rules.validation import parse_date
+from desktop.services import duty
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("duty", help="cán bộ trực bộ phận một cửa theo ngày (tính năng suất tiếp nhận)")
+    s = p.add_subparsers(dest="duty_cmd", required=True)
+    show = s.add_parser("show", help="xem ai trực một ngày (ghi tự động khi đăng nhập)")
+    show.add_argument("--day", required=True, help="ngày, YYYY-MM-DD")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_show)
+    put = s.add_parser("set", help="lãnh đạo sửa danh sách trực của một ngày (thay danh sách ghi từ đăng nhập)")
+    put.add_argument("--day", required=True, help="ngày, YYYY-MM-DD")
+    put.add_argument("--staff", action="append", default=[],
+                     help="cán bộ trực (lặp lại được; bỏ trống: không ai trực)")
+    put.add_argument("--json", action="store_true")
+    put.set_defaults(handler=run_set)
+
+
+def _print(args: argparse.Namespace, day: str, names: list[str]) -> int:
+    from desktop.platform.console import emit_json
+
+    if args.json:
+        emit_json({"day": day, "on_duty": names, "count": len(names)})
+    else:
+        print(f"Ngày {day}: {len(names)} cán bộ trực" + (f" — {', '.join(names)}" if names else ""))
+    return 0
+
+
+def run_show(args: argparse.Namespace, app: CliApp) -> int:
+    day = parse_date(args.day, "day")
+    with app.reading() as session:
+        names = duty.on_duty(session, day)
+    return _print(args, day.isoformat(), names)
+
+
+def run_set(args: argparse.Namespace, app: CliApp) -> int:
+    day = parse_date(args.day, "day")
+    with app.transaction() as session:
+        names = duty.set_on_duty(session, day, args.staff)
+    return _print(args, day.isoformat(), names)
