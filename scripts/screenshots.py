@@ -60,7 +60,6 @@ def dossier_detail(window: MainWindow) -> QWidget:
     page.status.setCurrentIndex(page.status.findData("in_progress"))
     _settle()
     dialog = page.open_code(page.model.code_at(0))
-    dialog.resize(1000, 760)
     _settle()
     return dialog
 
@@ -270,10 +269,46 @@ def about(window: MainWindow) -> QWidget:
     from desktop.ui.dialogs.about_dialog import AboutDialog
 
     dialog = AboutDialog(window.ctx.db.path, window)
-    dialog.resize(760, 640)
     dialog.show()
     _settle()
     return dialog
+
+
+def _shown(dialog: QWidget) -> QWidget:
+    """A dialog as it opens (its size fitted to the screen by desktop.ui.dialogs.base)."""
+    dialog.show()
+    _settle()
+    return dialog
+
+
+def _dialog_shots() -> list[tuple[str, Callable[[MainWindow], QWidget | None]]]:
+    """Every small dialog of the desk, as an officer sees it at 1366×768 (issue #18)."""
+    from datetime import date
+
+    from desktop.ui.dialogs.apology_dialog import ApologyDialog
+    from desktop.ui.dialogs.ledger_dialog import LedgerDialog
+    from desktop.ui.dialogs.lock_dialog import LockDialog
+    from desktop.ui.dialogs.login_dialog import LoginDialog
+    from desktop.ui.dialogs.officer_dialog import OfficerDialog
+    from desktop.ui.dialogs.override_dialog import OverrideDialog
+    from desktop.ui.dialogs.password_dialog import PasswordDialog
+    from desktop.ui.dialogs.reason_dialog import ReasonDialog
+    from desktop.ui.dialogs.result_dialog import ResultDialog
+    from desktop.ui.setup_wizard import SetupWizard
+
+    return [
+        ("dialog-apology", lambda w: _shown(ApologyDialog(date(2026, 12, 9), w))),
+        ("dialog-result", lambda w: _shown(ResultDialog(w))),
+        ("dialog-withdraw", lambda w: _shown(ReasonDialog("Rút hồ sơ", "Lý do người nộp rút hồ sơ (không bắt buộc):",
+                                                          "Ghi nhận rút hồ sơ", w))),
+        ("dialog-officer", lambda w: _shown(OfficerDialog(w))),
+        ("dialog-password", lambda w: _shown(PasswordDialog("canbo", "Nguyễn Thị Lan", w))),
+        ("dialog-override", lambda w: _shown(OverrideDialog(w))),
+        ("dialog-ledger", lambda w: _shown(LedgerDialog(w.ctx, w))),
+        ("dialog-lock", lambda w: _shown(LockDialog(w.ctx, w))),
+        ("dialog-login", lambda w: _shown(LoginDialog(w.ctx.db, "UBND xã Tân Lập", w))),
+        ("dialog-setup", lambda w: _shown(SetupWizard(w.ctx.db, need_unit=True, parent=w))),
+    ]
 
 
 EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
@@ -289,6 +324,7 @@ EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("settings-data", settings_data),
     ("history-wizard", history_wizard),
     ("about", about),
+    *_dialog_shots(),
 ]
 
 

@@ -116,8 +116,11 @@ def run_late(args: argparse.Namespace, app: CliApp) -> int:
 
         written.append(str(write_late_pdf(report, args.pdf)))
     if args.json:
+        from desktop.reports.late_officers import by_officer
+
         emit_json({"unit": report["unit"], "period": report["period"], "late_dossiers": report["late_dossiers"],
-                   "late_without_apology": report["late_without_apology"]})
+                   "late_without_apology": report["late_without_apology"],
+                   "late_by_officer": by_officer(report["late_dossiers"])})
         return 0
     print(f"{layout.LATE_TITLE} — {layout.period_heading(report)} {layout.period_line(report)}")
     for index, item in enumerate(report["late_dossiers"], start=1):

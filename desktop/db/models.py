@@ -178,7 +178,7 @@ class Dossier(Synced, Base):
 
     __table_args__ = (
         Index("ix_dossier_status_received", "status", "received_at"),
-        Index("ix_dossier_received_at", "received_at"),
+        Index("ix_dossier_ledger", "received_at", "status", "deleted", "code"),  # the receipt's ledger number
         Index("ix_dossier_result_at", "result_at"),
         Index("ix_dossier_due_at", "due_at"),
         Index("ix_dossier_id_number", "applicant_id_number"),

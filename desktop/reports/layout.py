@@ -24,7 +24,7 @@ LATE_TITLE = "DANH SÁCH HỒ SƠ TRỄ HẠN, QUÁ HẠN"
 LATE_HEADERS: tuple[str, ...] = (
     "STT", LABELS["dossier_code"], LABELS["field"], LABELS["procedure"], LABELS["applicant"],
     "Hạn trả kết quả", LABELS["resolved_on"],
-    "Tình trạng", "Số ngày quá hạn", LABELS["apology_letter"], LABELS["reason"],
+    "Tình trạng", "Số ngày quá hạn", LABELS["apology_letter"], LABELS["reason"], "Cán bộ phụ trách",
 )
 LATE_STATUS = {"late": "Đã giải quyết quá hạn", "overdue": "Đang giải quyết, quá hạn"}
 
@@ -79,4 +79,5 @@ def late_row(index: int, item: dict[str, Any]) -> list[Any]:
         item.get("days_over") if item.get("days_over") is not None else "",
         "Đã lập" if item["apology_issued"] else "Chưa lập",
         item.get("reason") or "",
+        item.get("officer_name") or item.get("officer") or "",
     ]

@@ -138,7 +138,7 @@ def periodic_pdf_bytes(report: dict[str, Any], *, place: str | None = None, with
 def _late_story(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float, *, new_page: bool) -> list[Any]:
     from reportlab.platypus import PageBreak
 
-    widths_mm = [13, 54, 20, 40, 30, 23, 23, 27, 12, 14, 36]
+    widths_mm = [13, 50, 20, 38, 28, 23, 23, 25, 12, 14, 34, 24]
     scale = width / (sum(widths_mm) * mm)
     header = [Paragraph(text, st["cellh"]) for text in layout.LATE_HEADERS]
     data: list[list[Any]] = [header]
@@ -146,7 +146,7 @@ def _late_story(report: dict[str, Any], st: dict[str, ParagraphStyle], width: fl
         data.append([Paragraph(str(v), st["small"]) if isinstance(v, str) and v else str(v)
                      for v in layout.late_row(index, item)])
     if len(data) == 1:
-        data.append([Paragraph("Không có hồ sơ trễ hạn hoặc quá hạn trong kỳ.", st["cell"])] + [""] * 10)
+        data.append([Paragraph("Không có hồ sơ trễ hạn hoặc quá hạn trong kỳ.", st["cell"])] + [""] * (len(layout.LATE_HEADERS) - 1))
     serif = st["_serif"].fontName
     table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1, style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), serif), ("FONTSIZE", (0, 0), (-1, -1), 9),

@@ -28,6 +28,7 @@ from desktop.platform import clock
 from desktop.db.models import Apology, Dossier, Field, Supplement
 from desktop.db.types import VNDateTime
 from desktop.rules.lifecycle import Status
+from desktop.reports import late_officers
 from desktop.reports.columns import COLUMNS as BIEU06_COLUMNS
 from desktop.reports.periods import Period
 from desktop.services import resolvers
@@ -216,8 +217,10 @@ def _late_details(session: Session, period: Period, late_ids: set[str], overdue_
             Dossier.id, Dossier.code, Dossier.owner_unit, Dossier.field_name, Dossier.procedure_name,
             Dossier.applicant_name, Dossier.received_at, Dossier.due_at, due_end.label("due_end"), Dossier.result_at,
             Dossier.withdrawn_at, apology.label("apology_reason"), appointment.label("new_appointment"),
+            Dossier.handler, Dossier.received_by,
         ).where(Dossier.id.in_(chunk))))
     rows.sort(key=lambda r: (r.due_at or datetime.min.replace(tzinfo=clock.VN_TZ), r.code))
+    names = late_officers.full_names(session, ((r.owner_unit, r.handler or r.received_by) for r in rows))
     out = []
     for row in rows:
         is_late = row.id in late_ids
@@ -239,6 +242,7 @@ def _late_details(session: Session, period: Period, late_ids: set[str], overdue_
             "apology_issued": row.apology_reason is not None,
             "reason": row.apology_reason,
             "new_appointment": row.new_appointment.isoformat() if row.new_appointment else None,
+            **late_officers.responsible(row, names),
         })
     return out
 

@@ -97,7 +97,7 @@ def late_workbook(report: dict[str, Any]) -> Workbook:
     return wb
 
 
-LATE_WIDTHS = (6, 28, 16, 30, 22, 17, 17, 20, 10, 11, 40)
+LATE_WIDTHS = (6, 28, 16, 30, 22, 17, 17, 20, 10, 11, 40, 22)
 
 
 def _late_sheet(ws: Worksheet, report: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, literal_column, select, table, text
 from sqlalchemy.orm import Session, object_session
 
 from desktop.platform import clock
@@ -70,6 +70,7 @@ class DossierFilter:
     include_refused: bool = True
     scope: str | None = None  # "forwarded_in": resolved here, received elsewhere; "on_behalf": the reverse
     unit_code: str = ""  # this desk's unit, for ``scope``
+    indexed: bool = False  # set by the service when the database has the search index
 
 
 def _clock_running() -> list[str]:
@@ -113,6 +114,11 @@ def filtered(flt: DossierFilter) -> Select[Any]:
     if folded:
         needle = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Dossier.search_text.like(f"%{needle}%", escape="\\"))
+        if flt.indexed and len(folded) >= TRIGRAM:  # the index finds the candidates, the LIKE stays exact
+            phrase = '"' + folded.replace('"', '""') + '"'
+            candidates = select(literal_column("rowid")).select_from(table("dossier_fts")).where(
+                text("dossier_fts MATCH :phrase").bindparams(phrase=phrase))
+            query = query.where(literal_column("dossier.rowid").in_(candidates))
     if flt.field_name:
         query = query.where(Dossier.field_name == flt.field_name)
     if flt.channel:
@@ -139,8 +145,21 @@ def _one_day():  # type: ignore[no-untyped-def]
     return timedelta(days=1)
 
 
+TRIGRAM = 3  # the shortest text the trigram index can look up; shorter searches read the table
+
+
+def search_index_ready(session: Session) -> bool:
+    """Whether this desk's database has the FTS5 search index (migration 0011; not on an SQLite without it)."""
+    cache = session.info.setdefault("_search_index", {})
+    if "ready" not in cache:
+        cache["ready"] = session.get_bind().dialect.name == "sqlite" and session.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dossier_fts'")).first() is not None
+    return bool(cache["ready"])
+
+
 def list_dossiers(session: Session, flt: DossierFilter, *, limit: int | None = 500, offset: int = 0,
                   newest_first: bool = True) -> list[DossierRow]:
+    flt.indexed = search_index_ready(session)
     query = filtered(flt).order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
     if limit is not None:
         query = query.limit(limit).offset(offset)
@@ -149,6 +168,7 @@ def list_dossiers(session: Session, flt: DossierFilter, *, limit: int | None = 5
 
 def dossier_ids(session: Session, flt: DossierFilter, *, newest_first: bool = True) -> list[str]:
     """Ids only, in display order: the lazy table model fetches rows by id when Qt asks."""
+    flt.indexed = search_index_ready(session)
     query = filtered(flt).with_only_columns(Dossier.id)
     query = query.order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
     return list(session.scalars(query))
@@ -169,12 +189,17 @@ class DossierDetail:
     supplements: list[dict[str, Any]] = field(default_factory=list)
     apologies: list[dict[str, Any]] = field(default_factory=list)
     allowed_actions: list[str] = field(default_factory=list)
+    officer_names: dict[str, str] = field(default_factory=dict)  # username -> full name, for display
 
     def to_json(self) -> dict[str, Any]:
         out = dict(self.data)
         out.update(components=self.components, events=self.events, supplements=self.supplements,
-                   apologies=self.apologies, allowed_actions=self.allowed_actions)
+                   apologies=self.apologies, allowed_actions=self.allowed_actions, officer_names=self.officer_names)
         return out
+
+    def officer(self, username: str | None) -> str:
+        """The officer's full name where the desk knows it (an imported or another unit's name stays)."""
+        return self.officer_names.get(username or "", username or "")
 
 
 def _jsonable(value: Any) -> Any:
@@ -218,6 +243,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
     supplements = session.scalars(select(Supplement).where(Supplement.dossier_id == dossier.id)
                                   .order_by(Supplement.requested_at))
     apologies = session.scalars(select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.issued_at))
+    events = list(events_of(session, dossier))
     return DossierDetail(
         data=dossier_json(dossier),
         components=[
@@ -228,7 +254,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
         ],
         events=[
             {"kind": e.kind, "at": clock.iso(e.at), "officer": e.officer, "note": e.note, "data": e.data}
-            for e in events_of(session, dossier)
+            for e in events
         ],
         supplements=[
             {"requested_at": clock.iso(s.requested_at), "items": s.items, "reason": s.reason,
@@ -243,6 +269,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail:
             for a in apologies
         ],
         allowed_actions=[a.value for a in resolvers.allowed_here(dossier, resolvers.local_code(session))],
+        officer_names=_officer_names(session, {dossier.received_by, dossier.handler} | {e.officer for e in events}),
     )
 
 
@@ -257,3 +284,12 @@ def previous_applicant(session: Session, id_number: str) -> dict[str, Any] | Non
     if row is None:
         return None
     return dict(zip(("name", "phone", "email", "address", "organisation"), row, strict=True))
+
+
+def _officer_names(session: Session, usernames: set[str | None]) -> dict[str, str]:
+    from desktop.db.models import Officer
+
+    wanted = {name for name in usernames if name}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Officer.username, Officer.full_name).where(Officer.username.in_(wanted))).all())

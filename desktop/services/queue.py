@@ -143,6 +143,12 @@ def _pairs(session: Session, start: date, end: date,
     return [(a, c) for a, c in session.execute(query)]
 
 
+def waits(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None) -> list[float]:
+    """Minutes from arrival to call of each ticket served in the window: a sum over a count, unrounded."""
+    return [(called - arrived).total_seconds() / 60 for arrived, called in _pairs(session, start, end, unit_codes)
+            if called is not None]
+
+
 def waiting_stats(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
                   with_target: bool = True) -> dict[str, Any]:
     return _stats(_pairs(session, start, end, unit_codes), target_minutes(session, end.year) if with_target else None)

@@ -59,6 +59,11 @@ FIELDS = (
 MOMENTS = {"transferred_at", "result_back_at", "received_at", "counting_start", "due_at", "original_due_at", "result_at", "returned_at", "withdrawn_at"}
 
 
+# The step the keyboard lands on, in the order a dossier usually takes them (the rarer ones after).
+NEXT_STEPS = (Action.START, Action.RECORD_RESULT, Action.RETURN_RESULT, Action.RECEIVE_SUPPLEMENT, Action.TRANSFER,
+              Action.RESULT_RECEIVED, Action.REQUEST_SUPPLEMENT, Action.APOLOGY, Action.WITHDRAW)
+
+
 class DossierDetailDialog(Dialog):
     def __init__(self, ctx: UiContext, code: str, parent: QWidget | None = None) -> None:
         super().__init__("", parent, size=(980, 760))
@@ -79,6 +84,7 @@ class DossierDetailDialog(Dialog):
         self.components.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.components.verticalHeader().setVisible(False)
         self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.components.setTabKeyNavigation(False)  # Tab leaves the table for the action buttons
         self.timeline = QListWidget(objectName="timeline")
         self.others = QListWidget(objectName="supplements")
         self.action_buttons: dict[str, QPushButton] = {}
@@ -164,7 +170,7 @@ class DossierDetailDialog(Dialog):
         for event in detail.events:
             line = f"{dmy_hm(event['at'])}  {self.tr(EVENT_LABELS.get(event['kind'], event['kind']))}"
             if event.get("officer"):
-                line += f"  ({event['officer']})"
+                line += f"  ({detail.officer(event['officer'])})"
             if event.get("note"):
                 line += f": {event['note']}"
             self.timeline.addItem(line)
@@ -185,6 +191,21 @@ class DossierDetailDialog(Dialog):
                 "Cần lãnh đạo hoặc quản trị thực hiện (vai trò của bạn: %1).").replace(
                 "%1", self.ctx.officer.role_label))
         self._fill_print_menu(detail)
+        self._focus_next_step()
+
+    def _focus_next_step(self) -> None:
+        """The keyboard lands on the first step the dossier can take now (Space runs it), unless the officer
+        is already somewhere else in the dialog."""
+        focused = self.focusWidget()
+        stepped, self._stepped = getattr(self, "_stepped", False), False
+        if not stepped and focused is not None and focused not in self.action_buttons.values() \
+                and focused.isEnabled():
+            return
+        for action in NEXT_STEPS:
+            button = self.action_buttons.get(action.value)
+            if button is not None and button.isEnabled():
+                button.setFocus()
+                return
 
     def _two_tier_note(self, data: dict[str, Any]) -> str:
         """Who decides a dossier received here for another body, or where a forwarded-in one came from."""
@@ -207,6 +228,8 @@ class DossierDetailDialog(Dialog):
             return CHANNELS.get(value, value)
         if key == "result":
             return self.tr(LABELS["approve"]) if value == "approved" else self.tr(LABELS["reject"])
+        if key in ("received_by", "handler") and self.detail is not None:
+            return self.detail.officer(value)
         return str(value)
 
     def printable_forms(self) -> list[str]:
@@ -229,6 +252,7 @@ class DossierDetailDialog(Dialog):
         if work is None:
             return
         form = next(spec.form for spec in SPECS if spec.action == action)
+        self._stepped = True  # the keyboard goes on to the next step once the write is done
         for button in self.action_buttons.values():  # no second click while the write is in flight
             button.setEnabled(False)
 
@@ -239,6 +263,10 @@ class DossierDetailDialog(Dialog):
         self.ctx.write(work, lambda _result: self._done(form), failed)
 
     def _done(self, form: str) -> None:
+        """Offer the paper the citizen or the next office needs; the control slip is reprinted from «In
+        phiếu…» when the desk wants it, not asked at every step."""
+        if form == "control":
+            return
         if messages.confirm(self, self.tr("In phiếu"), self.tr("In %1?").replace(
                 "%1", FORM_TITLES[form].lower())):
             self.print(form)

@@ -71,6 +71,22 @@ def run_gui(db_path: str | None = None) -> int:
         shutdown_logging()
 
 
+def discard_if_empty(db: Any, path: Path) -> bool:
+    """Delete a database that holds nothing yet (no unit, no officer, no dossier); True if deleted."""
+    from sqlalchemy import func, select
+
+    from desktop.db.models import Dossier, Officer, Unit
+
+    with db.reading() as session:
+        used = any(session.scalar(select(func.count()).select_from(model)) for model in (Unit, Officer, Dossier))
+    if used:
+        return False
+    db.dispose()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return True
+
+
 def _run(app: Any, db_path: str | None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
@@ -98,6 +114,8 @@ def _run(app: Any, db_path: str | None) -> int:
             from desktop.ui.setup_wizard import SetupWizard
 
             if not SetupWizard(db, need_unit=need_unit).exec():
+                if need_unit and need_officer:
+                    discard_if_empty(db, path)  # «Hủy» on a first run: no empty database left behind
                 return 0
         try:
             officer = _log_in(db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
@@ -12,9 +12,14 @@ from desktop.services import desk
 from desktop.sync.status import last_sync
 from desktop.ui.dialogs.base import fit_to_screen
 from desktop.ui.context import SETTINGS, UiContext
-from desktop.formatting import dmy_hm
+from desktop.platform import clock
+from desktop.texts import WEEKDAY_LABELS
+from desktop.formatting import dmy, dmy_hm
 from desktop.ui.idle_lock import IdleLock
 from desktop.ui.pages import PAGES, Page, page_index
+
+
+BUSY_AFTER_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -48,6 +53,12 @@ class MainWindow(QMainWindow):
             if index:  # a thin rule between the four parts so they do not run together
                 label.setStyleSheet("QLabel { border-left: 1px solid #b0b0b0; padding-left: 8px; }")
             self.statusBar().addPermanentWidget(label)
+        self.busy = QLabel(self.tr("⏳ Đang tải dữ liệu…"), objectName="busy")  # work that takes a moment
+        self.busy.hide()
+        self.statusBar().addWidget(self.busy)
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self.busy.show)
+        ctx.tasks.busy_changed.connect(self._busy_changed)
         self.refresh_status()
         ctx.bus.changed.connect(self._on_changed)
         self._shortcuts()
@@ -107,13 +118,21 @@ class MainWindow(QMainWindow):
         texts = [
             self.tr("Đơn vị: %1").replace("%1", unit_text),
             self.tr("Cán bộ: %1 (%2)").replace("%1", officer.full_name).replace("%2", officer.role_label),
-            self.tr("CSDL: %1").replace("%1", str(self.ctx.db.path or "")),
+            self.tr("Hôm nay: %1").replace("%1", f"{WEEKDAY_LABELS[clock.today().weekday()]}, {dmy(clock.today())}"),  # the file's path is in «Giới thiệu» (F1)
             sync_text,
         ]
         for label, text in zip(self._status_labels, texts, strict=True):
             label.setText(text)
         self.setWindowTitle(self.tr("Một Cửa Offline — %1 — %2").replace("%1", unit.name).replace(
             "%2", officer.full_name))
+
+    def _busy_changed(self, in_flight: int) -> None:
+        """A sign in the status bar when reading or writing takes longer than a blink (not for quick ones)."""
+        if in_flight and not self._busy_timer.isActive() and self.busy.isHidden():
+            self._busy_timer.start()
+        elif not in_flight:
+            self._busy_timer.stop()
+            self.busy.hide()
 
     def _on_changed(self, topics: object) -> None:
         if isinstance(topics, frozenset) and SETTINGS in topics:

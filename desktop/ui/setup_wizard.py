@@ -6,6 +6,8 @@ open on the page of the faulty field.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QWidget, QWizard, QWizardPage,
 )
@@ -97,30 +99,63 @@ class SetupWizard(QWizard):
         self.setMinimumSize(620, 420)
 
     def validateCurrentPage(self) -> bool:  # noqa: N802  Qt API
-        if self.currentId() != max(self.page_ids.values()):
-            return super().validateCurrentPage()
+        """Each page is checked by the same services that will write it, when «Tiếp» is pressed: an error is
+        shown on the page that holds the field, with the field focused, not at «Hoàn tất»."""
+        page = next(name for name, number in self.page_ids.items() if number == self.currentId())
+        last = self.currentId() == max(self.page_ids.values())
         try:
-            self.save()
+            if last:
+                self.save()
+            else:
+                self.rehearse(page)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Chưa hoàn tất được"), exc.message)
+            self._focus(exc.field)
             return False
         return True
 
-    def save(self) -> None:
-        """The whole set-up in one transaction (nothing written on any error)."""
-        admin = self.admin_page
+    def _focus(self, field: str | None) -> None:
+        widgets = {"unit_code": self.unit_page.unit_code, "unit_name": self.unit_page.unit_name,
+                   "agency_id": self.unit_page.agency_id, "level": self.unit_page.level,
+                   "seq_range": self.unit_page.seq_range, "username": self.admin_page.username,
+                   "full_name": self.admin_page.full_name, "password": self.admin_page.password}
+        widget = widgets.get(field or "")
+        if widget is None:
+            return
+        home = next((n for n in self.page_ids.values() if self.page(n).isAncestorOf(widget)), self.currentId())
+        while self.currentId() > home:  # the field lives on an earlier page: go back to it
+            self.back()
+        widget.setFocus()
+
+    def rehearse(self, page: str) -> None:
+        """Run the page's writes in a transaction that is always rolled back: the services' own checks."""
+        session = self.db.sessions()
+        session.info["officer"] = "setup"
+        try:
+            self._write(session, page)
+        finally:
+            session.rollback()
+            session.close()
+
+    def _write(self, session: Any, upto: str) -> None:
+        unit, admin = self.unit_page, self.admin_page
+        if self.need_unit:
+            desk.initialise_desk(
+                session, unit_code=unit.unit_code.text(), unit_name=unit.unit_name.text(),
+                agency_id=unit.agency_id.text().strip() or None, level=unit.level.currentData(),
+                seq_range=desk.parse_seq_range(unit.seq_range.text()),
+            )
+        if upto == "unit":
+            return
         if admin.password.text() != admin.password2.text():
             raise UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password")
-        unit = self.unit_page
+        officers.create_officer(session, username=admin.username.text(), full_name=admin.full_name.text(),
+                                password=admin.password.text(), role="admin")
+
+    def save(self) -> None:
+        """The whole set-up in one transaction (nothing written on any error)."""
         with self.db.transaction(officer="setup") as session:
-            if self.need_unit:
-                desk.initialise_desk(
-                    session, unit_code=unit.unit_code.text(), unit_name=unit.unit_name.text(),
-                    agency_id=unit.agency_id.text().strip() or None, level=unit.level.currentData(),
-                    seq_range=desk.parse_seq_range(unit.seq_range.text()),
-                )
-            officers.create_officer(session, username=admin.username.text(), full_name=admin.full_name.text(),
-                                    password=admin.password.text(), role="admin")
+            self._write(session, "admin")
             if self.need_unit and self.catalog_page.import_starter.isChecked():
                 result = catalog.import_starter(session)
                 if result.errors:

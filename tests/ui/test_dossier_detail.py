@@ -173,6 +173,9 @@ def test_each_action_reprints_its_form_on_request(status: Status, action: str, f
                         lambda c, p, k, code_, **kw: real(c, p, k, code_, on_done=printed.append, **kw))
     dialog.action_buttons[action].click()
     assert dialog.detail is not None and dialog.detail.data["status"] != status
+    if form == "control":  # issue #18 item 5: the control slip is not asked for at every step
+        assert not any(text.startswith("In ") for text in asked) and printed == []
+        return
     assert asked[-1] == f"In {FORM_TITLES[form].lower()}?"
     if wanted:
         assert len(printed) == 1 and printed[0].name.startswith(f"{form}-")

@@ -41,7 +41,7 @@ def test_status_bar_and_last_sync(window: MainWindow, ctx: UiContext) -> None:
     texts = [label.text() for label in window._status_labels]
     assert texts[0] == "Đơn vị: UBND xã Tân Lập (10375)"
     assert ctx.officer.full_name in texts[1]
-    assert str(ctx.db.path) in texts[2]
+    assert texts[2] == "Hôm nay: Thứ Sáu, 20/11/2026" and str(ctx.db.path) not in " ".join(texts)  # issue #18 item 10
     assert texts[3] == "chưa đồng bộ"
     ctx.write(lambda s: desk.put_setting(s, settings.LAST_SYNC.key, "2026-11-20T15:00:00+07:00"))
     assert window._status_labels[3].text() == "Đồng bộ lần cuối: 15:00 20/11/2026"

@@ -41,12 +41,14 @@ def test_wizard_creates_a_usable_database(tmp_path: Path, qtbot: Any, messages: 
         wizard.show()
         _fill(wizard, password2="khac-nhau")
         wizard.next()
-        wizard.next()
-        wizard.button(QWizard.WizardButton.FinishButton).click()
+        wizard.next()  # checked when «Tiếp» is pressed on the page (issue #18 item 6), not at «Hoàn tất»
         assert "Hai lần nhập mật khẩu không khớp." in messages.texts()
+        assert wizard.currentPage() is wizard.admin_page
+        assert wizard.focusWidget() is wizard.admin_page.password
         with db.reading() as s:
             assert not desk.is_initialised(s)  # nothing written
         wizard.admin_page.password2.setText("bimat2026")
+        wizard.next()
         wizard.button(QWizard.WizardButton.FinishButton).click()
         assert wizard.result() == QDialog.DialogCode.Accepted
         with db.reading() as s:
@@ -128,3 +130,37 @@ def test_idle_timer_uses_the_setting_and_locks(ctx: UiContext, qtbot: Any, monke
     assert len(shown) == 1 and not lock.locked and lock.timer.isActive()
     ctx.write(lambda s: desk_service.put_setting(s, settings.IDLE_LOCK_MINUTES.key, 0))
     assert not lock.timer.isActive()
+
+
+def test_wizard_checks_each_page_and_returns_to_the_field(tmp_path: Path, qtbot: Any, messages: Any) -> None:
+    db = open_database(tmp_path / "new.sqlite3")
+    try:
+        wizard = SetupWizard(db)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        _fill(wizard)
+        wizard.unit_page.seq_range.setText("9999-1")
+        wizard.next()
+        assert wizard.currentPage() is wizard.unit_page  # stopped on the page with the fault
+        assert wizard.focusWidget() is wizard.unit_page.seq_range
+        assert any("Dải số thứ tự" in text for text in messages.texts())
+        with db.reading() as s:
+            assert not desk.is_initialised(s)  # a rehearsal writes nothing
+        wizard.unit_page.seq_range.setText("1-4999")
+        wizard.next()
+        assert wizard.currentPage() is wizard.admin_page
+    finally:
+        db.dispose()
+
+
+def test_cancelling_the_first_run_leaves_no_empty_database(tmp_path: Path) -> None:
+    from desktop.ui.main import discard_if_empty
+
+    path = tmp_path / "fresh.sqlite3"
+    db = open_database(path)
+    assert discard_if_empty(db, path) and not path.exists()
+    used = open_database(tmp_path / "used.sqlite3")
+    with used.transaction(officer="setup") as s:
+        desk.initialise_desk(s, unit_code="10411", unit_name="UBND xã Hòa Bình")
+    assert not discard_if_empty(used, tmp_path / "used.sqlite3") and (tmp_path / "used.sqlite3").exists()
+    used.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -139,11 +139,21 @@ class DashboardPage(QWidget):
         root.addLayout(charts, 1)
 
         self.show_button.clicked.connect(self.refresh)
+        # a new period is computed at once: the old period's figures never sit under the new period's name
+        self._period_timer = QTimer(self, singleShot=True, interval=250)
+        self._period_timer.timeout.connect(self._period_changed)
+        for signal in (self.picker.kind.currentIndexChanged, self.picker.index.currentIndexChanged,
+                       self.picker.year.valueChanged, self.picker.calendar.toggled):
+            signal.connect(lambda *_: self._period_timer.start())
         self.export_button.clicked.connect(self.export)
         self.ctx.bus.changed.connect(self._changed)
 
     def activate(self) -> None:
         self.refresh()
+
+    def _period_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def _changed(self, topics: frozenset[str]) -> None:
         if DOSSIERS in topics and self.isVisible():

@@ -122,6 +122,8 @@ class DossiersPage(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.reload)
         self.table.activated.connect(self._open_index)
+        QWidget.setTabOrder(self.search, self.table)  # the results are one Tab from the search, filters after
+        QWidget.setTabOrder(self.table, self.scope)
         self.open_button.clicked.connect(self.open_selected)
         self.ledger_button.clicked.connect(self.open_ledger)
 
@@ -169,7 +171,8 @@ class DossiersPage(QWidget):
             scope=self.scope.currentData(),
         )
 
-    def reload(self) -> None:
+    def reload(self, *, focus_results: bool = False) -> None:
+        """Run the search; ``focus_results``: move to the first row (Enter in the search box)."""
         self._timer.stop()
         self._generation += 1
         generation = self._generation
@@ -189,7 +192,14 @@ class DossiersPage(QWidget):
                 return
             ids, used = result
             self.model.set_ids(ids, used)
-            self.count_label.setText(self.tr("%1 hồ sơ").replace("%1", number(len(ids))))
+            searched = self.search.text().strip()
+            if not ids and searched:
+                self.count_label.setText(self.tr("Không tìm thấy hồ sơ nào khớp «%1»").replace("%1", searched))
+            else:
+                self.count_label.setText(self.tr("%1 hồ sơ").replace("%1", number(len(ids))))
+            if focus_results and ids:
+                self.table.setFocus()
+                self.table.selectRow(0)
 
         self.ctx.read(work, show)
 
@@ -210,7 +220,7 @@ class DossiersPage(QWidget):
             if code:
                 self.open_code(code)
             else:
-                self.reload()
+                self.reload(focus_results=True)
 
         self.ctx.read(find, done)
 

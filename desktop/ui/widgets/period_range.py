@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
+from desktop.formatting import dmy
 from desktop.platform import clock
 from desktop.texts import LABELS
 
@@ -67,6 +68,9 @@ class PeriodRange(QWidget):
         layout.addWidget(self.start_edit)
         layout.addWidget(QLabel(self.tr("đến")))
         layout.addWidget(self.end_edit)
+        self.hint = QLabel(objectName="period_hint")  # says what was understood when the dates are reversed
+        self.hint.setStyleSheet("color: #c92a2a;")
+        layout.addWidget(self.hint)
         self._quiet = False
         self.preset.currentIndexChanged.connect(self._apply_preset)
         self.start_edit.dateChanged.connect(self._edited)
@@ -76,7 +80,12 @@ class PeriodRange(QWidget):
 
     def window(self) -> tuple[date, date]:
         start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
-        return (start, end) if start <= end else (end, start)
+        if start <= end:
+            self.hint.clear()
+            return start, end
+        self.hint.setText(self.tr("«Từ» sau «đến»: hiểu là từ %1 đến %2").replace("%1", dmy(end)).replace(
+            "%2", dmy(start)))
+        return end, start
 
     def _apply_preset(self, index: int) -> None:
         _label, start, end = self._presets[index]

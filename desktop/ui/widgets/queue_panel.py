@@ -46,7 +46,7 @@ class QueuePanel(QWidget):
         self.month = QLabel(objectName="month")
         self.days = QTableWidget(0, 5, objectName="days")
         self.days.setHorizontalHeaderLabels([self.tr(LABELS["date"]), self.tr("Lượt"), self.tr("Đã phục vụ"),
-                                             self.tr("Chờ TB (phút)"), self.tr("P90 (phút)")])
+                                             self.tr("Chờ TB (phút)"), self.tr("90% lượt chờ không quá (phút)")])
         self.days.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.days.verticalHeader().setVisible(False)
         self.days.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
