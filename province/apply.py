@@ -24,7 +24,7 @@ from desktop.sync import canonical, tables
 from desktop.sync.errors import MESSAGES
 from province import staging
 from province.models import HubConflict, HubRecordOrigin
-from province.ownership import NOT_OWNER, rule_for
+from province.ownership import NOT_OWNER, DossierPartRule, rule_for
 from province.schema import DATA_TABLES, business_keys
 
 PROBLEM_MESSAGES = {
@@ -78,6 +78,7 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
                   batch_id: str, covered: dict[str, list[list[int]]], now: datetime) -> ApplyOutcome:
     out = ApplyOutcome()
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    parents = _parents(session, changes)
     for change in changes:
         if any(lo <= change["seq"] <= hi for lo, hi in covered.get(change["epoch"], [])):
             out.skipped += 1  # (device, epoch, seq) already applied here: its snapshot is not newer
@@ -87,6 +88,8 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
             out.problem(change, NOT_OWNER, conflict=False)  # names another unit as owner
         elif change["row"].get("id", change["record_id"]) != change["record_id"]:
             out.problem(change, "bad_record", conflict=False)
+        elif not _may_write_part(change, unit_code, parents):
+            out.problem(change, NOT_OWNER, conflict=False)  # a row on a dossier of two other units
         else:
             by_table[change["table"]].append(change)
     for name in DATA_TABLES:  # parents first
@@ -95,6 +98,38 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
             _apply_table(session, DATA_TABLES[name], lines, out,
                          device_id=device_id, unit_code=unit_code, batch_id=batch_id, now=now)
     return out
+
+
+def _parents(session: Session, changes: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The dossiers the batch's dossier parts hang on: stored at the hub, or arriving in the same batch."""
+    wanted: set[str] = set()
+    found: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        rule = rule_for(change["table"])
+        if isinstance(rule, DossierPartRule) and change["row"].get(rule.parent_column):
+            wanted.add(str(change["row"][rule.parent_column]))
+        elif change["table"] == "dossier":
+            found[str(change["record_id"])] = dict(change["row"])
+    table = DATA_TABLES["dossier"]
+    missing = sorted(wanted - set(found))
+    for start in range(0, len(missing), CHUNK):
+        query = select(table.c.id, table.c.owner_unit, table.c.resolver_code, table.c.resolver_kind).where(
+            table.c.id.in_(missing[start:start + CHUNK]))
+        found.update({row["id"]: dict(row) for row in session.execute(query).mappings()})
+    return found
+
+
+def _may_write_part(change: dict[str, Any], unit_code: str, parents: dict[str, dict[str, Any]]) -> bool:
+    """Issue #15: only a dossier's receiving and resolving units write its parts (an unknown parent —
+    its batch not here yet — cannot be judged, and is let through as before)."""
+    rule = rule_for(change["table"])
+    if not isinstance(rule, DossierPartRule):
+        return True
+    parent = parents.get(str(change["row"].get(rule.parent_column)))
+    if parent is None:
+        return True
+    owner = parent.get("owner_unit") or unit_code  # a dossier in this batch with no owner named: the sender's
+    return unit_code in rule.parties(parent | {"owner_unit": owner})
 
 
 def _latest_per_record(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:

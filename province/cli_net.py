@@ -1,4 +1,5 @@
-"""Hub commands added by sync part 2: ``package build`` and ``serve`` (registered from province/cli.py)."""
+"""Hub commands added by sync part 2: ``package build``, ``serve``, ``report-file`` and (issue #15) ``outbox``
+(registered from province/cli.py)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
     r.add_argument("--out", required=True)
     r.set_defaults(handler=run_report_file)
+
+    o = sub.add_parser("outbox", help="ghi tệp hộp thư (hồ sơ chuyển đến, kết quả chuyển về) của một xã")
+    o.add_argument("--unit", required=True, help="mã đơn vị (5 chữ số)")
+    o.add_argument("--out", required=True, help="thư mục ghi tệp, ví dụ USB cùng chỗ với biên nhận")
+    o.add_argument("--json", action="store_true")
+    o.set_defaults(handler=run_outbox)
 
     s = sub.add_parser("serve", help="chạy máy chủ HTTP nhận gói dữ liệu của xã")
     s.add_argument("--host", default="127.0.0.1")
@@ -92,4 +99,18 @@ def run_report_file(args: argparse.Namespace) -> int:
         hub.dispose()
     write_atomic(Path(args.out), data)
     print(f"Đã ghi báo cáo vào {args.out}.")
+    return 0
+
+
+def run_outbox(args: argparse.Namespace) -> int:
+    """Issue #15: the unit's inbox file (its forwarded dossiers), signed and sealed to its devices."""
+    from province.cli import opened_hub
+    from province.outbox import write_outbox
+
+    with opened_hub(args) as hub:
+        out = write_outbox(hub, args.unit, Path(args.out))
+    if args.json:
+        emit_json(out)
+    else:
+        print(f"Đã ghi hộp thư của đơn vị {out['unit_code']} ({out['dossiers']} hồ sơ): {out['file']}")
     return 0

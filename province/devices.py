@@ -49,9 +49,22 @@ def enrol(hub: Hub, path: Path, *, replace: bool = False) -> dict[str, Any]:
         device.public_key = body["public_key"]
         device.kid = container.key_id(raw)
         device.app_version = str(body.get("app_version", ""))
+        device.encryption_key = _encryption_key(body) or device.encryption_key
         device.revoked_at = None
         device.revoked_reason = None
     return {"device_id": device_id, "unit_code": unit_code, "kid": container.key_id(raw)}
+
+
+def _encryption_key(body: dict[str, Any]) -> str | None:
+    """The desk's X25519 public key, checked (32 bytes); absent from an older desk's request."""
+    value = body.get("encryption_key")
+    if value in (None, ""):
+        return None
+    try:
+        container.unb64(value, size=32)
+    except SyncError:
+        raise UserError("Khóa mã hóa trong tệp đề nghị đăng ký không hợp lệ.", code="bad_enrolment") from None
+    return str(value)
 
 
 def revoke(hub: Hub, device_id: str, *, reason: str = "") -> None:

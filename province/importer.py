@@ -28,6 +28,7 @@ from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
 from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
+from province import forwarded
 from province.apply import apply_changes
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
@@ -174,7 +175,8 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
     changes = upgrades.upgrade_changes(header, batch.read_changes(files, manifest))  # sync part 2: old schemas
     ranges = _ranges(manifest, header, changes)
     signer = _signing_key(hub)  # before the import's one session, never inside it (issue 14)
-    return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run, signer=signer)
+    return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run, signer=signer,
+                  encryption_key=forwarded.certificate_encryption_key(cert))
 
 
 def _signing_key(hub: Hub) -> Any:
@@ -230,7 +232,8 @@ def _chain(session: Any, manifest: dict[str, Any]) -> str:
 
 
 def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: list[dict[str, Any]],
-           ranges: dict[str, list[int]], digest: str, name: str, *, dry_run: bool, signer: Any) -> ImportResult:
+           ranges: dict[str, list[int]], digest: str, name: str, *, dry_run: bool, signer: Any,
+           encryption_key: str | None = None) -> ImportResult:
     now = clock.now()
     device_id = header["device_id"]
     session = hub.sessions()
@@ -249,6 +252,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
         covered = watermarks.covered(session, device_id, list(ranges))
         outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
                                 batch_id=header["batch_id"], covered=covered, now=now)
+        forwarded.refold(session, changes)  # issue #15: a forwarded dossier's state from both sides' events
         holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
                                   epoch_start=int(manifest.get("epoch_start") or 1), now=now)
         facts = meta_in(session, "package_version", "name")
@@ -278,6 +282,7 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
                              chain=chain, changes=len(changes), applied=outcome.applied, skipped=skipped,
                              created_at=header["created_at"], imported_at=now))
         device.app_version = str(header.get("app_version", ""))  # sync part 2: hub views
+        device.encryption_key = device.encryption_key or encryption_key  # an older enrolment learns it (#15)
         session.add(HubReceipt(batch_id=header["batch_id"], receipt_id=body["receipt_id"], content=content,
                                created_at=now))
         session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",

@@ -32,6 +32,8 @@ class HubDevice(HubBase):
     unit_name: Mapped[str] = mapped_column(String(255), default="")
     public_key: Mapped[str] = mapped_column(String(64))
     kid: Mapped[str] = mapped_column(String(16))
+    # X25519 public key the desk's inbox is sealed to (issue #15); None for a device enrolled before it.
+    encryption_key: Mapped[str | None] = mapped_column(String(64), default=None, nullable=True)
     app_version: Mapped[str] = mapped_column(String(32), default="")
     enrolled_at: Mapped[datetime] = mapped_column(VNDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)

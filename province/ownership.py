@@ -58,9 +58,31 @@ class WriteRule:
         return frozenset({"id", self.owner_column})
 
 
+@dataclass(frozen=True)
+class DossierPartRule(WriteRule):
+    """Two-tier reception (issue #15): rows that hang on a dossier (its events, supplements, apologies,
+    components) are owned by the unit that wrote them, and only the dossier's two parties may write
+    them — its receiving unit (the dossier row's owner) and, for a dossier received for another commune,
+    its resolving unit. The dossier row itself stays the receiving unit's (``DEFAULT_RULE``); the
+    resolving unit's part reaches it as its own events, from which the hub derives the dossier's state
+    (``province/forwarded.py``)."""
+
+    parent_table: str = "dossier"
+    parent_column: str = "dossier_id"
+
+    def parties(self, parent: Mapping[str, Any]) -> frozenset[str]:
+        """Who may write rows of this dossier."""
+        units = {str(parent["owner_unit"])}
+        if parent.get("resolver_kind") == "unit" and parent.get("resolver_code"):
+            units.add(str(parent["resolver_code"]))
+        return frozenset(units)
+
+
 DEFAULT_RULE = WriteRule()
-# Per table, by name. Every synced table today is owned whole by the unit that first sent it.
-RULES: dict[str, WriteRule] = {}
+PART_RULE = DossierPartRule()
+# Per table, by name. Other synced tables are owned whole by the unit that first sent them.
+RULES: dict[str, WriteRule] = {name: PART_RULE for name in ("dossier_component", "dossier_event", "supplement",
+                                                            "apology")}
 
 
 def rule_for(table_name: str) -> WriteRule:

@@ -181,6 +181,19 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
             return Response(status_code=204, headers={"X-Package-Version": str(version)})
         return Response(data, media_type="application/octet-stream", headers={"X-Package-Version": str(version)})
 
+    @app.get(API + "/inbox", summary="Hộp thư của đơn vị gửi yêu cầu: hồ sơ chuyển đến và kết quả chuyển về")
+    def inbox(request: Request) -> Response:
+        from desktop.errors import UserError
+        from province.outbox import build_inbox
+
+        device = web_auth.device_request(hub, request)  # enrolled desks only; sealed to the unit's devices
+        try:
+            data, summary = build_inbox(hub, device.unit_code)
+        except UserError as exc:
+            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=409)
+        return Response(data, media_type="application/octet-stream",
+                        headers={"X-Inbox-Dossiers": str(summary["dossiers"])})
+
     @app.get(API + "/health", summary="Máy chủ còn sống")
     def health() -> dict[str, Any]:
         return {"status": "ok", "province": hub.meta("name"), "app_version": __version__,

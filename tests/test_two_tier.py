@@ -132,3 +132,18 @@ def test_provincial_dossier_counted_on_behalf_only(cli) -> None:  # type: ignore
     assert own
     text = cli("report", "periodic", "--period", "2026-11", "--calendar").out
     assert "Hồ sơ tiếp nhận hộ cơ quan khác giải quyết: tiếp nhận 2, đã chuyển 2" in text
+
+
+def test_indicators_count_only_what_this_unit_resolves(cli) -> None:  # type: ignore[no-untyped-def]
+    def productivity() -> int:
+        r = cli("report", "indicators", "--period", "2026-11", "--calendar", "--json")
+        assert r.code == 0, r.err
+        return int(r.json()["sections"]["productivity"]["results"])
+
+    before = productivity()
+    code = _receive(cli, "--resolver", AGENCY)["code"]
+    assert cli("dossier", "transfer", code, "--via", "post", "--at", "2026-11-16T15:00").code == 0
+    assert cli("dossier", "result-received", code, "--at", "2026-11-18T09:00").code == 0
+    own = _receive(cli)["code"]
+    assert cli("dossier", "result", own, "--at", "2026-11-17T09:00").code == 0
+    assert productivity() == before + 1

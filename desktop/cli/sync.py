@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=run_receipt)
 
+    ib = s.add_parser("inbox", help="nhận hộp thư của tỉnh: hồ sơ chuyển đến, kết quả chuyển về")
+    ib.add_argument("file", help="tệp hộp thư .mci (từ USB)")
+    ib.add_argument("--json", action="store_true")
+    ib.set_defaults(handler=run_inbox)
+
     st = s.add_parser("status", help="tình trạng đồng bộ")
     st.add_argument("--json", action="store_true")
     st.set_defaults(handler=run_status)
@@ -104,6 +109,26 @@ def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
     else:
         print(f"Tỉnh đã xác nhận gói {outcome.batch_id}: {outcome.acknowledged} thay đổi đã đồng bộ, "
               f"{outcome.rejected} bản ghi bị từ chối.")
+    return 0
+
+
+def run_inbox(args: argparse.Namespace, app: CliApp) -> int:
+    """Issue #15: apply the hub's inbox file (one transaction; a bad or foreign file changes nothing)."""
+    from desktop.errors import UserError
+    from desktop.platform.console import emit_json
+    from desktop.sync import inbox
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"Không tìm thấy tệp hộp thư {path}.", field="file")
+    if path.stat().st_size > inbox.DEFAULT_LIMITS.max_file_bytes:  # refused before it is read into memory
+        raise UserError(f"Tệp hộp thư {path} quá lớn.", field="file")
+    outcome = inbox.apply_file(app.db, path.read_bytes(), officer=app.actor).as_json()
+    if args.json:
+        emit_json(outcome)
+    else:
+        print(f"Đã nhận hộp thư: {outcome['applied']} bản ghi mới, {outcome['dossiers']} hồ sơ chuyển đến hoặc "
+              f"chuyển về; {len(outcome['problems'])} bản ghi không nhận.")
     return 0
 
 

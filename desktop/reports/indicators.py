@@ -30,12 +30,12 @@ from desktop.platform import clock
 from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
-from desktop.reports.periodic import _count, _moment, periodic_report, resolution_moment
+from desktop.reports.periodic import _count, _moment, on_behalf, periodic_report, resolution_moment
 from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, load, quotient, reading
 from desktop.reports.indicator_counts import field_satisfaction, period_counts
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
-from desktop.services import queue, surveys
+from desktop.services import queue, resolvers, surveys
 from desktop.texts import LABELS
 
 Section = Callable[[Session, Period], dict[str, Any]]
@@ -91,7 +91,8 @@ def progress_section(session: Session, period: Period) -> dict[str, Any]:
 def productivity_section(session: Session, period: Period) -> dict[str, Any]:
     """Results recorded in the period per officer who handled one, annualised over the window's days."""
     start, end = period.bounds()
-    where = [Dossier.deleted.is_(False), Dossier.result_at >= _moment(start), Dossier.result_at < _moment(end)]
+    where = [Dossier.deleted.is_(False), Dossier.result_at >= _moment(start), Dossier.result_at < _moment(end),
+             resolvers.resolved_here(session)]  # issue #15: results this unit decided
     results = int(session.scalar(select(func.count()).select_from(Dossier).where(*where)) or 0)
     handlers = int(session.scalar(select(func.count(distinct(Dossier.handler))).where(*where,
                                                                                       Dossier.handler.is_not(None))) or 0)
@@ -125,6 +126,7 @@ def _monthly_dossier_counts(session: Session, months: list[Period]) -> list[dict
                     _count(and_(new, digitised))]
     query = select(*columns).where(
         Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value,
+        resolvers.resolved_here(session),  # as Biểu 06: what this unit resolves (issue #15)
         or_(and_(Dossier.received_at >= span_start, Dossier.received_at < span_end),
             and_(res.is_not(None), res >= span_start, res < span_end)))
     row = [int(v or 0) for v in session.execute(query).one()]
@@ -157,11 +159,17 @@ def trend_section(session: Session, period: Period) -> dict[str, Any]:
                                                                                               strict=True)]}
 
 
+def on_behalf_section(session: Session, period: Period) -> dict[str, int]:
+    """What this unit received for other bodies in the period (issue #15), beside what it resolves."""
+    return on_behalf(session, period, resolvers.local_code(session) or None)
+
+
 INDICATOR_SECTIONS: dict[str, Section] = {
     "today": today_section,
     "progress": progress_section,
     "productivity": productivity_section,
     "trend": trend_section,
+    "on_behalf": on_behalf_section,
     **feedback_sections.PERIOD_SECTIONS,
 }
 

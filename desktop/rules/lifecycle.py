@@ -37,13 +37,14 @@ OPEN_STATES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SU
 CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.TRANSFERRED})
 
 ALLOWED: dict[Action, frozenset[Status]] = {
-    Action.START: frozenset({Status.RECEIVED}),
+    # A transferred dossier is new work for its resolving body (issue #15; the receiving desk may not start it).
+    Action.START: frozenset({Status.RECEIVED, Status.TRANSFERRED}),
     # An incomplete dossier can be sent back for supplement at the counter or by the resolving body.
     Action.REQUEST_SUPPLEMENT: frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.TRANSFERRED}),
     Action.RECEIVE_SUPPLEMENT: frozenset({Status.AWAITING_SUPPLEMENT}),
     # Same-day procedures are often resolved at the counter: recording the result of a just-received
     # dossier hands it over implicitly (a "started" event is written at the same moment).
-    Action.RECORD_RESULT: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
+    Action.RECORD_RESULT: frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.TRANSFERRED}),
     Action.RETURN_RESULT: frozenset({Status.RESOLVED}),
     Action.WITHDRAW: OPEN_STATES,
     Action.APOLOGY: OPEN_STATES,

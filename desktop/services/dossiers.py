@@ -332,7 +332,7 @@ def record_result(session: Session, code: str, *, rejected: bool = False, reason
     if rejected and not reason_text:
         raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
     moment = validation.moment(at, not_before=last_counting_moment(session, dossier))
-    if dossier.status == Status.RECEIVED:
+    if dossier.status in (Status.RECEIVED, Status.TRANSFERRED):
         dossier.handler = dossier.handler or session.info.get("officer")
         _event(session, dossier, "started", moment, handler=dossier.handler, implicit=True)
     dossier.status = Status.RESOLVED

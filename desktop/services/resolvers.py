@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from desktop import settings
@@ -163,6 +163,12 @@ def resolved_by(unit_code: str) -> ColumnElement[bool]:
     """SQL: the dossiers ``unit_code`` resolves (its own receptions without another body, and those
     another desk received for it)."""
     return or_(Dossier.resolver_code.is_(None), Dossier.resolver_code == "", Dossier.resolver_code == unit_code)
+
+
+def resolved_here(session: Session) -> ColumnElement[bool]:
+    """SQL: what this desk's unit resolves; everything where no unit is set up (the hub's own tables)."""
+    code = local_code(session)
+    return resolved_by(code) if code else true()
 
 
 def received_for_others(unit_code: str) -> ColumnElement[bool]:

@@ -59,6 +59,9 @@ def pending_rows(session: Session) -> list[Any]:
 
 
 def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dict[str, Any]]:
+    """The rows behind the pending change-log entries. A row another unit owns (a forwarded dossier this
+    desk resolves, issue #15) stays out: its owner sends it; this desk's part travels as its own events."""
+    unit = identity.unit_code(session)
     by_table: dict[str, list[str]] = {}
     for table_name, record_id in latest:
         by_table.setdefault(table_name, []).append(record_id)
@@ -72,6 +75,8 @@ def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dic
         for start in range(0, len(ids), 500):
             rows = session.execute(select(table).where(table.c.id.in_(ids[start:start + 500]))).mappings()
             for row in rows:
+                if unit and row["owner_unit"] not in ("", unit):
+                    continue
                 entry = latest[(table_name, row["id"])]
                 changes.append({
                     "change_id": f"{entry.epoch}:{entry.seq}", "seq": entry.seq, "epoch": entry.epoch,

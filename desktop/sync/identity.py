@@ -17,6 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -61,23 +62,37 @@ def signing_key(device: str) -> Ed25519PrivateKey:
     0600 in a 0700 folder; on Windows also wrapped with DPAPI for the current user (``keyprotect``),
     and a plain key left by an older version is rewrapped the first time it is read.
     """
-    path = key_path(device)
+    key = _device_key(key_path(device), Ed25519PrivateKey, "ký")
+    assert isinstance(key, Ed25519PrivateKey)
+    return key
+
+
+def encryption_key(device: str) -> X25519PrivateKey:
+    """This device's X25519 key for what the hub seals to it (the inbox of issue #15); created at first use,
+    kept beside the signing key and protected the same way."""
+    key = _device_key(data_dir() / "keys" / f"device-{device}-x25519.pem", X25519PrivateKey, "mã hóa")
+    assert isinstance(key, X25519PrivateKey)
+    return key
+
+
+def _device_key(path: Path, kind: type[Ed25519PrivateKey] | type[X25519PrivateKey],
+                role: str) -> Ed25519PrivateKey | X25519PrivateKey:
     if path.exists():
         stored = path.read_bytes()
         key = serialization.load_pem_private_key(keyprotect.unprotect(stored), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
+        if not isinstance(key, kind):
             raise UserError(f"Tệp khóa thiết bị {path} không hợp lệ.", code="bad_device_key")
         if keyprotect.active() and not keyprotect.is_protected(stored):
             _write_key(path, key)
         return key
     private_dir(path.parent)
-    key = Ed25519PrivateKey.generate()
-    _write_key(path, key)
-    log.info("đã tạo khóa ký của máy %s", device)
-    return key
+    created = kind.generate()
+    _write_key(path, created)
+    log.info("đã tạo khóa %s của máy: %s", role, path.name)
+    return created
 
 
-def _write_key(path: Path, key: Ed25519PrivateKey) -> None:
+def _write_key(path: Path, key: Ed25519PrivateKey | X25519PrivateKey) -> None:
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     write_atomic(path, keyprotect.protect(pem), mode=0o600)
@@ -88,10 +103,12 @@ def public_key_b64(key: Ed25519PrivateKey) -> str:
 
 
 def certificate(device: str, unit: str, key: Ed25519PrivateKey) -> dict[str, Any]:
-    """What travels inside every batch so the hub can match the enrolled key."""
+    """What travels inside every batch so the hub can match the enrolled key; it also carries the device's
+    encryption key, so a device enrolled before the inbox existed (issue #15) gets one at its next batch."""
     public = public_key_b64(key)
     return {"device_id": device, "unit_code": unit, "public_key": public,
-            "kid": container.key_id(container.unb64(public))}
+            "kid": container.key_id(container.unb64(public)),
+            "encryption_key": container.b64(container.raw_public(encryption_key(device).public_key()))}
 
 
 # ----- epoch --------------------------------------------------------------------------------------

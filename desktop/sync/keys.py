@@ -101,6 +101,8 @@ def enrolment_request(session: Session) -> dict[str, Any]:
     body = {"format": ENROLMENT_FORMAT, "format_version": 1, "device_id": device, "unit_code": unit.code,
             "unit_name": unit.name, "public_key": identity.public_key_b64(key),
             "kid": container.key_id(container.raw_public(key.public_key())), "app_version": __version__,
+            # issue #15: the hub seals this desk's inbox to it (a request without one still enrols)
+            "encryption_key": container.b64(container.raw_public(identity.encryption_key(device).public_key())),
             "created_at": clock.iso(clock.now())}
     return {"request": body, "signature": container.b64(key.sign(canonical.dumps(body)))}
 

@@ -77,6 +77,7 @@ class PushResult:
     exported: bool = False
     receipt_file: str | None = None
     messages: list[str] = field(default_factory=list)
+    inbox: dict[str, Any] | None = None  # issue #15: what the hub had for this unit, applied after the push
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -118,6 +119,16 @@ def _batch_to_send(db: Database, officer: str | None, progress: Progress | None)
 def push(db: Database, url: str, *, progress: Progress | None = None, cancel: threading.Event | None = None,
          backoff: Backoff | None = None, officer: str | None = None,
          client: httpx.Client | None = None) -> PushResult:
+    """Send what the province has not acknowledged, then fetch and apply this unit's inbox (issue #15)."""
+    from desktop.sync import inbox
+
+    result = _push_batch(db, url, progress=progress, cancel=cancel, backoff=backoff, officer=officer, client=client)
+    result.inbox = inbox.pull(db, url, officer=officer, client=client)
+    return result
+
+
+def _push_batch(db: Database, url: str, *, progress: Progress | None, cancel: threading.Event | None,
+                backoff: Backoff | None, officer: str | None, client: httpx.Client | None) -> PushResult:
     backoff = backoff or Backoff()
     cancel = cancel or threading.Event()
     identity.ensure_epoch(db)

@@ -114,5 +114,5 @@ def test_feedback_sections_registered_whatever_is_imported_first() -> None:
             "print(','.join(INDICATOR_SECTIONS))")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
-    assert out.stdout.strip().split(",") == ["today", "progress", "productivity", "trend", "digitisation",
-                                             "satisfaction", "waiting"]
+    assert out.stdout.strip().split(",") == ["today", "progress", "productivity", "trend", "on_behalf",
+                                             "digitisation", "satisfaction", "waiting"]

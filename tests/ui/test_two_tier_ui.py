@@ -128,3 +128,60 @@ def test_receiving_desk_detail_of_a_forwarded_dossier(ctx: UiContext, qtbot: Any
     assert "Đã có kết quả — chờ trả" in dialog.header.text()
     assert dialog.action_buttons["return"].isEnabled()
     _shot(dialog, "forwarded-detail-result-back")
+
+
+def test_dashboard_shows_what_was_received_on_behalf(ctx: UiContext, qtbot: Any) -> None:
+    from desktop.services import forwarding
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    at = clock.now() - timedelta(days=3)
+    with ctx.db.transaction(officer="system") as s:
+        code = dossiers.receive(s, Reception("1.004873", Applicant("Hà Văn Nam"), at=at, resolver=AGENCY)).code
+        forwarding.transfer(s, code, via="post", at=at + timedelta(hours=1))
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.load("2026-11", calendar=True)
+    assert "Hồ sơ tiếp nhận hộ cơ quan khác giải quyết: tiếp nhận 1, đã chuyển 1, đã nhận kết quả 0" in \
+        page.on_behalf.text()
+
+
+def test_sync_page_takes_the_inbox_file_beside_the_receipts(db: Any, ctx: UiContext, qtbot: Any,
+                                                            tmp_path: Path) -> None:
+    """A's result comes back on the stick as the hub's inbox file; «Nhập biên nhận…» takes it too."""
+    from desktop.services import forwarding, officers
+    from desktop.ui.pages.sync import SyncPage
+    from province.outbox import write_outbox
+    from tests.sync_support import connect_desk, deliver, export, fresh_hub, neighbour_desk
+    from tests.ui.test_sync_page import FakePickers
+
+    with db.transaction() as s:
+        officers.create_officer(s, username="canbo", full_name="Nguyễn Văn Cán", password="matkhau123",
+                                role="officer")
+        put_setting(s, settings.PROVINCE_UNITS.key, [{"code": "10376", "name": "UBND xã Tân Phú"}])
+    hub = fresh_hub(None, tmp_path / "hub")
+    other = neighbour_desk(tmp_path / "b.sqlite3")
+    try:
+        connect_desk(db, hub, tmp_path / "a")
+        connect_desk(other, hub, tmp_path / "b")
+        at = clock.now() - timedelta(days=1)
+        with db.transaction(officer="canbo") as s:
+            code = dossiers.receive(s, Reception("2.000815", Applicant("Trần Thị Hai"), at=at, resolver="10376")).code
+            forwarding.transfer(s, code, via="hub", at=at + timedelta(minutes=30))
+        deliver(hub, db, export(db, tmp_path / "u1"), tmp_path / "u1")
+        from desktop.sync import inbox
+
+        inbox.apply_file(other, Path(write_outbox(hub, "10376", tmp_path / "u1")["file"]).read_bytes())
+        with other.transaction(officer="system") as s:
+            dossiers.record_result(s, code, at=at + timedelta(hours=1))
+        deliver(hub, other, export(other, tmp_path / "u2"), tmp_path / "u2")
+        path = Path(write_outbox(hub, "10375", tmp_path / "u2")["file"])
+        page = SyncPage(ctx)
+        qtbot.addWidget(page)
+        page.pickers = FakePickers(open_file=path)
+        page.show()
+        page.choose_receipt()
+        with db.reading() as s:
+            assert dossiers.get_dossier(s, code).status == Status.RESOLVED
+    finally:
+        other.dispose()
+        hub.dispose()

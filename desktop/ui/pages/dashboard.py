@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.formatting import decimal, plain
 from desktop.reports.indicator_catalogue import reading_text, target_text, value_text
 from desktop.reports.indicators import indicators
+from desktop.reports.layout import on_behalf_line
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.reports import PeriodPicker
@@ -124,6 +125,9 @@ class DashboardPage(QWidget):
         self.waiting = QLabel(objectName="waiting_summary")
         self.waiting.setWordWrap(True)
         root.addWidget(self.waiting)
+        self.on_behalf = QLabel(objectName="on_behalf_summary")  # issue #15: received for other bodies
+        self.on_behalf.setWordWrap(True)
+        root.addWidget(self.on_behalf)
 
         charts = QHBoxLayout()
         self.trend_chart = LineChart(self.tr("Hồ sơ theo tháng (12 tháng)"), minimum_height=200)
@@ -200,6 +204,8 @@ class DashboardPage(QWidget):
                      .replace("%2", str(sa["max_points"])))
         self.assessment.setText("<br>".join(lines))
         self._show_waiting(today, data.get("waiting") or {}, data["period_title"])
+        behalf = data["sections"].get("on_behalf")
+        self.on_behalf.setText(on_behalf_line(behalf) if behalf else "")
         self._draw_trend(data["trend"])
         targets = {r["key"]: r["target"] for r in data["targets"]}
         self._draw_rates(data["trend"], targets)

@@ -98,10 +98,27 @@ class SyncPage(SyncView):
     def choose_receipt(self) -> None:
         if self._busy:
             return
-        path = self.pickers.open_file(self, self.tr("Chọn tệp biên nhận của tỉnh"),
-                                      self.tr("Biên nhận (*.receipt.json *.json);;Mọi tệp (*)"))
-        if path is not None:
+        path = self.pickers.open_file(self, self.tr("Chọn tệp biên nhận hoặc hộp thư của tỉnh"),
+                                      self.tr("Biên nhận, hộp thư (*.receipt.json *.json *.mci);;Mọi tệp (*)"))
+        if path is not None and path.suffix == ".mci":
+            self.import_inbox(path)
+        elif path is not None:
             self.import_receipt(path)
+
+    def import_inbox(self, path: Path) -> None:
+        """The hub's inbox file beside the receipts on the stick (issue #15): forwarded dossiers, results back."""
+        from desktop.sync import inbox
+
+        if not self._start(self.tr("Đang kiểm tra chữ ký hộp thư…")):
+            return
+        db, officer = self.ctx.db, self.ctx.officer.username
+
+        def done(outcome: inbox.InboxResult) -> None:
+            self.ctx.bus.changed.emit(frozenset({DOSSIERS}))
+            self._finish(self.tr("Đã nhận hộp thư của tỉnh: %1 bản ghi mới, %2 hồ sơ chuyển đến hoặc chuyển về.")
+                         .replace("%1", str(outcome.applied)).replace("%2", str(outcome.dossiers)))
+
+        self.ctx.tasks.write(lambda: inbox.apply_file(db, path.read_bytes(), officer=officer), done, self._failed)
 
     def import_receipt(self, path: Path) -> None:
         from desktop.sync.receipt import ReceiptOutcome
