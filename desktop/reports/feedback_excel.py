@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.platform.atomic import atomic_write
-from desktop.reports.excel_style import CENTER, COUNT, DECIMAL, font
+from desktop.reports.excel_style import CENTER, COUNT, DECIMAL, font, save
 from desktop.rules.text import excel_safe
 from desktop.texts import LABELS
 
@@ -68,7 +67,7 @@ def save_atomic(workbook: Any, path: str | Path) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
-    return atomic_write(target, workbook.save, field="path")
+    return save(workbook, target)
 
 
 def export_tracker(tracker: dict[str, Any], path: str | Path, *, unit_name: str = "") -> Path:

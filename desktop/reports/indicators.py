@@ -72,8 +72,23 @@ def today_section(session: Session, period: Period) -> dict[str, Any]:
             "waiting_avg_minutes": waiting["avg_minutes"], "waiting_p90_minutes": waiting["p90_minutes"]}
 
 
+def _report(session: Session, period: Period) -> dict[str, Any]:
+    """The period's Biểu 06, computed once while one ``indicators`` call runs (its sections and the
+    catalogue both read it; it is the heaviest query of the page)."""
+    memo = session.info.get(_REPORTS)
+    if memo is None:
+        return periodic_report(session, period)
+    key = (period.label, period.calendar)
+    if key not in memo:
+        memo[key] = periodic_report(session, period)
+    return memo[key]
+
+
+_REPORTS = "_indicator_periodic_reports"
+
+
 def progress_section(session: Session, period: Period) -> dict[str, Any]:
-    total = periodic_report(session, period)["total"]
+    total = _report(session, period)["total"]
     resolved = total["resolved"]
     received = total["received"]
     new = received["new_online"] + received["new_direct_postal"]
@@ -285,12 +300,17 @@ def self_assessment(sections: dict[str, dict[str, Any]], entries: list[dict[str,
 def indicators(session: Session, period: Period, *, sections: dict[str, Section] | None = None) -> dict[str, Any]:
     registry = INDICATOR_SECTIONS if sections is None else sections
     targets = load_targets(session)
-    computed = {name: fn(session, period) for name, fn in registry.items()}
-    report_unit = periodic_report(session, period)["unit"] if "progress" not in computed else None
+    session.info[_REPORTS] = {}
+    try:
+        computed = {name: fn(session, period) for name, fn in registry.items()}
+        report = _report(session, period)
+        entries = catalogue_entries(session, period, totals=report["total"])
+    finally:
+        session.info.pop(_REPORTS, None)
+    report_unit = report["unit"] if "progress" not in computed else None
     from desktop.services.desk import local_unit
 
     unit = local_unit(session)
-    entries = catalogue_entries(session, period, totals=periodic_report(session, period)["total"])
     return {
         "unit": report_unit or {"code": unit.code, "name": unit.name},
         "period": period.as_json(),

@@ -101,6 +101,14 @@ def _month_window(year: int, first_month: int, last_month: int, calendar: bool) 
     return start, date(year, last_month, 14)
 
 
+def require_begun(period: Period, today: date) -> Period:
+    """A period that has not begun would report zeros, not facts: refused, with its dates."""
+    if period.start > today:
+        raise UserError(f"Kỳ báo cáo {period.title} chưa bắt đầu (từ {period.start:%d/%m/%Y}; hôm nay là "
+                        f"{today:%d/%m/%Y}). Chọn một kỳ đã qua hoặc đang diễn ra.", field="period")
+    return period
+
+
 def parse_period(text: str, *, calendar: bool = False) -> Period:
     """Parse a period label; a bad label raises :class:`UserError` naming the accepted formats."""
     value = (text or "").strip()

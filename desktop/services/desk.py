@@ -42,6 +42,15 @@ def put_setting(session: Session, key: str, value: Any) -> None:
     session.info.pop("_settings_cache", None)
 
 
+def holds_nothing(session: Session) -> bool:
+    """A database just created: no unit, no officer, no dossier (the first-run «Hủy» may delete it)."""
+    from sqlalchemy import func
+
+    from desktop.db.models import Dossier, Officer
+
+    return not any(session.scalar(select(func.count()).select_from(model)) for model in (Unit, Officer, Dossier))
+
+
 def save_settings(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     """Cài đặt › Chung's settings, checked against their declarations and stored together; administrators
     only. One bad value stores none of them (the caller's transaction rolls back)."""

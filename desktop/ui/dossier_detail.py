@@ -71,6 +71,7 @@ class DossierDetailDialog(Dialog):
         self.code = code
         self.detail: DossierDetail | None = None
         self.forms: list[str] = []
+        self._stepped = False  # an action just ran: the keyboard moves on to the next step
         self.setWindowTitle(self.tr("Hồ sơ %1").replace("%1", code))
         self.header = QLabel(objectName="header")
         self.header.setWordWrap(True)
@@ -197,7 +198,7 @@ class DossierDetailDialog(Dialog):
         """The keyboard lands on the first step the dossier can take now (Space runs it), unless the officer
         is already somewhere else in the dialog."""
         focused = self.focusWidget()
-        stepped, self._stepped = getattr(self, "_stepped", False), False
+        stepped, self._stepped = self._stepped, False
         if not stepped and focused is not None and focused not in self.action_buttons.values() \
                 and focused.isEnabled():
             return

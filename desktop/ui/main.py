@@ -73,13 +73,11 @@ def run_gui(db_path: str | None = None) -> int:
 
 def discard_if_empty(db: Any, path: Path) -> bool:
     """Delete a database that holds nothing yet (no unit, no officer, no dossier); True if deleted."""
-    from sqlalchemy import func, select
-
-    from desktop.db.models import Dossier, Officer, Unit
+    from desktop.services.desk import holds_nothing
 
     with db.reading() as session:
-        used = any(session.scalar(select(func.count()).select_from(model)) for model in (Unit, Officer, Dossier))
-    if used:
+        empty = holds_nothing(session)
+    if not empty:
         return False
     db.dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):

@@ -45,6 +45,7 @@ class Dialog(QDialog):
         self._key = f"dialogs/{key or type(self).__name__}"
         self._wanted = size
         self.buttons: QDialogButtonBox | None = None
+        self._sized = False
 
     def button_box(self, layout: QLayout, buttons: Button = Button.Ok | Button.Cancel, *,
                    ok_text: str | None = None, on_accept: Callable[[], None] | None = None) -> QDialogButtonBox:
@@ -69,7 +70,7 @@ class Dialog(QDialog):
         return box
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 — Qt's name
-        if not getattr(self, "_sized", False):
+        if not self._sized:
             self._sized = True
             saved = settings().value(self._key)
             size = saved if isinstance(saved, QSize) and saved.isValid() else QSize(*self._wanted)

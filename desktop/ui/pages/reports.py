@@ -25,9 +25,7 @@ from desktop.platform import clock
 from desktop.reports import columns
 from desktop.reports import layout
 from desktop.reports.periodic import COLUMNS, column_values, periodic_report
-from desktop.errors import UserError
-from desktop.formatting import dmy
-from desktop.reports.periods import Period, parse_period, period_containing, uses_calendar_windows
+from desktop.reports.periods import Period, parse_period, require_begun, period_containing, uses_calendar_windows
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.texts import LABELS
@@ -104,11 +102,7 @@ class PeriodPicker(QWidget):
         index = self.index.currentData() or 1
         period = parse_period(period_label(self.kind.currentData(), self.year.value(), int(index)),
                               calendar=self.calendar.isChecked())
-        today = clock.today()
-        if period.start > today:
-            raise UserError(f"Kỳ báo cáo {period.title} chưa bắt đầu (từ {dmy(period.start)}; hôm nay là "
-                            f"{dmy(today)}). Chọn một kỳ đã qua hoặc đang diễn ra.", field="period")
-        return period
+        return require_begun(period, clock.today())
 
 
 def _item(value: Any, *, align_left: bool = False, bold: bool = False) -> QTableWidgetItem:
