@@ -50,7 +50,41 @@ def validate(data: Any) -> dict[str, Any]:
         if entry["id"] in seen:
             raise _bad(f"mã chỉ số '{entry['id']}' bị trùng")
         seen.add(entry["id"])
+        _check_entry(entry)
     return data
+
+
+FEEDBACK_SERIES = {"digitisation.component_rate", "digitisation.reuse_rate", "digitisation.result_rate",
+                   "satisfaction.rate", "waiting.max_minutes"}
+REPORT_TARGETS = {"on_time_rate", "early_share", "online_share"}
+
+
+def _number_map(value: Any, what: str, entry_id: str) -> None:
+    if not isinstance(value, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
+        raise _bad(f"chỉ số '{entry_id}': {what} phải là các cặp tên → số")
+
+
+def _check_entry(entry: dict[str, Any]) -> None:
+    """Texts are texts and the target names something that exists: a province's catalogue is input, and a
+    malformed one must be refused here, not fail later on the dashboard."""
+    entry_id = str(entry["id"])
+    for key in ("id", "name", "unit", "numerator", "denominator", "direction", "source"):
+        if not isinstance(entry[key], str) or not entry[key] or len(entry[key]) > 2000:
+            raise _bad(f"chỉ số '{entry_id}': trường '{key}' phải là chữ, không rỗng")
+    target = entry["target"]
+    if not isinstance(target, dict) or set(target) - {"report", "feedback", "productivity", "by_year", "by_field"}:
+        raise _bad(f"chỉ số '{entry_id}': chỉ tiêu phải là report, feedback, productivity, by_year hoặc by_field")
+    if "report" in target and target["report"] not in REPORT_TARGETS:
+        raise _bad(f"chỉ số '{entry_id}': không có chỉ tiêu báo cáo '{target['report']}'")
+    if "feedback" in target and target["feedback"] not in FEEDBACK_SERIES:
+        raise _bad(f"chỉ số '{entry_id}': không có chỉ tiêu '{target['feedback']}'")
+    if "by_year" in target:
+        _number_map(target["by_year"], "by_year", entry_id)
+        if not all(str(year).isdigit() and len(str(year)) == 4 for year in target["by_year"]):
+            raise _bad(f"chỉ số '{entry_id}': năm của by_year phải có 4 chữ số")
+    if "by_field" in target:
+        _number_map(target["by_field"], "by_field", entry_id)
 
 
 @cache

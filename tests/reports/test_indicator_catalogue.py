@@ -175,6 +175,12 @@ def test_the_catalogue_is_checked() -> None:
         validate({"indicators": [entry, entry]})
     with pytest.raises(UserError, match="đơn vị"):
         validate({"indicators": [entry | {"unit": "kg"}]})
+    for target in ({"feedback": "nodot"}, {"report": "x"}, {"by_year": {"2026": "98"}}, {"by_year": {"26": 98}},
+                   {"ghost": 1}, "98"):  # a province's catalogue is input: a bad target is refused up front
+        with pytest.raises(UserError, match="chỉ tiêu|by_year"):
+            validate({"indicators": [entry | {"target": target}]})
+    with pytest.raises(UserError, match="phải là chữ"):
+        validate({"indicators": [entry | {"name": ["x"]}]})
     assert quotient("percent", 1, 0) is None and quotient("change_percent", 8, 10) == -20.0
     assert reading(None, 90, "min") == "grey" and reading(95, 90, "min") == "green"
     assert reading(85, 90, "min") == "amber" and reading(60, 90, "min") == "red"
