@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from desktop.db.models import Officer
 from desktop.db.models_feedback import DutyDay
 from desktop.errors import UserError
+from desktop.platform import clock
 from desktop.services.permissions import Permission, require
 
 
@@ -32,6 +33,9 @@ def on_duty(session: Session, day: date) -> list[str]:
 def set_on_duty(session: Session, day: date, usernames: list[str]) -> list[str]:
     """A leader's list for one day replaces what the log-ins recorded (those not listed become absent)."""
     require(session, Permission.MANAGE_DUTY)
+    if day > clock.today():  # a roster written ahead would count staff-days nobody has worked yet
+        raise UserError(f"Ngày {day:%d/%m/%Y} chưa đến: chỉ sửa được danh sách trực của hôm nay hoặc ngày đã qua.",
+                        field="day")
     wanted = {(name or "").strip().lower() for name in usernames if (name or "").strip()}
     known = set(session.scalars(select(Officer.username).where(Officer.username.in_(wanted),
                                                                Officer.deleted.is_(False))))

@@ -156,6 +156,8 @@ def test_payment_and_duty_are_checked(db) -> None:  # type: ignore[no-untyped-de
         duty.set_on_duty(s, date(2026, 10, 5), ["canbo"])
     with db.transaction(officer="lanhdao") as s, pytest.raises(UserError, match="khongco"):
         duty.set_on_duty(s, date(2026, 10, 5), ["canbo", "khongco"])
+    with db.transaction(officer="lanhdao") as s, pytest.raises(UserError, match="21/11/2026 chưa đến"):
+        duty.set_on_duty(s, date(2026, 11, 21), ["canbo"])  # the test clock's tomorrow
 
 
 def test_a_log_in_puts_the_officer_on_duty(db) -> None:  # type: ignore[no-untyped-def]
