@@ -18,6 +18,7 @@ import pytest
 from desktop.platform import clock
 from desktop.db.session import Database, open_database
 from desktop.services import catalog, desk
+from tests.gui_thread_guard import GuiThreadGuard
 
 UNIT = {"unit_code": "10375", "unit_name": "UBND xã Tân Lập", "agency_id": "000.00.23.H49"}
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=clock.VN_TZ)
@@ -30,6 +31,20 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     clock.set_now(NOW)
     yield
     clock.set_now(None)
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_guard() -> Iterator[GuiThreadGuard]:
+    """Every widget test fails if a view opened a database connection outside the task runner."""
+    guard = GuiThreadGuard()
+    guard.install()
+    try:
+        yield guard
+    finally:
+        guard.remove()
+    if guard.violations:
+        pytest.fail("desktop/ui opened the database on the GUI thread, outside the task runner:\n"
+                    + "\n".join(sorted(set(guard.violations))))
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,23 @@ def put_setting(session: Session, key: str, value: Any) -> None:
     session.info.pop("_settings_cache", None)
 
 
+def idle_lock_minutes(session: Session) -> int:
+    """Minutes of inactivity before the window locks (0 = never); a bad stored value is the default."""
+    setting = settings.IDLE_LOCK_MINUTES
+    try:
+        return max(0, int(get_setting(session, setting.key, setting.default)))
+    except (TypeError, ValueError):
+        return int(setting.default)
+
+
+def receipt_paper(session: Session) -> str:
+    """A4 unless the desk chose A5 (a small receipt printer); anything else stored is ignored."""
+    setting = settings.RECEIPT_PAPER
+    value = get_setting(session, setting.key, setting.default)
+    assert setting.field is not None
+    return value if value in setting.field.choices else str(setting.default)
+
+
 def holds_nothing(session: Session) -> bool:
     """A database just created: no unit, no officer, no dossier (the first-run «Hủy» may delete it)."""
     from sqlalchemy import func

@@ -33,7 +33,7 @@ from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.dossier_actions import SPECS, ask, role_may
 from desktop.formatting import dmy_hm
-from desktop.ui.printing import FORM_TITLES, print_form, receipt_paper
+from desktop.ui.printing import FORM_TITLES, print_form
 from desktop.rules.validation import CHANNELS
 from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
@@ -274,8 +274,7 @@ class DossierDetailDialog(Dialog):
 
     def print(self, kind: str) -> None:
         """Render ``kind`` for this dossier and preview it (the receipt on the desk's receipt paper)."""
-        paper = receipt_paper(self.ctx) if kind == "receipt" else "A4"
-        print_form(self.ctx, self, kind, self.code, paper=paper)
+        print_form(self.ctx, self, kind, self.code)
 
 
 def _selectable(text: str) -> QLabel:

@@ -5,20 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop import settings
 from desktop.services import desk
 from desktop.ui.context import SETTINGS, UiContext
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
-
-
-def idle_minutes(ctx: UiContext) -> int:
-    with ctx.db.reading() as session:
-        value = desk.get_setting(session, settings.IDLE_LOCK_MINUTES.key, settings.IDLE_LOCK_MINUTES.default)
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return settings.IDLE_LOCK_MINUTES.default
 
 
 class IdleLock(QObject):
@@ -39,7 +29,10 @@ class IdleLock(QObject):
             app.installEventFilter(self)
 
     def reload(self) -> None:
-        minutes = idle_minutes(self.ctx)
+        """Read the setting off the GUI thread, then arm the timer."""
+        self.ctx.read(desk.idle_lock_minutes, self._arm)
+
+    def _arm(self, minutes: int) -> None:
         self.timer.stop()
         if minutes > 0:
             self.timer.setInterval(minutes * 60_000)

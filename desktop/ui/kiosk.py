@@ -10,7 +10,7 @@ dossier just returned, or leave kiosk mode. Everything is local: fully offline.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
@@ -24,8 +24,10 @@ from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
 from desktop.rules.survey_forms import DEFAULT_FORM, Question, SurveyForm, get_form
 from desktop.texts import LABELS
+from desktop.ui.tasks import wait_for
 
 # Writes go through this when the kiosk runs inside the app (UiContext.write); alone, inline.
+T = TypeVar("T")
 Writer = Callable[[Callable[[Session], Any], Callable[[Any], None]], None]
 
 STYLE = """
@@ -316,14 +318,27 @@ class KioskWindow(QWidget):
         if self._writer is not None:
             self._writer(work, done)
         else:
-            with self.db.transaction(officer=self.officer) as session:
-                result = work(session)
-            done(result)
+            db, officer = self.db, self.officer
+
+            def write() -> surveys.RecordedAnswer:
+                with db.transaction(officer=officer) as session:
+                    return work(session)
+
+            done(wait_for(write))
 
     # -- officer ---------------------------------------------------------------------------
+    def _read(self, work: Callable[[Session], T]) -> T:
+        """A short read off the GUI thread (the kiosk waits for it: a PIN, the last returned dossier)."""
+        db = self.db
+
+        def read() -> T:
+            with db.reading() as session:
+                return work(session)
+
+        return wait_for(read)
+
     def check_pin(self, pin: str) -> bool:
-        with self.db.reading() as session:
-            return kiosk_service.check_pin(session, pin)
+        return self._read(lambda session: kiosk_service.check_pin(session, pin))
 
     def officer_unlock(self) -> None:
         """PIN pad, then the officer menu. Modal dialogs on top of the kiosk (touch only)."""
@@ -334,8 +349,7 @@ class KioskWindow(QWidget):
         if pad.exec() != QDialog.DialogCode.Accepted:
             self._resume()
             return
-        with self.db.reading() as session:
-            last = surveys.last_returned_dossier(session)
+        last = self._read(surveys.last_returned_dossier)
         menu = OfficerMenu(last, self)
         menu.setStyleSheet(STYLE)
         self.officer_menu = menu

@@ -23,28 +23,32 @@ from desktop.platform.paths import default_db_path
 from desktop.services import desk, officers
 from desktop.services.officers import OfficerInfo
 from desktop.texts import LABELS
+from desktop.ui.tasks import wait_for
 
 log = logging.getLogger("desktop.ui")
 AUTOLOGIN_ENV = "MOTCUA_AUTOLOGIN"
 
 
 def _needs_setup(db: Database) -> tuple[bool, bool]:
+    return wait_for(lambda: _read(db, lambda session: (not desk.is_initialised(session),
+                                                        not officers.has_officers(session))))
+
+
+def _read(db: Database, work: Any) -> Any:
     with db.reading() as session:
-        return not desk.is_initialised(session), not officers.has_officers(session)
+        return work(session)
 
 
 def _log_in(db: Database) -> OfficerInfo | None:
     autologin = os.environ.get(AUTOLOGIN_ENV)
     if autologin:
         log.warning("%s được đặt: đăng nhập %s không cần mật khẩu", AUTOLOGIN_ENV, autologin)
-        with db.reading() as session:
-            return officers.officer_info(session, autologin)
+        return wait_for(lambda: _read(db, lambda session: officers.officer_info(session, autologin)))
     from desktop.demo import demo_login_hint
     from desktop.ui.dialogs.login_dialog import LoginDialog
 
-    with db.reading() as session:
-        unit_name = desk.local_unit(session).name
-        hint = demo_login_hint(session)
+    unit_name, hint = wait_for(lambda: _read(db, lambda session: (desk.local_unit(session).name,
+                                                                  demo_login_hint(session))))
     dialog = LoginDialog(db, unit_name, hint=hint)
     return dialog.officer if dialog.exec() else None
 
@@ -75,9 +79,7 @@ def discard_if_empty(db: Any, path: Path) -> bool:
     """Delete a database that holds nothing yet (no unit, no officer, no dossier); True if deleted."""
     from desktop.services.desk import holds_nothing
 
-    with db.reading() as session:
-        empty = holds_nothing(session)
-    if not empty:
+    if not wait_for(lambda: _read(db, holds_nothing)):
         return False
     db.dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -102,7 +104,7 @@ def _run(app: Any, db_path: str | None) -> int:
     if not ensure_usable(path):
         return 2
     try:
-        db = open_database(path)
+        db = wait_for(lambda: open_database(path))  # migrations may take seconds: keep painting
     except UserError as exc:
         QMessageBox.critical(None, LABELS["app_name"], exc.message)
         return 2

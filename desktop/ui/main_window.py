@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -106,10 +108,12 @@ class MainWindow(QMainWindow):
 
     # -- status bar --------------------------------------------------------------------------
     def refresh_status(self) -> None:
-        with self.ctx.db.reading() as session:
-            unit = desk.local_unit(session)
-            unit_text = f"{unit.name} ({unit.code})"
-            last = last_sync(session)
+        """The unit and the last sync are read off the GUI thread, then shown."""
+        self.ctx.read(lambda session: (desk.local_unit(session), last_sync(session)), self._show_status)
+
+    def _show_status(self, found: tuple[Any, dict[str, Any]]) -> None:
+        unit, last = found
+        unit_text = f"{unit.name} ({unit.code})"
         officer = self.ctx.officer
         sync_text = self.tr("Đồng bộ lần cuối: %1").replace("%1", dmy_hm(last["at"])) if last["at"] \
             else self.tr("chưa đồng bộ")

@@ -35,15 +35,6 @@ def _t(text: str) -> str:
 FORM_TITLES = FORM_LABELS  # the names of the regime in force (resources/forms), not written here
 
 
-def receipt_paper(ctx: UiContext) -> str:
-    """A4 by default; a desk with an A5 printer sets Cài đặt › Chung (Setting ``receipt_paper``)."""
-    from desktop.services.desk import get_setting
-
-    with ctx.db.reading() as session:
-        value = get_setting(session, settings.RECEIPT_PAPER.key, "A4")
-    return value if value in ("A4", "A5") else "A4"
-
-
 PRINT_KEEP_HOURS = 12
 
 
@@ -80,15 +71,21 @@ def temp_pdf(stem: str) -> Path:
     return Path(handle.name)
 
 
-def print_form(ctx: UiContext, parent: QWidget | None, kind: str, code: str, *, paper: str = "A4",
+def print_form(ctx: UiContext, parent: QWidget | None, kind: str, code: str, *, paper: str | None = None,
                on_done: Callable[[Path], None] | None = None) -> None:
-    """Render ``kind`` for dossier ``code`` then preview it. ``on_done(path)`` gets the PDF."""
+    """Render ``kind`` for dossier ``code`` then preview it. ``on_done(path)`` gets the PDF.
+
+    Without ``paper`` the receipt comes on the desk's receipt paper (Cài đặt › Chung), every other
+    form on A4; the setting is read with the rendering, off the GUI thread.
+    """
     from desktop.forms import render_form
+    from desktop.services.desk import receipt_paper
 
     out = temp_pdf(f"{kind}-{_safe(code)}")
 
     def work(session: Any) -> Path:
-        return Path(render_form(session, kind, code, out, paper=paper))
+        sheet = paper or (receipt_paper(session) if kind == "receipt" else "A4")
+        return Path(render_form(session, kind, code, out, paper=sheet))
 
     ctx.read(work, lambda path: _rendered(ctx, parent, path, FORM_TITLES.get(kind, kind), on_done))
 

@@ -16,6 +16,7 @@ from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.services import catalog, desk, officers
 from desktop.rules.unit_levels import levels
+from desktop.ui.tasks import wait_for
 
 UNIT_FIELDS = {"unit_code", "unit_name", "level", "seq_range"}
 
@@ -129,35 +130,54 @@ class SetupWizard(QWizard):
 
     def rehearse(self, page: str) -> None:
         """Run the page's writes in a transaction that is always rolled back: the services' own checks."""
-        session = self.db.sessions()
-        session.info["officer"] = "setup"
-        try:
-            self._write(session, page)
-        finally:
-            session.rollback()
-            session.close()
+        db, form = self.db, self._form()
 
-    def _write(self, session: Any, upto: str) -> None:
+        def work() -> None:
+            session = db.sessions()
+            session.info["officer"] = "setup"
+            try:
+                self._write(session, page, form)
+            finally:
+                session.rollback()
+                session.close()
+
+        wait_for(work)
+
+    def _form(self) -> dict[str, Any]:
+        """What the pages hold, read on the GUI thread (the writes run on a worker)."""
         unit, admin = self.unit_page, self.admin_page
+        return {"unit_code": unit.unit_code.text(), "unit_name": unit.unit_name.text(),
+                "agency_id": unit.agency_id.text().strip() or None, "level": unit.level.currentData(),
+                "seq_range": unit.seq_range.text(), "username": admin.username.text(),
+                "full_name": admin.full_name.text(), "password": admin.password.text(),
+                "password2": admin.password2.text(),
+                "starter": self.need_unit and self.catalog_page.import_starter.isChecked(),
+                "mismatch": self.tr("Hai lần nhập mật khẩu không khớp."),
+                "bad_starter": self.tr("Danh mục có sẵn bị lỗi ở dòng %1.")}
+
+    def _write(self, session: Any, upto: str, form: dict[str, Any]) -> None:
         if self.need_unit:
             desk.initialise_desk(
-                session, unit_code=unit.unit_code.text(), unit_name=unit.unit_name.text(),
-                agency_id=unit.agency_id.text().strip() or None, level=unit.level.currentData(),
-                seq_range=desk.parse_seq_range(unit.seq_range.text()),
+                session, unit_code=form["unit_code"], unit_name=form["unit_name"], agency_id=form["agency_id"],
+                level=form["level"], seq_range=desk.parse_seq_range(form["seq_range"]),
             )
         if upto == "unit":
             return
-        if admin.password.text() != admin.password2.text():
-            raise UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password")
-        officers.create_officer(session, username=admin.username.text(), full_name=admin.full_name.text(),
-                                password=admin.password.text(), role="admin")
+        if form["password"] != form["password2"]:
+            raise UserError(form["mismatch"], field="password")
+        officers.create_officer(session, username=form["username"], full_name=form["full_name"],
+                                password=form["password"], role="admin")
 
     def save(self) -> None:
         """The whole set-up in one transaction (nothing written on any error)."""
-        with self.db.transaction(officer="setup") as session:
-            self._write(session, "admin")
-            if self.need_unit and self.catalog_page.import_starter.isChecked():
-                result = catalog.import_starter(session)
-                if result.errors:
-                    raise UserError(self.tr("Danh mục có sẵn bị lỗi ở dòng %1.").replace(
-                        "%1", str(result.errors[0][0])))
+        db, form = self.db, self._form()
+
+        def work() -> None:
+            with db.transaction(officer="setup") as session:
+                self._write(session, "admin", form)
+                if form["starter"]:
+                    result = catalog.import_starter(session)
+                    if result.errors:
+                        raise UserError(form["bad_starter"].replace("%1", str(result.errors[0][0])))
+
+        wait_for(work)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal, Slot
 
 log = logging.getLogger("desktop.ui")
 
 ErrorCallback = Callable[[BaseException], None]
+T = TypeVar("T")
 
 
 class _Relay(QObject):
@@ -122,3 +124,36 @@ class TaskRunner(QObject):
         from desktop.ui.messages import show_error
 
         show_error(None, error)
+
+
+class _Done(QObject):
+    finished = Signal()
+
+
+def wait_for(work: Callable[[], T]) -> T:
+    """Run ``work`` on a worker thread and keep the GUI painting until it returns; its error is raised.
+
+    For the few steps that have nothing to show before they end (start-up, log-in, unlock, the set-up
+    wizard, restore): the window still repaints and moves, but the step reads as one call.
+    """
+    outcome: dict[str, Any] = {}
+    done = _Done()
+    loop = QEventLoop()
+    done.finished.connect(loop.quit)
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as exc:  # noqa: BLE001  raised again on the GUI thread
+            outcome["error"] = exc
+        finally:
+            done.finished.emit()
+
+    worker = threading.Thread(target=run, name="desk-wait", daemon=True)
+    worker.start()
+    while worker.is_alive() and not outcome:
+        loop.exec()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

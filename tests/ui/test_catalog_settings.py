@@ -93,8 +93,7 @@ def test_only_admin_adds_officers(make_ctx: Any, qtbot: Any, monkeypatch: Any) -
 
 
 def test_general_settings_save_idle_minutes_and_receipt_paper(ctx: UiContext, qtbot: Any) -> None:
-    from desktop.services.desk import get_setting
-    from desktop.ui.printing import receipt_paper
+    from desktop.services.desk import get_setting, receipt_paper
 
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
@@ -104,7 +103,8 @@ def test_general_settings_save_idle_minutes_and_receipt_paper(ctx: UiContext, qt
     page.general.save()
     with ctx.db.reading() as s:
         assert get_setting(s, settings.IDLE_LOCK_MINUTES.key) == 5
-    assert receipt_paper(ctx) == "A5"
+    with ctx.db.reading() as s:
+        assert receipt_paper(s) == "A5"
 
 
 def test_admin_only_controls_disabled_for_officer_with_reason(make_ctx: Any, qtbot: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,10 +49,10 @@ def _long_procedure(db: Database) -> str:
                                                                                p.time_value)).code
 
 
-def test_model_passes_qtmodeltester(db: Database, qtmodeltester: Any) -> None:
+def test_model_passes_qtmodeltester(db: Database, ctx: UiContext, qtmodeltester: Any) -> None:
     with db.transaction(officer="demo") as session:
         generate(session, dossiers=BLOCK + 50, months=2, seed=3)
-    model = DossierTableModel(db)
+    model = DossierTableModel(ctx.read)
     model.load(DossierFilter())
     assert model.rowCount() == BLOCK + 50
     qtmodeltester.check(model, force_py=True)
@@ -59,10 +60,10 @@ def test_model_passes_qtmodeltester(db: Database, qtmodeltester: Any) -> None:
     qtmodeltester.check(model, force_py=True)
 
 
-def test_model_reads_only_the_blocks_asked_for(db: Database) -> None:
+def test_model_reads_only_the_blocks_asked_for(db: Database, ctx: UiContext) -> None:
     with db.transaction(officer="demo") as session:
         generate(session, dossiers=BLOCK * 3, months=2, seed=5)
-    model = DossierTableModel(db)
+    model = DossierTableModel(ctx.read)
     model.load(DossierFilter())
     assert model.fetches == 0
     assert model.data(model.index(BLOCK * 2 + 5, 0))
@@ -71,8 +72,45 @@ def test_model_reads_only_the_blocks_asked_for(db: Database) -> None:
     assert model.fetches == 1
 
 
-def test_urgency_marked_by_text_and_colour(db: Database, seeded: dict[str, str]) -> None:
-    model = DossierTableModel(db)
+def _read(db: Database, work: Any) -> Any:
+    with db.reading() as session:
+        return work(session)
+
+
+def test_blocks_read_off_the_gui_thread_arrive_later_and_stale_ones_are_dropped(db: Database) -> None:
+    """With a real (deferred) runner a row is blank first, then dataChanged brings it; a block read for
+    an id list that has since been replaced is thrown away rather than shown against the new list."""
+    with db.transaction(officer="demo") as session:
+        generate(session, dossiers=BLOCK + 10, months=2, seed=7)
+    pending: list[tuple[Any, Any]] = []
+    model = DossierTableModel(lambda work, done: pending.append((work, done)))
+
+    def run_pending() -> None:
+        while pending:
+            work, done = pending.pop(0)
+            with ThreadPoolExecutor(1) as worker:  # the work on a worker thread, the answer on this one
+                done(worker.submit(lambda: _read(db, work)).result())
+
+    model.load(DossierFilter())
+    run_pending()
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
+    assert model.data(model.index(BLOCK + 3, 0)) is None  # asked, not read yet
+    assert model.data(model.index(BLOCK + 4, 0)) is None and len(pending) == 1  # asked once
+    run_pending()
+    assert changed == [(BLOCK, BLOCK + 9)]
+    assert model.data(model.index(BLOCK + 3, 0)) and model.fetches == 1
+    assert model.data(model.index(0, 0)) is None  # block 0 now in flight
+    model.set_ids(model.ids[:5])  # the filter changed meanwhile
+    run_pending()
+    assert model.fetches == 1 and changed == [(BLOCK, BLOCK + 9)]  # the stale block was dropped
+    assert model.data(model.index(0, 0)) is None
+    run_pending()
+    assert model.data(model.index(0, 0)) and model.fetches == 2
+
+
+def test_urgency_marked_by_text_and_colour(db: Database, ctx: UiContext, seeded: dict[str, str]) -> None:
+    model = DossierTableModel(ctx.read)
     model.load(DossierFilter())
     rows = {model.code_at(r): r for r in range(model.rowCount())}
     overdue = model.index(rows[seeded["overdue"]], 6)

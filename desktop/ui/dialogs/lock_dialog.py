@@ -8,6 +8,7 @@ from desktop.errors import UserError
 from desktop.services import officers
 from desktop.ui.context import UiContext
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.tasks import wait_for
 
 
 class LockDialog(Dialog):
@@ -41,8 +42,9 @@ class LockDialog(Dialog):
         self.setMinimumWidth(400)
 
     def unlock(self) -> None:
+        db, username, password = self.ctx.db, self.ctx.officer.username, self.password.text()
         try:
-            officers.login(self.ctx.db, self.ctx.officer.username, self.password.text())
+            wait_for(lambda: officers.login(db, username, password))
         except UserError as exc:
             self.error.setText(exc.message)
             self.password.clear()

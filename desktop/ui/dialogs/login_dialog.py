@@ -11,6 +11,7 @@ from desktop.errors import UserError
 from desktop.services import officers
 from desktop.services.officers import OfficerInfo
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.tasks import wait_for
 
 
 class LoginDialog(Dialog):
@@ -63,8 +64,9 @@ class LoginDialog(Dialog):
                 self.error.setText(message if field is self.username or self.error.text() else "")
                 field.setFocus()
                 return
+        db, username, password = self.db, self.username.text(), self.password.text()
         try:
-            self.officer = officers.login(self.db, self.username.text(), self.password.text())
+            self.officer = wait_for(lambda: officers.login(db, username, password))
         except UserError as exc:
             self.error.setText(exc.message)
             self.password.clear()

@@ -1,12 +1,14 @@
 """The Hồ sơ list model: the ordered ids of the current filter, rows fetched by block when Qt asks.
 
 200k dossiers cost one id query (a list of strings); only visible blocks of BLOCK rows are read,
-and at most MAX_BLOCKS are kept (Anki's browser table model holds ids the same way).
+and at most MAX_BLOCKS are kept (Anki's browser table model holds ids the same way). Blocks are read
+through the task runner: a row not read yet is blank for a moment, never a frozen window.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -14,7 +16,6 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.platform import clock
-from desktop.db.session import Database
 from desktop.rules.deadlines import DeadlineRules
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services import queries
@@ -26,6 +27,7 @@ from desktop.texts import LABELS
 BLOCK = 200
 MAX_BLOCKS = 64
 Index = QModelIndex | QPersistentModelIndex
+Reader = Callable[[Callable[[Any], Any], Callable[[Any], None]], None]  # UiContext.read
 
 
 def _t(text: str) -> str:
@@ -44,11 +46,14 @@ URGENCY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class DossierTableModel(QAbstractTableModel):
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, read: Reader, parent: Any = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.read = read
         self.ids: list[str] = []
         self._blocks: OrderedDict[int, list[DossierRow]] = OrderedDict()
+        self._asked: set[int] = set()  # blocks being read
+        self._generation = 0  # a new id list makes blocks still in flight stale
+        self._answering = False  # True while a synchronous runner answers inside data()
         self._rules: DeadlineRules | None = None
         self._now = clock.now()
         self.filter = DossierFilter()
@@ -62,45 +67,68 @@ class DossierTableModel(QAbstractTableModel):
         if flt is not None:
             self.filter = flt
         self._blocks.clear()
+        self._asked.clear()
+        self._generation += 1
         self._rules = None
         self._now = clock.now()
         self.endResetModel()
 
     def load(self, flt: DossierFilter) -> None:
-        """Synchronous load (tests, small lists)."""
-        with self.db.reading() as session:
-            ids = queries.dossier_ids(session, flt)
-        self.set_ids(ids, flt)
+        """Read the ids of ``flt`` through the runner, then show them."""
+        self.read(lambda session: queries.dossier_ids(session, flt), lambda ids: self.set_ids(ids, flt))
 
     def invalidate_rows(self) -> None:
         """Rows changed but the id list did not: drop the cache and repaint."""
         self._blocks.clear()
+        self._asked.clear()
+        self._generation += 1
         self._rules = None
         self._now = clock.now()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
-    def _block(self, number: int) -> list[DossierRow]:
+    def _block(self, number: int) -> list[DossierRow] | None:
+        """The block if read; otherwise ask for it once and answer None until it arrives."""
         block = self._blocks.get(number)
         if block is not None:
             self._blocks.move_to_end(number)
             return block
-        wanted = self.ids[number * BLOCK:(number + 1) * BLOCK]
-        with self.db.reading() as session:
-            found = {row.id: row for row in queries.rows_by_ids(session, wanted)}
-            if self._rules is None:
-                self._rules = desk_context(session).rules
-        block = [found.get(i) for i in wanted]  # type: ignore[misc]
+        if number not in self._asked:
+            self._asked.add(number)
+            wanted = self.ids[number * BLOCK:(number + 1) * BLOCK]
+            generation, need_rules = self._generation, self._rules is None
+
+            def work(session: Any) -> tuple[dict[str, DossierRow], DeadlineRules | None]:
+                found = {row.id: row for row in queries.rows_by_ids(session, wanted)}
+                return found, desk_context(session).rules if need_rules else None
+
+            self._answering = True
+            try:
+                self.read(work, lambda got: self._arrived(number, generation, wanted, *got))
+            finally:
+                self._answering = False
+        return self._blocks.get(number)
+
+    def _arrived(self, number: int, generation: int, wanted: list[str], found: dict[str, DossierRow],
+                 rules: DeadlineRules | None) -> None:
+        if generation != self._generation:
+            return  # the list changed while this block was read
+        self._asked.discard(number)
+        if rules is not None:
+            self._rules = rules
+        self._blocks[number] = [found.get(i) for i in wanted]  # type: ignore[misc]
         self.fetches += 1
-        self._blocks[number] = block
         while len(self._blocks) > MAX_BLOCKS:
             self._blocks.popitem(last=False)
-        return block
+        first, last = number * BLOCK, min(len(self.ids), (number + 1) * BLOCK) - 1
+        if not self._answering and last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
     def row_at(self, row: int) -> DossierRow | None:
         if not 0 <= row < len(self.ids):
             return None
-        return self._block(row // BLOCK)[row % BLOCK]
+        block = self._block(row // BLOCK)
+        return None if block is None else block[row % BLOCK]
 
     def code_at(self, row: int) -> str | None:
         item = self.row_at(row)
@@ -129,7 +157,7 @@ class DossierTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.ids):
             return None
         row = self.row_at(index.row())
-        if row is None:  # deleted since the id list was read
+        if row is None:  # not read yet, or deleted since the id list was read
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:

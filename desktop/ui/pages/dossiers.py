@@ -40,7 +40,7 @@ class DossiersPage(QWidget):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.model = DossierTableModel(ctx.db, self)
+        self.model = DossierTableModel(ctx.read, self)
         self.opened: list[Any] = []  # detail dialogs kept alive
         self._generation = 0  # only the newest filter's ids are shown (typing outruns the reads)
         self._build()

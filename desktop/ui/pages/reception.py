@@ -37,7 +37,7 @@ from desktop.services.dossiers import (
 from desktop.ui import messages
 from desktop.ui.context import CATALOG, UiContext
 from desktop.ui.formatting import appointment_text
-from desktop.ui.printing import print_form, receipt_paper
+from desktop.ui.printing import print_form
 from desktop.ui.widgets.checklist import ComponentChecklist
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
 from desktop.ui.widgets.resolver_picker import ResolverPicker
@@ -367,8 +367,7 @@ class ReceptionPage(QWidget):
             "Đã ghi nhận hồ sơ %1 và yêu cầu bổ sung."), "refusal": self.tr("Đã ghi nhận từ chối, mã %1.")}
         self.result_label.setText(labels[form].replace("%1", code))
         self.clear()
-        paper = receipt_paper(self.ctx) if form == "receipt" else "A4"
-        print_form(self.ctx, self, form, code, paper=paper, on_done=self._printed)
+        print_form(self.ctx, self, form, code, on_done=self._printed)
 
     def _printed(self, path: Any) -> None:
         self.last_pdf = path

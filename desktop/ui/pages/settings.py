@@ -13,8 +13,6 @@ from desktop.services import desk
 from desktop.sync import hub_settings
 from desktop.ui import messages
 from desktop.ui.context import SETTINGS, UiContext
-from desktop.ui.idle_lock import idle_minutes
-from desktop.ui.printing import receipt_paper
 from desktop.ui.role_gate import gate
 from desktop.ui.widgets.audit_panel import AuditPanel
 from desktop.ui.widgets.backup_panel import BackupPanel
@@ -62,8 +60,7 @@ class GeneralSettings(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.about)
         form.addRow(buttons)
-        self.idle.setValue(idle_minutes(ctx))
-        self.paper.setCurrentIndex(max(0, self.paper.findData(receipt_paper(ctx))))
+        ctx.read(lambda session: (desk.idle_lock_minutes(session), desk.receipt_paper(session)), self._show_general)
         ctx.bus.changed.connect(lambda topics: self.reload_hub_url() if SETTINGS in topics else None)
         self.reload_hub_url()
 
@@ -87,6 +84,11 @@ class GeneralSettings(QWidget):
         line.setPlaceholderText(field.placeholder)
         line.setMaximumWidth(480)
         return line
+
+    def _show_general(self, values: tuple[int, str]) -> None:
+        minutes, paper = values
+        self.idle.setValue(minutes)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
 
     @property
     def idle(self) -> QSpinBox:

@@ -286,10 +286,11 @@ class SurveysPage(QWidget):
                        lambda error: show_error(self, error))
 
     def open_kiosk(self) -> None:
+        self.ctx.read(kiosk_service.has_pin, self._open_kiosk, lambda error: show_error(self, error))
+
+    def _open_kiosk(self, ready: bool) -> None:
         from desktop.ui.kiosk import open_kiosk
 
-        with self.ctx.db.reading() as session:
-            ready = kiosk_service.has_pin(session)
         if not ready:
             from desktop.errors import UserError
 
@@ -307,16 +308,17 @@ class SurveysPage(QWidget):
         if self.kiosk is None or not self.kiosk.isVisible():
             self.kiosk_status.setText(self.tr("Màn hình khảo sát chưa mở."))
             return
-        if code:
-            from desktop.errors import UserError
-            from desktop.services.dossiers import get_dossier
+        if not code:
+            self._attach(None)
+            return
+        from desktop.services.dossiers import get_dossier
 
-            try:
-                with self.ctx.db.reading() as session:
-                    code = get_dossier(session, code).code
-            except UserError as error:
-                show_error(self, error)
-                return
+        self.ctx.read(lambda session: get_dossier(session, code).code, self._attach,
+                      lambda error: show_error(self, error))
+
+    def _attach(self, code: str | None) -> None:
+        if self.kiosk is None:
+            return
         self.kiosk.attach_dossier(code or None)
         self.kiosk_status.setText(self.tr("Phiếu kiosk tiếp theo gắn với hồ sơ %1.").replace("%1", code) if code
                                   else self.tr("Phiếu kiosk tiếp theo không gắn hồ sơ."))

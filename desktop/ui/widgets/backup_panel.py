@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,6 +40,7 @@ from desktop.services import backups, officers
 from desktop.ui import messages
 from desktop.ui.context import ALL_TOPICS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
+from desktop.ui.tasks import wait_for
 from desktop.texts import LABELS
 
 log = logging.getLogger("desktop.ui")
@@ -240,9 +242,15 @@ class BackupPanel(QWidget):
         self.ctx.tasks.shutdown()  # queued writes land first; nothing may hold the file during the swap
         db.dispose()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = restore(db.path, path, officer=self.ctx.officer.username)
+        db_path, officer = db.path, self.ctx.officer.username
+
+        def swap() -> Any:
+            result = restore(db_path, path, officer=officer)
             upgrade(db.engine)  # a backup from an older version gets today's schema (after its own backup)
+            return result
+
+        try:
+            result = wait_for(swap)
         except UserError as exc:
             QApplication.restoreOverrideCursor()
             messages.show_error(self, exc)
@@ -259,8 +267,10 @@ class BackupPanel(QWidget):
 
     def _check_officer_still_exists(self) -> None:
         """The restored data may predate this officer's account: then the session cannot go on."""
-        with self.ctx.db.reading() as session:
-            active = {a.info.username for a in officers.list_accounts(session) if a.active}
+        self.ctx.read(lambda session: {a.info.username for a in officers.list_accounts(session) if a.active},
+                      self._close_unless_active)
+
+    def _close_unless_active(self, active: set[str]) -> None:
         if self.ctx.officer.username not in active:
             messages.inform(self, self.tr("Đăng nhập lại"), self.tr(
                 "Dữ liệu đã khôi phục không có tài khoản %1 (đang hoạt động). Phần mềm sẽ đóng; hãy mở lại và "
