@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from desktop.db.types import VNDateTime
+from desktop.db.types import KeyValueColumns, VNDateTime
 from province.schema import HUB_METADATA
 
 
@@ -17,12 +17,10 @@ class HubBase(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: VNDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class HubMeta(HubBase):
+class HubMeta(KeyValueColumns, HubBase):
     """Key/value facts about this hub: its name, schema version, current signing key id."""
 
     __tablename__ = "hub_meta"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
 
 
 class HubDevice(HubBase):

@@ -1,11 +1,12 @@
-"""Column types shared by the desk and the hub."""
+"""Column types and column sets shared by the desk and the hub."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from desktop.platform.clock import VN_TZ, to_vn
@@ -32,3 +33,10 @@ class VNDateTime(TypeDecorator[datetime]):
         if isinstance(value, str):  # raw SQL paths
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=VN_TZ)
+
+
+class KeyValueColumns:
+    """A settings-style table: one JSON value per short key (the desk's setting, the hub's hub_meta)."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
