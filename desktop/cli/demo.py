@@ -6,15 +6,14 @@ import argparse
 import sys
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("demo", help="tạo dữ liệu mẫu để trình diễn, đo hiệu năng")
+    p = command(sub, "demo", run_demo, "tạo dữ liệu mẫu để trình diễn, đo hiệu năng", json=True)
     p.add_argument("--dossiers", type=int, required=True)
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace, app: CliApp) -> int:

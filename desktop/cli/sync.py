@@ -7,41 +7,30 @@ import sys
 from pathlib import Path
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("sync", help="đồng bộ dữ liệu với tỉnh (USB hoặc mạng)")
-    s = p.add_subparsers(dest="sync_cmd", required=True)
+    s = group(sub, "sync", "đồng bộ dữ liệu với tỉnh (USB hoặc mạng)")
 
-    k = s.add_parser("keys", help="cài khóa công khai của tỉnh")
+    k = command(s, "keys", run_keys, "cài khóa công khai của tỉnh", json=True)
     k.add_argument("--province-key", required=True, help="tệp province.pub do tỉnh cấp")
-    k.add_argument("--json", action="store_true")
-    k.set_defaults(handler=run_keys)
 
-    e = s.add_parser("enrol", help="tạo tệp đề nghị đăng ký máy này với tỉnh")
+    e = command(s, "enrol", run_enrol, "tạo tệp đề nghị đăng ký máy này với tỉnh", json=True)
     e.add_argument("--out", required=True, help="tệp đề nghị đăng ký cần ghi")
-    e.add_argument("--json", action="store_true")
-    e.set_defaults(handler=run_enrol)
 
-    x = s.add_parser("export", help="xuất gói dữ liệu chưa được tỉnh xác nhận")
+    x = command(s, "export", run_export, "xuất gói dữ liệu chưa được tỉnh xác nhận", json=True)
     x.add_argument("--out", required=True, help="thư mục đích (ví dụ ổ USB)")
     x.add_argument("--medium", default="usb", help="usb | file | http (ghi vào lịch sử)")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(handler=run_export)
 
-    r = s.add_parser("receipt", help="nhập biên nhận của tỉnh")
+    r = command(s, "receipt", run_receipt, "nhập biên nhận của tỉnh", json=True)
     r.add_argument("file")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=run_receipt)
 
-    ib = s.add_parser("inbox", help="nhận hộp thư của tỉnh: hồ sơ chuyển đến, kết quả chuyển về")
+    ib = command(s, "inbox", run_inbox,
+                 "nhận hộp thư của tỉnh: hồ sơ chuyển đến, kết quả chuyển về", json=True)
     ib.add_argument("file", help="tệp hộp thư .mci (từ USB)")
-    ib.add_argument("--json", action="store_true")
-    ib.set_defaults(handler=run_inbox)
 
-    st = s.add_parser("status", help="tình trạng đồng bộ")
-    st.add_argument("--json", action="store_true")
-    st.set_defaults(handler=run_status)
+    command(s, "status", run_status, "tình trạng đồng bộ", json=True)
 
     from desktop.cli.sync_net import add_to_sync_group  # sync part 2: push, package, relay
 
