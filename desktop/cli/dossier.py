@@ -27,6 +27,12 @@ def _at(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = group(sub, "dossier", "tiếp nhận và theo dõi hồ sơ")
 
+    _add_receive(s)
+    _add_lifecycle(s)
+    _add_refusal_and_lookups(s)
+
+
+def _add_receive(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rec = command(s, "receive", run_receive, "tiếp nhận hồ sơ")
     rec.add_argument("--procedure", required=True, help="mã TTHC")
     rec.add_argument("--applicant", required=True, help="họ tên người nộp")
@@ -46,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                         "(mặc định: theo danh mục thủ tục, thường là chính đơn vị này)")
     _at(rec)
 
+
+def _add_lifecycle(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The steps on a received dossier, each naming it by code (``--at`` for a back-dated entry)."""
     for name, helptext, handler in (
         ("start", "chuyển hồ sơ sang giải quyết", run_start),
         ("supplement-received", "nhận hồ sơ đã bổ sung đầy đủ", run_supplement_received),
@@ -91,6 +100,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     apo.add_argument("--reason", required=True)
     _at(apo)
 
+
+def _add_refusal_and_lookups(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ref = command(s, "refuse", run_refuse, "từ chối tiếp nhận hồ sơ")
     ref.add_argument("--procedure", required=True)
     ref.add_argument("--applicant", required=True)
