@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.errors import UserError
 from desktop.platform.arguments import Parser, command, group
-from desktop.platform.console import emit_json, utf8_stdio
+from desktop.platform.console import emit, emit_json, utf8_stdio
 from desktop.texts import LABELS
 
 
@@ -102,45 +102,29 @@ def run_keys_encrypt(args: argparse.Namespace) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from province.keys import init_keys
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         bundle = init_keys(hub, name=args.name, keys_out=Path(args.keys_out))
-    finally:
-        hub.dispose()
     out = {"province": bundle["province"], "public_bundle": str(Path(args.keys_out) / "province.pub"),
            "signing_kid": bundle["signing_keys"][0]["kid"], "encryption_kid": bundle["encryption_keys"][0]["kid"],
            "data_dir": str(hub.data_dir)}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã tạo khóa cho {out['province']}. Gửi tệp {out['public_bundle']} cho các xã; "
-              f"khóa bí mật nằm trong {hub.data_dir / 'keys'}.")
-    return 0
+    return emit(args.json, out,
+                f"Đã tạo khóa cho {out['province']}. Gửi tệp {out['public_bundle']} cho các xã; "
+                f"khóa bí mật nằm trong {hub.data_dir / 'keys'}.")
 
 
 def run_enrol(args: argparse.Namespace) -> int:
     from province.devices import enrol
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         out = enrol(hub, Path(args.file), replace=args.replace)
-    finally:
-        hub.dispose()
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã đăng ký máy {out['device_id']} của đơn vị {out['unit_code']}.")
-    return 0
+    return emit(args.json, out, f"Đã đăng ký máy {out['device_id']} của đơn vị {out['unit_code']}.")
 
 
 def run_revoke(args: argparse.Namespace) -> int:
     from province.devices import revoke
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         revoke(hub, args.device_id, reason=args.reason)
-    finally:
-        hub.dispose()
     print(f"Đã thu hồi quyền đồng bộ của máy {args.device_id}.")
     return 0
 
@@ -156,9 +140,8 @@ def _batch_files(paths: Sequence[str]) -> list[Path]:
 def run_import(args: argparse.Namespace) -> int:
     from province.importer import import_file
 
-    hub = _hub(args)
     results = []
-    try:
+    with opened_hub(args) as hub:
         for path in _batch_files(args.paths):
             results.append(import_file(hub, path, dry_run=args.dry_run,
                                        receipts_out=Path(args.receipts_out) if args.receipts_out else None))
@@ -166,8 +149,6 @@ def run_import(args: argparse.Namespace) -> int:
             from province.packages import write_beside
 
             write_beside(hub, Path(args.receipts_out))
-    finally:
-        hub.dispose()
     if args.json:
         emit_json([r.as_json() for r in results])
     else:
@@ -195,12 +176,9 @@ def run_report_indicators(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, build: Callable[..., dict[str, Any]]) -> int:
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         calendar = True if args.calendar else False if args.official else None
         data = build(hub, unit=args.unit, period=args.period, calendar=calendar)
-    finally:
-        hub.dispose()
     emit_json(data)
     return 0
 

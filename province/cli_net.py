@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from desktop.platform.arguments import command, group
-from desktop.platform.console import emit_json
+from desktop.platform.console import emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_package_build(args: argparse.Namespace) -> int:
-    from province.cli import _hub
+    from province.cli import opened_hub
     from province.packages import build_content, build_package, parse_activation, rotate_keys
 
     content = build_content(catalog=Path(args.catalog), holidays=Path(args.holidays), targets=Path(args.targets),
@@ -59,18 +59,11 @@ def run_package_build(args: argparse.Namespace) -> int:
                             revoked=Path(args.revoked) if args.revoked else None,
                             forms=Path(args.forms) if args.forms else None,
                             indicators=Path(args.indicators) if args.indicators else None)
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         if args.rotate_keys:
             rotate_keys(hub, activates_at=parse_activation(args.rotate_keys))
         out = build_package(hub, content, min_app_version=args.min_app_version, out=Path(args.out))
-    finally:
-        hub.dispose()
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã tạo gói dữ liệu phiên bản {out['version']}: {out['file']}")
-    return 0
+    return emit(args.json, out, f"Đã tạo gói dữ liệu phiên bản {out['version']}: {out['file']}")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -86,14 +79,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_report_file(args: argparse.Namespace) -> int:
     from desktop.platform.atomic import write_atomic
-    from province.cli import _hub
+    from province.cli import opened_hub
     from province.report_files import report_file
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         data = report_file(hub, unit=args.unit, period=args.period, fmt=args.format)
-    finally:
-        hub.dispose()
     write_atomic(Path(args.out), data)
     print(f"Đã ghi báo cáo vào {args.out}.")
     return 0
@@ -106,8 +96,5 @@ def run_outbox(args: argparse.Namespace) -> int:
 
     with opened_hub(args) as hub:
         out = write_outbox(hub, args.unit, Path(args.out))
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã ghi hộp thư của đơn vị {out['unit_code']} ({out['dossiers']} hồ sơ): {out['file']}")
-    return 0
+    return emit(args.json, out,
+                f"Đã ghi hộp thư của đơn vị {out['unit_code']} ({out['dossiers']} hồ sơ): {out['file']}")

@@ -14,7 +14,7 @@ import sys
 
 from desktop.errors import UserError
 from desktop.platform.arguments import command, group
-from desktop.platform.console import emit_json
+from desktop.platform.console import emit, emit_json
 
 PASSWORD_ENV = "MOTCUA_HUB_PASSWORD"
 
@@ -64,11 +64,7 @@ def run_add(args: argparse.Namespace) -> int:
     password = read_password(args)
     with opened_hub(args) as hub:
         out = add_user(hub, args.username, password, args.role)
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã tạo tài khoản {out['username']} (vai trò {out['role']}).")
-    return 0
+    return emit(args.json, out, f"Đã tạo tài khoản {out['username']} (vai trò {out['role']}).")
 
 
 def run_passwd(args: argparse.Namespace) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import uuid
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,15 @@ from province.models import HubBatch, HubConflict, HubDevice, HubReceipt, HubRec
 from province.schema import DATA_TABLES
 
 PROVINCE = "UBND tỉnh Thử Nghiệm"
+
+
+def zip_bytes(entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip of ``entries`` built by hand: the hostile-batch tests' raw material (any name, any method)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
+        for name, content in entries.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
 
 
 def pg_schema_url(url: str) -> tuple[str, str]:

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_backup(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.backup import backup_now, parse_backup
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.services.permissions import Permission, require
 
     with app.reading() as session:  # opens (and migrates) the database; checks the role
@@ -32,11 +32,7 @@ def run_backup(args: argparse.Namespace, app: CliApp) -> int:
         require(session, Permission.BACKUP)
     path = backup_now(app.db_path, Path(args.out), "manual", second_dir="")
     info = parse_backup(path)
-    if args.json:
-        emit_json(info.to_json() if info else {"path": str(path)})
-    else:
-        print(f"Đã sao lưu vào {path}")
-    return 0
+    return emit(args.json, info.to_json() if info else {"path": str(path)}, f"Đã sao lưu vào {path}")
 
 
 def run_restore(args: argparse.Namespace, app: CliApp) -> int:

@@ -40,13 +40,8 @@ def run_import(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit_rows
 
     with app.reading() as session:
         items = catalog.list_procedures(session, search=args.search)
-    if args.json:
-        emit_json([p.to_json() for p in items])
-        return 0
-    for p in items:
-        print(f"{p.code:10} {p.field:16} {p.name}")
-    return 0
+    return emit_rows(args.json, items, lambda p: f"{p.code:10} {p.field:16} {p.name}")

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_demo(args: argparse.Namespace, app: CliApp) -> int:
     from desktop import demo
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
     def progress(done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():
@@ -26,8 +26,5 @@ def run_demo(args: argparse.Namespace, app: CliApp) -> int:
 
     with app.transaction() as session:
         result = demo.generate(session, dossiers=args.dossiers, months=args.months, seed=args.seed, progress=progress)
-    if args.json:
-        emit_json({"dossiers": result.dossiers, "events": result.events})
-    else:
-        print(f"\nĐã tạo dữ liệu mẫu; tổng số hồ sơ trong cơ sở dữ liệu: {result.dossiers}.")
-    return 0
+    return emit(args.json, {"dossiers": result.dossiers, "events": result.events},
+                f"\nĐã tạo dữ liệu mẫu; tổng số hồ sơ trong cơ sở dữ liệu: {result.dossiers}.")

@@ -202,7 +202,7 @@ run_withdraw = _step(lambda s, a: dossiers.withdraw(s, a.code, at=parse_moment(a
 
 
 def run_apology(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
     with app.transaction() as session:
         apology = dossiers.issue_apology(session, args.code, new_date=parse_date(args.new_date, "new_date"),
@@ -210,11 +210,8 @@ def run_apology(args: argparse.Namespace, app: CliApp) -> int:
         dossier = dossiers.get_dossier(session, args.code)
         out = _summary(dossier) | {"apology": {"new_appointment": apology.new_appointment.isoformat(),
                                                "reason": apology.reason, "issued_at": clock.iso(apology.issued_at)}}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã lập phiếu xin lỗi cho hồ sơ {args.code}; hẹn lại ngày {apology.new_appointment:%d/%m/%Y}.")
-    return 0
+    return emit(args.json, out,
+                f"Đã lập phiếu xin lỗi cho hồ sơ {args.code}; hẹn lại ngày {apology.new_appointment:%d/%m/%Y}.")
 
 
 def run_refuse(args: argparse.Namespace, app: CliApp) -> int:
@@ -250,14 +247,10 @@ def run_show(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit_rows
 
     with app.reading() as session:
         rows = queries.list_dossiers(session, queries.DossierFilter(status=args.status, search=args.search),
                                      limit=args.limit if args.limit > 0 else None)
-    if args.json:
-        emit_json([row.to_json() for row in rows])
-        return 0
-    for row in rows:
-        print(f"{row.code:32} {row.applicant_name:28} {STATUS_LABELS[Status(row.status)]}")
-    return 0
+    return emit_rows(args.json, rows, lambda row: f"{row.code:32} {row.applicant_name:28} "
+                                                  f"{STATUS_LABELS[Status(row.status)]}")

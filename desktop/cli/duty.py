@@ -22,13 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _print(args: argparse.Namespace, day: str, names: list[str]) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
-    if args.json:
-        emit_json({"day": day, "on_duty": names, "count": len(names)})
-    else:
-        print(f"Ngày {day}: {len(names)} cán bộ trực" + (f" — {', '.join(names)}" if names else ""))
-    return 0
+    return emit(args.json, {"day": day, "on_duty": names, "count": len(names)},
+                f"Ngày {day}: {len(names)} cán bộ trực" + (f" — {', '.join(names)}" if names else ""))
 
 
 def run_show(args: argparse.Namespace, app: CliApp) -> int:

@@ -89,13 +89,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _emit(args: argparse.Namespace, data: Any, message: str) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
-    if args.json:
-        emit_json(data)
-    else:
-        print(message)
-    return 0
+    return emit(args.json, data, message)
 
 
 def run_digitise(args: argparse.Namespace, app: CliApp) -> int:

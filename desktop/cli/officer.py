@@ -33,18 +33,15 @@ def _password(given: str | None) -> str:
 
 
 def run_add(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.services import officers
 
     password = _password(args.password)
     with app.transaction() as session:
         info = officers.create_officer(session, username=args.username, full_name=args.name,
                                        password=password, role=args.role)
-    if args.json:
-        emit_json({"username": info.username, "full_name": info.full_name, "role": info.role})
-    else:
-        print(f"Đã thêm cán bộ {info.full_name} ({info.username}, {info.role_label}).")
-    return 0
+    return emit(args.json, {"username": info.username, "full_name": info.full_name, "role": info.role},
+                f"Đã thêm cán bộ {info.full_name} ({info.username}, {info.role_label}).")
 
 
 def run_reset(args: argparse.Namespace, app: CliApp) -> int:

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_init(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
     seq_range = desk.parse_seq_range(args.seq_range)
     with app.transaction() as session:
@@ -36,9 +36,5 @@ def run_init(args: argparse.Namespace, app: CliApp) -> int:
         out = {"unit": {"code": unit.code, "name": unit.name, "agency_id": unit.agency_id, "level": unit.level},
                "seq_range": list(seq_range), "db": str(app.db_path),
                "catalog_created": imported.created if imported else 0}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã khởi tạo đơn vị {out['unit']['name']} ({out['unit']['code']}), "
-              f"dải số {seq_range[0]:04d}–{seq_range[1]:04d}, cơ sở dữ liệu: {app.db_path}")
-    return 0
+    return emit(args.json, out, f"Đã khởi tạo đơn vị {out['unit']['name']} ({out['unit']['code']}), "
+                                f"dải số {seq_range[0]:04d}–{seq_range[1]:04d}, cơ sở dữ liệu: {app.db_path}")

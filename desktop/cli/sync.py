@@ -38,32 +38,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_keys(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.sync import workflows
 
     bundle = workflows.install_key(app.db, Path(args.province_key), officer=app.actor)
     out = {"province": bundle.get("province"), "signing_keys": [k["kid"] for k in bundle["signing_keys"]],
            "encryption_keys": [k["kid"] for k in bundle["encryption_keys"]]}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã cài khóa công khai của {out['province'] or 'tỉnh'} "
-              f"(khóa mã hóa: {', '.join(out['encryption_keys'])}).")
-    return 0
+    return emit(args.json, out, f"Đã cài khóa công khai của {out['province'] or 'tỉnh'} "
+                                f"(khóa mã hóa: {', '.join(out['encryption_keys'])}).")
 
 
 def run_enrol(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.sync import workflows
 
     body = workflows.write_enrolment(app.db, Path(args.out), officer=app.actor)
-    if args.json:
-        emit_json({"file": args.out, "device_id": body["device_id"], "unit_code": body["unit_code"],
-                   "kid": body["kid"]})
-    else:
-        print(f"Đã ghi đề nghị đăng ký máy {body['device_id']} (đơn vị {body['unit_code']}) vào {args.out}. "
-              "Gửi tệp này cho Văn phòng UBND tỉnh.")
-    return 0
+    return emit(args.json, {"file": args.out, "device_id": body["device_id"], "unit_code": body["unit_code"],
+                            "kid": body["kid"]},
+                f"Đã ghi đề nghị đăng ký máy {body['device_id']} (đơn vị {body['unit_code']}) vào {args.out}. "
+                "Gửi tệp này cho Văn phòng UBND tỉnh.")
 
 
 def run_export(args: argparse.Namespace, app: CliApp) -> int:
@@ -104,7 +97,7 @@ def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
 def run_inbox(args: argparse.Namespace, app: CliApp) -> int:
     """Issue #15: apply the hub's inbox file (one transaction; a bad or foreign file changes nothing)."""
     from desktop.errors import UserError
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.sync import inbox
 
     path = Path(args.file)
@@ -113,12 +106,9 @@ def run_inbox(args: argparse.Namespace, app: CliApp) -> int:
     if path.stat().st_size > inbox.DEFAULT_LIMITS.max_file_bytes:  # refused before it is read into memory
         raise UserError(f"Tệp hộp thư {path} quá lớn.", field="file")
     outcome = inbox.apply_file(app.db, path.read_bytes(), officer=app.actor).as_json()
-    if args.json:
-        emit_json(outcome)
-    else:
-        print(f"Đã nhận hộp thư: {outcome['applied']} bản ghi mới, {outcome['dossiers']} hồ sơ chuyển đến hoặc "
-              f"chuyển về; {len(outcome['problems'])} bản ghi không nhận.")
-    return 0
+    return emit(args.json, outcome,
+                f"Đã nhận hộp thư: {outcome['applied']} bản ghi mới, {outcome['dossiers']} hồ sơ chuyển đến hoặc "
+                f"chuyển về; {len(outcome['problems'])} bản ghi không nhận.")
 
 
 def run_status(args: argparse.Namespace, app: CliApp) -> int:

@@ -10,11 +10,19 @@ from reportlab.platypus import Flowable, Paragraph
 from desktop.formatting import number, plain
 from desktop.forms.config import FormsConfig, FormSpec
 from desktop.forms.data import FormData
+from desktop.errors import UserError
 from desktop.forms.layout import Signer, Styles, esc, letterhead
 from desktop.formatting import place_date
 from desktop.rules.text import fold
 
 FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
+
+
+def printable(allowed: bool, message: str) -> None:
+    """A form that does not apply to this dossier (or not yet) is refused naming the form choice, so the
+    officer picks another form or records the step first; nothing is printed."""
+    if not allowed:
+        raise UserError(message, field="kind")
 
 
 def amount(value: float) -> str:

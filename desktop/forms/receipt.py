@@ -9,8 +9,14 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from desktop.errors import UserError
-from desktop.forms.common import applicant_block, fee_line, form_header, processing_time_text, signer
+from desktop.forms.common import (
+    applicant_block,
+    fee_line,
+    form_header,
+    printable,
+    processing_time_text,
+    signer,
+)
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, qr_code, signatures
@@ -75,7 +81,6 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, copy_label: str) -> list[F
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
-    if fd.data["status"] == Status.REFUSED:
-        raise UserError(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho Giấy tiếp nhận.",
-                        field="kind")
+    printable(fd.data["status"] != Status.REFUSED,
+              f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho Giấy tiếp nhận.")
     return [lambda st, label=label: _body(st, cfg, fd, label) for label in cfg.spec(KIND).copies]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.errors import UserError
-from desktop.forms.common import applicant_block, form_header, signer
+from desktop.forms.common import applicant_block, form_header, printable, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, signatures
@@ -47,8 +46,6 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, request: dict[str, object]
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
-    if not fd.supplements:
-        raise UserError(f"Hồ sơ {fd.code} chưa có yêu cầu bổ sung nào; ghi nhận yêu cầu bổ sung trước khi in phiếu.",
-                        field="kind")
-    request = fd.supplements[-1]
-    return [lambda st: _body(st, cfg, fd, request)]
+    printable(bool(fd.supplements),
+              f"Hồ sơ {fd.code} chưa có yêu cầu bổ sung nào; ghi nhận yêu cầu bổ sung trước khi in phiếu.")
+    return [lambda st: _body(st, cfg, fd, fd.supplements[-1])]
