@@ -87,6 +87,20 @@ def connect_desk(db: Database, hub: Hub, folder: Path) -> None:
     enrol(hub, folder / "enrol.json")
 
 
+def enrolled_desk(work: Path, enrol_dir: str, *, applicant: str) -> tuple[Database, Hub]:
+    """A demo-unit desk in ``work`` enrolled with a fresh SQLite hub, holding three received dossiers of
+    ``applicant``: the starting point of the hostile-batch fuzzer and of the committed fixture batches."""
+    from desktop.demo import start_demo_desk
+
+    db = open_database(work / "desk.sqlite3")
+    with db.transaction(officer="setup") as session:
+        start_demo_desk(session)
+    hub = fresh_hub(None, work / "hub")
+    connect_desk(db, hub, work / enrol_dir)
+    receive(db, 3, name=applicant)
+    return db, hub
+
+
 def receive(db: Database, count: int, *, name: str = "Nguyễn Văn An", start: datetime | None = None) -> list[str]:
     """Receive ``count`` dossiers (one per minute, office hours on 2026-11-16 onwards)."""
     moment = start or datetime(2026, 11, 16, 8, 0, tzinfo=clock.VN_TZ)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from desktop.platform.clock import VN_TZ, to_vn
@@ -40,3 +40,12 @@ class KeyValueColumns:
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+    @classmethod
+    def put(cls, session: Session, key: str, value: Any) -> None:
+        """Set one key's value, adding the row the first time."""
+        row = session.get(cls, key)
+        if row is None:
+            session.add(cls(key=key, value=value))
+        else:
+            row.value = value

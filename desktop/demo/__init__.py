@@ -13,10 +13,11 @@ from desktop.demo.database import (
     demo_login_hint,
     ensure_demo_database,
     fill_demo,
+    start_demo_desk,
 )
 from desktop.demo.generator import DemoResult, generate
 
 __all__ = [
     "DEMO_HOOKS", "DEMO_KIOSK_PIN", "DEMO_OFFICERS", "DEMO_UNIT", "DemoResult", "_feedback_demo", "demo_login_hint",
-    "ensure_demo_database", "fill_demo", "generate",
+    "ensure_demo_database", "fill_demo", "generate", "start_demo_desk",
 ]

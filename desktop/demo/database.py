@@ -15,13 +15,19 @@ from desktop.platform import clock
 DEMO_UNIT = {"unit_code": "10375", "unit_name": "UBND xã Tân Lập", "agency_id": "000.00.23.H49"}
 
 
-def fill_demo(session: Session, *, dossiers: int, months: int, seed: int) -> None:
-    """An empty database made the demo unit's: its unit, the starter catalogue, ``dossiers`` generated
-    dossiers over ``months`` months, and every demo hook's rows (officers, surveys, duty days…)."""
+def start_demo_desk(session: Session) -> None:
+    """An empty database made the demo unit's desk with the starter catalogue: where the demo, the
+    benchmarks and the test fixtures start."""
     from desktop.services import catalog, desk
 
     desk.initialise_desk(session, **DEMO_UNIT)
     catalog.import_starter(session)
+
+
+def fill_demo(session: Session, *, dossiers: int, months: int, seed: int) -> None:
+    """An empty database made the demo unit's: its unit, the starter catalogue, ``dossiers`` generated
+    dossiers over ``months`` months, and every demo hook's rows (officers, surveys, duty days…)."""
+    start_demo_desk(session)
     session.flush()
     generate(session, dossiers=dossiers, months=months, seed=seed)
     for hook in DEMO_HOOKS:
