@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import uuid
 import zipfile
@@ -35,6 +36,19 @@ def zip_bytes(entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) 
         for name, content in entries.items():
             zf.writestr(name, content)
     return buf.getvalue()
+
+
+def pg_url_or_skip() -> str:
+    """``MOTCUA_PG_URL``, or the test is skipped; under CI it fails instead (the hub suite and the reports
+    must run on PostgreSQL there)."""
+    import pytest
+
+    url = os.environ.get("MOTCUA_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but MOTCUA_PG_URL is not: the PostgreSQL tests must run")
+        pytest.skip("MOTCUA_PG_URL not set (start PostgreSQL with bootstrap.start_postgres())")
+    return url
 
 
 def pg_schema_url(url: str) -> tuple[str, str]:
