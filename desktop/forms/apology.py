@@ -8,7 +8,7 @@ from datetime import date
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.forms.common import form_header, printable, signer
+from desktop.forms.common import form_header, signer, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, footnotes, recipients, signatures
@@ -53,7 +53,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, apology: dict[str, object]
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
-    printable(bool(fd.apologies),
-              f"Hồ sơ {fd.code} chưa có phiếu xin lỗi, hẹn lại nào; lập phiếu (chọn ngày hẹn mới) "
-              "trước khi in.")
+    if not fd.apologies:
+        raise unprintable(f"Hồ sơ {fd.code} chưa có phiếu xin lỗi, hẹn lại nào; lập phiếu (chọn ngày hẹn mới) "
+                          "trước khi in.")
     return [lambda st: _body(st, cfg, fd, fd.apologies[-1])]

@@ -18,11 +18,10 @@ from desktop.rules.text import fold
 FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
 
 
-def printable(allowed: bool, message: str) -> None:
-    """A form that does not apply to this dossier (or not yet) is refused naming the form choice, so the
-    officer picks another form or records the step first; nothing is printed."""
-    if not allowed:
-        raise UserError(message, field="kind")
+def unprintable(message: str) -> UserError:
+    """The refusal of a form that does not apply to this dossier (or not yet), naming the form choice, so
+    the officer picks another form or records the step first; nothing is printed."""
+    return UserError(message, field="kind")
 
 
 def amount(value: float) -> str:

@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from desktop.rules.deadlines import Classification, classify
-from desktop.forms.common import form_header, printable
+from desktop.forms.common import form_header, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, grid_style, labelled, shorten
@@ -150,6 +150,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData) -> list[Flowable]:
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
-    printable(fd.data["status"] != Status.REFUSED,
-              f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận nên không có quá trình giải quyết để kiểm soát.")
+    if fd.data["status"] == Status.REFUSED:
+        raise unprintable(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận nên không có quá trình giải quyết "
+                          "để kiểm soát.")
     return [lambda st: _body(st, cfg, fd)]

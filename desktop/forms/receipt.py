@@ -13,9 +13,9 @@ from desktop.forms.common import (
     applicant_block,
     fee_line,
     form_header,
-    printable,
     processing_time_text,
     signer,
+    unprintable,
 )
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
@@ -81,6 +81,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, copy_label: str) -> list[F
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
-    printable(fd.data["status"] != Status.REFUSED,
-              f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho Giấy tiếp nhận.")
+    if fd.data["status"] == Status.REFUSED:
+        raise unprintable(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho "
+                          "Giấy tiếp nhận.")
     return [lambda st, label=label: _body(st, cfg, fd, label) for label in cfg.spec(KIND).copies]

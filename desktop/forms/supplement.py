@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.forms.common import applicant_block, form_header, printable, signer
+from desktop.forms.common import applicant_block, form_header, signer, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, signatures
@@ -46,6 +46,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, request: dict[str, object]
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
-    printable(bool(fd.supplements),
-              f"Hồ sơ {fd.code} chưa có yêu cầu bổ sung nào; ghi nhận yêu cầu bổ sung trước khi in phiếu.")
+    if not fd.supplements:
+        raise unprintable(f"Hồ sơ {fd.code} chưa có yêu cầu bổ sung nào; ghi nhận yêu cầu bổ sung trước khi in "
+                          "phiếu.")
     return [lambda st: _body(st, cfg, fd, fd.supplements[-1])]
