@@ -8,10 +8,10 @@ from datetime import date
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.forms.common import form_header, signer, unprintable
+from desktop.forms.common import form_header, signed_end, signer, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, footnotes, recipients, signatures
+from desktop.forms.layout import PageBuilder, Styles, recipients, signatures
 from desktop.formatting import dmy, vn_date, vn_datetime
 
 KIND = "apology"
@@ -46,10 +46,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, apology: dict[str, object]
     out.append(Paragraph(cfg.t(KIND, "reason", reason=apology["reason"]), st.letter))
     out.append(Paragraph(cfg.t(KIND, "apology", unit=unit, new_date=vn_date(new_date)), st.letter))
     out.append(Paragraph(cfg.t(KIND, "closing"), st.letter))
-    out.append(st.gap(1.2))
-    out.append(letter_signature(st, cfg, KIND))
-    out += footnotes(st, spec.footnotes)
-    return out
+    return out + signed_end(st, spec, letter_signature(st, cfg, KIND))
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
