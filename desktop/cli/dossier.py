@@ -179,26 +179,25 @@ def _requested_supplement(session: Session, args: argparse.Namespace) -> Dossier
     return dossiers.get_dossier(session, args.code)
 
 
-run_start = _step(lambda s, a: dossiers.start(s, a.code, at=parse_moment(a.at)),
-                  "Hồ sơ {code} đã chuyển giải quyết.")
+def _on_code(call: Callable[..., Dossier], *names: str) -> Step:
+    """``call(session, code, at=--at, name=--name …)``: a step on the dossier named by code, with the
+    command's ``names`` options passed through."""
+    return lambda s, a: call(s, a.code, at=parse_moment(a.at), **{name: getattr(a, name) for name in names})
+
+
+run_start = _step(_on_code(dossiers.start), "Hồ sơ {code} đã chuyển giải quyết.")
 run_supplement_request = _step(_requested_supplement,
                                "Đã ghi nhận yêu cầu bổ sung cho hồ sơ {code}; tạm dừng tính thời hạn.")
-run_supplement_received = _step(lambda s, a: dossiers.receive_supplement(s, a.code, at=parse_moment(a.at)),
+run_supplement_received = _step(_on_code(dossiers.receive_supplement),
                                 "Đã nhận hồ sơ bổ sung {code}; hẹn trả mới lúc {due}.")
-run_result = _step(lambda s, a: dossiers.record_result(s, a.code, rejected=a.rejected, reason=a.reason,
-                                                       at=parse_moment(a.at)),
-                   "Đã ghi nhận kết quả hồ sơ {code}.")
-run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at), by_post=a.by_post),
-                   "Đã trả kết quả hồ sơ {code}.")
+run_result = _step(_on_code(dossiers.record_result, "rejected", "reason"), "Đã ghi nhận kết quả hồ sơ {code}.")
+run_return = _step(_on_code(dossiers.return_result, "by_post"), "Đã trả kết quả hồ sơ {code}.")
 run_payment = _step(lambda s, a: dossiers.record_payment(s, a.code, a.method),
                     "Đã ghi nhận hình thức nộp phí của hồ sơ {code}.")
-run_transfer = _step(lambda s, a: forwarding.transfer(s, a.code, via=a.via, at=parse_moment(a.at)),
-                     "Đã chuyển hồ sơ {code} đến cơ quan giải quyết.")
-run_result_received = _step(lambda s, a: forwarding.result_received(s, a.code, rejected=a.rejected, reason=a.reason,
-                                                                    at=parse_moment(a.at)),
+run_transfer = _step(_on_code(forwarding.transfer, "via"), "Đã chuyển hồ sơ {code} đến cơ quan giải quyết.")
+run_result_received = _step(_on_code(forwarding.result_received, "rejected", "reason"),
                             "Đã nhận kết quả hồ sơ {code} từ cơ quan giải quyết; chờ trả cho công dân.")
-run_withdraw = _step(lambda s, a: dossiers.withdraw(s, a.code, at=parse_moment(a.at), reason=a.reason),
-                     "Hồ sơ {code} đã được rút.")
+run_withdraw = _step(_on_code(dossiers.withdraw, "reason"), "Hồ sơ {code} đã được rút.")
 
 
 def run_apology(args: argparse.Namespace, app: CliApp) -> int:
