@@ -37,7 +37,7 @@ def _add_working_days(moment: datetime, days: int) -> datetime:
 def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1) -> Path:
     """Build once under bench/out/ and reuse (1M rows take about a minute)."""
     from desktop.db.session import open_database
-    from desktop.services import catalog, desk
+    from desktop.demo import start_demo_desk
 
     OUT.mkdir(exist_ok=True)
     path = OUT / f"bulk-{dossiers}-{seed}-{units}.sqlite3"
@@ -47,8 +47,7 @@ def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1) -> Path:
     tmp.unlink(missing_ok=True)
     db = open_database(tmp)
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        start_demo_desk(session)
     db.dispose()
 
     rng = random.Random(seed)

@@ -14,7 +14,7 @@ def demo_database(dossiers: int, *, seed: int = 11, months: int = 24) -> Path:
     """Build once under bench/out/ and reuse: generating 200k dossiers takes about two minutes."""
     from desktop.db.session import open_database
     from desktop.demo import generate
-    from desktop.services import catalog, desk
+    from desktop.demo import start_demo_desk
 
     OUT.mkdir(exist_ok=True)
     path = OUT / f"demo-{dossiers}-{seed}.sqlite3"
@@ -25,8 +25,7 @@ def demo_database(dossiers: int, *, seed: int = 11, months: int = 24) -> Path:
         tmp.unlink()
     db = open_database(tmp)
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        start_demo_desk(session)
     with db.transaction(officer="bench") as session:
         generate(session, dossiers=dossiers, months=months, seed=seed,
                  progress=lambda d, t: print(f"\r  generating {d}/{t}", end="", flush=True))

@@ -77,11 +77,7 @@ def meta_in(session: Session, *keys: str) -> dict[str, Any]:
 
 
 def put_meta(session: Session, key: str, value: Any) -> None:
-    row = session.get(HubMeta, key)
-    if row is None:
-        session.add(HubMeta(key=key, value=value))
-    else:
-        row.value = value
+    HubMeta.put(session, key, value)
 
 
 def open_hub(url: str | None = None, *, data_dir: str | Path | None = None) -> Hub:

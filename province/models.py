@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from desktop.db.types import KeyValueColumns, VNDateTime
+from desktop.db.types import ChangedRecordColumns, KeyValueColumns, VNDateTime
 from province.schema import HUB_METADATA
 
 
@@ -91,15 +91,11 @@ class HubRecordOrigin(HubBase):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class HubConflict(HubBase):
+class HubConflict(ChangedRecordColumns, HubBase):
     """A change the hub did not apply and a person must look at; both versions are kept."""
 
     __tablename__ = "hub_conflict"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    batch_id: Mapped[str] = mapped_column(String(36), index=True)
     device_id: Mapped[str] = mapped_column(String(36))
-    table_name: Mapped[str] = mapped_column(String(64))
-    record_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(32))
     incoming_version: Mapped[int] = mapped_column(Integer)
     stored_version: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -107,8 +103,6 @@ class HubConflict(HubBase):
     incoming: Mapped[dict[str, Any]] = mapped_column(JSON)
     detected_at: Mapped[datetime] = mapped_column(VNDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
-
-    __table_args__ = (Index("ix_hub_conflict_record", "table_name", "record_id"),)
 
 
 class HubQuarantine(HubBase):

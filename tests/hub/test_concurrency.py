@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tests.sync_support import (
     export,
     fresh_hub,
     pg_schema_url,
+    pg_url_or_skip,
     receive,
 )
 
@@ -26,12 +26,7 @@ from tests.sync_support import (
 @pytest.fixture
 def base() -> str:
     """The PostgreSQL URL (these tests are about PostgreSQL's row locks)."""
-    url = os.environ.get("MOTCUA_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but MOTCUA_PG_URL is not")
-        pytest.skip("MOTCUA_PG_URL not set")
-    return url
+    return pg_url_or_skip()
 
 
 @pytest.mark.postgres
