@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     from province import cli_users  # province accounts of the read API
 
     cli_users.register(sub)
+    from province import cli_aggregates  # issue 14: report aggregates check / rebuild
+
+    cli_aggregates.register(sub)
     return p
 
 

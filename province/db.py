@@ -154,3 +154,6 @@ def create_schema(engine: Engine) -> None:
     if stored != HUB_SCHEMA_VERSION:
         with Session(engine) as session, session.begin():
             put_meta(session, "hub_schema", HUB_SCHEMA_VERSION)
+    from province import report_counts
+
+    report_counts.ensure(engine)  # issue 14: an older hub's report aggregates are built from its raw rows
