@@ -1,5 +1,5 @@
 """A period picker: preset (this month, last month, this quarter, this year, the official report
-windows 15→14…) or two dates; and the Excel export of a page showing one period's figures.
+windows 15→14…) or two dates; the one date box; the Excel export of a page showing one period's figures.
 
 Emits ``changed(start, end)`` with an inclusive window of whole days; display only, no report rule.
 """
@@ -18,6 +18,12 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QL
 from desktop.formatting import dmy
 from desktop.platform import clock
 from desktop.texts import LABELS
+
+
+def date_box(day: date, name: str) -> QDateEdit:
+    """A date box showing ``day`` as 31/12/2026, with the calendar drop-down: every date field of the desk."""
+    return QDateEdit(QDate(day.year, day.month, day.day), objectName=name, calendarPopup=True,
+                     displayFormat="dd/MM/yyyy")
 
 
 def _month_start(day: date) -> date:
