@@ -9,18 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.platform.console import emit_json
+from desktop.platform.arguments import command, group
+from desktop.platform.console import emit, emit_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    a = sub.add_parser("aggregates", help="bảng tổng hợp báo cáo của tỉnh: kiểm tra với dữ liệu gốc, dựng lại")
-    acts = a.add_subparsers(dest="aggregates_cmd", required=True)
-    c = acts.add_parser("check", help="tính lại từ dữ liệu gốc và so sánh (mã thoát 1 nếu khác)")
-    c.add_argument("--json", action="store_true")
-    c.set_defaults(handler=run_check)
-    r = acts.add_parser("rebuild", help="dựng lại bảng tổng hợp từ dữ liệu gốc")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=run_rebuild)
+    acts = group(sub, "aggregates", "bảng tổng hợp báo cáo của tỉnh: kiểm tra với dữ liệu gốc, dựng lại")
+    command(acts, "check", run_check, "tính lại từ dữ liệu gốc và so sánh (mã thoát 1 nếu khác)", json=True)
+    command(acts, "rebuild", run_rebuild, "dựng lại bảng tổng hợp từ dữ liệu gốc", json=True)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -50,8 +46,5 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
     with opened_hub(args) as hub, hub.transaction() as session:
         counts, watch = report_counts.rebuild(session)
-    if args.json:
-        emit_json({"count_rows": counts, "watch_rows": watch})
-    else:
-        print(f"Đã dựng lại bảng tổng hợp báo cáo: {counts} dòng số liệu, {watch} dòng hồ sơ trễ/quá hạn.")
-    return 0
+    return emit(args.json, {"count_rows": counts, "watch_rows": watch},
+                f"Đã dựng lại bảng tổng hợp báo cáo: {counts} dòng số liệu, {watch} dòng hồ sơ trễ/quá hạn.")

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from desktop.services.dossiers import get_dossier
 from desktop.ui.messages import show_error
 from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui import file_dialogs
 
 RESULT_ROW = "result"
 HEADERS = ("STT", "Thành phần / kết quả", LABELS["digitised"], LABELS["digitisation_code"], LABELS["source"],
@@ -137,10 +138,10 @@ class DigitiseDialog(Dialog):
             self._apply(digitised=not done)
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn tệp bản quét"), "",
-                                              self.tr("Bản quét (*.pdf *.jpg *.jpeg *.png)"))
-        if name:
-            self.attach_file(Path(name))
+        path = file_dialogs.open_file(self, self.tr("Chọn tệp bản quét"),
+                                      self.tr("Bản quét (*.pdf *.jpg *.jpeg *.png)"))
+        if path is not None:
+            self.attach_file(path)
 
     def attach_file(self, path: Path) -> None:
         self._apply(file=path)
