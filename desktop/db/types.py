@@ -62,5 +62,5 @@ class ChangedRecordColumns:
     record_id: Mapped[str] = mapped_column(String(36), sort_order=-1)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Index, ...]:  # noqa: N805  SQLAlchemy's declared_attr
+    def __table_args__(cls) -> tuple[Index, ...]:
         return (Index(f"ix_{cls.__tablename__}_record", "table_name", "record_id"),)

@@ -61,13 +61,12 @@ class DigitiseDialog(Dialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.reuse_hint)
         layout.addLayout(buttons)
-        self.toggle_button.clicked.connect(self.toggle)
-        self.file_button.clicked.connect(self.choose_file)
-        self.open_button.clicked.connect(self.open_file)
-        self.reuse_button.clicked.connect(self.choose_reuse)
-        self.portal_button.clicked.connect(self.mark_portal)
-        for key, slot in (("Space", self.toggle), ("F", self.choose_file), ("O", self.open_file),
-                          ("R", self.choose_reuse), ("P", self.mark_portal)):
+        # each action: its button and its one-key shortcut on the table
+        actions = ((self.toggle_button, "Space", self.toggle), (self.file_button, "F", self.choose_file),
+                   (self.open_button, "O", self.open_file), (self.reuse_button, "R", self.choose_reuse),
+                   (self.portal_button, "P", self.mark_portal))
+        for button, key, slot in actions:
+            button.clicked.connect(slot)
             QShortcut(QKeySequence(key), self.table, activated=slot,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.reload()
