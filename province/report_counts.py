@@ -294,9 +294,11 @@ class Difference:
         start = bucket_start(self.r_bucket)
         half = "nửa đầu" if start.day == 1 else "nửa cuối"
         table = "số hồ sơ tổng hợp" if self.what == "counts" else "danh sách hồ sơ trễ hạn/quá hạn"
-        return (f"Bảng tổng hợp báo cáo khác dữ liệu gốc: đơn vị {self.owner_unit}, hồ sơ nhận {half} tháng "
-                f"{start.month:02d}/{start.year} — {table}: bảng tổng hợp ghi {self.stored}, dữ liệu gốc là "
-                f"{self.expected}.")
+        where = (f"Bảng tổng hợp báo cáo khác dữ liệu gốc: đơn vị {self.owner_unit}, hồ sơ nhận {half} tháng "
+                 f"{start.month:02d}/{start.year} — {table}: ")
+        if self.stored == self.expected:  # same total, split differently (field, channel, outcome, moments)
+            return where + f"cùng tổng {self.stored} nhưng khác chi tiết (lĩnh vực, kênh, kết quả hoặc thời điểm)."
+        return where + f"bảng tổng hợp ghi {self.stored}, dữ liệu gốc là {self.expected}."
 
 
 def _slice(what: str, key: tuple[Any, ...]) -> tuple[str, int]:

@@ -192,6 +192,11 @@ def test_check_names_the_corrupted_unit_and_month(db: Database, hub: Hub, tmp_pa
     assert province_main([*base, "check", "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is False and out["differences"][0]["half_month"] == "2026-10-15"
+    with hub.transaction() as session:  # the same dossier counted under another field: same total, other split
+        session.execute(update(HubReportCount).where(HubReportCount.id == row_id).values(
+            n=HubReportCount.n - 1, field_name="Lĩnh vực khác"))
+    assert province_main([*base, "check"]) == 1
+    assert "cùng tổng 3 nhưng khác chi tiết" in capsys.readouterr().err
     assert province_main([*base, "rebuild"]) == 0
     assert province_main([*base, "check"]) == 0
     assert _all_units(hub, "2026-10", True)["total"]["received"]["total"] == _raw_total(hub, "2026-10")
