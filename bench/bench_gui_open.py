@@ -2,7 +2,7 @@
 
     python bench/bench_gui_open.py [--db PATH] [--dossiers 200000]
 
-The database is built once (desktop.demo.generate, ~2 minutes) and reused. Everything is measured in
+The database is built once (desktop.demo.fill_demo, ~2 minutes) and reused. Everything is measured in
 the same run so the ratios hold on any PC. Not part of the test suite.
 
 Two ways: with a synchronous task runner (every page read done before the window counts as shown: the
@@ -26,19 +26,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def build(path: Path, dossiers: int) -> None:
     from desktop.db.session import open_database
-    from desktop.demo import DEMO_HOOKS, DEMO_UNIT, generate
-    from desktop.services import catalog, desk
+    from desktop.demo import fill_demo
 
     print(f"building {path} with {dossiers} dossiers…", flush=True)
     started = time.perf_counter()
     db = open_database(path)
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, **DEMO_UNIT)
-        catalog.import_starter(session)
-        session.flush()
-        generate(session, dossiers=dossiers, months=36, seed=11)
-        for hook in DEMO_HOOKS:
-            hook(session)
+        fill_demo(session, dossiers=dossiers, months=36, seed=11)
     db.dispose()
     print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
 

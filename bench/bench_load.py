@@ -11,7 +11,8 @@ batch twice, and every desk's last batch updates a dossier from its first (versi
 fixed amount of work and a global deadline; it stops the hub itself.
 
 Checks at the end: the hub's dossier table is exactly the union of the desks' records (no loss, no
-duplicate, each at its newest version), every upload got a receipt and a repeat got the same bytes.
+duplicate, each at its newest version), every upload got a receipt and a repeat got the same bytes, and
+the report aggregates equal the raw rows (``aggregates check``).
 Prints throughput (batches/s, changes/s) and p50/p95 request latency.
 """
 
@@ -291,6 +292,10 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
     with hub.engine.connect() as conn:
         rows = conn.execute(select(table.c.id, table.c.version, table.c.applicant_name)).all()
         batches_stored = conn.scalar(select(func.count()).select_from(HubBatch.__table__))
+    from province import report_counts
+
+    with hub.reading() as session:  # issue 14: every import, however concurrent, kept them equal to the rows
+        aggregate_differences = report_counts.check(session)
     hub.dispose()
     if schema:
         from tests.sync_support import drop_pg_schema
@@ -328,6 +333,11 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
     if batches_stored != sum(len(d.files) for d in desks):
         print(f"FAIL: {batches_stored} batches stored, expected {sum(len(d.files) for d in desks)}")
         ok = False
+    if aggregate_differences:
+        print(f"FAIL: report aggregates differ from the raw rows: {aggregate_differences[0].message}")
+        ok = False
+    else:
+        print("report aggregates: equal to the raw rows (province.report_counts.check)")
     for problem in problems[:10]:
         print("problem:", problem)
     ok = ok and not problems

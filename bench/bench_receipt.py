@@ -23,13 +23,12 @@ from bench.common import best_of, demo_database  # noqa: E402
 
 def small_database(folder: Path) -> Path:
     from desktop.db.session import open_database
-    from desktop.services import catalog, desk
+    from desktop.demo import start_demo_desk
 
     path = folder / "bench-receipt.sqlite3"
     db = open_database(path)
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        start_demo_desk(session)
     db.dispose()
     return path
 

@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 # The province key is always encrypted; benchmarks use a throw-away passphrase of their own.
@@ -40,12 +39,11 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     os.environ["MOTCUA_DATA_DIR"] = str(work / "desk")
 
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from desktop import demo
     from desktop.db.models import ChangeLog
     from desktop.db.session import make_engine, open_database
-    from desktop.services import catalog, desk
     from desktop.sync import batch, keys, tables
     from desktop.sync.export import export_batch
     from province.db import open_hub
@@ -53,6 +51,7 @@ def main() -> int:
     from province.importer import import_file
     from province.keys import encryption_keys, init_keys
     from province.schema import DATA_TABLES, HUB_METADATA
+    from tests.sync_support import drop_pg_schema, pg_schema_url
 
     pg_url = os.environ.get("MOTCUA_PG_URL")
     if not pg_url:
@@ -62,20 +61,15 @@ def main() -> int:
             pg_url = bootstrap.start_postgres()
         except Exception as exc:  # noqa: BLE001  the bench still runs on SQLite
             print(f"PostgreSQL unavailable ({exc}); measuring on SQLite")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    hub_url = None
-    if pg_url:
-        engine = make_engine(pg_url)
-        with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            conn.execute(text(f'CREATE SCHEMA "{schema}_bulk"'))
-        engine.dispose()
-        hub_url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+    hub_url = bulk_pg_url = None
+    schemas: list[str] = []
+    if pg_url:  # two private schemas: the hub's, and the bulk COPY it is compared with
+        (hub_url, hub_schema), (bulk_pg_url, bulk_schema) = pg_schema_url(pg_url), pg_schema_url(pg_url)
+        schemas = [hub_schema, bulk_schema]
 
     db = open_database(work / "desk.sqlite3")
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        demo.start_demo_desk(session)
         demo.generate(session, dossiers=args.dossiers, months=12, seed=3)
     with db.reading() as session:
         logged = session.scalar(select(func.count()).select_from(ChangeLog))
@@ -117,7 +111,7 @@ def main() -> int:
     import json
 
     changes = batch.read_changes(files, json.loads(files["manifest.json"]))
-    bulk_url = hub_url.replace(f"%3D{schema}", f"%3D{schema}_bulk") if hub_url else f"sqlite:///{work / 'bulk.sqlite3'}"
+    bulk_url = bulk_pg_url or f"sqlite:///{work / 'bulk.sqlite3'}"
     bulk_engine = make_engine(bulk_url)
     HUB_METADATA.create_all(bulk_engine, tables=list(DATA_TABLES.values()))
     by_table: dict[str, list[dict]] = {}
@@ -148,12 +142,8 @@ def main() -> int:
     bulk_engine.dispose()
     hub.dispose()
     db.dispose()
-    if pg_url:
-        engine = make_engine(pg_url)
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            conn.execute(text(f'DROP SCHEMA "{schema}_bulk" CASCADE'))
-        engine.dispose()
+    for schema in schemas:
+        drop_pg_schema(pg_url, schema)
     import shutil
 
     shutil.rmtree(work, ignore_errors=True)

@@ -9,13 +9,12 @@ benchmark measures query time, not deadline rules).
 from __future__ import annotations
 
 import random
-import shutil
 import sqlite3
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.common import OUT
+from bench.common import cached_database
 
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -36,19 +35,17 @@ def _add_working_days(moment: datetime, days: int) -> datetime:
 
 def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1) -> Path:
     """Build once under bench/out/ and reuse (1M rows take about a minute)."""
-    from desktop.db.session import open_database
-    from desktop.services import catalog, desk
+    return cached_database(f"bulk-{dossiers}-{seed}-{units}.sqlite3",
+                           lambda tmp: _build_bulk(tmp, dossiers, seed, units))
 
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"bulk-{dossiers}-{seed}-{units}.sqlite3"
-    if path.exists():
-        return path
-    tmp = path.with_suffix(".building")
-    tmp.unlink(missing_ok=True)
+
+def _build_bulk(tmp: Path, dossiers: int, seed: int, units: int) -> None:
+    from desktop.db.session import open_database
+    from desktop.demo import start_demo_desk
+
     db = open_database(tmp)
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        start_demo_desk(session)
     db.dispose()
 
     rng = random.Random(seed)
@@ -135,5 +132,3 @@ def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1) -> Path:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     print()
-    shutil.move(tmp, path)
-    return path

@@ -10,23 +10,31 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "out"
 
 
+def cached_database(name: str, build: Callable[[Path], None]) -> Path:
+    """``bench/out/<name>``, built once by ``build`` into a temporary file (renamed when complete, so an
+    interrupted build is never reused) and reused by every later run."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / name
+    if not path.exists():
+        tmp = path.with_suffix(".building")
+        tmp.unlink(missing_ok=True)
+        build(tmp)
+        shutil.move(tmp, path)
+    return path
+
+
 def demo_database(dossiers: int, *, seed: int = 11, months: int = 24) -> Path:
     """Build once under bench/out/ and reuse: generating 200k dossiers takes about two minutes."""
-    from desktop.db.session import open_database
-    from desktop.demo import generate
-    from desktop.services import catalog, desk
+    return cached_database(f"demo-{dossiers}-{seed}.sqlite3", lambda tmp: _build_demo(tmp, dossiers, seed, months))
 
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"demo-{dossiers}-{seed}.sqlite3"
-    if path.exists():
-        return path
-    tmp = path.with_suffix(".building")
-    if tmp.exists():
-        tmp.unlink()
+
+def _build_demo(tmp: Path, dossiers: int, seed: int, months: int) -> None:
+    from desktop.db.session import open_database
+    from desktop.demo import generate, start_demo_desk
+
     db = open_database(tmp)
     with db.transaction(officer="bench") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        start_demo_desk(session)
     with db.transaction(officer="bench") as session:
         generate(session, dossiers=dossiers, months=months, seed=seed,
                  progress=lambda d, t: print(f"\r  generating {d}/{t}", end="", flush=True))
@@ -34,8 +42,6 @@ def demo_database(dossiers: int, *, seed: int = 11, months: int = 24) -> Path:
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
-    shutil.move(tmp, path)
-    return path
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:

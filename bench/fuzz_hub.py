@@ -38,21 +38,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="fuzz-hub-"))
     os.environ["MOTCUA_DATA_DIR"] = str(work / "data")
 
-    from desktop.db.session import open_database
-    from desktop.services import catalog, desk
     from tests import fuzz_support
     from province.db import open_hub
-    from tests.sync_support import connect_desk, export, fresh_hub, receive
+    from tests.sync_support import enrolled_desk, export
 
     if args.big_bombs:
         fuzz_support.BOMB_MB.extend([64, 256])
-    db = open_database(work / "desk.sqlite3")
-    with db.transaction(officer="setup") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
-    hub = fresh_hub(None, work / "hub")
-    connect_desk(db, hub, work / "enrol")
-    receive(db, 3, name="Đỗ Thị Hạnh")
+    db, hub = enrolled_desk(work, "enrol", applicant="Đỗ Thị Hạnh")
     src = fuzz_support.Source.of(db, hub, export(db, work / "usb").file)
     cases = work / "cases"
     cases.mkdir()

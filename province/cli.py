@@ -9,14 +9,14 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-from desktop.platform.console import emit_json, utf8_stdio
 from sqlalchemy.exc import OperationalError
 
 from desktop.errors import UserError
-from desktop.platform.arguments import Parser
+from desktop.platform.arguments import Parser, command, group
+from desktop.platform.console import emit, emit_json, utf8_stdio
 from desktop.texts import LABELS
 
 
@@ -27,38 +27,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="thư mục dữ liệu của máy chủ tỉnh (khóa bí mật, cách ly, tạm)")
     sub = p.add_subparsers(dest="command", required=True, metavar=LABELS["command_metavar"], parser_class=Parser)
 
-    i = sub.add_parser("init", help="tạo khóa của tỉnh và ghi tệp khóa công khai province.pub")
+    i = command(sub, "init", run_init, "tạo khóa của tỉnh và ghi tệp khóa công khai province.pub", json=True)
     i.add_argument("--name", required=True, help="tên đơn vị, ví dụ 'UBND tỉnh Phú Thọ'")
     i.add_argument("--keys-out", required=True, help="thư mục ghi province.pub để gửi cho các xã")
-    i.add_argument("--json", action="store_true")
-    i.set_defaults(handler=run_init)
 
-    k = sub.add_parser("keys", help="khóa bí mật của tỉnh")
-    ks = k.add_subparsers(dest="keys_cmd", required=True)
-    ke = ks.add_parser("encrypt", help="mã hóa các tệp khóa bí mật cũ chưa được mã hóa (dùng mật khẩu khóa)")
-    ke.set_defaults(handler=run_keys_encrypt)
+    ks = group(sub, "keys", "khóa bí mật của tỉnh")
+    command(ks, "encrypt", run_keys_encrypt,
+            "mã hóa các tệp khóa bí mật cũ chưa được mã hóa (dùng mật khẩu khóa)")
 
-    e = sub.add_parser("enrol", help="đăng ký máy của xã từ tệp đề nghị")
+    e = command(sub, "enrol", run_enrol, "đăng ký máy của xã từ tệp đề nghị", json=True)
     e.add_argument("file")
     e.add_argument("--replace", action="store_true", help="thay khóa của máy đã đăng ký (máy cài lại)")
-    e.add_argument("--json", action="store_true")
-    e.set_defaults(handler=run_enrol)
 
-    r = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy")
+    r = command(sub, "revoke", run_revoke, "thu hồi quyền đồng bộ của một máy")
     r.add_argument("device_id")
     r.add_argument("--reason", default="")
-    r.set_defaults(handler=run_revoke)
 
-    im = sub.add_parser("import", help="nhập các gói dữ liệu của xã")
+    im = command(sub, "import", run_import, "nhập các gói dữ liệu của xã", json=True)
     im.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp .mcb hoặc thư mục chứa chúng")
     im.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và báo cáo, không ghi gì")
     im.add_argument("--receipts-out", help="thư mục ghi biên nhận để mang về xã")
-    im.add_argument("--json", action="store_true")
-    im.set_defaults(handler=run_import)
 
-    rep = sub.add_parser("report", help="báo cáo tổng hợp")
-    rs = rep.add_subparsers(dest="report_cmd", required=True, metavar="BÁO_CÁO")
-    per = rs.add_parser("periodic", help="báo cáo định kỳ (Biểu 06) của một xã hoặc tất cả")
+    rs = group(sub, "report", "báo cáo tổng hợp", metavar="BÁO_CÁO")
+    per = command(rs, "periodic", run_report_periodic, "báo cáo định kỳ (Biểu 06) của một xã hoặc tất cả")
     per.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
     per.add_argument("--period", required=True,
                      help="kỳ báo cáo: 2026-10 (tháng), 2026-Q4 (quý), 2026-H1/2026-H2 (6 tháng), 2026-9M, 2026 (năm)")
@@ -66,21 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
     windows.add_argument("--calendar", action="store_true", help="kỳ theo tháng dương lịch (01→cuối tháng)")
     windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
     per.add_argument("--json", action="store_true", help="in JSON (giống máy xã); đây là dạng in duy nhất")
-    per.set_defaults(handler=run_report_periodic)
-    ind = rs.add_parser("indicators", help="bộ chỉ số (như máy xã) của một xã hoặc tất cả, theo chỉ tiêu của tỉnh")
+    ind = command(rs, "indicators", run_report_indicators,
+                  "bộ chỉ số (như máy xã) của một xã hoặc tất cả, theo chỉ tiêu của tỉnh")
     ind.add_argument("--unit", required=True, help="mã đơn vị, hoặc 'all'")
     ind.add_argument("--period", required=True, help="kỳ báo cáo, như báo cáo định kỳ")
     ind_windows = ind.add_mutually_exclusive_group()
     ind_windows.add_argument("--calendar", action="store_true", help="kỳ theo tháng dương lịch (01→cuối tháng)")
     ind_windows.add_argument("--official", action="store_true", help="kỳ chính thức (15→14)")
     ind.add_argument("--json", action="store_true", help="in JSON; đây là dạng in duy nhất")
-    ind.set_defaults(handler=run_report_indicators)
     from province import cli_net  # sync part 2: package build, serve, unit views
 
     cli_net.register(sub)
     from province import cli_users  # province accounts of the read API
 
     cli_users.register(sub)
+    from province import cli_aggregates  # issue 14: report aggregates check / rebuild
+
+    cli_aggregates.register(sub)
     return p
 
 
@@ -112,45 +105,29 @@ def run_keys_encrypt(args: argparse.Namespace) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from province.keys import init_keys
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         bundle = init_keys(hub, name=args.name, keys_out=Path(args.keys_out))
-    finally:
-        hub.dispose()
     out = {"province": bundle["province"], "public_bundle": str(Path(args.keys_out) / "province.pub"),
            "signing_kid": bundle["signing_keys"][0]["kid"], "encryption_kid": bundle["encryption_keys"][0]["kid"],
            "data_dir": str(hub.data_dir)}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã tạo khóa cho {out['province']}. Gửi tệp {out['public_bundle']} cho các xã; "
-              f"khóa bí mật nằm trong {hub.data_dir / 'keys'}.")
-    return 0
+    return emit(args.json, out,
+                f"Đã tạo khóa cho {out['province']}. Gửi tệp {out['public_bundle']} cho các xã; "
+                f"khóa bí mật nằm trong {hub.data_dir / 'keys'}.")
 
 
 def run_enrol(args: argparse.Namespace) -> int:
     from province.devices import enrol
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         out = enrol(hub, Path(args.file), replace=args.replace)
-    finally:
-        hub.dispose()
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã đăng ký máy {out['device_id']} của đơn vị {out['unit_code']}.")
-    return 0
+    return emit(args.json, out, f"Đã đăng ký máy {out['device_id']} của đơn vị {out['unit_code']}.")
 
 
 def run_revoke(args: argparse.Namespace) -> int:
     from province.devices import revoke
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         revoke(hub, args.device_id, reason=args.reason)
-    finally:
-        hub.dispose()
     print(f"Đã thu hồi quyền đồng bộ của máy {args.device_id}.")
     return 0
 
@@ -166,9 +143,8 @@ def _batch_files(paths: Sequence[str]) -> list[Path]:
 def run_import(args: argparse.Namespace) -> int:
     from province.importer import import_file
 
-    hub = _hub(args)
     results = []
-    try:
+    with opened_hub(args) as hub:
         for path in _batch_files(args.paths):
             results.append(import_file(hub, path, dry_run=args.dry_run,
                                        receipts_out=Path(args.receipts_out) if args.receipts_out else None))
@@ -176,8 +152,6 @@ def run_import(args: argparse.Namespace) -> int:
             from province.packages import write_beside
 
             write_beside(hub, Path(args.receipts_out))
-    finally:
-        hub.dispose()
     if args.json:
         emit_json([r.as_json() for r in results])
     else:
@@ -205,12 +179,9 @@ def run_report_indicators(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, build: Callable[..., dict[str, Any]]) -> int:
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         calendar = True if args.calendar else False if args.official else None
         data = build(hub, unit=args.unit, period=args.period, calendar=calendar)
-    finally:
-        hub.dispose()
     emit_json(data)
     return 0
 

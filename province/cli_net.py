@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.platform.console import emit_json
+from desktop.platform.arguments import command, group
+from desktop.platform.console import emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pkg = sub.add_parser("package", help="gói dữ liệu tham chiếu gửi xuống các xã")
-    ps = pkg.add_subparsers(dest="package_cmd", required=True)
-    b = ps.add_parser("build", help="tạo gói mới (phiên bản tăng dần, có chữ ký của tỉnh)")
+    ps = group(sub, "package", "gói dữ liệu tham chiếu gửi xuống các xã")
+    b = command(ps, "build", run_package_build,
+                "tạo gói mới (phiên bản tăng dần, có chữ ký của tỉnh)", json=True)
     b.add_argument("--catalog", required=True, help="danh mục TTHC (.xlsx/.csv, cùng mẫu với 'catalog import')")
     b.add_argument("--holidays", required=True, help="JSON: [{\"date\": \"2026-12-31\", \"working\": false, \"reason\": …}]")
     b.add_argument("--targets", required=True, help='JSON chỉ tiêu: {"report_targets": {...}, "targets_feedback": {...}} (như report targets --set-file)')
@@ -24,23 +25,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.add_argument("--min-app-version", help="phiên bản phần mềm tối thiểu ở xã (mặc định: phiên bản hiện tại)")
     b.add_argument("--rotate-keys", help="tạo cặp khóa mới của tỉnh, dùng từ ngày này (YYYY-MM-DD)")
     b.add_argument("--out", required=True, help="tệp gói cần ghi (.mcp), ví dụ trên USB")
-    b.add_argument("--json", action="store_true")
-    b.set_defaults(handler=run_package_build)
 
-    r = sub.add_parser("report-file", help="báo cáo định kỳ ra tệp: một đơn vị, all hoặc by-unit; json/xlsx/pdf")
+    r = command(sub, "report-file", run_report_file,
+                "báo cáo định kỳ ra tệp: một đơn vị, all hoặc by-unit; json/xlsx/pdf")
     r.add_argument("--unit", required=True, help="mã đơn vị, 'all' (toàn tỉnh) hoặc 'by-unit' (từng đơn vị, JSON)")
     r.add_argument("--period", required=True)
     r.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
     r.add_argument("--out", required=True)
-    r.set_defaults(handler=run_report_file)
 
-    o = sub.add_parser("outbox", help="ghi tệp hộp thư (hồ sơ chuyển đến, kết quả chuyển về) của một xã")
+    o = command(sub, "outbox", run_outbox,
+                "ghi tệp hộp thư (hồ sơ chuyển đến, kết quả chuyển về) của một xã", json=True)
     o.add_argument("--unit", required=True, help="mã đơn vị (5 chữ số)")
     o.add_argument("--out", required=True, help="thư mục ghi tệp, ví dụ USB cùng chỗ với biên nhận")
-    o.add_argument("--json", action="store_true")
-    o.set_defaults(handler=run_outbox)
 
-    s = sub.add_parser("serve", help="chạy máy chủ HTTP nhận gói dữ liệu của xã")
+    s = command(sub, "serve", run_serve, "chạy máy chủ HTTP nhận gói dữ liệu của xã")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--max-body-mb", type=int, default=256,
@@ -49,11 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="số tiến trình phục vụ (chỉ với PostgreSQL; ví dụ bằng số nhân CPU)")
     s.add_argument("--tls-cert", help="tệp chứng chỉ PEM để chạy HTTPS (cùng --tls-key)")
     s.add_argument("--tls-key", help="tệp khóa bí mật PEM của chứng chỉ HTTPS")
-    s.set_defaults(handler=run_serve)
 
 
 def run_package_build(args: argparse.Namespace) -> int:
-    from province.cli import _hub
+    from province.cli import opened_hub
     from province.packages import build_content, build_package, parse_activation, rotate_keys
 
     content = build_content(catalog=Path(args.catalog), holidays=Path(args.holidays), targets=Path(args.targets),
@@ -62,18 +59,11 @@ def run_package_build(args: argparse.Namespace) -> int:
                             revoked=Path(args.revoked) if args.revoked else None,
                             forms=Path(args.forms) if args.forms else None,
                             indicators=Path(args.indicators) if args.indicators else None)
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         if args.rotate_keys:
             rotate_keys(hub, activates_at=parse_activation(args.rotate_keys))
         out = build_package(hub, content, min_app_version=args.min_app_version, out=Path(args.out))
-    finally:
-        hub.dispose()
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã tạo gói dữ liệu phiên bản {out['version']}: {out['file']}")
-    return 0
+    return emit(args.json, out, f"Đã tạo gói dữ liệu phiên bản {out['version']}: {out['file']}")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -89,14 +79,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_report_file(args: argparse.Namespace) -> int:
     from desktop.platform.atomic import write_atomic
-    from province.cli import _hub
+    from province.cli import opened_hub
     from province.report_files import report_file
 
-    hub = _hub(args)
-    try:
+    with opened_hub(args) as hub:
         data = report_file(hub, unit=args.unit, period=args.period, fmt=args.format)
-    finally:
-        hub.dispose()
     write_atomic(Path(args.out), data)
     print(f"Đã ghi báo cáo vào {args.out}.")
     return 0
@@ -109,8 +96,5 @@ def run_outbox(args: argparse.Namespace) -> int:
 
     with opened_hub(args) as hub:
         out = write_outbox(hub, args.unit, Path(args.out))
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã ghi hộp thư của đơn vị {out['unit_code']} ({out['dossiers']} hồ sơ): {out['file']}")
-    return 0
+    return emit(args.json, out,
+                f"Đã ghi hộp thư của đơn vị {out['unit_code']} ({out['dossiers']} hồ sơ): {out['file']}")

@@ -12,8 +12,9 @@ import getpass
 import os
 import sys
 
-from desktop.platform.console import emit_json
 from desktop.errors import UserError
+from desktop.platform.arguments import command, group
+from desktop.platform.console import emit, emit_json
 
 PASSWORD_ENV = "MOTCUA_HUB_PASSWORD"
 
@@ -21,32 +22,25 @@ PASSWORD_ENV = "MOTCUA_HUB_PASSWORD"
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from province.auth import ROLES
 
-    u = sub.add_parser("user", help="tài khoản của tỉnh để xem báo cáo, tình trạng đồng bộ trên máy chủ")
-    us = u.add_subparsers(dest="user_cmd", required=True)
-    add = us.add_parser("add", help="tạo tài khoản")
+    us = group(sub, "user", "tài khoản của tỉnh để xem báo cáo, tình trạng đồng bộ trên máy chủ")
+    add = command(us, "add", run_add, "tạo tài khoản", json=True)
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=sorted(ROLES),
                      help="; ".join(f"{k}: {v}" for k, v in ROLES.items()))
     add.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn (một dòng)")
-    add.add_argument("--json", action="store_true")
-    add.set_defaults(handler=run_add)
-    pw = us.add_parser("passwd", help="đổi mật khẩu (mọi phiên đăng nhập cũ hết hiệu lực)")
+    pw = command(us, "passwd", run_passwd, "đổi mật khẩu (mọi phiên đăng nhập cũ hết hiệu lực)")
     pw.add_argument("username")
     pw.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn (một dòng)")
-    pw.set_defaults(handler=run_passwd)
     for name, active, text in (("disable", False, "khóa tài khoản (phiên đăng nhập đang mở hết hiệu lực)"),
                                ("enable", True, "mở lại tài khoản đã khóa")):
         one = us.add_parser(name, help=text)
         one.add_argument("username")
         one.set_defaults(handler=run_set_active, active=active)
-    ls = us.add_parser("list", help="danh sách tài khoản")
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(handler=run_list)
+    command(us, "list", run_list, "danh sách tài khoản", json=True)
 
-    log = sub.add_parser("access-log", help="nhật ký xem dữ liệu trên máy chủ (ai, khi nào, xem gì)")
+    log = command(sub, "access-log", run_access_log,
+                  "nhật ký xem dữ liệu trên máy chủ (ai, khi nào, xem gì)", json=True)
     log.add_argument("--limit", type=int, default=100)
-    log.add_argument("--json", action="store_true")
-    log.set_defaults(handler=run_access_log)
 
 
 def read_password(args: argparse.Namespace) -> str:
@@ -70,11 +64,7 @@ def run_add(args: argparse.Namespace) -> int:
     password = read_password(args)
     with opened_hub(args) as hub:
         out = add_user(hub, args.username, password, args.role)
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã tạo tài khoản {out['username']} (vai trò {out['role']}).")
-    return 0
+    return emit(args.json, out, f"Đã tạo tài khoản {out['username']} (vai trò {out['role']}).")
 
 
 def run_passwd(args: argparse.Namespace) -> int:

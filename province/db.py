@@ -77,11 +77,7 @@ def meta_in(session: Session, *keys: str) -> dict[str, Any]:
 
 
 def put_meta(session: Session, key: str, value: Any) -> None:
-    row = session.get(HubMeta, key)
-    if row is None:
-        session.add(HubMeta(key=key, value=value))
-    else:
-        row.value = value
+    HubMeta.put(session, key, value)
 
 
 def open_hub(url: str | None = None, *, data_dir: str | Path | None = None) -> Hub:
@@ -158,3 +154,6 @@ def create_schema(engine: Engine) -> None:
     if stored != HUB_SCHEMA_VERSION:
         with Session(engine) as session, session.begin():
             put_meta(session, "hub_schema", HUB_SCHEMA_VERSION)
+    from province import report_counts
+
+    report_counts.ensure(engine)  # issue 14: an older hub's report aggregates are built from its raw rows

@@ -28,7 +28,7 @@ from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
 from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
-from province import forwarded
+from province import forwarded, report_counts
 from province.apply import apply_changes
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
@@ -250,9 +250,12 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
                                 chain=known.chain, receipt=stored.content if stored else None)
         chain = _chain(session, manifest)
         covered = watermarks.covered(session, device_id, list(ranges))
+        touched = report_counts.touched_dossiers(changes)
+        slices = report_counts.slices_of(session, touched)  # where they counted before (received_at may move)
         outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
                                 batch_id=header["batch_id"], covered=covered, now=now)
         forwarded.refold(session, changes)  # issue #15: a forwarded dossier's state from both sides' events
+        report_counts.refresh(session, slices | report_counts.slices_of(session, touched))  # same transaction
         holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
                                   epoch_start=int(manifest.get("epoch_start") or 1), now=now)
         facts = meta_in(session, "package_version", "name")

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from desktop.db.types import VNDateTime
+from desktop.db.types import ChangedRecordColumns, KeyValueColumns, VNDateTime
 from province.schema import HUB_METADATA
 
 
@@ -17,12 +17,10 @@ class HubBase(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: VNDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class HubMeta(HubBase):
+class HubMeta(KeyValueColumns, HubBase):
     """Key/value facts about this hub: its name, schema version, current signing key id."""
 
     __tablename__ = "hub_meta"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
 
 
 class HubDevice(HubBase):
@@ -93,15 +91,11 @@ class HubRecordOrigin(HubBase):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class HubConflict(HubBase):
+class HubConflict(ChangedRecordColumns, HubBase):
     """A change the hub did not apply and a person must look at; both versions are kept."""
 
     __tablename__ = "hub_conflict"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    batch_id: Mapped[str] = mapped_column(String(36), index=True)
     device_id: Mapped[str] = mapped_column(String(36))
-    table_name: Mapped[str] = mapped_column(String(64))
-    record_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(32))
     incoming_version: Mapped[int] = mapped_column(Integer)
     stored_version: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -109,8 +103,6 @@ class HubConflict(HubBase):
     incoming: Mapped[dict[str, Any]] = mapped_column(JSON)
     detected_at: Mapped[datetime] = mapped_column(VNDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None)
-
-    __table_args__ = (Index("ix_hub_conflict_record", "table_name", "record_id"),)
 
 
 class HubQuarantine(HubBase):
@@ -180,3 +172,45 @@ class HubAccessAudit(HubBase):
     personal: Mapped[bool] = mapped_column(default=False)
     client: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(VNDateTime())
+
+
+class HubReportCount(HubBase):
+    """Issue 14: Biểu 06 counts per owner unit × half-month of reception × field × channel × half-month of
+    resolution × outcome, so the province report over all units reads a few thousand rows instead of every
+    dossier. Rebuilt slice by slice (owner unit, reception half-month) on ingest; ``province.report_counts``
+    explains the key and proves it equals the raw tables (``aggregates check``)."""
+
+    __tablename__ = "hub_report_count"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_unit: Mapped[str] = mapped_column(String(16))
+    r_bucket: Mapped[int] = mapped_column(Integer)  # half-month of received_at (see report_counts.bucket)
+    field_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    channel: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    x_bucket: Mapped[int] = mapped_column(Integer)  # half-month of the resolution moment; NEVER if unresolved
+    outcome: Mapped[str] = mapped_column(String(8))  # early | on_time | late | '' (unresolved)
+    withdrawn: Mapped[bool] = mapped_column()
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_hub_report_count_slice", "owner_unit", "r_bucket"),
+                      Index("ix_hub_report_count_x", "x_bucket", "r_bucket"))
+
+
+class HubReportWatch(HubBase):
+    """Issue 14: the dossiers behind Biểu 06's late list — each late one (``kind='late'``) and each span of
+    time a dossier is overdue (``kind='overdue'``: overdue at a moment t when ``starts < t <= ends``, a
+    missing bound being open). Exact moments, not half-months, so a running period's "now" is exact too."""
+
+    __tablename__ = "hub_report_watch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    dossier_id: Mapped[str] = mapped_column(String(36))
+    owner_unit: Mapped[str] = mapped_column(String(16))
+    r_bucket: Mapped[int] = mapped_column(Integer)
+    field_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(VNDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None, nullable=True)
+    starts: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None, nullable=True)
+    ends: Mapped[datetime | None] = mapped_column(VNDateTime(), default=None, nullable=True)
+
+    __table_args__ = (Index("ix_hub_report_watch_slice", "owner_unit", "r_bucket"),
+                      Index("ix_hub_report_watch_kind", "kind", "resolved_at"))

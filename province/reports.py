@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from desktop.db.models import Unit
 from desktop.errors import UserError
+from province import report_counts
 from province.db import Hub, meta_in
 
 
@@ -27,8 +28,10 @@ def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) 
     with hub.reading() as session:
         if unit.strip().lower() == "all":
             label = ("all", meta_in(session, "name").get("name") or "Tất cả đơn vị")  # no second session
-            return periodic_report(session, parse_period(period, calendar=bool(calendar)), unit_codes=None,
-                                   unit=label)
+            chosen = parse_period(period, calendar=bool(calendar))
+            # Issue 14: the counts and late/overdue ids from the maintained aggregates, not a scan.
+            return periodic_report(session, chosen, unit_codes=None, unit=label,
+                                   found=report_counts.counts_for(session, chosen))
         row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
         if row is None:
             raise UserError(f"Máy chủ tỉnh chưa có dữ liệu của đơn vị '{unit}'.", field="unit")

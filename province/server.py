@@ -168,6 +168,14 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
 
 def _read_routes(app: FastAPI, hub: Hub) -> None:
     """Everything read: the package for enrolled desks, health, unit status, reports and the pages."""
+    _desk_reads(app, hub)
+    _status_routes(app, hub)
+    _report_routes(app, hub)
+    _page_routes(app, hub)
+
+
+def _desk_reads(app: FastAPI, hub: Hub) -> None:
+    """What an enrolled desk fetches: the province's reference package and its unit's inbox."""
     @app.get(API + "/packages/latest", summary="Gói dữ liệu tham chiếu mới nhất của tỉnh")
     def latest_package(request: Request, after: int = 0) -> Response:
         from province.packages import latest_package as latest
@@ -194,6 +202,9 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
         return Response(data, media_type="application/octet-stream",
                         headers={"X-Inbox-Dossiers": str(summary["dossiers"])})
 
+
+def _status_routes(app: FastAPI, hub: Hub) -> None:
+    """Liveness and each unit's sync state (counts only)."""
     @app.get(API + "/health", summary="Máy chủ còn sống")
     def health() -> dict[str, Any]:
         return {"status": "ok", "province": hub.meta("name"), "app_version": __version__,
@@ -212,6 +223,9 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
             return JSONResponse({"message": f"Không có đơn vị {code}."}, status_code=404)
         return JSONResponse(status)
 
+
+def _report_routes(app: FastAPI, hub: Hub) -> None:
+    """The periodic report files and the indicator set, for signed-in province users."""
     @app.get(API + "/reports/periodic", summary="Báo cáo định kỳ: một đơn vị, 'all' hoặc 'by-unit'; json/xlsx/pdf")
     def report(request: Request, period: str, unit: str = "all",
                format: str = "json") -> Response:  # noqa: A002 — the query name
@@ -238,6 +252,9 @@ def _read_routes(app: FastAPI, hub: Hub) -> None:
         except UserError as exc:
             return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
 
+
+def _page_routes(app: FastAPI, hub: Hub) -> None:
+    """The HTML pages and the API description, behind the same sign-in."""
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/units", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> HTMLResponse:

@@ -23,6 +23,7 @@ from typing import Any
 from desktop.db.session import revision_graph
 from desktop.sync import tables
 from desktop.sync.errors import MESSAGES, SyncError
+from desktop.platform.registry import registrar
 
 Change = dict[str, Any]
 Upgrade = Callable[[list[Change]], list[Change]]
@@ -54,11 +55,7 @@ def fill_defaults(changes: list[Change]) -> list[Change]:
 UPGRADES: dict[str, Upgrade] = {}
 
 
-def register(revision: str) -> Callable[[Upgrade], Upgrade]:
-    def wrap(fn: Upgrade) -> Upgrade:
-        UPGRADES[revision] = fn
-        return fn
-    return wrap
+register = registrar(UPGRADES)  # @register("<revision>") on a function upgrading batches of that revision
 
 
 def ordered_revisions() -> list[str]:

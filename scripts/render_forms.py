@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from desktop.platform import clock  # noqa: E402
 from desktop.db.session import open_database  # noqa: E402
-from desktop.demo import generate  # noqa: E402
+from desktop.demo import generate, start_demo_desk  # noqa: E402
 from desktop.forms import export_ledger_xlsx, render_form, render_ledger  # noqa: E402
-from desktop.services import catalog, desk, dossiers, officers  # noqa: E402
+from desktop.services import dossiers, officers  # noqa: E402
 
 NAME = "Tôn Nữ Huyền Trân Nguyễn Hoàng Phương Thảo"
 ADDRESS = ("Số 12, ngõ 34, đường Nguyễn Thị Minh Khai, thôn Đồng Xuân, xã Tân Lập, huyện Đan Phượng, "
@@ -44,8 +44,7 @@ def build(db_path: Path) -> dict[str, str]:
     clock.set_now(at(20, 16))
     db = open_database(db_path)
     with db.transaction(officer="setup") as session:
-        desk.initialise_desk(session, unit_code="10375", unit_name="UBND xã Tân Lập", agency_id="000.00.23.H49")
-        catalog.import_starter(session)
+        start_demo_desk(session)
         officers.create_officer(session, username="canbo", full_name="Lê Thị Thu Hằng", password="canbo123")
         officers.create_officer(session, username="lanhdao", full_name="Trần Văn Hùng", password="lanhdao123",
                                 role="leader")  # apologies need a leader (desktop/services/permissions.py)

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 SIZE = (1366, 768)
 
 
-def _grab(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
+def _grab(widget, path: Path, size: tuple[int, int] = SIZE) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    widget.resize(*SIZE)
+    widget.resize(*size)
     widget.show()
     for _ in range(5):
         QApplication.processEvents()
@@ -50,7 +50,7 @@ def main(out_dir: Path) -> int:
     from desktop.ui.pages.surveys import SurveysPage
     from desktop.ui.tasks import TaskRunner
 
-    app = create_app([sys.argv[0]])
+    _app = create_app([sys.argv[0]])  # held: the QApplication lives until the script ends
     db_path = work / "demo.sqlite3"
     ensure_demo_database(db_path)
     db = open_database(db_path)
@@ -78,11 +78,7 @@ def main(out_dir: Path) -> int:
         code = session.scalar(select(Dossier.code).where(Dossier.result_at.is_not(None))
                               .order_by(Dossier.received_at.desc()).limit(1))
     dialog = DigitiseDialog(ctx, code)
-    dialog.resize(1000, 460)
-    dialog.show()
-    app.processEvents()
-    dialog.grab().save(str(out_dir / "dossier-digitise.png"))
-    print(out_dir / "dossier-digitise.png")
+    _grab(dialog, out_dir / "dossier-digitise.png", (1000, 460))
     dialog.close()
 
     kiosk = KioskWindow(db, officer="canbo")
@@ -97,18 +93,10 @@ def main(out_dir: Path) -> int:
     pad = PinPad(kiosk.check_pin, kiosk)
     pad.setStyleSheet(kiosk.styleSheet())
     pad.display.setText("●●")
-    pad.resize(520, 640)
-    pad.show()
-    app.processEvents()
-    pad.grab().save(str(out_dir / "kiosk-pin.png"))
-    print(out_dir / "kiosk-pin.png")
+    _grab(pad, out_dir / "kiosk-pin.png", (520, 640))
     menu = OfficerMenu(("000.00.23.H49-261120-0012", "Nguyễn Văn An"), kiosk)
     menu.setStyleSheet(kiosk.styleSheet())
-    menu.resize(760, 300)
-    menu.show()
-    app.processEvents()
-    menu.grab().save(str(out_dir / "kiosk-officer-menu.png"))
-    print(out_dir / "kiosk-officer-menu.png")
+    _grab(menu, out_dir / "kiosk-officer-menu.png", (760, 300))
     pad.close()
     menu.close()
     kiosk.leave()

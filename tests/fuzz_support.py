@@ -25,7 +25,7 @@ from desktop.sync import batch, container, identity, keys
 from province.db import Hub
 from province.importer import import_file
 from province.keys import encryption_keys
-from tests.sync_support import hub_state
+from tests.sync_support import hub_state, zip_bytes
 
 JUNK: list[Any] = ["garbage", "", "x" * 3000, "\x00\x07", 2 ** 70, -2 ** 64, 1e308, float("nan"), True, None,
                    [], {"a": {"b": [1, 2]}}, "9999-99-99T99:99:99", "1900-01-01T00:00:00+07:00", "../../x",
@@ -54,14 +54,6 @@ class Source:
 def _reseal(src: Source, header: dict[str, Any], inner: bytes) -> bytes:
     bound = {k: v for k, v in header.items() if k not in ("recipients", "cipher", "payload")}
     return container.seal_inner(bound, inner, keys.recipients(src.hub.meta("public_bundle")))[0]
-
-
-def _zip(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=method) as zf:
-        for name, content in entries.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
 
 
 def _signed(src: Source, changes: list[dict[str, Any]], *, batch_id: str | None = None) -> bytes:
@@ -110,8 +102,8 @@ def other_compression(rng: random.Random, src: Source) -> bytes:
     method = rng.choice((zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA, zipfile.ZIP_DEFLATED))
     if rng.random() < 0.5:  # the outer container compressed
         archive = zipfile.ZipFile(io.BytesIO(src.honest))
-        return _zip({n: archive.read(n) for n in archive.namelist()}, method)
-    return _reseal(src, src.header, _zip(src.files, method))
+        return zip_bytes({n: archive.read(n) for n in archive.namelist()}, method)
+    return _reseal(src, src.header, zip_bytes(src.files, method))
 
 
 BOMB_MB = [1, 8]  # bench/fuzz_hub.py --big-bombs adds 64 and 256
@@ -122,7 +114,7 @@ def bomb(rng: random.Random, src: Source) -> bytes:
     entries = dict(src.files)
     name = rng.choice(["changes/00001.jsonl", "device.json", "manifest.json", "changes/99999.jsonl"])
     entries[name] = b"\n" * size
-    return _reseal(src, src.header, _zip(entries))
+    return _reseal(src, src.header, zip_bytes(entries, zipfile.ZIP_DEFLATED))
 
 
 def lying_header(rng: random.Random, src: Source) -> bytes:
@@ -144,13 +136,13 @@ def signed_hostile(rng: random.Random, src: Source) -> bytes:
 def replay(rng: random.Random, src: Source) -> bytes:
     if rng.random() < 0.5:
         return src.honest  # the same bytes again: a duplicate, never a second apply
-    return _reseal(src, src.header, _zip(src.files))  # same id, other bytes
+    return _reseal(src, src.header, zip_bytes(src.files, zipfile.ZIP_DEFLATED))  # same id, other bytes
 
 
 def path_name(rng: random.Random, src: Source) -> bytes:
     name = rng.choice(["../../evil", "/etc/passwd", "changes/../../x", "C:\\x", "a" * 300, "changes/\x00"])
     if rng.random() < 0.5:
-        return _reseal(src, src.header, _zip(dict(src.files) | {name: b"x"}))
+        return _reseal(src, src.header, zip_bytes(dict(src.files) | {name: b"x"}, zipfile.ZIP_DEFLATED))
     return _signed(src, batch.read_changes(src.files, src.manifest), batch_id=name)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import uuid
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,28 @@ from province.models import HubBatch, HubConflict, HubDevice, HubReceipt, HubRec
 from province.schema import DATA_TABLES
 
 PROVINCE = "UBND tỉnh Thử Nghiệm"
+
+
+def zip_bytes(entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip of ``entries`` built by hand: the hostile-batch tests' raw material (any name, any method)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
+        for name, content in entries.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def pg_url_or_skip() -> str:
+    """``MOTCUA_PG_URL``, or the test is skipped; under CI it fails instead (the hub suite and the reports
+    must run on PostgreSQL there)."""
+    import pytest
+
+    url = os.environ.get("MOTCUA_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but MOTCUA_PG_URL is not: the PostgreSQL tests must run")
+        pytest.skip("MOTCUA_PG_URL not set (start PostgreSQL with bootstrap.start_postgres())")
+    return url
 
 
 def pg_schema_url(url: str) -> tuple[str, str]:
@@ -74,6 +99,20 @@ def connect_desk(db: Database, hub: Hub, folder: Path) -> None:
         keys.install_bundle(session, hub.data_dir / "public" / "province.pub")
         keys.write_enrolment(session, folder / "enrol.json")
     enrol(hub, folder / "enrol.json")
+
+
+def enrolled_desk(work: Path, enrol_dir: str, *, applicant: str) -> tuple[Database, Hub]:
+    """A demo-unit desk in ``work`` enrolled with a fresh SQLite hub, holding three received dossiers of
+    ``applicant``: the starting point of the hostile-batch fuzzer and of the committed fixture batches."""
+    from desktop.demo import start_demo_desk
+
+    db = open_database(work / "desk.sqlite3")
+    with db.transaction(officer="setup") as session:
+        start_demo_desk(session)
+    hub = fresh_hub(None, work / "hub")
+    connect_desk(db, hub, work / enrol_dir)
+    receive(db, 3, name=applicant)
+    return db, hub
 
 
 def receive(db: Database, count: int, *, name: str = "Nguyễn Văn An", start: datetime | None = None) -> list[str]:

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.errors import UserError
 from desktop.forms.common import fee_line
 from desktop.forms.config import load_config
+from desktop.platform import clock
+from desktop.rules.unit_levels import level_codes, level_name
 from desktop.services import desk
 from desktop.services.dossiers import Applicant, Reception, receive
-from desktop.rules.unit_levels import level_codes, level_name
+
+CATALOGUE_HEADER = "Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện"
+
+
+def _catalogue(path: Path, *rows: str, more_columns: str = "") -> str:
+    """A catalogue CSV of ``rows`` (the standard columns, then ``more_columns``); returns its path."""
+    path.write_text("\n".join([CATALOGUE_HEADER + more_columns, *rows]) + "\n", encoding="utf-8")
+    return str(path)
 
 
 def vn(d: int, hh: int, mm: int = 0) -> datetime:
@@ -47,21 +56,18 @@ def test_unit_levels_are_data(db: Database) -> None:
 
 
 def test_procedure_level_is_read_from_the_catalogue(db: Database, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from desktop.db.models import Procedure
     from sqlalchemy import select
 
-    path = tmp_path / "dm.csv"
-    path.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện\n"
-                    "1.000001;Thủ tục cấp tỉnh;Đất đai;10;ngày làm việc;Cấp tỉnh\n"
-                    "1.000002;Thủ tục cấp xã;Hộ tịch;3;ngày làm việc;xa\n", encoding="utf-8")
-    assert cli("catalog", "import", str(path)).code == 0
+    from desktop.db.models import Procedure
+
+    path = _catalogue(tmp_path / "dm.csv", "1.000001;Thủ tục cấp tỉnh;Đất đai;10;ngày làm việc;Cấp tỉnh",
+                      "1.000002;Thủ tục cấp xã;Hộ tịch;3;ngày làm việc;xa")
+    assert cli("catalog", "import", path).code == 0
     with db.reading() as s:
         levels = dict(s.execute(select(Procedure.code, Procedure.level).where(Procedure.code.like("1.00000_"))).all())
     assert levels == {"1.000001": "tinh", "1.000002": "xa"}
-    bad = tmp_path / "bad.csv"
-    bad.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện\n"
-                   "1.000003;Thủ tục;Đất đai;10;ngày làm việc;Cấp quận\n", encoding="utf-8")
-    r = cli("catalog", "import", str(bad))
+    bad = _catalogue(tmp_path / "bad.csv", "1.000003;Thủ tục;Đất đai;10;ngày làm việc;Cấp quận")
+    r = cli("catalog", "import", bad)
     assert r.code != 0 and "Cấp thực hiện" in (r.err + r.out)
 
 
@@ -70,11 +76,9 @@ def test_resolving_body_is_read_from_the_catalogue(db: Database, cli, tmp_path) 
     from desktop.services.catalog import resolving_body
     from tests.forms.test_forms import pdf_text
 
-    path = tmp_path / "dm.csv"
-    path.write_text("Mã TTHC;Tên TTHC;Lĩnh vực;Thời hạn giải quyết;Đơn vị thời hạn;Cấp thực hiện;Cơ quan giải quyết\n"
-                    "1.001612;Đăng ký thành lập hộ kinh doanh;Hộ kinh doanh;3;ngày làm việc;Cấp xã;"
-                    "Phòng Kinh tế UBND xã Tân Lập\n", encoding="utf-8")
-    assert cli("catalog", "import", str(path)).code == 0
+    path = _catalogue(tmp_path / "dm.csv", "1.001612;Đăng ký thành lập hộ kinh doanh;Hộ kinh doanh;3;ngày làm việc;"
+                      "Cấp xã;Phòng Kinh tế UBND xã Tân Lập", more_columns=";Cơ quan giải quyết")
+    assert cli("catalog", "import", path).code == 0
     with db.transaction(officer="setup") as s:
         assert resolving_body(s, "1.001612") == "Phòng Kinh tế UBND xã Tân Lập"
         assert resolving_body(s, "1.004873") == "UBND xã Tân Lập"  # not in the catalogue: the desk's unit

@@ -15,9 +15,9 @@ from desktop import __version__
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
 from desktop.platform.arguments import Parser
-from desktop.texts import LABELS
 from desktop.platform.console import utf8_stdio
 from desktop.platform.paths import private_umask
+from desktop.texts import LABELS
 
 # Core groups first, in help order; any other module in desktop/cli with register() is added after,
 # so each feature adds its commands without touching this file.

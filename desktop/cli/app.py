@@ -12,7 +12,6 @@ from desktop.db.session import Database, open_database
 from desktop.errors import UserError
 from desktop.platform.paths import default_db_path
 
-
 # The commands that may bring a database into being; every other one needs the file to exist already (a
 # report on a mistyped --db must say so, not create an empty database and report zeros).
 CREATING_COMMANDS = frozenset({"init", "demo", "restore"})

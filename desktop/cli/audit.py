@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("audit", help="nhật ký kiểm tra: ai đã thay đổi gì")
-    s = p.add_subparsers(dest="audit_cmd", required=True)
-    v = s.add_parser("verify", help="kiểm tra nhật ký có bị sửa ngoài phần mềm không")
-    v.add_argument("--json", action="store_true")
-    v.set_defaults(handler=run_verify)
-    lst = s.add_parser("list", help="các thay đổi gần nhất")
+    s = group(sub, "audit", "nhật ký kiểm tra: ai đã thay đổi gì")
+    command(s, "verify", run_verify, "kiểm tra nhật ký có bị sửa ngoài phần mềm không", json=True)
+    lst = command(s, "list", run_list, "các thay đổi gần nhất", json=True)
     lst.add_argument("--limit", type=int, default=50)
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=run_list)
 
 
 def _check_role(session, app: CliApp) -> None:  # type: ignore[no-untyped-def]
@@ -27,8 +23,8 @@ def _check_role(session, app: CliApp) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_verify(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
     from desktop.db.audit import verify_chain
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         _check_role(session, app)
@@ -55,8 +51,8 @@ def run_verify(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
     from desktop.db.audit import list_entries
+    from desktop.platform.console import emit_json
 
     with app.reading() as session:
         _check_role(session, app)

@@ -6,27 +6,25 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    b = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (an toàn khi phần mềm đang chạy)")
+    b = command(sub, "backup", run_backup,
+                "sao lưu cơ sở dữ liệu (an toàn khi phần mềm đang chạy)", json=True)
     b.add_argument("--out", required=True, help="thư mục lưu bản sao lưu, ví dụ ổ USB")
-    b.add_argument("--json", action="store_true")
-    b.set_defaults(handler=run_backup)
 
-    r = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (chỉ quản trị)")
+    r = command(sub, "restore", run_restore,
+                "khôi phục cơ sở dữ liệu từ một bản sao lưu (chỉ quản trị)", json=True)
     r.add_argument("file", help="tệp sao lưu motcua-....sqlite3")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=run_restore)
 
-    c = sub.add_parser("check", help="kiểm tra tệp dữ liệu có bị hỏng không (PRAGMA integrity_check)")
-    c.add_argument("--json", action="store_true")
-    c.set_defaults(handler=run_check)
+    command(sub, "check", run_check,
+            "kiểm tra tệp dữ liệu có bị hỏng không (PRAGMA integrity_check)", json=True)
 
 
 def run_backup(args: argparse.Namespace, app: CliApp) -> int:
     from desktop.platform.backup import backup_now, parse_backup
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.services.permissions import Permission, require
 
     with app.reading() as session:  # opens (and migrates) the database; checks the role
@@ -34,11 +32,7 @@ def run_backup(args: argparse.Namespace, app: CliApp) -> int:
         require(session, Permission.BACKUP)
     path = backup_now(app.db_path, Path(args.out), "manual", second_dir="")
     info = parse_backup(path)
-    if args.json:
-        emit_json(info.to_json() if info else {"path": str(path)})
-    else:
-        print(f"Đã sao lưu vào {path}")
-    return 0
+    return emit(args.json, info.to_json() if info else {"path": str(path)}, f"Đã sao lưu vào {path}")
 
 
 def run_restore(args: argparse.Namespace, app: CliApp) -> int:
@@ -58,9 +52,9 @@ def run_restore(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_check(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
     from desktop.db import health
     from desktop.errors import UserError
+    from desktop.platform.console import emit_json
 
     result = health.check_database(app.db_path)
     if args.json:

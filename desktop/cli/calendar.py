@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 
 from desktop.cli.app import CliApp
-from desktop.services import calendar
 from desktop.errors import UserError
+from desktop.platform.arguments import command, group
 from desktop.rules.validation import parse_date
 from desktop.rules.workcalendar import SOURCE_LABELS
+from desktop.services import calendar
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("calendar", help="lịch ngày làm việc, ngày nghỉ")
-    s = p.add_subparsers(dest="calendar_cmd", required=True)
+    s = group(sub, "calendar", "lịch ngày làm việc, ngày nghỉ")
     off = s.add_parser("off", help="thêm ngày nghỉ")
     off.add_argument("date")
     off.add_argument("--reason")
@@ -22,18 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     work.add_argument("date")
     work.add_argument("--reason")
     work.set_defaults(handler=run_override, working=True)
-    show = s.add_parser("show", help="xem lịch một năm")
+    show = command(s, "show", run_show, "xem lịch một năm", json=True)
     show.add_argument("--year", type=int, required=True)
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=run_show)
-    pending = s.add_parser("pending", help="hồ sơ đang giải quyết có hạn trả sẽ đổi theo lịch hiện tại")
-    pending.add_argument("--json", action="store_true")
-    pending.set_defaults(handler=run_pending)
-    apply = s.add_parser("apply", help="đổi hạn trả của các hồ sơ đã liệt kê (pending) theo lịch hiện tại")
+    command(s, "pending", run_pending,
+            "hồ sơ đang giải quyết có hạn trả sẽ đổi theo lịch hiện tại", json=True)
+    apply = command(s, "apply", run_apply,
+                    "đổi hạn trả của các hồ sơ đã liệt kê (pending) theo lịch hiện tại", json=True)
     apply.add_argument("codes", nargs="*")
     apply.add_argument("--all", action="store_true", help="áp dụng cho mọi hồ sơ trong danh sách")
-    apply.add_argument("--json", action="store_true")
-    apply.set_defaults(handler=run_apply)
 
 
 def run_override(args: argparse.Namespace, app: CliApp) -> int:

@@ -7,21 +7,17 @@ import sys
 from pathlib import Path
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 from desktop.services import catalog
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("catalog", help="danh mục thủ tục hành chính")
-    s = p.add_subparsers(dest="catalog_cmd", required=True)
-    imp = s.add_parser("import", help="nạp danh mục từ tệp .xlsx hoặc .csv")
+    s = group(sub, "catalog", "danh mục thủ tục hành chính")
+    imp = command(s, "import", run_import, "nạp danh mục từ tệp .xlsx hoặc .csv", json=True)
     imp.add_argument("file")
     imp.add_argument("--skip-bad", action="store_true", help="bỏ qua dòng lỗi, vẫn ghi các dòng đúng")
-    imp.add_argument("--json", action="store_true")
-    imp.set_defaults(handler=run_import)
-    lst = s.add_parser("list", help="liệt kê thủ tục")
+    lst = command(s, "list", run_list, "liệt kê thủ tục", json=True)
     lst.add_argument("--search")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=run_list)
 
 
 def run_import(args: argparse.Namespace, app: CliApp) -> int:
@@ -44,13 +40,8 @@ def run_import(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit_rows
 
     with app.reading() as session:
         items = catalog.list_procedures(session, search=args.search)
-    if args.json:
-        emit_json([p.to_json() for p in items])
-        return 0
-    for p in items:
-        print(f"{p.code:10} {p.field:16} {p.name}")
-    return 0
+    return emit_rows(args.json, items, lambda p: f"{p.code:10} {p.field:16} {p.name}")

@@ -6,20 +6,19 @@ import argparse
 import sys
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("demo", help="tạo dữ liệu mẫu để trình diễn, đo hiệu năng")
+    p = command(sub, "demo", run_demo, "tạo dữ liệu mẫu để trình diễn, đo hiệu năng", json=True)
     p.add_argument("--dossiers", type=int, required=True)
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace, app: CliApp) -> int:
     from desktop import demo
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
     def progress(done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():
@@ -27,8 +26,5 @@ def run_demo(args: argparse.Namespace, app: CliApp) -> int:
 
     with app.transaction() as session:
         result = demo.generate(session, dossiers=args.dossiers, months=args.months, seed=args.seed, progress=progress)
-    if args.json:
-        emit_json({"dossiers": result.dossiers, "events": result.events})
-    else:
-        print(f"\nĐã tạo dữ liệu mẫu; tổng số hồ sơ trong cơ sở dữ liệu: {result.dossiers}.")
-    return 0
+    return emit(args.json, {"dossiers": result.dossiers, "events": result.events},
+                f"\nĐã tạo dữ liệu mẫu; tổng số hồ sơ trong cơ sở dữ liệu: {result.dossiers}.")

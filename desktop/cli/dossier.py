@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop.platform import clock
 from desktop.cli.app import CliApp
 from desktop.db.models import Dossier
+from desktop.platform import clock
+from desktop.platform.arguments import command, group
 from desktop.rules.lifecycle import STATUS_LABELS, Status
-from desktop.services import dossiers, forwarding, queries
 from desktop.rules.validation import PAYMENT_METHODS, parse_date, parse_moment
+from desktop.services import dossiers, forwarding, queries
 from desktop.texts import ACTION_LABELS
 
 
@@ -24,10 +25,15 @@ def _at(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("dossier", help="tiếp nhận và theo dõi hồ sơ")
-    s = p.add_subparsers(dest="dossier_cmd", required=True)
+    s = group(sub, "dossier", "tiếp nhận và theo dõi hồ sơ")
 
-    rec = s.add_parser("receive", help="tiếp nhận hồ sơ")
+    _add_receive(s)
+    _add_lifecycle(s)
+    _add_refusal_and_lookups(s)
+
+
+def _add_receive(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rec = command(s, "receive", run_receive, "tiếp nhận hồ sơ")
     rec.add_argument("--procedure", required=True, help="mã TTHC")
     rec.add_argument("--applicant", required=True, help="họ tên người nộp")
     rec.add_argument("--id-number", help="số định danh cá nhân (12 chữ số)")
@@ -45,15 +51,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rec.add_argument("--resolver", help="cơ quan giải quyết: mã xã/phường (5 chữ số) hoặc mã cơ quan cấp tỉnh "
                                         "(mặc định: theo danh mục thủ tục, thường là chính đơn vị này)")
     _at(rec)
-    rec.set_defaults(handler=run_receive)
 
+
+def _add_lifecycle(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The steps on a received dossier, each naming it by code (``--at`` for a back-dated entry)."""
     for name, helptext, handler in (
         ("start", "chuyển hồ sơ sang giải quyết", run_start),
         ("supplement-received", "nhận hồ sơ đã bổ sung đầy đủ", run_supplement_received),
         ("return", "trả kết quả cho công dân", run_return),
         ("withdraw", "công dân rút hồ sơ", run_withdraw),
     ):
-        cmd = s.add_parser(name, help=helptext)
+        cmd = command(s, name, handler, helptext)
         cmd.add_argument("code")
         if name == "withdraw":
             cmd.add_argument("--reason")
@@ -61,44 +69,40 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             cmd.add_argument("--by-post", action="store_true", default=None,
                              help="trả kết quả qua dịch vụ bưu chính công ích")
         _at(cmd)
-        cmd.set_defaults(handler=handler)
 
-    sup = s.add_parser("supplement-request", help="yêu cầu bổ sung, hoàn thiện hồ sơ")
+    sup = command(s, "supplement-request", run_supplement_request, "yêu cầu bổ sung, hoàn thiện hồ sơ")
     sup.add_argument("code")
     sup.add_argument("--items", required=True, help="các nội dung cần bổ sung, cách nhau bởi ';'")
     sup.add_argument("--reason")
     _at(sup)
-    sup.set_defaults(handler=run_supplement_request)
 
-    res = s.add_parser("result", help="ghi nhận kết quả giải quyết")
+    res = command(s, "result", run_result, "ghi nhận kết quả giải quyết")
     res.add_argument("code")
     res.add_argument("--rejected", action="store_true", help="không giải quyết (phải có --reason)")
     res.add_argument("--reason")
     _at(res)
-    res.set_defaults(handler=run_result)
 
-    tra = s.add_parser("transfer", help=ACTION_LABELS["transfer"])
+    tra = command(s, "transfer", run_transfer, ACTION_LABELS["transfer"])
     tra.add_argument("code")
     tra.add_argument("--via", default="hub",
                      help="hub: qua máy chủ tỉnh; post: bưu chính; hand: chuyển trực tiếp (mặc định: hub)")
     _at(tra)
-    tra.set_defaults(handler=run_transfer)
 
-    back = s.add_parser("result-received", help=ACTION_LABELS["result_received"])
+    back = command(s, "result-received", run_result_received, ACTION_LABELS["result_received"])
     back.add_argument("code")
     back.add_argument("--rejected", action="store_true", help="không giải quyết (phải có --reason)")
     back.add_argument("--reason")
     _at(back)
-    back.set_defaults(handler=run_result_received)
 
-    apo = s.add_parser("apology", help="phiếu xin lỗi và hẹn lại ngày trả kết quả")
+    apo = command(s, "apology", run_apology, "phiếu xin lỗi và hẹn lại ngày trả kết quả")
     apo.add_argument("code")
     apo.add_argument("--new-date", required=True)
     apo.add_argument("--reason", required=True)
     _at(apo)
-    apo.set_defaults(handler=run_apology)
 
-    ref = s.add_parser("refuse", help="từ chối tiếp nhận hồ sơ")
+
+def _add_refusal_and_lookups(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ref = command(s, "refuse", run_refuse, "từ chối tiếp nhận hồ sơ")
     ref.add_argument("--procedure", required=True)
     ref.add_argument("--applicant", required=True)
     ref.add_argument("--id-number")
@@ -107,25 +111,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ref.add_argument("--reason", required=True)
     ref.add_argument("--channel", default="direct")
     _at(ref)
-    ref.set_defaults(handler=run_refuse)
 
-    show = s.add_parser("show", help="xem chi tiết hồ sơ")
+    show = command(s, "show", run_show, "xem chi tiết hồ sơ", json=True)
     show.add_argument("code")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=run_show)
 
-    pay = s.add_parser("payment", help="ghi nhận hình thức nộp phí, lệ phí của hồ sơ")
+    pay = command(s, "payment", run_payment, "ghi nhận hình thức nộp phí, lệ phí của hồ sơ", json=True)
     pay.add_argument("code")
     pay.add_argument("--method", required=True, choices=("none",) + PAYMENT_METHODS)
-    pay.add_argument("--json", action="store_true")
-    pay.set_defaults(handler=run_payment)
 
-    lst = s.add_parser("list", help="danh sách hồ sơ")
+    lst = command(s, "list", run_list, "danh sách hồ sơ", json=True)
     lst.add_argument("--status")
     lst.add_argument("--search")
     lst.add_argument("--limit", type=int, default=0, help="số dòng tối đa (0 = tất cả)")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=run_list)
 
 
 def _summary(dossier: Dossier) -> dict[str, Any]:
@@ -182,30 +179,29 @@ def _requested_supplement(session: Session, args: argparse.Namespace) -> Dossier
     return dossiers.get_dossier(session, args.code)
 
 
-run_start = _step(lambda s, a: dossiers.start(s, a.code, at=parse_moment(a.at)),
-                  "Hồ sơ {code} đã chuyển giải quyết.")
+def _on_code(call: Callable[..., Dossier], *names: str) -> Step:
+    """``call(session, code, at=--at, name=--name …)``: a step on the dossier named by code, with the
+    command's ``names`` options passed through."""
+    return lambda s, a: call(s, a.code, at=parse_moment(a.at), **{name: getattr(a, name) for name in names})
+
+
+run_start = _step(_on_code(dossiers.start), "Hồ sơ {code} đã chuyển giải quyết.")
 run_supplement_request = _step(_requested_supplement,
                                "Đã ghi nhận yêu cầu bổ sung cho hồ sơ {code}; tạm dừng tính thời hạn.")
-run_supplement_received = _step(lambda s, a: dossiers.receive_supplement(s, a.code, at=parse_moment(a.at)),
+run_supplement_received = _step(_on_code(dossiers.receive_supplement),
                                 "Đã nhận hồ sơ bổ sung {code}; hẹn trả mới lúc {due}.")
-run_result = _step(lambda s, a: dossiers.record_result(s, a.code, rejected=a.rejected, reason=a.reason,
-                                                       at=parse_moment(a.at)),
-                   "Đã ghi nhận kết quả hồ sơ {code}.")
-run_return = _step(lambda s, a: dossiers.return_result(s, a.code, at=parse_moment(a.at), by_post=a.by_post),
-                   "Đã trả kết quả hồ sơ {code}.")
+run_result = _step(_on_code(dossiers.record_result, "rejected", "reason"), "Đã ghi nhận kết quả hồ sơ {code}.")
+run_return = _step(_on_code(dossiers.return_result, "by_post"), "Đã trả kết quả hồ sơ {code}.")
 run_payment = _step(lambda s, a: dossiers.record_payment(s, a.code, a.method),
                     "Đã ghi nhận hình thức nộp phí của hồ sơ {code}.")
-run_transfer = _step(lambda s, a: forwarding.transfer(s, a.code, via=a.via, at=parse_moment(a.at)),
-                     "Đã chuyển hồ sơ {code} đến cơ quan giải quyết.")
-run_result_received = _step(lambda s, a: forwarding.result_received(s, a.code, rejected=a.rejected, reason=a.reason,
-                                                                    at=parse_moment(a.at)),
+run_transfer = _step(_on_code(forwarding.transfer, "via"), "Đã chuyển hồ sơ {code} đến cơ quan giải quyết.")
+run_result_received = _step(_on_code(forwarding.result_received, "rejected", "reason"),
                             "Đã nhận kết quả hồ sơ {code} từ cơ quan giải quyết; chờ trả cho công dân.")
-run_withdraw = _step(lambda s, a: dossiers.withdraw(s, a.code, at=parse_moment(a.at), reason=a.reason),
-                     "Hồ sơ {code} đã được rút.")
+run_withdraw = _step(_on_code(dossiers.withdraw, "reason"), "Hồ sơ {code} đã được rút.")
 
 
 def run_apology(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
     with app.transaction() as session:
         apology = dossiers.issue_apology(session, args.code, new_date=parse_date(args.new_date, "new_date"),
@@ -213,11 +209,8 @@ def run_apology(args: argparse.Namespace, app: CliApp) -> int:
         dossier = dossiers.get_dossier(session, args.code)
         out = _summary(dossier) | {"apology": {"new_appointment": apology.new_appointment.isoformat(),
                                                "reason": apology.reason, "issued_at": clock.iso(apology.issued_at)}}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã lập phiếu xin lỗi cho hồ sơ {args.code}; hẹn lại ngày {apology.new_appointment:%d/%m/%Y}.")
-    return 0
+    return emit(args.json, out,
+                f"Đã lập phiếu xin lỗi cho hồ sơ {args.code}; hẹn lại ngày {apology.new_appointment:%d/%m/%Y}.")
 
 
 def run_refuse(args: argparse.Namespace, app: CliApp) -> int:
@@ -253,14 +246,10 @@ def run_show(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_list(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit_rows
 
     with app.reading() as session:
         rows = queries.list_dossiers(session, queries.DossierFilter(status=args.status, search=args.search),
                                      limit=args.limit if args.limit > 0 else None)
-    if args.json:
-        emit_json([row.to_json() for row in rows])
-        return 0
-    for row in rows:
-        print(f"{row.code:32} {row.applicant_name:28} {STATUS_LABELS[Status(row.status)]}")
-    return 0
+    return emit_rows(args.json, rows, lambda row: f"{row.code:32} {row.applicant_name:28} "
+                                                  f"{STATUS_LABELS[Status(row.status)]}")

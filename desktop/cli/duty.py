@@ -5,33 +5,27 @@ from __future__ import annotations
 import argparse
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 from desktop.rules.validation import parse_date
 from desktop.services import duty
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("duty", help="cán bộ trực bộ phận một cửa theo ngày (tính năng suất tiếp nhận)")
-    s = p.add_subparsers(dest="duty_cmd", required=True)
-    show = s.add_parser("show", help="xem ai trực một ngày (ghi tự động khi đăng nhập)")
+    s = group(sub, "duty", "cán bộ trực bộ phận một cửa theo ngày (tính năng suất tiếp nhận)")
+    show = command(s, "show", run_show, "xem ai trực một ngày (ghi tự động khi đăng nhập)", json=True)
     show.add_argument("--day", required=True, help="ngày, YYYY-MM-DD")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=run_show)
-    put = s.add_parser("set", help="lãnh đạo sửa danh sách trực của một ngày (thay danh sách ghi từ đăng nhập)")
+    put = command(s, "set", run_set,
+                  "lãnh đạo sửa danh sách trực của một ngày (thay danh sách ghi từ đăng nhập)", json=True)
     put.add_argument("--day", required=True, help="ngày, YYYY-MM-DD")
     put.add_argument("--staff", action="append", default=[],
                      help="cán bộ trực (lặp lại được; bỏ trống: không ai trực)")
-    put.add_argument("--json", action="store_true")
-    put.set_defaults(handler=run_set)
 
 
 def _print(args: argparse.Namespace, day: str, names: list[str]) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
-    if args.json:
-        emit_json({"day": day, "on_duty": names, "count": len(names)})
-    else:
-        print(f"Ngày {day}: {len(names)} cán bộ trực" + (f" — {', '.join(names)}" if names else ""))
-    return 0
+    return emit(args.json, {"day": day, "on_duty": names, "count": len(names)},
+                f"Ngày {day}: {len(names)} cán bộ trực" + (f" — {', '.join(names)}" if names else ""))
 
 
 def run_show(args: argparse.Namespace, app: CliApp) -> int:

@@ -6,12 +6,13 @@ import argparse
 import sys
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import group
 from desktop.texts import LABELS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("export", help="xuất toàn bộ dữ liệu ra Excel hoặc CSV")
-    s = p.add_subparsers(dest="export_command", metavar=LABELS["command_metavar"], required=True)
+    s = group(sub, "export", "xuất toàn bộ dữ liệu ra Excel hoặc CSV",
+              dest="export_command", metavar=LABELS["command_metavar"])
     every = s.add_parser("all", help="xuất mọi hồ sơ kèm sự kiện, thành phần, bổ sung, xin lỗi, khảo sát, số thứ tự; "
                                      "chỉ quản trị")
     every.add_argument("--out", required=True, help="tệp .xlsx, hoặc .zip (các tệp CSV UTF-8 có BOM)")
@@ -23,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_export_all(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
     from desktop.history.export_all import export_all
+    from desktop.platform.console import emit_json
     from desktop.rules.validation import parse_date
 
     date_from = parse_date(args.date_from, "from") if args.date_from else None

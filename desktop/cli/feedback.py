@@ -8,8 +8,9 @@ import argparse
 from typing import Any
 
 from desktop.cli.app import CliApp
-from desktop.formatting import percent
 from desktop.errors import UserError
+from desktop.formatting import percent
+from desktop.platform.arguments import command, group
 from desktop.rules.survey_forms import DEFAULT_FORM, OVERALL_LABELS, OVERALL_VALUES
 from desktop.rules.validation import parse_date, parse_moment
 
@@ -37,9 +38,9 @@ def _dossier_group(sub: argparse._SubParsersAction) -> argparse._SubParsersActio
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    group = _dossier_group(sub)
-    if group is not None:
-        dig = group.add_parser("digitise", help="số hóa thành phần hồ sơ hoặc kết quả")
+    dossier_group = _dossier_group(sub)
+    if dossier_group is not None:
+        dig = command(dossier_group, "digitise", run_digitise, "số hóa thành phần hồ sơ hoặc kết quả")
         dig.add_argument("code", help="mã hồ sơ")
         which = dig.add_mutually_exclusive_group(required=True)
         which.add_argument("--component", type=int, metavar="N",
@@ -51,21 +52,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         dig.add_argument("--national-portal", action="store_true", help="dùng lại từ Cổng dịch vụ công quốc gia")
         dig.add_argument("--undo", action="store_true", help="bỏ đánh dấu đã số hóa")
         _common(dig)
-        dig.set_defaults(handler=run_digitise)
 
-    d = sub.add_parser("digitisation", help="theo dõi số hóa hồ sơ")
-    ds = d.add_subparsers(dest="digitisation_cmd", required=True)
-    tr = ds.add_parser("tracker", help="bảng theo dõi số hóa theo lĩnh vực (kiểu Quyết định 766)")
+    ds = group(sub, "digitisation", "theo dõi số hóa hồ sơ")
+    tr = command(ds, "tracker", run_tracker, "bảng theo dõi số hóa theo lĩnh vực (kiểu Quyết định 766)")
     _window(tr)
-    tr.set_defaults(handler=run_tracker)
-    ru = ds.add_parser("reusable", help="giấy tờ đã số hóa của công dân (theo số định danh) để dùng lại")
+    ru = command(ds, "reusable", run_reusable,
+                 "giấy tờ đã số hóa của công dân (theo số định danh) để dùng lại", json=True)
     ru.add_argument("id_number")
-    ru.add_argument("--json", action="store_true")
-    ru.set_defaults(handler=run_reusable)
 
-    s = sub.add_parser("survey", help="khảo sát mức độ hài lòng")
-    ss = s.add_subparsers(dest="survey_cmd", required=True)
-    add = ss.add_parser("add", help="nhập một phiếu khảo sát")
+    ss = group(sub, "survey", "khảo sát mức độ hài lòng")
+    add = command(ss, "add", run_survey_add, "nhập một phiếu khảo sát")
     add.add_argument("--dossier", help="mã hồ sơ (bỏ trống: phiếu không gắn hồ sơ)")
     add.add_argument("--overall", required=True, choices=OVERALL_VALUES, help="đánh giá chung")
     add.add_argument("--answer", action="append", default=[], metavar="CÂU=GIÁ_TRỊ",
@@ -75,39 +71,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--form-version", type=int)
     add.add_argument("--source", default="officer", choices=("officer", "kiosk"))
     _common(add)
-    add.set_defaults(handler=run_survey_add)
-    summ = ss.add_parser("summary", help="tỷ lệ hài lòng trong kỳ")
+    summ = command(ss, "summary", run_survey_summary, "tỷ lệ hài lòng trong kỳ")
     _window(summ)
-    summ.set_defaults(handler=run_survey_summary)
 
-    q = sub.add_parser("queue", help="lấy số thứ tự và thời gian chờ")
-    qs = q.add_subparsers(dest="queue_cmd", required=True)
-    t = qs.add_parser("ticket", help="cấp số thứ tự mới")
+    qs = group(sub, "queue", "lấy số thứ tự và thời gian chờ")
+    t = command(qs, "ticket", run_ticket, "cấp số thứ tự mới")
     _common(t)
-    t.set_defaults(handler=run_ticket)
-    c = qs.add_parser("call", help="gọi số (một số cụ thể hoặc 'next')")
+    c = command(qs, "call", run_call, "gọi số (một số cụ thể hoặc 'next')")
     c.add_argument("ticket", help="số thứ tự trong ngày, hoặc next")
     _common(c)
-    c.set_defaults(handler=run_call)
-    lk = qs.add_parser("link", help="gắn số thứ tự đã gọi với hồ sơ vừa tiếp nhận")
+    lk = command(qs, "link", run_link, "gắn số thứ tự đã gọi với hồ sơ vừa tiếp nhận", json=True)
     lk.add_argument("ticket", type=int)
     lk.add_argument("dossier")
-    lk.add_argument("--json", action="store_true")
-    lk.set_defaults(handler=run_link)
-    st = qs.add_parser("stats", help="thời gian chờ trung bình và phân vị 90")
+    st = command(qs, "stats", run_queue_stats, "thời gian chờ trung bình và phân vị 90")
     _window(st)
     st.add_argument("--by", choices=("day", "month"), help="thêm chuỗi theo ngày hoặc tháng")
-    st.set_defaults(handler=run_queue_stats)
 
 
 def _emit(args: argparse.Namespace, data: Any, message: str) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
-    if args.json:
-        emit_json(data)
-    else:
-        print(message)
-    return 0
+    return emit(args.json, data, message)
 
 
 def run_digitise(args: argparse.Namespace, app: CliApp) -> int:

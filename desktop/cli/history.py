@@ -11,14 +11,16 @@ import argparse
 import sys
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.texts import LABELS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("history", help="nhập sổ theo dõi hồ sơ đã có (Excel/CSV)")
-    s = p.add_subparsers(dest="history_command", metavar=LABELS["command_metavar"], required=True)
-    imp = s.add_parser("import", help="nhập hồ sơ từ sổ theo dõi (.xlsx hoặc .csv); chỉ quản trị")
+    s = group(sub, "history", "nhập sổ theo dõi hồ sơ đã có (Excel/CSV)",
+              dest="history_command", metavar=LABELS["command_metavar"])
+    imp = command(s, "import", run_import,
+                  "nhập hồ sơ từ sổ theo dõi (.xlsx hoặc .csv); chỉ quản trị", json=True)
     imp.add_argument("file", help="tệp sổ theo dõi .xlsx hoặc .csv")
     imp.add_argument("--sheet", help="tên trang tính (mặc định: trang đầu tiên)")
     imp.add_argument("--mapping", help="tệp ánh xạ JSON (cột → trường, tên thủ tục → mã) đã sửa")
@@ -27,15 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--accept-fuzzy", action="store_true",
                      help="chấp nhận mọi tên thủ tục gần giống đã liệt kê trong bản xem trước")
     imp.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
-    imp.add_argument("--json", action="store_true")
-    imp.set_defaults(handler=run_import)
 
 
 def run_import(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
     from desktop.history.columns import FIELD_LABELS, Mapping, load_mapping, save_mapping
     from desktop.history.ledger_import import apply_import, plan_import
     from desktop.history.plan import Options
+    from desktop.platform.console import emit_json
 
     mapping = load_mapping(args.mapping) if args.mapping else Mapping()
     options = Options(sheet=args.sheet, mapping=mapping, accept_fuzzy=args.accept_fuzzy)

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.texts import WEEKDAY_LABELS
 from desktop import settings
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 from desktop.rules.deadlines import WEEKDAY_KEYS
 from desktop.services import desk
+from desktop.texts import WEEKDAY_LABELS
 
 DAY_NAMES = dict(zip(WEEKDAY_KEYS, WEEKDAY_LABELS, strict=True))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("hours", help="giờ làm việc, tiếp nhận theo từng ngày trong tuần")
-    s = p.add_subparsers(dest="hours_cmd", required=True)
-    show = s.add_parser("show", help="xem giờ làm việc đang áp dụng")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=run_show)
-    put = s.add_parser("set", help="đặt giờ theo ngày, ví dụ --sat '07:30-11:30' (ngày không ghi: giữ mặc định)")
+    s = group(sub, "hours", "giờ làm việc, tiếp nhận theo từng ngày trong tuần")
+    command(s, "show", run_show, "xem giờ làm việc đang áp dụng", json=True)
+    put = command(s, "set", run_set,
+                  "đặt giờ theo ngày, ví dụ --sat '07:30-11:30' (ngày không ghi: giữ mặc định)")
     for key in WEEKDAY_KEYS:
         put.add_argument(f"--{key}", metavar="HH:MM-HH:MM[,HH:MM-HH:MM]", help=DAY_NAMES[key] + " ('' = nghỉ)")
-    put.set_defaults(handler=run_set)
-    reset = s.add_parser("reset", help="bỏ giờ riêng của máy này (dùng giờ của tỉnh hoặc mặc định)")
-    reset.set_defaults(handler=run_reset)
+    command(s, "reset", run_reset, "bỏ giờ riêng của máy này (dùng giờ của tỉnh hoặc mặc định)")
 
 
 def _view(app: CliApp) -> dict[str, object]:

@@ -7,25 +7,20 @@ import getpass
 
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
+from desktop.platform.arguments import command, group
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("officer", help="tài khoản cán bộ (quản trị)")
-    s = p.add_subparsers(dest="officer_cmd", required=True)
-    add = s.add_parser("add", help="thêm cán bộ")
+    s = group(sub, "officer", "tài khoản cán bộ (quản trị)")
+    add = command(s, "add", run_add, "thêm cán bộ", json=True)
     add.add_argument("username")
     add.add_argument("--name", required=True, help="họ tên")
     add.add_argument("--role", default="officer", choices=["officer", "leader", "admin"])
     add.add_argument("--password", help="mật khẩu (bỏ trống để nhập ẩn)")
-    add.add_argument("--json", action="store_true")
-    add.set_defaults(handler=run_add)
-    reset = s.add_parser("reset-password", help="đặt lại mật khẩu và mở khóa tài khoản")
+    reset = command(s, "reset-password", run_reset, "đặt lại mật khẩu và mở khóa tài khoản")
     reset.add_argument("username")
     reset.add_argument("--password", help="mật khẩu mới (bỏ trống để nhập ẩn)")
-    reset.set_defaults(handler=run_reset)
-    lst = s.add_parser("list", help="danh sách cán bộ")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=run_list)
+    command(s, "list", run_list, "danh sách cán bộ", json=True)
 
 
 def _password(given: str | None) -> str:
@@ -38,18 +33,15 @@ def _password(given: str | None) -> str:
 
 
 def run_add(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.services import officers
 
     password = _password(args.password)
     with app.transaction() as session:
         info = officers.create_officer(session, username=args.username, full_name=args.name,
                                        password=password, role=args.role)
-    if args.json:
-        emit_json({"username": info.username, "full_name": info.full_name, "role": info.role})
-    else:
-        print(f"Đã thêm cán bộ {info.full_name} ({info.username}, {info.role_label}).")
-    return 0
+    return emit(args.json, {"username": info.username, "full_name": info.full_name, "role": info.role},
+                f"Đã thêm cán bộ {info.full_name} ({info.username}, {info.role_label}).")
 
 
 def run_reset(args: argparse.Namespace, app: CliApp) -> int:

@@ -7,6 +7,7 @@ import argparse
 
 from desktop.cli.app import CliApp
 from desktop.errors import UserError
+from desktop.platform.arguments import command, group
 from desktop.rules.validation import parse_date, parse_moment
 
 FORM_HELP = {
@@ -21,8 +22,7 @@ FORM_HELP = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("print", help="in biểu mẫu ra tệp PDF (và sổ theo dõi ra Excel)")
-    s = p.add_subparsers(dest="print_cmd", required=True, metavar="BIỂU_MẪU")
+    s = group(sub, "print", "in biểu mẫu ra tệp PDF (và sổ theo dõi ra Excel)", metavar="BIỂU_MẪU")
     for kind, helptext in FORM_HELP.items():
         cmd = s.add_parser(kind, help=helptext)
         cmd.add_argument("code")
@@ -33,12 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         if kind == "stop":
             cmd.add_argument("--at", help="ngày dừng giải quyết, ISO 8601 (mặc định: ngày rút hồ sơ hoặc hôm nay)")
         cmd.set_defaults(handler=run_form, kind=kind)
-    led = s.add_parser("ledger", help="sổ theo dõi hồ sơ (PDF khổ A4 ngang và/hoặc Excel)")
+    led = command(s, "ledger", run_ledger, "sổ theo dõi hồ sơ (PDF khổ A4 ngang và/hoặc Excel)")
     led.add_argument("--from", dest="date_from", required=True, help="từ ngày (YYYY-MM-DD hoặc DD/MM/YYYY)")
     led.add_argument("--to", dest="date_to", required=True, help="đến ngày (YYYY-MM-DD hoặc DD/MM/YYYY)")
     led.add_argument("--out", help="tệp PDF cần ghi")
     led.add_argument("--xlsx", help="tệp Excel (.xlsx) cần ghi")
-    led.set_defaults(handler=run_ledger)
 
 
 def run_form(args: argparse.Namespace, app: CliApp) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop.formatting import plain
 from desktop.cli.app import CliApp
+from desktop.formatting import plain
+from desktop.platform.arguments import command, group
 
 
 def _period_args(p: argparse.ArgumentParser) -> None:
@@ -21,34 +22,29 @@ def _period_args(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("report", help="báo cáo định kỳ (Biểu 06), hồ sơ trễ hạn, chỉ số tổng quan")
-    s = p.add_subparsers(dest="report_cmd", required=True)
+    s = group(sub, "report", "báo cáo định kỳ (Biểu 06), hồ sơ trễ hạn, chỉ số tổng quan")
 
-    per = s.add_parser("periodic", help="báo cáo tình hình, kết quả giải quyết TTHC (Biểu 06)")
+    per = command(s, "periodic", run_periodic, "báo cáo tình hình, kết quả giải quyết TTHC (Biểu 06)")
     _period_args(per)
     per.add_argument("--xlsx", help="ghi tệp Excel")
     per.add_argument("--pdf", help="ghi tệp PDF")
-    per.set_defaults(handler=run_periodic)
 
-    late = s.add_parser("late", help="danh sách hồ sơ trễ hạn, quá hạn kèm lý do và phiếu xin lỗi")
+    late = command(s, "late", run_late, "danh sách hồ sơ trễ hạn, quá hạn kèm lý do và phiếu xin lỗi")
     _period_args(late)
     late.add_argument("--xlsx", help="ghi tệp Excel")
     late.add_argument("--pdf", help="ghi tệp PDF")
-    late.set_defaults(handler=run_late)
 
-    ind = s.add_parser("indicators", help="chỉ số tổng quan so với chỉ tiêu")
+    ind = command(s, "indicators", run_indicators, "chỉ số tổng quan so với chỉ tiêu")
     _period_args(ind)
     ind.add_argument("--xlsx", help="ghi tệp Excel (chỉ tiêu, tự đánh giá, xu hướng 12 tháng)")
-    ind.set_defaults(handler=run_indicators)
 
-    tg = s.add_parser("targets", help="xem hoặc đặt chỉ tiêu so sánh trên trang Tổng quan (quản trị)")
+    tg = command(s, "targets", run_targets,
+                 "xem hoặc đặt chỉ tiêu so sánh trên trang Tổng quan (quản trị)", json=True)
     tg.add_argument("--year", type=int, help="năm áp dụng (mặc định: năm nay)")
     change = tg.add_mutually_exclusive_group()
     change.add_argument("--set-file",
                         help='tệp JSON {"report_targets": {...}, "targets_feedback": {...}} (mỗi mục có thể bỏ)')
     change.add_argument("--reset", action="store_true", help="quay về chỉ tiêu mặc định của phần mềm")
-    tg.add_argument("--json", action="store_true")
-    tg.set_defaults(handler=run_targets)
 
 
 def _windows(args: argparse.Namespace) -> bool | None:
@@ -182,9 +178,9 @@ def run_targets(args: argparse.Namespace, app: CliApp) -> int:
     import json
     from pathlib import Path
 
+    from desktop.errors import UserError
     from desktop.platform import clock
     from desktop.platform.console import emit_json
-    from desktop.errors import UserError
     from desktop.reports.targets import effective_targets, set_targets, split_targets_file
 
     if args.set_file or args.reset:

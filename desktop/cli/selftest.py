@@ -18,8 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop import __version__
-from desktop.formatting import decimal, dmy_hm, number
 from desktop.cli.app import CliApp
+from desktop.formatting import decimal, dmy_hm, number
+from desktop.platform.arguments import command
 
 
 def _resources() -> str:
@@ -48,8 +49,7 @@ def _receipt_pdf(db, code: str, folder: Path) -> str:  # type: ignore[no-untyped
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("self-test", help="tự kiểm tra phần mềm trong một thư mục tạm (không đụng dữ liệu thật)")
-    p.set_defaults(handler=run)
+    command(sub, "self-test", run, "tự kiểm tra phần mềm trong một thư mục tạm (không đụng dữ liệu thật)")
 
 
 def run(args: argparse.Namespace, app: CliApp) -> int:

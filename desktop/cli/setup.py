@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from desktop.cli.app import CliApp
-from desktop.services import catalog, desk
+from desktop.platform.arguments import command
 from desktop.rules.unit_levels import level_codes
+from desktop.services import catalog, desk
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("init", help="khởi tạo đơn vị cho máy này")
+    p = command(sub, "init", run_init, "khởi tạo đơn vị cho máy này", json=True)
     p.add_argument("--unit-code", required=True, help="mã đơn vị hành chính (5 chữ số cấp xã)")
     p.add_argument("--unit-name", required=True, help="tên đơn vị, ví dụ 'UBND xã Tân Lập'")
     p.add_argument("--agency-id", help="mã định danh điện tử của cơ quan (QCVN 102), mặc định = mã đơn vị")
@@ -18,12 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seq-range", default="1-9999", help="dải số thứ tự hồ sơ của máy này, ví dụ 5000-9999")
     p.add_argument("--parent-code", help="mã đơn vị cấp trên")
     p.add_argument("--no-catalog", action="store_true", help="không nạp danh mục TTHC mẫu")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run_init)
 
 
 def run_init(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
 
     seq_range = desk.parse_seq_range(args.seq_range)
     with app.transaction() as session:
@@ -37,9 +36,5 @@ def run_init(args: argparse.Namespace, app: CliApp) -> int:
         out = {"unit": {"code": unit.code, "name": unit.name, "agency_id": unit.agency_id, "level": unit.level},
                "seq_range": list(seq_range), "db": str(app.db_path),
                "catalog_created": imported.created if imported else 0}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã khởi tạo đơn vị {out['unit']['name']} ({out['unit']['code']}), "
-              f"dải số {seq_range[0]:04d}–{seq_range[1]:04d}, cơ sở dữ liệu: {app.db_path}")
-    return 0
+    return emit(args.json, out, f"Đã khởi tạo đơn vị {out['unit']['name']} ({out['unit']['code']}), "
+                                f"dải số {seq_range[0]:04d}–{seq_range[1]:04d}, cơ sở dữ liệu: {app.db_path}")

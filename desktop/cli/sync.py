@@ -7,41 +7,30 @@ import sys
 from pathlib import Path
 
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command, group
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("sync", help="đồng bộ dữ liệu với tỉnh (USB hoặc mạng)")
-    s = p.add_subparsers(dest="sync_cmd", required=True)
+    s = group(sub, "sync", "đồng bộ dữ liệu với tỉnh (USB hoặc mạng)")
 
-    k = s.add_parser("keys", help="cài khóa công khai của tỉnh")
+    k = command(s, "keys", run_keys, "cài khóa công khai của tỉnh", json=True)
     k.add_argument("--province-key", required=True, help="tệp province.pub do tỉnh cấp")
-    k.add_argument("--json", action="store_true")
-    k.set_defaults(handler=run_keys)
 
-    e = s.add_parser("enrol", help="tạo tệp đề nghị đăng ký máy này với tỉnh")
+    e = command(s, "enrol", run_enrol, "tạo tệp đề nghị đăng ký máy này với tỉnh", json=True)
     e.add_argument("--out", required=True, help="tệp đề nghị đăng ký cần ghi")
-    e.add_argument("--json", action="store_true")
-    e.set_defaults(handler=run_enrol)
 
-    x = s.add_parser("export", help="xuất gói dữ liệu chưa được tỉnh xác nhận")
+    x = command(s, "export", run_export, "xuất gói dữ liệu chưa được tỉnh xác nhận", json=True)
     x.add_argument("--out", required=True, help="thư mục đích (ví dụ ổ USB)")
     x.add_argument("--medium", default="usb", help="usb | file | http (ghi vào lịch sử)")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(handler=run_export)
 
-    r = s.add_parser("receipt", help="nhập biên nhận của tỉnh")
+    r = command(s, "receipt", run_receipt, "nhập biên nhận của tỉnh", json=True)
     r.add_argument("file")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=run_receipt)
 
-    ib = s.add_parser("inbox", help="nhận hộp thư của tỉnh: hồ sơ chuyển đến, kết quả chuyển về")
+    ib = command(s, "inbox", run_inbox,
+                 "nhận hộp thư của tỉnh: hồ sơ chuyển đến, kết quả chuyển về", json=True)
     ib.add_argument("file", help="tệp hộp thư .mci (từ USB)")
-    ib.add_argument("--json", action="store_true")
-    ib.set_defaults(handler=run_inbox)
 
-    st = s.add_parser("status", help="tình trạng đồng bộ")
-    st.add_argument("--json", action="store_true")
-    st.set_defaults(handler=run_status)
+    command(s, "status", run_status, "tình trạng đồng bộ", json=True)
 
     from desktop.cli.sync_net import add_to_sync_group  # sync part 2: push, package, relay
 
@@ -49,32 +38,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_keys(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.sync import workflows
 
     bundle = workflows.install_key(app.db, Path(args.province_key), officer=app.actor)
     out = {"province": bundle.get("province"), "signing_keys": [k["kid"] for k in bundle["signing_keys"]],
            "encryption_keys": [k["kid"] for k in bundle["encryption_keys"]]}
-    if args.json:
-        emit_json(out)
-    else:
-        print(f"Đã cài khóa công khai của {out['province'] or 'tỉnh'} "
-              f"(khóa mã hóa: {', '.join(out['encryption_keys'])}).")
-    return 0
+    return emit(args.json, out, f"Đã cài khóa công khai của {out['province'] or 'tỉnh'} "
+                                f"(khóa mã hóa: {', '.join(out['encryption_keys'])}).")
 
 
 def run_enrol(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.sync import workflows
 
     body = workflows.write_enrolment(app.db, Path(args.out), officer=app.actor)
-    if args.json:
-        emit_json({"file": args.out, "device_id": body["device_id"], "unit_code": body["unit_code"],
-                   "kid": body["kid"]})
-    else:
-        print(f"Đã ghi đề nghị đăng ký máy {body['device_id']} (đơn vị {body['unit_code']}) vào {args.out}. "
-              "Gửi tệp này cho Văn phòng UBND tỉnh.")
-    return 0
+    return emit(args.json, {"file": args.out, "device_id": body["device_id"], "unit_code": body["unit_code"],
+                            "kid": body["kid"]},
+                f"Đã ghi đề nghị đăng ký máy {body['device_id']} (đơn vị {body['unit_code']}) vào {args.out}. "
+                "Gửi tệp này cho Văn phòng UBND tỉnh.")
 
 
 def run_export(args: argparse.Namespace, app: CliApp) -> int:
@@ -115,7 +97,7 @@ def run_receipt(args: argparse.Namespace, app: CliApp) -> int:
 def run_inbox(args: argparse.Namespace, app: CliApp) -> int:
     """Issue #15: apply the hub's inbox file (one transaction; a bad or foreign file changes nothing)."""
     from desktop.errors import UserError
-    from desktop.platform.console import emit_json
+    from desktop.platform.console import emit
     from desktop.sync import inbox
 
     path = Path(args.file)
@@ -124,12 +106,9 @@ def run_inbox(args: argparse.Namespace, app: CliApp) -> int:
     if path.stat().st_size > inbox.DEFAULT_LIMITS.max_file_bytes:  # refused before it is read into memory
         raise UserError(f"Tệp hộp thư {path} quá lớn.", field="file")
     outcome = inbox.apply_file(app.db, path.read_bytes(), officer=app.actor).as_json()
-    if args.json:
-        emit_json(outcome)
-    else:
-        print(f"Đã nhận hộp thư: {outcome['applied']} bản ghi mới, {outcome['dossiers']} hồ sơ chuyển đến hoặc "
-              f"chuyển về; {len(outcome['problems'])} bản ghi không nhận.")
-    return 0
+    return emit(args.json, outcome,
+                f"Đã nhận hộp thư: {outcome['applied']} bản ghi mới, {outcome['dossiers']} hồ sơ chuyển đến hoặc "
+                f"chuyển về; {len(outcome['problems'])} bản ghi không nhận.")
 
 
 def run_status(args: argparse.Namespace, app: CliApp) -> int:

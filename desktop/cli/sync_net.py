@@ -11,30 +11,26 @@ from pathlib import Path
 
 from desktop import settings
 from desktop.cli.app import CliApp
+from desktop.platform.arguments import command
 
 
 def add_to_sync_group(s: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = s.add_parser("push", help="gửi dữ liệu chưa được xác nhận tới máy chủ tỉnh qua mạng")
+    p = command(s, "push", run_push, "gửi dữ liệu chưa được xác nhận tới máy chủ tỉnh qua mạng", json=True)
     p.add_argument("--url", help="địa chỉ máy chủ tỉnh, ví dụ http://10.0.0.5:8765 (mặc định: cài đặt hub_url)")
     p.add_argument("--attempts", type=int, default=6, help="số lần thử tối đa khi mạng chập chờn")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run_push)
 
-    k = s.add_parser("package", help="áp dụng gói dữ liệu tham chiếu của tỉnh (tệp hoặc tải về)")
+    k = command(s, "package", run_package,
+                "áp dụng gói dữ liệu tham chiếu của tỉnh (tệp hoặc tải về)", json=True)
     k.add_argument("file", nargs="?", help="tệp gói .mcp (từ USB)")
     k.add_argument("--url", help="tải gói mới nhất từ máy chủ tỉnh thay vì đọc tệp")
-    k.add_argument("--json", action="store_true")
-    k.set_defaults(handler=run_package)
 
-    r = s.add_parser("relay", help="chuyển tiếp nguyên vẹn các gói dữ liệu của xã (máy huyện)")
+    r = command(s, "relay", run_relay, "chuyển tiếp nguyên vẹn các gói dữ liệu của xã (máy huyện)", json=True)
     r.add_argument("--in", dest="in_dir", required=True, help="thư mục chứa các tệp .mcb của xã")
     where = r.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="gửi thẳng tới máy chủ tỉnh")
     where.add_argument("--out", help="chép sang thư mục khác (USB của huyện)")
     r.add_argument("--receipts", help="thư mục ghi biên nhận cho xã (mặc định: <in>/receipts)")
     r.add_argument("--receipts-from", help="thư mục biên nhận tỉnh trả về (trên USB) để chép cho xã")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=run_relay)
 
 
 def _url(args: argparse.Namespace, app: CliApp) -> str:
@@ -80,8 +76,8 @@ def run_push(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def run_package(args: argparse.Namespace, app: CliApp) -> int:
-    from desktop.platform.console import emit_json
     from desktop.errors import UserError
+    from desktop.platform.console import emit_json
     from desktop.sync import workflows
 
     if args.file:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from desktop.rules.deadlines import STANDARD_HOURS
-from desktop.db.types import VNDateTime
+from desktop.db.types import KeyValueColumns, VNDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -251,12 +251,10 @@ class CalendarOverride(Synced, Base):
     legal_basis: Mapped[str | None] = mapped_column(Text, default=None)
 
 
-class Setting(Base):
+class Setting(KeyValueColumns, Base):
     """Local desk settings (not synced): this desk's unit, sequence range, device id, epoch…"""
 
     __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
 
 
 class OutgoingLetter(Base):

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.db.models import Base
-from desktop.db.types import VNDateTime
+from desktop.db.types import ChangedRecordColumns, VNDateTime
 
 
 class SyncBatch(Base):
@@ -69,17 +69,11 @@ class SyncReceipt(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class SyncRejection(Base):
+class SyncRejection(ChangedRecordColumns, Base):
     """A record the province did not take, with its Vietnamese reason."""
 
     __tablename__ = "sync_rejection"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    batch_id: Mapped[str] = mapped_column(String(36), index=True)
-    table_name: Mapped[str] = mapped_column(String(64))
-    record_id: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(48))
     message: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(VNDateTime())
-
-    __table_args__ = (Index("ix_sync_rejection_record", "table_name", "record_id"),)

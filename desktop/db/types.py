@@ -1,11 +1,12 @@
-"""Column types shared by the desk and the hub."""
+"""Column types and column sets shared by the desk and the hub."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from desktop.platform.clock import VN_TZ, to_vn
@@ -32,3 +33,34 @@ class VNDateTime(TypeDecorator[datetime]):
         if isinstance(value, str):  # raw SQL paths
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=VN_TZ)
+
+
+class KeyValueColumns:
+    """A settings-style table: one JSON value per short key (the desk's setting, the hub's hub_meta)."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True, sort_order=-2)
+    value: Mapped[Any] = mapped_column(JSON, sort_order=-1)
+
+    @classmethod
+    def put(cls, session: Session, key: str, value: Any) -> None:
+        """Set one key's value, adding the row the first time."""
+        row = session.get(cls, key)
+        if row is None:
+            session.add(cls(key=key, value=value))
+        else:
+            row.value = value
+
+
+class ChangedRecordColumns:
+    """A sync change a person must look at, by batch and record: a record the province refused (the desk's
+    sync_rejection) or a change the hub did not apply (hub_conflict). Indexed by record for its history."""
+
+    # sort_order: these first in CREATE TABLE, as they were before the mixin (a mixin's columns come last).
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-4)
+    batch_id: Mapped[str] = mapped_column(String(36), index=True, sort_order=-3)
+    table_name: Mapped[str] = mapped_column(String(64), sort_order=-2)
+    record_id: Mapped[str] = mapped_column(String(36), sort_order=-1)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Index, ...]:
+        return (Index(f"ix_{cls.__tablename__}_record", "table_name", "record_id"),)

@@ -8,11 +8,10 @@ from datetime import date
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.errors import UserError
-from desktop.forms.common import form_header, signer
+from desktop.forms.common import form_header, signed_end, signer, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, footnotes, recipients, signatures
+from desktop.forms.layout import PageBuilder, Styles, recipients, signatures
 from desktop.formatting import dmy, vn_date, vn_datetime
 
 KIND = "apology"
@@ -47,15 +46,11 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, apology: dict[str, object]
     out.append(Paragraph(cfg.t(KIND, "reason", reason=apology["reason"]), st.letter))
     out.append(Paragraph(cfg.t(KIND, "apology", unit=unit, new_date=vn_date(new_date)), st.letter))
     out.append(Paragraph(cfg.t(KIND, "closing"), st.letter))
-    out.append(st.gap(1.2))
-    out.append(letter_signature(st, cfg, KIND))
-    out += footnotes(st, spec.footnotes)
-    return out
+    return out + signed_end(st, spec, letter_signature(st, cfg, KIND))
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
     if not fd.apologies:
-        raise UserError(f"Hồ sơ {fd.code} chưa có phiếu xin lỗi, hẹn lại nào; lập phiếu (chọn ngày hẹn mới) trước khi in.",
-                        field="kind")
-    apology = fd.apologies[-1]
-    return [lambda st: _body(st, cfg, fd, apology)]
+        raise unprintable(f"Hồ sơ {fd.code} chưa có phiếu xin lỗi, hẹn lại nào; lập phiếu (chọn ngày hẹn mới) "
+                          "trước khi in.")
+    return [lambda st: _body(st, cfg, fd, fd.apologies[-1])]

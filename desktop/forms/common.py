@@ -10,11 +10,23 @@ from reportlab.platypus import Flowable, Paragraph
 from desktop.formatting import number, plain
 from desktop.forms.config import FormsConfig, FormSpec
 from desktop.forms.data import FormData
-from desktop.forms.layout import Signer, Styles, esc, letterhead
+from desktop.errors import UserError
+from desktop.forms.layout import Signer, Styles, esc, footnotes, letterhead
 from desktop.formatting import place_date
 from desktop.rules.text import fold
 
 FREE_WORDS = {"0", "khong", "mien phi", "mien le phi", "khong thu"}
+
+
+def unprintable(message: str) -> UserError:
+    """The refusal of a form that does not apply to this dossier (or not yet), naming the form choice, so
+    the officer picks another form or records the step first; nothing is printed."""
+    return UserError(message, field="kind")
+
+
+def signed_end(st: Styles, spec: FormSpec, signature: Flowable) -> list[Flowable]:
+    """A form's last block: a gap, the signature block, then the form's footnotes."""
+    return [st.gap(1.2), signature, *footnotes(st, spec.footnotes)]
 
 
 def amount(value: float) -> str:

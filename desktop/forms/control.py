@@ -15,8 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from desktop.rules.deadlines import Classification, classify
-from desktop.errors import UserError
-from desktop.forms.common import form_header
+from desktop.forms.common import form_header, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
 from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, grid_style, labelled, shorten
@@ -152,6 +151,6 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData) -> list[Flowable]:
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
     if fd.data["status"] == Status.REFUSED:
-        raise UserError(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận nên không có quá trình giải quyết để kiểm soát.",
-                        field="kind")
+        raise unprintable(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận nên không có quá trình giải quyết "
+                          "để kiểm soát.")
     return [lambda st: _body(st, cfg, fd)]

@@ -9,11 +9,18 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from desktop.errors import UserError
-from desktop.forms.common import applicant_block, fee_line, form_header, processing_time_text, signer
+from desktop.forms.common import (
+    applicant_block,
+    fee_line,
+    form_header,
+    processing_time_text,
+    signed_end,
+    signer,
+    unprintable,
+)
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, qr_code, signatures
+from desktop.forms.layout import PageBuilder, Styles, esc, numbered, qr_code, signatures
 from desktop.formatting import vn_datetime
 from desktop.rules.lifecycle import Status
 from desktop.platform.pdf_fonts import SERIF
@@ -65,17 +72,14 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, copy_label: str) -> list[F
     out.append(Paragraph(cfg.t(KIND, "collect", place=collect_place(cfg, fd)), st.justify))
     out.append(Paragraph(cfg.t(KIND, "fee", fee=fee_line(cfg, fd)), st.justify))
     out.append(Paragraph(cfg.t(KIND, "ledger", book=fd.ledger_year, number=fd.ledger_number), st.justify))
-    out.append(st.gap(1.2))
-    out.append(signatures(st, [
+    return out + signed_end(st, spec, signatures(st, [
         signer(cfg, cfg.plain(KIND, "signer_applicant"), d["applicant_name"]),
         signer(cfg, cfg.plain(KIND, "signer_officer"), fd.officer(d.get("received_by"))),
     ]))
-    out += footnotes(st, spec.footnotes)
-    return out
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
     if fd.data["status"] == Status.REFUSED:
-        raise UserError(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho Giấy tiếp nhận.",
-                        field="kind")
+        raise unprintable(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho "
+                          "Giấy tiếp nhận.")
     return [lambda st, label=label: _body(st, cfg, fd, label) for label in cfg.spec(KIND).copies]

@@ -8,10 +8,10 @@ from reportlab.platypus import Flowable, Paragraph
 
 from desktop.platform import clock
 from desktop.errors import UserError
-from desktop.forms.common import applicant_block, form_header, signer
+from desktop.forms.common import applicant_block, form_header, signed_end, signer
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, esc, footnotes, numbered, signatures, split_reasons
+from desktop.forms.layout import PageBuilder, Styles, esc, numbered, signatures, split_reasons
 from desktop.rules.lifecycle import Status
 
 KIND = "refusal"
@@ -45,12 +45,10 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, reason: str, when: datetim
     else:
         out.append(Paragraph(f"<b>{esc(reasons[0] if reasons else reason)}</b>", st.item))
     out.append(Paragraph(cfg.t(KIND, "closing"), st.justify))
-    out.append(st.gap(1.2))
     officer = fd.officer(next((e["officer"] for e in reversed(fd.events) if e["kind"] == "refused"), None)
                          or fd.data.get("received_by"))
-    out.append(signatures(st, [None, signer(cfg, cfg.plain(KIND, "signer_officer"), officer)]))
-    out += footnotes(st, spec.footnotes)
-    return out
+    return out + signed_end(st, spec, signatures(st, [
+        None, signer(cfg, cfg.plain(KIND, "signer_officer"), officer)]))
 
 
 def pages(fd: FormData, cfg: FormsConfig, *, reason: str | None = None, **_: object) -> list[PageBuilder]:

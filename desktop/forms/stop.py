@@ -13,10 +13,10 @@ from reportlab.platypus import Flowable, Paragraph
 from desktop.platform import clock
 from desktop.errors import UserError
 from desktop.forms.apology import letter_signature
-from desktop.forms.common import form_header
+from desktop.forms.common import form_header, signed_end
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData
-from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, split_reasons
+from desktop.forms.layout import PageBuilder, Styles, labelled, numbered, split_reasons
 from desktop.formatting import vn_date, vn_datetime
 
 KIND = "stop"
@@ -63,10 +63,7 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, reason: str, when: datetim
     else:
         out.append(Paragraph(cfg.t(KIND, "reason", reason=(reasons[0] if reasons else reason).rstrip(".")), st.letter))
     out.append(Paragraph(cfg.t(KIND, "closing", unit=unit), st.letter))
-    out.append(st.gap(1.2))
-    out.append(letter_signature(st, cfg, KIND))
-    out += footnotes(st, spec.footnotes)
-    return out
+    return out + signed_end(st, spec, letter_signature(st, cfg, KIND))
 
 
 def pages(fd: FormData, cfg: FormsConfig, *, reason: str | None = None, at: datetime | None = None,

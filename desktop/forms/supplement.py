@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.errors import UserError
-from desktop.forms.common import applicant_block, form_header, signer
+from desktop.forms.common import applicant_block, form_header, signed_end, signer, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData, moment
-from desktop.forms.layout import PageBuilder, Styles, footnotes, labelled, numbered, signatures
+from desktop.forms.layout import PageBuilder, Styles, labelled, numbered, signatures
 from desktop.formatting import vn_datetime
 
 KIND = "supplement"
@@ -39,16 +38,13 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData, request: dict[str, object]
     contact = cfg.plain(KIND, "contact_named", officer=officer) if officer else cfg.plain(KIND, "contact_anyone")
     out.append(st.gap(0.4))
     out.append(Paragraph(cfg.t(KIND, "closing", contact=contact, unit=fd.unit.name), st.justify))
-    out.append(st.gap(1.2))
-    out.append(signatures(st, [signer(cfg, cfg.plain(KIND, "signer_applicant"), fd.data["applicant_name"]),
-                               signer(cfg, cfg.plain(KIND, "signer_officer"), officer)]))
-    out += footnotes(st, spec.footnotes)
-    return out
+    return out + signed_end(st, spec, signatures(st, [
+        signer(cfg, cfg.plain(KIND, "signer_applicant"), fd.data["applicant_name"]),
+        signer(cfg, cfg.plain(KIND, "signer_officer"), officer)]))
 
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
     if not fd.supplements:
-        raise UserError(f"Hồ sơ {fd.code} chưa có yêu cầu bổ sung nào; ghi nhận yêu cầu bổ sung trước khi in phiếu.",
-                        field="kind")
-    request = fd.supplements[-1]
-    return [lambda st: _body(st, cfg, fd, request)]
+        raise unprintable(f"Hồ sơ {fd.code} chưa có yêu cầu bổ sung nào; ghi nhận yêu cầu bổ sung trước khi in "
+                          "phiếu.")
+    return [lambda st: _body(st, cfg, fd, fd.supplements[-1])]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from desktop.errors import UserError
-from desktop.forms.common import applicant_block, form_header, signer
+from desktop.forms.common import applicant_block, form_header, signer, unprintable
 from desktop.forms.config import FormsConfig
 from desktop.forms.data import FormData
 from desktop.forms.layout import PageBuilder, Styles, labelled, numbered, signatures
@@ -40,6 +39,6 @@ def _body(st: Styles, cfg: FormsConfig, fd: FormData) -> list[Flowable]:
 
 def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
     if not fd.data.get("transferred_at"):
-        raise UserError(f"Hồ sơ {fd.code} chưa được chuyển đến cơ quan giải quyết; ghi nhận việc chuyển trước khi in "
-                        "phiếu chuyển.", field="kind")
+        raise unprintable(f"Hồ sơ {fd.code} chưa được chuyển đến cơ quan giải quyết; ghi nhận việc chuyển "
+                          "trước khi in phiếu chuyển.")
     return [lambda st: _body(st, cfg, fd)]

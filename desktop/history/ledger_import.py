@@ -47,7 +47,7 @@ from desktop.history.plan import FuzzyMatch, ImportPlan, Options, PlannedRow, _R
 from desktop.history.reader import read_rows
 from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services.desk import DeskContext, desk_context
-from desktop.services.dossiers import Applicant, _deadline, _validated_applicant
+from desktop.services.reception import Applicant, deadline, validated_applicant
 from desktop.services.permissions import Permission, require
 from desktop.rules.text import fold, nfc
 from desktop.texts import LABELS
@@ -264,7 +264,7 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
     status, withdrawn = _status(status_word, moments, result, returned)
     due = moments["due"]
     if due is None and status != Status.REFUSED:
-        due = _deadline(ctx, match.procedure, received)[1]  # the rule the desk would have applied
+        due = deadline(ctx, match.procedure, received)[1]  # the rule the desk would have applied
     channel_text = fold(_text(cells, "channel"))
     channel = next((v for k, v in _CHANNELS.items() if k in channel_text), "direct") if channel_text else "direct"
     sets = _text(cells, "sets")
@@ -319,9 +319,9 @@ def _applicant(cells: dict[str, Any]) -> Applicant:
         except UserError:
             address = f"{address}; ĐT: {phone}" if address and phone not in address else (address or f"ĐT: {phone}")
             phone = None
-    return _validated_applicant(Applicant(name=_text(cells, "applicant") or "", id_number=_text(cells, "id_number"),
-                                          phone=phone, address=address, email=_text(cells, "email"),
-                                          organisation=_text(cells, "organisation")))
+    return validated_applicant(Applicant(name=_text(cells, "applicant") or "", id_number=_text(cells, "id_number"),
+                                         phone=phone, address=address, email=_text(cells, "email"),
+                                         organisation=_text(cells, "organisation")))
 
 
 def _hhmm(text: str | None, fallback: time) -> time:

@@ -1,7 +1,7 @@
 """Writing a planned ledger row as a dossier, and reading the supplements of an ``export all`` workbook.
 
 The dossier, its timeline events and its supplements are written the way the services write them
-(``_new_dossier``, the same event kinds), so reports, indicators and sync see no difference; a
+(``reception.new_dossier``, the same event kinds), so reports, indicators and sync see no difference; a
 ``dossier_import`` row records the file, sheet and row it came from.
 """
 
@@ -22,7 +22,7 @@ from desktop.history.reader import read_rows, sheet_names
 from desktop.rules.lifecycle import Status
 from desktop.rules.text import nfc
 from desktop.services.desk import DeskContext
-from desktop.services.dossiers import _new_dossier
+from desktop.services.reception import new_dossier
 
 
 def _get(values: Any, col: int) -> Any:
@@ -62,8 +62,8 @@ def read_supplements(path: str | Path) -> dict[str, list[SupplementRow]]:
 
 def write_row(session: Session, ctx: DeskContext, plan: ImportPlan, row: PlannedRow, officer: str | None,
            moment: datetime) -> None:
-    dossier = _new_dossier(session, ctx, row.procedure, row.applicant, row.received_at, Status(row.status),
-                           code=row.code)
+    dossier = new_dossier(session, ctx, row.procedure, row.applicant, row.received_at, Status(row.status),
+                          code=row.code)
     dossier.id = new_id()  # supplements and events below refer to it before the flush
     dossier.channel = row.channel
     dossier.sets_count = row.sets_count

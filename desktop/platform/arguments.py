@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 MESSAGES = {
     "usage: ": "Cách dùng: ",
@@ -96,3 +97,21 @@ class Parser(argparse.ArgumentParser):
 
 
 install()
+
+
+def group(sub: argparse._SubParsersAction, name: str, help_text: str,  # type: ignore[type-arg]
+          **kwargs: Any) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """A command group (``sync``, ``dossier`` …): its parser and its sub-commands (dest ``<name>_cmd``)."""
+    kwargs.setdefault("dest", f"{name.replace('-', '_')}_cmd")
+    kwargs.setdefault("required", True)
+    return sub.add_parser(name, help=help_text).add_subparsers(**kwargs)
+
+
+def command(sub: argparse._SubParsersAction, name: str, handler: Callable[..., int],  # type: ignore[type-arg]
+            help_text: str, *, json: bool = False, **kwargs: Any) -> argparse.ArgumentParser:
+    """One command: its parser, the handler it runs and, with ``json``, the ``--json`` switch most share."""
+    parser = sub.add_parser(name, help=help_text, **kwargs)
+    if json:
+        parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=handler)
+    return parser

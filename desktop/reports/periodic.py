@@ -266,15 +266,18 @@ def _unit_json(session: Session, unit: tuple[str, str] | None, unit_codes: Seque
 
 
 def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None,
-                    unit: tuple[str, str] | None = None) -> dict[str, Any]:
+                    unit: tuple[str, str] | None = None, found: Aggregate | None = None) -> dict[str, Any]:
     """Biểu 06 for ``period``: rows per field in catalogue order, the total, and the late list.
 
     ``unit_codes`` restricts to dossiers owned by those units (the hub holds many units' dossiers);
-    ``unit`` (code, name) labels the report, by default this desk's unit.
+    ``unit`` (code, name) labels the report, by default this desk's unit. ``found``: the counts and
+    late/overdue ids already computed elsewhere (the hub's maintained aggregates, issue 14) instead of
+    the one pass over the dossiers; everything else is assembled and checked the same way.
     """
     unit_json = _unit_json(session, unit, unit_codes)
     desk = unit_codes is None and unit is None  # a desk's own report, not the hub's province total
-    found = _aggregate(session, period, unit_codes, unit_json["code"] if desk else None)
+    if found is None:
+        found = _aggregate(session, period, unit_codes, unit_json["code"] if desk else None)
     by_field = found.by_field
     rows = []
     total = _empty_groups()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.errors import UserError
+from desktop.platform.registry import registrar
 
 DEFAULT_PATTERN = "{agency_id}.{yyyy}.{dossier_seq}.{component:02d}"
 DEFAULT_RESULT_PATTERN = "{agency_id}.{yyyy}.{dossier_seq}.KQ"
@@ -38,12 +39,7 @@ Generator = Callable[[CodeRequest], str]
 GENERATORS: dict[str, Generator] = {}
 
 
-def register(name: str) -> Callable[[Generator], Generator]:
-    def wrap(func: Generator) -> Generator:
-        GENERATORS[name] = func
-        return func
-
-    return wrap
+register = registrar(GENERATORS)
 
 
 def dossier_seq(dossier_code: str, agency_id: str) -> str:

@@ -34,11 +34,7 @@ def read_settings(session: Session, *wanted: settings.Setting) -> dict[str, Any]
 
 
 def put_setting(session: Session, key: str, value: Any) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
+    Setting.put(session, key, value)
     session.info.pop("_settings_cache", None)
 
 

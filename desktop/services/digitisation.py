@@ -23,7 +23,7 @@ from desktop.rules.digitisation_codes import CodeRequest
 from desktop.errors import NotFound, UserError
 from desktop.rules.lifecycle import Status
 from desktop.services.desk import get_setting, local_unit
-from desktop.services.dossiers import _event, get_dossier
+from desktop.services.dossier_records import add_event, get_dossier
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def digitise_component(session: Session, dossier_code: str, number: int, *, digi
             setattr(component, attr, None)
         component.digitised = False
         component.national_portal = False
-        _event(session, dossier, "component_undigitised", clock.now(), position=component.position)
+        add_event(session, dossier, "component_undigitised", clock.now(), position=component.position)
         session.flush()
         return component
     moment = validation.moment(at)
@@ -145,9 +145,9 @@ def digitise_component(session: Session, dossier_code: str, number: int, *, digi
         component.file_sha256 = stored.sha256
     elif source is not None and source.file_sha256:
         component.file_sha256 = source.file_sha256
-    _event(session, dossier, "component_digitised", moment, note=component.name, position=component.position,
-           component_code=new_code, reused_from=source.component_code if source else None,
-           national_portal=component.national_portal, file_sha256=component.file_sha256)
+    add_event(session, dossier, "component_digitised", moment, note=component.name, position=component.position,
+              component_code=new_code, reused_from=source.component_code if source else None,
+              national_portal=component.national_portal, file_sha256=component.file_sha256)
     session.flush()
     return component
 
@@ -163,7 +163,7 @@ def digitise_result(session: Session, dossier_code: str, *, digitised: bool = Tr
         dossier.result_digitised_at = None
         dossier.result_code = None
         dossier.result_file_sha256 = None
-        _event(session, dossier, "result_undigitised", clock.now())
+        add_event(session, dossier, "result_undigitised", clock.now())
         session.flush()
         return dossier
     moment = validation.moment(at, not_before=dossier.result_at)
@@ -179,7 +179,7 @@ def digitise_result(session: Session, dossier_code: str, *, digitised: bool = Tr
     dossier.result_code = new_code
     if stored is not None:
         dossier.result_file_sha256 = stored.sha256
-    _event(session, dossier, "result_digitised", moment, result_code=new_code, file_sha256=dossier.result_file_sha256)
+    add_event(session, dossier, "result_digitised", moment, result_code=new_code, file_sha256=dossier.result_file_sha256)
     session.flush()
     return dossier
 

@@ -15,7 +15,8 @@ from desktop.db.models import Dossier
 from desktop.errors import UserError
 from desktop.rules import validation
 from desktop.rules.lifecycle import Action, Status
-from desktop.services.dossiers import _acting_on, _event, last_counting_moment
+from desktop.services.dossier_records import acting_on, add_event
+from desktop.services.dossiers import last_counting_moment
 from desktop.services.permissions import Permission
 from desktop.services.resolvers import TRANSFER_VIAS
 from desktop.texts import LABELS, TRANSFER_VIA_LABELS
@@ -27,12 +28,12 @@ def transfer(session: Session, code: str, *, via: str = "hub", at: datetime | No
     if how not in TRANSFER_VIAS:
         choices = ", ".join(f"{k} ({v})" for k, v in TRANSFER_VIA_LABELS.items())
         raise UserError(f"Cách chuyển hồ sơ '{via}' không hợp lệ; chọn một trong: {choices}.", field="via")
-    dossier = _acting_on(session, code, Action.TRANSFER, Permission.RECEIVE)
+    dossier = acting_on(session, code, Action.TRANSFER, Permission.RECEIVE)
     moment = validation.moment(at, not_before=dossier.received_at)
     dossier.status = Status.TRANSFERRED
     dossier.transferred_at = moment
     dossier.transfer_via = how
-    _event(session, dossier, "transferred", moment, via=how, resolver=dossier.resolver_code)
+    add_event(session, dossier, "transferred", moment, via=how, resolver=dossier.resolver_code)
     session.flush()
     return dossier
 
@@ -40,7 +41,7 @@ def transfer(session: Session, code: str, *, via: str = "hub", at: datetime | No
 def result_received(session: Session, code: str, *, rejected: bool = False, reason: str | None = None,
                     at: datetime | None = None) -> Dossier:
     """Nhận kết quả: the resolving body's decision is back at the desk, waiting to be returned."""
-    dossier = _acting_on(session, code, Action.RESULT_RECEIVED, Permission.RECEIVE)
+    dossier = acting_on(session, code, Action.RESULT_RECEIVED, Permission.RECEIVE)
     reason_text = validation.optional_text(reason, LABELS["reason"], "reason", max_len=4000, multiline=True)
     if rejected and not reason_text:
         raise UserError("Hồ sơ không được giải quyết phải ghi rõ lý do.", field="reason")
@@ -51,6 +52,6 @@ def result_received(session: Session, code: str, *, rejected: bool = False, reas
     dossier.result_reason = reason_text
     dossier.result_at = moment
     dossier.result_back_at = moment
-    _event(session, dossier, "result_received", moment, note=reason_text, result=dossier.result)
+    add_event(session, dossier, "result_received", moment, note=reason_text, result=dossier.result)
     session.flush()
     return dossier

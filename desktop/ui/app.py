@@ -17,64 +17,34 @@ log = logging.getLogger("desktop.ui")
 UI_FONT_FAMILIES = ("Liberation Sans", "DejaVu Sans")
 UI_FONT_POINT_SIZE = 10
 
-# Qt ships no Vietnamese catalogue: the texts Qt itself puts on standard buttons and menus.
+# Qt ships no Vietnamese catalogue: the texts Qt itself puts on standard buttons and menus, by Qt context.
+# Grouped by context (one context's texts on a few lines) so that the table reads as a table, not a list.
+_EDIT_MENU = {"&Undo": "&Hoàn tác", "&Redo": "&Làm lại", "Cu&t": "&Cắt", "&Copy": "Sao &chép",
+              "&Paste": "&Dán", "Delete": LABELS["delete"], "Select All": "Chọn tất cả"}
+_QT_TEXTS_BY_CONTEXT: dict[str, dict[str, str]] = {
+    "QPlatformTheme": {
+        "OK": LABELS["ok"], "Cancel": LABELS["cancel"], "&Yes": "&Có", "&No": "&Không",
+        "Yes to &All": "Có với tất cả", "N&o to All": "Không với tất cả",
+        "Save": LABELS["save"], "&Save": "&Lưu", "Save All": "Lưu tất cả", "Open": "Mở", "&Open": "&Mở",
+        "Close": LABELS["close"], "Apply": "Áp dụng", "Reset": "Đặt lại", "Help": "Trợ giúp",
+        "Discard": LABELS["skip"], "Don't Save": "Không lưu", "Close without Saving": "Đóng không lưu",
+        "Restore Defaults": "Khôi phục mặc định", "Abort": "Dừng", "Retry": "Thử lại", "Ignore": LABELS["skip"],
+    },
+    "QMessageBox": {"Show Details...": "Xem chi tiết...", "Hide Details...": "Ẩn chi tiết..."},
+    "QWizard": {
+        "< &Back": "< &Quay lại", "&Next >": "&Tiếp >", "&Next": "&Tiếp", "&Finish": "&Hoàn tất",
+        "Cancel": LABELS["cancel"], "&Help": "&Trợ giúp", "Go Back": LABELS["back"], "Continue": "Tiếp tục",
+        "Commit": "Xác nhận", "Done": "Xong",
+    },
+    "QLineEdit": _EDIT_MENU,
+    "QWidgetTextControl": _EDIT_MENU,
+    "QFileDialog": {
+        "Open": "Mở", "Save": LABELS["save"], "Cancel": LABELS["cancel"], "&Open": "&Mở", "&Save": "&Lưu",
+        "File &name:": "Tên &tệp:", "Files of type:": "Loại tệp:", "Look in:": "Thư mục:",
+    },
+}
 QT_TEXTS: dict[tuple[str, str], str] = {
-    ("QPlatformTheme", "OK"): LABELS["ok"],
-    ("QPlatformTheme", "Cancel"): LABELS["cancel"],
-    ("QPlatformTheme", "&Yes"): "&Có",
-    ("QPlatformTheme", "&No"): "&Không",
-    ("QPlatformTheme", "Yes to &All"): "Có với tất cả",
-    ("QPlatformTheme", "N&o to All"): "Không với tất cả",
-    ("QPlatformTheme", "Save"): LABELS["save"],
-    ("QPlatformTheme", "&Save"): "&Lưu",
-    ("QPlatformTheme", "Save All"): "Lưu tất cả",
-    ("QPlatformTheme", "Open"): "Mở",
-    ("QPlatformTheme", "&Open"): "&Mở",
-    ("QPlatformTheme", "Close"): LABELS["close"],
-    ("QPlatformTheme", "Apply"): "Áp dụng",
-    ("QPlatformTheme", "Reset"): "Đặt lại",
-    ("QPlatformTheme", "Help"): "Trợ giúp",
-    ("QPlatformTheme", "Discard"): LABELS["skip"],
-    ("QPlatformTheme", "Don't Save"): "Không lưu",
-    ("QPlatformTheme", "Close without Saving"): "Đóng không lưu",
-    ("QPlatformTheme", "Restore Defaults"): "Khôi phục mặc định",
-    ("QPlatformTheme", "Abort"): "Dừng",
-    ("QPlatformTheme", "Retry"): "Thử lại",
-    ("QPlatformTheme", "Ignore"): LABELS["skip"],
-    ("QMessageBox", "Show Details..."): "Xem chi tiết...",
-    ("QMessageBox", "Hide Details..."): "Ẩn chi tiết...",
-    ("QWizard", "< &Back"): "< &Quay lại",
-    ("QWizard", "&Next >"): "&Tiếp >",
-    ("QWizard", "&Next"): "&Tiếp",
-    ("QWizard", "&Finish"): "&Hoàn tất",
-    ("QWizard", "Cancel"): LABELS["cancel"],
-    ("QWizard", "&Help"): "&Trợ giúp",
-    ("QWizard", "Go Back"): LABELS["back"],
-    ("QWizard", "Continue"): "Tiếp tục",
-    ("QWizard", "Commit"): "Xác nhận",
-    ("QWizard", "Done"): "Xong",
-    ("QLineEdit", "&Undo"): "&Hoàn tác",
-    ("QLineEdit", "&Redo"): "&Làm lại",
-    ("QLineEdit", "Cu&t"): "&Cắt",
-    ("QLineEdit", "&Copy"): "Sao &chép",
-    ("QLineEdit", "&Paste"): "&Dán",
-    ("QLineEdit", "Delete"): LABELS["delete"],
-    ("QLineEdit", "Select All"): "Chọn tất cả",
-    ("QWidgetTextControl", "&Undo"): "&Hoàn tác",
-    ("QWidgetTextControl", "&Redo"): "&Làm lại",
-    ("QWidgetTextControl", "Cu&t"): "&Cắt",
-    ("QWidgetTextControl", "&Copy"): "Sao &chép",
-    ("QWidgetTextControl", "&Paste"): "&Dán",
-    ("QWidgetTextControl", "Delete"): LABELS["delete"],
-    ("QWidgetTextControl", "Select All"): "Chọn tất cả",
-    ("QFileDialog", "Open"): "Mở",
-    ("QFileDialog", "Save"): LABELS["save"],
-    ("QFileDialog", "Cancel"): LABELS["cancel"],
-    ("QFileDialog", "&Open"): "&Mở",
-    ("QFileDialog", "&Save"): "&Lưu",
-    ("QFileDialog", "File &name:"): "Tên &tệp:",
-    ("QFileDialog", "Files of type:"): "Loại tệp:",
-    ("QFileDialog", "Look in:"): "Thư mục:",
+    (context, source): text for context, texts in _QT_TEXTS_BY_CONTEXT.items() for source, text in texts.items()
 }
 
 

@@ -24,7 +24,7 @@ from desktop.services import kiosk as kiosk_service
 from desktop.services import surveys
 from desktop.rules.survey_forms import DEFAULT_FORM, Question, SurveyForm, get_form
 from desktop.texts import LABELS
-from desktop.ui.tasks import wait_for
+from desktop.ui.tasks import read_now, wait_for
 
 # Writes go through this when the kiosk runs inside the app (UiContext.write); alone, inline.
 T = TypeVar("T")
@@ -327,18 +327,8 @@ class KioskWindow(QWidget):
             done(wait_for(write))
 
     # -- officer ---------------------------------------------------------------------------
-    def _read(self, work: Callable[[Session], T]) -> T:
-        """A short read off the GUI thread (the kiosk waits for it: a PIN, the last returned dossier)."""
-        db = self.db
-
-        def read() -> T:
-            with db.reading() as session:
-                return work(session)
-
-        return wait_for(read)
-
     def check_pin(self, pin: str) -> bool:
-        return self._read(lambda session: kiosk_service.check_pin(session, pin))
+        return read_now(self.db, lambda session: kiosk_service.check_pin(session, pin))
 
     def officer_unlock(self) -> None:
         """PIN pad, then the officer menu. Modal dialogs on top of the kiosk (touch only)."""
@@ -349,7 +339,7 @@ class KioskWindow(QWidget):
         if pad.exec() != QDialog.DialogCode.Accepted:
             self._resume()
             return
-        last = self._read(surveys.last_returned_dossier)
+        last = read_now(self.db, surveys.last_returned_dossier)
         menu = OfficerMenu(last, self)
         menu.setStyleSheet(STYLE)
         self.officer_menu = menu

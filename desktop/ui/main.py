@@ -23,32 +23,25 @@ from desktop.platform.paths import default_db_path
 from desktop.services import desk, officers
 from desktop.services.officers import OfficerInfo
 from desktop.texts import LABELS
-from desktop.ui.tasks import wait_for
+from desktop.ui.tasks import read_now, wait_for
 
 log = logging.getLogger("desktop.ui")
 AUTOLOGIN_ENV = "MOTCUA_AUTOLOGIN"
 
 
 def _needs_setup(db: Database) -> tuple[bool, bool]:
-    return wait_for(lambda: _read(db, lambda session: (not desk.is_initialised(session),
-                                                        not officers.has_officers(session))))
-
-
-def _read(db: Database, work: Any) -> Any:
-    with db.reading() as session:
-        return work(session)
+    return read_now(db, lambda session: (not desk.is_initialised(session), not officers.has_officers(session)))
 
 
 def _log_in(db: Database) -> OfficerInfo | None:
     autologin = os.environ.get(AUTOLOGIN_ENV)
     if autologin:
         log.warning("%s được đặt: đăng nhập %s không cần mật khẩu", AUTOLOGIN_ENV, autologin)
-        return wait_for(lambda: _read(db, lambda session: officers.officer_info(session, autologin)))
+        return read_now(db, lambda session: officers.officer_info(session, autologin))
     from desktop.demo import demo_login_hint
     from desktop.ui.dialogs.login_dialog import LoginDialog
 
-    unit_name, hint = wait_for(lambda: _read(db, lambda session: (desk.local_unit(session).name,
-                                                                  demo_login_hint(session))))
+    unit_name, hint = read_now(db, lambda session: (desk.local_unit(session).name, demo_login_hint(session)))
     dialog = LoginDialog(db, unit_name, hint=hint)
     return dialog.officer if dialog.exec() else None
 
@@ -79,7 +72,7 @@ def discard_if_empty(db: Any, path: Path) -> bool:
     """Delete a database that holds nothing yet (no unit, no officer, no dossier); True if deleted."""
     from desktop.services.desk import holds_nothing
 
-    if not wait_for(lambda: _read(db, holds_nothing)):
+    if not read_now(db, holds_nothing):
         return False
     db.dispose()
     for suffix in ("", "-wal", "-shm", "-journal"):

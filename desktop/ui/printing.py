@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from desktop import settings
 from desktop.forms import FORM_LABELS
 from desktop.platform.paths import data_dir
 from desktop.ui.context import UiContext

@@ -11,13 +11,18 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal, Slot
 
 log = logging.getLogger("desktop.ui")
 
 ErrorCallback = Callable[[BaseException], None]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop.db.session import Database
+
 T = TypeVar("T")
 
 
@@ -157,3 +162,13 @@ def wait_for(work: Callable[[], T]) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def read_now(db: Database, work: Callable[[Session], T]) -> T:
+    """``wait_for`` a short read session: the answer the next step needs (a PIN, the unit's name)."""
+
+    def read() -> T:
+        with db.reading() as session:
+            return work(session)
+
+    return wait_for(read)

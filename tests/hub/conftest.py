@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from province.db import Hub
-from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url
+from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def hub_url(request: pytest.FixtureRequest) -> str | None:
     if request.param == "sqlite":
         return None
-    url = os.environ.get("MOTCUA_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but MOTCUA_PG_URL is not: the hub suite must run on PostgreSQL")
-        pytest.skip("MOTCUA_PG_URL not set (start PostgreSQL with bootstrap.start_postgres())")
-    return url
+    return pg_url_or_skip()
 
 
 @pytest.fixture

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from desktop.db.session import Database
 from province.importer import ImportResult, import_file
+from province.models import HubReportCount
 from tests.sync_support import (
     connect_desk,
     data_state,
@@ -17,6 +18,7 @@ from tests.sync_support import (
     export,
     fresh_hub,
     pg_schema_url,
+    pg_url_or_skip,
     receive,
 )
 
@@ -24,12 +26,7 @@ from tests.sync_support import (
 @pytest.fixture
 def base() -> str:
     """The PostgreSQL URL (these tests are about PostgreSQL's row locks)."""
-    url = os.environ.get("MOTCUA_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but MOTCUA_PG_URL is not")
-        pytest.skip("MOTCUA_PG_URL not set")
-    return url
+    return pg_url_or_skip()
 
 
 @pytest.mark.postgres
@@ -56,6 +53,7 @@ def test_parallel_imports_of_one_batch(db: Database, tmp_path: Path, base: str) 
         assert sorted(o.status for o in outcomes) == ["applied", "duplicate", "duplicate"]
         assert sum(o.applied for o in outcomes) == result.changes
         assert len(data_state(hub)["dossier"]) == 20
+        _aggregates_equal_raw(hub)
     finally:
         hub.dispose()
         drop_pg_schema(base, schema)
@@ -110,7 +108,17 @@ def test_devices_do_not_wait_on_each_other_but_one_device_is_serialised(db: Data
         assert order == [b1.batch_id, a1.batch_id, a2.batch_id]
         assert {k: r.status for k, r in results.items()} == {"a1": "applied", "a2": "applied", "b1": "applied"}
         assert len(data_state(hub)["dossier"]) == 6
+        _aggregates_equal_raw(hub)
     finally:
         other.dispose()
         hub.dispose()
         drop_pg_schema(base, schema)
+
+
+def _aggregates_equal_raw(hub: object) -> None:
+    """Issue 14: imports running at once leave the report aggregates equal to the raw rows."""
+    from province import report_counts
+
+    with hub.reading() as session:  # type: ignore[attr-defined]
+        assert report_counts.check(session) == []
+        assert session.scalar(select(func.sum(HubReportCount.n))) == len(data_state(hub)["dossier"])  # type: ignore[arg-type]

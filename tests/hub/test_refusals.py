@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from province.devices import revoke
 from province.importer import import_file
 from province.keys import encryption_keys
 from province.models import HubImportAudit, HubQuarantine
-from tests.sync_support import connect_desk, deliver, export, hub_state, receive
+from tests.sync_support import connect_desk, deliver, export, hub_state, receive, zip_bytes
 
 
 @pytest.fixture
@@ -55,14 +54,6 @@ def _open(hub: Hub, path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     return sealed.header, batch.decrypt(sealed, encryption_keys(hub))
 
 
-def _zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
-        for name, content in entries.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
-
-
 def flipped_byte(hub: Hub, s: dict[str, Any]) -> bytes:
     data = bytearray(s["second"].read_bytes())
     data[len(data) // 2] ^= 0x40
@@ -78,7 +69,7 @@ def swapped_header_naive(hub: Hub, s: dict[str, Any]) -> bytes:
     """header.json of the first batch glued to the payload of the second."""
     first = zipfile.ZipFile(s["first"])
     second = zipfile.ZipFile(s["second"])
-    return _zip({"header.json": first.read("header.json"), "payload.bin": second.read("payload.bin")})
+    return zip_bytes({"header.json": first.read("header.json"), "payload.bin": second.read("payload.bin")})
 
 
 def swapped_header_resealed(hub: Hub, s: dict[str, Any]) -> bytes:
@@ -113,19 +104,19 @@ def replayed_id_other_content(hub: Hub, s: dict[str, Any]) -> bytes:
 
 
 def outer_path_escape(hub: Hub, s: dict[str, Any]) -> bytes:
-    return _zip({"header.json": b"{}", "../../etc/cron.d/x": b"boom"})
+    return zip_bytes({"header.json": b"{}", "../../etc/cron.d/x": b"boom"})
 
 
 def inner_path_escape(hub: Hub, s: dict[str, Any]) -> bytes:
     header, files = _open(hub, s["second"])
     entries = dict(files) | {"../../evil.sh": b"rm -rf /"}
-    return _reseal(hub, header, _zip(entries))
+    return _reseal(hub, header, zip_bytes(entries))
 
 
 def zip_bomb(hub: Hub, s: dict[str, Any]) -> bytes:
     header, files = _open(hub, s["second"])
     entries = dict(files) | {"changes/99999.jsonl": b"\n" * (64 * 1024 * 1024)}
-    return _reseal(hub, header, _zip(entries, zipfile.ZIP_DEFLATED))
+    return _reseal(hub, header, zip_bytes(entries, zipfile.ZIP_DEFLATED))
 
 
 def not_a_zip(hub: Hub, s: dict[str, Any]) -> bytes:

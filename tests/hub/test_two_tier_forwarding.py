@@ -22,6 +22,7 @@ from desktop.reports.periods import parse_period
 from desktop.services import dossiers, forwarding
 from desktop.services.desk import put_setting
 from desktop.sync import inbox
+from province import report_counts
 from province.db import Hub
 from province.importer import import_file
 from province.outbox import write_outbox
@@ -120,6 +121,8 @@ def test_forward_by_usb_resolve_return(desks: tuple[Database, Database], hub: Hu
     assert b_report["on_behalf"]["received"] == 0
     province = periodic(hub, unit="all", period=PERIOD, calendar=True)
     assert province["total"]["received"]["total"] == 2 and province["total"]["resolved"]["total"] == 1
+    with hub.reading() as session:  # issue 14: the refold of the resolver's events reached the aggregates
+        assert report_counts.check(session) == []
     by_b = periodic(hub, unit=B_UNIT, period=PERIOD, calendar=True)
     assert by_b["total"]["resolved"]["total"] == 1 and by_b["total"]["resolved"]["early"] + \
         by_b["total"]["resolved"]["on_time"] == 1

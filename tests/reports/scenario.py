@@ -18,8 +18,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from desktop.platform import clock
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from desktop.db.models import Procedure
 from desktop.db.session import Database
+from desktop.platform import clock
 from desktop.services import dossiers
 from desktop.services.dossiers import Applicant, Reception
 
@@ -32,6 +36,13 @@ BTXH = "1.014027"  # 10 working days
 
 def t(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
     return datetime(y, mo, d, h, mi, tzinfo=clock.VN_TZ)
+
+
+def offer_online(s: Session) -> None:
+    """The indicator tests' catalogue: Hộ tịch offered fully online, Chứng thực partly, nothing else."""
+    s.execute(update(Procedure).values(online_level="none"))
+    s.execute(update(Procedure).where(Procedure.code == HO_TICH).values(online_level="full"))
+    s.execute(update(Procedure).where(Procedure.code == CHUNG_THUC).values(online_level="partial"))
 
 
 def _receive(s, letter: str, procedure: str, at: datetime, channel: str = "direct") -> str:  # type: ignore[no-untyped-def]

@@ -20,16 +20,13 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 
-from desktop.db.models import Procedure
 from desktop.errors import PermissionDenied, UserError
 from desktop.platform import clock
 from desktop.reports.indicator_catalogue import bundled, quotient, reading, validate
 from desktop.services import digitisation, dossiers, duty, queue, surveys
 from desktop.services.dossiers import Applicant, Reception
-
-HO_TICH, CHUNG_THUC = "1.004873", "2.000815"
+from tests.reports.scenario import CHUNG_THUC, HO_TICH, offer_online
 
 
 def t(mo: int, d: int, h: int, mi: int = 0, y: int = 2026) -> datetime:
@@ -44,9 +41,7 @@ def _receive(s: Any, name: str, procedure: str, at: datetime, **extra: Any) -> s
 @pytest.fixture
 def october(db):  # type: ignore[no-untyped-def]
     with db.transaction(officer="system") as s:
-        s.execute(update(Procedure).values(online_level="none"))
-        s.execute(update(Procedure).where(Procedure.code == HO_TICH).values(online_level="full"))
-        s.execute(update(Procedure).where(Procedure.code == CHUNG_THUC).values(online_level="partial"))
+        offer_online(s)
         c = {
             "P": _receive(s, "Người nộp P", HO_TICH, t(10, 6, 9, y=2025)),
             "D1": _receive(s, "Người nộp Một", HO_TICH, t(10, 5, 8), channel="online", payment_method="online",

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from desktop.db.models import Dossier, DossierComponent, Procedure
-from desktop.db.models_feedback import QueueTicket, SurveyAnswer
-from desktop.db.models_feedback import DutyDay
+from desktop.db.models import Dossier, DossierComponent
+from desktop.db.models_feedback import DutyDay, QueueTicket, SurveyAnswer
 from desktop.reports.indicators import indicators
 from desktop.reports.periods import parse_period
 from desktop.services import dossiers
 from desktop.services.dossiers import Applicant, Reception
-from tests.reports.scenario import CHUNG_THUC, HKD, HO_TICH, t
+from tests.reports.scenario import CHUNG_THUC, HKD, HO_TICH, offer_online, t
 
 JUNE = parse_period("2026-06", calendar=True)
 
@@ -32,9 +31,7 @@ def _survey(s, day: int, overall: str, field: str) -> None:  # type: ignore[no-u
 def june(db):  # type: ignore[no-untyped-def]
     """P1..P5 received in June 2026 (see the expected numbers in the test), two resolved a year before."""
     with db.transaction(officer="system") as s:
-        s.execute(update(Procedure).values(online_level="none"))
-        s.execute(update(Procedure).where(Procedure.code == HO_TICH).values(online_level="full"))
-        s.execute(update(Procedure).where(Procedure.code == CHUNG_THUC).values(online_level="partial"))
+        offer_online(s)
         y1 = _receive(s, "Y1", HO_TICH, t(2025, 6, 2, 9))
         y2 = _receive(s, "Y2", HO_TICH, t(2025, 6, 10, 9))
         dossiers.record_result(s, y1.code, at=t(2025, 6, 6, 9))   # 4 days

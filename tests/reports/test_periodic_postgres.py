@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -13,17 +12,14 @@ from desktop.reports.periods import parse_period
 from tests.conftest import UNIT
 from tests.reports import scenario
 from tests.reports.test_periodic import EXPECTED
+from tests.sync_support import pg_url_or_skip
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def pg_db() -> Iterator[object]:
-    url = os.environ.get("MOTCUA_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("MOTCUA_PG_URL must be set in CI")
-        pytest.skip("MOTCUA_PG_URL not set (PostgreSQL not started)")
+    url = pg_url_or_skip()
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 

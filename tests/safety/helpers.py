@@ -10,6 +10,16 @@ from desktop.db.session import Database
 from desktop.services import dossiers
 
 
+def raw_sql(db_path: Path, *statements: str) -> None:
+    """Edit the database file behind the software's back, as someone holding the file would."""
+    con = sqlite3.connect(db_path)
+    try:
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+
 
 def first_procedure(db: Database) -> str:
     from desktop.services import catalog

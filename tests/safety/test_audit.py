@@ -10,18 +10,12 @@ from sqlalchemy import func, select
 from desktop.db.audit import list_entries, verify_chain
 from desktop.db.models_audit import AuditEntry
 from desktop.services import dossiers, officers
-from tests.safety.helpers import receive
+from tests.safety.helpers import raw_sql, receive
 
 
 def _raw(db, *statements: str) -> None:  # type: ignore[no-untyped-def]
     db.dispose()
-    con = sqlite3.connect(db.path)
-    try:
-        for sql in statements:
-            con.execute(sql)
-        con.commit()
-    finally:
-        con.close()
+    raw_sql(db.path, *statements)
 
 
 def _verify(db):  # type: ignore[no-untyped-def]

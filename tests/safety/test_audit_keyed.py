@@ -17,18 +17,9 @@ from desktop.db.audit import entry_hash
 from desktop.db.audit_key import load as load_audit_key
 from desktop.db.models_audit import GENESIS_HASH
 from province.cli import main as province_main
+from tests.safety.helpers import raw_sql
 
 RECEIVE = ("dossier", "receive", "--procedure", "2.000815", "--at", "2026-11-20T09:00:00", "--applicant")
-
-
-def _sql(db_path: Path, *statements: str) -> None:
-    con = sqlite3.connect(db_path)
-    try:
-        for statement in statements:
-            con.execute(statement)
-        con.commit()
-    finally:
-        con.close()
 
 
 def _rechain(db_path: Path, *, key: bytes | None) -> None:
@@ -118,7 +109,7 @@ def test_recomputing_the_keyless_chain_is_detected(cli, db_path: Path) -> None: 
 
 def test_edited_row_is_detected(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert cli(*RECEIVE, "Phạm Văn Cường").code == 0
-    _sql(db_path, "UPDATE dossier SET applicant_name = 'Người khác'")
+    raw_sql(db_path, "UPDATE dossier SET applicant_name = 'Người khác'")
     result = _verify(cli)
     assert result["ok"] is False and result["mismatched"][0]["table"] == "dossier"
 
@@ -134,7 +125,7 @@ def test_dropping_the_last_rows_after_an_acknowledged_batch_is_detected(  # type
     con = sqlite3.connect(db_path)
     [(dossier_id,)] = con.execute("SELECT id FROM dossier WHERE applicant_name = 'Hoàng Thị Dung'").fetchall()
     con.close()
-    _sql(db_path, "DROP TRIGGER audit_log_no_delete",
+    raw_sql(db_path, "DROP TRIGGER audit_log_no_delete",
          "PRAGMA foreign_keys=OFF",
          f"DELETE FROM dossier_component WHERE dossier_id = '{dossier_id}'",
          f"DELETE FROM dossier_event WHERE dossier_id = '{dossier_id}'",
@@ -159,7 +150,7 @@ def test_a_forged_anchor_in_the_database_is_refused(  # type: ignore[no-untyped-
         cli, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(*RECEIVE, "Đinh Thị Lan").code == 0
     _acknowledged_batch(cli, tmp_path, capsys)
-    _sql(db_path, "UPDATE setting SET value = json_set(value, '$.receipt.audit_head.count', 1) "
+    raw_sql(db_path, "UPDATE setting SET value = json_set(value, '$.receipt.audit_head.count', 1) "
                   "WHERE key = 'audit_anchor'")
     result = _verify(cli)
     assert result["ok"] is False and "không có chữ ký hợp lệ của tỉnh" in " ".join(result["problems"])

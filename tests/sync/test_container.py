@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 import zipfile
 
@@ -14,6 +13,7 @@ from desktop.platform import clock
 from desktop.sync import batch, canonical, container
 from desktop.sync.container import Limits
 from desktop.sync.errors import SyncError
+from tests.sync_support import zip_bytes
 
 
 def _keys():  # type: ignore[no-untyped-def]
@@ -93,23 +93,15 @@ def test_size_limit() -> None:
     assert _code(lambda: batch.read_header(data, limits=Limits(max_file_bytes=100))) == "too_large"
 
 
-def _zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
-        for name, content in entries.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
-
-
 def test_path_escape_refused() -> None:
     for name in ("../evil.txt", "/etc/passwd", "a/../../b", "..\\x", "C:/x"):
-        data = _zip({"header.json": b"{}", name: b"x"})
+        data = zip_bytes({"header.json": b"{}", name: b"x"})
         assert _code(lambda data=data: container.read_sealed(data)) == "path_escape", name
         assert _code(lambda data=data: container.unpack_files(data)) == "path_escape", name
 
 
 def test_decompression_bomb_bounded() -> None:
-    bomb = _zip({"changes/00001.jsonl": b"\0" * (8 * 1024 * 1024)}, zipfile.ZIP_DEFLATED)
+    bomb = zip_bytes({"changes/00001.jsonl": b"\0" * (8 * 1024 * 1024)}, zipfile.ZIP_DEFLATED)
     assert len(bomb) < 100_000
     limits = Limits(max_entry_bytes=1024 * 1024, max_total_bytes=2 * 1024 * 1024)
     assert _code(lambda: container.unpack_files(bomb, limits=limits)) == "too_large"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QWizard
 
 from desktop import settings
-from desktop.db.session import open_database
+from desktop.db.session import Database, open_database
 from desktop.services import catalog, desk, officers
 from desktop.services.dossiers import Applicant, Reception, receive
 from desktop.ui.context import UiContext
@@ -33,36 +34,46 @@ def _fill(wizard: SetupWizard, *, password2: str = "bimat2026") -> None:
     admin.password2.setText(password2)
 
 
-def test_wizard_creates_a_usable_database(tmp_path: Path, qtbot: Any, messages: Any) -> None:
+@pytest.fixture
+def new_db(tmp_path: Path) -> Iterator[Database]:
+    """A database file just created, as the first run finds it."""
     db = open_database(tmp_path / "new.sqlite3")
-    try:
-        wizard = SetupWizard(db)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        _fill(wizard, password2="khac-nhau")
-        wizard.next()
-        wizard.next()  # checked when «Tiếp» is pressed on the page (issue #18 item 6), not at «Hoàn tất»
-        assert "Hai lần nhập mật khẩu không khớp." in messages.texts()
-        assert wizard.currentPage() is wizard.admin_page
-        assert wizard.focusWidget() is wizard.admin_page.password
-        with db.reading() as s:
-            assert not desk.is_initialised(s)  # nothing written
-        wizard.admin_page.password2.setText("bimat2026")
-        wizard.next()
-        wizard.button(QWizard.WizardButton.FinishButton).click()
-        assert wizard.result() == QDialog.DialogCode.Accepted
-        with db.reading() as s:
-            unit = desk.local_unit(s)
-            assert (unit.code, unit.name, unit.agency_id) == ("10411", "UBND xã Hòa Bình", "000.00.24.H49")
-            assert desk.get_setting(s, settings.SEQ_RANGE.key) == [5000, 9999]
-            procedures = catalog.list_procedures(s)
-        assert len(procedures) > 10
-        assert officers.login(db, "truongbp", "bimat2026").role == "admin"
-        with db.transaction(officer="truongbp") as s:  # usable: a dossier can be received
-            code = receive(s, Reception(procedures[0].code, Applicant("Mai Văn Tư"))).code
-        assert code.startswith("000.00.24.H49-") and code.endswith("-5000")
-    finally:
-        db.dispose()
+    yield db
+    db.dispose()
+
+
+def _shown_wizard(db: Database, qtbot: Any, *, password2: str = "bimat2026") -> SetupWizard:
+    wizard = SetupWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _fill(wizard, password2=password2)
+    return wizard
+
+
+def test_wizard_creates_a_usable_database(new_db: Database, qtbot: Any, messages: Any) -> None:
+    db = new_db
+    wizard = _shown_wizard(db, qtbot, password2="khac-nhau")
+    wizard.next()
+    wizard.next()  # checked when «Tiếp» is pressed on the page (issue #18 item 6), not at «Hoàn tất»
+    assert "Hai lần nhập mật khẩu không khớp." in messages.texts()
+    assert wizard.currentPage() is wizard.admin_page
+    assert wizard.focusWidget() is wizard.admin_page.password
+    with db.reading() as s:
+        assert not desk.is_initialised(s)  # nothing written
+    wizard.admin_page.password2.setText("bimat2026")
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result() == QDialog.DialogCode.Accepted
+    with db.reading() as s:
+        unit = desk.local_unit(s)
+        assert (unit.code, unit.name, unit.agency_id) == ("10411", "UBND xã Hòa Bình", "000.00.24.H49")
+        assert desk.get_setting(s, settings.SEQ_RANGE.key) == [5000, 9999]
+        procedures = catalog.list_procedures(s)
+    assert len(procedures) > 10
+    assert officers.login(db, "truongbp", "bimat2026").role == "admin"
+    with db.transaction(officer="truongbp") as s:  # usable: a dossier can be received
+        code = receive(s, Reception(procedures[0].code, Applicant("Mai Văn Tư"))).code
+    assert code.startswith("000.00.24.H49-") and code.endswith("-5000")
 
 
 def test_login_accepts_right_password_refuses_wrong(ctx: UiContext, qtbot: Any) -> None:
@@ -132,25 +143,19 @@ def test_idle_timer_uses_the_setting_and_locks(ctx: UiContext, qtbot: Any, monke
     assert not lock.timer.isActive()
 
 
-def test_wizard_checks_each_page_and_returns_to_the_field(tmp_path: Path, qtbot: Any, messages: Any) -> None:
-    db = open_database(tmp_path / "new.sqlite3")
-    try:
-        wizard = SetupWizard(db)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        _fill(wizard)
-        wizard.unit_page.seq_range.setText("9999-1")
-        wizard.next()
-        assert wizard.currentPage() is wizard.unit_page  # stopped on the page with the fault
-        assert wizard.focusWidget() is wizard.unit_page.seq_range
-        assert any("Dải số thứ tự" in text for text in messages.texts())
-        with db.reading() as s:
-            assert not desk.is_initialised(s)  # a rehearsal writes nothing
-        wizard.unit_page.seq_range.setText("1-4999")
-        wizard.next()
-        assert wizard.currentPage() is wizard.admin_page
-    finally:
-        db.dispose()
+def test_wizard_checks_each_page_and_returns_to_the_field(new_db: Database, qtbot: Any, messages: Any) -> None:
+    db = new_db
+    wizard = _shown_wizard(db, qtbot)
+    wizard.unit_page.seq_range.setText("9999-1")
+    wizard.next()
+    assert wizard.currentPage() is wizard.unit_page  # stopped on the page with the fault
+    assert wizard.focusWidget() is wizard.unit_page.seq_range
+    assert any("Dải số thứ tự" in text for text in messages.texts())
+    with db.reading() as s:
+        assert not desk.is_initialised(s)  # a rehearsal writes nothing
+    wizard.unit_page.seq_range.setText("1-4999")
+    wizard.next()
+    assert wizard.currentPage() is wizard.admin_page
 
 
 def test_cancelling_the_first_run_leaves_no_empty_database(tmp_path: Path) -> None:

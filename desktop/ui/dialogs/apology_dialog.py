@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QFormLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QPlainTextEdit, QWidget
 
 from desktop.platform import clock
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.widgets.period_range import date_box
 
 
 class ApologyDialog(Dialog):
@@ -16,9 +16,7 @@ class ApologyDialog(Dialog):
         super().__init__("", parent, size=(520, 280))
         self.setWindowTitle(self.tr("Xin lỗi và hẹn lại ngày trả kết quả"))
         start = (current_due or clock.today()) + timedelta(days=1)
-        self.new_date = QDateEdit(QDate(start.year, start.month, start.day), objectName="new_date")
-        self.new_date.setCalendarPopup(True)
-        self.new_date.setDisplayFormat("dd/MM/yyyy")
+        self.new_date = date_box(start, "new_date")
         self.reason = QPlainTextEdit(objectName="reason")
         self.reason.setTabChangesFocus(True)
         form = QFormLayout(self)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from desktop.services.dossiers import get_dossier
 from desktop.ui.messages import show_error
 from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui import file_dialogs
 
 RESULT_ROW = "result"
 HEADERS = ("STT", "Thành phần / kết quả", LABELS["digitised"], LABELS["digitisation_code"], LABELS["source"],
@@ -60,13 +61,12 @@ class DigitiseDialog(Dialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.reuse_hint)
         layout.addLayout(buttons)
-        self.toggle_button.clicked.connect(self.toggle)
-        self.file_button.clicked.connect(self.choose_file)
-        self.open_button.clicked.connect(self.open_file)
-        self.reuse_button.clicked.connect(self.choose_reuse)
-        self.portal_button.clicked.connect(self.mark_portal)
-        for key, slot in (("Space", self.toggle), ("F", self.choose_file), ("O", self.open_file),
-                          ("R", self.choose_reuse), ("P", self.mark_portal)):
+        # each action: its button and its one-key shortcut on the table
+        actions = ((self.toggle_button, "Space", self.toggle), (self.file_button, "F", self.choose_file),
+                   (self.open_button, "O", self.open_file), (self.reuse_button, "R", self.choose_reuse),
+                   (self.portal_button, "P", self.mark_portal))
+        for button, key, slot in actions:
+            button.clicked.connect(slot)
             QShortcut(QKeySequence(key), self.table, activated=slot,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.reload()
@@ -137,10 +137,10 @@ class DigitiseDialog(Dialog):
             self._apply(digitised=not done)
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn tệp bản quét"), "",
-                                              self.tr("Bản quét (*.pdf *.jpg *.jpeg *.png)"))
-        if name:
-            self.attach_file(Path(name))
+        path = file_dialogs.open_file(self, self.tr("Chọn tệp bản quét"),
+                                      self.tr("Bản quét (*.pdf *.jpg *.jpeg *.png)"))
+        if path is not None:
+            self.attach_file(path)
 
     def attach_file(self, path: Path) -> None:
         self._apply(file=path)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QWizard, QWizardPage,
 )
 
@@ -25,22 +25,12 @@ from desktop.history.ledger_import import apply_import, plan_import
 from desktop.history.plan import ImportPlan, Options
 from desktop.history.reader import sheet_names
 from desktop.rules.lifecycle import STATUS_LABELS, Status
-from desktop.ui import messages
+from desktop.ui import file_dialogs, messages
 from desktop.ui.context import UiContext
 from desktop.texts import LABELS
 
 FILE_FILTER = "Sổ theo dõi (*.xlsx *.xlsm *.csv);;Mọi tệp (*)"
 MAPPING_FILTER = "Ánh xạ cột (*.json)"
-
-
-def _open(parent: QWidget, title: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, "", filter_text)
-    return Path(name) if name else None
-
-
-def _save(parent: QWidget, title: str, default: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, default, filter_text)
-    return Path(name) if name else None
 
 
 class _Progress(QObject):
@@ -56,8 +46,8 @@ def _cell(text: Any) -> QTableWidgetItem:
 class HistoryImportWizard(QWizard):
     """The officer's path through one import; ``plan`` is the latest preview, ``result`` the import."""
 
-    open_file: Callable[[QWidget, str, str], Path | None] = staticmethod(_open)
-    save_file: Callable[[QWidget, str, str, str], Path | None] = staticmethod(_save)
+    open_file: Callable[[QWidget, str, str], Path | None] = staticmethod(file_dialogs.open_file)
+    save_file: Callable[[QWidget, str, str, str], Path | None] = staticmethod(file_dialogs.save_file)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,13 +95,27 @@ class HistoryImportWizard(QWizard):
         self.ctx.read(lambda session: plan_import(session, path, options), planned, failed)
 
 
-class _FilePage(QWizardPage):
-    def __init__(self, wizard: HistoryImportWizard) -> None:
+def _t(text: str) -> str:
+    return QCoreApplication.translate("HistoryImportWizard", text)
+
+
+class _Step(QWizardPage):
+    """One step of the import: its wizard (``w``), title and explanation; ``_ready`` once its work is done."""
+
+    def __init__(self, wizard: HistoryImportWizard, title: str, subtitle: str = "") -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle(self.tr("Bước 1/4 — Chọn tệp sổ theo dõi"))
-        self.setSubTitle(self.tr("Tệp Excel (.xlsx) hoặc CSV theo mẫu Sổ theo dõi hồ sơ, hoặc tệp «Xuất toàn bộ "
-                                 "dữ liệu» của phần mềm. Chưa có gì được ghi cho đến bước cuối."))
+        self._ready = False
+        self.setTitle(title)
+        if subtitle:
+            self.setSubTitle(subtitle)
+
+
+class _FilePage(_Step):
+    def __init__(self, wizard: HistoryImportWizard) -> None:
+        super().__init__(wizard, _t("Bước 1/4 — Chọn tệp sổ theo dõi"),
+                         _t("Tệp Excel (.xlsx) hoặc CSV theo mẫu Sổ theo dõi hồ sơ, hoặc tệp «Xuất toàn bộ "
+                            "dữ liệu» của phần mềm. Chưa có gì được ghi cho đến bước cuối."))
         self.file_edit = QLineEdit(objectName="file")
         self.file_edit.setReadOnly(True)
         browse = QPushButton(self.tr("Chọn tệp…"), objectName="browse")
@@ -166,14 +170,11 @@ class _FilePage(QWizardPage):
         return self.w.path is not None
 
 
-class _ColumnsPage(QWizardPage):
+class _ColumnsPage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self._ready = False
-        self.setTitle(self.tr("Bước 2/4 — Kiểm tra các cột"))
-        self.setSubTitle(self.tr("Phần mềm nhận ra cột theo tiêu đề. Sửa cột nào nhận sai; có thể lưu ánh xạ để "
-                                 "dùng lần sau."))
+        super().__init__(wizard, _t("Bước 2/4 — Kiểm tra các cột"),
+                         _t("Phần mềm nhận ra cột theo tiêu đề. Sửa cột nào nhận sai; có thể lưu ánh xạ để "
+                            "dùng lần sau."))
         self.header_label = QLabel(objectName="header_rows")
         self.table = QTableWidget(0, 3, objectName="columns")
         self.table.setHorizontalHeaderLabels([self.tr("Cột"), self.tr("Tiêu đề trong tệp"), self.tr("Là")])
@@ -239,14 +240,11 @@ class _ColumnsPage(QWizardPage):
         return True
 
 
-class _PreviewPage(QWizardPage):
+class _PreviewPage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self._ready = False
-        self.setTitle(self.tr("Bước 3/4 — Xem trước"))
-        self.setSubTitle(self.tr("Chưa ghi gì. Đánh dấu các tên thủ tục gần giống nếu đúng, rồi «Xem lại»; "
-                                 "«Tiếp» sẽ nhập toàn bộ các dòng hợp lệ trong một lần."))
+        super().__init__(wizard, _t("Bước 3/4 — Xem trước"),
+                         _t("Chưa ghi gì. Đánh dấu các tên thủ tục gần giống nếu đúng, rồi «Xem lại»; "
+                            "«Tiếp» sẽ nhập toàn bộ các dòng hợp lệ trong một lần."))
         self.summary = QLabel(objectName="summary", wordWrap=True)
         self.fuzzy = QListWidget(objectName="fuzzy")
         again = QPushButton(self.tr("Xem lại"), objectName="replan")
@@ -304,11 +302,9 @@ class _PreviewPage(QWizardPage):
         return self._ready and self.w.plan is not None and bool(self.w.plan.rows)
 
 
-class _DonePage(QWizardPage):
+class _DonePage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle(self.tr("Bước 4/4 — Nhập"))
+        super().__init__(wizard, _t("Bước 4/4 — Nhập"))
         self.setFinalPage(True)
         self.progress = QProgressBar(objectName="progress")
         self.status = QLabel(objectName="status", wordWrap=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
 from desktop.platform import clock
 from desktop.errors import UserError
@@ -15,6 +14,7 @@ from desktop.ui import messages
 from desktop.ui.context import UiContext
 from desktop.ui.printing import print_ledger
 from desktop.ui.dialogs.base import Button, Dialog
+from desktop.ui.widgets.period_range import date_box
 
 
 class LedgerDialog(Dialog):
@@ -23,11 +23,8 @@ class LedgerDialog(Dialog):
         self.ctx = ctx
         self.setWindowTitle(self.tr("Sổ theo dõi hồ sơ"))
         today = clock.today()
-        self.date_from = QDateEdit(QDate(today.year, today.month, 1), objectName="date_from")
-        self.date_to = QDateEdit(QDate(today.year, today.month, today.day), objectName="date_to")
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_from = date_box(today.replace(day=1), "date_from")
+        self.date_to = date_box(today, "date_to")
         form = QFormLayout(self)
         form.addRow(self.tr("Từ ngày:"), self.date_from)
         form.addRow(self.tr("Đến ngày:"), self.date_to)
@@ -43,20 +40,24 @@ class LedgerDialog(Dialog):
             raise UserError(self.tr("«Từ ngày» phải trước hoặc bằng «Đến ngày»."), field="date_from")
         return first, last
 
-    def show_pdf(self) -> None:
+    def _chosen(self) -> tuple[date, date] | None:
+        """The range, or None once a reversed one has been pointed out to the officer."""
         try:
-            first, last = self.range()
+            return self.range()
         except UserError as exc:
             messages.show_error(self, exc)
-            return
-        print_ledger(self.ctx, self.parentWidget(), first, last)
+            return None
+
+    def show_pdf(self) -> None:
+        chosen = self._chosen()
+        if chosen is not None:
+            print_ledger(self.ctx, self.parentWidget(), *chosen)
 
     def export_excel(self) -> None:
-        try:
-            first, last = self.range()
-        except UserError as exc:
-            messages.show_error(self, exc)
+        chosen = self._chosen()
+        if chosen is None:
             return
+        first, last = chosen
         target, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu sổ theo dõi"),
                                                 f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.xlsx",
                                                 self.tr("Tệp Excel (*.xlsx)"))

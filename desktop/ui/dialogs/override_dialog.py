@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop.platform import clock
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.widgets.period_range import date_box
 
 
 class OverrideDialog(Dialog):
@@ -17,9 +17,7 @@ class OverrideDialog(Dialog):
         super().__init__("", parent)
         self.setWindowTitle(self.tr("Điều chỉnh lịch làm việc"))
         today = clock.today()
-        self.date = QDateEdit(QDate(today.year, today.month, today.day), objectName="date")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date = date_box(today, "date")
         self.kind = QComboBox(objectName="kind")
         self.kind.addItem(self.tr(DAY_OFF), False)
         self.kind.addItem(self.tr(MAKE_UP_DAY), True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from desktop.services.catalog import ImportResult, ProcedureInfo
 from desktop.ui.context import CATALOG, UiContext
 from desktop.ui.role_gate import gate
 from desktop.texts import LABELS
+from desktop.ui import file_dialogs
 
 HEADERS = (LABELS["procedure_code"], LABELS["procedure_title"], LABELS["field"], "Thời hạn", "Số thành phần",
            "Hiệu lực")
@@ -71,10 +72,9 @@ class CatalogPage(QWidget):
         self.count.setText(self.tr("%1 thủ tục").replace("%1", str(len(rows))))
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Chọn tệp danh mục"), "",
-                                              self.tr("Bảng tính (*.xlsx *.csv)"))
-        if name:
-            self.import_file(Path(name))
+        path = file_dialogs.open_file(self, self.tr("Chọn tệp danh mục"), self.tr("Bảng tính (*.xlsx *.csv)"))
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         def done(result: ImportResult) -> None:

@@ -4,13 +4,12 @@ targets, with the monthly trend chart, the year forecast and an Excel export."""
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -19,7 +18,7 @@ from desktop.reports.digitisation import digitisation_tracker
 from desktop.reports.feedback_excel import TRACKER_COLUMNS, export_tracker
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.widgets.line_chart import Line, LineChart
-from desktop.ui.widgets.period_range import PeriodRange
+from desktop.ui.widgets.period_range import ExcelExport, PeriodExport, PeriodRange
 from desktop.texts import LABELS
 
 RATE_KEYS = {"component_rate", "reuse_rate", "result_rate"}
@@ -28,7 +27,9 @@ GOOD, BAD = QColor("#e3f9e5"), QColor("#ffe3e3")
 
 
 
-class DigitisationPage(QWidget):
+class DigitisationPage(PeriodExport, QWidget):
+    excel = ExcelExport("Xuất bảng theo dõi số hóa", "so-hoa", export_tracker)
+
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -118,24 +119,3 @@ class DigitisationPage(QWidget):
                 ("component_rate", "Số hóa thành phần", "#0b69a3"),
                 ("reuse_rate", "Tái sử dụng", "#2f8132"),
                 ("result_rate", "Số hóa kết quả", "#c65d21"))], maximum=100)
-
-    # -- export ----------------------------------------------------------------------------
-    def choose_export(self) -> None:
-        if self.data is None:
-            return
-        start, end = self.period.window()
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Xuất bảng theo dõi số hóa"),
-                                              f"so-hoa-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
-                                              self.tr("Bảng tính Excel (*.xlsx)"))
-        if name:
-            self.export_to(Path(name))
-
-    def export_to(self, path: Path) -> None:
-        data = self.data
-
-        def work(session: Any) -> Path:
-            from desktop.services.desk import local_unit
-
-            return export_tracker(data, path, unit_name=local_unit(session).name)
-
-        self.ctx.read(work, lambda saved: setattr(self, "last_export", saved))

@@ -28,6 +28,7 @@ from desktop.reports.periodic import COLUMNS, column_values, periodic_report
 from desktop.reports.periods import Period, parse_period, require_begun, period_containing, uses_calendar_windows
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
+from desktop.ui.widgets.tables import hbox, read_only_table
 from desktop.texts import LABELS
 
 KINDS = ("month", "quarter", "half", "nine_months", "year")
@@ -154,29 +155,17 @@ class ReportsPage(QWidget):
         self.table.setWordWrap(True)
         root.addWidget(self.table, 3)
 
-        buttons = QHBoxLayout()
         self.xlsx_button = QPushButton(self.tr("Xuất Excel…"), objectName="export_xlsx")
         self.pdf_button = QPushButton(self.tr("Xuất PDF…"), objectName="export_pdf")
-        buttons.addWidget(self.xlsx_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addStretch(1)
-        root.addLayout(buttons)
+        root.addLayout(hbox(self.xlsx_button, self.pdf_button, 1))
 
         self.late_label = QLabel(objectName="late_label")
         root.addWidget(self.late_label)
-        self.late_table = QTableWidget(0, len(layout.LATE_HEADERS), objectName="late_table")
-        self.late_table.setHorizontalHeaderLabels(list(layout.LATE_HEADERS))
-        self.late_table.verticalHeader().setVisible(False)
-        self.late_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.late_table.horizontalHeader().setStretchLastSection(True)
+        self.late_table = read_only_table(layout.LATE_HEADERS, name="late_table")
         root.addWidget(self.late_table, 2)
-        late_buttons = QHBoxLayout()
         self.late_xlsx_button = QPushButton(self.tr("Xuất danh sách trễ hạn (Excel)…"), objectName="export_late_xlsx")
         self.late_pdf_button = QPushButton(self.tr("In danh sách trễ hạn (PDF)…"), objectName="export_late_pdf")
-        late_buttons.addWidget(self.late_xlsx_button)
-        late_buttons.addWidget(self.late_pdf_button)
-        late_buttons.addStretch(1)
-        root.addLayout(late_buttons)
+        root.addLayout(hbox(self.late_xlsx_button, self.late_pdf_button, 1))
 
         self.show_button.clicked.connect(self.refresh)
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))

@@ -3,13 +3,12 @@ leaders, comments, the 18-point table with its band), Excel export, and the citi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog,
+    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog,
     QLabel, QLineEdit, QListWidget, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 from sqlalchemy.orm import Session
@@ -21,7 +20,7 @@ from desktop.services import surveys
 from desktop.rules.survey_forms import DEFAULT_FORM, get_form
 from desktop.ui.context import SURVEYS, UiContext
 from desktop.ui.messages import show_error
-from desktop.ui.widgets.period_range import PeriodRange
+from desktop.ui.widgets.period_range import ExcelExport, PeriodExport, PeriodRange
 from desktop.texts import LABELS
 
 
@@ -117,7 +116,9 @@ class SurveyEntry(QWidget):
         self.dossier_code.setFocus()
 
 
-class SurveyResults(QWidget):
+class SurveyResults(PeriodExport, QWidget):
+    excel = ExcelExport("Xuất kết quả khảo sát", "khao-sat", export_surveys)
+
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -207,26 +208,6 @@ class SurveyResults(QWidget):
               + [[self.tr("Tổng điểm (tối đa %1)").replace("%1", str(quarterly["max_total"])), quarterly["answers"],
                   quarterly["total"]]], total_row=True)
         self.band.setText(self.tr("Xếp loại: %1").replace("%1", quarterly["band"] or self.tr("chưa có phiếu đánh giá")))
-
-    def choose_export(self) -> None:
-        if self.data is None:
-            return
-        start, end = self.period.window()
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Xuất kết quả khảo sát"),
-                                              f"khao-sat-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
-                                              self.tr("Bảng tính Excel (*.xlsx)"))
-        if name:
-            self.export_to(Path(name))
-
-    def export_to(self, path: Path) -> None:
-        data = self.data
-
-        def work(session: Session) -> Path:
-            from desktop.services.desk import local_unit
-
-            return export_surveys(data, path, unit_name=local_unit(session).name)
-
-        self.ctx.read(work, lambda saved: setattr(self, "last_export", saved))
 
 
 class SurveysPage(QWidget):

@@ -27,14 +27,12 @@ from desktop.ui.pages.sync_view import STAGES, Pickers, SyncView
 class SyncPage(SyncView):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
-        self.export_button.clicked.connect(self.choose_export)
-        self.receipt_button.clicked.connect(self.choose_receipt)
-        self.push_button.clicked.connect(self.push)
-        self.package_button.clicked.connect(self.choose_package)
-        self.package_url_button.clicked.connect(self.package_from_hub)
-        self.key_button.clicked.connect(self.choose_key)
-        self.enrol_button.clicked.connect(self.choose_enrolment)
-        self.save_url_button.clicked.connect(self.save_url)
+        for button, slot in ((self.export_button, self.choose_export), (self.push_button, self.push),
+                             (self.receipt_button, self.choose_receipt), (self.key_button, self.choose_key),
+                             (self.package_button, self.choose_package),
+                             (self.package_url_button, self.package_from_hub),
+                             (self.enrol_button, self.choose_enrolment), (self.save_url_button, self.save_url)):
+            button.clicked.connect(slot)
         self.url_edit.returnPressed.connect(self.save_url)
         self.cancel_button.clicked.connect(self.cancel)
         for keys, slot in (("Ctrl+E", self.choose_export), ("Ctrl+I", self.choose_receipt), ("Ctrl+G", self.push),
@@ -95,11 +93,13 @@ class SyncPage(SyncView):
 
         self.ctx.tasks.write(job, done, self._failed)
 
+    def _pick_file(self, title: str, filter_text: str) -> Path | None:
+        """The file the officer picks, or None: cancelled, or an action of this page is still running."""
+        return None if self._busy else self.pickers.open_file(self, title, filter_text)
+
     def choose_receipt(self) -> None:
-        if self._busy:
-            return
-        path = self.pickers.open_file(self, self.tr("Chọn tệp biên nhận hoặc hộp thư của tỉnh"),
-                                      self.tr("Biên nhận, hộp thư (*.receipt.json *.json *.mci);;Mọi tệp (*)"))
+        path = self._pick_file(self.tr("Chọn tệp biên nhận hoặc hộp thư của tỉnh"),
+                               self.tr("Biên nhận, hộp thư (*.receipt.json *.json *.mci);;Mọi tệp (*)"))
         if path is not None and path.suffix == ".mci":
             self.import_inbox(path)
         elif path is not None:
@@ -204,10 +204,8 @@ class SyncPage(SyncView):
 
     # -- province package --------------------------------------------------------------------
     def choose_package(self) -> None:
-        if self._busy:
-            return
-        path = self.pickers.open_file(self, self.tr("Chọn gói dữ liệu của tỉnh"),
-                                      self.tr("Gói dữ liệu của tỉnh (*.mcp);;Mọi tệp (*)"))
+        path = self._pick_file(self.tr("Chọn gói dữ liệu của tỉnh"),
+                               self.tr("Gói dữ liệu của tỉnh (*.mcp);;Mọi tệp (*)"))
         if path is not None:
             self.apply_package_file(path)
 

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
 from desktop import texts
 from desktop.formatting import number
 from desktop.errors import Cancelled, UserError
-from desktop.ui import messages
+from desktop.ui import file_dialogs, messages
 from desktop.ui.context import UiContext
 from desktop.formatting import dmy_hm
 from desktop.texts import LABELS
@@ -70,28 +69,13 @@ STAGES = {"export": _t("Đang đóng gói dữ liệu…"), "upload": _t("Đang 
           "download": _t("Đang tải gói dữ liệu của tỉnh…")}
 
 
-def _open_file(parent: QWidget, title: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, "", filter_text)
-    return Path(name) if name else None
-
-
-def _save_file(parent: QWidget, title: str, default: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, default, filter_text)
-    return Path(name) if name else None
-
-
-def _folder(parent: QWidget, title: str) -> Path | None:
-    name = QFileDialog.getExistingDirectory(parent, title)
-    return Path(name) if name else None
-
-
 @dataclass
 class Pickers:
     """The file dialogs, replaceable (tests hand in paths; no modal dialog blocks them)."""
 
-    open_file: Callable[[QWidget, str, str], Path | None] = _open_file
-    save_file: Callable[[QWidget, str, str, str], Path | None] = _save_file
-    folder: Callable[[QWidget, str], Path | None] = _folder
+    open_file: Callable[[QWidget, str, str], Path | None] = file_dialogs.open_file
+    save_file: Callable[[QWidget, str, str, str], Path | None] = file_dialogs.save_file
+    folder: Callable[[QWidget, str], Path | None] = file_dialogs.choose_folder
 
 
 class _Progress(QObject):

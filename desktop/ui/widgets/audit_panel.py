@@ -12,12 +12,11 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +39,7 @@ from desktop.ui import messages
 from desktop.ui.context import UiContext
 from desktop.ui.dossier_detail import EVENT_LABELS
 from desktop.texts import LABELS
+from desktop.ui.widgets.period_range import date_box
 
 FLAGGED = QColor("#f8d7da")
 FIELD_LABELS = {
@@ -131,11 +131,8 @@ class AuditPanel(QWidget):
         self.actor = QComboBox(objectName="actor")
         self.actor.addItem(self.tr("Tất cả cán bộ"), None)
         today = clock.to_vn(clock.now()).date()
-        self.date_from = QDateEdit(QDate(today - timedelta(days=30)), objectName="date_from")
-        self.date_to = QDateEdit(QDate(today), objectName="date_to")
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_from = date_box(today - timedelta(days=30), "date_from")
+        self.date_to = date_box(today, "date_to")
         self.verify_button = QPushButton(self.tr("Kiểm tra tính toàn vẹn"), objectName="verify")
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Cán bộ:")))

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView, QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
     QWidget,
 )
 
@@ -17,6 +17,7 @@ from desktop.services import calendar
 from desktop.rules.workcalendar import SOURCE_LABELS
 from desktop.ui.context import CALENDAR, DOSSIERS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
+from desktop.ui.widgets.tables import hbox, read_only_table
 from desktop.texts import LABELS
 
 
@@ -33,27 +34,12 @@ class CalendarEditor(QWidget):
         self.toggle_button.setToolTip(self.tr("Chuyển ngày đã chọn (ví dụ ngày chưa chắc chắn 24/11) giữa nghỉ và làm việc."))
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được sửa lịch làm việc."),
              self.add_button, self.remove_button, self.toggle_button)
-        self.table = QTableWidget(0, 5, objectName="table")
-        self.table.setHorizontalHeaderLabels([self.tr(LABELS["date"]), self.tr(LABELS["kind"]),
-                                              self.tr(LABELS["note"]), self.tr(LABELS["source"]),
-                                              self.tr("Căn cứ")])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 95)
-        self.table.setColumnWidth(1, 75)
-        self.table.setColumnWidth(2, 360)
-        self.table.setColumnWidth(3, 215)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Năm:")))
-        top.addWidget(self.year)
-        top.addStretch(1)
-        top.addWidget(self.add_button)
-        top.addWidget(self.toggle_button)
-        top.addWidget(self.remove_button)
+        self.table = read_only_table([self.tr(LABELS["date"]), self.tr(LABELS["kind"]), self.tr(LABELS["note"]),
+                                      self.tr(LABELS["source"]), self.tr("Căn cứ")],
+                                     name="table", widths=(95, 75, 360, 215), select_rows=True)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(hbox(QLabel(self.tr("Năm:")), self.year, 1, self.add_button, self.toggle_button,
+                              self.remove_button))
         layout.addWidget(self.table, 3)
         self.pending_label = QLabel(objectName="pendingLabel")
         self.pending_label.setWordWrap(True)

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from desktop.formatting import number
 from desktop.history.export_all import export_all
 from desktop.platform import clock
-from desktop.ui import messages
+from desktop.ui import file_dialogs, messages
 from desktop.ui.context import UiContext
 from desktop.ui.dialogs.history_import import HistoryImportWizard
 from desktop.ui.role_gate import gate
@@ -20,17 +20,12 @@ from desktop.ui.role_gate import gate
 EXPORT_FILTER = "Excel (*.xlsx);;CSV nén (*.zip)"
 
 
-def _save(parent: QWidget, title: str, default: str, filter_text: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, default, filter_text)
-    return Path(name) if name else None
-
-
 class _Progress(QObject):
     changed = Signal(int, int, str)
 
 
 class DataPanel(QWidget):
-    save_file: Callable[[QWidget, str, str, str], Path | None] = staticmethod(_save)
+    save_file: Callable[[QWidget, str, str, str], Path | None] = staticmethod(file_dialogs.save_file)
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()

@@ -3,12 +3,13 @@ log-in lock-out) and stops or restarts an account. services.officers does the ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
+    QDialog,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -20,6 +21,7 @@ from desktop.services.officers import OfficerAccount
 from desktop.ui import messages
 from desktop.ui.context import OFFICERS, UiContext
 from desktop.ui.role_gate import gate
+from desktop.ui.widgets.tables import hbox, read_only_table
 from desktop.texts import LABELS
 
 
@@ -35,25 +37,11 @@ class OfficersPanel(QWidget):
              self.add_button, self.reset_button, self.active_button)
         note = QLabel(self.tr("Chỉ tài khoản quản trị được thêm cán bộ, đặt lại mật khẩu hoặc ngừng tài khoản.")
                       if not ctx.is_admin else "")
-        self.table = QTableWidget(0, 4, objectName="officers")
-        self.table.setHorizontalHeaderLabels([self.tr(LABELS["username"]), self.tr("Họ và tên"),
-                                              self.tr(LABELS["role"]),
-                                              self.tr(LABELS["status"])])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 160)
-        self.table.setColumnWidth(1, 260)
-        self.table.setColumnWidth(2, 110)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        top = QHBoxLayout()
-        top.addWidget(note, 1)
-        top.addWidget(self.add_button)
-        top.addWidget(self.reset_button)
-        top.addWidget(self.active_button)
+        self.table = read_only_table([self.tr(LABELS["username"]), self.tr("Họ và tên"), self.tr(LABELS["role"]),
+                                      self.tr(LABELS["status"])],
+                                     name="officers", widths=(160, 260, 110), select_rows=True, single=True)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(hbox((note, 1), self.add_button, self.reset_button, self.active_button))
         layout.addWidget(self.table, 1)
         self.add_button.clicked.connect(self.add_officer)
         self.reset_button.clicked.connect(self.reset_selected)
@@ -90,15 +78,21 @@ class OfficersPanel(QWidget):
         for button in (self.reset_button, self.active_button):
             button.setEnabled(self.ctx.is_admin and account is not None)
 
+    def _answer(self, dialog: QDialog, read: Callable[[], Any]) -> Any:
+        """What the dialog gave, or None: cancelled, or the two password entries differ (said here)."""
+        if not dialog.exec():
+            return None
+        value = read()
+        if value is None:
+            messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
+        return value
+
     def add_officer(self) -> None:
         from desktop.ui.dialogs.officer_dialog import OfficerDialog
 
         dialog = OfficerDialog(self)
-        if not dialog.exec():
-            return
-        values = dialog.values()
+        values = self._answer(dialog, dialog.values)
         if values is None:
-            messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
             return
         self.ctx.write(lambda s: officers.create_officer(s, **values))
 
@@ -109,11 +103,8 @@ class OfficersPanel(QWidget):
         if account is None:
             return
         dialog = PasswordDialog(account.info.username, account.info.full_name, self)
-        if not dialog.exec():
-            return
-        password = dialog.value()
+        password = self._answer(dialog, dialog.value)
         if password is None:
-            messages.show_error(self, UserError(self.tr("Hai lần nhập mật khẩu không khớp."), field="password"))
             return
         username = account.info.username
         self.ctx.write(lambda s: officers.reset_password(s, username, password),

@@ -1,19 +1,29 @@
 """A period picker: preset (this month, last month, this quarter, this year, the official report
-windows 15→14…) or two dates.
+windows 15→14…) or two dates; the one date box; the Excel export of a page showing one period's figures.
 
 Emits ``changed(start, end)`` with an inclusive window of whole days; display only, no report rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QWidget
 
 from desktop.formatting import dmy
 from desktop.platform import clock
 from desktop.texts import LABELS
+
+
+def date_box(day: date, name: str) -> QDateEdit:
+    """A date box showing ``day`` as 31/12/2026, with the calendar drop-down: every date field of the desk."""
+    return QDateEdit(QDate(day.year, day.month, day.day), objectName=name, calendarPopup=True,
+                     displayFormat="dd/MM/yyyy")
 
 
 def _month_start(day: date) -> date:
@@ -106,3 +116,44 @@ class PeriodRange(QWidget):
             self.preset.setCurrentIndex(custom)
             self.preset.blockSignals(False)
         self.changed.emit(*self.window())
+
+
+@dataclass(frozen=True)
+class ExcelExport:
+    """What a page's «Xuất Excel» writes: the save dialog's title, the file name's start, the writer."""
+
+    title: str
+    prefix: str
+    write: Callable[..., Path]
+
+
+class PeriodExport:
+    """«Xuất Excel» of a page that shows one period's figures (its ``data`` and ``period`` picker): asks where,
+    suggesting ``<prefix>-<start>-<end>.xlsx``, then writes the workbook with the page's ``excel`` writer in
+    a read session, where the unit's name is read (not on the GUI thread). The written path: ``last_export``."""
+
+    excel: ExcelExport
+    data: Any
+    period: PeriodRange
+    ctx: Any
+
+    def choose_export(self) -> None:
+        if self.data is None:
+            return
+        start, end = self.period.window()
+        parent = cast(QWidget, self)
+        name, _ = QFileDialog.getSaveFileName(parent, parent.tr(self.excel.title),
+                                              f"{self.excel.prefix}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+                                              parent.tr("Bảng tính Excel (*.xlsx)"))
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> None:
+        data, write = self.data, self.excel.write
+
+        def work(session: Any) -> Path:
+            from desktop.services.desk import local_unit
+
+            return write(data, path, unit_name=local_unit(session).name)
+
+        self.ctx.read(work, lambda saved: setattr(self, "last_export", saved))
