@@ -29,8 +29,10 @@ APT_RUNTIME = [
     "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
     "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xkb1",
 ]
-# chromium: the hub's read-only status page is checked in a headless browser.
-APT_TEST = APT_RUNTIME + ["xvfb", "xauth", "poppler-utils", "zbar-tools", "postgresql", "chromium"]
+# chromium: the hub's read-only status page is checked in a headless browser; LibreOffice renders every
+# xlsx in tests/reports/test_xlsx_render.py (overlapping rows, values in order).
+APT_TEST = APT_RUNTIME + ["xvfb", "xauth", "poppler-utils", "zbar-tools", "postgresql", "chromium",
+            "libreoffice-calc-nogui"]
 
 PG_DIR = Path(os.environ.get("MOTCUA_PG_DIR", "/tmp/motcua-pg"))
 PG_PORT = int(os.environ.get("MOTCUA_PG_PORT", "55432"))
