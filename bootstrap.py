@@ -31,8 +31,9 @@ APT_RUNTIME = [
 ]
 # chromium: the hub's read-only status page is checked in a headless browser; LibreOffice renders every
 # xlsx in tests/reports/test_xlsx_render.py (overlapping rows, values in order).
-APT_TEST = APT_RUNTIME + ["xvfb", "xauth", "poppler-utils", "zbar-tools", "postgresql", "chromium",
-            "libreoffice-calc-nogui"]
+APT_TEST = APT_RUNTIME + [
+    "xvfb", "xauth", "poppler-utils", "zbar-tools", "postgresql", "chromium", "libreoffice-calc-nogui",
+]
 
 PG_DIR = Path(os.environ.get("MOTCUA_PG_DIR", "/tmp/motcua-pg"))
 PG_PORT = int(os.environ.get("MOTCUA_PG_PORT", "55432"))
