@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from desktop import settings
@@ -89,6 +89,9 @@ class FormData:
         return [c["name"] for c in self.components if c["submitted"]]
 
 
+BOOKED = "dossier.deleted = 0 AND dossier.status != 'refused_at_reception'"  # ix_dossier_book's WHERE (0012)
+
+
 def ledger_position(session: Session, dossier: Dossier) -> tuple[int, int]:
     """(number in this year's ledger, year): received dossiers of the year in reception order.
 
@@ -98,6 +101,14 @@ def ledger_position(session: Session, dossier: Dossier) -> tuple[int, int]:
     year = clock.to_vn(dossier.received_at).year
     start = clock.at(date(year, 1, 1), datetime.min.time())
     refused = dossier.status == Status.REFUSED
+    if not refused and book_index_ready(session):
+        # two bare walks of the partial index (an OR of the two ranges makes SQLite build a row set)
+        before = select(func.count()).select_from(Dossier).with_hint(Dossier, "INDEXED BY ix_dossier_book", "sqlite")
+        before = before.where(text(BOOKED))
+        count = session.scalar(before.where(Dossier.received_at >= start, Dossier.received_at < dossier.received_at))
+        count = (count or 0) + (session.scalar(before.where(
+            Dossier.received_at == dossier.received_at, Dossier.code <= dossier.code)) or 0)
+        return int(count or 1), year
     same_book = (Dossier.status == Status.REFUSED) if refused else (Dossier.status != Status.REFUSED)
     earlier = (Dossier.received_at < dossier.received_at) | (
         (Dossier.received_at == dossier.received_at) & (Dossier.code <= dossier.code))
@@ -106,6 +117,15 @@ def ledger_position(session: Session, dossier: Dossier) -> tuple[int, int]:
         .where(Dossier.deleted.is_(False), same_book, Dossier.received_at >= start, earlier)
     )
     return int(count or 1), year
+
+
+def book_index_ready(session: Session) -> bool:
+    """Whether this database has ``ix_dossier_book`` (migration 0012; SQLite only)."""
+    cache = session.info.setdefault("_book_index", {})
+    if "ready" not in cache:
+        cache["ready"] = session.get_bind().dialect.name == "sqlite" and session.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_dossier_book'")).first() is not None
+    return bool(cache["ready"])
 
 
 def _officer_names(session: Session, usernames: set[str]) -> dict[str, str]:

@@ -315,10 +315,36 @@ def grid_style() -> TableStyle:
 PageBuilder = Callable[[Styles], list[Flowable]]
 
 
+class _RememberedWrap:
+    """A flowable's ``wrap`` that answers again without laying out again while the width is the one it
+    last laid out at: ``fit_page`` measures a page, then the frame wraps the same flowables at the same
+    width (the available height changes nothing in how these lay out). Any other width lays out anew."""
+
+    __slots__ = ("inner", "width", "size")
+
+    def __init__(self, inner: Callable[[float, float], tuple[float, float]]) -> None:
+        self.inner = inner
+        self.width: float | None = None
+        self.size = (0.0, 0.0)
+
+    def __call__(self, width: float, height: float) -> tuple[float, float]:
+        if width != self.width:
+            self.size = self.inner(width, height)
+            self.width = width
+        return self.size
+
+
+def _wrap(flowable: Flowable, width: float, height: float) -> tuple[float, float]:
+    remembered = flowable.__dict__.get("wrap")
+    if not isinstance(remembered, _RememberedWrap):
+        remembered = flowable.wrap = _RememberedWrap(flowable.wrap)  # type: ignore[method-assign]
+    return remembered(width, height)
+
+
 def story_height(story: Sequence[Flowable], width: float, height: float) -> float:
     total = 0.0
     for flowable in story:
-        _, h = flowable.wrap(width, height)
+        _, h = _wrap(flowable, width, height)
         total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
     return total
 

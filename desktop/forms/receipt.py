@@ -35,14 +35,14 @@ def collect_place(cfg: FormsConfig, fd: FormData) -> str:
     return cfg.plain(KIND, "collect_desk", unit=fd.unit.name)
 
 
-def _body(st: Styles, cfg: FormsConfig, fd: FormData, copy_label: str) -> list[Flowable]:
+def _body(st: Styles, cfg: FormsConfig, fd: FormData) -> list[Flowable]:
+    """Everything below the copy's label (the same on both copies)."""
     spec = cfg.spec(KIND)
     d = fd.data
     received = fd.at("received_at")
     due = fd.at("due_at")
     unknown = cfg.plain(None, "unknown")
-    out: list[Flowable] = [Paragraph(esc(copy_label), st.italic_right)]
-    out += form_header(st, cfg, spec, fd, received)
+    out: list[Flowable] = form_header(st, cfg, spec, fd, received)
 
     qr_size = min(max(st.size * 6.2, 20 * mm), 30 * mm)
     intro = Paragraph(cfg.t(KIND, "intro", unit=fd.unit.name), st.justify)
@@ -82,4 +82,12 @@ def pages(fd: FormData, cfg: FormsConfig, **_: object) -> list[PageBuilder]:
     if fd.data["status"] == Status.REFUSED:
         raise unprintable(f"Hồ sơ {fd.code} đã bị từ chối tiếp nhận: in Phiếu từ chối thay cho "
                           "Giấy tiếp nhận.")
-    return [lambda st, label=label: _body(st, cfg, fd, label) for label in cfg.spec(KIND).copies]
+    bodies: dict[float, list[Flowable]] = {}  # by font size: the second copy draws the first one's body
+
+    def copy(st: Styles, label: str) -> list[Flowable]:
+        body = bodies.get(st.size)
+        if body is None:
+            body = bodies[st.size] = _body(st, cfg, fd)
+        return [Paragraph(esc(label), st.italic_right), *body]
+
+    return [lambda st, label=label: copy(st, label) for label in cfg.spec(KIND).copies]
