@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from pathlib import Path as _Path
 
 
@@ -13,9 +12,11 @@ def _read_version() -> str:
         for line in pyproject.read_text(encoding="utf-8").splitlines():
             if line.startswith("version ="):
                 return line.split("=", 1)[1].strip().strip('"')
+    from importlib import metadata  # only here: importing it costs ~35 ms of every start
+
     try:
-        return _metadata.version("mot-cua-offline")
-    except _metadata.PackageNotFoundError:  # frozen bundle without metadata
+        return metadata.version("mot-cua-offline")
+    except metadata.PackageNotFoundError:  # frozen bundle without metadata
         return "0.0.0"
 
 

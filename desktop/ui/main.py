@@ -102,13 +102,9 @@ def discard_if_empty(db: Any, path: Path) -> bool:
 def _run(app: Any, db_path: str | None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.ui.backup_scheduler import BackupScheduler
-    from desktop.ui.context import UiContext
     from desktop.ui.dialogs.health_dialog import ensure_usable
-    from desktop.ui.main_window import MainWindow
     from desktop.ui.messages import show_error
     from desktop.ui.printing import clean_print_folder
-    from desktop.ui.tasks import TaskRunner
 
     clean_print_folder()
 
@@ -139,6 +135,12 @@ def _run(app: Any, db_path: str | None) -> int:
             return 2
         if officer is None:
             return 0
+        # imported once the officer is in: the main window and its pages are most of the app's imports
+        from desktop.ui.backup_scheduler import BackupScheduler
+        from desktop.ui.context import UiContext
+        from desktop.ui.main_window import MainWindow
+        from desktop.ui.tasks import TaskRunner
+
         ctx = UiContext(db=db, officer=officer, tasks=TaskRunner())
         window = MainWindow(ctx)
         scheduler = BackupScheduler(ctx, window)
