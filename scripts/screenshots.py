@@ -118,6 +118,9 @@ def prepare_sync(window: MainWindow, folder: Path) -> None:
     from province.importer import import_file
     from province.keys import init_keys
 
+    from province.keys import PASSPHRASE_ENV
+
+    os.environ.setdefault(PASSPHRASE_ENV, "chi-de-chup-man-hinh")  # the throw-away hub's keys, deleted after
     db = window.ctx.db
     hub = open_hub(f"sqlite:///{folder / 'hub.sqlite3'}", data_dir=folder / "hub")
     try:

@@ -30,6 +30,7 @@ from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.reports import PeriodPicker
 from desktop.ui.widgets.line_chart import Line, LineChart
+from desktop.ui.widgets.tables import WholeRows
 from desktop.texts import LABELS
 
 CATALOGUE_HEADERS = (LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"], "Kỳ trước → nay",
@@ -115,7 +116,7 @@ class DashboardPage(QWidget):
         header.setMinimumSectionSize(60)
         self.targets.setWordWrap(False)
         self.targets.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        middle.addWidget(self.targets, 5)
+        middle.addWidget(WholeRows(self.targets), 5)  # no indicator cut in half at 1366×768
         self.assessment = QLabel(objectName="self_assessment")
         self.assessment.setWordWrap(True)
         self.assessment.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
