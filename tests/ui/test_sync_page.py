@@ -419,7 +419,7 @@ def test_an_officer_is_told_to_call_the_admin_not_sent_to_a_disabled_button(make
     assert text.startswith("Chưa đồng bộ được: máy này chưa cài khóa công khai của tỉnh.")
     assert "báo quản trị viên của đơn vị" in text and "Dữ liệu vẫn an toàn trên máy" in text
     assert "«Cài khóa" not in text and "lệnh" not in text
-    assert page.progress_label.text() == text and page.export_button.isEnabled()
+    assert page.progress_label.text() == text and page.export_button.isEnabled() and page.progress.text() == ""
     page.push()  # no hub address, and the field is not the officer's to fill
     assert "chưa có địa chỉ máy chủ tỉnh" in messages.texts()[-1] and page.url_error.text() == messages.texts()[-1]
     page.show_status({**page.status, "last_push": {"status": "failed", "code": "hub_unreachable", "at": None,

@@ -360,6 +360,7 @@ class SyncView(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0 if error else 1)
+        self.progress.setFormat("" if error else "%p%")  # no «0%» beside a failure
         self.progress_label.setStyleSheet("color: #c92a2a;" if error else "")
         self.progress_label.setText(text)
 
