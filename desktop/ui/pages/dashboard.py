@@ -30,7 +30,7 @@ from desktop.ui.context import DOSSIERS, UiContext
 from desktop.ui.pages.base import PageBase
 from desktop.ui.pages.reports import PeriodPicker
 from desktop.ui.widgets.line_chart import Line, LineChart
-from desktop.ui.widgets.tables import hbox
+from desktop.ui.widgets.tables import WholeRows, hbox
 from desktop.texts import LABELS
 
 CATALOGUE_HEADERS = (LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"], "Kỳ trước → nay",
@@ -110,7 +110,7 @@ class DashboardPage(PageBase):
         header.setMinimumSectionSize(60)
         self.targets.setWordWrap(False)
         self.targets.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        middle.addWidget(self.targets, 5)
+        middle.addWidget(WholeRows(self.targets), 5)  # no indicator cut in half at 1366×768
         self.assessment = QLabel(objectName="self_assessment")
         self.assessment.setWordWrap(True)
         self.assessment.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

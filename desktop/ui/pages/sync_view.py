@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop import texts
 from desktop.formatting import number
 from desktop.errors import Cancelled, UserError
+from desktop.sync.errors import for_role, message_for
 from desktop.ui import file_dialogs, messages
 from desktop.ui.context import UiContext
 from desktop.ui.pages.base import PageBase
@@ -271,7 +272,8 @@ class SyncView(PageBase):
         if status in ("refused", "failed"):
             head = self.tr("Lần gửi gần nhất (%1) không thành công: %2") if status == "failed" \
                 else self.tr("Lần gửi gần nhất (%1) bị tỉnh từ chối: %2")
-            return head.replace("%1", when).replace("%2", str(push.get("message") or ""))
+            said = message_for(push.get("code"), str(push.get("message") or ""), admin=self.ctx.is_admin)
+            return head.replace("%1", when).replace("%2", said)
         return self.tr("Lần gửi gần nhất (%1): tỉnh cập nhật %2 bản ghi, xác nhận %3 thay đổi.") \
             .replace("%1", when).replace("%2", str(push.get("applied", 0))) \
             .replace("%3", str(push.get("acknowledged", 0)))
@@ -338,6 +340,7 @@ class SyncView(PageBase):
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0 if error else 1)
+        self.progress.setFormat("" if error else "%p%")  # no «0%» beside a failure
         self.progress_label.setStyleSheet("color: #c92a2a;" if error else "")
         self.progress_label.setText(text)
 
@@ -345,8 +348,13 @@ class SyncView(PageBase):
         if isinstance(exc, Cancelled):
             self._finish(self.tr("Đã hủy. Dữ liệu vẫn an toàn trên máy; có thể làm lại bất cứ lúc nào."), error=True)
             return
+        exc = for_role(exc, admin=self.ctx.is_admin)
         self._finish(exc.message if isinstance(exc, UserError) else self.tr("Lỗi không mong muốn."), error=True)
         messages.show_error(self, exc)
+
+    def show_error(self, exc: BaseException) -> None:
+        """A failure as this officer should read it: an officer is not sent to an administrator's button."""
+        messages.show_error(self, for_role(exc, admin=self.ctx.is_admin))
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         text = STAGES.get(stage, "")
