@@ -142,14 +142,6 @@ class Desk:
         return {"request": body, "signature": container.b64(self.key.sign(canonical.dumps(body)))}
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--desks", type=int, default=200)
@@ -194,6 +186,7 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
     from province.db import open_hub
     from province.devices import enrol
     from province.keys import init_keys
+    from tests.net.conftest import free_port, stop_hub
 
     t0 = time.perf_counter()
     template = dossier_template(work)
@@ -268,11 +261,7 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
         wall = time.perf_counter() - t1
         client_cpu = time.process_time() - cpu1
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_hub(server, seconds=20)
         log_file.close()
     import resource
 

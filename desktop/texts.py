@@ -43,7 +43,7 @@ LABELS = {
     "status": "Trạng thái", "submitted": "Đã nộp", "supplement_received": "Nhận hồ sơ bổ sung",
     "supplement_request": "Yêu cầu bổ sung", "survey": "Khảo sát", "system": "Hệ thống", "target": "Chỉ tiêu",
     "this_month": "Tháng này", "today": "Hôm nay", "total": "Tổng cộng", "unit": "Đơn vị",
-    "unit_code": "Mã đơn vị", "username": "Tên đăng nhập", "version": "Phiên bản",
+    "unit_code": "Mã đơn vị", "unit_name": "Tên đơn vị", "username": "Tên đăng nhập", "version": "Phiên bản",
     "very_satisfied": "Rất hài lòng", "withdraw": "Rút hồ sơ", "withdrawn_on": "Ngày rút hồ sơ",
     "work_calendar": "Lịch làm việc", "working_day": "Ngày làm việc",
 }

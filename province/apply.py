@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -40,13 +40,22 @@ PROBLEM_MESSAGES = {
 CHUNK = 1000
 
 
-@dataclass
-class ApplyOutcome:
+@dataclass(kw_only=True)
+class ChangeCounts:
+    """How a batch's changes fared: counted by the apply step and reported by the import, one set of names."""
+
     applied: int = 0
-    unchanged: int = 0
     skipped: int = 0
+    unchanged: int = 0
     conflicts: int = 0
     rejected: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(ChangeCounts)}
+
+
+@dataclass(kw_only=True)
+class ApplyOutcome(ChangeCounts):
     problems: list[dict[str, Any]] = field(default_factory=list)
 
     def problem(self, change: dict[str, Any], code: str, *, conflict: bool) -> None:

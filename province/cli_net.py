@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     r = command(sub, "report-file", run_report_file,
                 "báo cáo định kỳ ra tệp: một đơn vị, all hoặc by-unit; json/xlsx/pdf")
-    r.add_argument("--unit", required=True, help="mã đơn vị, 'all' (toàn tỉnh) hoặc 'by-unit' (từng đơn vị, JSON)")
+    r.add_argument("--unit", required=True, help="mã đơn vị, 'all' (toàn tỉnh) hoặc 'by-unit' (từng đơn vị: JSON, hoặc xlsx/pdf một dòng mỗi đơn vị)")
     r.add_argument("--period", required=True)
     r.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
     r.add_argument("--out", required=True)

@@ -29,7 +29,7 @@ from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
 from province import forwarded, report_counts
-from province.apply import apply_changes
+from province.apply import ChangeCounts, apply_changes
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
 
@@ -37,18 +37,15 @@ log = logging.getLogger("province.import")
 MIN_APP_VERSION = (0, 1, 0)
 
 
-@dataclass
-class ImportResult:
+@dataclass(kw_only=True)
+class ImportResult(ChangeCounts):
+    """One file's import; its counts are the apply step's, ``skipped`` also holding the unchanged ones."""
+
     file: str
     batch_id: str | None
     status: str  # applied | duplicate | refused | dry_run
     code: str | None = None
     message: str | None = None
-    applied: int = 0
-    skipped: int = 0
-    unchanged: int = 0
-    conflicts: int = 0
-    rejected: int = 0
     gaps: list[dict[str, Any]] = field(default_factory=list)
     chain: str | None = None
     receipt: bytes | None = None
@@ -56,8 +53,7 @@ class ImportResult:
 
     def as_json(self) -> dict[str, Any]:
         return {"batch_id": self.batch_id, "status": self.status, "code": self.code, "message": self.message,
-                "applied": self.applied, "skipped": self.skipped, "unchanged": self.unchanged,
-                "conflicts": self.conflicts, "rejected": self.rejected, "gaps": self.gaps, "chain": self.chain,
+                **self.counts(), "gaps": self.gaps, "chain": self.chain,
                 "file": self.file, "receipt_file": self.receipt_file}
 
 

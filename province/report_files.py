@@ -2,7 +2,8 @@
 
 The numbers come from ``province.reports.periodic`` (the desk's own report code at the hub); the
 files from the desk's own writers (``desktop.reports.xlsx`` / ``.pdf``), so a unit's Biểu 06 printed at
-the province looks exactly like the one printed at the commune.
+the province looks exactly like the one printed at the commune. ``by-unit`` as a file is one table, a row
+per unit (``province.by_unit_files``).
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ def report_file(hub: Hub, *, unit: str, period: str, fmt: str, names: bool = Tru
 
         data = keep(province_report(hub, period) if unit == "by-unit" else periodic(hub, unit=unit, period=period))
         return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    if unit == "by-unit":
-        raise UserError("Báo cáo từng đơn vị dạng tệp: chọn một mã đơn vị hoặc 'all'.", field="unit")
+    if unit == "by-unit":  # one row per unit, then the all-units total (no names in it)
+        from province.by_unit_files import by_unit_pdf, by_unit_xlsx
+
+        return (by_unit_xlsx if fmt == "xlsx" else by_unit_pdf)(province_report(hub, period))
     report = keep(periodic(hub, unit=unit, period=period))
     place = None
     if fmt == "xlsx":

@@ -3,6 +3,7 @@
     xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots.py     # real X server
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py                 # no X at all
     python scripts/screenshots.py --skip sync                               # leave page-sync.png alone
+    python scripts/screenshots.py --only page-overview,kiosk-welcome        # just these
 
 Each page in desktop.ui.pages.PAGES is grabbed as page-<key>.png automatically; other shots (dialogs,
 a filled form) are entries of EXTRA_SHOTS: (file stem, function(window) -> widget to grab).
@@ -118,6 +119,9 @@ def prepare_sync(window: MainWindow, folder: Path) -> None:
     from province.importer import import_file
     from province.keys import init_keys
 
+    from province.keys import PASSPHRASE_ENV
+
+    os.environ.setdefault(PASSPHRASE_ENV, "chi-de-chup-man-hinh")  # the throw-away hub's keys, deleted after
     db = window.ctx.db
     hub = open_hub(f"sqlite:///{folder / 'hub.sqlite3'}", data_dir=folder / "hub")
     try:
@@ -274,6 +278,23 @@ def about(window: MainWindow) -> QWidget:
     return dialog
 
 
+def kiosk_screen(*, question: bool) -> Callable[[MainWindow], QWidget]:
+    """The citizen's survey window at the screen's size (it opens full screen): the welcome, or the first
+    question. Closed by ``leave`` (an officer's PIN in real use)."""
+
+    def shot(window: MainWindow) -> QWidget:
+        from desktop.ui.kiosk import KioskWindow
+
+        kiosk = KioskWindow(window.ctx.db, officer=window.ctx.officer.username)
+        kiosk.attach_dossier(None)
+        if question:
+            kiosk.start()
+        kiosk.resize(*SIZE)
+        return _shown(kiosk)
+
+    return shot
+
+
 def _shown(dialog: QWidget) -> QWidget:
     """A dialog as it opens (its size fitted to the screen by desktop.ui.dialogs.base)."""
     dialog.show()
@@ -324,6 +345,8 @@ EXTRA_SHOTS: list[tuple[str, Callable[[MainWindow], QWidget | None]]] = [
     ("settings-data", settings_data),
     ("history-wizard", history_wizard),
     ("about", about),
+    ("kiosk-welcome", kiosk_screen(question=False)),
+    ("kiosk-question-overall", kiosk_screen(question=True)),
     *_dialog_shots(),
 ]
 
@@ -376,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
             widget.grab().save(str(path))
             written.append(path)
             if widget is not window:
-                widget.close()
+                getattr(widget, "leave", widget.close)()  # the kiosk refuses a plain close
         window.close()
         db.dispose()
         app.processEvents()

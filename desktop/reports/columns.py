@@ -56,7 +56,10 @@ def group_span(group: Group) -> tuple[int, int]:
     return numbers[0], numbers[-1]
 
 
-def header_top() -> tuple[tuple[str, int, int], ...]:
-    """Level 1 of the two-level header: (text, first column, last column)."""
+def header_top(lead: tuple[str, ...] = LEAD) -> tuple[tuple[str, int, int], ...]:
+    """Level 1 of the two-level header: (text, first column, last column). ``lead`` names the columns before
+    the counts (each spans both levels): Biểu 06's STT and field, or the hub's STT, unit code and name."""
+    shift = len(lead) - len(LEAD)
     groups = tuple(dict.fromkeys(c.group for c in COLUMNS))
-    return ((LEAD[0], 1, 1), (LEAD[1], 2, 2)) + tuple((g.header, *group_span(g)) for g in groups)
+    return (tuple((text, number, number) for number, text in enumerate(lead, start=1))
+            + tuple((g.header, group_span(g)[0] + shift, group_span(g)[1] + shift) for g in groups))

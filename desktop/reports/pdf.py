@@ -6,6 +6,7 @@ built-in PDF fonts would drop Vietnamese letters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from desktop.platform.pdf_fonts import register_fonts
-from desktop.reports import layout
+from desktop.formatting import number
+from desktop.reports import columns, layout
 from desktop.platform.atomic import write_atomic
 from desktop.reports.periodic import column_values
 from desktop.texts import LABELS
@@ -27,7 +29,7 @@ PAGE = landscape(A4)
 MARGIN = 12 * mm
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     serif, _ = register_fonts()
     bold = f"{serif}-Bold"
     italic = f"{serif}-Italic"
@@ -50,10 +52,13 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float) -> list[Any]:
+def heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float, titles: Sequence[str] = (), *,
+            form: bool = True) -> list[Any]:
+    """The lines above the table: the unit, the form's code (``form``), the title lines (Biểu 06's title when
+    none are given), the period and the unit of measure."""
+    corner = [Paragraph(layout.FORM_CODE, st["form"]), Paragraph(layout.FORM_BASIS, st["basis"])] if form else ""
     top = Table(
-        [[Paragraph(report["unit"]["name"].upper(), st["head"]), "",
-          [Paragraph(layout.FORM_CODE, st["form"]), Paragraph(layout.FORM_BASIS, st["basis"])]]],
+        [[Paragraph(report["unit"]["name"].upper(), st["head"]), "", corner]],
         colWidths=[width * 0.35, width * 0.3, width * 0.35],
     )
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -61,7 +66,7 @@ def _heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float
     return [
         top,
         Spacer(1, 4 * mm),
-        Paragraph(layout.title_line(report), st["title"]),
+        *(Paragraph(title, st["title"]) for title in (titles or [layout.title_line(report)])),
         Paragraph(layout.period_heading(report), st["period"]),
         Paragraph(layout.period_line(report), st["line"]),
         Spacer(1, 2 * mm),
@@ -73,7 +78,7 @@ def _heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float
     ]
 
 
-def _signature(st: dict[str, ParagraphStyle], width: float, place: str | None) -> Any:
+def signature(st: dict[str, ParagraphStyle], width: float, place: str | None) -> Any:
     table = Table(
         [["", Paragraph(layout.date_line(place), st["signi"])],
          [Paragraph(layout.SIGN_LEFT[0], st["sign"]), Paragraph(layout.SIGN_RIGHT[0], st["sign"])],
@@ -85,18 +90,28 @@ def _signature(st: dict[str, ParagraphStyle], width: float, place: str | None) -
 
 
 def periodic_table(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float) -> Table:
-    widths_mm = [12, 62] + [17] * 11
+    rows = [[str(index), row["field"], *column_values(row)] for index, row in enumerate(report["rows"], start=1)]
+    total = ["", layout.TOTAL_LABEL, *column_values(report["total"])]
+    return count_table(columns.LEAD, rows, total, [12, 62], st, width)
+
+
+def count_table(lead: tuple[str, ...], rows: Sequence[Sequence[Any]], total: Sequence[Any],
+                lead_mm: Sequence[float], st: dict[str, ParagraphStyle], width: float) -> Table:
+    """Biểu 06's table: the two-level header (the ``lead`` columns, ``lead_mm`` wide, span both levels), the
+    column numbers, one row per item (the last lead column holds its wrapped name, counts «1.234») and the
+    bold total; the header repeats on every page."""
+    name_column = len(lead) - 1  # 0-based
+    widths_mm = [*lead_mm] + [17] * len(layout.HEADER_SUB)
     scale = width / (sum(widths_mm) * mm)
-    col_widths = [w * mm * scale for w in widths_mm]
-    top = [""] * 13
-    for text, first, _last in layout.HEADER_TOP:
+    top: list[Any] = [""] * len(widths_mm)
+    for text, first, _last in columns.header_top(lead):
         top[first - 1] = Paragraph(text, st["cellh"])
-    sub = ["", ""] + [Paragraph(text, st["cellh"]) for text in layout.HEADER_SUB]
-    numbers = list(layout.COLUMN_NUMBERS)
-    data: list[list[Any]] = [top, sub, numbers]
-    for index, row in enumerate(report["rows"], start=1):
-        data.append([str(index), Paragraph(row["field"], st["cell"]), *(str(v) for v in column_values(row))])
-    data.append(["", Paragraph(layout.TOTAL_LABEL, st["cellb"]), *(str(v) for v in column_values(report["total"]))])
+    sub = [""] * len(lead) + [Paragraph(text, st["cellh"]) for text in layout.HEADER_SUB]
+    data: list[list[Any]] = [top, sub, [f"({n})" for n in range(1, len(widths_mm) + 1)]]
+    for values in [*rows, total]:
+        cells = [str(v) for v in values[:name_column]]
+        cells.append(Paragraph(str(values[name_column]), st["cellb" if values is total else "cell"]))
+        data.append(cells + [number(v) for v in values[name_column + 1:]])
     serif = st["_serif"].fontName
     style = [
         ("FONTNAME", (0, 0), (-1, -1), serif),
@@ -107,16 +122,13 @@ def periodic_table(report: dict[str, Any], st: dict[str, ParagraphStyle], width:
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("SPAN", (0, 0), (0, 1)),
-        ("SPAN", (1, 0), (1, 1)),
     ]
-    for _text, first, last in layout.HEADER_TOP:
-        if last > first:
-            style.append(("SPAN", (first - 1, 0), (last - 1, 0)))
-    return Table(data, colWidths=col_widths, repeatRows=3, style=TableStyle(style))
+    for _text, first, last in columns.header_top(lead):
+        style.append(("SPAN", (first - 1, 0), (last - 1, 0 if last > first else 1)))
+    return Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=3, style=TableStyle(style))
 
 
-def _document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
+def document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
     serif, _ = register_fonts()
     return SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                              bottomMargin=MARGIN, title=title, author=LABELS["app_name"],
@@ -124,11 +136,11 @@ def _document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
 
 
 def periodic_pdf_bytes(report: dict[str, Any], *, place: str | None = None, with_late: bool = True) -> bytes:
-    st = _styles()
+    st = styles()
     buffer = BytesIO()
-    doc = _document(buffer, layout.title_line(report))
+    doc = document(buffer, layout.title_line(report))
     width = PAGE[0] - 2 * MARGIN
-    story = [*_heading(report, st, width), periodic_table(report, st, width), _signature(st, width, place)]
+    story = [*heading(report, st, width), periodic_table(report, st, width), signature(st, width, place)]
     if with_late and report.get("late_dossiers"):
         story.extend(_late_story(report, st, width, new_page=True))
     doc.build(story)
@@ -166,9 +178,9 @@ def _late_story(report: dict[str, Any], st: dict[str, ParagraphStyle], width: fl
 
 
 def late_pdf_bytes(report: dict[str, Any]) -> bytes:
-    st = _styles()
+    st = styles()
     buffer = BytesIO()
-    doc = _document(buffer, layout.LATE_TITLE)
+    doc = document(buffer, layout.LATE_TITLE)
     width = PAGE[0] - 2 * MARGIN
     doc.build(_late_story(report, st, width, new_page=False))
     return buffer.getvalue()

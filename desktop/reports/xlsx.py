@@ -6,6 +6,7 @@ fit to one page wide, header rows repeated on every printed page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,9 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.reports import layout
+from desktop.reports import columns, layout
 from desktop.reports.excel_style import (
-    BORDER, CENTER, COUNT, LEFT, ROW_HEIGHT, fit_row, font, height, merged_text, moment, page_setup, put, save,
+    BORDER, CENTER, COUNT, LEFT, fit_row, font, height, merged_text, moment, page_setup, put, save,
 )
 from desktop.reports.periodic import column_values
 
@@ -28,67 +29,76 @@ def periodic_workbook(report: dict[str, Any], *, place: str | None = None) -> Wo
     wb = Workbook()
     ws = wb.active
     ws.title = "Biểu 06"
-    for index, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    merged_text(ws, 1, 1, 5, report["unit"]["name"].upper(), font(12, bold=True))
-    merged_text(ws, 1, 10, 13, layout.FORM_CODE, font(12, bold=True))
-    merged_text(ws, 2, 10, 13, layout.FORM_BASIS, font(10, italic=True))
-    merged_text(ws, 3, 1, 13, layout.title_line(report), font(13, bold=True))
-    ws.row_dimensions[3].height = 36
-    merged_text(ws, 4, 1, 13, layout.period_heading(report), font(12, bold=True))
-    merged_text(ws, 5, 1, 13, layout.period_line(report), font(12, italic=True))
-    merged_text(ws, 6, 1, 6, layout.unit_line(report), font(12), LEFT)
-    merged_text(ws, 6, 10, 13, layout.UNIT_OF_MEASURE, font(11, italic=True),
-                 Alignment(horizontal="right", vertical="center"))
-
-    top, sub, numbers = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
-    bold = font(11, bold=True)
-    for text, first, last in layout.HEADER_TOP:
-        if first == last:  # STT and the field name span both header levels
-            ws.merge_cells(start_row=top, start_column=first, end_row=sub, end_column=last)
-            cell = ws.cell(row=top, column=first, value=text)
-        else:
-            ws.merge_cells(start_row=top, start_column=first, end_row=top, end_column=last)
-            cell = ws.cell(row=top, column=first, value=text)
-        cell.font, cell.alignment = bold, CENTER
-    for offset, text in enumerate(layout.HEADER_SUB):
-        cell = ws.cell(row=sub, column=3 + offset, value=text)
-        cell.font, cell.alignment = font(10, bold=True), CENTER
-    for column, text in enumerate(layout.COLUMN_NUMBERS, start=1):
-        cell = ws.cell(row=numbers, column=column, value=text)
-        cell.font, cell.alignment = font(10, italic=True), CENTER
-    ws.row_dimensions[top].height = 30
-    ws.row_dimensions[sub].height = 62
-
-    row = numbers + 1
-    for index, item in enumerate(report["rows"], start=1):
-        values = [index, item["field"], *column_values(item)]
-        for column, value in enumerate(values, start=1):
-            put(ws, row, column, value, align=LEFT if column == 2 else CENTER, framed=False,
-                fmt=COUNT if column > 2 else None)
-        ws.row_dimensions[row].height = height(item["field"], WIDTHS[1])
-        row += 1
+    heading(ws, report, WIDTHS, [layout.title_line(report)], form=True)
+    rows = [[index, item["field"], *column_values(item)] for index, item in enumerate(report["rows"], start=1)]
     total = ["", layout.TOTAL_LABEL, *column_values(report["total"])]
-    for column, value in enumerate(total, start=1):
-        put(ws, row, column, value, style=font(11, bold=True), align=LEFT if column == 2 else CENTER, framed=False,
-            fmt=COUNT if column > 2 else None)
-    ws.row_dimensions[row].height = ROW_HEIGHT
-    last_table_row = row
-    for r in range(top, last_table_row + 1):
-        for c in range(1, 14):
-            ws.cell(row=r, column=c).border = BORDER
-
-    sign = last_table_row + 2
-    merged_text(ws, sign, 9, 13, layout.date_line(place), font(12, italic=True))
-    merged_text(ws, sign + 1, 1, 5, layout.SIGN_LEFT[0], font(12, bold=True))
-    merged_text(ws, sign + 1, 9, 13, layout.SIGN_RIGHT[0], font(12, bold=True))
-    merged_text(ws, sign + 2, 1, 5, layout.SIGN_LEFT[1], font(11, italic=True))
-    merged_text(ws, sign + 2, 9, 13, layout.SIGN_RIGHT[1], font(11, italic=True))
-    ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
-    page_setup(ws, f"{top}:{numbers}")
+    last_table_row = count_table(ws, HEADER_ROW, columns.LEAD, rows, total, WIDTHS)
+    signature(ws, last_table_row + 2, len(WIDTHS), place)
+    page_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 2}")
     if report.get("late_dossiers"):
         _late_sheet(wb.create_sheet("Hồ sơ trễ hạn"), report)
     return wb
+
+
+def heading(ws: Worksheet, report: dict[str, Any], widths: Sequence[float], titles: Sequence[str], *,
+            form: bool) -> None:
+    """Column widths and the lines above the table (rows 1–6): the unit, the form's code (``form``), the
+    title lines, the period and the unit of measure."""
+    last = len(widths)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    merged_text(ws, 1, 1, 5, report["unit"]["name"].upper(), font(12, bold=True))
+    if form:
+        merged_text(ws, 1, last - 3, last, layout.FORM_CODE, font(12, bold=True))
+        merged_text(ws, 2, last - 3, last, layout.FORM_BASIS, font(10, italic=True))
+    merged_text(ws, 3, 1, last, "\n".join(titles), font(13, bold=True))
+    ws.row_dimensions[3].height = 36 if len(titles) == 1 else 52
+    merged_text(ws, 4, 1, last, layout.period_heading(report), font(12, bold=True))
+    merged_text(ws, 5, 1, last, layout.period_line(report), font(12, italic=True))
+    merged_text(ws, 6, 1, 6, layout.unit_line(report), font(12), LEFT)
+    merged_text(ws, 6, last - 3, last, layout.UNIT_OF_MEASURE, font(11, italic=True),
+                Alignment(horizontal="right", vertical="center"))
+
+
+def count_table(ws: Worksheet, top: int, lead: tuple[str, ...], rows: Sequence[Sequence[Any]],
+                total: Sequence[Any], widths: Sequence[float]) -> int:
+    """Biểu 06's table from row ``top``: the two-level header (the ``lead`` columns span both levels), the
+    column numbers, one row per item (the last lead column holds its wrapped name, the counts are typed
+    numbers) and the bold total, all framed; the panes freeze below the header. Returns the total's row."""
+    sub, numbers, name_column = top + 1, top + 2, len(lead)
+    for text, first, last in columns.header_top(lead):
+        ws.merge_cells(start_row=top, start_column=first, end_row=sub if first == last else top, end_column=last)
+        cell = ws.cell(row=top, column=first, value=text)
+        cell.font, cell.alignment = font(11, bold=True), CENTER
+    for offset, text in enumerate(layout.HEADER_SUB, start=name_column + 1):
+        cell = ws.cell(row=sub, column=offset, value=text)
+        cell.font, cell.alignment = font(10, bold=True), CENTER
+    for column in range(1, len(widths) + 1):
+        cell = ws.cell(row=numbers, column=column, value=f"({column})")
+        cell.font, cell.alignment = font(10, italic=True), CENTER
+    ws.row_dimensions[top].height = 30
+    ws.row_dimensions[sub].height = 62
+    row = numbers + 1
+    for values in [*rows, total]:
+        style = font(11, bold=values is total)
+        for column, value in enumerate(values, start=1):
+            put(ws, row, column, value, style=style, align=LEFT if column == name_column else CENTER,
+                framed=False, fmt=COUNT if column > name_column else None)
+        ws.row_dimensions[row].height = height(str(values[name_column - 1]), widths[name_column - 1])
+        row += 1
+    for r in range(top, row):
+        for c in range(1, len(widths) + 1):
+            ws.cell(row=r, column=c).border = BORDER
+    ws.freeze_panes = ws.cell(row=numbers + 1, column=name_column + 1)
+    return row - 1
+
+
+def signature(ws: Worksheet, row: int, last: int, place: str | None) -> None:
+    """The signing date and the two signatures below the table."""
+    merged_text(ws, row, last - 4, last, layout.date_line(place), font(12, italic=True))
+    for offset, style in ((1, font(12, bold=True)), (2, font(11, italic=True))):
+        merged_text(ws, row + offset, 1, 5, layout.SIGN_LEFT[offset - 1], style)
+        merged_text(ws, row + offset, last - 4, last, layout.SIGN_RIGHT[offset - 1], style)
 
 
 def late_workbook(report: dict[str, Any]) -> Workbook:

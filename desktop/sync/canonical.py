@@ -42,6 +42,11 @@ def _moment(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+# One encoder each (they keep no state between calls): building one per call cost ~10% of ``dumps``.
+_FAST = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_moment)
+_EXACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def dumps(value: Any) -> bytes:
     """Canonical bytes. Fast path (issue 14: the export spent 42% here): let the C encoder write the
     value as it is and NFC-check the text once — if the text is already NFC, every key and string in it
@@ -50,13 +55,11 @@ def dumps(value: Any) -> bytes:
     strings in every structure that travels (JSON keys are strings; a dict keyed by numbers would not
     survive a round trip anyway)."""
     try:
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                          default=_moment)
+        text = _FAST.encode(value)
     except TypeError:  # e.g. keys that are not all strings: the exact path decides
         text = None
     if text is None or not (text.isascii() or unicodedata.is_normalized("NFC", text)):
-        text = json.dumps(normalise(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                          allow_nan=False)
+        text = _EXACT.encode(normalise(value))
     return text.encode("utf-8")
 
 

@@ -33,6 +33,41 @@ MESSAGES: dict[str, str] = {
                        "tỉnh…», hoặc chạy lệnh 'sync keys --province-key TỆP'.",
 }
 
+CALL_ADMIN = "Hãy báo quản trị viên của đơn vị"
+SAFE = "Dữ liệu vẫn an toàn trên máy"
+
+# What an officer or leader reads instead (issue #18): the messages above may name a button only the unit's
+# administrator can press, or a command; these say in plain words what happened and whom to call.
+OFFICER_MESSAGES: dict[str, str] = {
+    "no_province_key": f"Chưa đồng bộ được: máy này chưa cài khóa công khai của tỉnh. {SAFE}. {CALL_ADMIN} "
+                       "cài khóa (tệp province.pub do tỉnh cấp).",
+    "not_initialised": f"Chưa đồng bộ được: máy này chưa được cài đặt đơn vị. {SAFE}. {CALL_ADMIN}.",
+    "bad_hub_url": f"Chưa gửi qua mạng được: máy này chưa có địa chỉ máy chủ tỉnh, hoặc địa chỉ không đúng. {SAFE}; "
+                   f"có thể gửi bằng USB («Xuất ra USB…»). {CALL_ADMIN} nhập địa chỉ máy chủ tỉnh.",
+    "hub_unreachable": f"Chưa gửi qua mạng được: máy chủ tỉnh không trả lời hoặc báo lỗi (mất mạng, máy chủ tắt). "
+                       f"{SAFE}; thử lại sau hoặc gửi bằng USB («Xuất ra USB…»). Nếu nhiều lần vẫn không được, hãy báo "
+                       "quản trị viên của đơn vị.",
+    "device_not_accepted": "Máy chủ tỉnh không nhận máy này (chưa đăng ký, đã bị thu hồi, hoặc giờ của máy bị lệch). "
+                           f"{SAFE}. {CALL_ADMIN}.",
+    "revoked_device": f"Tỉnh đã thu hồi quyền đồng bộ của máy này. {SAFE}. {CALL_ADMIN}.",
+    "bad_device_key": f"Chưa đồng bộ được: khóa riêng của máy này bị hỏng. {SAFE}. {CALL_ADMIN}.",
+    "app_too_old": f"Gói dữ liệu của tỉnh cần phiên bản phần mềm mới hơn nên chưa áp dụng. {CALL_ADMIN} cập nhật "
+                   "phần mềm.",
+}
+
+
+def message_for(code: str | None, message: str, *, admin: bool) -> str:
+    """The text to show: ``message`` to the administrator, the plain officer wording (by code) to anyone else."""
+    return message if admin else OFFICER_MESSAGES.get(code or "", message)
+
+
+def for_role(error: BaseException, *, admin: bool) -> BaseException:
+    """``error`` as the logged-in officer should read it: the same error, or a UserError with the same code and
+    field and the officer's wording."""
+    if admin or not isinstance(error, UserError) or (error.code or "") not in OFFICER_MESSAGES:
+        return error
+    return UserError(message_for(error.code, error.message, admin=False), field=error.field, code=error.code)
+
 
 class SyncError(UserError):
     """A refused file or step; ``code`` is stable, ``message`` is Vietnamese."""

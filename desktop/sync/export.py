@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, null, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from desktop import __version__
 
 from desktop.platform import clock
 from desktop.db.models import ChangeLog, Procedure
+from desktop.db.types import VNDateTime
 from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt
 from desktop.db.session import Database, current_revisions
 from desktop.errors import UserError
@@ -29,6 +30,7 @@ from desktop.services.desk import get_setting
 from desktop.sync import anchor, batch, canonical, identity, keys, tables
 from desktop.sync.errors import SyncError
 from desktop.platform.atomic import write_atomic
+from desktop.platform.gc_pause import paused_gc
 
 log = logging.getLogger("desktop.sync")
 Progress = Callable[[int, int], None]
@@ -72,23 +74,22 @@ def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dic
         if table is None:
             log.warning("nhật ký thay đổi có bảng lạ %s; bỏ qua %d bản ghi", table_name, len(ids))
             continue
-        for start in range(0, len(ids), 500):
-            rows = session.execute(select(table).where(table.c.id.in_(ids[start:start + 500]))).mappings()
-            for row in rows:
-                if unit and row["owner_unit"] not in ("", unit):
-                    continue
-                entry = latest[(table_name, row["id"])]
-                changes.append({
-                    "change_id": f"{entry.epoch}:{entry.seq}", "seq": entry.seq, "epoch": entry.epoch,
-                    "table": table_name, "record_id": row["id"], "op": "delete" if row["deleted"] else "upsert",
-                    "version": row["version"], "row": tables.snapshot(table, row),
-                    "officer": entry.officer, "device_time": clock.iso(entry.at),
-                })
+        for row in tables.read_snapshots(session, table, ids):
+            if unit and row["owner_unit"] not in ("", unit):
+                continue
+            entry = latest[(table_name, row["id"])]
+            changes.append({
+                "change_id": f"{entry.epoch}:{entry.seq}", "seq": entry.seq, "epoch": entry.epoch,
+                "table": table_name, "record_id": row["id"], "op": "delete" if row["deleted"] else "upsert",
+                "version": row["version"], "row": row,
+                "officer": entry.officer, "device_time": clock.iso(entry.at),
+            })
     order = list(known)
     changes.sort(key=lambda c: (order.index(c["table"]), c["seq"]))
     return changes
 
 
+@paused_gc()  # ~10k change dicts stay alive until the batch is written: no full-heap walks meanwhile
 def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: str | None = None,
                  progress: Progress | None = None) -> ExportResult:
     """Write one batch into ``out_dir`` (atomically, re-read and hash-checked) and record it."""
@@ -141,21 +142,25 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
     if canonical.sha256(written) != digest:  # the stick lied (failing flash, unplugged mid-write)
         target.unlink(missing_ok=True)
         raise SyncError("bad_hash", f"kiểm tra lại tệp vừa ghi {target.name}")
-    _record(db, spec, target, digest, len(data), len(changes), rows, medium, officer, created)
+    _record(db, spec, target, digest, len(data), len(changes), medium, officer, created)
     identity.note_exported(db, epoch, spec.seq_to)
     return ExportResult(target, spec.batch_id, len(changes), spec.seq_from, spec.seq_to, epoch, digest, len(data))
 
 
 def _record(db: Database, spec: batch.BatchSpec, target: Path, digest: str, size: int, count: int,
-            rows: list[Any], medium: str, officer: str | None, when: Any) -> None:
+            medium: str, officer: str | None, when: Any) -> None:
     """Only after the file is safely on the medium do the changes become EXPORTED."""
     with db.transaction(officer=officer) as session:
         session.add(SyncBatch(batch_id=spec.batch_id, file_name=target.name, destination=str(target.parent),
                               medium=medium, sha256=digest, size=size, epoch=spec.epoch, seq_from=spec.seq_from,
                               seq_to=spec.seq_to, changes=count, exported_at=when, exported_by=officer))
+        # One INSERT … SELECT of the rows just exported (still pending, up to the batch's last sequence),
+        # not 10k bound parameter sets (issue 14).
         table = SyncChangeState.__table__
-        stmt = sqlite_insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=[table.c.seq], set_={
-            k: stmt.excluded[k] for k in ("epoch", "state", "batch_id", "medium", "exported_at")})
-        session.execute(stmt, [{"seq": r.seq, "epoch": r.epoch, "state": "exported", "batch_id": spec.batch_id,
-                                "medium": medium, "exported_at": when, "acknowledged_at": None} for r in rows])
+        exported = select(ChangeLog.seq, ChangeLog.epoch, literal("exported"), literal(spec.batch_id),
+                          literal(medium), literal(when, VNDateTime()), null()).where(
+            ChangeLog.seq.between(spec.seq_from, spec.seq_to), identity.pending_condition())
+        stmt = sqlite_insert(table).from_select(
+            ["seq", "epoch", "state", "batch_id", "medium", "exported_at", "acknowledged_at"], exported)
+        session.execute(stmt.on_conflict_do_update(index_elements=[table.c.seq], set_={
+            k: stmt.excluded[k] for k in ("epoch", "state", "batch_id", "medium", "exported_at")}))

@@ -106,6 +106,8 @@ def _rendered(ctx: UiContext, parent: QWidget | None, path: Path, title: str,
         preview = PdfPreview(path, title, parent)
         OPEN_PREVIEWS.append(preview)
         preview.finished.connect(lambda _r, p=preview: OPEN_PREVIEWS.remove(p) if p in OPEN_PREVIEWS else None)
+        if parent is not None:  # the keyboard goes back to the counter form, ready for the next citizen
+            preview.finished.connect(lambda _r: parent.window().activateWindow())
         preview.show()
     if on_done is not None:
         on_done(path)

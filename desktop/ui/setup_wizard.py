@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QWidget, QWizard, QWizardPage,
+    QCheckBox, QComboBox, QLabel, QLineEdit, QMessageBox, QWidget, QWizard, QWizardPage,
 )
 
 from desktop.db.session import Database
@@ -17,16 +18,27 @@ from desktop.errors import UserError
 from desktop.services import catalog, desk, officers
 from desktop.rules.unit_levels import levels
 from desktop.ui.tasks import wait_for
+from desktop.ui.widgets.layouts import form_layout
 
 UNIT_FIELDS = {"unit_code", "unit_name", "level", "seq_range"}
 
 
-class _UnitPage(QWizardPage):
-    def __init__(self) -> None:
+def _t(text: str) -> str:
+    return QCoreApplication.translate("SetupWizard", text)
+
+
+class _FormPage(QWizardPage):
+    """A step of the wizard: its title and explanation; the subclass lays out its form."""
+
+    def __init__(self, title: str, subtitle: str = "") -> None:
         super().__init__()
-        self.setTitle(self.tr("Đơn vị sử dụng"))
-        self.setSubTitle(self.tr("Thông tin của bộ phận một cửa dùng máy này."))
-        form = QFormLayout(self)
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+
+
+class _UnitPage(_FormPage):
+    def __init__(self) -> None:
+        super().__init__(_t("Đơn vị sử dụng"), _t("Thông tin của bộ phận một cửa dùng máy này."))
         self.unit_code = QLineEdit(objectName="unit_code")
         self.unit_code.setPlaceholderText(self.tr("5 chữ số, ví dụ 10375"))
         self.unit_name = QLineEdit(objectName="unit_name")
@@ -37,46 +49,33 @@ class _UnitPage(QWizardPage):
         for level in levels():
             self.level.addItem(level.name, level.code)
         self.seq_range = QLineEdit("1-9999", objectName="seq_range")
-        form.addRow(self.tr("Mã đơn vị hành chính:"), self.unit_code)
-        form.addRow(self.tr("Tên đơn vị:"), self.unit_name)
-        form.addRow(self.tr("Mã định danh cơ quan:"), self.agency_id)
-        form.addRow(self.tr("Cấp:"), self.level)
-        form.addRow(self.tr("Dải số thứ tự của máy này:"), self.seq_range)
         hint = QLabel(self.tr("Nếu nhiều máy cùng tiếp nhận, mỗi máy dùng một dải riêng (ví dụ 1-4999 và 5000-9999)."))
         hint.setWordWrap(True)
-        form.addRow(hint)
+        form_layout(self, (self.tr("Mã đơn vị hành chính:"), self.unit_code),
+                    (self.tr("Tên đơn vị:"), self.unit_name), (self.tr("Mã định danh cơ quan:"), self.agency_id),
+                    (self.tr("Cấp:"), self.level), (self.tr("Dải số thứ tự của máy này:"), self.seq_range), hint)
 
 
-class _AdminPage(QWizardPage):
+class _AdminPage(_FormPage):
     def __init__(self) -> None:
-        super().__init__()
-        self.setTitle(self.tr("Tài khoản quản trị đầu tiên"))
-        self.setSubTitle(self.tr("Người này sẽ thêm các cán bộ khác trong trang Cài đặt."))
-        form = QFormLayout(self)
+        super().__init__(_t("Tài khoản quản trị đầu tiên"),
+                         _t("Người này sẽ thêm các cán bộ khác trong trang Cài đặt."))
         self.username = QLineEdit(objectName="admin_username")
         self.full_name = QLineEdit(objectName="admin_full_name")
-        self.password = QLineEdit(objectName="admin_password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password2 = QLineEdit(objectName="admin_password2")
-        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Tên đăng nhập:"), self.username)
-        form.addRow(self.tr("Họ và tên:"), self.full_name)
-        form.addRow(self.tr("Mật khẩu:"), self.password)
-        form.addRow(self.tr("Nhập lại mật khẩu:"), self.password2)
+        self.password = QLineEdit(objectName="admin_password", echoMode=QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit(objectName="admin_password2", echoMode=QLineEdit.EchoMode.Password)
+        form_layout(self, (self.tr("Tên đăng nhập:"), self.username), (self.tr("Họ và tên:"), self.full_name),
+                    (self.tr("Mật khẩu:"), self.password), (self.tr("Nhập lại mật khẩu:"), self.password2))
 
 
-class _CatalogPage(QWizardPage):
+class _CatalogPage(_FormPage):
     def __init__(self) -> None:
-        super().__init__()
-        self.setTitle(self.tr("Danh mục thủ tục"))
-        form = QFormLayout(self)
+        super().__init__(_t("Danh mục thủ tục"))
         self.import_starter = QCheckBox(self.tr("Nạp danh mục thủ tục hành chính cấp xã có sẵn"),
-                                        objectName="import_starter")
-        self.import_starter.setChecked(True)
-        form.addRow(self.import_starter)
-        hint = QLabel(self.tr("Có thể nhập thêm hoặc cập nhật danh mục từ tệp Excel ở trang Danh mục."))
-        hint.setWordWrap(True)
-        form.addRow(hint)
+                                        objectName="import_starter", checked=True)
+        hint = QLabel(self.tr("Có thể nhập thêm hoặc cập nhật danh mục từ tệp Excel ở trang Danh mục."),
+                      wordWrap=True)
+        form_layout(self, self.import_starter, hint)
 
 
 class SetupWizard(QWizard):

@@ -209,7 +209,7 @@ def test_server_answers_4xx_never_500(db: Database, hub: Hub, desk: dict[str, An
 @contextlib.contextmanager
 def _served(hub: Hub) -> Iterator[tuple[str, int]]:
     """``python -m province serve`` on this hub in a child; yields its base URL and process id."""
-    from tests.net.conftest import free_port, wait_for_hub
+    from tests.net.conftest import free_port, stop_hub, wait_for_hub
 
     url = hub.engine.url.render_as_string(hide_password=False)
     port = free_port()
@@ -222,11 +222,7 @@ def _served(hub: Hub) -> Iterator[tuple[str, int]]:
         wait_for_hub(base, server)
         yield base, server.pid
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_hub(server)
 
 
 def _peak_mb(pid: int) -> int:

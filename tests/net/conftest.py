@@ -37,6 +37,15 @@ def wait_for_hub(base: str, process: subprocess.Popen[Any], *, verify: bool = Tr
         time.sleep(0.2)
 
 
+def stop_hub(process: subprocess.Popen[Any], *, seconds: float = 10) -> None:
+    """Ask a served hub to stop; killed if it has not within ``seconds`` (a hung shutdown must not hang the run)."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,8 +11,6 @@ import pytest
 from desktop.reports.periodic import ReportIntegrityError, check_identities, periodic_report
 from desktop.reports.periods import parse_period
 from tests.reports import scenario
-
-HT, CT, BT, HKD = "Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Hộ kinh doanh"
 
 
 def groups(rec: tuple[int, ...], res: tuple[int, ...], inp: tuple[int, ...]) -> dict[str, dict[str, int]]:
@@ -25,80 +25,19 @@ def row(field: str, rec: tuple[int, ...], res: tuple[int, ...], inp: tuple[int, 
     return {"field": field, **groups(rec, res, inp)}
 
 
-# (period, calendar) -> (start, end, rows, total, late list as [(letter, status, apology)])
-EXPECTED: dict[tuple[str, bool], tuple[str, str, list[dict[str, Any]], dict[str, Any], list[tuple[str, str, bool]]]] = {
-    ("2026-10", False): (
-        "2026-09-15", "2026-10-14",
-        [row(HT, (4, 1, 2, 0, 1), (2, 1, 0, 1, 0), (2, 2, 0)),
-         row(CT, (1, 0, 1, 1, 0), (0, 0, 0, 0, 0), (1, 1, 0)),
-         row(BT, (1, 0, 1, 0, 0), (1, 1, 0, 0, 1), (0, 0, 0)),
-         row(HKD, (2, 0, 2, 0, 0), (0, 0, 0, 0, 0), (2, 0, 2))],
-        groups((8, 1, 6, 1, 1), (3, 2, 0, 1, 1), (5, 3, 2)),
-        [("A", "late", True), ("E", "overdue", False), ("I", "overdue", False)],
-    ),
-    ("2026-11", False): (
-        "2026-10-15", "2026-11-14",
-        [row(HT, (2, 0, 0, 0, 2), (1, 0, 1, 0, 0), (1, 0, 1)),
-         row(CT, (2, 1, 0, 0, 1), (2, 0, 2, 0, 0), (0, 0, 0)),
-         row(HKD, (2, 0, 0, 0, 2), (1, 0, 0, 1, 0), (1, 0, 1))],
-        groups((6, 1, 0, 0, 5), (4, 0, 3, 1, 0), (2, 0, 2)),
-        [("E", "late", False), ("D", "overdue", False), ("I", "overdue", False)],
-    ),
-    ("2026-09", True): (
-        "2026-09-01", "2026-09-30",
-        [row(HT, (1, 0, 1, 0, 0), (1, 0, 0, 1, 0), (0, 0, 0)),
-         row(BT, (1, 0, 1, 0, 0), (0, 0, 0, 0, 0), (1, 1, 0))],
-        groups((2, 0, 2, 0, 0), (1, 0, 0, 1, 0), (1, 1, 0)),
-        [("A", "late", True)],
-    ),
-    ("2026-10", True): (
-        "2026-10-01", "2026-10-31",
-        [row(HT, (3, 1, 2, 0, 0), (2, 1, 1, 0, 0), (1, 0, 1)),
-         row(CT, (1, 0, 1, 1, 0), (1, 0, 1, 0, 0), (0, 0, 0)),
-         row(BT, (1, 0, 0, 0, 1), (1, 1, 0, 0, 1), (0, 0, 0)),
-         row(HKD, (2, 0, 2, 0, 0), (1, 0, 0, 1, 0), (1, 0, 1))],
-        groups((7, 1, 5, 1, 1), (5, 2, 2, 1, 1), (2, 0, 2)),
-        [("E", "late", False), ("D", "overdue", False), ("I", "overdue", False)],
-    ),
-    ("2026-Q4", False): (
-        "2026-09-15", "2026-12-14",
-        [row(HT, (4, 1, 2, 0, 1), (3, 1, 1, 1, 0), (1, 0, 1)),
-         row(CT, (2, 1, 1, 1, 0), (2, 0, 2, 0, 0), (0, 0, 0)),
-         row(BT, (1, 0, 1, 0, 0), (1, 1, 0, 0, 1), (0, 0, 0)),
-         row(HKD, (2, 0, 2, 0, 0), (1, 0, 0, 1, 0), (1, 0, 1))],
-        groups((9, 2, 6, 1, 1), (7, 2, 3, 2, 1), (2, 0, 2)),
-        [("A", "late", True), ("E", "late", False), ("D", "overdue", False), ("I", "overdue", False)],
-    ),
-    ("2026-Q4", True): (
-        "2026-10-01", "2026-12-31",
-        [row(HT, (3, 1, 2, 0, 0), (2, 1, 1, 0, 0), (1, 0, 1)),
-         row(CT, (2, 1, 1, 1, 0), (2, 0, 2, 0, 0), (0, 0, 0)),
-         row(BT, (1, 0, 0, 0, 1), (1, 1, 0, 0, 1), (0, 0, 0)),
-         row(HKD, (2, 0, 2, 0, 0), (1, 0, 0, 1, 0), (1, 0, 1))],
-        groups((8, 2, 5, 1, 1), (6, 2, 3, 1, 1), (2, 0, 2)),
-        [("E", "late", False), ("D", "overdue", False), ("I", "overdue", False)],
-    ),
-    ("2026", False): (
-        "2025-12-15", "2026-12-14",
-        [row(HT, (6, 1, 4, 0, 1), (5, 1, 2, 2, 0), (1, 0, 1)),
-         row(CT, (2, 1, 1, 1, 0), (2, 0, 2, 0, 0), (0, 0, 0)),
-         row(BT, (1, 0, 1, 0, 0), (1, 1, 0, 0, 1), (0, 0, 0)),
-         row(HKD, (2, 0, 2, 0, 0), (1, 0, 0, 1, 0), (1, 0, 1))],
-        groups((11, 2, 8, 1, 1), (9, 2, 4, 3, 1), (2, 0, 2)),
-        [("M", "late", False), ("A", "late", True), ("E", "late", False), ("D", "overdue", False),
-         ("I", "overdue", False)],
-    ),
-    ("2026", True): (
-        "2026-01-01", "2026-12-31",
-        [row(HT, (5, 1, 3, 0, 1), (4, 1, 1, 2, 0), (1, 0, 1)),
-         row(CT, (2, 1, 1, 1, 0), (2, 0, 2, 0, 0), (0, 0, 0)),
-         row(BT, (1, 0, 1, 0, 0), (1, 1, 0, 0, 1), (0, 0, 0)),
-         row(HKD, (2, 0, 2, 0, 0), (1, 0, 0, 1, 0), (1, 0, 1))],
-        groups((10, 2, 7, 1, 1), (8, 2, 3, 3, 1), (2, 0, 2)),
-        [("M", "late", False), ("A", "late", True), ("E", "late", False), ("D", "overdue", False),
-         ("I", "overdue", False)],
-    ),
-}
+Expected = tuple[str, str, list[dict[str, Any]], dict[str, Any], list[tuple[str, str, bool]]]
+
+
+def _expected() -> dict[tuple[str, bool], Expected]:
+    """(period, calendar) -> (start, end, rows, total, late list as [(letter, status, apology)]), from the
+    hand-counted table in periodic_expected.toml."""
+    table = tomllib.loads(Path(__file__).with_name("periodic_expected.toml").read_text(encoding="utf-8"))
+    return {(p["label"], p["calendar"]): (*p["window"], [row(field, *counts) for field, counts in p["fields"].items()],
+                                          groups(*p["total"]), [tuple(late) for late in p["late"]])
+            for p in table["period"]}
+
+
+EXPECTED = _expected()
 
 
 @pytest.fixture

@@ -153,3 +153,123 @@ def test_the_dashboard_follows_the_period_at_once(ctx: UiContext, qtbot: Any) ->
     assert page.data["period"]["label"] == "2026-10"
     page.picker.index.setCurrentIndex(8)  # September, without pressing «Xem»
     qtbot.waitUntil(lambda: page.data["period"]["label"] == "2026-09", timeout=3000)
+
+
+def test_f2_reception_to_printed_receipt_without_the_mouse(ctx: UiContext, qtbot: Any,
+                                                            monkeypatch: Any) -> None:
+    """The first keyboard-only path (issue #18): F2 → procedure → name → ID → ticks → Ctrl+Enter → the
+    receipt preview → Enter prints it (the system print dialog answered «In» by a stub)."""
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QDialog
+    from sqlalchemy import select
+
+    from desktop.db.models import Dossier
+    from desktop.ui import pdf_preview
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.printing import OPEN_PREVIEWS
+
+    printed: list[QPrinter] = []
+
+    class PrintDialog:  # the system dialog: accepted as if the officer pressed its «In»
+        def __init__(self, printer: QPrinter, _parent: Any) -> None:
+            self.printer = printer
+
+        def exec(self) -> int:
+            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.printer.setOutputFileName(str(ctx.db.path.with_name("printed.pdf")))
+            printed.append(self.printer)
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(pdf_preview, "QPrintDialog", PrintDialog)
+    ctx.show_previews = True
+    window = MainWindow(ctx, lock=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    keys = Keyboard(window)
+    window.nav.setFocus()
+    keys.press(Qt.Key.Key_F2)
+    page = window.page_widget("reception")
+    assert window.current_key() == "reception" and window.focusWidget() is page.procedure.edit
+    keys.type("khai sinh")
+    keys.press(Qt.Key.Key_Down)
+    keys.press(Qt.Key.Key_Return)
+    assert page.procedure.current is not None and window.focusWidget() is page.name
+    keys.type(NAME)
+    keys.press(Qt.Key.Key_Return)
+    keys.type("001203004567")
+    for _ in range(6):  # past the ID, then phone, address, organisation, channel, sets: nothing to change
+        keys.press(Qt.Key.Key_Return)
+    assert window.focusWidget() is page.components
+    keys.press(Qt.Key.Key_S)  # first component scanned at the counter
+    keys.press(Qt.Key.Key_Down)
+    keys.press(Qt.Key.Key_Space)  # second one not brought…
+    keys.press(Qt.Key.Key_Space)  # …found after all
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.last_code is not None
+    with ctx.db.reading() as session:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == page.last_code))
+    assert dossier is not None and dossier.applicant_name == NAME and dossier.applicant_id_number == "001203004567"
+    qtbot.waitUntil(lambda: bool(OPEN_PREVIEWS))
+    preview = OPEN_PREVIEWS[-1]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview and preview.focusWidget() is not None)
+    printing = Keyboard(preview)
+    printing.press(Qt.Key.Key_Return)  # «In…» is the preview's default button
+    assert len(printed) == 1
+    assert ctx.db.path.with_name("printed.pdf").read_bytes().startswith(b"%PDF")
+    printing.press(Qt.Key.Key_Escape)
+    assert OPEN_PREVIEWS == []
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert window.focusWidget() is page.procedure.edit and page.is_empty()  # ready for the next citizen
+    print(f"\nkeyboard-only F2 → printed receipt: {keys.count + printing.count} key events")
+
+
+def test_each_date_box_is_one_tab_stop(ctx: UiContext, qtbot: Any) -> None:
+    """Issue #18: «reaching the results takes 16 Tabs (each date box is 3 stops)». The results are one Tab
+    from the search box; the whole round of the filters visits each date box once, forwards and back."""
+    page = DossiersPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    page.search.setFocus()
+    keys = Keyboard(page)
+    keys.press(Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.table and keys.count == 1
+
+    def round_trip(key: Qt.Key) -> list[Any]:
+        stops = []
+        while True:
+            keys.press(key)
+            if page.focusWidget() is page.search:
+                return stops
+            stops.append(page.focusWidget())
+            assert len(stops) < 40, "Tab never came back to the search box"
+
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        stops = round_trip(key)
+        for box in (page.date_from, page.date_to):
+            assert stops.count(box) == 1, [w.objectName() for w in stops]
+        assert len(stops) == len(set(stops))  # no widget takes two Tabs
+        if key == Qt.Key.Key_Tab:  # the filters in the order they are laid out
+            assert [w.objectName() for w in stops] == [
+                "scope", "status", "field", "channel", "use_from", "date_from", "use_to", "date_to",
+                "overdue", "due_soon", "open", "ledger"]
+    print(f"\nTab stops round the dossier filters: {len(stops) + 1}")
+
+
+def test_a_date_box_is_typed_without_tabbing_between_its_parts(qtbot: Any) -> None:
+    from datetime import date
+
+    from desktop.ui.widgets.period_range import date_box
+
+    box = date_box(date(2026, 11, 20), "day")
+    qtbot.addWidget(box)
+    box.show()
+    box.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    box.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab brings it: the day selected
+    QTest.keyClicks(box, "05032025")  # the cursor moves on to the month and the year by itself
+    assert box.date().toPython() == date(2025, 3, 5)

@@ -408,3 +408,20 @@ def test_export_without_province_key_says_what_to_do(ctx: UiContext, qtbot: Any,
     assert text.startswith("Chưa cài khóa công khai của tỉnh") and "«Cài khóa của tỉnh…»" in text
     assert not (tmp_path / "usb").exists() or not list((tmp_path / "usb").iterdir())
     assert page.export_button.isEnabled()
+
+
+def test_an_officer_is_told_to_call_the_admin_not_sent_to_a_disabled_button(make_ctx: Any, qtbot: Any, tmp_path: Path,
+                                                                            messages: Any) -> None:
+    """Issue #18: the key button is disabled for an officer and a command is no help at the counter."""
+    page = _page(make_ctx("officer"), qtbot, folder=tmp_path / "usb")
+    page.choose_export()
+    (text,) = messages.texts()
+    assert text.startswith("Chưa đồng bộ được: máy này chưa cài khóa công khai của tỉnh.")
+    assert "báo quản trị viên của đơn vị" in text and "Dữ liệu vẫn an toàn trên máy" in text
+    assert "«Cài khóa" not in text and "lệnh" not in text
+    assert page.progress_label.text() == text and page.export_button.isEnabled() and page.progress.text() == ""
+    page.push()  # no hub address, and the field is not the officer's to fill
+    assert "chưa có địa chỉ máy chủ tỉnh" in messages.texts()[-1] and page.url_error.text() == messages.texts()[-1]
+    page.show_status({**page.status, "last_push": {"status": "failed", "code": "hub_unreachable", "at": None,
+                                                   "message": "Không kết nối được máy chủ tỉnh (ConnectError)."}})
+    assert "ConnectError" not in page.push_result.text() and "báo quản trị viên" in page.push_result.text()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QFormLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from desktop.platform import clock
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.widgets.layouts import form_layout
 from desktop.ui.widgets.period_range import date_box
 
 
@@ -19,10 +20,8 @@ class ApologyDialog(Dialog):
         self.new_date = date_box(start, "new_date")
         self.reason = QPlainTextEdit(objectName="reason")
         self.reason.setTabChangesFocus(True)
-        form = QFormLayout(self)
-        form.addRow(self.tr("Ngày hẹn mới:"), self.new_date)
-        form.addRow(self.tr("Lý do chậm:"), self.reason)
-        self.button_box(form)
+        self.button_box(form_layout(self, (self.tr("Ngày hẹn mới:"), self.new_date),
+                                    (self.tr("Lý do chậm:"), self.reason)))
 
     def day(self) -> date:
         return self.new_date.date().toPython()  # type: ignore[no-any-return]

@@ -6,19 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QWidget
 
 from desktop.platform.crash import CrashReport, install_crash_handlers, mark_seen
 from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.widgets.layouts import vbox
 
 
 def _tr(text: str) -> str:
@@ -29,9 +22,8 @@ class CrashDialog(Dialog):
     """Shown by the crash hook, and at start-up for crash files of earlier runs."""
 
     def __init__(self, report: CrashReport, parent: QWidget | None = None, *, earlier_run: bool = False) -> None:
-        super().__init__("", parent)
+        super().__init__(_tr("Phần mềm gặp lỗi"), parent)
         self.report = report
-        self.setWindowTitle(_tr("Phần mềm gặp lỗi"))
         self.setMinimumWidth(560)
         intro = _tr("Lần chạy trước, phần mềm đã gặp lỗi ngoài dự kiến.") if earlier_run else \
             _tr("Rất tiếc, phần mềm vừa gặp lỗi ngoài dự kiến. Dữ liệu đã lưu trước đó không bị mất.")
@@ -53,10 +45,7 @@ class CrashDialog(Dialog):
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.copy_button.clicked.connect(self.copy_details)
         self.close_button.clicked.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(self.details)
-        layout.addWidget(buttons)
+        vbox(self, self.message, self.details, buttons)
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(

@@ -99,13 +99,29 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("HistoryImportWizard", text)
 
 
-class _Step(QWizardPage):
-    """One step of the import: its wizard (``w``), title and explanation; ``_ready`` once its work is done."""
+STEPS = {  # the wizard's outline: each step's title and what it tells the officer
+    "file": (_t("Bước 1/4 — Chọn tệp sổ theo dõi"),
+             _t("Tệp Excel (.xlsx) hoặc CSV theo mẫu Sổ theo dõi hồ sơ, hoặc tệp «Xuất toàn bộ "
+                "dữ liệu» của phần mềm. Chưa có gì được ghi cho đến bước cuối.")),
+    "columns": (_t("Bước 2/4 — Kiểm tra các cột"),
+                _t("Phần mềm nhận ra cột theo tiêu đề. Sửa cột nào nhận sai; có thể lưu ánh xạ để "
+                   "dùng lần sau.")),
+    "preview": (_t("Bước 3/4 — Xem trước"),
+                _t("Chưa ghi gì. Đánh dấu các tên thủ tục gần giống nếu đúng, rồi «Xem lại»; "
+                   "«Tiếp» sẽ nhập toàn bộ các dòng hợp lệ trong một lần.")),
+    "done": (_t("Bước 4/4 — Nhập"), ""),
+}
 
-    def __init__(self, wizard: HistoryImportWizard, title: str, subtitle: str = "") -> None:
+
+class _Step(QWizardPage):
+    """One step of the import: its wizard (``w``), title and explanation (``STEPS``); ``_ready`` once its work
+    is done."""
+
+    def __init__(self, wizard: HistoryImportWizard, step: str) -> None:
         super().__init__()
         self.w = wizard
         self._ready = False
+        title, subtitle = STEPS[step]
         self.setTitle(title)
         if subtitle:
             self.setSubTitle(subtitle)
@@ -113,9 +129,7 @@ class _Step(QWizardPage):
 
 class _FilePage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__(wizard, _t("Bước 1/4 — Chọn tệp sổ theo dõi"),
-                         _t("Tệp Excel (.xlsx) hoặc CSV theo mẫu Sổ theo dõi hồ sơ, hoặc tệp «Xuất toàn bộ "
-                            "dữ liệu» của phần mềm. Chưa có gì được ghi cho đến bước cuối."))
+        super().__init__(wizard, "file")
         self.file_edit = QLineEdit(objectName="file")
         self.file_edit.setReadOnly(True)
         browse = QPushButton(self.tr("Chọn tệp…"), objectName="browse")
@@ -172,9 +186,7 @@ class _FilePage(_Step):
 
 class _ColumnsPage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__(wizard, _t("Bước 2/4 — Kiểm tra các cột"),
-                         _t("Phần mềm nhận ra cột theo tiêu đề. Sửa cột nào nhận sai; có thể lưu ánh xạ để "
-                            "dùng lần sau."))
+        super().__init__(wizard, "columns")
         self.header_label = QLabel(objectName="header_rows")
         self.table = QTableWidget(0, 3, objectName="columns")
         self.table.setHorizontalHeaderLabels([self.tr("Cột"), self.tr("Tiêu đề trong tệp"), self.tr("Là")])
@@ -242,9 +254,7 @@ class _ColumnsPage(_Step):
 
 class _PreviewPage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__(wizard, _t("Bước 3/4 — Xem trước"),
-                         _t("Chưa ghi gì. Đánh dấu các tên thủ tục gần giống nếu đúng, rồi «Xem lại»; "
-                            "«Tiếp» sẽ nhập toàn bộ các dòng hợp lệ trong một lần."))
+        super().__init__(wizard, "preview")
         self.summary = QLabel(objectName="summary", wordWrap=True)
         self.fuzzy = QListWidget(objectName="fuzzy")
         again = QPushButton(self.tr("Xem lại"), objectName="replan")
@@ -304,7 +314,7 @@ class _PreviewPage(_Step):
 
 class _DonePage(_Step):
     def __init__(self, wizard: HistoryImportWizard) -> None:
-        super().__init__(wizard, _t("Bước 4/4 — Nhập"))
+        super().__init__(wizard, "done")
         self.setFinalPage(True)
         self.progress = QProgressBar(objectName="progress")
         self.status = QLabel(objectName="status", wordWrap=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from desktop.texts import DAY_OFF, MAKE_UP_DAY
 from desktop.platform import clock
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.widgets.layouts import form_layout
 from desktop.ui.widgets.period_range import date_box
 
 
@@ -22,11 +23,8 @@ class OverrideDialog(Dialog):
         self.kind.addItem(self.tr(DAY_OFF), False)
         self.kind.addItem(self.tr(MAKE_UP_DAY), True)
         self.reason_edit = QLineEdit(objectName="reason")
-        form = QFormLayout(self)
-        form.addRow(self.tr("Ngày:"), self.date)
-        form.addRow(self.tr("Loại:"), self.kind)
-        form.addRow(self.tr("Lý do, căn cứ:"), self.reason_edit)
-        self.button_box(form)
+        self.button_box(form_layout(self, (self.tr("Ngày:"), self.date), (self.tr("Loại:"), self.kind),
+                                    (self.tr("Lý do, căn cứ:"), self.reason_edit)))
 
     def day(self) -> date:
         return self.date.date().toPython()  # type: ignore[no-any-return]

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from desktop.formatting import decimal, plain
@@ -28,8 +27,10 @@ from desktop.reports.indicators import indicators
 from desktop.reports.layout import on_behalf_line
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
+from desktop.ui.pages.base import PageBase
 from desktop.ui.pages.reports import PeriodPicker
 from desktop.ui.widgets.line_chart import Line, LineChart
+from desktop.ui.widgets.tables import WholeRows, hbox
 from desktop.texts import LABELS
 
 CATALOGUE_HEADERS = (LABELS["indicator"], LABELS["result"], LABELS["target"], LABELS["rating"], "Kỳ trước → nay",
@@ -67,12 +68,10 @@ TODAY_FIELDS = (
 )
 
 
-class DashboardPage(QWidget):
+class DashboardPage(PageBase):
     def __init__(self, ctx: UiContext) -> None:
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx, "dashboard-page")
         self.data: dict[str, Any] | None = None
-        self.setObjectName("dashboard-page")
         root = QVBoxLayout(self)
 
         today_box = QGroupBox(self.tr(LABELS["today"]))
@@ -92,15 +91,11 @@ class DashboardPage(QWidget):
             self.today_values[key] = value
         root.addWidget(today_box)
 
-        top = QHBoxLayout()
         self.picker = PeriodPicker(self)
         self.show_button = QPushButton(self.tr("Xem"), objectName="show_indicators")
         self.export_button = QPushButton(self.tr("Xuất Excel…"), objectName="export_indicators")
         self.export_button.setEnabled(False)
-        top.addWidget(self.picker, 1)
-        top.addWidget(self.show_button)
-        top.addWidget(self.export_button)
-        root.addLayout(top)
+        root.addLayout(hbox((self.picker, 1), self.show_button, self.export_button))
 
         middle = QHBoxLayout()
         self.targets = QTableWidget(0, len(CATALOGUE_HEADERS), objectName="targets_table")
@@ -115,7 +110,7 @@ class DashboardPage(QWidget):
         header.setMinimumSectionSize(60)
         self.targets.setWordWrap(False)
         self.targets.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        middle.addWidget(self.targets, 5)
+        middle.addWidget(WholeRows(self.targets), 5)  # no indicator cut in half at 1366×768
         self.assessment = QLabel(objectName="self_assessment")
         self.assessment.setWordWrap(True)
         self.assessment.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

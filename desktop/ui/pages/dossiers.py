@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from desktop.services.dossiers import get_dossier
 from desktop.services.queries import DossierFilter
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, UiContext
 from desktop.ui.models.dossier_table import DossierTableModel
+from desktop.ui.widgets.period_range import date_box
 from desktop.rules.validation import CHANNELS, MAX_SEARCH
 from desktop.texts import LABELS
 
@@ -72,14 +72,9 @@ class DossiersPage(QWidget):
         for value, label in CHANNELS.items():
             self.channel.addItem(label, value)
         self.use_from = QCheckBox(self.tr(LABELS["date_from"]), objectName="use_from")
-        self.date_from = QDateEdit(objectName="date_from")
+        self.date_from = date_box(clock.today(), "date_from")  # one Tab stop each
         self.use_to = QCheckBox(self.tr("đến"), objectName="use_to")
-        self.date_to = QDateEdit(objectName="date_to")
-        today = QDate(clock.today().year, clock.today().month, clock.today().day)
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setDate(today)
+        self.date_to = date_box(clock.today(), "date_to")
         self.overdue = QCheckBox(self.tr(LABELS["overdue"]), objectName="overdue")
         self.due_soon = QCheckBox(self.tr(LABELS["due_soon"]), objectName="due_soon")
         self.count_label = QLabel(objectName="count")
@@ -122,8 +117,12 @@ class DossiersPage(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.reload)
         self.table.activated.connect(self._open_index)
-        QWidget.setTabOrder(self.search, self.table)  # the results are one Tab from the search, filters after
-        QWidget.setTabOrder(self.table, self.scope)
+        # the results are one Tab from the search, then the filters as they are laid out, then the buttons
+        chain = [self.search, self.table, self.scope, self.status, self.field, self.channel, self.use_from,
+                 self.date_from, self.use_to, self.date_to, self.overdue, self.due_soon, self.open_button,
+                 self.ledger_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self.open_button.clicked.connect(self.open_selected)
         self.ledger_button.clicked.connect(self.open_ledger)
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.rules.validation import CHANNELS
 from desktop.texts import LABELS, PAYMENT_LABELS
 from desktop.ui.widgets.checklist import ComponentChecklist
+from desktop.ui.widgets.layouts import group_box
 from desktop.ui.widgets.procedure_picker import ProcedurePicker
 from desktop.ui.widgets.resolver_picker import ResolverPicker
 
@@ -112,13 +112,9 @@ class ReceptionLayout(QWidget):
         return form
 
     def _arrange(self) -> None:
-        due_box = QGroupBox(self.tr("Ngày hẹn trả kết quả"))
-        due_layout = QVBoxLayout(due_box)
-        due_layout.addWidget(self.appointment)
-        due_layout.addWidget(self.appointment_detail)
-        checklist_box = QGroupBox(self.tr("Thành phần hồ sơ — bỏ dấu «Đã nộp» ở thành phần còn thiếu"))
-        checklist_layout = QVBoxLayout(checklist_box)
-        checklist_layout.addWidget(self.components)
+        due_box = group_box(self.tr("Ngày hẹn trả kết quả"), self.appointment, self.appointment_detail)
+        checklist_box = group_box(self.tr("Thành phần hồ sơ — bỏ dấu «Đã nộp» ở thành phần còn thiếu"),
+                                  self.components)
         buttons = QHBoxLayout()
         for button in (self.save_button, self.supplement_button, self.refuse_button, self.clear_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)

@@ -28,6 +28,7 @@ from desktop.reports.periodic import COLUMNS, column_values, periodic_report
 from desktop.reports.periods import Period, parse_period, require_begun, period_containing, uses_calendar_windows
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
+from desktop.ui.pages.base import PageBase
 from desktop.ui.widgets.tables import hbox, read_only_table
 from desktop.texts import LABELS
 
@@ -118,19 +119,14 @@ def _item(value: Any, *, align_left: bool = False, bold: bool = False) -> QTable
     return item
 
 
-class ReportsPage(QWidget):
+class ReportsPage(PageBase):
     def __init__(self, ctx: UiContext) -> None:
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx, "reports-page")
         self.report: dict[str, Any] | None = None
-        self.setObjectName("reports-page")
         root = QVBoxLayout(self)
         self.picker = PeriodPicker(self)
         self.show_button = QPushButton(self.tr("Xem báo cáo"), objectName="show_report")
-        top = QHBoxLayout()
-        top.addWidget(self.picker, 1)
-        top.addWidget(self.show_button)
-        root.addLayout(top)
+        root.addLayout(hbox((self.picker, 1), self.show_button))
         self.title = QLabel(objectName="report_title")
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)

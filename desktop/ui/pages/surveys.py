@@ -21,6 +21,8 @@ from desktop.rules.survey_forms import DEFAULT_FORM, get_form
 from desktop.ui.context import SURVEYS, UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.widgets.period_range import ExcelExport, PeriodExport, PeriodRange
+from desktop.ui.widgets.layouts import vbox
+from desktop.ui.widgets.tables import hbox
 from desktop.texts import LABELS
 
 
@@ -232,16 +234,8 @@ class SurveysPage(QWidget):
         self.attach_code.setMinimumWidth(300)
         self.attach_button = QPushButton(self.tr("Gắn"), objectName="attach")
         self.kiosk_status = QLabel(objectName="kiosk_status")
-        bar = QHBoxLayout()
-        bar.addWidget(self.kiosk_button)
-        bar.addWidget(self.pin_button)
-        bar.addStretch(1)
-        bar.addWidget(self.attach_code)
-        bar.addWidget(self.attach_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.kiosk_status)
-        layout.addWidget(self.tabs, 1)
+        vbox(self, hbox(self.kiosk_button, self.pin_button, 1, self.attach_code, self.attach_button),
+             self.kiosk_status, (self.tabs, 1))
         self.kiosk_button.clicked.connect(self.open_kiosk)
         self.pin_button.clicked.connect(self.ask_pin)
         self.attach_button.clicked.connect(self.attach)

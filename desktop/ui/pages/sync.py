@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from desktop.errors import UserError
 from desktop.sync import hub_settings, workflows
+from desktop.sync.errors import for_role
 from desktop.sync.status import sync_status
 from desktop.ui import messages
 from desktop.ui.context import CALENDAR, CATALOG, DOSSIERS, SETTINGS, UiContext
@@ -53,7 +54,7 @@ class SyncPage(SyncView):
             self.reload()
 
     def reload(self) -> None:
-        self.ctx.read(lambda s: sync_status(s, recent=50), self.show_status, lambda e: messages.show_error(self, e))
+        self.ctx.read(lambda s: sync_status(s, recent=50), self.show_status, self.show_error)
 
     def cancel(self) -> None:
         if self._cancel is not None:
@@ -149,8 +150,9 @@ class SyncPage(SyncView):
         """The address in the field, checked by the sync layer; the error is shown next to the field."""
         try:
             url = hub_settings.normalise_hub_url(self.url_edit.text())
-        except UserError as exc:
-            self.url_error.setText(exc.message)
+        except UserError as error:
+            exc = for_role(error, admin=self.ctx.is_admin)
+            self.url_error.setText(str(exc))
             self.url_error.show()
             self.url_edit.setFocus()
             messages.show_error(self, exc)
@@ -254,7 +256,7 @@ class SyncPage(SyncView):
 
         db, officer = self.ctx.db, self.ctx.officer.username
         self.ctx.tasks.write(lambda: workflows.install_key(db, path, officer=officer), done,
-                             lambda e: messages.show_error(self, e))
+                             self.show_error)
 
     def choose_enrolment(self) -> None:
         status = self.status or {}
@@ -275,7 +277,7 @@ class SyncPage(SyncView):
             self.progress_label.setText(self.tr("Đã ghi đề nghị đăng ký vào %1. Gửi tệp này cho Văn phòng UBND tỉnh.")
                                         .replace("%1", str(path)))
 
-        self.ctx.tasks.write(job, done, lambda e: messages.show_error(self, e))
+        self.ctx.tasks.write(job, done, self.show_error)
 
 
 __all__ = ["Pickers", "SyncPage"]

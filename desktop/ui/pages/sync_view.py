@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -37,8 +36,12 @@ from PySide6.QtWidgets import (
 from desktop import texts
 from desktop.formatting import number
 from desktop.errors import Cancelled, UserError
+from desktop.sync.errors import for_role, message_for
 from desktop.ui import file_dialogs, messages
 from desktop.ui.context import UiContext
+from desktop.ui.pages.base import PageBase
+from desktop.ui.widgets.layouts import group_box
+from desktop.ui.widgets.tables import hbox, read_only_table
 from desktop.formatting import dmy_hm
 from desktop.texts import LABELS
 
@@ -95,23 +98,16 @@ def _item(value: Any, *, right: bool = False) -> QTableWidgetItem:
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), objectName=name)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
+    table = read_only_table(headers, name=name, select_rows=True)
     table.setWordWrap(False)  # file names and paths break at '-' and '/': one line, elided in the middle
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     return table
 
-class SyncView(QWidget):
+class SyncView(PageBase):
     """The widgets and how the status and the running action are shown; no action starts here."""
 
     def __init__(self, ctx: UiContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.setObjectName("sync-page")
+        super().__init__(ctx, "sync-page")
         self.pickers = Pickers()
         self.status: dict[str, Any] | None = None
         self.last_export: Any = None
@@ -123,10 +119,7 @@ class SyncView(QWidget):
         self._progress = _Progress(self)
         self._progress.changed.connect(self._on_progress)
 
-        top = QHBoxLayout()
-        top.addWidget(self._device_box(), 4)
-        top.addWidget(self._pending_box(), 3)
-        top.addWidget(self._network_box(ctx), 4)
+        top = hbox((self._device_box(), 4), (self._pending_box(), 3), (self._network_box(ctx), 4))
         first, second, progress_row = self._action_rows(ctx)
         root = QVBoxLayout(self)
         root.addLayout(top)
@@ -154,8 +147,6 @@ class SyncView(QWidget):
         return device_box
 
     def _pending_box(self) -> QGroupBox:
-        pending_box = QGroupBox(self.tr("Chờ tỉnh xác nhận"))
-        pending_layout = QVBoxLayout(pending_box)
         self.pending_count = QLabel(objectName="pending_count")
         font = self.pending_count.font()
         font.setPointSize(font.pointSize() + 8)
@@ -163,12 +154,8 @@ class SyncView(QWidget):
         self.pending_count.setFont(font)
         self.pending_detail = QLabel(objectName="pending_detail", wordWrap=True)
         self.last_sync_label = QLabel(objectName="last_sync", wordWrap=True)
-        pending_layout.addWidget(self.pending_count)
-        pending_layout.addWidget(self.pending_detail)
-        pending_layout.addWidget(self.last_sync_label)
-        pending_layout.addStretch(1)
-
-        return pending_box
+        return group_box(self.tr("Chờ tỉnh xác nhận"), self.pending_count, self.pending_detail,
+                         self.last_sync_label, 1)
 
     def _network_box(self, ctx: UiContext) -> QGroupBox:
         net_box = QGroupBox(self.tr("Máy chủ tỉnh (gửi qua mạng)"))
@@ -212,20 +199,14 @@ class SyncView(QWidget):
         first.addStretch(1)
         for button in (self.key_button, self.enrol_button):
             first.addWidget(button)
-        second = QHBoxLayout()
-        second.addWidget(self.package_button)
-        second.addWidget(self.package_url_button)
-        second.addStretch(1)
+        second = hbox(self.package_button, self.package_url_button, 1)
         self.progress = QProgressBar(objectName="progress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")  # no «0%» while nothing runs
         self.progress_label = QLabel(objectName="progress_label", wordWrap=True)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 2)
-        progress_row.addWidget(self.progress_label, 3)
-        progress_row.addWidget(self.cancel_button)
+        progress_row = hbox((self.progress, 2), (self.progress_label, 3), self.cancel_button)
 
         return first, second, progress_row
 
@@ -291,7 +272,8 @@ class SyncView(QWidget):
         if status in ("refused", "failed"):
             head = self.tr("Lần gửi gần nhất (%1) không thành công: %2") if status == "failed" \
                 else self.tr("Lần gửi gần nhất (%1) bị tỉnh từ chối: %2")
-            return head.replace("%1", when).replace("%2", str(push.get("message") or ""))
+            said = message_for(push.get("code"), str(push.get("message") or ""), admin=self.ctx.is_admin)
+            return head.replace("%1", when).replace("%2", said)
         return self.tr("Lần gửi gần nhất (%1): tỉnh cập nhật %2 bản ghi, xác nhận %3 thay đổi.") \
             .replace("%1", when).replace("%2", str(push.get("applied", 0))) \
             .replace("%3", str(push.get("acknowledged", 0)))
@@ -358,6 +340,7 @@ class SyncView(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0 if error else 1)
+        self.progress.setFormat("" if error else "%p%")  # no «0%» beside a failure
         self.progress_label.setStyleSheet("color: #c92a2a;" if error else "")
         self.progress_label.setText(text)
 
@@ -365,8 +348,13 @@ class SyncView(QWidget):
         if isinstance(exc, Cancelled):
             self._finish(self.tr("Đã hủy. Dữ liệu vẫn an toàn trên máy; có thể làm lại bất cứ lúc nào."), error=True)
             return
+        exc = for_role(exc, admin=self.ctx.is_admin)
         self._finish(exc.message if isinstance(exc, UserError) else self.tr("Lỗi không mong muốn."), error=True)
         messages.show_error(self, exc)
+
+    def show_error(self, exc: BaseException) -> None:
+        """A failure as this officer should read it: an officer is not sent to an administrator's button."""
+        messages.show_error(self, for_role(exc, admin=self.ctx.is_admin))
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         text = STAGES.get(stage, "")

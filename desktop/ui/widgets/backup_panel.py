@@ -15,20 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +37,8 @@ from desktop.ui import messages
 from desktop.ui.context import ALL_TOPICS, SETTINGS, UiContext
 from desktop.ui.role_gate import gate
 from desktop.ui.tasks import wait_for
+from desktop.ui.widgets.layouts import vbox
+from desktop.ui.widgets.tables import hbox, read_only_table
 from desktop.texts import LABELS
 
 log = logging.getLogger("desktop.ui")
@@ -73,10 +71,7 @@ class BackupPanel(QWidget):
         self.clear_second = QPushButton(self.tr("Bỏ"), objectName="clear_second")
         gate(ctx.is_admin, self.tr("Chỉ tài khoản quản trị được đổi thư mục sao lưu thứ hai."),
              self.choose_second, self.clear_second)
-        second_row = QHBoxLayout()
-        second_row.addWidget(self.second_edit, 1)
-        second_row.addWidget(self.choose_second)
-        second_row.addWidget(self.clear_second)
+        second_row = hbox((self.second_edit, 1), self.choose_second, self.clear_second)
         where = QGroupBox(self.tr(LABELS["location"]))
         form = QFormLayout(where)
         form.addRow(self.tr("Bản sao lưu tự động:"), self.folder)
@@ -99,31 +94,16 @@ class BackupPanel(QWidget):
         self.status = QLabel(objectName="status")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        actions = QHBoxLayout()
-        actions.addWidget(self.backup_button)
-        actions.addWidget(self.restore_button)
-        actions.addWidget(self.refresh_button)
-        actions.addWidget(self.progress, 1)
-        actions.addStretch(1)  # buttons keep their size while the progress bar is hidden
+        # the stretch at the end: buttons keep their size while the progress bar is hidden
+        actions = hbox(self.backup_button, self.restore_button, self.refresh_button, (self.progress, 1), 1)
 
-        self.table = QTableWidget(0, 5, objectName="backups")
-        self.table.setHorizontalHeaderLabels([self.tr(LABELS["moment"]), self.tr(LABELS["kind"]),
-                                              self.tr(LABELS["version"]),
-                                              self.tr("Dung lượng"), self.tr(LABELS["location"])])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((150, 130, 90, 100)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        headers = [self.tr(LABELS["moment"]), self.tr(LABELS["kind"]), self.tr(LABELS["version"]),
+                   self.tr("Dung lượng"), self.tr(LABELS["location"])]
+        self.table = read_only_table(headers, name="backups", widths=(150, 130, 90, 100),
+                                     select_rows=True, single=True)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(where)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
+        vbox(self, where, actions, self.status, (self.table, 1))
 
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)

@@ -20,10 +20,19 @@ from desktop.platform import clock
 from desktop.texts import LABELS
 
 
+class DateBox(QDateEdit):
+    """A date box that is one Tab stop (issue #18: Qt's date edit makes Tab walk its day, month and year, so
+    three stops each). The parts are typed — the cursor moves on once a part is full — or moved between
+    with ← → and changed with ↑ ↓; Tab and Shift+Tab leave the box."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 — Qt's names
+        return QWidget.focusNextPrevChild(self, next)
+
+
 def date_box(day: date, name: str) -> QDateEdit:
     """A date box showing ``day`` as 31/12/2026, with the calendar drop-down: every date field of the desk."""
-    return QDateEdit(QDate(day.year, day.month, day.day), objectName=name, calendarPopup=True,
-                     displayFormat="dd/MM/yyyy")
+    return DateBox(QDate(day.year, day.month, day.day), objectName=name, calendarPopup=True,
+                   displayFormat="dd/MM/yyyy")
 
 
 def _month_start(day: date) -> date:
@@ -68,8 +77,8 @@ class PeriodRange(QWidget):
         self.preset = QComboBox(objectName="period_preset")
         for label, _start, _end in self._presets:
             self.preset.addItem(self.tr(label))
-        self.start_edit = QDateEdit(objectName="period_start", calendarPopup=True, displayFormat="dd/MM/yyyy")
-        self.end_edit = QDateEdit(objectName="period_end", calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.start_edit = date_box(clock.today(), "period_start")  # the preset below sets both
+        self.end_edit = date_box(clock.today(), "period_end")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(self.tr("Kỳ:")))
