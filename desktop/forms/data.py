@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from desktop import settings
 from desktop.platform import clock
 from desktop.db.models import Dossier, DossierEvent
+from desktop.db.sqlite_objects import sqlite_has
 from desktop.errors import NotFound
 from desktop.rules.lifecycle import Status
 from desktop.services import catalog, desk, dossiers, officers, queries
@@ -121,11 +122,7 @@ def ledger_position(session: Session, dossier: Dossier) -> tuple[int, int]:
 
 def book_index_ready(session: Session) -> bool:
     """Whether this database has ``ix_dossier_book`` (migration 0012; SQLite only)."""
-    cache = session.info.setdefault("_book_index", {})
-    if "ready" not in cache:
-        cache["ready"] = session.get_bind().dialect.name == "sqlite" and session.execute(text(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_dossier_book'")).first() is not None
-    return bool(cache["ready"])
+    return sqlite_has(session, "index", "ix_dossier_book")
 
 
 def _officer_names(session: Session, usernames: set[str]) -> dict[str, str]:

@@ -72,3 +72,15 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def unused_name(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext``… — a new file never replaces one already there (two
+    backups or two exports in the same second must both stay on the stick)."""
+    if not path.exists():
+        return path
+    for n in range(2, 1000):
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise UserError(f"Không tạo được tên tệp mới trong {path.parent}.", field="out")

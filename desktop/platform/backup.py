@@ -24,7 +24,7 @@ from desktop import settings
 from desktop import __version__
 
 from desktop.platform import clock
-from desktop.platform.atomic import atomic_write, fsync_dir, write_atomic
+from desktop.platform.atomic import atomic_write, fsync_dir, unused_name, write_atomic
 from desktop.errors import UserError
 from desktop.platform.paths import data_dir, private_dir, private_file
 
@@ -132,16 +132,6 @@ def snapshot(source: Path, target: Path, progress: Progress | None = None) -> No
         src.close()
 
 
-def _unique(path: Path) -> Path:
-    if not path.exists():
-        return path
-    for n in range(2, 1000):
-        candidate = path.with_name(path.name.replace(".sqlite3", f"-{n}.sqlite3"))
-        if not candidate.exists():
-            return candidate
-    raise UserError(f"Không tạo được tên tệp sao lưu mới trong {path.parent}.")
-
-
 def read_setting(db_path: Path, key: str) -> object | None:
     """A desk Setting read with plain sqlite3 (works before SQLAlchemy is up, and on a closed app)."""
     try:
@@ -175,7 +165,7 @@ def backup_now(db_path: Path | str, dest_dir: Path | str | None = None, kind: st
     if not source.is_file():
         raise UserError(f"Không tìm thấy tệp cơ sở dữ liệu {source} để sao lưu.", code="no_database")
     folder = Path(dest_dir) if dest_dir else default_backup_dir()
-    target = _unique(folder / backup_name(now or clock.now(), kind))
+    target = unused_name(folder / backup_name(now or clock.now(), kind))
     try:
         snapshot(source, target, progress)
     except OSError as exc:

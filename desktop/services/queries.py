@@ -13,6 +13,7 @@ from desktop.platform import clock
 
 from desktop.rules import validation
 from desktop.db.models import Apology, Dossier, DossierComponent, Supplement
+from desktop.db.sqlite_objects import sqlite_has
 from desktop.rules.deadlines import DeadlineRules, classify
 from desktop.errors import UserError
 from desktop.rules.lifecycle import CLOCK_RUNNING, Status
@@ -150,11 +151,7 @@ TRIGRAM = 3  # the shortest text the trigram index can look up; shorter searches
 
 def search_index_ready(session: Session) -> bool:
     """Whether this desk's database has the FTS5 search index (migration 0011; not on an SQLite without it)."""
-    cache = session.info.setdefault("_search_index", {})
-    if "ready" not in cache:
-        cache["ready"] = session.get_bind().dialect.name == "sqlite" and session.execute(text(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dossier_fts'")).first() is not None
-    return bool(cache["ready"])
+    return sqlite_has(session, "table", "dossier_fts")
 
 
 def list_dossiers(session: Session, flt: DossierFilter, *, limit: int | None = 500, offset: int = 0,

@@ -29,7 +29,7 @@ from desktop.errors import UserError
 from desktop.services.desk import get_setting
 from desktop.sync import anchor, batch, canonical, identity, keys, tables
 from desktop.sync.errors import SyncError
-from desktop.platform.atomic import write_atomic
+from desktop.platform.atomic import unused_name, write_atomic
 from desktop.platform.gc_pause import paused_gc
 
 log = logging.getLogger("desktop.sync")
@@ -129,8 +129,8 @@ def export_batch(db: Database, out_dir: Path, *, medium: str = "usb", officer: s
     key = identity.signing_key(device)
     data, _header = batch.build(spec, changes, signing_key=key, device_cert=identity.certificate(device, unit, key),
                                 recipients=keys.recipients(bundle), progress=progress)
-    target = out_dir / batch.file_name(unit_code=unit, device_id=device, epoch=epoch, seq_to=spec.seq_to,
-                                       created_at=created)
+    target = unused_name(out_dir / batch.file_name(unit_code=unit, device_id=device, epoch=epoch,
+                                                   seq_to=spec.seq_to, created_at=created))
     digest = canonical.sha256(data)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -146,3 +146,16 @@ def test_unwritable_destination_is_a_user_error(db: Database, bundle_path: Path,
 
     with db.reading() as session:
         assert sync_status(session)["exported_unconfirmed"] == 0  # nothing marked EXPORTED
+
+
+def test_two_exports_in_one_second_keep_both_files(db: Database, bundle_path: Path, tmp_path: Path) -> None:
+    """The clock is pinned, so both exports carry the same name stamp: the second must not replace the
+    first on the stick (the first may be the one that reaches the province)."""
+    with db.transaction() as session:
+        keys.install_bundle(session, bundle_path)
+    receive(db, 2)
+    first = export_batch(db, tmp_path / "usb")
+    second = export_batch(db, tmp_path / "usb")
+    assert first.file != second.file and first.file.exists() and second.file.exists()  # type: ignore[union-attr]
+    assert second.file.name == first.file.name.replace(".mcb", "-2.mcb")  # type: ignore[union-attr]
+    assert canonical.sha256(first.file.read_bytes()) == first.sha256  # type: ignore[union-attr]

@@ -114,8 +114,8 @@ class DossiersPage(QWidget):
             combo.currentIndexChanged.connect(self.reload)
         for box in (self.use_from, self.use_to, self.overdue, self.due_soon):
             box.toggled.connect(self.reload)
-        for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self.reload)
+        for edit, box in ((self.date_from, self.use_from), (self.date_to, self.use_to)):
+            edit.dateChanged.connect(lambda _day, box=box: self._date_edited(box))
         self.table.activated.connect(self._open_index)
         # the results are one Tab from the search, then the filters as they are laid out, then the buttons
         chain = [self.search, self.table, self.scope, self.status, self.field, self.channel, self.use_from,
@@ -169,6 +169,13 @@ class DossiersPage(QWidget):
             received_to=self.date_to.date().toPython() if self.use_to.isChecked() else None,
             scope=self.scope.currentData(),
         )
+
+    def _date_edited(self, box: QCheckBox) -> None:
+        """Changing a date means filtering by it: tick its box (which reloads) instead of doing nothing."""
+        if box.isChecked():
+            self.reload()
+        else:
+            box.setChecked(True)
 
     def reload(self, *, focus_results: bool = False) -> None:
         """Run the search; ``focus_results``: move to the first row (Enter in the search box)."""
