@@ -48,6 +48,15 @@ class LineChart(QChartView):
             self.setObjectName(object_name)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(minimum_height)
+        # One pair of axes for the chart's life: a QChart that gets new axes on every redraw keeps ~0.5 MB of
+        # each old pair however they are removed (measured: 25 minutes of Tổng quan visits grew by hundreds of MB).
+        self.x_axis = QBarCategoryAxis()
+        self.x_axis.setTitleText(LABELS["month"])
+        self.x_axis.setTruncateLabels(False)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.chart_.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
 
     def series(self) -> list[QLineSeries]:
         return list(self.chart_.series())
@@ -60,28 +69,19 @@ class LineChart(QChartView):
         """Redraw from scratch; the value axis runs to ``maximum`` or a little above the highest value."""
         chart = self.chart_
         chart.removeAllSeries()
-        for axis in list(chart.axes()):
-            chart.removeAxis(axis)
         top = maximum or max([1.0] + [v for line in lines for v in line.values if v is not None]) * 1.1
+        self.x_axis.clear()
+        self.x_axis.append(month_labels(months))
+        self.y_axis.setRange(0, top)
+        self.y_axis.applyNiceNumbers()
         for line in lines:
             series = _series(line)
             chart.addSeries(series)
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
             if not line.in_legend:
                 for marker in chart.legend().markers(series):
                     marker.setVisible(False)
-        x = QBarCategoryAxis()
-        x.append(month_labels(months))
-        x.setTitleText(LABELS["month"])
-        x.setTruncateLabels(False)
-        y = QValueAxis()
-        y.setRange(0, top)
-        y.applyNiceNumbers()
-        y.setLabelFormat("%d")
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for series in chart.series():
-            series.attachAxis(x)
-            series.attachAxis(y)
 
 
 def _series(line: Line) -> QLineSeries:
