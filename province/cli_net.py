@@ -84,7 +84,7 @@ def run_report_file(args: argparse.Namespace) -> int:
 
     with opened_hub(args) as hub:
         data = report_file(hub, unit=args.unit, period=args.period, fmt=args.format)
-    write_atomic(Path(args.out), data)
+    write_atomic(Path(args.out), data, field="out")  # a missing folder is a Vietnamese line, not a traceback
     print(f"Đã ghi báo cáo vào {args.out}.")
     return 0
 

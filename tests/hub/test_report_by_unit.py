@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -71,3 +72,13 @@ def test_by_unit_pdf_names_and_totals(two_units: Hub, tmp_path: Path) -> None:
     total_line = next(line for line in text.splitlines() if LABELS["total"] in line)
     everything = column_values(periodic(two_units, unit="all", period="2026-12")["total"])
     assert total_line.split()[2:] == [number(v) for v in everything]
+
+
+def test_an_output_folder_that_does_not_exist_is_one_vietnamese_line(two_units: Hub, tmp_path: Path,
+                                                                      capsys: Any) -> None:
+    url = two_units.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "khong-co" / "tung-don-vi.xlsx"
+    assert province_main(["--db-url", url, "--data-dir", str(two_units.data_dir), "report-file", "--unit",
+                          "by-unit", "--period", "2026-12", "--format", "xlsx", "--out", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert "không tồn tại" in said and "Traceback" not in said and not out.parent.exists()
