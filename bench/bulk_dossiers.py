@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.common import cached_database
+from desktop.demo.generator import person_name
+from desktop.rules.text import fold
 
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -33,13 +35,17 @@ def _add_working_days(moment: datetime, days: int) -> datetime:
     return day.replace(hour=17, minute=0, second=0, microsecond=0)
 
 
-def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1) -> Path:
-    """Build once under bench/out/ and reuse (1M rows take about a minute)."""
-    return cached_database(f"bulk-{dossiers}-{seed}-{units}.sqlite3",
-                           lambda tmp: _build_bulk(tmp, dossiers, seed, units))
+def bulk_database(dossiers: int, *, seed: int = 5, units: int = 1, names: bool = False) -> Path:
+    """Build once under bench/out/ and reuse (1M rows take about a minute).
+
+    ``names`` draws each applicant's name as the demo does (for the search benchmark; the reports do not
+    read names), from a random stream of its own so the other columns stay those of the plain file."""
+    suffix = "-names" if names else ""
+    return cached_database(f"bulk-{dossiers}-{seed}-{units}{suffix}.sqlite3",
+                           lambda tmp: _build_bulk(tmp, dossiers, seed, units, names))
 
 
-def _build_bulk(tmp: Path, dossiers: int, seed: int, units: int) -> None:
+def _build_bulk(tmp: Path, dossiers: int, seed: int, units: int, names: bool = False) -> None:
     from desktop.db.session import open_database
     from desktop.demo import start_demo_desk
 
@@ -49,6 +55,7 @@ def _build_bulk(tmp: Path, dossiers: int, seed: int, units: int) -> None:
     db.dispose()
 
     rng = random.Random(seed)
+    name_rng = random.Random(seed + 1)
     conn = sqlite3.connect(tmp)
     procs = conn.execute("SELECT p.id, p.code, p.name, f.name, p.time_value, p.time_unit FROM procedure p "
                          "JOIN field f ON f.id = p.field_id").fetchall()
@@ -113,9 +120,11 @@ def _build_bulk(tmp: Path, dossiers: int, seed: int, units: int) -> None:
             sups[-1] = (*sups[-1][:3], dossier_id, *sups[-1][4:])
         fmt = (lambda m: m.strftime(FMT) if m else None)
         refused = status == "refused_at_reception"
+        code = f"B{index:08d}"
+        name = person_name(name_rng) if names else "Nguyễn Văn An"
         batch.append((
-            dossier_id, unit_codes[index % units], stamp, f"B{index:08d}", proc[0], proc[1], proc[2], proc[3],
-            proc[4], proc[5], "Nguyễn Văn An", "nguyen van an", channel, fmt(received),
+            dossier_id, unit_codes[index % units], stamp, code, proc[0], proc[1], proc[2], proc[3],
+            proc[4], proc[5], name, fold(f"{code} {name} ") if names else "nguyen van an", channel, fmt(received),
             None if refused else fmt(received), None if refused else fmt(due),
             None if refused else fmt(original_due), status, fmt(result_at), fmt(returned_at), fmt(withdrawn_at),
         ))

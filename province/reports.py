@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.db.models import Unit
 from desktop.errors import UserError
@@ -32,12 +33,21 @@ def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) 
             # Issue 14: the counts and late/overdue ids from the maintained aggregates, not a scan.
             return periodic_report(session, chosen, unit_codes=None, unit=label,
                                    found=report_counts.counts_for(session, chosen))
-        row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
-        if row is None:
-            raise UserError(f"Máy chủ tỉnh chưa có dữ liệu của đơn vị '{unit}'.", field="unit")
+        row = _known_unit(session, unit)
         windows = bool(row.calendar_windows) if calendar is None else calendar
         return periodic_report(session, parse_period(period, calendar=windows),
                                unit_codes=[row.code], unit=(row.code, row.name))
+
+
+def _known_unit(session: Session, unit: str) -> Unit:
+    """The unit a report names; the refusal echoes at most 40 characters of what was typed (a pasted
+    page of text must not come back whole)."""
+    row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
+    if row is None:
+        shown = "".join(c if c.isprintable() else "?" for c in unit.strip())
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        raise UserError(f"Máy chủ tỉnh chưa có dữ liệu của đơn vị '{shown}'.", field="unit")
+    return row
 
 
 def indicators(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) -> dict[str, Any]:
@@ -52,9 +62,7 @@ def indicators(hub: Hub, *, unit: str, period: str, calendar: bool | None = None
             scope: list[str] | None = None
             windows = bool(calendar)
         else:
-            row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
-            if row is None:
-                raise UserError(f"Máy chủ tỉnh chưa có dữ liệu của đơn vị '{unit}'.", field="unit")
+            row = _known_unit(session, unit)
             label, scope = (row.code, row.name), [row.code]
             windows = bool(row.calendar_windows) if calendar is None else calendar
         chosen = parse_period(period, calendar=windows)

@@ -73,7 +73,7 @@ def _at_minute(day: date, minute_of_day: int) -> datetime:
     return clock.at(day, time(minute_of_day // 60, minute_of_day % 60))
 
 
-def _name(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
@@ -226,7 +226,7 @@ def _story(plan: _Plan, received_at: datetime, procedure: Procedure) -> _Story:
 
 def _dossier_row(plan: _Plan, story: _Story, procedure: Procedure, code: str, channel: str) -> dict[str, Any]:
     rng, unit, refused = plan.rng, plan.ctx.unit, story.status == Status.REFUSED
-    name = _name(rng)
+    name = person_name(rng)
     id_number = f"0{rng.randint(1, 96):02d}{rng.randint(0, 999999999):09d}"
     return dict(
         id=str(uuid.uuid4()), owner_unit=unit.code, version=1, updated_at=plan.now, deleted=False, code=code,

@@ -82,3 +82,15 @@ def test_an_output_folder_that_does_not_exist_is_one_vietnamese_line(two_units: 
                           "by-unit", "--period", "2026-12", "--format", "xlsx", "--out", str(out)]) == 2
     said = capsys.readouterr().err
     assert "không tồn tại" in said and "Traceback" not in said and not out.parent.exists()
+
+
+def test_a_pasted_page_as_the_unit_is_refused_without_echoing_it_whole(two_units: Hub, tmp_path: Path,
+                                                                       capsys: Any) -> None:
+    url = two_units.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "x.pdf"
+    pasted = "1" * 5000 + "\x1b[2J"
+    assert province_main(["--db-url", url, "--data-dir", str(two_units.data_dir), "report-file", "--unit",
+                          pasted, "--period", "2026-12", "--format", "pdf", "--out", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert "chưa có dữ liệu của đơn vị '" + "1" * 40 + "…'" in said
+    assert len(said) < 300 and "\x1b" not in said and not out.exists()
