@@ -318,7 +318,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="write only these shots (names, or comma-separated), e.g. page-sync settings-backup")
     parser.add_argument("--skip", action="append", default=[], metavar="KEY",
                         help="page key or shot name not to write (repeatable), e.g. --skip sync")
+    parser.add_argument("--now", default="2026-12-04T09:30:00+07:00",
+                        help="the desk's clock for the demo and every page (ISO); pinned so shots are comparable")
     args = parser.parse_args(argv)
+    if not args.db:
+        os.environ["MOTCUA_NOW"] = args.now  # a reused --db keeps its own time
     wanted = {name for item in (args.only or []) for name in item.split(",") if name}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,9 @@ def test_reports_page_table_late_list_and_exports(qtbot: Any, ctx: Any, db: Any,
     assert page.late_table.rowCount() == 3
     shown = {page.late_table.item(r, 1).text() for r in range(3)}
     assert shown == {codes["A"], codes["E"], codes["I"]}
+    one_line = page.late_table.verticalHeader().defaultSectionSize()
+    assert {page.late_table.rowHeight(r) for r in range(3)} == {one_line}  # a long reason does not stretch a row
+    assert all(page.late_table.item(r, 3).toolTip() == page.late_table.item(r, 3).text() for r in range(3))
 
     page.load("2026-10", calendar=True)
     assert "Từ ngày 01/10/2026 đến ngày 31/10/2026" in page.period_line.text()

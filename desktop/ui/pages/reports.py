@@ -158,6 +158,7 @@ class ReportsPage(PageBase):
         self.late_label = QLabel(objectName="late_label")
         root.addWidget(self.late_label)
         self.late_table = read_only_table(layout.LATE_HEADERS, name="late_table")
+        self.late_table.setWordWrap(False)  # one line a dossier: rows of one height, whatever a hidden column holds
         root.addWidget(self.late_table, 2)
         self.late_xlsx_button = QPushButton(self.tr("Xuất danh sách trễ hạn (Excel)…"), objectName="export_late_xlsx")
         self.late_pdf_button = QPushButton(self.tr("In danh sách trễ hạn (PDF)…"), objectName="export_late_pdf")
@@ -228,12 +229,14 @@ class ReportsPage(PageBase):
         self.late_table.setRowCount(len(late))
         for r, item in enumerate(late):
             for c, value in enumerate(layout.late_row(r + 1, item)):
-                self.late_table.setItem(r, c, _item(value, align_left=c not in (0, 8)))
+                cell = _item(value, align_left=c not in (0, 8))
+                cell.setToolTip(cell.text())  # a long procedure or reason is cut with «…» on its one line
+                self.late_table.setItem(r, c, cell)
         for column in (0, 1, 4, 5, 6, 8, 9):  # short values and names: as wide as they are
             self.late_table.resizeColumnToContents(column)
-        self.late_table.setColumnWidth(3, 260)  # procedure names wrap over two lines, not five
+        self.late_table.setColumnWidth(3, 260)
         self.late_table.setColumnWidth(7, 180)  # «Đang giải quyết, quá hạn» on one line
-        self.late_table.resizeRowsToContents()
+        self.late_table.setColumnWidth(10, 300)
         self._exports_enabled(True)
 
     def cell_text(self, row: int, column: int) -> str:
