@@ -30,7 +30,7 @@ LABELS = {
     "newly_received": "Tiếp nhận mới", "note": "Ghi chú", "office_hours": "Giờ làm việc", "officer": "Cán bộ",
     "ok": "Đồng ý", "on_time": "Đúng hạn", "online": "Trực tuyến", "order": "Thứ tự", "organisation": "Tổ chức",
     "organisation_name": "Tên tổ chức", "original_due": "Hẹn trả ban đầu", "overdue": "Quá hạn",
-    "phone": "Điện thoại", "phone_number": "Số điện thoại", "procedure": "Thủ tục", "procedure_code": "Mã TTHC",
+    "phone": "Điện thoại", "phone_number": "Số điện thoại", "preparing": "Đang chuẩn bị dữ liệu…", "procedure": "Thủ tục", "procedure_code": "Mã TTHC",
     "procedure_name": "Tên TTHC", "procedure_title": "Tên thủ tục", "province_hub": "Máy chủ tỉnh",
     "queue_number": "Số thứ tự", "rating": "Đánh giá", "reason": "Lý do", "received_by": "Cán bộ tiếp nhận",
     "received_on": "Ngày nhận", "reception": "Tiếp nhận", "refresh": "Làm mới", "refusal_reason": "Lý do từ chối",

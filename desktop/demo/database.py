@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from desktop import settings
+from desktop.demo.accounts import DEMO_KIOSK_PIN, DEMO_OFFICERS, login_hint_text
 from desktop.demo.generator import generate
 from desktop.platform import clock
 
@@ -50,17 +51,6 @@ def ensure_demo_database(db_path: object, *, dossiers: int = 3000) -> bool:
         db.dispose()
 
 
-# (username, full name, password, role): printed on the log-in dialog of a demo database.
-DEMO_OFFICERS = (
-    ("admin", "Quản trị hệ thống", "admin123", "admin"),
-    ("canbo", "Nguyễn Thị Lan", "canbo123", "officer"),
-    ("lanhdao", "Trần Văn Hùng", "lanhdao123", "leader"),
-)
-
-
-DEMO_KIOSK_PIN = "2468"
-
-
 def _demo_officers(session: Session) -> None:
     from desktop.services import kiosk, officers
     from desktop.services.desk import put_setting
@@ -74,13 +64,8 @@ def _demo_officers(session: Session) -> None:
 def demo_login_hint(session: Session) -> str | None:
     """The demo accounts, for the log-in dialog, when this database was made by the demo (else None)."""
     from desktop.services.desk import get_setting
-    from desktop.services.permissions import ROLE_LABELS
 
-    if not get_setting(session, settings.DEMO_DATABASE.key):
-        return None
-    accounts = ", ".join(f"{username} / {password} ({ROLE_LABELS[role].lower()})"
-                         for username, _name, password, role in DEMO_OFFICERS)
-    return f"Dữ liệu mẫu — tài khoản dùng thử: {accounts}; mã PIN thoát kiosk khảo sát: {DEMO_KIOSK_PIN}."
+    return login_hint_text() if get_setting(session, settings.DEMO_DATABASE.key) else None
 
 
 # Later features (surveys, queue…) append their demo rows here.

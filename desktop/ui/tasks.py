@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal, Slot
 
@@ -131,8 +131,50 @@ class TaskRunner(QObject):
         show_error(None, error)
 
 
-class _Done(QObject):
+class Background(QObject, Generic[T]):
+    """Work started at once on its own thread; ``finished`` is emitted on the GUI thread when it ends.
+
+    For a window that is usable before the work ends: the log-in dialog shows while the database is
+    checked, migrated and opened behind it (issue #18). ``result`` waits for the end, painting.
+    """
+
     finished = Signal()
+
+    def __init__(self, work: Callable[[], T], parent: QObject | None = None, *, start: bool = True) -> None:
+        super().__init__(parent)
+        self._outcome: dict[str, Any] = {}
+        self._worker = threading.Thread(target=self._execute, args=(work,), name="desk-wait", daemon=True)
+        if start:
+            self._worker.start()
+
+    def start(self) -> None:
+        """Start work made with ``start=False`` (once; later calls do nothing)."""
+        if self._worker.ident is None:
+            self._worker.start()
+
+    def _execute(self, work: Callable[[], T]) -> None:
+        try:
+            self._outcome["result"] = work()
+        except BaseException as exc:  # noqa: BLE001  raised again on the GUI thread
+            self._outcome["error"] = exc
+        finally:
+            self.finished.emit()
+
+    @property
+    def done(self) -> bool:
+        return bool(self._outcome)
+
+    def result(self) -> T:
+        """The work's result (its error raised), the GUI kept painting while it runs."""
+        loop = QEventLoop()
+        self.finished.connect(loop.quit)  # before the test below: an end in between still quits the loop
+        self.start()
+        while not self._outcome:
+            loop.exec()
+        self._worker.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["result"]  # type: ignore[no-any-return]
 
 
 def wait_for(work: Callable[[], T]) -> T:
@@ -141,27 +183,7 @@ def wait_for(work: Callable[[], T]) -> T:
     For the few steps that have nothing to show before they end (start-up, log-in, unlock, the set-up
     wizard, restore): the window still repaints and moves, but the step reads as one call.
     """
-    outcome: dict[str, Any] = {}
-    done = _Done()
-    loop = QEventLoop()
-    done.finished.connect(loop.quit)
-
-    def run() -> None:
-        try:
-            outcome["result"] = work()
-        except BaseException as exc:  # noqa: BLE001  raised again on the GUI thread
-            outcome["error"] = exc
-        finally:
-            done.finished.emit()
-
-    worker = threading.Thread(target=run, name="desk-wait", daemon=True)
-    worker.start()
-    while worker.is_alive() and not outcome:
-        loop.exec()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
+    return Background(work).result()
 
 
 def read_now(db: Database, work: Callable[[Session], T]) -> T:

@@ -29,6 +29,7 @@ from desktop.errors import UserError
 from desktop.ui import messages
 from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
+from desktop.ui.tasks import wait_for
 
 log = logging.getLogger("desktop.ui")
 
@@ -86,14 +87,19 @@ def choose_backup_file(parent: QWidget | None, start: Path) -> Path | None:
     return Path(name) if name else None
 
 
-def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
-    """True when the file is sound (or was just restored from a backup); False when the officer quits."""
+def ensure_usable(db_path: Path, parent: QWidget | None = None, *,
+                  found: health.HealthResult | None = None) -> bool:
+    """True when the file is sound (or was just restored from a backup); False when the officer quits.
+
+    ``found`` is a failed check the start-up already ran (``desktop.ui.startup.prepare``); the checks
+    and the restore run on a worker thread (``wait_for``): a large file takes seconds."""
     from desktop.services.restore import restore
 
-    if not health.needs_check(db_path):
+    if found is None and not health.needs_check(db_path):
         return True
     while True:
-        result = health.check_database(db_path)
+        result = found or wait_for(lambda: health.check_database(db_path))
+        found = None
         if result.ok:
             health.mark_checked(db_path)
             return True
@@ -110,7 +116,7 @@ def ensure_usable(db_path: Path, parent: QWidget | None = None) -> bool:
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            done = restore(db_path, chosen)
+            done = wait_for(lambda: restore(db_path, chosen))
         except UserError as exc:
             QApplication.restoreOverrideCursor()
             messages.show_error(parent, exc)

@@ -1,25 +1,35 @@
-"""Log-in: username and password checked by services.officers.login (argon2, lock-out)."""
+"""Log-in: username and password checked by services.officers.login (argon2, lock-out).
+
+At start-up the dialog shows before the database is open (issue #18): ``db`` is None until the start-up
+hands it over with ``set_database``; a submit in between waits (the dialog says so and stays usable) and
+goes on by itself once the database is ready. This module imports no SQLAlchemy for that reason.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.db.session import Database
 from desktop.errors import UserError
-from desktop.services import officers
-from desktop.services.officers import OfficerInfo
+from desktop.texts import LABELS
 from desktop.ui.dialogs.base import Dialog
 from desktop.ui.tasks import wait_for
 
+if TYPE_CHECKING:
+    from desktop.db.session import Database
+    from desktop.services.officers import OfficerInfo
+
 
 class LoginDialog(Dialog):
-    def __init__(self, db: Database, unit_name: str = "", parent: QWidget | None = None, *,
+    def __init__(self, db: Database | None, unit_name: str = "", parent: QWidget | None = None, *,
                  hint: str | None = None) -> None:
         super().__init__("", parent, size=(440, 260))
         self.db = db
         self.officer: OfficerInfo | None = None
+        self.waiting = False  # submitted before the database was ready: goes on in set_database
         self.setWindowTitle(self.tr("Đăng nhập — Một Cửa Offline"))
         layout = QVBoxLayout(self)
         if unit_name:
@@ -50,7 +60,8 @@ class LoginDialog(Dialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        self.button_box(layout, ok_text=self.tr("Đăng nhập"), on_accept=self.try_login)
+        self.ok_button = self.button_box(layout, ok_text=self.tr("Đăng nhập"), on_accept=self.try_login).button(
+            QDialogButtonBox.StandardButton.Ok)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_login)
         self.setMinimumWidth(420)
@@ -64,6 +75,11 @@ class LoginDialog(Dialog):
                 self.error.setText(message if field is self.username or self.error.text() else "")
                 field.setFocus()
                 return
+        if self.db is None:
+            self._wait()
+            return
+        from desktop.services import officers
+
         db, username, password = self.db, self.username.text(), self.password.text()
         try:
             self.officer = wait_for(lambda: officers.login(db, username, password))
@@ -73,3 +89,20 @@ class LoginDialog(Dialog):
             self.password.setFocus()
             return
         self.accept()
+
+    def _wait(self) -> None:
+        """Submitted while the database is still being checked or opened: say so, take no second submit."""
+        self.waiting = True
+        self.error.setStyleSheet("color: #1f4e79")
+        self.error.setText(LABELS["preparing"])
+        self.ok_button.setEnabled(False)
+
+    def set_database(self, db: Database) -> None:
+        """The start-up's hand-over: the database is open; a waiting submit goes on now."""
+        self.db = db
+        self.ok_button.setEnabled(True)
+        if self.waiting:
+            self.waiting = False
+            self.error.setText("")
+            self.error.setStyleSheet("color: #b00020")
+            self.try_login()
