@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import settings
-from desktop.platform.backup import connect_read_only
+from desktop.platform.read_only import connect_read_only
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from desktop.platform import clock
 from desktop.platform.atomic import atomic_write, fsync_dir, unused_name, write_atomic
 from desktop.errors import UserError
 from desktop.platform.paths import data_dir, private_dir, private_file
+from desktop.platform.read_only import connect_read_only
 
 log = logging.getLogger("desktop.db.backup")
 
@@ -89,12 +90,6 @@ def list_backups(directory: Path | None = None) -> list[BackupFile]:
         return []
     found = [b for b in (parse_backup(p) for p in folder.glob("motcua-*.sqlite3")) if b is not None]
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
-
-
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """Read-only connection through a proper file URI: spaces, '#', '%' and Vietnamese folder names
-    (common in Windows user names) are percent-encoded, which a hand-made ``file:`` string is not."""
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
 
 def _fsync_file(path: Path) -> None:

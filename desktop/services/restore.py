@@ -19,7 +19,8 @@ from pathlib import Path
 from desktop import settings
 from desktop.platform import clock
 from desktop.platform.atomic import fsync_dir
-from desktop.platform.backup import _fsync_file, backup_now, connect_read_only, default_backup_dir, integrity_errors, snapshot, write_epoch_file
+from desktop.platform.read_only import connect_read_only
+from desktop.platform.backup import _fsync_file, backup_now, default_backup_dir, integrity_errors, snapshot, write_epoch_file
 from desktop.errors import UserError
 
 log = logging.getLogger("desktop.db.restore")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QWidget
 
 from desktop.errors import UserError
@@ -64,6 +64,8 @@ class Splash(QWidget):
     """A small window with a busy bar: the app is alive while it prepares the data."""
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt  # not at the top: see login_dialog.py's docstring
+
         super().__init__(None, Qt.WindowType.SplashScreen)
         self.setWindowTitle(LABELS["app_name"])
         self.setObjectName("splash")

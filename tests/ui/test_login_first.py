@@ -165,3 +165,14 @@ def test_damaged_file_behind_the_early_dialog_goes_to_the_health_dialog(
     assert shown == [True]  # closed by the start-up when the check failed, not answered by anyone
     assert len(seen) == 1 and "bị hỏng" in seen[0]
     assert sha256(db_path) == before
+
+
+def test_demo_hint_becomes_selectable_once_shown(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    hint = LoginFacts("UBND xã Tân Lập", demo=True).hint
+    dialog = LoginDialog(None, "UBND xã Tân Lập", hint=hint)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(dialog.hint.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse))
+    assert dialog.hint.text() == hint and dialog.hint.isVisible()

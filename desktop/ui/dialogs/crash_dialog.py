@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QWidget
 
@@ -22,6 +22,8 @@ class CrashDialog(Dialog):
     """Shown by the crash hook, and at start-up for crash files of earlier runs."""
 
     def __init__(self, report: CrashReport, parent: QWidget | None = None, *, earlier_run: bool = False) -> None:
+        from PySide6.QtCore import Qt  # here: this module is imported before the log-in dialog (startup.py)
+
         super().__init__(_tr("Phần mềm gặp lỗi"), parent)
         self.report = report
         self.setMinimumWidth(560)

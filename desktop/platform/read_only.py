@@ -1,0 +1,16 @@
+"""A read-only SQLite connection to a desk file, with nothing but ``sqlite3`` imported.
+
+Used by the backups, the integrity check and the log-in dialog's first look at the file
+(``desktop/db/login_facts.py``), which runs before anything heavier is imported (issue #18).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only connection through a proper file URI: spaces, '#', '%' and Vietnamese folder names
+    (common in Windows user names) are percent-encoded, which a hand-made ``file:`` string is not."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
