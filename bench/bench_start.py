@@ -11,7 +11,8 @@ Both are new processes of this same interpreter, started and timed in the same r
 on a fresh demo database and on the cached demo database of ``--dossiers`` (bench/out/; 0 skips it).
 Then, per database, the first page after the log-in: ``MOTCUA_AUTOLOGIN=canbo`` with
 ``MOTCUA_BENCH_QUIT_AT_FIRST_PAGE=1``, from the child's "logged in" line (the officer is in, the database
-open) to its "first page" line (the Tổng quan figures shown); goal ≤ 1 s at 200k.
+open) to its "window shown" line (the main window up and usable, the first page's reads on worker threads)
+and its "first page" line (the Tổng quan figures shown); goal ≤ 1 s at 200k.
 Each time is from just before the process is spawned to the time it writes; the best of ``--runs``
 counts. A first run of each is not counted (it checks the file's integrity, as a desk's first start of
 the day does, and warms the OS cache). Prints both times and the ratio ours / floor.
@@ -85,12 +86,12 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return found["login shown"] - started
 
 
-def first_page(command: list[str], env: dict[str, str]) -> float:
-    """Seconds from the child's "logged in" line to its "first page" line."""
+def first_page(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from the child's "logged in" line to its "window shown" and "first page" lines."""
     env = dict(env, MOTCUA_AUTOLOGIN="canbo", MOTCUA_BENCH_QUIT_AT_FIRST_PAGE="1")
     env.pop("MOTCUA_BENCH_QUIT_AT_LOGIN", None)
     _started, found = _moments(command, env)
-    return found["first page"] - found["logged in"]
+    return found["window shown"] - found["logged in"], found["first page"] - found["logged in"]
 
 
 def main() -> int:
@@ -129,8 +130,9 @@ def main() -> int:
         print(f"log-in to the first page's data (Tổng quan), best of {args.page_runs}:")
     for name, command in commands.items():
         if name in best and args.page_runs:
-            seconds = min(first_page(command, env) for _ in range(args.page_runs))
-            print(f"  {name + ':':<32} {seconds * 1000:8.0f} ms   (goal ≤ 1000 ms at 200k)")
+            window, data = (min(runs) for runs in zip(*(first_page(command, env) for _ in range(args.page_runs))))
+            print(f"  {name + ':':<32} window usable {window * 1000:6.0f} ms, figures shown {data * 1000:7.0f} ms"
+                  "   (goal ≤ 1000 ms at 200k)")
     tmp.cleanup()
     return 0
 

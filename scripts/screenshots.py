@@ -261,6 +261,18 @@ def _shown(dialog: QWidget) -> QWidget:
     return dialog
 
 
+def login_preparing(_window: MainWindow) -> QWidget:
+    """The log-in as it opens at start-up on the demo database, submitted before the database is ready."""
+    from desktop.demo.accounts import login_hint_text
+    from desktop.ui.dialogs.login_dialog import LoginDialog
+
+    dialog = LoginDialog(None, "UBND xã Tân Lập", hint=login_hint_text())
+    dialog.username.setText("canbo")
+    dialog.password.setText("canbo123")
+    dialog.try_login()  # waits: «Đang chuẩn bị dữ liệu…»
+    return _shown(dialog)
+
+
 def _dialog_shots() -> list[tuple[str, Callable[[MainWindow], QWidget | None]]]:
     """Every small dialog of the desk, as an officer sees it at 1366×768 (issue #18)."""
     from datetime import date
@@ -275,6 +287,7 @@ def _dialog_shots() -> list[tuple[str, Callable[[MainWindow], QWidget | None]]]:
     from desktop.ui.dialogs.reason_dialog import ReasonDialog
     from desktop.ui.dialogs.result_dialog import ResultDialog
     from desktop.ui.setup_wizard import SetupWizard
+    from desktop.ui.startup import Splash
 
     return [
         ("dialog-apology", lambda w: _shown(ApologyDialog(date(2026, 12, 9), w))),
@@ -287,6 +300,8 @@ def _dialog_shots() -> list[tuple[str, Callable[[MainWindow], QWidget | None]]]:
         ("dialog-ledger", lambda w: _shown(LedgerDialog(w.ctx, w))),
         ("dialog-lock", lambda w: _shown(LockDialog(w.ctx, w))),
         ("dialog-login", lambda w: _shown(LoginDialog(w.ctx.db, "UBND xã Tân Lập", w))),
+        ("dialog-login-preparing", login_preparing),
+        ("splash", lambda w: _shown(Splash())),
         ("dialog-setup", lambda w: _shown(SetupWizard(w.ctx.db, need_unit=True, parent=w))),
     ]
 

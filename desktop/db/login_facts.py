@@ -19,6 +19,11 @@ from desktop import settings
 from desktop.platform.read_only import connect_read_only
 
 
+# It runs on the GUI thread before the event loop: a file another process holds locked (a restore or a
+# migration from the command line) is not waited for; the slow path, behind a splash, waits instead.
+LOCK_WAIT_SECONDS = 0.2
+
+
 @dataclass(frozen=True)
 class LoginFacts:
     unit_name: str
@@ -48,7 +53,7 @@ def read_login_facts(db_path: Path) -> LoginFacts | None:
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        con = connect_read_only(path)
+        con = connect_read_only(path, timeout=LOCK_WAIT_SECONDS)
     except sqlite3.Error:
         return None
     try:

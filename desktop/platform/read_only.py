@@ -10,7 +10,8 @@ import sqlite3
 from pathlib import Path
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
+def connect_read_only(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     """Read-only connection through a proper file URI: spaces, '#', '%' and Vietnamese folder names
-    (common in Windows user names) are percent-encoded, which a hand-made ``file:`` string is not."""
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    (common in Windows user names) are percent-encoded, which a hand-made ``file:`` string is not.
+    ``timeout``: seconds to wait for a lock another process holds."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)

@@ -12,8 +12,9 @@ Environment: ``MOTCUA_AUTOLOGIN=username`` skips the log-in dialog (screenshots 
 logs that officer in without a password, so never set it on a desk PC). ``MOTCUA_BENCH_QUIT_AT_LOGIN=1``
 (bench/bench_start.py only) writes ``login shown at <epoch seconds>`` to stderr as soon as the log-in
 dialog is shown and closes it, so the app ends there: the start-up is timed up to the log-in.
-``MOTCUA_BENCH_QUIT_AT_FIRST_PAGE=1`` (same bench) writes ``logged in at <t>`` when the officer is in and
-``first page at <t>`` when the first page has shown its data, then closes the window.
+``MOTCUA_BENCH_QUIT_AT_FIRST_PAGE=1`` (same bench) writes ``logged in at <t>`` when the officer is in,
+``window shown at <t>`` at the main window's first event-loop turn and ``first page at <t>`` when the first
+page has shown its data, then closes the window.
 """
 
 from __future__ import annotations
@@ -228,4 +229,8 @@ def _quit_at_first_page(window: Any) -> None:
         _bench_line("first page")
         window.close()
 
-    QTimer.singleShot(0, check)
+    def shown() -> None:
+        _bench_line("window shown")  # the first turn of the loop: the window is up and usable
+        check()
+
+    QTimer.singleShot(0, shown)
