@@ -22,7 +22,6 @@ from typing import IO
 
 from desktop import __version__
 
-from desktop.platform import clock
 from desktop.platform.atomic import write_atomic
 from desktop.platform.logs import log_dir, mask_personal
 from desktop.platform.paths import data_dir
@@ -50,7 +49,11 @@ def crash_dir(folder: Path | None = None) -> Path:
 
 def write_crash_file(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None,
                      folder: Path | None = None, thread: str | None = None) -> CrashReport:
-    import platform  # here, not at the top: the stdlib module costs ~5 ms of every start (issue #18)
+    # Imported here, not at the top: platform, and clock with zoneinfo, cost ~10 ms of every start before the
+    # log-in dialog (issue #18); a crash file is rare.
+    import platform
+
+    from desktop.platform import clock
 
     moment = clock.now()
     body = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -108,6 +111,8 @@ def _keep_last_fatal(folder: Path) -> None:
     """A hard crash of the last run left text in fatal.log: turn it into a crash file to show now."""
     fatal = folder / FATAL_LOG
     if fatal.is_file() and fatal.stat().st_size > 0:
+        from desktop.platform import clock  # see write_crash_file
+
         text = fatal.read_text(encoding="utf-8", errors="replace")
         target = folder / f"crash-{clock.now():%Y%m%d-%H%M%S}-fatal.txt"
         target.write_text(f"Một Cửa Offline {__version__}\nLỗi nghiêm trọng ở lần chạy trước:\n\n"

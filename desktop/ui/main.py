@@ -38,6 +38,7 @@ AUTOLOGIN_ENV = "MOTCUA_AUTOLOGIN"
 BENCH_QUIT_ENV = "MOTCUA_BENCH_QUIT_AT_LOGIN"
 BENCH_FIRST_PAGE_ENV = "MOTCUA_BENCH_QUIT_AT_FIRST_PAGE"
 NOT_READY = 2  # the early log-in dialog closed by the start-up: the database needs something else first
+PREPARE_AT_THE_LATEST_MS = 300
 
 
 def _log_in(db: Database) -> OfficerInfo | None:
@@ -77,7 +78,10 @@ def _log_in_first(path: Path, preparing: Any) -> tuple[int, OfficerInfo | None]:
     hand_over_when_ready(preparing, dialog, NOT_READY)
     if os.environ.get(BENCH_QUIT_ENV):
         _quit_when_shown(dialog)
-    QTimer.singleShot(0, preparing.start)  # once the dialog is up: the imports would slow its showing
+    # once the dialog is painted (the imports hold the GIL and would slow its showing); the timer in case
+    # no paint comes (a minimised start)
+    dialog.painted.connect(preparing.start)
+    QTimer.singleShot(PREPARE_AT_THE_LATEST_MS, preparing.start)
     answer = dialog.exec()
     return answer, dialog.officer if answer == 1 else None
 

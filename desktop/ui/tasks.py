@@ -10,7 +10,6 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal, Slot
@@ -19,6 +18,8 @@ log = logging.getLogger("desktop.ui")
 
 ErrorCallback = Callable[[BaseException], None]
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from sqlalchemy.orm import Session
 
     from desktop.db.session import Database
@@ -67,6 +68,8 @@ class TaskRunner(QObject):
             self._inline(work, on_done, on_error)
             return
         if self._writer is None:
+            from concurrent.futures import ThreadPoolExecutor  # here: not needed before the log-in dialog
+
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk-writer")
         token = self._register(on_done, on_error)
         self._writer.submit(self._execute, token, work)
