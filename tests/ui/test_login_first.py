@@ -73,12 +73,12 @@ def test_submit_before_the_database_is_ready_waits_then_logs_in(db: Database, qt
     dialog.password.setText("sai")
     dialog.try_login()
     assert dialog.waiting and dialog.error.text() == LABELS["preparing"]
-    assert not dialog.ok_button.isEnabled()
+    assert not dialog.ok_button.isEnabled() and dialog.busy.isVisibleTo(dialog)
     dialog.username.setFocus()  # still usable: the officer may correct the password meanwhile
     dialog.password.setText("quynh2026")
     dialog.set_database(db)
     assert dialog.officer is not None and dialog.officer.full_name == "Hà Thị Quỳnh"
-    assert dialog.result() == 1
+    assert dialog.result() == 1 and not dialog.busy.isVisibleTo(dialog)
 
 
 def test_wrong_password_while_waiting_counts_once(db: Database, qtbot: Any) -> None:

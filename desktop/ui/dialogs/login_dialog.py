@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont, QPaintEvent
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget,
+)
 
 from desktop.errors import UserError
 from desktop.texts import LABELS
@@ -66,6 +68,12 @@ class LoginDialog(Dialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        self.busy = QProgressBar(objectName="busy")  # while a submit waits for the database: alive, not stuck
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(8)
+        self.busy.hide()
+        layout.addWidget(self.busy)
         self.ok_button = self.button_box(layout, ok_text=self.tr("Đăng nhập"), on_accept=self.try_login).button(
             QDialogButtonBox.StandardButton.Ok)
         self.username.returnPressed.connect(self.password.setFocus)
@@ -113,11 +121,13 @@ class LoginDialog(Dialog):
         self.waiting = True
         self.error.setStyleSheet("color: #1f4e79")
         self.error.setText(LABELS["preparing"])
+        self.busy.show()
         self.ok_button.setEnabled(False)
 
     def set_database(self, db: Database) -> None:
         """The start-up's hand-over: the database is open; a waiting submit goes on now."""
         self.db = db
+        self.busy.hide()
         self.ok_button.setEnabled(True)
         if self.waiting:
             self.waiting = False
