@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import BigInteger, and_, distinct, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session
 
 from desktop.db.models import Apology, Dossier, Procedure
@@ -62,15 +64,36 @@ def _online_procedures(session: Session, period: Period, unit_codes: Units) -> d
     return {"online_procedures_offered": offered, "online_procedures_used": used}
 
 
+class epoch_microseconds(FunctionElement[int]):  # noqa: N801  (a SQL function, named like one)
+    """A stored moment as whole microseconds since 1970, exact on both back-ends (naive Vietnam local
+    time on both, so a difference of two is the elapsed time)."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_microseconds, "sqlite")
+def _epoch_microseconds_sqlite(element: epoch_microseconds, compiler: Any, **kw: Any) -> str:
+    moment = compiler.process(list(element.clauses)[0], **kw)  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff'
+    return f"(CAST(strftime('%s', {moment}) AS INTEGER) * 1000000 + CAST(substr({moment}, 21) AS INTEGER))"
+
+
+@compiles(epoch_microseconds, "postgresql")
+def _epoch_microseconds_postgresql(element: epoch_microseconds, compiler: Any, **kw: Any) -> str:
+    return f"CAST(extract(epoch FROM {compiler.process(list(element.clauses)[0], **kw)}) * 1000000 AS BIGINT)"
+
+
 def average_processing_days(session: Session, period: Period, unit_codes: Units = None) -> float | None:
     """Calendar days from reception to result, averaged over the dossiers resolved in the period (withdrawn
-    ones left out: no result was produced). Summed here so SQLite and PostgreSQL agree to the second."""
+    ones left out: no result was produced). The microseconds are summed as integers in SQL, so SQLite and
+    PostgreSQL agree exactly and no row is read into Python (80,000 a year at 200k dossiers)."""
     where, b = _scope(period, unit_codes)
     res = b["res"]
-    rows = session.execute(select(Dossier.received_at, res).where(
-        *where, res.is_not(None), res < b["e"], Dossier.withdrawn_at.is_(None))).all()
-    days = [(done - received).total_seconds() / 86400 for received, done in rows if done and received]
-    return round(sum(days) / len(days), 4) if days else None  # 4 places: the change is computed from it
+    count, elapsed = session.execute(select(
+        func.count(), func.sum(epoch_microseconds(res) - epoch_microseconds(Dossier.received_at))).where(
+        *where, res.is_not(None), res < b["e"], Dossier.withdrawn_at.is_(None),
+        Dossier.received_at.is_not(None))).one()
+    return round(int(elapsed) / 86_400_000_000 / count, 4) if count else None  # 4 places: the change uses it
 
 
 def same_period_last_year(period: Period) -> Period:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -171,9 +173,22 @@ def dossier_ids(session: Session, flt: DossierFilter, *, newest_first: bool = Tr
     return list(session.scalars(query))
 
 
-def rows_by_ids(session: Session, ids: list[str]) -> list[DossierRow]:
-    found = {row[0]: DossierRow(*row) for row in session.execute(select(*LIST_COLUMNS).where(Dossier.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
+ROWID = literal_column("dossier.rowid")
+
+
+def dossier_keys(session: Session, flt: DossierFilter, *, newest_first: bool = True) -> array[int]:
+    """The SQLite row numbers of ``dossier_ids``' dossiers, in the same order, as one packed array: the Hồ sơ
+    list keeps 200k of them in 1.6 MB where 200k id strings took ~19 MB (the search index uses the same keys)."""
+    flt.indexed = search_index_ready(session)
+    query = filtered(flt).with_only_columns(ROWID)
+    query = query.order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
+    return array("q", session.scalars(query))
+
+
+def rows_by_keys(session: Session, keys: Sequence[int]) -> dict[int, DossierRow]:
+    """The list rows of some of ``dossier_keys``' keys, by key (a dossier deleted since is missing)."""
+    return {row[0]: DossierRow(*row[1:]) for row in session.execute(
+        select(ROWID, *LIST_COLUMNS).where(ROWID.in_(list(keys))))}
 
 
 @dataclass

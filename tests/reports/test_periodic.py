@@ -158,3 +158,9 @@ def test_window_not_over_judges_in_progress_now(db, built) -> None:  # type: ign
     assert {d["code"] for d in report["late_dossiers"]} == {built["D"], built["I"]}
     overdue_d = next(d for d in report["late_dossiers"] if d["code"] == built["D"])
     assert overdue_d["days_over"] == (20 + 16)  # 15/10 → 20/11 (today), not to the window's end
+
+
+def test_average_processing_days_summed_in_sql_equals_the_python_sum(db, built) -> None:  # type: ignore[no-untyped-def]
+    from tests.reports.processing_days import assert_same_averages
+
+    assert_same_averages(db)

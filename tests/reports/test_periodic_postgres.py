@@ -55,3 +55,10 @@ def test_every_number_on_postgres(pg_db) -> None:  # type: ignore[no-untyped-def
         assert report["total"] == total, (label, calendar)
         got = [(by_code[d["code"]], d["status"], d["apology_issued"]) for d in report["late_dossiers"]]
         assert sorted(got) == sorted(late), (label, calendar)
+
+
+def test_average_processing_days_on_postgres_equals_the_python_sum(pg_db) -> None:  # type: ignore[no-untyped-def]
+    from tests.reports.processing_days import assert_same_averages
+
+    scenario.build(pg_db)  # type: ignore[arg-type]
+    assert_same_averages(pg_db, ["10375"])

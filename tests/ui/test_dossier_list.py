@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
 from desktop.platform import clock
 from desktop.db.session import Database
@@ -190,3 +191,23 @@ def test_scanned_code_then_enter_opens_the_dossier(page: DossiersPage, seeded: d
     dialog = page.opened[0]
     assert dialog.detail is not None and dialog.detail.data["code"] == seeded["fresh"]
     dialog.close()
+
+
+def test_keys_list_the_same_dossiers_in_the_same_order_as_ids(db: Database) -> None:
+    """The model's packed keys stand for exactly ``dossier_ids``' dossiers; a deleted one reads as missing."""
+    from desktop.services import queries
+
+    with db.transaction(officer="demo") as session:
+        generate(session, dossiers=60, months=2, seed=7)
+    with db.reading() as session:
+        for flt in (DossierFilter(), DossierFilter(status="returned"), DossierFilter(search="nguyen")):
+            ids, keys = queries.dossier_ids(session, flt), queries.dossier_keys(session, flt)
+            rows = queries.rows_by_keys(session, keys)
+            assert [rows[k].id for k in keys] == ids and len(ids) > 0
+            assert keys.itemsize == 8  # one packed array, not a list of objects
+    first = keys[0]
+    with db.transaction(officer="demo") as session:
+        session.execute(text("UPDATE dossier SET deleted = 1 WHERE rowid = :k"), {"k": first})
+    with db.reading() as session:
+        assert first not in queries.dossier_keys(session, DossierFilter(search="nguyen"))
+        assert first in queries.rows_by_keys(session, keys)  # rows are read by key; the list decides

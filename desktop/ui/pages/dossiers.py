@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTimer
@@ -185,15 +186,15 @@ class DossiersPage(QWidget):
         flt = self.current_filter()
         overdue, due_soon = self.overdue.isChecked(), self.due_soon.isChecked()
 
-        def work(session: Session) -> tuple[list[str], DossierFilter]:
+        def work(session: Session) -> tuple[array[int], DossierFilter]:
             flt.unit_code = resolvers.local_code(session)
             if overdue:
                 flt.overdue_at = clock.now()
             if due_soon:
                 flt.due_before = queries.due_soon_limit(session)
-            return queries.dossier_ids(session, flt), flt
+            return queries.dossier_keys(session, flt), flt
 
-        def show(result: tuple[list[str], DossierFilter]) -> None:
+        def show(result: tuple[array[int], DossierFilter]) -> None:
             if generation != self._generation:
                 return
             ids, used = result
