@@ -12,11 +12,12 @@ over received, result digitisation over resolved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -53,13 +54,43 @@ def with_rates(counts: dict[str, int]) -> dict[str, Any]:
     return out
 
 
-def counts(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
-           by_field: bool = False) -> dict[str, dict[str, int]]:
-    """Raw counts keyed by field name (or ``""`` for the total)."""
-    low, high = _bounds(start, end)
-    not_refused = Dossier.status != Status.REFUSED
-    received = and_(Dossier.received_at >= low, Dossier.received_at < high, not_refused)
-    resolved = and_(Dossier.result_at.is_not(None), Dossier.result_at >= low, Dossier.result_at < high, not_refused)
+Tally = dict[tuple[str, int], dict[str, int]]  # (field, window number) -> the counts of COUNT_KEYS
+_MEMO = "_digitisation_tallies"
+
+
+@contextmanager
+def counted_once(session: Session) -> Iterator[None]:
+    """While one read runs, a window's counts are read once however many sections ask for them (Tổng quan
+    asks for the period's twice, Số hóa's forecast for the year its table already counted)."""
+    outer = _MEMO in session.info
+    session.info.setdefault(_MEMO, {})
+    try:
+        yield
+    finally:
+        if not outer:
+            session.info.pop(_MEMO, None)
+
+
+def _window_number(column: ColumnElement[Any], highs: Sequence[datetime]) -> list[ColumnElement[Any]]:
+    """Which of the consecutive windows ending at ``highs`` a moment falls in (the query keeps it in range);
+    nothing to group by for one window."""
+    if len(highs) == 1:
+        return []
+    return [case(*[(column < high, number) for number, high in enumerate(highs[:-1])], else_=len(highs) - 1)]
+
+
+def _tally(session: Session, windows: Sequence[tuple[date, date]], unit_codes: Sequence[str] | None) -> Tally:
+    """The counts per field and per window over consecutive windows of whole days, in two grouped passes
+    (one over the dossiers received in the span, one over those resolved in it) whatever the number of windows:
+    each dossier counts in exactly one window on each side, so sums over windows or fields are exact."""
+    key = (tuple(windows), tuple(unit_codes) if unit_codes else None)
+    memo = session.info.get(_MEMO)
+    if memo is not None and key in memo:
+        return memo[key]
+    low, highs = _bounds(*windows[0])[0], [_bounds(*window)[1] for window in windows]
+    live = [Dossier.deleted.is_(False), Dossier.status != Status.REFUSED]
+    if unit_codes:
+        live.append(Dossier.owner_unit.in_(list(unit_codes)))
     digitised = _component_exists(DossierComponent.digitised.is_(True))
     reused = _component_exists(or_(DossierComponent.reused_from_id.is_not(None),
                                    DossierComponent.national_portal.is_(True)))
@@ -68,27 +99,44 @@ def counts(session: Session, start: date, end: date, *, unit_codes: Sequence[str
     def total(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    group = Dossier.field_name if by_field else None
-    columns = [
-        total(received), total(and_(received, digitised)), total(and_(received, reused)),
-        total(and_(received, portal)), total(resolved), total(and_(resolved, Dossier.result_digitised.is_(True))),
-    ]
-    query = select(*( [group] if group is not None else []), *columns).where(
-        Dossier.deleted.is_(False), or_(received, resolved))
-    if unit_codes:
-        query = query.where(Dossier.owner_unit.in_(list(unit_codes)))
-    if group is not None:
-        query = query.group_by(group)
-    out: dict[str, dict[str, int]] = {}
-    for row in session.execute(query):
-        name = (row[0] or NO_FIELD) if group is not None else ""
-        rec, dig, reu, por, res, rdig = (int(v) for v in row[-6:])
-        out[name] = {"received": rec, "with_digitised_components": dig, "without_digitised_components": rec - dig,
-                     "with_reused_components": reu, "reused_from_national_portal": por, "resolved": res,
-                     "results_digitised": rdig, "results_not_digitised": res - rdig}
-    if not by_field and "" not in out:
-        out[""] = dict.fromkeys(COUNT_KEYS, 0)
+    out: Tally = {}
+    for moment, names, columns in (
+            (Dossier.received_at, ("received", "with_digitised_components", "with_reused_components",
+                                   "reused_from_national_portal"),
+             (func.count(), total(digitised), total(reused), total(portal))),
+            (Dossier.result_at, ("resolved", "results_digitised"),
+             (func.count(), total(Dossier.result_digitised.is_(True))))):
+        window = _window_number(moment, highs)
+        query = select(Dossier.field_name, *window, *columns).where(
+            *live, moment.is_not(None), moment >= low, moment < highs[-1]).group_by(Dossier.field_name, *window)
+        for row in session.execute(query):
+            field_name, number, values = row[0], (int(row[1]) if window else 0), row[1 + len(window):]
+            cell = out.setdefault((field_name or NO_FIELD, number), dict.fromkeys(COUNT_KEYS, 0))
+            for name, value in zip(names, values, strict=True):
+                cell[name] += int(value or 0)
+    for cell in out.values():
+        cell["without_digitised_components"] = cell["received"] - cell["with_digitised_components"]
+        cell["results_not_digitised"] = cell["resolved"] - cell["results_digitised"]
+    if memo is not None:
+        memo[key] = out
     return out
+
+
+def _summed(cells: Any) -> dict[str, int]:
+    out = dict.fromkeys(COUNT_KEYS, 0)
+    for cell in cells:
+        for name in COUNT_KEYS:
+            out[name] += cell[name]
+    return out
+
+
+def counts(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
+           by_field: bool = False) -> dict[str, dict[str, int]]:
+    """Raw counts keyed by field name (or ``""`` for the total)."""
+    tally = _tally(session, [(start, end)], unit_codes)
+    if by_field:
+        return {name: cell for (name, _number), cell in tally.items()}
+    return {"": _summed(tally.values())}
 
 
 def _months(start: date, end: date) -> list[tuple[date, date]]:
@@ -147,17 +195,24 @@ def digitisation_tracker(session: Session, start: date, end: date, *,
 
         raise UserError("Ngày kết thúc kỳ phải không sớm hơn ngày bắt đầu.", field="period")
     order = {name: sort for name, sort in session.execute(select(Field.name, Field.sort_order))}
-    per_field = counts(session, start, end, unit_codes=unit_codes, by_field=True)
-    fields = [{"field": name} | with_rates(values)
-              for name, values in sorted(per_field.items(), key=lambda kv: (order.get(kv[0], 10**6), kv[0]))]
-    total = with_rates(counts(session, start, end, unit_codes=unit_codes)[""])
-    targets = _targets(session, end.year)
-    total["meets_targets"] = {name: (None if targets[name] is None or total[name] is None
-                                     else total[name] >= targets[name]) for name in targets}
-    monthly = [{"month": f"{lo:%Y-%m}", "start": lo.isoformat(), "end": hi.isoformat()}
-               | with_rates(counts(session, lo, hi, unit_codes=unit_codes)[""])
-               for lo, hi in _months(start, end)]
+    months = _months(start, end)
+    with counted_once(session):
+        tally = _tally(session, months, unit_codes)
+        per_field = {name: _summed(cell for (field, _n), cell in tally.items() if field == name)
+                     for name in {field for field, _n in tally}}
+        session.info[_MEMO][(((start, end),), tuple(unit_codes) if unit_codes else None)] = {
+            (name, 0): cell for name, cell in per_field.items()}  # the whole window, for the forecast
+        fields = [{"field": name} | with_rates(values)
+                  for name, values in sorted(per_field.items(), key=lambda kv: (order.get(kv[0], 10**6), kv[0]))]
+        total = with_rates(_summed(per_field.values()))
+        targets = _targets(session, end.year)
+        total["meets_targets"] = {name: (None if targets[name] is None or total[name] is None
+                                         else total[name] >= targets[name]) for name in targets}
+        monthly = [{"month": f"{lo:%Y-%m}", "start": lo.isoformat(), "end": hi.isoformat()}
+                   | with_rates(_summed(cell for (_f, n), cell in tally.items() if n == number))
+                   for number, (lo, hi) in enumerate(months)]
+        outlook = forecast(session, end, unit_codes=unit_codes)
     return {"start": start.isoformat(), "end": end.isoformat(), "fields": fields, "total": total,
             "targets": {"year": end.year} | targets, "monthly": monthly,
-            "forecast": forecast(session, end, unit_codes=unit_codes),
+            "forecast": outlook,
             "label": "Tự đánh giá tại đơn vị, không phải điểm chính thức của Bộ chỉ số 766"}

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db.models import Apology, Dossier, Procedure
 from desktop.reports.digitisation import counts as tracker_counts
-from desktop.reports.periodic import _count, _moment, _scope, periodic_report
+from desktop.reports.periodic import _count, _moment, _scope, periodic_totals
 from desktop.reports.periods import Period, parse_period
 from desktop.services import duty, queue, surveys
 
@@ -104,7 +104,7 @@ def period_counts(session: Session, period: Period, *, totals: dict[str, Any] | 
                   unit_codes: Units = None, unit: tuple[str, str] | None = None) -> dict[str, Any]:
     """Every named count of the period (``totals``: the periodic report's, when the caller has it;
     ``unit_codes``/``unit`` as for the periodic report, at the hub)."""
-    total = totals or periodic_report(session, period, unit_codes=unit_codes, unit=unit)["total"]
+    total = totals or periodic_totals(session, period, unit_codes=unit_codes, unit=unit)
     rec, rsl = total["received"], total["resolved"]
     start, end = period.start, period.end
     tracked = tracker_counts(session, start, end, unit_codes=unit_codes)[""]

@@ -30,6 +30,7 @@ from desktop.platform import clock
 from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
+from desktop.reports.digitisation import counted_once
 from desktop.reports.periodic import _count, _moment, on_behalf, periodic_report, resolution_moment
 from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, load, quotient, reading
 from desktop.reports.indicator_counts import field_satisfaction, period_counts
@@ -302,9 +303,10 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
     targets = load_targets(session)
     session.info[_REPORTS] = {}
     try:
-        computed = {name: fn(session, period) for name, fn in registry.items()}
-        report = _report(session, period)
-        entries = catalogue_entries(session, period, totals=report["total"])
+        with counted_once(session):  # the period's digitisation counts serve two sections
+            computed = {name: fn(session, period) for name, fn in registry.items()}
+            report = _report(session, period)
+            entries = catalogue_entries(session, period, totals=report["total"])
     finally:
         session.info.pop(_REPORTS, None)
     report_unit = report["unit"] if "progress" not in computed else None

@@ -265,6 +265,31 @@ def _unit_json(session: Session, unit: tuple[str, str] | None, unit_codes: Seque
     return {"code": local.code, "name": local.name}
 
 
+def _rows_and_total(session: Session, by_field: dict[str, dict[str, dict[str, int]]]
+                    ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
+    """The rows in catalogue order and their sum, every identity checked."""
+    rows = []
+    total = _empty_groups()
+    for name in _field_order(session, [n for n, g in by_field.items() if g["received"]["total"] > 0]):
+        groups = by_field[name]
+        check_identities(name, groups)
+        rows.append({"field": name, **groups})
+        for group, keys in GROUPS.items():
+            for key in keys:
+                total[group][key] += groups[group][key]
+    check_identities(LABELS["total"], total)
+    return rows, total
+
+
+def periodic_totals(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None,
+                    unit: tuple[str, str] | None = None) -> dict[str, dict[str, int]]:
+    """Biểu 06's total row alone, from the same pass and checks as :func:`periodic_report`, without the late
+    list and the on-behalf counts (Tổng quan's previous period and year so far need only these numbers)."""
+    desk = unit_codes is None and unit is None
+    resolver = _unit_json(session, unit, unit_codes)["code"] if desk else None
+    return _rows_and_total(session, _aggregate(session, period, unit_codes, resolver).by_field)[1]
+
+
 def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None,
                     unit: tuple[str, str] | None = None, found: Aggregate | None = None) -> dict[str, Any]:
     """Biểu 06 for ``period``: rows per field in catalogue order, the total, and the late list.
@@ -278,17 +303,7 @@ def periodic_report(session: Session, period: Period, *, unit_codes: Sequence[st
     desk = unit_codes is None and unit is None  # a desk's own report, not the hub's province total
     if found is None:
         found = _aggregate(session, period, unit_codes, unit_json["code"] if desk else None)
-    by_field = found.by_field
-    rows = []
-    total = _empty_groups()
-    for name in _field_order(session, [n for n, g in by_field.items() if g["received"]["total"] > 0]):
-        groups = by_field[name]
-        check_identities(name, groups)
-        rows.append({"field": name, **groups})
-        for group, keys in GROUPS.items():
-            for key in keys:
-                total[group][key] += groups[group][key]
-    check_identities(LABELS["total"], total)
+    rows, total = _rows_and_total(session, found.by_field)
     late_list = _late_details(session, period, found.late_ids, found.overdue_ids)
     late_count = sum(1 for d in late_list if d["status"] == "late")
     overdue_count = len(late_list) - late_count

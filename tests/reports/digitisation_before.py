@@ -1,0 +1,113 @@
+"""The digitisation tracker as it was before it counted in two grouped passes (one query per window, 16 for a
+year): the reference the new counts must equal, number for number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop.db.models import Dossier, DossierComponent, Field
+from desktop.platform import clock
+from desktop.reports.digitisation import (
+    COUNT_KEYS, NO_FIELD, _bounds, _component_exists, _months, _targets, with_rates,
+)
+from desktop.rules.lifecycle import Status
+
+
+def counts(session: Session, start: date, end: date, *, unit_codes: Sequence[str] | None = None,
+           by_field: bool = False) -> dict[str, dict[str, int]]:
+    """Raw counts keyed by field name (or ``""`` for the total)."""
+    low, high = _bounds(start, end)
+    not_refused = Dossier.status != Status.REFUSED
+    received = and_(Dossier.received_at >= low, Dossier.received_at < high, not_refused)
+    resolved = and_(Dossier.result_at.is_not(None), Dossier.result_at >= low, Dossier.result_at < high, not_refused)
+    digitised = _component_exists(DossierComponent.digitised.is_(True))
+    reused = _component_exists(or_(DossierComponent.reused_from_id.is_not(None),
+                                   DossierComponent.national_portal.is_(True)))
+    portal = _component_exists(DossierComponent.national_portal.is_(True))
+
+    def total(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    group = Dossier.field_name if by_field else None
+    columns = [
+        total(received), total(and_(received, digitised)), total(and_(received, reused)),
+        total(and_(received, portal)), total(resolved), total(and_(resolved, Dossier.result_digitised.is_(True))),
+    ]
+    query = select(*( [group] if group is not None else []), *columns).where(
+        Dossier.deleted.is_(False), or_(received, resolved))
+    if unit_codes:
+        query = query.where(Dossier.owner_unit.in_(list(unit_codes)))
+    if group is not None:
+        query = query.group_by(group)
+    out: dict[str, dict[str, int]] = {}
+    for row in session.execute(query):
+        name = (row[0] or NO_FIELD) if group is not None else ""
+        rec, dig, reu, por, res, rdig = (int(v) for v in row[-6:])
+        out[name] = {"received": rec, "with_digitised_components": dig, "without_digitised_components": rec - dig,
+                     "with_reused_components": reu, "reused_from_national_portal": por, "resolved": res,
+                     "results_digitised": rdig, "results_not_digitised": res - rdig}
+    if not by_field and "" not in out:
+        out[""] = dict.fromkeys(COUNT_KEYS, 0)
+    return out
+
+
+def forecast(session: Session, end: date, *, unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
+    """Year-to-date rates and where the year ends if the last 90 days' pace goes on.
+
+    Volume for the rest of the year = the year-to-date average per day; its digitised share = the
+    rate of the last 90 days (the "current pace"). Projected year rate = (ytd part + rest part) /
+    (ytd whole + rest whole).
+    """
+    year_start = date(end.year, 1, 1)
+    ytd_end = min(end, clock.today())
+    ytd_end = max(ytd_end, year_start)
+    ytd = counts(session, year_start, ytd_end, unit_codes=unit_codes)[""]
+    recent = counts(session, max(year_start, ytd_end - timedelta(days=89)), ytd_end, unit_codes=unit_codes)[""]
+    elapsed = (ytd_end - year_start).days + 1
+    remaining = (date(end.year, 12, 31) - ytd_end).days
+    scale = remaining / elapsed
+    out: dict[str, Any] = {"year": end.year, "as_of": ytd_end.isoformat(), "ytd": with_rates(ytd)}
+    targets = _targets(session, end.year)
+    for name, part, whole in (("component_rate", "with_digitised_components", "received"),
+                              ("reuse_rate", "with_reused_components", "received"),
+                              ("result_rate", "results_digitised", "resolved")):
+        rest_whole = ytd[whole] * scale
+        pace = recent[part] / recent[whole] if recent[whole] else (ytd[part] / ytd[whole] if ytd[whole] else 0.0)
+        projected_whole = ytd[whole] + rest_whole
+        projected = round(100.0 * (ytd[part] + pace * rest_whole) / projected_whole, 1) if projected_whole else None
+        out[f"projected_{name}"] = projected
+        goal = targets[name]
+        out[f"on_track_{name}"] = None if goal is None or projected is None else projected >= goal
+    out["projected_received"] = round(ytd["received"] * (1 + scale))
+    out["targets"] = targets
+    return out
+
+
+def digitisation_tracker(session: Session, start: date, end: date, *,
+                         unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
+    """The whole tracker: by field, total, targets of ``end``'s year, monthly trend, forecast."""
+    if end < start:
+        from desktop.errors import UserError
+
+        raise UserError("Ngày kết thúc kỳ phải không sớm hơn ngày bắt đầu.", field="period")
+    order = {name: sort for name, sort in session.execute(select(Field.name, Field.sort_order))}
+    per_field = counts(session, start, end, unit_codes=unit_codes, by_field=True)
+    fields = [{"field": name} | with_rates(values)
+              for name, values in sorted(per_field.items(), key=lambda kv: (order.get(kv[0], 10**6), kv[0]))]
+    total = with_rates(counts(session, start, end, unit_codes=unit_codes)[""])
+    targets = _targets(session, end.year)
+    total["meets_targets"] = {name: (None if targets[name] is None or total[name] is None
+                                     else total[name] >= targets[name]) for name in targets}
+    monthly = [{"month": f"{lo:%Y-%m}", "start": lo.isoformat(), "end": hi.isoformat()}
+               | with_rates(counts(session, lo, hi, unit_codes=unit_codes)[""])
+               for lo, hi in _months(start, end)]
+    return {"start": start.isoformat(), "end": end.isoformat(), "fields": fields, "total": total,
+            "targets": {"year": end.year} | targets, "monthly": monthly,
+            "forecast": forecast(session, end, unit_codes=unit_codes),
+            "label": "Tự đánh giá tại đơn vị, không phải điểm chính thức của Bộ chỉ số 766"}
