@@ -71,7 +71,7 @@ def counted_once(session: Session) -> Iterator[None]:
             session.info.pop(_MEMO, None)
 
 
-def _window_number(column: ColumnElement[Any], highs: Sequence[datetime]) -> list[ColumnElement[Any]]:
+def window_number(column: ColumnElement[Any], highs: Sequence[Any]) -> list[ColumnElement[Any]]:
     """Which of the consecutive windows ending at ``highs`` a moment falls in (the query keeps it in range);
     nothing to group by for one window."""
     if len(highs) == 1:
@@ -106,7 +106,7 @@ def _tally(session: Session, windows: Sequence[tuple[date, date]], unit_codes: S
              (func.count(), total(digitised), total(reused), total(portal))),
             (Dossier.result_at, ("resolved", "results_digitised"),
              (func.count(), total(Dossier.result_digitised.is_(True))))):
-        window = _window_number(moment, highs)
+        window = window_number(moment, highs)
         query = select(Dossier.field_name, *window, *columns).where(
             *live, moment.is_not(None), moment >= low, moment < highs[-1]).group_by(Dossier.field_name, *window)
         for row in session.execute(query):

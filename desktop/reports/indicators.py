@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy import and_, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from desktop.formatting import decimal, number, percent
@@ -30,7 +30,7 @@ from desktop.platform import clock
 from desktop.db.models import Dossier, DossierComponent
 from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
-from desktop.reports.digitisation import counted_once
+from desktop.reports.digitisation import counted_once, window_number
 from desktop.reports.periodic import _count, _moment, on_behalf, periodic_report, resolution_moment
 from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, load, quotient, reading
 from desktop.reports.indicator_counts import field_satisfaction, period_counts
@@ -126,28 +126,26 @@ def _fraction(percent: float | None) -> float | None:
 
 def _monthly_dossier_counts(session: Session, months: list[Period]) -> list[dict[str, int]]:
     """Per month: new received, resolved, late (as Biểu 06 cols 4+5, 7, 10) and new received with a
-    digitised component (the tracker's), in ONE pass over the dossiers of the whole span — twelve
-    report aggregates would each scan the table and work out the in-progress columns nobody reads here."""
+    digitised component (the tracker's), in two grouped passes over the dossiers of the whole span (one by
+    reception month, one by resolution month) — twelve report aggregates would each scan the table."""
     res = resolution_moment()
-    span_start, span_end = _moment(months[0].bounds()[0]), _moment(months[-1].bounds()[1])
+    highs = [_moment(month.bounds()[1]) for month in months]
+    low = _moment(months[0].bounds()[0])
     digitised = exists(select(DossierComponent.id).where(
         DossierComponent.dossier_id == Dossier.id, DossierComponent.deleted.is_(False),
         DossierComponent.digitised.is_(True)))
-    columns = []
-    for month in months:
-        low, high = (_moment(moment) for moment in month.bounds())
-        new = and_(Dossier.received_at >= low, Dossier.received_at < high)
-        resolved = and_(res.is_not(None), res >= low, res < high)
-        columns += [_count(new), _count(resolved), _count(and_(resolved, res > Dossier.due_at)),
-                    _count(and_(new, digitised))]
-    query = select(*columns).where(
-        Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value,
-        resolvers.resolved_here(session),  # as Biểu 06: what this unit resolves (issue #15)
-        or_(and_(Dossier.received_at >= span_start, Dossier.received_at < span_end),
-            and_(res.is_not(None), res >= span_start, res < span_end)))
-    row = [int(v or 0) for v in session.execute(query).one()]
-    return [dict(zip(("received", "resolved", "late", "digitised"), row[4 * i:4 * i + 4], strict=True))
-            for i in range(len(months))]
+    scope = (Dossier.deleted.is_(False), Dossier.status != Status.REFUSED.value,
+             resolvers.resolved_here(session))  # as Biểu 06: what this unit resolves (issue #15)
+    out = [dict.fromkeys(("received", "resolved", "late", "digitised"), 0) for _ in months]
+    for moment, names, columns in ((Dossier.received_at, ("received", "digitised"), (func.count(), _count(digitised))),
+                                   (res, ("resolved", "late"), (func.count(), _count(res > Dossier.due_at)))):
+        window = window_number(moment, highs)
+        query = select(*window, *columns).where(*scope, moment.is_not(None), moment >= low, moment < highs[-1])
+        for row in session.execute(query.group_by(*window)):
+            number = int(row[0]) if window else 0
+            for name, value in zip(names, row[len(window):], strict=True):
+                out[number][name] = int(value or 0)
+    return out
 
 
 def _light_totals(session: Session, month: Period, dossiers: dict[str, int]) -> dict[str, Any]:

@@ -155,3 +155,20 @@ def test_trend_in_one_pass_equals_the_report_per_month(random_dbs: list[Database
             expected = round(digitised["with_digitised_components"] / received, 4) if received else None
             assert month["digitisation_rate"] == expected
     assert sum(m["received"] for m in months) > 500 and any(m["digitisation_rate"] for m in months)
+
+
+@pytest.mark.parametrize("calendar", [False, True])
+def test_trend_grouped_passes_equal_the_one_query_before(random_dbs: list[Database], calendar: bool) -> None:
+    """Two grouped passes give every month the numbers the single 48-column query gave (same dossiers)."""
+    from desktop.reports.indicators import _monthly_dossier_counts
+    from desktop.reports.periods import period_containing
+    from tests.reports.trend_before import _monthly_dossier_counts as before
+
+    for db in random_dbs:
+        for end in ("2026-10", "2026-03", "2025-12"):
+            months = [period_containing(parse_period(end, calendar=calendar).end, "month", calendar=calendar)]
+            while len(months) < 12:
+                months.append(months[-1].previous())
+            months.reverse()
+            with db.reading() as s:
+                assert _monthly_dossier_counts(s, months) == before(s, months), (end, calendar)
