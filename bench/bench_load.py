@@ -10,7 +10,9 @@ through the desk's own upload code (``desktop.sync.push._upload``, with back-off
 batch twice, and every desk's last batch updates a dossier from its first (version 2). Bounded: a
 fixed amount of work and a global deadline; it stops the hub itself.
 
-Checks at the end: the hub's dossier table is exactly the union of the desks' records (no loss, no
+The desks ask for an asynchronous answer (``Prefer: respond-async``, issue 14), so the latency measured is
+the push acknowledgement (verified and stored); the bench then waits (bounded) until the hub's
+apply-workers have applied every stored batch. Checks at the end: the hub's dossier table is exactly the union of the desks' records (no loss, no
 duplicate, each at its newest version), every upload got a receipt and a repeat got the same bytes, and
 the report aggregates equal the raw rows (``aggregates check``).
 Prints throughput (batches/s, changes/s) and p50/p95 request latency.
@@ -142,6 +144,61 @@ class Desk:
         return {"request": body, "signature": container.b64(self.key.sign(canonical.dumps(body)))}
 
 
+def _tree_cpu(root: int) -> tuple[float, float]:
+    """CPU seconds so far of the hub's processes (Linux ``/proc``): (HTTP processes, apply-workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    http = apply = 0.0
+    for pid in cpu:
+        ancestor = pid
+        while ancestor not in (root, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor != root:
+            continue
+        try:
+            worker = b"apply-worker" in (Path("/proc") / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            worker = False
+        if worker:
+            apply += cpu[pid]
+        else:
+            http += cpu[pid]
+    return http, apply
+
+
+def _wait_applied(url_db: str, hub_dir: Path, expected: int, deadline: float) -> float:
+    """Seconds until the hub has applied ``expected`` batches and holds none queued (bounded by the run's
+    deadline; what is missing then is reported by the checks)."""
+    from sqlalchemy import func, select
+
+    from province.db import open_hub
+    from province.models import HubBatch, HubIntake
+
+    started = time.perf_counter()
+    hub = open_hub(url_db, data_dir=hub_dir)
+    try:
+        while time.monotonic() < deadline:
+            with hub.reading() as session:
+                applied = session.scalar(select(func.count()).select_from(HubBatch))
+                queued = session.scalar(select(func.count()).select_from(HubIntake).where(HubIntake.state == "queued"))
+            if applied >= expected and not queued:
+                break
+            time.sleep(0.1)
+    finally:
+        hub.dispose()
+    return time.perf_counter() - started
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--desks", type=int, default=200)
@@ -223,7 +280,8 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
         else:
             raise SystemExit("hub did not start")
         latencies: list[float] = []
-        receipts: dict[str, bytes] = {}
+        receipts: dict[tuple[str, str], bytes] = {}  # (batch id, queued|final) -> the bytes first answered
+        statuses: dict[str, int] = {}
         problems: list[str] = []
         lock = threading.Lock()
         deadline = time.monotonic() + args.deadline
@@ -242,24 +300,34 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
                         return
                     started = time.perf_counter()
                     try:
-                        body, _headers, _n = _upload(client, base, batch_id, data, bundle, policy, cancel, None)
+                        body, _headers, _n = _upload(client, base, batch_id, data, bundle, policy, cancel, None,
+                                                     respond_async=True)
                     except Exception as exc:  # noqa: BLE001 — counted and reported
                         with lock:
                             problems.append(f"{batch_id}: {exc}")
                         continue
                     elapsed = time.perf_counter() - started
+                    state = _headers.get("x-import-status", "")
+                    key = (batch_id, "queued" if state == "queued" else "final")
                     with lock:
                         latencies.append(elapsed)
-                        if batch_id in receipts and receipts[batch_id] != body:
-                            problems.append(f"{batch_id}: a repeat got a different receipt")
-                        receipts[batch_id] = body
+                        statuses[state] = statuses.get(state, 0) + 1
+                        if key in receipts and receipts[key] != body:
+                            problems.append(f"{batch_id}: a repeat got a different receipt for the same state")
+                        receipts[key] = body
 
         t1 = time.perf_counter()
         cpu1 = time.process_time()
+        hub_cpu1 = _tree_cpu(server.pid)
         with ThreadPoolExecutor(max_workers=len(desks)) as pool:
             list(pool.map(run_desk, desks))
         wall = time.perf_counter() - t1
         client_cpu = time.process_time() - cpu1
+        hub_cpu2 = _tree_cpu(server.pid)
+        ack_cpu, apply_cpu = hub_cpu2[0] - hub_cpu1[0], hub_cpu2[1] - hub_cpu1[1]
+        applied_after = _wait_applied(url_db, hub_dir, sum(len(d.files) for d in desks), deadline)
+        print(f"answers: {statuses}; every stored batch applied {applied_after:.1f} s after the last push "
+              f"(the apply-workers, at lower CPU priority)")
     finally:
         stop_hub(server, seconds=20)
         log_file.close()
@@ -296,13 +364,16 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
         expected.update(d.expected)
     found = {r.id: (r.version, r.applicant_name) for r in rows}
     uploads = len(latencies)
+    distinct = len({batch_id for batch_id, _state in receipts})
     changes_sent = sum(args.changes * args.batches + 1 for _ in desks)
-    print(f"uploads: {uploads} requests ({len(receipts)} distinct batches, {batches_stored} stored) in {wall:.1f} s")
+    print(f"uploads: {uploads} requests ({distinct} distinct batches, {batches_stored} stored) in {wall:.1f} s")
     print(f"throughput: {uploads / wall:.1f} requests/s, {changes_sent / wall:.0f} changes/s")
     if uploads:
         print(f"CPU: hub processes {server_cpu_s:.1f} s ({server_cpu_s / uploads * 1000:.0f} ms/request), "
               f"simulated desks {client_cpu:.1f} s ({client_cpu / uploads * 1000:.0f} ms/request), "
               f"machine load {os.getloadavg()[0]:.1f}")
+        print(f"CPU while the pushes ran: HTTP processes {ack_cpu:.1f} s ({ack_cpu / uploads * 1000:.1f} ms/request), "
+              f"apply-workers {apply_cpu:.1f} s")
     p95 = float("inf")
     if latencies:
         ordered = sorted(latencies)

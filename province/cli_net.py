@@ -47,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="số tiến trình phục vụ (chỉ với PostgreSQL; ví dụ bằng số nhân CPU)")
     s.add_argument("--tls-cert", help="tệp chứng chỉ PEM để chạy HTTPS (cùng --tls-key)")
     s.add_argument("--tls-key", help="tệp khóa bí mật PEM của chứng chỉ HTTPS")
+    s.add_argument("--appliers", type=int,
+                   help="số tiến trình áp dụng gói chạy kèm (mặc định: 2 với PostgreSQL, 1 với SQLite; 0: không chạy, "
+                        "khi các tiến trình apply-worker chạy riêng)")
+
+    a = command(sub, "apply-worker", run_apply_worker,
+                "áp dụng các gói xã đã gửi và đang chờ (serve tự chạy; chạy riêng khi cần thêm)")
+    a.add_argument("--once", action="store_true", help="áp dụng hết các gói đang chờ rồi dừng")
 
 
 def run_package_build(args: argparse.Namespace) -> int:
@@ -73,7 +80,20 @@ def run_serve(args: argparse.Namespace) -> int:
     ask_passphrase_now()
 
     serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
-          host=args.host, port=args.port, workers=args.workers, tls_cert=args.tls_cert, tls_key=args.tls_key)
+          host=args.host, port=args.port, workers=args.workers, tls_cert=args.tls_cert, tls_key=args.tls_key,
+          appliers=args.appliers)
+    return 0
+
+
+def run_apply_worker(args: argparse.Namespace) -> int:
+    """Issue 14: the imports of pushed batches, apart from the HTTP processes that acknowledge them."""
+    from province import appliers
+    from province.cli import opened_hub
+
+    with opened_hub(args) as hub:
+        applied = appliers.run(hub, once=args.once)
+    if args.once:
+        print(f"Đã áp dụng {applied} gói đang chờ.")
     return 0
 
 

@@ -147,37 +147,67 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
     header = sealed.header
     digest = canonical.sha256(data)
     with hub.reading() as session:
-        known = session.get(HubBatch, header["batch_id"])
+        known = known_batch(session, header["batch_id"], digest, name)
         if known is not None:
-            if known.sha256 != digest:
-                raise SyncError("duplicate_id_different_hash", header["batch_id"])
-            stored = session.get(HubReceipt, header["batch_id"])
-            return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", applied=0,
-                                skipped=known.changes, chain=known.chain, receipt=stored.content if stored else None)
-    with hub.reading() as session:  # who sent it, before any key is used or anything inflated
-        device = session.get(HubDevice, header["device_id"])
-        if device is None:
-            raise SyncError("unknown_device", header["device_id"][:8])
-        if device.revoked_at is not None:
-            raise SyncError("revoked_device", header["device_id"][:8])
-        if device.unit_code != header["unit_code"]:
-            raise SyncError("wrong_unit", f"{header['unit_code']} ≠ {device.unit_code}")
-        public_key = device.public_key
-    files, manifest = batch.open_verified(sealed, _encryption_keys(hub), public_key, limits=limits)
-    cert = batch.device_certificate(files)
-    if cert.get("device_id") != header["device_id"] or cert.get("unit_code") != header["unit_code"]:
-        raise SyncError("header_mismatch", "chứng thư thiết bị")
-    _version_gate(header)
-    changes = upgrades.upgrade_changes(header, batch.read_changes(files, manifest))  # sync part 2: old schemas
-    ranges = _ranges(manifest, header, changes)
+            return known
+        public_key = device_key(session, header)
+    files, manifest, cert = verify_batch(hub, sealed, public_key, limits=limits)
+    changes, ranges = read_batch(header, files, manifest)
     signer = _signing_key(hub)  # before the import's one session, never inside it (issue 14)
     return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run, signer=signer,
                   encryption_key=forwarded.certificate_encryption_key(cert))
 
 
-def _signing_key(hub: Hub) -> Any:
-    """The province's signing key, loaded once per process per key id (key files never change in place)."""
-    kid = hub.meta("signing_kid")
+def known_batch(session: Any, batch_id: str, digest: str, name: str) -> ImportResult | None:
+    """An applied batch seen again: its stored receipt (a duplicate), or a refusal if its bytes differ."""
+    known = session.get(HubBatch, batch_id)
+    if known is None:
+        return None
+    if known.sha256 != digest:
+        raise SyncError("duplicate_id_different_hash", batch_id)
+    stored = session.get(HubReceipt, batch_id)
+    return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", applied=0, skipped=known.changes,
+                        chain=known.chain, receipt=stored.content if stored else None)
+
+
+def device_key(session: Any, header: dict[str, Any]) -> str:
+    """Who sent it, before any key is used or anything inflated: the enrolled, unrevoked device's key."""
+    device = session.get(HubDevice, header["device_id"])
+    if device is None:
+        raise SyncError("unknown_device", header["device_id"][:8])
+    if device.revoked_at is not None:
+        raise SyncError("revoked_device", header["device_id"][:8])
+    if device.unit_code != header["unit_code"]:
+        raise SyncError("wrong_unit", f"{header['unit_code']} ≠ {device.unit_code}")
+    return str(device.public_key)
+
+
+def verify_batch(hub: Hub, sealed: Sealed, public_key: str, *,
+                 limits: Limits) -> tuple[dict[str, bytes], dict[str, Any], dict[str, Any]]:
+    """Everything that refuses a batch as a whole and costs little (no change is parsed): decrypt,
+    signature by the enrolled key, file hashes, certificate = header, version gate, manifest ranges.
+    The push acknowledgement (``province.intake``) runs exactly this before it stores a batch."""
+    header = sealed.header
+    files, manifest = batch.open_verified(sealed, _encryption_keys(hub), public_key, limits=limits)
+    cert = batch.device_certificate(files)
+    if cert.get("device_id") != header["device_id"] or cert.get("unit_code") != header["unit_code"]:
+        raise SyncError("header_mismatch", "chứng thư thiết bị")
+    _version_gate(header)
+    _manifest_ranges(manifest, header)
+    return files, manifest, cert
+
+
+def read_batch(header: dict[str, Any], files: dict[str, bytes],
+               manifest: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+    """The changes (strictly parsed, older schemas upgraded) and the sequence ranges they must lie in."""
+    changes = upgrades.upgrade_changes(header, batch.read_changes(files, manifest))  # sync part 2: old schemas
+    return changes, _ranges(manifest, header, changes)
+
+
+def _signing_key(hub: Hub, kid: Any = None) -> Any:
+    """The province's signing key, loaded once per process per key id (key files never change in place);
+    ``kid``: the current id, when the caller has just read it (one query less on the push path)."""
+    kid = kid or hub.meta("signing_kid")
     return hub.remember(("signing", kid), lambda: keys.signing_key(hub))
 
 
@@ -187,7 +217,7 @@ def _encryption_keys(hub: Hub) -> Any:
     return hub.remember(("encryption", present), lambda: keys.encryption_keys(hub))
 
 
-def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, list[int]]:
+def _manifest_ranges(manifest: dict[str, Any], header: dict[str, Any]) -> dict[str, list[int]]:
     ranges = manifest.get("ranges")
     if not isinstance(ranges, dict) or not ranges:
         raise SyncError("bad_format", "bản kê thiếu dải thứ tự")
@@ -197,11 +227,16 @@ def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict
             raise SyncError("bad_format", "dải thứ tự")
     if min(s[0] for s in ranges.values()) != header["seq_from"] or max(s[1] for s in ranges.values()) != header["seq_to"]:
         raise SyncError("header_mismatch", "dải thứ tự")
+    return {str(k): list(v) for k, v in ranges.items()}
+
+
+def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, list[int]]:
+    ranges = _manifest_ranges(manifest, header)
     for change in changes:
         span = ranges.get(change["epoch"])
         if span is None or not span[0] <= change["seq"] <= span[1]:
             raise SyncError("bad_format", "thay đổi nằm ngoài dải thứ tự của gói")
-    return {str(k): list(v) for k, v in ranges.items()}
+    return ranges
 
 
 def _version_gate(header: dict[str, Any]) -> None:
@@ -230,64 +265,22 @@ def _chain(session: Any, manifest: dict[str, Any]) -> str:
 def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: list[dict[str, Any]],
            ranges: dict[str, list[int]], digest: str, name: str, *, dry_run: bool, signer: Any,
            encryption_key: str | None = None) -> ImportResult:
-    now = clock.now()
-    device_id = header["device_id"]
     session = hub.sessions()
     try:
         # One import per device at a time (PostgreSQL row lock; SQLite has a single writer anyway),
         # and the inbox looked at again under that lock: a parallel import of the same file is a duplicate.
-        device = session.scalars(select(HubDevice).where(HubDevice.device_id == device_id).with_for_update()).one()
-        known = session.get(HubBatch, header["batch_id"])
+        device = session.scalars(select(HubDevice).where(HubDevice.device_id == header["device_id"])
+                                 .with_for_update()).one()
+        known = known_batch(session, header["batch_id"], digest, name)
         if known is not None:
-            if known.sha256 != digest:
-                raise SyncError("duplicate_id_different_hash", header["batch_id"])
-            stored = session.get(HubReceipt, header["batch_id"])
-            return ImportResult(file=name, batch_id=known.batch_id, status="duplicate", skipped=known.changes,
-                                chain=known.chain, receipt=stored.content if stored else None)
-        chain = _chain(session, manifest)
-        covered = watermarks.covered(session, device_id, list(ranges))
-        touched = report_counts.touched_dossiers(changes)
-        slices = report_counts.slices_of(session, touched)  # where they counted before (received_at may move)
-        outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
-                                batch_id=header["batch_id"], covered=covered, now=now)
-        forwarded.refold(session, changes)  # issue #15: a forwarded dossier's state from both sides' events
-        report_counts.refresh(session, slices | report_counts.slices_of(session, touched))  # same transaction
-        holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
-                                  epoch_start=int(manifest.get("epoch_start") or 1), now=now)
-        facts = meta_in(session, "package_version", "name")
-        body = {
-            "format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
-            "status": "dry_run" if dry_run else "applied", "batch_id": header["batch_id"], "batch_sha256": digest,
-            "device_id": device_id, "unit_code": header["unit_code"], "epoch": header["epoch"],
-            "accepted_through": {ep: span[1] for ep, span in ranges.items()},
-            "counts": {"changes": len(changes), "applied": outcome.applied, "unchanged": outcome.unchanged,
-                       "skipped": outcome.skipped, "rejected": outcome.rejected, "conflict": outcome.conflicts},
-            "problems": outcome.problems, "gaps": holes, "chain": chain, "hub_time": clock.iso(now),
-            "reference_version": facts.get("package_version"), "province": facts.get("name"),
-            "audit_head": anchor.valid_head(manifest.get("audit_head")),  # signed back: the desk's audit anchor
-        }
-        content = receipts.sign(body, signer)
-        skipped = outcome.skipped + outcome.unchanged
-        result = ImportResult(file=name, batch_id=header["batch_id"], status="dry_run" if dry_run else "applied",
-                              applied=outcome.applied, skipped=skipped, unchanged=outcome.unchanged,
-                              conflicts=outcome.conflicts, rejected=outcome.rejected, gaps=holes, chain=chain,
-                              receipt=None if dry_run else content)
+            return known
+        result = apply_locked(session, device, header, manifest, changes, ranges, digest, name, dry_run=dry_run,
+                              signer=signer, encryption_key=encryption_key)
         if dry_run:
             session.rollback()
             return result
-        session.add(HubBatch(batch_id=header["batch_id"], sha256=digest, device_id=device_id,
-                             unit_code=header["unit_code"], epoch=header["epoch"], seq_from=header["seq_from"],
-                             seq_to=header["seq_to"], previous_batch_id=(manifest.get("previous_batch") or {}).get("batch_id"),
-                             chain=chain, changes=len(changes), applied=outcome.applied, skipped=skipped,
-                             created_at=header["created_at"], imported_at=now))
-        device.app_version = str(header.get("app_version", ""))  # sync part 2: hub views
-        device.encryption_key = device.encryption_key or encryption_key  # an older enrolment learns it (#15)
-        session.add(HubReceipt(batch_id=header["batch_id"], receipt_id=body["receipt_id"], content=content,
-                               created_at=now))
-        session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",
-                                   detail=body["counts"] | {"gaps": holes, "chain": chain}, at=now))
         session.commit()
-        log.info("đã nhận gói %s: %s", header["batch_id"], body["counts"])
+        log.info("đã nhận gói %s: %s", header["batch_id"], result.counts())
         return result
     except BaseException:
         session.rollback()
@@ -296,8 +289,65 @@ def _apply(hub: Hub, header: dict[str, Any], manifest: dict[str, Any], changes: 
         session.close()
 
 
+def apply_locked(session: Any, device: HubDevice, header: dict[str, Any], manifest: dict[str, Any],
+                 changes: list[dict[str, Any]], ranges: dict[str, list[int]], digest: str, name: str, *,
+                 dry_run: bool, signer: Any, encryption_key: str | None = None) -> ImportResult:
+    """The apply itself, inside the caller's transaction, its device row already locked (the USB import
+    above and the push applier in ``province.intake`` both come here); the caller commits."""
+    now = clock.now()
+    device_id = header["device_id"]
+    chain = _chain(session, manifest)
+    covered = watermarks.covered(session, device_id, list(ranges))
+    touched = report_counts.touched_dossiers(changes)
+    slices = report_counts.slices_of(session, touched)  # where they counted before (received_at may move)
+    outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
+                            batch_id=header["batch_id"], covered=covered, now=now)
+    forwarded.refold(session, changes)  # issue #15: a forwarded dossier's state from both sides' events
+    report_counts.refresh(session, slices | report_counts.slices_of(session, touched))  # same transaction
+    holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
+                              epoch_start=int(manifest.get("epoch_start") or 1), now=now)
+    facts = meta_in(session, "package_version", "name")
+    body = {
+        "format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
+        "status": "dry_run" if dry_run else "applied", "batch_id": header["batch_id"], "batch_sha256": digest,
+        "device_id": device_id, "unit_code": header["unit_code"], "epoch": header["epoch"],
+        "accepted_through": {ep: span[1] for ep, span in ranges.items()},
+        "counts": {"changes": len(changes), "applied": outcome.applied, "unchanged": outcome.unchanged,
+                   "skipped": outcome.skipped, "rejected": outcome.rejected, "conflict": outcome.conflicts},
+        "problems": outcome.problems, "gaps": holes, "chain": chain, "hub_time": clock.iso(now),
+        "reference_version": facts.get("package_version"), "province": facts.get("name"),
+        "audit_head": anchor.valid_head(manifest.get("audit_head")),  # signed back: the desk's audit anchor
+    }
+    content = receipts.sign(body, signer)
+    skipped = outcome.skipped + outcome.unchanged
+    result = ImportResult(file=name, batch_id=header["batch_id"], status="dry_run" if dry_run else "applied",
+                          applied=outcome.applied, skipped=skipped, unchanged=outcome.unchanged,
+                          conflicts=outcome.conflicts, rejected=outcome.rejected, gaps=holes, chain=chain,
+                          receipt=None if dry_run else content)
+    if dry_run:
+        return result
+    session.add(HubBatch(batch_id=header["batch_id"], sha256=digest, device_id=device_id,
+                         unit_code=header["unit_code"], epoch=header["epoch"], seq_from=header["seq_from"],
+                         seq_to=header["seq_to"], previous_batch_id=(manifest.get("previous_batch") or {}).get("batch_id"),
+                         chain=chain, changes=len(changes), applied=outcome.applied, skipped=skipped,
+                         created_at=header["created_at"], imported_at=now))
+    device.app_version = str(header.get("app_version", ""))  # sync part 2: hub views
+    device.encryption_key = device.encryption_key or encryption_key  # an older enrolment learns it (#15)
+    session.add(HubReceipt(batch_id=header["batch_id"], receipt_id=body["receipt_id"], content=content,
+                           created_at=now))
+    session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=header["batch_id"], status="applied",
+                               detail=body["counts"] | {"gaps": holes, "chain": chain}, at=now))
+    return result
+
+
 def _quarantine(hub: Hub, path: Path, data: bytes, result: ImportResult) -> None:
     """Keep the refused bytes for a person to look at; this never touches the data tables."""
+    with hub.transaction() as session:
+        quarantine_in(session, hub, path.name, data, result)
+
+
+def quarantine_in(session: Any, hub: Hub, name: str, data: bytes, result: ImportResult) -> None:
+    """The quarantine file and its rows, inside the caller's transaction (the push applier's)."""
     now = clock.now()
     digest = canonical.sha256(data) if data else ""
     stored = ""
@@ -307,11 +357,8 @@ def _quarantine(hub: Hub, path: Path, data: bytes, result: ImportResult) -> None
         target = folder / f"{now:%Y%m%dT%H%M%S}-{digest[:12]}.bin"
         write_atomic(target, data)
         stored = str(target)
-    with hub.transaction() as session:
-        session.add(HubQuarantine(file_name=path.name, stored_as=stored, sha256=digest, batch_id=result.batch_id,
-                                  code=result.code or "", message=result.message or "", refused_at=now))
-        session.add(HubImportAudit(file_name=path.name, sha256=digest, batch_id=result.batch_id, status="refused",
-                                   code=result.code, detail={"message": result.message}, at=now))
-    log.warning("từ chối tệp gói %s: %s (%s)", path.name, result.message or "", result.code)
-
-
+    session.add(HubQuarantine(file_name=name, stored_as=stored, sha256=digest, batch_id=result.batch_id,
+                              code=result.code or "", message=result.message or "", refused_at=now))
+    session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=result.batch_id, status="refused",
+                               code=result.code, detail={"message": result.message}, at=now))
+    log.warning("từ chối tệp gói %s: %s (%s)", name, result.message or "", result.code)

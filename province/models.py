@@ -214,3 +214,31 @@ class HubReportWatch(HubBase):
 
     __table_args__ = (Index("ix_hub_report_watch_slice", "owner_unit", "r_bucket"),
                       Index("ix_hub_report_watch_kind", "kind", "resolved_at"))
+
+
+class HubIntake(HubBase):
+    """Issue 14: a pushed batch verified and stored, waiting for the applier (``province.intake``).
+
+    ``content`` is the batch's own bytes (in the database, so any hub process on any machine can apply it
+    and a crash never loses it); the row is deleted in the transaction that applies the batch. A batch the
+    applier refuses keeps its row (``state='refused'``, bytes dropped) so the desk can read the refusal.
+    ``receipt`` is the signed answer for the current state, returned byte for byte to a repeat push."""
+
+    __tablename__ = "hub_intake"
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(36))
+    unit_code: Mapped[str] = mapped_column(String(16))
+    epoch: Mapped[str] = mapped_column(String(36))
+    seq_from: Mapped[int] = mapped_column(Integer)
+    seq_to: Mapped[int] = mapped_column(Integer)  # a desk's batches end later as they are made: the apply order
+    created_at: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(12), default="queued")  # queued | refused
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    receipt: Mapped[bytes] = mapped_column(LargeBinary)
+    code: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None] = mapped_column(VNDateTime(), nullable=True, default=None)
+    received_at: Mapped[datetime] = mapped_column(VNDateTime())
+
+    __table_args__ = (Index("ix_hub_intake_queue", "state", "device_id", "seq_to"),)

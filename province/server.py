@@ -1,10 +1,13 @@
 """The hub's HTTP face (FastAPI + uvicorn): the same batch bytes as on the stick, the same import pipeline.
 
-``PUT /api/v1/batches/{batch_id}`` stores the body in the hub's data folder and hands it to
-``province.importer.import_file`` — there is no second import path. The batch id is the idempotency
-key: a repeat upload gets the stored receipt, byte for byte. Refusals answer with a JSON body
-(code, Vietnamese message) and a refusal receipt signed by the province, so a desk can tell a real
-"update the app" / "device revoked" from a man in the middle.
+``PUT /api/v1/batches/{batch_id}`` verifies the batch and stores it (``province.intake.accept``); the
+applier imports it through the same ``importer.apply_locked`` as a USB import — there is no second apply
+path. A desk that sends ``Prefer: respond-async`` gets 202 and a signed ``queued`` receipt at once and
+asks ``GET /api/v1/receipts/{batch_id}`` (or pushes again) for the applied one; any other client waits
+for the applied receipt, as before (issue 14). The batch id is the idempotency key: a repeat upload gets
+the stored receipt for the batch's state, byte for byte. Refusals answer with a JSON body (code,
+Vietnamese message) and a refusal receipt signed by the province, so a desk can tell a real "update the
+app" / "device revoked" from a man in the middle.
 
 Limits: a declared ``Content-Length`` over the cap is refused with 413 before any byte is read; a
 chunked body is counted while read and cut at the cap; reading the body and the import each have a
@@ -18,7 +21,6 @@ import html
 import logging
 import os
 import re
-import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,28 +35,15 @@ from starlette.requests import ClientDisconnect
 from desktop import __version__
 
 from desktop.platform import clock
-from desktop.sync import batch, canonical
-from desktop.sync import receipt as receipts
-from desktop.sync.errors import SyncError
-from province import keys, views, web_auth
-from province.db import IMPORT_SLOTS, Hub, open_hub
-from province.importer import ImportResult, hub_limits, import_file
+from province import intake, views, web_auth
+from province.db import Hub, open_hub
+from province.importer import hub_limits
 from desktop.texts import LABELS
 
 log = logging.getLogger("province.server")
 API = "/api/v1"
 _BATCH_ID = re.compile(r"[0-9a-fA-F-]{36}")
-# What a desk should do about a refusal; "permanent" ones stop its retry loop.
-PERMANENT = {"revoked_device", "unknown_device", "unsupported_version", "wrong_unit", "duplicate_id_different_hash"}
-ADVICE = {
-    "revoked_device": "Máy này đã bị tỉnh thu hồi quyền đồng bộ; liên hệ Văn phòng UBND tỉnh.",
-    "unknown_device": "Máy này chưa được đăng ký; gửi tệp đề nghị đăng ký (sync enrol) cho tỉnh.",
-    "unsupported_version": "Vui lòng cập nhật phần mềm lên phiên bản mới nhất rồi gửi lại.",
-    "too_new": "Máy chủ tỉnh chưa hỗ trợ phiên bản này; tỉnh cần cập nhật máy chủ, dữ liệu ở xã vẫn được giữ.",
-    "wrong_unit": "Gói ghi mã đơn vị khác với đơn vị đăng ký của máy; liên hệ tỉnh.",
-}
-STATUS_OF = {"revoked_device": 403, "unknown_device": 403, "wrong_unit": 403, "duplicate_id_different_hash": 409,
-             "db_error": 503, "too_large": 413}
+PERMANENT, ADVICE, STATUS_OF = intake.PERMANENT, intake.ADVICE, intake.STATUS_OF  # where they always were
 
 
 @dataclass
@@ -65,6 +54,9 @@ class ServerConfig:
     body_timeout: float = 120.0
     import_timeout: float = 300.0
     tls: bool = False  # the log-in cookie is marked Secure when the hub serves HTTPS
+    # "thread": this process applies stored batches (a hub opened by create_app alone); "workers": the
+    # separate apply-worker processes ``serve`` starts do (issue 14)
+    applier: str = "thread"
 
 
 def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
@@ -85,51 +77,39 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
 
 
 def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
-    """``PUT /api/v1/batches/{id}``: a desk's batch in, a signed receipt (or a signed refusal) out."""
-    # SQLite has one writer: imports queue here. PostgreSQL: imports of different devices run in parallel
-    # (the importer locks per device), at most IMPORT_SLOTS at once so each finds a pooled connection.
-    single_writer = hub.engine.dialect.name == "sqlite"
-    write_lock = threading.Lock() if single_writer else threading.BoundedSemaphore(IMPORT_SLOTS)
+    """``PUT /api/v1/batches/{id}``: a desk's batch in, a signed receipt (or a signed refusal) out;
+    ``GET /api/v1/receipts/{id}``: where a pushed batch stands now (issue 14, ``province.intake``)."""
     incoming = hub.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
-
-    def refusal(code: str, message: str, batch_id: str | None, header: dict[str, Any] | None = None) -> JSONResponse:
-        advice = ADVICE.get(code, "")
-        body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "status": "refused", "batch_id": batch_id,
-                "device_id": (header or {}).get("device_id"), "unit_code": (header or {}).get("unit_code"),
-                "code": code, "message": message, "advice": advice, "accepted_through": {},
-                "hub_time": clock.iso(clock.now()), "reference_version": hub.meta("package_version")}
-        try:
-            signed = canonical.loads(receipts.sign(body, keys.signing_key(hub)))
-        except Exception:  # noqa: BLE001 — a hub without keys still answers, unsigned
-            signed = None
-        return JSONResponse({"status": "refused", "batch_id": batch_id, "code": code, "message": message,
-                             "advice": advice, "permanent": code in PERMANENT, "receipt": signed},
-                            status_code=STATUS_OF.get(code, 422))
-
     limits = hub_limits()
     body_cap = min(config.max_body_bytes, limits.max_file_bytes)
+    applier = intake.Applier(hub) if config.applier == "thread" else None
+    app.state.applier = applier
+    if applier is not None:
+        applier.kick()  # batches stored before a restart are applied now
 
-    def do_import(path: Path, batch_id: str) -> tuple[ImportResult | None, JSONResponse | None]:
+    def answer(found: intake.Answer) -> Response:
+        return Response(found.body, status_code=found.http_status, media_type="application/json",
+                        headers=found.headers)
+
+    def refused(code: str, message: str, batch_id: str | None) -> Response:
+        return answer(intake.refusal(hub, code, message, batch_id))
+
+    def accept(path: Path, batch_id: str) -> intake.Answer:
         try:
-            try:  # only the header is kept: the file's bytes are dropped before the import reads them again
-                header = batch.read_header(path.read_bytes(), limits=limits).header
-            except SyncError as exc:
-                return None, refusal(exc.code or "bad_format", exc.message, batch_id)
-            if header["batch_id"] != batch_id:
-                return None, JSONResponse({"status": "refused", "code": "batch_id_mismatch", "batch_id": batch_id,
-                                           "message": "Mã gói trong đường dẫn khác mã gói trong tệp.",
-                                           "permanent": True}, status_code=400)
-            with write_lock:
-                result = import_file(hub, path, limits=limits)
+            return intake.accept(hub, path, batch_id, limits=limits)
         finally:
             path.unlink(missing_ok=True)
-        if result.status == "refused":
-            code = result.code or "bad_format"
-            if code == "unsupported_version" and "mới hơn" in (result.message or ""):
-                return result, refusal("too_new", result.message or "", batch_id, header)
-            return result, refusal(code, result.message or "", batch_id, header)
-        return result, None
+
+    async def final(batch_id: str) -> intake.Answer | None:
+        """A desk that did not ask for an asynchronous answer waits, as before, for the applied receipt."""
+        deadline = asyncio.get_running_loop().time() + config.import_timeout
+        while asyncio.get_running_loop().time() < deadline:
+            found = await run_in_threadpool(intake.outcome, hub, batch_id)
+            if found is not None and found.status != intake.QUEUED:
+                return found
+            await asyncio.sleep(0.05)
+        return None
 
     @app.put(API + "/batches/{batch_id}", summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
     async def put_batch(batch_id: str, request: Request) -> Response:
@@ -138,7 +118,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
                                 status_code=400)
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > body_cap):
-            return refusal("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
+            return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
         path = incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb"
         try:  # straight to disk: a body is never held in memory, whatever its size
             await asyncio.wait_for(_read_body(request, path, body_cap), config.body_timeout)
@@ -152,18 +132,34 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
                                 status_code=408)
         except _TooLarge:
             path.unlink(missing_ok=True)
-            return refusal("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
-        try:
-            result, refused = await asyncio.wait_for(run_in_threadpool(do_import, path, batch_id),
-                                                     config.import_timeout)
-        except asyncio.TimeoutError:  # the import goes on; a retry gets its receipt as a duplicate
+            return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
+        found = await run_in_threadpool(accept, path, batch_id)
+        if found.status != intake.QUEUED:
+            return answer(found)
+        if applier is not None:
+            applier.kick()
+        if _wants_async(request):
+            return answer(found)
+        applied = await final(batch_id)
+        if applied is None:  # the batch is stored and will be applied; a retry gets its receipt
             return JSONResponse({"status": "busy", "code": "timeout", "message": "Máy chủ đang bận; gửi lại sau."},
                                 status_code=503)
-        if refused is not None:
-            return refused
-        assert result is not None and result.receipt is not None
-        return Response(result.receipt, media_type="application/json",
-                        headers={"X-Import-Status": result.status, "X-Applied": str(result.applied)})
+        return answer(applied)
+
+    @app.get(API + "/receipts/{batch_id}", summary="Kết quả nhận một gói: biên nhận đã áp dụng, đang chờ hoặc từ chối")
+    def receipt(batch_id: str, request: Request) -> Response:
+        device = web_auth.device_request(hub, request)  # enrolled desks only, and only their own batches
+        found = intake.outcome(hub, batch_id) if _BATCH_ID.fullmatch(batch_id) else None
+        if found is None or found.device_id != device.device_id:
+            return JSONResponse({"code": "unknown_batch", "message": "Máy chủ tỉnh chưa nhận gói này."},
+                                status_code=404)
+        return answer(found)
+
+
+def _wants_async(request: Request) -> bool:
+    """``Prefer: respond-async`` (RFC 7240): the desk takes the ``queued`` receipt and polls; a desk that
+    does not say so (an older version) gets the applied receipt in the response, as it always did."""
+    return any(p.strip().lower() == "respond-async" for p in request.headers.get("prefer", "").split(","))
 
 
 def _read_routes(app: FastAPI, hub: Hub) -> None:
@@ -332,8 +328,9 @@ def app_from_env() -> FastAPI:
 
 
 def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, workers: int = 1,
-          tls_cert: str | None = None, tls_key: str | None = None) -> None:
-    """Bind 127.0.0.1 unless told otherwise; with a certificate and key, serve HTTPS (uvicorn's own TLS)."""
+          tls_cert: str | None = None, tls_key: str | None = None, appliers: int | None = None) -> None:
+    """Bind 127.0.0.1 unless told otherwise; with a certificate and key, serve HTTPS (uvicorn's own TLS).
+    Stored batches are applied by ``appliers`` apply-worker processes started beside (issue 14)."""
     import uvicorn
 
     from desktop.errors import UserError
@@ -353,17 +350,24 @@ def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, wo
                                "log_level": "warning"}
     if config.tls:
         options.update(ssl_certfile=tls_cert, ssl_keyfile=tls_key)
-    if workers <= 1:
-        uvicorn.run(create_app(config), **options)
-        return
-    import json
-    from dataclasses import asdict
-
-    if not str(config.db_url or "").startswith("postgresql"):
-        from desktop.errors import UserError
-
+    if workers > 1 and not str(config.db_url or "").startswith("postgresql"):
         raise UserError("Chỉ chạy nhiều tiến trình (--workers) với PostgreSQL; SQLite chỉ có một tiến trình ghi.",
                         field="workers", code="workers_need_postgresql")
-    create_app(config).state.hub.dispose()  # schema created/upgraded once, before the workers start
-    os.environ[CONFIG_ENV] = json.dumps(asdict(config), default=str)
-    uvicorn.run("province.server:app_from_env", factory=True, workers=workers, **options)
+    from province import appliers as apply_workers
+
+    count = apply_workers.default_count(config.db_url) if appliers is None else max(0, appliers)
+    config.applier = "workers"
+    app = create_app(config)  # schema created/upgraded once, before any worker starts
+    supervisor = apply_workers.Supervisor(apply_workers.worker_command(config.db_url, config.data_dir), count).start()
+    try:
+        if workers <= 1:
+            uvicorn.run(app, **options)
+            return
+        import json
+        from dataclasses import asdict
+
+        app.state.hub.dispose()
+        os.environ[CONFIG_ENV] = json.dumps(asdict(config), default=str)
+        uvicorn.run("province.server:app_from_env", factory=True, workers=workers, **options)
+    finally:
+        supervisor.stop()

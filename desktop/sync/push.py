@@ -49,6 +49,7 @@ class Backoff:
     max_delay: float = 60.0
     timeout: float = 60.0
     sleep: Callable[[float], None] | None = None
+    receipt_wait: float = 30.0  # issue 14: how long a push asks for the applied receipt of a queued batch
 
     def delay(self, attempt: int) -> float:
         return min(self.max_delay, self.base_delay * (2 ** attempt)) * random.uniform(0.5, 1.0)
@@ -69,7 +70,7 @@ class _Transient(Exception):
 @dataclass
 class PushResult:
     batch_id: str | None
-    status: str  # applied | duplicate | up_to_date
+    status: str  # applied | duplicate | up_to_date | queued (stored by the province, applied later)
     applied: int = 0
     acknowledged: int = 0
     attempts: int = 0
@@ -144,14 +145,23 @@ def _push_batch(db: Database, url: str, *, progress: Progress | None, cancel: th
         return PushResult(None, "up_to_date")
     data = (Path(chosen.destination) / chosen.file_name).read_bytes()
     own = client is None
-    client = client or httpx.Client(timeout=httpx.Timeout(backoff.timeout, connect=min(10.0, backoff.timeout)))
+    http = client or httpx.Client(timeout=httpx.Timeout(backoff.timeout, connect=min(10.0, backoff.timeout)))
     try:
-        body, headers, attempts = _upload(client, url, chosen.batch_id, data, bundle, backoff, cancel, progress)
+        body, headers, attempts = _upload(http, url, chosen.batch_id, data, bundle, backoff, cancel, progress,
+                                          respond_async=True)  # issue 14: answered once stored
+        final = None
+        if headers.get("x-import-status") == "queued":  # issue 14: stored at the province, applied soon
+            final = _await_receipt(db, url, chosen.batch_id, bundle, backoff, cancel, http)
     except UserError as exc:
         raise _remember(db, exc) from None
     finally:
         if own:
-            client.close()
+            http.close()
+    if headers.get("x-import-status") == "queued":
+        if final is None:  # the next push asks again (the same batch travels; the hub answers from its state)
+            _record(db, {"status": "queued", "batch_id": chosen.batch_id, "at": clock.iso(clock.now()), "url": url})
+            return PushResult(chosen.batch_id, "queued", attempts=attempts, file=chosen.file_name, exported=exported)
+        body, headers = final
     target = outbox() / "receipts" / receipts.receipt_file_name(chosen.batch_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, body)
@@ -168,19 +178,51 @@ def _push_batch(db: Database, url: str, *, progress: Progress | None, cancel: th
     return result
 
 
+def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any] | None, backoff: Backoff,
+                   cancel: threading.Event, client: httpx.Client) -> tuple[bytes, dict[str, str]] | None:
+    """Ask ``GET /api/v1/receipts/{id}`` (device-signed) until the batch is applied or refused, for at most
+    ``backoff.receipt_wait`` seconds; None if it is still queued then (or the hub cannot be reached)."""
+    from desktop.sync.request_auth import sign_headers
+
+    device, key = device_signer(db)
+    target = f"/api/v1/receipts/{batch_id}"
+    deadline = time.monotonic() + backoff.receipt_wait
+    delay = 0.1
+    while time.monotonic() < deadline:
+        if cancel.wait(delay):
+            raise Cancelled("Đã hủy gửi dữ liệu.")
+        delay = min(2.0, delay * 1.5)
+        try:
+            response = client.get(api(url, target), headers=sign_headers(device, key, "GET", target))
+        except httpx.TransportError:
+            return None
+        if response.status_code == 200:
+            if bundle is not None:
+                receipts.verify(response.content, bundle)
+            return response.content, {k.lower(): v for k, v in response.headers.items()}
+        if response.status_code in (202, 404) or response.status_code >= 500:
+            continue  # still queued (or not visible yet): ask again
+        raise _refusal(response, bundle)
+    return None
+
+
 class SyncErrorText:
     revoked = "Máy này đã bị tỉnh thu hồi quyền đồng bộ; không gửi dữ liệu. Liên hệ Văn phòng UBND tỉnh."
 
 
 def _upload(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: dict[str, Any] | None, backoff: Backoff,
-            cancel: threading.Event, progress: Progress | None) -> tuple[bytes, dict[str, str], int]:
+            cancel: threading.Event, progress: Progress | None, *,
+            respond_async: bool = False) -> tuple[bytes, dict[str, str], int]:
+    """PUT with retries. ``respond_async``: the hub may answer 202 with a ``queued`` receipt as soon as the
+    batch is stored (a desk polls for the applied one); without it (a relay, which carries the applied
+    receipt back to the commune) the hub answers with the applied receipt."""
     started = time.monotonic()
     last_error = ""
     for attempt in range(backoff.attempts):
         if cancel.is_set():
             raise Cancelled("Đã hủy gửi dữ liệu.")
         try:
-            return (*_put_once(client, url, batch_id, data, bundle, cancel, progress), attempt + 1)
+            return (*_put_once(client, url, batch_id, data, bundle, cancel, progress, respond_async), attempt + 1)
         except _Transient as exc:
             last_error = str(exc)
             log.info("gửi lần %d không thành công: %s", attempt + 1, exc)
@@ -198,7 +240,7 @@ def _upload(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: 
 
 
 def _put_once(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: dict[str, Any] | None,
-              cancel: threading.Event, progress: Progress | None) -> tuple[bytes, dict[str, str]]:
+              cancel: threading.Event, progress: Progress | None, respond_async: bool) -> tuple[bytes, dict[str, str]]:
     def chunks() -> Iterator[bytes]:
         for start in range(0, len(data), CHUNK):
             if cancel.is_set():
@@ -209,10 +251,11 @@ def _put_once(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle
 
     try:
         response = client.put(api(url, f"/api/v1/batches/{batch_id}"), content=chunks(),
-                              headers={"Content-Length": str(len(data)), "Content-Type": "application/octet-stream"})
+                              headers={"Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
+                                       **({"Prefer": "respond-async"} if respond_async else {})})
     except httpx.TransportError as exc:  # refused, reset, cut, timed out
         raise _Transient(type(exc).__name__) from None
-    if response.status_code == 200:
+    if response.status_code in (200, 202):  # 202: stored and queued (its receipt acknowledges no change yet)
         if bundle is not None:  # a receipt not signed by the province acknowledges nothing
             receipts.verify(response.content, bundle)
         return response.content, {k.lower(): v for k, v in response.headers.items()}

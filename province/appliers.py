@@ -1,0 +1,98 @@
+"""The apply-worker processes ``serve`` runs beside the HTTP workers (issue 14).
+
+Pushes are acknowledged by the HTTP processes (``province.intake.accept``: verify, store, sign); the
+imports run here, in separate processes at a lower CPU priority (``nice``), so that on a busy machine
+the scheduler gives the acknowledgements the CPU first and an import never holds an HTTP process's GIL.
+Several workers are safe against one PostgreSQL (they claim devices with ``SKIP LOCKED``); SQLite has
+one writer, so one worker. A worker that dies is started again; a batch it was applying is still queued
+(its transaction never committed) and is applied by the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("province.appliers")
+NICE = 10  # how much lower than the HTTP processes (Unix); Windows keeps the normal priority
+
+
+def default_count(db_url: str | None) -> int:
+    """Two on PostgreSQL (one applies while the other waits on the database), one on SQLite."""
+    return 2 if str(db_url or "").startswith("postgresql") else 1
+
+
+def worker_command(db_url: str | None, data_dir: str | Path | None) -> list[str]:
+    command = [sys.executable, "-m", "province"]
+    if db_url:
+        command += ["--db-url", str(db_url)]
+    if data_dir:
+        command += ["--data-dir", str(data_dir)]
+    return command + ["apply-worker"]
+
+
+class Supervisor:
+    """Starts ``count`` apply-workers, restarts one that exits, stops them all on ``stop()``."""
+
+    def __init__(self, command: list[str], count: int) -> None:
+        self.command = command
+        self.count = count
+        self.processes: list[subprocess.Popen[Any]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="apply-supervisor", daemon=True)
+
+    def start(self) -> Supervisor:
+        self.processes = [self._spawn() for _ in range(self.count)]
+        self._thread.start()
+        return self
+
+    def _spawn(self) -> subprocess.Popen[Any]:
+        return subprocess.Popen(self.command, env=dict(os.environ), stdin=subprocess.DEVNULL)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(1.0):
+            for index, process in enumerate(self.processes):
+                if process.poll() is not None and not self._stop.is_set():
+                    log.warning("tiến trình áp dụng gói đã dừng (mã %s); khởi động lại", process.returncode)
+                    self.processes[index] = self._spawn()
+
+    def stop(self, seconds: float = 10) -> None:
+        self._stop.set()
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def run(hub: Any, *, once: bool = False) -> int:
+    """The worker's body: lower priority, then apply until told to stop (SIGTERM/SIGINT) or, with
+    ``once``, until nothing waits. The number of batches applied."""
+    from province import intake
+
+    if hasattr(os, "nice"):
+        os.nice(NICE)
+    if once:
+        return intake.drain(hub)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    parent = os.getppid()
+
+    def orphaned() -> None:  # ``serve`` killed outright: a worker must not outlive it
+        while not stop.wait(2.0):
+            if os.getppid() != parent:
+                stop.set()
+
+    if parent > 1:
+        threading.Thread(target=orphaned, name="apply-parent-watch", daemon=True).start()
+    return intake.run_worker(hub, stop)
