@@ -21,6 +21,7 @@ from typing import Any
 
 log = logging.getLogger("province.appliers")
 NICE = 10  # how much lower than the HTTP processes (Unix); Windows keeps the normal priority
+PARENT_ENV = "MOTCUA_APPLY_PARENT"  # the ``serve`` process a worker must not outlive
 
 
 def default_count(db_url: str | None) -> int:
@@ -53,7 +54,8 @@ class Supervisor:
         return self
 
     def _spawn(self) -> subprocess.Popen[Any]:
-        return subprocess.Popen(self.command, env=dict(os.environ), stdin=subprocess.DEVNULL)
+        return subprocess.Popen(self.command, env=dict(os.environ, **{PARENT_ENV: str(os.getpid())}),
+                                stdin=subprocess.DEVNULL)
 
     def _watch(self) -> None:
         while not self._stop.wait(1.0):
@@ -86,13 +88,13 @@ def run(hub: Any, *, once: bool = False) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    parent = os.getppid()
+    parent = os.environ.get(PARENT_ENV, "")
 
-    def orphaned() -> None:  # ``serve`` killed outright: a worker must not outlive it
-        while not stop.wait(2.0):
-            if os.getppid() != parent:
-                stop.set()
+    def orphaned() -> None:  # ``serve`` killed outright (even before this worker started): stop too
+        while str(os.getppid()) == parent and not stop.wait(2.0):
+            pass
+        stop.set()
 
-    if parent > 1:
+    if parent:
         threading.Thread(target=orphaned, name="apply-parent-watch", daemon=True).start()
     return intake.run_worker(hub, stop)

@@ -69,6 +69,8 @@ def run_push(args: argparse.Namespace, app: CliApp) -> int:
         emit_json(result.as_json())
     elif result.status == "up_to_date":
         print("Không có gì cần gửi: tỉnh đã xác nhận mọi dữ liệu.")
+    elif result.status == "queued":
+        print(f"\nTỉnh đã nhận gói {result.batch_id} và đang cập nhật; chạy lại lệnh sau ít phút để nhận xác nhận.")
     else:
         print(f"\nĐã gửi gói {result.batch_id}: tỉnh cập nhật {result.applied} bản ghi, "
               f"{result.acknowledged} thay đổi đã được xác nhận.")

@@ -197,6 +197,9 @@ class SyncPage(SyncView):
             self.last_push = result
             if result.status == "up_to_date":
                 self._finish(self.tr("Không có gì cần gửi: tỉnh đã xác nhận mọi dữ liệu."))
+            elif result.status == "queued":
+                self._finish(self.tr("Tỉnh đã nhận gói %1 và đang cập nhật; lần gửi sau sẽ nhận xác nhận.")
+                             .replace("%1", (result.batch_id or "")[:8]))
             else:
                 self._finish(self.tr("Đã gửi gói %1: tỉnh cập nhật %2 bản ghi, xác nhận %3 thay đổi.")
                              .replace("%1", (result.batch_id or "")[:8]).replace("%2", str(result.applied))

@@ -269,6 +269,9 @@ class SyncView(PageBase):
         status = push.get("status")
         if status == "up_to_date":
             return self.tr("Lần gửi gần nhất (%1): không có gì cần gửi.").replace("%1", when)
+        if status == "queued":
+            return self.tr("Lần gửi gần nhất (%1): tỉnh đã nhận gói, đang cập nhật; lần gửi sau sẽ nhận xác nhận.") \
+                .replace("%1", when)
         if status in ("refused", "failed"):
             head = self.tr("Lần gửi gần nhất (%1) không thành công: %2") if status == "failed" \
                 else self.tr("Lần gửi gần nhất (%1) bị tỉnh từ chối: %2")
