@@ -1,8 +1,11 @@
 """The apply-worker processes ``serve`` runs beside the HTTP workers (issue 14).
 
 Pushes are acknowledged by the HTTP processes (``province.intake.accept``: verify, store, sign); the
-imports run here, in separate processes at a lower CPU priority (``nice``), so that on a busy machine
-the scheduler gives the acknowledgements the CPU first and an import never holds an HTTP process's GIL.
+imports run here, in separate processes at a lower CPU priority (``nice``, PostgreSQL), so that on a busy
+machine the scheduler gives the acknowledgements the CPU first and an import never holds an HTTP
+process's GIL. On SQLite the worker keeps the normal priority: it holds the single write lock that an
+acknowledgement's INSERT waits for, and a worker the scheduler starves while holding it would stall
+every acknowledgement (priority inversion).
 Several workers are safe against one PostgreSQL (they claim devices with ``SKIP LOCKED``); SQLite has
 one writer, so one worker. A worker that dies is started again; a batch it was applying is still queued
 (its transaction never committed) and is applied by the next one.
@@ -81,8 +84,8 @@ def run(hub: Any, *, once: bool = False) -> int:
     ``once``, until nothing waits. The number of batches applied."""
     from province import intake
 
-    if hasattr(os, "nice"):
-        os.nice(NICE)
+    if hasattr(os, "nice") and hub.engine.dialect.name == "postgresql":
+        os.nice(NICE)  # SQLite: not lowered — the applier holds the one write lock the acknowledgements wait for
     if once:
         return intake.drain(hub)
     stop = threading.Event()
