@@ -120,10 +120,20 @@ def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits) -> Answer:
     return refusal(hub, failure.code or "bad_format", failure.message, batch_id, header)
 
 
+def warm_keys(hub: Hub) -> None:
+    """Load the province's keys into the process cache (a passphrase-protected key costs a key derivation;
+    pushes arriving together at a cold process would each pay it). A hub without keys yet is left as is."""
+    try:
+        importer._signing_key(hub)
+        importer._encryption_keys(hub)
+    except Exception:  # noqa: BLE001 — the first push reports it as it always did
+        log.warning("chưa nạp được khóa của tỉnh khi khởi động", exc_info=True)
+
+
 def _verify_and_store(hub: Hub, data: bytes, header: dict[str, Any], *, limits: Limits) -> Answer:
-    """One session, few round trips: the checks read, the batch is verified (no lock is held: a read), the
-    row is inserted and committed. SQLite ends the read first (a read transaction cannot become a write one
-    once another writer has committed)."""
+    """One session: the checks read, the read ends (the connection back in the pool: a key loaded on first
+    use takes its own, and SQLite's read snapshot could not become a write), the batch is verified and
+    signed, the row is inserted and committed."""
     batch_id = header["batch_id"]
     digest = canonical.sha256(data)
     session = hub.sessions()
@@ -133,8 +143,7 @@ def _verify_and_store(hub: Hub, data: bytes, header: dict[str, Any], *, limits: 
             return known
         public_key = importer.device_key(session, header)
         facts = meta_in(session, "package_version", "name", "signing_kid")
-        if hub.engine.dialect.name == "sqlite":
-            session.commit()
+        session.commit()  # the connection goes back to the pool: loading a key may need one (issue 14)
         importer.verify_batch(hub, batch.read_header(data, limits=limits), public_key, limits=limits)
         now = clock.now()
         body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
@@ -220,7 +229,8 @@ def drain(hub: Hub) -> int:
 
 def apply_device(hub: Hub, device_id: str) -> str | None:
     """The device's lowest queued batch, applied under its row lock; None if another applier holds it."""
-    signer = importer._signing_key(hub)  # before the lock: no second session while it is held
+    signer = importer._signing_key(hub)  # keys before the lock: no second session while it is held
+    importer._encryption_keys(hub)
     limits = importer.hub_limits()
     session = _writing(hub)
     try:

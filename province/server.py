@@ -83,6 +83,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
     incoming.mkdir(parents=True, exist_ok=True)
     limits = hub_limits()
     body_cap = min(config.max_body_bytes, limits.max_file_bytes)
+    intake.warm_keys(hub)  # the key files decrypted once now, not by the first hundred pushes at once
     applier = intake.Applier(hub) if config.applier == "thread" else None
     app.state.applier = applier
     if applier is not None:
