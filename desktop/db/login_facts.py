@@ -27,14 +27,7 @@ LOCK_WAIT_SECONDS = 0.2
 @dataclass(frozen=True)
 class LoginFacts:
     unit_name: str
-    demo: bool
-
-    @property
-    def hint(self) -> str | None:
-        """The demo accounts on a demo database, else None (a real desk names no account)."""
-        from desktop.demo.accounts import login_hint_text
-
-        return login_hint_text() if self.demo else None
+    demo: bool  # the dialog then names the demo accounts (desktop.demo.accounts; a real desk names none)
 
 
 def _setting(con: sqlite3.Connection, key: str) -> object | None:

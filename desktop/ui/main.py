@@ -72,9 +72,10 @@ def _log_in_first(path: Path, preparing: Any) -> tuple[int, OfficerInfo | None]:
     from PySide6.QtCore import QTimer
 
     from desktop.ui.dialogs.login_dialog import LoginDialog
+    from desktop.demo.accounts import login_hint_text
     from desktop.ui.startup import hand_over_when_ready
 
-    dialog = LoginDialog(None, facts.unit_name, hint=facts.hint)
+    dialog = LoginDialog(None, facts.unit_name, hint=login_hint_text() if facts.demo else None)
     hand_over_when_ready(preparing, dialog, NOT_READY)
     if os.environ.get(BENCH_QUIT_ENV):
         _quit_when_shown(dialog)

@@ -55,8 +55,9 @@ def test_login_facts_from_plain_sqlite(db: Database, db_path: Path, tmp_path: Pa
     assert read_login_facts(db_path) is None  # a unit but no officer yet: the set-up wizard's case
     _officer(db)
     assert read_login_facts(db_path) == LoginFacts(unit_name="UBND xã Tân Lập", demo=False)
-    assert LoginFacts("UBND xã Tân Lập", demo=False).hint is None
-    assert "admin / admin123" in (LoginFacts("UBND xã Tân Lập", demo=True).hint or "")
+    from desktop.demo.accounts import login_hint_text
+
+    assert "admin / admin123" in login_hint_text()  # what the dialog shows when ``demo`` is true
     missing, empty, other = tmp_path / "none.sqlite3", tmp_path / "empty.sqlite3", tmp_path / "other.sqlite3"
     empty.touch()
     other.write_bytes(b"not a database at all" * 100)
@@ -170,7 +171,9 @@ def test_damaged_file_behind_the_early_dialog_goes_to_the_health_dialog(
 def test_demo_hint_becomes_selectable_once_shown(qtbot: Any) -> None:
     from PySide6.QtCore import Qt
 
-    hint = LoginFacts("UBND xã Tân Lập", demo=True).hint
+    from desktop.demo.accounts import login_hint_text
+
+    hint = login_hint_text()
     dialog = LoginDialog(None, "UBND xã Tân Lập", hint=hint)
     qtbot.addWidget(dialog)
     dialog.show()
