@@ -63,12 +63,12 @@ def main() -> None:
     print(f"service search: {t_ours * 1000:.1f} ms   hand-written SQL: {t_floor * 1000:.1f} ms   "
           f"ratio: {t_ours / t_floor:.2f}x")
 
-    # the search box: ids of every match (what the Hồ sơ page loads) for 30 real names without diacritics,
+    # the search box: the keys of every match (what the Hồ sơ page loads) for 30 real names without diacritics,
     # p95 against one FTS5 lookup of the same names
     import statistics
     import time
 
-    from desktop.services.queries import dossier_ids
+    from desktop.services.queries import dossier_keys
 
     names = [fold(row[0]).split(" ", 1)[1] for row in raw.execute(
         "SELECT applicant_name FROM dossier WHERE applicant_name LIKE '% %' ORDER BY random() LIMIT 30")]
@@ -82,8 +82,8 @@ def main() -> None:
         return sorted(spent)
 
     with db.reading() as session:
-        timings(lambda n: dossier_ids(session, DossierFilter(search=n)))  # warm
-        box = timings(lambda n: dossier_ids(session, DossierFilter(search=n)))
+        timings(lambda n: dossier_keys(session, DossierFilter(search=n)))  # warm
+        box = timings(lambda n: dossier_keys(session, DossierFilter(search=n)))
     fts = timings(lambda n: raw.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?",
                                         (f'"{n}"',)).fetchall())
     p95 = lambda values: values[max(0, int(len(values) * 0.95) - 1)]  # noqa: E731
