@@ -141,15 +141,23 @@ def create_schema(engine: Engine) -> None:
     if stored is not None and int(stored) > HUB_SCHEMA_VERSION:
         raise UserError("Cơ sở dữ liệu máy chủ tỉnh được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.",
                         code="db_too_new")
-    HUB_METADATA.create_all(engine)  # checkfirst: adds tables new model modules bring, never drops
+    from province import partitions
+
+    pg = engine.dialect.name == "postgresql"  # issue 14: dossiers and events partitioned by year there
+    HUB_METADATA.create_all(engine, tables=[t for t in HUB_METADATA.sorted_tables  # checkfirst: adds, never drops
+                                            if not partitions.is_partitioned(engine.dialect, t.name)])
     add_missing_columns(engine)
+    if pg:
+        from province.schema import DATA_TABLES
+
+        partitions.ensure_schema(engine, DATA_TABLES)
     with engine.begin() as conn:  # and indexes a newer hub adds to existing tables (catalogue read: no lock)
         query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
                  if engine.dialect.name == "postgresql" else "SELECT name FROM sqlite_master WHERE type = 'index'")
         present = set(conn.execute(text(query)).scalars())
         for table in HUB_METADATA.sorted_tables:
             for index in table.indexes:
-                if index.name not in present:
+                if index.name not in present:  # on a partitioned table: one index per partition
                     conn.execute(CreateIndex(index, if_not_exists=True))
     if stored != HUB_SCHEMA_VERSION:
         with Session(engine) as session, session.begin():

@@ -28,7 +28,7 @@ from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
 from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
-from province import forwarded, report_counts
+from province import forwarded, partitions, report_counts
 from province.apply import ChangeCounts, apply_changes
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
@@ -154,6 +154,7 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
     files, manifest, cert = verify_batch(hub, sealed, public_key, limits=limits)
     changes, ranges = read_batch(header, files, manifest)
     signer = _signing_key(hub)  # before the import's one session, never inside it (issue 14)
+    partitions.ensure_for_changes(hub.engine, changes)  # a new year's partitions, DDL before the import's lock
     return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run, signer=signer,
                   encryption_key=forwarded.certificate_encryption_key(cert))
 

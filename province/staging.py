@@ -7,6 +7,12 @@ PostgreSQL: the staging table is filled with ``COPY … FROM STDIN`` and the ori
 handful of statements whatever its size. SQLite: ``executemany`` into the staging table, the same
 upsert (``RETURNING id``), then the origins with ``executemany``. The guard and the ownership check
 are inside the statement, so a concurrent import can never overwrite a newer row or another unit's row.
+
+PostgreSQL's year-partitioned tables (``province/partitions.py``: dossier, dossier_event) have no unique
+index on the id alone, so their upsert is three statements (:func:`_partitioned_steps`): claim the ids new
+to the hub in ``hub_record_origin`` (its unique (table, id) key makes a concurrent first insert of the
+same id wait for the other to commit), delete the stored rows a newer version moves to another year
+(same version and ownership guard), then the guarded upsert on ``(id, <key>)`` for the rest.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, delete, select, true
+from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, delete, exists, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
 from province.models import HubRecordOrigin
 from province.ownership import WriteRule
+from province.partitions import PARTITION_KEYS, is_partitioned
 
 _META = MetaData()
 _STAGES: dict[str, Table] = {}
@@ -119,9 +126,14 @@ def _upsert(dialect: Any, table: Table, stage: Table, rule: WriteRule) -> Any:
     insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
     names = [c.name for c in table.columns]
     # "WHERE true": SQLite needs it to tell the SELECT's end from the ON CONFLICT clause.
-    stmt = insert(table).from_select(names, select(*(stage.c[n] for n in names)).where(true()))
+    rows, target = select(*(stage.c[n] for n in names)).where(true()), [table.c.id]
+    if is_partitioned(dialect, table.name):  # a stored copy in another year is not inserted (it moved, or lost)
+        key, stored = PARTITION_KEYS[table.name], table.alias("stored")
+        rows = rows.where(~exists().where(stored.c.id == stage.c.id, stored.c[key] != stage.c[key]))
+        target.append(table.c[key])
+    stmt = insert(table).from_select(names, rows)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.id],
+        index_elements=target,
         set_={n: stmt.excluded[n] for n in names if n not in rule.fixed_columns()},
         where=(table.c.version < stmt.excluded.version) & rule.guard(table, bindparam("writer_unit")),
     ).returning(table.c.id)
@@ -137,14 +149,37 @@ def _upsert(dialect: Any, table: Table, stage: Table, rule: WriteRule) -> Any:
     return stmt
 
 
+def _partitioned_steps(dialect: Any, table: Table, stage: Table, rule: WriteRule) -> tuple[str, str]:
+    """Before the upsert of a year-partitioned table, two statements, each with its own snapshot:
+    1. claim: the origin row of every staged id not stored yet (``ON CONFLICT DO NOTHING``); a concurrent
+       import inserting the same id waits here for the other's commit, then step 2 sees its row — so an id
+       can never be inserted into two years;
+    2. move: delete the stored rows the staged version beats (newer, and the writer may write the stored
+       row — the upsert's own guard) when it names another year; the upsert then inserts them anew."""
+    key = (dialect.name, table.name, "steps")
+    if key not in _SQL:
+        origin, column = HubRecordOrigin.__table__.name, PARTITION_KEYS[table.name]
+        claim = (f"INSERT INTO {origin} (table_name, record_id, device_id, epoch, seq, version) "
+                 f'SELECT %(table_name)s, s.id, %(device_id)s, s._epoch, s._seq, s.version FROM "{stage.name}" s '
+                 f'WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" d WHERE d.id = s.id) ON CONFLICT DO NOTHING')
+        move = delete(table).where(table.c.id == stage.c.id, table.c[column] != stage.c[column],
+                                   table.c.version < stage.c.version, rule.guard(table, bindparam("writer_unit")))
+        _SQL[key] = (claim, move.compile(dialect=dialect).string)
+    return _SQL[key]
+
+
 def upsert_from_stage(session: Session, table: Table, stage: Table, rule: WriteRule, *, writer_unit: str,
                       device_id: str) -> set[str]:
     """The one guarded upsert; records who wrote each winner. Returns the ids that were written."""
     conn = session.connection()
     stmt = _upsert(conn.dialect, table, stage, rule)
     if conn.dialect.name == "postgresql":
+        params = {"writer_unit": writer_unit, "table_name": table.name, "device_id": device_id}
         with conn.connection.driver_connection.cursor() as cursor:
-            cursor.execute(stmt, {"writer_unit": writer_unit, "table_name": table.name, "device_id": device_id})
+            if is_partitioned(conn.dialect, table.name):
+                for step in _partitioned_steps(conn.dialect, table, stage, rule):
+                    cursor.execute(step, params)
+            cursor.execute(stmt, params)
             return {r[0] for r in cursor.fetchall()}
     won = {r[0] for r in conn.execute(stmt, {"writer_unit": writer_unit})}
     if won:
