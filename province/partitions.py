@@ -79,22 +79,19 @@ def present_years(conn: Connection, name: str) -> set[int]:
 
 
 def create_year(conn: Connection, name: str, year: int) -> None:
-    """The year's partition; rows the default partition already holds for that year move into it."""
+    """The year's partition, made as a plain table and attached: ATTACH locks the parent only against
+    other DDL (readers and other imports go on), where CREATE … PARTITION OF would lock it whole. Rows
+    the default partition already holds for that year move into it first."""
     key, part, default = PARTITION_KEYS[name], f"{name}_y{year}", f"{name}_default"
     bounds = {"lo": datetime(year, 1, 1), "hi": datetime(year + 1, 1, 1)}
-    caught = conn.scalar(text(f"SELECT count(*) FROM {_q(default)} WHERE {_q(key)} >= :lo AND {_q(key)} < :hi"),
-                         bounds)
-    span = f"FROM ('{year}-01-01 00:00:00') TO ('{year + 1}-01-01 00:00:00')"
-    if not caught:
-        conn.execute(text(f"CREATE TABLE {_q(part)} PARTITION OF {_q(name)} FOR VALUES {span}"))
-        return
     columns = ", ".join(_q(c) for c in conn.execute(text(
         "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(:n) AND attnum > 0 AND NOT attisdropped "
         "ORDER BY attnum"), {"n": name}).scalars())
     conn.execute(text(f"CREATE TABLE {_q(part)} (LIKE {_q(name)} INCLUDING DEFAULTS)"))
     conn.execute(text(f"WITH moved AS (DELETE FROM {_q(default)} WHERE {_q(key)} >= :lo AND {_q(key)} < :hi "
                       f"RETURNING {columns}) INSERT INTO {_q(part)} ({columns}) SELECT {columns} FROM moved"), bounds)
-    conn.execute(text(f"ALTER TABLE {_q(name)} ATTACH PARTITION {_q(part)} FOR VALUES {span}"))
+    conn.execute(text(f"ALTER TABLE {_q(name)} ATTACH PARTITION {_q(part)} "
+                      f"FOR VALUES FROM ('{year}-01-01 00:00:00') TO ('{year + 1}-01-01 00:00:00')"))
 
 
 def ensure_years(engine: Engine, wanted: dict[str, set[int]]) -> list[str]:
