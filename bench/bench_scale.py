@@ -34,6 +34,8 @@ def main() -> int:
     ap.add_argument("--period", default="2026-10")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema (prints its URL)")
+    ap.add_argument("--from-plain", action="store_true",
+                    help="load into the unpartitioned tables of the release before, then time the upgrade in place")
     args = ap.parse_args()
     pg = os.environ.get("MOTCUA_PG_URL")
     if not pg:
@@ -47,9 +49,9 @@ def main() -> int:
     from desktop.reports.periodic import periodic_report
     from desktop.reports.periods import parse_period
     from province import partitions, report_counts
-    from province.db import open_hub
+    from province.db import hub_engine, open_hub
     from province.reports import periodic
-    from province.schema import DATA_TABLES
+    from province.schema import DATA_TABLES, HUB_METADATA
     from province.staging import copy_rows
     from tests.sync_support import drop_pg_schema, pg_schema_url
 
@@ -58,24 +60,42 @@ def main() -> int:
     print(f"sample: {source.name} ready in {time.perf_counter() - started:.0f} s")
     desk = open_database(source)  # typed rows (the desk's own types) for COPY
     url, schema = pg_schema_url(pg)
-    hub = open_hub(url, data_dir=Path(tempfile.mkdtemp(prefix="bench-scale-")))
-    try:
-        with desk.engine.connect() as src:  # the years' partitions, as the import makes them before its data
-            years = src.execute(text("SELECT DISTINCT substr(received_at, 1, 4) FROM dossier")).scalars().all()
-        made = partitions.ensure_years(hub.engine, {"dossier": {int(y) for y in years},
-                                                    "dossier_event": {int(y) for y in years}})
-        print(f"partitions: {', '.join(made)}")
-        total_rows = 0
+    with desk.engine.connect() as src:  # the years' partitions, as the import makes them before its data
+        years = {int(y) for y in src.execute(text("SELECT DISTINCT substr(received_at, 1, 4) FROM dossier")).scalars()}
+
+    def load(engine: object) -> int:
+        total = 0
         started = time.perf_counter()
-        with desk.engine.connect() as src, hub.engine.begin() as dst:
-            for name, table in DATA_TABLES.items():
+        with desk.engine.connect() as src, engine.begin() as dst:  # type: ignore[attr-defined]
+            for table in DATA_TABLES.values():
                 source_table = table.to_metadata(type(table.metadata)())
                 result = src.execution_options(yield_per=50_000).execute(select(source_table))
                 for chunk in result.mappings().partitions():
                     copy_rows(dst, table, [dict(r) for r in chunk])
-                    total_rows += len(chunk)
+                    total += len(chunk)
         load_s = time.perf_counter() - started
-        print(f"load: {total_rows:,} rows by COPY in {load_s:.1f} s = {total_rows / load_s:,.0f} rows/s")
+        print(f"load: {total:,} rows by COPY in {load_s:.1f} s = {total / load_s:,.0f} rows/s")
+        return total
+
+    hub = None
+    try:
+        if args.from_plain:  # the release before partitioning made plain tables; the new one converts them
+            plain = hub_engine(url)
+            HUB_METADATA.create_all(plain)
+            total_rows = load(plain)
+            started = time.perf_counter()
+            converted = partitions.ensure_schema(plain, DATA_TABLES)
+            print(f"upgrade in place: {', '.join(converted)} partitioned, {total_rows:,} rows copied in "
+                  f"{time.perf_counter() - started:.1f} s")
+            plain.dispose()
+            started = time.perf_counter()
+            hub = open_hub(url, data_dir=Path(tempfile.mkdtemp(prefix="bench-scale-")))
+            print(f"first start after it (indexes on the partitions, aggregates): {time.perf_counter() - started:.1f} s")
+        else:
+            hub = open_hub(url, data_dir=Path(tempfile.mkdtemp(prefix="bench-scale-")))
+            made = partitions.ensure_years(hub.engine, {"dossier": years, "dossier_event": years})
+            print(f"partitions: {', '.join(made)}")
+            total_rows = load(hub.engine)
         with hub.engine.begin() as conn:
             conn.execute(text("ANALYZE"))
             _spread_units(conn, args.units)
@@ -137,7 +157,8 @@ def main() -> int:
         print("EXPLAIN ANALYZE of one year's count (partition pruning):")
         print("\n".join("  " + line for line in plan))
     finally:
-        hub.dispose()
+        if hub is not None:
+            hub.dispose()
         desk.dispose()
         if args.keep:
             print(f"kept: {url}")
