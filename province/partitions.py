@@ -17,6 +17,7 @@ that year are moved into the new partition in the same short transaction.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import weakref
@@ -25,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, MetaData, PrimaryKeyConstraint, Table, UniqueConstraint, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateTable
 
 from desktop.db.models import NAMING
@@ -37,6 +39,7 @@ ADVISORY_CLASS = 1416  # pg_advisory_xact_lock(1416, 0): partition DDL, one hub 
 FIRST_YEAR = 2000  # the desk refuses moments before 2000 (validation.moment)
 _KNOWN: weakref.WeakKeyDictionary[Engine, set[tuple[str, int]]] = weakref.WeakKeyDictionary()
 _KNOWN_LOCK = threading.Lock()
+log = logging.getLogger("province.partitions")
 
 
 def is_partitioned(dialect: Any, table_name: str) -> bool:
@@ -134,9 +137,15 @@ def years_of_changes(changes: Iterable[dict[str, Any]]) -> dict[str, set[int]]:
 
 
 def ensure_for_changes(engine: Engine, changes: Sequence[dict[str, Any]]) -> list[str]:
+    """The importer's step. A failure here (a lock wait cut short, a full disk) must not refuse a valid
+    batch: it is logged and the rows go to the default partition; the next import tries again."""
     if engine.dialect.name != "postgresql":
         return []
-    return ensure_years(engine, years_of_changes(changes))
+    try:
+        return ensure_years(engine, years_of_changes(changes))
+    except SQLAlchemyError:
+        log.warning("không tạo được phân vùng năm mới; dữ liệu vào phân vùng mặc định", exc_info=True)
+        return []
 
 
 def ensure_schema(engine: Engine, tables: dict[str, Table]) -> list[str]:

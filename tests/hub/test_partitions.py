@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 from desktop.db.session import Database
 from desktop.platform import clock
@@ -203,3 +204,21 @@ def test_a_year_query_is_pruned_to_its_partition(db: Database, hub: Hub, tmp_pat
         )).scalars())
     assert "dossier_y2026" in plan
     assert not {"dossier_y2024", "dossier_y2025", "dossier_default"} & set(plan.replace("\n", " ").split())
+
+
+def test_a_failed_partition_creation_never_refuses_the_batch(db: Database, hub: Hub, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    rows = setup_hub(db, hub, tmp_path)
+
+    def refuse(conn: Any, name: str, year: int) -> None:
+        raise OperationalError("CREATE TABLE", {}, Exception("canceling statement due to lock timeout"))
+
+    monkeypatch.setattr(partitions, "create_year", refuse)
+    moved = change(rows[0], rows[0]["version"] + 1, received_at="2023-04-03T08:00:00+07:00")
+    assert apply(hub, [moved]).applied == 1  # the importer's step logged the failure and went on
+    assert where(hub, rows[0]["id"])[0][0] == "dossier_default"
+    monkeypatch.undo()
+    assert partitions.ensure_for_changes(hub.engine, [moved]) == ["dossier_y2023"]  # not remembered as made
+    assert where(hub, rows[0]["id"])[0][0] == "dossier_y2023"
