@@ -284,3 +284,23 @@ def test_appliers_in_parallel_apply_each_batch_once_in_order(db: Database, hub: 
     for first, second in ((made[0], made[1]), (made[2], made[3])):
         assert order.index(first.batch_id) < order.index(second.batch_id)
     assert _count(hub, HubIntake) == 0 and canonical.sha256(b"") != ""
+
+
+def test_a_new_years_partition_appears_when_the_applier_applies(db: Database, hub: Hub, live: LiveHub,
+                                                                 tmp_path: Path) -> None:
+    """Issue 14 (partitioning): the queued path makes the year's partition as the USB import does."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from desktop.platform import clock
+
+    clock.set_now(datetime(2027, 1, 4, 9, 0, tzinfo=clock.VN_TZ))
+    connect_desk(db, hub, tmp_path / "desk")
+    codes = receive(db, 2, start=datetime(2027, 1, 4, 8, 0, tzinfo=clock.VN_TZ))
+    assert _put(live, export(db, tmp_path / "usb").file).status_code == 202  # type: ignore[arg-type]
+    assert intake.drain(hub) == 1 and _codes(hub) == set(codes)
+    if hub.engine.dialect.name == "postgresql":
+        with hub.engine.connect() as conn:
+            placed = set(conn.execute(text("SELECT tableoid::regclass::text FROM dossier")).scalars())
+        assert placed == {"dossier_y2027"}
