@@ -157,6 +157,7 @@ def _values(table: Table, change: dict[str, Any], unit_code: str) -> dict[str, A
     rule = rule_for(table.name)
     values[rule.owner_column] = rule.new_owner(unit_code, change["row"])
     values["deleted"] = change["op"] == "delete" or bool(values.get("deleted"))
+    values["_epoch"], values["_seq"] = change["epoch"], change["seq"]  # the staging table's origin columns
     return values
 
 
@@ -167,8 +168,7 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
     rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
     lines = _set_aside_batch_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id,
                                      now=now)
-    with staging.staged(session, table, [rows[c["record_id"]] | {"_epoch": c["epoch"], "_seq": c["seq"]}
-                                          for c in lines]) as stage:
+    with staging.staged(session, table, [rows[c["record_id"]] for c in lines]) as stage:
         clashes = staging.key_clashes(session, table, stage, business_keys(table))
         if clashes:
             staging.drop_rows(session, stage, list(clashes))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, delete, exists, select, true
@@ -46,7 +47,8 @@ def stage_table(table: Table) -> Table:
     with _LOCK:  # server threads: define each twin once
         if name in _STAGES:
             return _STAGES[name]
-        columns = [Column(c.name, c.type, primary_key=c.name == "id") for c in table.columns]
+        defaults = _defaults(table)  # a staged row missing a column gets what a plain INSERT would give it
+        columns = [Column(c.name, c.type, primary_key=c.name == "id", default=defaults[c.name]) for c in table.columns]
         columns += [Column("_epoch", String(36)), Column("_seq", Integer)]
         _STAGES[name] = Table(name, _META, *columns, prefixes=["TEMPORARY"], postgresql_on_commit="DELETE ROWS")
         return _STAGES[name]
@@ -66,12 +68,11 @@ def staged(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> It
     if not (pg and conn.connection.info.get(STAGES_READY)):  # hub connections get them when they open
         conn.execute(CreateTable(stage, if_not_exists=True))
         conn.execute(delete(stage))  # an earlier use on this connection (SQLite keeps rows) left nothing
-    defaults = _defaults(table) | {"_epoch": None, "_seq": None}
-    full = [defaults | row for row in rows]
     if pg:
-        copy_rows(conn, stage, full)
-    elif full:
-        conn.execute(stage.insert(), full)
+        copy_rows(conn, stage, rows)
+    elif rows:
+        defaults = _defaults(stage)
+        conn.execute(stage.insert(), [defaults | row for row in rows])
     yield stage
     if not pg:  # PostgreSQL empties it at commit or rollback (ON COMMIT DELETE ROWS)
         conn.execute(delete(stage))
@@ -85,17 +86,53 @@ def create_stages(dbapi_connection: Any, dialect: Any, tables: Sequence[Table]) 
             cursor.execute(str(CreateTable(stage_table(table), if_not_exists=True).compile(dialect=dialect)))
 
 
+# PostgreSQL type (as the dialect writes it) → the psycopg binary dumper that writes the value SQLAlchemy
+# binds for it (JSON: psycopg's wrapper around SQLAlchemy's serialiser). A table with any other type is
+# copied as text, value by value as before.
+_BINARY = {"VARCHAR": "text", "TEXT": "text", "INTEGER": "int4", "BIGINT": "int8", "BOOLEAN": "bool",
+           "DATE": "date", "TIMESTAMP WITHOUT TIME ZONE": "timestamp", "JSON": "json", "FLOAT": "float8",
+           "DOUBLE PRECISION": "float8"}
+
+
+@cache
+def _copy_plan(table: Table, dialect: Any) -> tuple[tuple[str, ...], tuple[Any, ...], list[str] | None,
+                                                     tuple[tuple[int, Any], ...]]:
+    """Per table and database: column names, their defaults, the binary types (None: copy as text), and
+    the conversions SQLAlchemy would apply when binding (time zones, JSON text, floats)."""
+    names = tuple(c.name for c in table.columns)
+    defaults = tuple(_defaults(table).get(n) for n in names)
+    kinds = [_BINARY.get(dialect.type_compiler_instance.process(c.type).split("(")[0]) for c in table.columns]
+    binary = None if None in kinds else kinds
+    convert = []
+    for index, column in enumerate(table.columns):
+        processor = column.type._cached_bind_processor(dialect)  # noqa: SLF001
+        if binary is not None and binary[index] == "float8":
+            processor = float  # an integral JSON number (checked finite and ≤ 1e15 by tables.row_values)
+        elif binary is not None and binary[index] == "bool":
+            processor = None  # checked booleans already; the dumper writes any truth value
+        if processor is not None:
+            convert.append((index, processor))
+    return names, defaults, binary, tuple(convert)
+
+
 def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """``COPY … FROM STDIN`` (PostgreSQL) with every value bound exactly as SQLAlchemy binds it (time
-    zones, JSON); a row missing a column gets NULL."""
-    dialect = conn.dialect
-    names = [c.name for c in table.columns]
-    processors = [c.type._cached_bind_processor(dialect) for c in table.columns]  # noqa: SLF001
+    """``COPY … FROM STDIN`` (PostgreSQL) with every value bound as SQLAlchemy binds it (time zones,
+    JSON), in the binary format when every column's type has a binary writer (issue 14, session 8: no
+    text rendering and parsing of each value); a row missing a column gets the column's default."""
+    names, defaults, binary, convert = _copy_plan(table, conn.dialect)
     driver = conn.connection.driver_connection
     columns = ", ".join(f'"{n}"' for n in names)
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+    form = " (FORMAT BINARY)" if binary is not None else ""
+    pairs = tuple(zip(names, defaults))
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN{form}') as copy:
+        if binary is not None:
+            copy.set_types(binary)
         for row in rows:
-            copy.write_row([row.get(n) if p is None else p(row.get(n)) for n, p in zip(names, processors)])
+            values = [row.get(n, d) for n, d in pairs]
+            for index, processor in convert:
+                if values[index] is not None:
+                    values[index] = processor(values[index])
+            copy.write_row(values)
 
 
 def key_clashes(session: Session, table: Table, stage: Table, keys: list[tuple[str, ...]]) -> dict[str, str]:

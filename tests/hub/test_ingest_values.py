@@ -1,0 +1,98 @@
+"""The hub's value checks and conversions on the set-based ingest (issue 14, session 8): the fast paths
+(a free-text value that needs no change skips its check; PostgreSQL copies values in COPY's binary
+format) store exactly what the checks said, and a bad value still refuses the whole batch with a
+message naming the table and column — on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from desktop.platform import clock
+from desktop.db.session import Database
+from desktop.sync import batch, identity, keys
+from province.db import Hub
+from province.importer import import_file
+from province.keys import encryption_keys
+from province.schema import DATA_TABLES
+from tests.sync_support import connect_desk, export, hub_state, receive
+
+
+@pytest.fixture
+def desk(db: Database, hub: Hub, tmp_path: Path) -> dict[str, Any]:
+    connect_desk(db, hub, tmp_path / "desk")
+    receive(db, 2, name="Lê Thị Bình")
+    honest = export(db, tmp_path / "honest")
+    files = batch.decrypt(batch.read_header(honest.file.read_bytes()), encryption_keys(hub))
+    return {"files": files, "manifest": batch.canonical.loads(files["manifest.json"])}
+
+
+def _import(db: Database, hub: Hub, desk: dict[str, Any], tmp_path: Path, edit: Any) -> Any:
+    """Sign a batch of the desk's changes after ``edit`` changed the first dossier's row, and import it."""
+    manifest = desk["manifest"]
+    changes = batch.read_changes(desk["files"], manifest)
+    edit(next(c for c in changes if c["table"] == "dossier")["row"])
+    with db.reading() as session:
+        device = identity.device_id(session)
+    key = identity.signing_key(device)
+    spec = batch.BatchSpec(batch_id=str(uuid.uuid4()), device_id=device, unit_code="10375",
+                           epoch=manifest["epoch"], seq_from=manifest["seq_from"], seq_to=manifest["seq_to"],
+                           created_at=clock.now(), app_version=manifest["app_version"],
+                           schema_version=manifest["schema_version"], ranges=manifest["ranges"])
+    data, _ = batch.build(spec, changes, signing_key=key, device_cert=identity.certificate(device, "10375", key),
+                          recipients=keys.recipients(hub.meta("public_bundle")))
+    path = tmp_path / f"{spec.batch_id}.mcb"
+    path.write_bytes(data)
+    return import_file(hub, path)
+
+
+def _stored_dossiers(hub: Hub) -> list[Any]:
+    table = DATA_TABLES["dossier"]
+    with hub.reading() as session:
+        return list(session.execute(select(table).order_by(table.c.code)).mappings())
+
+
+def test_values_are_stored_as_the_checks_say(db: Database, hub: Hub, desk: dict[str, Any], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # a desk writing \u escapes (a lone surrogate cannot be written as UTF-8): still valid, strict JSON
+    monkeypatch.setattr(batch, "change_line", lambda change: json.dumps(change, sort_keys=True).encode("ascii"))
+
+    def edit(row: dict[str, Any]) -> None:
+        row.update(applicant_name="Lê\x07Thị\x00Bình\x85\ud800 X",  # BEL, NUL, C1, a lone surrogate: replaced
+                   applicant_address="Thôn 1\txã\u00a0Đông",  # tab and no-break space: kept as they are
+                   notes="dòng một\ndòng hai",  # a line break in a multi-line text: kept
+                   received_at="2026-11-16T01:00:00+00:00",  # another offset: the same moment in Vietnam time
+                   time_value=5, return_by_post=1, sets_count=3)
+
+    outcome = _import(db, hub, desk, tmp_path, edit)
+    assert outcome.status == "applied", outcome.as_json()
+    first = _stored_dossiers(hub)[0]
+    assert first["applicant_name"] == "Lê\ufffdThị\ufffdBình\ufffd\ufffd X"
+    assert first["applicant_address"] == "Thôn 1\txã\u00a0Đông"
+    assert first["notes"] == "dòng một\ndòng hai"
+    assert first["received_at"] == datetime(2026, 11, 16, 8, 0, tzinfo=clock.VN_TZ)
+    assert first["time_value"] == 5.0 and first["return_by_post"] is True and first["sets_count"] == 3
+
+
+@pytest.mark.parametrize(("field", "value", "why"), [
+    ("applicant_name", 123, "không phải chuỗi"),
+    ("applicant_name", "x" * 256, "dài hơn 255 ký tự"),
+    ("notes", ["a"], "không phải chuỗi"),
+    ("received_at", "1999-12-31T23:59:59+07:00", "ngoài khoảng 2000–2100"),
+    ("received_at", "2101-01-01T00:00:00+07:00", "ngoài khoảng 2000–2100"),
+    ("time_value", "5", "không phải số"),
+    ("return_by_post", 2, "không phải đúng/sai"),
+])
+def test_a_bad_value_refuses_the_batch_naming_the_field(db: Database, hub: Hub, desk: dict[str, Any],
+                                                        tmp_path: Path, field: str, value: Any, why: str) -> None:
+    before = hub_state(hub)
+    outcome = _import(db, hub, desk, tmp_path, lambda row: row.update({field: value}))
+    assert (outcome.status, outcome.code) == ("refused", "bad_value"), outcome.as_json()
+    assert f"dossier.{field}: {why}" in outcome.message
+    assert hub_state(hub) == before  # nothing written
