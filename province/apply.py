@@ -89,7 +89,8 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     parents = _parents(session, changes)
     for change in changes:
-        if any(lo <= change["seq"] <= hi for lo, hi in covered.get(change["epoch"], [])):
+        spans = covered.get(change["epoch"])
+        if spans and any(lo <= change["seq"] <= hi for lo, hi in spans):
             out.skipped += 1  # (device, epoch, seq) already applied here: its snapshot is not newer
         elif change["table"] not in DATA_TABLES:
             out.problem(change, "unknown_table", conflict=False)

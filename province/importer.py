@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.platform import clock
 from desktop.platform.atomic import write_atomic
+from desktop.platform.gc_pause import paused_gc
 from desktop.db.session import known_revisions
 from desktop.sync import anchor, batch, canonical
 from desktop.sync import receipt as receipts
@@ -81,6 +82,7 @@ def hub_limits() -> Limits:
                   max_entries=DEFAULT_LIMITS.max_entries, max_entry_bytes=cap // 2, max_total_bytes=2 * cap)
 
 
+@paused_gc()  # ~10 k change dicts and their rows stay alive for the whole import: no full-heap walks meanwhile
 def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Path | None = None,
                 limits: Limits | None = None) -> ImportResult:
     limits = limits or hub_limits()

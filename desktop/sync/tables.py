@@ -198,13 +198,12 @@ def _checker(column: Column[Any]) -> Callable[[Any], Any] | None:
 
 
 @cache
-def _plan(table: Table) -> tuple[tuple[str, ...], dict[str, Callable[[Any], Any]], dict[str, int]]:
-    """Per table: its column names, the check (and parse, for dates) of each typed column, and the
-    length limit of each free-text column (the columns whose common value needs no change at all)."""
-    checks = {c.name: check for c in table.columns if (check := _checker(c)) is not None}
+def _plan(table: Table) -> tuple[tuple[str, int | None, Callable[[Any], Any] | None], ...]:
+    """Per table, per column: its name, the length limit when it is free text (whose common value needs
+    no change at all), and the check (and parse, for dates) of a typed column."""
     plain = {c.name: getattr(c.type, "length", None) or MAX_TEXT for c in table.columns
              if isinstance(c.type, (String, Text)) and (table.name, c.name) not in enumerations()}
-    return tuple(c.name for c in table.columns), checks, plain
+    return tuple((c.name, plain.get(c.name), _checker(c)) for c in table.columns)
 
 
 def row_values(table: Table, snap: dict[str, Any]) -> dict[str, Any]:
@@ -216,15 +215,13 @@ def row_values(table: Table, snap: dict[str, Any]) -> dict[str, Any]:
     Cc or Cs categories, hence none of ``CONTROL_CHARACTERS``) is what its check would return
     unchanged, so it skips the call (issue 14: most values of a batch are such texts); anything else
     goes through the column's check."""
-    names, checks, plain = _plan(table)
-    values = {name: snap[name] for name in names if name in snap}
-    for name, value in values.items():
-        if value is None:
+    values = {}
+    for name, limit, check in _plan(table):
+        if name not in snap:
             continue
-        limit = plain.get(name)
-        if limit is not None and type(value) is str and len(value) <= limit and value.isprintable():
-            continue
-        check = checks.get(name)
-        if check is not None:
-            values[name] = check(value)
+        value = snap[name]
+        if value is not None and check is not None and not (
+                limit is not None and type(value) is str and len(value) <= limit and value.isprintable()):
+            value = check(value)
+        values[name] = value
     return values

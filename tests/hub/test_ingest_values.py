@@ -96,3 +96,21 @@ def test_a_bad_value_refuses_the_batch_naming_the_field(db: Database, hub: Hub, 
     assert (outcome.status, outcome.code) == ("refused", "bad_value"), outcome.as_json()
     assert f"dossier.{field}: {why}" in outcome.message
     assert hub_state(hub) == before  # nothing written
+
+
+def test_the_vietnam_wall_time_of_any_moment_is_bound_as_before() -> None:
+    """``VNDateTime``'s fast path (fixed +07:00 since 1976) binds every moment as ``to_vn(…)`` did."""
+    import random
+    from datetime import timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from desktop.db.types import VNDateTime
+
+    bind = VNDateTime().process_bind_param
+    zones = [timezone.utc, timezone(timedelta(hours=7)), timezone(timedelta(hours=-5, minutes=-30)), clock.VN_TZ,
+             ZoneInfo("Europe/Paris"), None]
+    rnd = random.Random(14)
+    for _ in range(20_000):  # 1900–2100: before 1976 Vietnam had other offsets, which the exact path handles
+        wall = datetime(1900, 1, 1) + timedelta(seconds=rnd.randrange(200 * 365 * 86400), microseconds=rnd.randrange(10 ** 6))
+        moment = wall.replace(tzinfo=rnd.choice(zones))
+        assert bind(moment, None) == clock.to_vn(moment).replace(tzinfo=None), moment
