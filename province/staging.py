@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
+from desktop.sync.errors import SyncError
 from province.models import HubRecordOrigin
 from province.ownership import WriteRule
 from province.partitions import PARTITION_KEYS, is_partitioned
@@ -36,6 +37,7 @@ _META = MetaData()
 _STAGES: dict[str, Table] = {}
 _LOCK = threading.Lock()
 EXTRA = ("_epoch", "_seq")
+STAGE_PREFIX = "_in_"
 STAGES_READY = "motcua_stages_ready"  # key in the pooled connection's info: staging tables exist
 
 
@@ -43,7 +45,7 @@ def stage_table(table: Table) -> Table:
     """The staging twin of a hub table: same columns and types (so values bind the same way), plus the
     change's epoch and sequence for the origin rows. A temporary table, created once per connection and
     emptied at every commit (no catalogue churn per import)."""
-    name = f"_in_{table.name}"
+    name = f"{STAGE_PREFIX}{table.name}"
     with _LOCK:  # server threads: define each twin once
         if name in _STAGES:
             return _STAGES[name]
@@ -94,6 +96,24 @@ _BINARY = {"VARCHAR": "text", "TEXT": "text", "INTEGER": "int4", "BIGINT": "int8
            "DOUBLE PRECISION": "float8"}
 
 
+_INT_RANGE = {"int4": 32, "int8": 64}
+
+
+def _fits(table: Table, column: Column[Any], kind: str) -> Any:
+    """An integer column's range on this database: the text format let PostgreSQL refuse a value out of
+    range, the binary writer would store it wrapped round (2**31 → -2**31), so it is refused here, naming
+    the column like every other bad value (``tables.row_values`` already checked 64 bits)."""
+    bits = _INT_RANGE[kind]
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    where = f"{table.name.removeprefix(STAGE_PREFIX)}.{column.name}"
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise SyncError("bad_value", f"{where}: ngoài khoảng số nguyên {bits} bit của máy chủ")
+        return value
+    return check
+
+
 @cache
 def _copy_plan(table: Table, dialect: Any) -> tuple[tuple[str, ...], tuple[Any, ...], list[str] | None,
                                                      tuple[tuple[int, Any], ...]]:
@@ -106,7 +126,9 @@ def _copy_plan(table: Table, dialect: Any) -> tuple[tuple[str, ...], tuple[Any, 
     convert = []
     for index, column in enumerate(table.columns):
         processor = column.type._cached_bind_processor(dialect)  # noqa: SLF001
-        if binary is not None and binary[index] == "float8":
+        if binary is not None and binary[index] in _INT_RANGE:
+            processor = _fits(table, column, binary[index])  # psycopg's binary writer would wrap it round
+        elif binary is not None and binary[index] == "float8":
             processor = float  # an integral JSON number (checked finite and ≤ 1e15 by tables.row_values)
         elif binary is not None and binary[index] == "bool":
             processor = None  # checked booleans already; the dumper writes any truth value

@@ -114,3 +114,18 @@ def test_the_vietnam_wall_time_of_any_moment_is_bound_as_before() -> None:
         wall = datetime(1900, 1, 1) + timedelta(seconds=rnd.randrange(200 * 365 * 86400), microseconds=rnd.randrange(10 ** 6))
         moment = wall.replace(tzinfo=rnd.choice(zones))
         assert bind(moment, None) == clock.to_vn(moment).replace(tzinfo=None), moment
+
+
+def test_an_integer_the_database_cannot_hold_is_refused_not_wrapped(db: Database, hub: Hub, desk: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    """A 64-bit value in an INTEGER column: SQLite holds it; PostgreSQL's INTEGER is 32 bits, and COPY's binary
+    format would store 2**40 as 0 — the batch is refused instead, naming the column."""
+    before = hub_state(hub)
+    outcome = _import(db, hub, desk, tmp_path, lambda row: row.update(sets_count=2 ** 40))
+    if hub.engine.dialect.name == "sqlite":
+        assert outcome.status == "applied", outcome.as_json()
+        assert max(r["sets_count"] for r in _stored_dossiers(hub)) == 2 ** 40
+        return
+    assert (outcome.status, outcome.code) == ("refused", "bad_value"), outcome.as_json()
+    assert "dossier.sets_count: ngoài khoảng số nguyên 32 bit" in outcome.message
+    assert hub_state(hub) == before
