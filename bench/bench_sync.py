@@ -46,11 +46,12 @@ def main() -> int:
     from desktop.db.session import make_engine, open_database
     from desktop.sync import batch, keys, tables
     from desktop.sync.export import export_batch
-    from province.db import open_hub
+    from province import partitions
+    from province.db import create_schema, open_hub
     from province.devices import enrol
     from province.importer import import_file
     from province.keys import encryption_keys, init_keys
-    from province.schema import DATA_TABLES, HUB_METADATA
+    from province.schema import DATA_TABLES
     from tests.sync_support import drop_pg_schema, pg_schema_url
 
     pg_url = os.environ.get("MOTCUA_PG_URL")
@@ -114,7 +115,10 @@ def main() -> int:
     changes = batch.read_changes(files, json.loads(files["manifest.json"]))
     bulk_url = bulk_pg_url or f"sqlite:///{work / 'bulk.sqlite3'}"
     bulk_engine = make_engine(bulk_url)
-    HUB_METADATA.create_all(bulk_engine, tables=list(DATA_TABLES.values()))
+    # the hub's own tables, built as the hub builds them (PostgreSQL: dossiers and events partitioned by
+    # year, with the years of these rows made as the import makes them): the floor writes into the same shape
+    create_schema(bulk_engine)
+    partitions.ensure_for_changes(bulk_engine, changes)
     by_table: dict[str, list[dict]] = {}
     for change in changes:
         by_table.setdefault(change["table"], []).append(tables.row_values(DATA_TABLES[change["table"]], change["row"]))
