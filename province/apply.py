@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desktop.sync import canonical, tables
@@ -65,22 +64,6 @@ class ApplyOutcome(ChangeCounts):
             self.rejected += 1
         self.problems.append({"table": change["table"], "record_id": change["record_id"],
                               "version": change["version"], "code": code, "message": PROBLEM_MESSAGES[code]})
-
-
-def _insert(session: Session, table: Table) -> Any:
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
-
-
-def upsert_statement(session: Session, table: Table, writer_unit: str) -> Any:
-    """The guarded upsert of explicit rows: insert, or update only where the stored version is older AND the
-    writer may write the stored row (the ownership rule, as SQL); the owner column is never updated."""
-    rule = rule_for(table.name)
-    stmt = _insert(session, table)
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.id],
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in rule.fixed_columns()},
-        where=(table.c.version < stmt.excluded.version) & rule.guard(table, writer_unit),
-    )
 
 
 def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device_id: str, unit_code: str,
