@@ -290,8 +290,8 @@ def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *,
     """A database error: retried later (back-off), refused after ``MAX_DB_ATTEMPTS``; anything else: the
     batch is refused now — quarantined as a USB import's refusal is, its signed refusal kept for the desk."""
     answer = refusal(hub, failure.code or "bad_format", failure.message, batch_id)
-    session = _writing(hub)
-    try:
+    with hub.transaction() as session:
+        _write_lock(hub, session)
         row = session.get(HubIntake, batch_id, with_for_update=True)
         if row is None or row.state != QUEUED:
             return  # another applier settled it meanwhile
@@ -303,22 +303,20 @@ def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *,
                                            code=failure.code, message=failure.message)
             importer.quarantine_in(session, hub, result.file, data, result)
             row.state, row.code, row.content, row.receipt = REFUSED, answer_code(answer), None, answer.body
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _writing(hub: Hub) -> Any:
-    """A session that will write after it reads. SQLite (one writer) takes the write lock first
-    (``BEGIN IMMEDIATE``): a read snapshot cannot become a write once another writer — an acknowledgement —
-    has committed. PostgreSQL locks rows as it goes."""
+    """A session that will write after it reads (see ``_write_lock``)."""
     session = hub.sessions()
+    _write_lock(hub, session)
+    return session
+
+
+def _write_lock(hub: Hub, session: Any) -> None:
+    """SQLite (one writer) takes the write lock first (``BEGIN IMMEDIATE``): a read snapshot cannot become a
+    write once another writer — an acknowledgement — has committed. PostgreSQL locks rows as it goes."""
     if hub.engine.dialect.name == "sqlite":
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-    return session
 
 
 def answer_code(answer: Answer) -> str:

@@ -10,13 +10,12 @@ first, then the set-up wizard or the log-in), which says what is wrong in Vietna
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import settings
-from desktop.platform.read_only import connect_read_only
+from desktop.platform.read_only import connect_read_only, setting_value
 
 
 # It runs on the GUI thread before the event loop: a file another process holds locked (a restore or a
@@ -30,16 +29,6 @@ class LoginFacts:
     demo: bool  # the dialog then names the demo accounts (desktop.demo.accounts; a real desk names none)
 
 
-def _setting(con: sqlite3.Connection, key: str) -> object | None:
-    row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
-    if row is None or row[0] is None:
-        return None
-    try:
-        return json.loads(row[0])
-    except (TypeError, ValueError):
-        return row[0]
-
-
 def read_login_facts(db_path: Path) -> LoginFacts | None:
     """The unit's name and the demo flag of a desk that is set up (a unit and an officer), else None."""
     path = Path(db_path)
@@ -50,12 +39,12 @@ def read_login_facts(db_path: Path) -> LoginFacts | None:
     except sqlite3.Error:
         return None
     try:
-        code = _setting(con, settings.UNIT_CODE.key)
+        code = setting_value(con, settings.UNIT_CODE.key)
         unit = con.execute("SELECT name FROM unit WHERE code = ?", (code,)).fetchone() if code else None
         officer = con.execute("SELECT 1 FROM officer LIMIT 1").fetchone()
         if unit is None or officer is None:
             return None
-        return LoginFacts(unit_name=str(unit[0]), demo=bool(_setting(con, settings.DEMO_DATABASE.key)))
+        return LoginFacts(unit_name=str(unit[0]), demo=bool(setting_value(con, settings.DEMO_DATABASE.key)))
     except sqlite3.Error:  # not our file, not migrated yet, damaged: the slow path tells the officer
         return None
     finally:

@@ -8,7 +8,6 @@ version so an officer can pick one by eye.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -27,7 +26,7 @@ from desktop.platform import clock
 from desktop.platform.atomic import atomic_write, fsync_dir, unused_name, write_atomic
 from desktop.errors import UserError
 from desktop.platform.paths import data_dir, private_dir, private_file
-from desktop.platform.read_only import connect_read_only
+from desktop.platform.read_only import connect_read_only, setting_value
 
 log = logging.getLogger("desktop.db.backup")
 
@@ -134,17 +133,11 @@ def read_setting(db_path: Path, key: str) -> object | None:
     except sqlite3.Error:
         return None
     try:
-        row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return setting_value(con, key)
     except sqlite3.Error:
         return None
     finally:
         con.close()
-    if row is None or row[0] is None:
-        return None
-    try:
-        return json.loads(row[0])
-    except (TypeError, ValueError):
-        return row[0]
 
 
 def backup_now(db_path: Path | str, dest_dir: Path | str | None = None, kind: str = "manual",

@@ -6,6 +6,7 @@ Used by the backups, the integrity check and the log-in dialog's first look at t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -15,3 +16,14 @@ def connect_read_only(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection
     (common in Windows user names) are percent-encoded, which a hand-made ``file:`` string is not.
     ``timeout``: seconds to wait for a lock another process holds."""
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+
+
+def setting_value(con: sqlite3.Connection, key: str) -> object | None:
+    """A desk Setting's value from an open connection (JSON as stored; an old plain-text value as it is)."""
+    row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    try:
+        return json.loads(row[0])
+    except (TypeError, ValueError):
+        return row[0]

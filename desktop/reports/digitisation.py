@@ -155,23 +155,30 @@ def _targets(session: Session, year: int) -> dict[str, float | None]:
             for name in ("component_rate", "reuse_rate", "result_rate")}
 
 
-def forecast(session: Session, end: date, *, unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Year-to-date rates and where the year ends if the last 90 days' pace goes on.
-
-    Volume for the rest of the year = the year-to-date average per day; its digitised share = the
-    rate of the last 90 days (the "current pace"). Projected year rate = (ytd part + rest part) /
-    (ytd whole + rest whole).
-    """
+def ytd_windows(end: date) -> tuple[date, date, date]:
+    """The year's first day, the year-to-date's last day and the first day of its last 90 days."""
     year_start = date(end.year, 1, 1)
-    ytd_end = min(end, clock.today())
-    ytd_end = max(ytd_end, year_start)
+    ytd_end = max(min(end, clock.today()), year_start)
+    return year_start, ytd_end, max(year_start, ytd_end - timedelta(days=89))
+
+
+def forecast(session: Session, end: date, *, unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
+    """Year-to-date rates and where the year ends if the last 90 days' pace goes on."""
+    year_start, ytd_end, recent_start = ytd_windows(end)
     ytd = counts(session, year_start, ytd_end, unit_codes=unit_codes)[""]
-    recent = counts(session, max(year_start, ytd_end - timedelta(days=89)), ytd_end, unit_codes=unit_codes)[""]
-    elapsed = (ytd_end - year_start).days + 1
-    remaining = (date(end.year, 12, 31) - ytd_end).days
+    recent = counts(session, recent_start, ytd_end, unit_codes=unit_codes)[""]
+    return projection(ytd, recent, end.year, ytd_end, _targets(session, end.year))
+
+
+def projection(ytd: dict[str, int], recent: dict[str, int], year: int, ytd_end: date,
+               targets: dict[str, float | None]) -> dict[str, Any]:
+    """Volume for the rest of the year = the year-to-date average per day; its digitised share = the
+    rate of the last 90 days (the "current pace"). Projected year rate = (ytd part + rest part) /
+    (ytd whole + rest whole)."""
+    elapsed = (ytd_end - date(year, 1, 1)).days + 1
+    remaining = (date(year, 12, 31) - ytd_end).days
     scale = remaining / elapsed
-    out: dict[str, Any] = {"year": end.year, "as_of": ytd_end.isoformat(), "ytd": with_rates(ytd)}
-    targets = _targets(session, end.year)
+    out: dict[str, Any] = {"year": year, "as_of": ytd_end.isoformat(), "ytd": with_rates(ytd)}
     for name, part, whole in (("component_rate", "with_digitised_components", "received"),
                               ("reuse_rate", "with_reused_components", "received"),
                               ("result_rate", "results_digitised", "resolved")):

@@ -4,7 +4,7 @@ year): the reference the new counts must equal, number for number."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop.db.models import Dossier, DossierComponent, Field
-from desktop.platform import clock
 from desktop.reports.digitisation import (
-    COUNT_KEYS, NO_FIELD, _bounds, _component_exists, _months, _targets, with_rates,
+    COUNT_KEYS, NO_FIELD, _bounds, _component_exists, _months, _targets, projection, with_rates, ytd_windows,
 )
 from desktop.rules.lifecycle import Status
 
@@ -58,35 +57,11 @@ def counts(session: Session, start: date, end: date, *, unit_codes: Sequence[str
 
 
 def forecast(session: Session, end: date, *, unit_codes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Year-to-date rates and where the year ends if the last 90 days' pace goes on.
-
-    Volume for the rest of the year = the year-to-date average per day; its digitised share = the
-    rate of the last 90 days (the "current pace"). Projected year rate = (ytd part + rest part) /
-    (ytd whole + rest whole).
-    """
-    year_start = date(end.year, 1, 1)
-    ytd_end = min(end, clock.today())
-    ytd_end = max(ytd_end, year_start)
+    """The same projection (``digitisation.projection``) over the old counts."""
+    year_start, ytd_end, recent_start = ytd_windows(end)
     ytd = counts(session, year_start, ytd_end, unit_codes=unit_codes)[""]
-    recent = counts(session, max(year_start, ytd_end - timedelta(days=89)), ytd_end, unit_codes=unit_codes)[""]
-    elapsed = (ytd_end - year_start).days + 1
-    remaining = (date(end.year, 12, 31) - ytd_end).days
-    scale = remaining / elapsed
-    out: dict[str, Any] = {"year": end.year, "as_of": ytd_end.isoformat(), "ytd": with_rates(ytd)}
-    targets = _targets(session, end.year)
-    for name, part, whole in (("component_rate", "with_digitised_components", "received"),
-                              ("reuse_rate", "with_reused_components", "received"),
-                              ("result_rate", "results_digitised", "resolved")):
-        rest_whole = ytd[whole] * scale
-        pace = recent[part] / recent[whole] if recent[whole] else (ytd[part] / ytd[whole] if ytd[whole] else 0.0)
-        projected_whole = ytd[whole] + rest_whole
-        projected = round(100.0 * (ytd[part] + pace * rest_whole) / projected_whole, 1) if projected_whole else None
-        out[f"projected_{name}"] = projected
-        goal = targets[name]
-        out[f"on_track_{name}"] = None if goal is None or projected is None else projected >= goal
-    out["projected_received"] = round(ytd["received"] * (1 + scale))
-    out["targets"] = targets
-    return out
+    recent = counts(session, recent_start, ytd_end, unit_codes=unit_codes)[""]
+    return projection(ytd, recent, end.year, ytd_end, _targets(session, end.year))
 
 
 def digitisation_tracker(session: Session, start: date, end: date, *,

@@ -66,13 +66,19 @@ def test_login_facts_from_plain_sqlite(db: Database, db_path: Path, tmp_path: Pa
     assert not missing.exists()  # read-only: nothing created
 
 
-def test_submit_before_the_database_is_ready_waits_then_logs_in(db: Database, qtbot: Any) -> None:
+def _waiting_dialog(db: Database, qtbot: Any) -> LoginDialog:
+    """A log-in submitted (a wrong password) before the database is ready."""
     _officer(db)
     dialog = LoginDialog(None, "UBND xã Tân Lập")
     qtbot.addWidget(dialog)
     dialog.username.setText("tiepnhan")
     dialog.password.setText("sai")
     dialog.try_login()
+    return dialog
+
+
+def test_submit_before_the_database_is_ready_waits_then_logs_in(db: Database, qtbot: Any) -> None:
+    dialog = _waiting_dialog(db, qtbot)
     assert dialog.waiting and dialog.error.text() == LABELS["preparing"]
     assert not dialog.ok_button.isEnabled() and dialog.busy.isVisibleTo(dialog)
     dialog.username.setFocus()  # still usable: the officer may correct the password meanwhile
@@ -83,12 +89,7 @@ def test_submit_before_the_database_is_ready_waits_then_logs_in(db: Database, qt
 
 
 def test_wrong_password_while_waiting_counts_once(db: Database, qtbot: Any) -> None:
-    _officer(db)
-    dialog = LoginDialog(None, "UBND xã Tân Lập")
-    qtbot.addWidget(dialog)
-    dialog.username.setText("tiepnhan")
-    dialog.password.setText("sai")
-    dialog.try_login()
+    dialog = _waiting_dialog(db, qtbot)
     dialog.try_login()  # Enter pressed twice while waiting: one try when the database is ready
     dialog.set_database(db)
     assert dialog.officer is None and "không đúng" in dialog.error.text()
