@@ -58,6 +58,19 @@ Tally = dict[tuple[str, int], dict[str, int]]  # (field, window number) -> the c
 _MEMO = "_digitisation_tallies"
 
 
+def component_flags() -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+    """A dossier with a digitised component; with a reused one (another dossier's or the national portal's);
+    with one from the national portal."""
+    return (_component_exists(DossierComponent.digitised.is_(True)),
+            _component_exists(or_(DossierComponent.reused_from_id.is_not(None),
+                                  DossierComponent.national_portal.is_(True))),
+            _component_exists(DossierComponent.national_portal.is_(True)))
+
+
+def count_where(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 @contextmanager
 def counted_once(session: Session) -> Iterator[None]:
     """While one read runs, a window's counts are read once however many sections ask for them (Tổng quan
@@ -91,14 +104,8 @@ def _tally(session: Session, windows: Sequence[tuple[date, date]], unit_codes: S
     live = [Dossier.deleted.is_(False), Dossier.status != Status.REFUSED]
     if unit_codes:
         live.append(Dossier.owner_unit.in_(list(unit_codes)))
-    digitised = _component_exists(DossierComponent.digitised.is_(True))
-    reused = _component_exists(or_(DossierComponent.reused_from_id.is_not(None),
-                                   DossierComponent.national_portal.is_(True)))
-    portal = _component_exists(DossierComponent.national_portal.is_(True))
-
-    def total(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+    digitised, reused, portal = component_flags()
+    total = count_where
     out: Tally = {}
     for moment, names, columns in (
             (Dossier.received_at, ("received", "with_digitised_components", "with_reused_components",

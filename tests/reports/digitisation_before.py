@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from desktop.db.models import Dossier, DossierComponent, Field
+from desktop.db.models import Dossier, Field
 from desktop.reports.digitisation import (
-    COUNT_KEYS, NO_FIELD, _bounds, _component_exists, _months, _targets, projection, with_rates, ytd_windows,
+    COUNT_KEYS, NO_FIELD, _bounds, _months, _targets, component_flags, count_where, projection, with_rates, ytd_windows,
 )
 from desktop.rules.lifecycle import Status
 
@@ -25,13 +24,8 @@ def counts(session: Session, start: date, end: date, *, unit_codes: Sequence[str
     not_refused = Dossier.status != Status.REFUSED
     received = and_(Dossier.received_at >= low, Dossier.received_at < high, not_refused)
     resolved = and_(Dossier.result_at.is_not(None), Dossier.result_at >= low, Dossier.result_at < high, not_refused)
-    digitised = _component_exists(DossierComponent.digitised.is_(True))
-    reused = _component_exists(or_(DossierComponent.reused_from_id.is_not(None),
-                                   DossierComponent.national_portal.is_(True)))
-    portal = _component_exists(DossierComponent.national_portal.is_(True))
-
-    def total(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    digitised, reused, portal = component_flags()
+    total = count_where
 
     group = Dossier.field_name if by_field else None
     columns = [
