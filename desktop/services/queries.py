@@ -166,11 +166,8 @@ def list_dossiers(session: Session, flt: DossierFilter, *, limit: int | None = 5
 
 
 def dossier_ids(session: Session, flt: DossierFilter, *, newest_first: bool = True) -> list[str]:
-    """Ids only, in display order: the lazy table model fetches rows by id when Qt asks."""
-    flt.indexed = search_index_ready(session)
-    query = filtered(flt).with_only_columns(Dossier.id)
-    query = query.order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
-    return list(session.scalars(query))
+    """Ids only, in display order (``dossier_keys`` is what the Hồ sơ list holds)."""
+    return list(session.scalars(_in_order(session, flt, Dossier.id, newest_first)))
 
 
 ROWID = literal_column("dossier.rowid")
@@ -179,10 +176,13 @@ ROWID = literal_column("dossier.rowid")
 def dossier_keys(session: Session, flt: DossierFilter, *, newest_first: bool = True) -> array[int]:
     """The SQLite row numbers of ``dossier_ids``' dossiers, in the same order, as one packed array: the Hồ sơ
     list keeps 200k of them in 1.6 MB where 200k id strings took ~19 MB (the search index uses the same keys)."""
+    return array("q", session.scalars(_in_order(session, flt, ROWID, newest_first)))
+
+
+def _in_order(session: Session, flt: DossierFilter, column: Any, newest_first: bool) -> Select[Any]:
     flt.indexed = search_index_ready(session)
-    query = filtered(flt).with_only_columns(ROWID)
-    query = query.order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
-    return array("q", session.scalars(query))
+    query = filtered(flt).with_only_columns(column)
+    return query.order_by(Dossier.received_at.desc() if newest_first else Dossier.received_at)
 
 
 def rows_by_keys(session: Session, keys: Sequence[int]) -> dict[int, DossierRow]:
