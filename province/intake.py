@@ -96,16 +96,17 @@ def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits) -> Answer:
     """The acknowledgement path: verify, store, answer ``queued`` (or what is already known of the batch)."""
     data = path.read_bytes()
     try:
-        header = batch.read_header(data, limits=limits).header
+        sealed = batch.read_header(data, limits=limits)
     except SyncError as exc:
         return refusal(hub, exc.code or "bad_format", exc.message, batch_id)
+    header = sealed.header
     if header["batch_id"] != batch_id:
         body = {"status": "refused", "code": "batch_id_mismatch", "batch_id": batch_id,
                 "message": "Mã gói trong đường dẫn khác mã gói trong tệp.", "permanent": True}
         return Answer(REFUSED, json.dumps(body, ensure_ascii=False).encode("utf-8"), 400)
     try:
         importer._uuid(batch_id)
-        return _verify_and_store(hub, data, header, limits=limits)
+        return _verify_and_store(hub, data, sealed, limits=limits)
     except SyncError as exc:
         failure = exc
     except SQLAlchemyError as exc:
@@ -130,10 +131,11 @@ def warm_keys(hub: Hub) -> None:
         log.warning("chưa nạp được khóa của tỉnh khi khởi động", exc_info=True)
 
 
-def _verify_and_store(hub: Hub, data: bytes, header: dict[str, Any], *, limits: Limits) -> Answer:
+def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits) -> Answer:
     """One session: the checks read, the read ends (the connection back in the pool: a key loaded on first
     use takes its own, and SQLite's read snapshot could not become a write), the batch is verified and
     signed, the row is inserted and committed."""
+    header = sealed.header
     batch_id = header["batch_id"]
     digest = canonical.sha256(data)
     session = hub.sessions()
@@ -144,7 +146,7 @@ def _verify_and_store(hub: Hub, data: bytes, header: dict[str, Any], *, limits: 
         public_key = importer.device_key(session, header)
         facts = meta_in(session, "package_version", "name", "signing_kid")
         session.commit()  # the connection goes back to the pool: loading a key may need one (issue 14)
-        importer.verify_batch(hub, batch.read_header(data, limits=limits), public_key, limits=limits)
+        importer.verify_batch(hub, sealed, public_key, limits=limits)
         now = clock.now()
         body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
                 "status": QUEUED, "batch_id": batch_id, "batch_sha256": digest, "device_id": header["device_id"],
@@ -189,7 +191,10 @@ def _stored_answer(session: Any, batch_id: str, digest: str) -> Answer | None:
 def _row_answer(row: HubIntake) -> Answer:
     if row.state == QUEUED:
         return Answer(QUEUED, row.receipt, 202, device_id=row.device_id)
-    return Answer(REFUSED, row.receipt, STATUS_OF.get(row.code or "", 422), device_id=row.device_id)
+    # a refusal is final, whatever caused it: a 5xx would tell the desk to retry it for ever (a database
+    # error refused after MAX_DB_ATTEMPTS keeps its code, answered 422)
+    status = STATUS_OF.get(row.code or "", 422)
+    return Answer(REFUSED, row.receipt, status if status < 500 else 422, device_id=row.device_id)
 
 
 def outcome(hub: Hub, batch_id: str) -> Answer | None:

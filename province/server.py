@@ -43,7 +43,6 @@ from desktop.texts import LABELS
 log = logging.getLogger("province.server")
 API = "/api/v1"
 _BATCH_ID = re.compile(r"[0-9a-fA-F-]{36}")
-PERMANENT, ADVICE, STATUS_OF = intake.PERMANENT, intake.ADVICE, intake.STATUS_OF  # where they always were
 
 
 @dataclass

@@ -150,14 +150,15 @@ def _push_batch(db: Database, url: str, *, progress: Progress | None, cancel: th
         body, headers, attempts = _upload(http, url, chosen.batch_id, data, bundle, backoff, cancel, progress,
                                           respond_async=True)  # issue 14: answered once stored
         final = None
-        if headers.get("x-import-status") == "queued":  # issue 14: stored at the province, applied soon
+        queued = headers.get("x-import-status") == "queued"  # issue 14: stored at the province, applied soon
+        if queued:
             final = _await_receipt(db, url, chosen.batch_id, bundle, backoff, cancel, http)
     except UserError as exc:
         raise _remember(db, exc) from None
     finally:
         if own:
             http.close()
-    if headers.get("x-import-status") == "queued":
+    if queued:
         if final is None:  # the next push asks again (the same batch travels; the hub answers from its state)
             _record(db, {"status": "queued", "batch_id": chosen.batch_id, "at": clock.iso(clock.now()), "url": url})
             return PushResult(chosen.batch_id, "queued", attempts=attempts, file=chosen.file_name, exported=exported)

@@ -304,3 +304,15 @@ def test_a_new_years_partition_appears_when_the_applier_applies(db: Database, hu
         with hub.engine.connect() as conn:
             placed = set(conn.execute(text("SELECT tableoid::regclass::text FROM dossier")).scalars())
         assert placed == {"dossier_y2027"}
+
+
+def test_a_batch_refused_after_its_database_retries_is_answered_as_final() -> None:
+    """A 5xx tells the desk to try again: a refusal kept for ``db_error`` must not say that, or the desk
+    would resend and poll the same batch for ever."""
+    row = HubIntake(batch_id=str(uuid.uuid4()), device_id=str(uuid.uuid4()), state=intake.REFUSED,
+                    code="db_error", receipt=b'{"status": "refused", "code": "db_error"}')
+    answer = intake._row_answer(row)
+    assert (answer.status, answer.body) == (intake.REFUSED, row.receipt)
+    assert answer.http_status == 422
+    queued = HubIntake(batch_id=str(uuid.uuid4()), device_id=row.device_id, state=intake.QUEUED, receipt=b"{}")
+    assert intake._row_answer(queued).http_status == 202
