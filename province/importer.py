@@ -153,12 +153,19 @@ def _import(hub: Hub, sealed: Sealed, data: bytes, name: str, *, dry_run: bool, 
         if known is not None:
             return known
         public_key = device_key(session, header)
-    files, manifest, cert = verify_batch(hub, sealed, public_key, limits=limits)
-    changes, ranges = read_batch(header, files, manifest)
+    manifest, changes, ranges, encryption_key = unsealed(hub, sealed, public_key, limits=limits)
     signer = _signing_key(hub)  # before the import's one session, never inside it (issue 14)
-    partitions.ensure_for_changes(hub.engine, changes)  # a new year's partitions, DDL before the import's lock
     return _apply(hub, header, manifest, changes, ranges, digest, name, dry_run=dry_run, signer=signer,
-                  encryption_key=forwarded.certificate_encryption_key(cert))
+                  encryption_key=encryption_key)
+
+
+def unsealed(hub: Hub, sealed: Sealed, public_key: Any, *, limits: Limits) -> tuple[Any, Any, Any, Any]:
+    """What an apply needs from a sealed batch — verified, its changes read — with the years it names made
+    first (partition DDL before any lock on the data tables). The USB import's and the queue's one way."""
+    files, manifest, cert = verify_batch(hub, sealed, public_key, limits=limits)
+    changes, ranges = read_batch(sealed.header, files, manifest)
+    partitions.ensure_for_changes(hub.engine, changes)
+    return manifest, changes, ranges, forwarded.certificate_encryption_key(cert)
 
 
 def known_batch(session: Any, batch_id: str, digest: str, name: str) -> ImportResult | None:

@@ -35,7 +35,7 @@ from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.container import Limits
 from desktop.sync.errors import SyncError
-from province import forwarded, importer, partitions
+from province import importer
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubIntake, HubReceipt
 
@@ -282,13 +282,11 @@ def _apply_row(hub: Hub, session: Any, device: HubDevice, row: HubIntake, data: 
     if device.revoked_at is not None:
         raise SyncError("revoked_device", device.device_id[:8])
     sealed = batch.read_header(data, limits=limits)
-    files, manifest, cert = importer.verify_batch(hub, sealed, device.public_key, limits=limits)
-    changes, ranges = importer.read_batch(sealed.header, files, manifest)
-    # A new year's partitions (once a year per process; a short second connection while the device row is
-    # locked: this session has not touched the data tables, so the DDL never waits on it).
-    partitions.ensure_for_changes(hub.engine, changes)
+    # A new year's partitions are made in there (a short second connection while the device row is locked:
+    # this session has not touched the data tables, so the DDL never waits on it).
+    manifest, changes, ranges, encryption_key = importer.unsealed(hub, sealed, device.public_key, limits=limits)
     importer.apply_locked(session, device, sealed.header, manifest, changes, ranges, row.sha256, name,
-                          dry_run=False, signer=signer, encryption_key=forwarded.certificate_encryption_key(cert))
+                          dry_run=False, signer=signer, encryption_key=encryption_key)
 
 
 def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *, retry: bool) -> None:
