@@ -21,8 +21,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from desktop.platform import clock
 from desktop.db.models import Apology, Dossier, Field, Supplement
@@ -84,6 +86,26 @@ def _due_at_end(end: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.coalesce(later, Dossier.due_at)
 
 
+class not_an_index(FunctionElement[Any]):  # noqa: N801  (SQL, named like a function)
+    """A moment column itself, which SQLite must not look up through an index (``+column``): the window's rows
+    are those not resolved before it starts, one range of ``ix_dossier_resolution`` (plus the open ones);
+    ``received_at < end`` is nearly the whole table, and SQLite, with no statistics, chose it and read
+    every row through the index (0.15 s for a month at 200k dossiers, 0.04 s by the resolution index)."""
+
+    type = VNDateTime()
+    inherit_cache = True
+
+
+@compiles(not_an_index)
+def _not_an_index(element: not_an_index, compiler: Any, **kw: Any) -> str:
+    return compiler.process(list(element.clauses)[0], **kw)
+
+
+@compiles(not_an_index, "sqlite")
+def _not_an_index_sqlite(element: not_an_index, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(list(element.clauses)[0], **kw)}"
+
+
 def _scope(period: Period, unit_codes: Sequence[str] | None,
            resolver: str | None = None) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
     start, end = period.bounds()
@@ -92,7 +114,7 @@ def _scope(period: Period, unit_codes: Sequence[str] | None,
     where: list[ColumnElement[bool]] = [
         Dossier.deleted.is_(False),
         Dossier.status != Status.REFUSED.value,
-        Dossier.received_at < e,
+        not_an_index(Dossier.received_at) < e,
         or_(res.is_(None), res >= s),
     ]
     if unit_codes is not None:  # each dossier under the body that resolves it (issue #15)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from desktop import settings
@@ -161,8 +161,10 @@ def forwarded(dossier: Dossier, unit_code: str) -> bool:
 
 def resolved_by(unit_code: str) -> ColumnElement[bool]:
     """SQL: the dossiers ``unit_code`` resolves (its own receptions without another body, and those
-    another desk received for it)."""
-    return or_(Dossier.resolver_code.is_(None), Dossier.resolver_code == "", Dossier.resolver_code == unit_code)
+    another desk received for it). Written as one test on ``coalesce(resolver_code, '')`` (the same rows as
+    «NULL, '' or the unit») so SQLite does not read every row through ``ix_dossier_resolver_code``: on a desk
+    nearly all rows have no resolver, and an OR of index lookups took 0.1–0.5 s per report query at 200k."""
+    return func.coalesce(Dossier.resolver_code, "").in_(["", unit_code])
 
 
 def resolved_here(session: Session) -> ColumnElement[bool]:
@@ -172,11 +174,11 @@ def resolved_here(session: Session) -> ColumnElement[bool]:
 
 
 def received_for_others(unit_code: str) -> ColumnElement[bool]:
-    """SQL: the dossiers this unit received on behalf of another body."""
+    """SQL: the dossiers this unit received on behalf of another body. ``resolver_code > ''`` is «not NULL and
+    not ''» as one range of ``ix_dossier_resolver_code`` (a desk's few such dossiers, not a scan of all)."""
     receiver = or_(Dossier.receiving_unit == unit_code,
                    and_(Dossier.receiving_unit.is_(None), Dossier.owner_unit == unit_code))
-    return and_(receiver, Dossier.resolver_code.is_not(None), Dossier.resolver_code != "",
-                Dossier.resolver_code != unit_code)
+    return and_(receiver, Dossier.resolver_code > "", Dossier.resolver_code != unit_code)
 
 
 def resolver_in(unit_codes: list[str]) -> ColumnElement[bool]:
