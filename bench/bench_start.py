@@ -12,7 +12,8 @@ on a fresh demo database and on the cached demo database of ``--dossiers`` (benc
 Then, per database, the first page after the log-in: ``MOTCUA_AUTOLOGIN=canbo`` with
 ``MOTCUA_BENCH_QUIT_AT_FIRST_PAGE=1``, from the child's "logged in" line (the officer is in, the database
 open) to its "window shown" line (the main window up and usable, the first page's reads on worker threads)
-and its "first page" line (the Tổng quan figures shown); goal ≤ 1 s at 200k.
+and its "first page" line (the Tổng quan figures shown; goal ≤ 1 s at 200k), then its "page complete" line
+(the page's charts and the year's outlook, read after the figures).
 Each time is from just before the process is spawned to the time it writes; the best of ``--runs``
 counts. A first run of each is not counted (it checks the file's integrity, as a desk's first start of
 the day does, warms the OS cache and writes the bytecode caches: the children keep them in a temporary
@@ -89,12 +90,14 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return found["login shown"] - started
 
 
-def first_page(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from the child's "logged in" line to its "window shown" and "first page" lines."""
+def first_page(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from the child's "logged in" line to its "window shown", "first page" (Tổng quan's figures)
+    and "page complete" lines (its charts and the year's outlook, a second read)."""
     env = dict(env, MOTCUA_AUTOLOGIN="canbo", MOTCUA_BENCH_QUIT_AT_FIRST_PAGE="1")
     env.pop("MOTCUA_BENCH_QUIT_AT_LOGIN", None)
     _started, found = _moments(command, env)
-    return found["window shown"] - found["logged in"], found["first page"] - found["logged in"]
+    return tuple(found[line] - found["logged in"]  # type: ignore[return-value]
+                 for line in ("window shown", "first page", "page complete"))
 
 
 def main() -> int:
@@ -134,9 +137,10 @@ def main() -> int:
         print(f"log-in to the first page's data (Tổng quan), best of {args.page_runs}:")
     for name, command in commands.items():
         if name in best and args.page_runs:
-            window, data = (min(runs) for runs in zip(*(first_page(command, env) for _ in range(args.page_runs))))
+            window, data, rest = (min(runs) for runs in zip(*(first_page(command, env)
+                                                              for _ in range(args.page_runs))))
             print(f"  {name + ':':<32} window usable {window * 1000:6.0f} ms, figures shown {data * 1000:7.0f} ms"
-                  "   (goal ≤ 1000 ms at 200k)")
+                  f"   (goal ≤ 1000 ms at 200k), charts and outlook {rest * 1000:7.0f} ms")
     tmp.cleanup()
     return 0
 

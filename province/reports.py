@@ -53,7 +53,7 @@ def _known_unit(session: Session, unit: str) -> Unit:
 def indicators(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) -> dict[str, Any]:
     """The desk's indicator catalogue over one unit's dossiers, or every unit's (``all``), against the
     province's targets: ``{"unit", "period", "indicators": [...]}`` with the desk's entry keys."""
-    from desktop.reports.indicators import catalogue_entries
+    from desktop.reports.indicator_entries import catalogue_entries
     from desktop.reports.periods import parse_period
 
     with hub.reading() as session:

@@ -18,7 +18,7 @@ The Decision-766-style block is a *self-assessment* from local proxies, never th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
 
@@ -32,8 +32,7 @@ from desktop.rules.lifecycle import CLOCK_RUNNING, OPEN_STATES, Status
 from desktop.reports import feedback_sections
 from desktop.reports.digitisation import counted_once, window_number
 from desktop.reports.periodic import _count, _moment, on_behalf, periodic_report, resolution_moment
-from desktop.reports.indicator_catalogue import Targets, by_field_targets, evaluate, load, quotient, reading
-from desktop.reports.indicator_counts import field_satisfaction, period_counts
+from desktop.reports.indicator_entries import catalogue_entries, catalogue_outlook, with_catalogue_outlook
 from desktop.reports.periods import Period, parse_period, period_containing
 from desktop.reports.targets import load_targets, productivity_target
 from desktop.services import queue, resolvers, surveys
@@ -174,10 +173,14 @@ def trend_section(session: Session, period: Period) -> dict[str, Any]:
 
 
 def on_behalf_section(session: Session, period: Period) -> dict[str, int]:
-    """What this unit received for other bodies in the period (issue #15), beside what it resolves."""
-    return on_behalf(session, period, resolvers.local_code(session) or None)
+    """What this unit received for other bodies in the period (issue #15), beside what it resolves (the
+    period's Biểu 06 holds the same counts when it is this unit's)."""
+    code = resolvers.local_code(session) or None
+    report = _report(session, period)
+    return report["on_behalf"] if code == report["unit"]["code"] else on_behalf(session, period, code)
 
 
+OUTLOOK_SECTIONS = ("trend",)  # read after the period's figures (Tổng quan's second read)
 INDICATOR_SECTIONS: dict[str, Section] = {
     "today": today_section,
     "progress": progress_section,
@@ -296,15 +299,20 @@ def self_assessment(sections: dict[str, dict[str, Any]], entries: list[dict[str,
             "max_points": possible, "ratio": _rate(points, possible)}
 
 
-def indicators(session: Session, period: Period, *, sections: dict[str, Section] | None = None) -> dict[str, Any]:
+def indicators(session: Session, period: Period, *, sections: dict[str, Section] | None = None,
+               outlook: bool = True) -> dict[str, Any]:
+    """The page's JSON; without the ``outlook`` (the trend, the previous period, the year so far: Tổng quan's
+    second read, :func:`indicator_outlook`), "trend" is empty and the catalogue has no previous or forecast."""
     registry = INDICATOR_SECTIONS if sections is None else sections
+    if not outlook:
+        registry = {name: fn for name, fn in registry.items() if name not in OUTLOOK_SECTIONS}
     targets = load_targets(session)
     session.info[_REPORTS] = {}
     try:
         with counted_once(session):  # the period's digitisation counts serve two sections
             computed = {name: fn(session, period) for name, fn in registry.items()}
             report = _report(session, period)
-            entries = catalogue_entries(session, period, totals=report["total"])
+            entries = catalogue_entries(session, period, totals=report["total"], with_outlook=outlook)
     finally:
         session.info.pop(_REPORTS, None)
     report_unit = report["unit"] if "progress" not in computed else None
@@ -328,40 +336,16 @@ def indicators(session: Session, period: Period, *, sections: dict[str, Section]
     }
 
 
-def catalogue_entries(session: Session, period: Period, *, totals: dict[str, Any] | None = None,
-                      with_outlook: bool = True, unit_codes: Sequence[str] | None = None,
-                      unit: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-    """The catalogue's indicators for the period; with the previous period's value (the trend), the value
-    over the year so far (the year-end forecast at this pace) and per-field values where targets differ.
-    ``unit_codes``/``unit``: the hub's scope, as for the periodic report."""
-    targets = Targets(session if unit is None else None)  # the hub has no desk settings
-    catalogue = load(session if unit is None else None)
-    scope: dict[str, Any] = {"unit_codes": unit_codes, "unit": unit}
-    entries = evaluate(period_counts(session, period, totals=totals, **scope), period, targets, catalogue)
-    if not with_outlook:
-        return entries
-    before = {e["id"]: e["value"] for e in evaluate(period_counts(session, period.previous(), **scope), period,
-                                                    targets, catalogue)}
-    year = parse_period(period.label[:4], calendar=period.calendar)
-    so_far = {e["id"]: e["value"] for e in evaluate(period_counts(session, year, **scope), year, targets,
-                                                    catalogue)}
-    fields = by_field_targets(catalogue)
-    for entry in entries:
-        entry["previous"] = before.get(entry["id"])
-        entry["forecast"] = so_far.get(entry["id"])
-        if entry["id"] in fields:
-            entry["by_field"] = _by_field(session, period, entry, fields[entry["id"]], unit_codes)
-    return entries
+def indicator_outlook(session: Session, period: Period) -> dict[str, Any]:
+    """Tổng quan's second read: the 12-month trend and the catalogue's outlook, for :func:`with_outlook`."""
+    with counted_once(session):
+        return {"trend": trend_section(session, period), "catalogue": catalogue_outlook(session, period)}
 
 
-def _by_field(session: Session, period: Period, entry: dict[str, Any], targets: dict[str, float],
-              unit_codes: Sequence[str] | None) -> list[dict[str, Any]]:
-    rows = []
-    for row in field_satisfaction(session, period.start, period.end, unit_codes):
-        value = quotient(entry["unit"], row["numerator"], row["denominator"])
-        target = targets.get(row["field"], entry["target"])
-        rows.append(row | {"value": value, "target": target, "reading": reading(value, target, entry["direction"])})
-    return rows
+def with_outlook(data: dict[str, Any], outlook: dict[str, Any]) -> dict[str, Any]:
+    """``indicators(..., outlook=False)`` completed by :func:`indicator_outlook`: what ``indicators`` gives."""
+    return data | {"sections": data["sections"] | {"trend": outlook["trend"]}, "trend": outlook["trend"]["months"],
+                   "indicators": with_catalogue_outlook(data["indicators"], outlook["catalogue"])}
 
 
-__all__ = ["INDICATOR_SECTIONS", "Section", "indicators", "parse_period", "self_assessment"]
+__all__ = ["INDICATOR_SECTIONS", "Section", "indicator_outlook", "indicators", "with_outlook", "parse_period", "self_assessment"]

@@ -14,7 +14,8 @@ logs that officer in without a password, so never set it on a desk PC). ``MOTCUA
 dialog is shown and closes it, so the app ends there: the start-up is timed up to the log-in.
 ``MOTCUA_BENCH_QUIT_AT_FIRST_PAGE=1`` (same bench) writes ``logged in at <t>`` when the officer is in,
 ``window shown at <t>`` at the main window's first event-loop turn and ``first page at <t>`` when the first
-page has shown its data, then closes the window.
+page has shown its data and ``page complete at <t>`` when it has the rest (Tổng quan's charts and outlook,
+read after its figures), then closes the window.
 """
 
 from __future__ import annotations
@@ -232,6 +233,13 @@ def _quit_at_first_page(window: Any) -> None:
             QTimer.singleShot(5, check)
             return
         _bench_line("first page")
+        rest()
+
+    def rest() -> None:  # Tổng quan's second read (the charts and the year's outlook)
+        if getattr(page, "outlook_pending", False):
+            QTimer.singleShot(5, rest)
+            return
+        _bench_line("page complete")
         window.close()
 
     def shown() -> None:

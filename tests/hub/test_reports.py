@@ -73,7 +73,7 @@ def test_hub_indicators_equal_the_desk_catalogue(db: Database, hub: Hub, tmp_pat
     """Issue #19: the hub evaluates the same catalogue over a unit's synced dossiers (duty days included)."""
     from datetime import date
 
-    from desktop.reports.indicators import catalogue_entries
+    from desktop.reports.indicator_entries import catalogue_entries
     from desktop.services import duty
     from province.reports import indicators
 

@@ -74,6 +74,29 @@ def test_dashboard_page_numbers_and_charts(qtbot: Any, ctx: Any, db: Any) -> Non
     assert page.series_points("rates", 1) == [98.0] * 12  # the plans ask ≥ 98% (issue #19)
 
 
+def test_dashboard_shows_the_figures_before_the_outlook(qtbot: Any, ctx: Any, db: Any) -> None:
+    """The period's figures come from a first read; the charts, the previous period and the year's forecast
+    from a second (a year of dossiers at 200k): until then their cells read «…», a note says what is being
+    computed and the workbook (which holds them) cannot be exported."""
+    from desktop.reports.indicators import indicators
+    from desktop.reports.periods import parse_period
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    scenario.build(db)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    with db.reading() as s:
+        figures = indicators(s, parse_period("2026-10"), outlook=False)
+    page.show_data(figures, complete=False)
+    assert page.outlook_pending and page.outlook_note.isVisible() and not page.export_button.isEnabled()
+    assert page.targets.item(0, 1).text() != "…" and page.targets.item(0, 4).text() == "…"
+    assert page.series_points("trend", 0) == []
+    page.load("2026-10")  # both reads (the test runner's reads finish at once)
+    assert not page.outlook_pending and not page.outlook_note.isVisible() and page.export_button.isEnabled()
+    assert page.targets.item(0, 4).text() != "…" and len(page.series_points("trend", 0)) == 12
+
+
 def test_pages_are_registered() -> None:
     from desktop.ui.pages import PAGES
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.formatting import decimal, plain
 from desktop.reports.indicator_catalogue import reading_text, target_text, value_text
-from desktop.reports.indicators import indicators
+from desktop.reports.indicators import indicator_outlook, indicators, with_outlook
 from desktop.reports.layout import on_behalf_line
 from desktop.ui import messages
 from desktop.ui.context import DOSSIERS, UiContext
@@ -72,6 +72,7 @@ class DashboardPage(PageBase):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx, "dashboard-page")
         self.data: dict[str, Any] | None = None
+        self.outlook_pending = False  # the period's figures shown, the trend and the year's outlook still read
         root = QVBoxLayout(self)
 
         today_box = QGroupBox(self.tr(LABELS["today"]))
@@ -124,6 +125,11 @@ class DashboardPage(PageBase):
         self.on_behalf.setWordWrap(True)
         root.addWidget(self.on_behalf)
 
+        # shown while the second read runs: a year of dossiers at 200k takes seconds, the figures do not wait
+        self.outlook_note = QLabel(self.tr("Đang tính biểu đồ 12 tháng, kỳ trước và dự báo cả năm…"),
+                                   objectName="outlook_pending")
+        self.outlook_note.setVisible(False)
+        root.addWidget(self.outlook_note)
         charts = QHBoxLayout()
         self.trend_chart = LineChart(self.tr("Hồ sơ theo tháng (12 tháng)"), minimum_height=200)
         self.rate_chart = LineChart(self.tr("Tỷ lệ so với chỉ tiêu (%) — nét đứt: chỉ tiêu"), minimum_height=200)
@@ -164,7 +170,18 @@ class DashboardPage(PageBase):
         except Exception as exc:  # noqa: BLE001
             messages.show_error(self, exc)
             return
-        self.ctx.read(lambda s: indicators(s, period), self.show_data, lambda e: messages.show_error(self, e))
+        self.ctx.read(lambda s: indicators(s, period, outlook=False), lambda data: self._figures_read(data, period),
+                      lambda e: messages.show_error(self, e))
+
+    def _figures_read(self, data: dict[str, Any], period: Any) -> None:
+        """The period's figures at once; the trend, the previous period and the year so far in a second read."""
+        self.show_data(data, complete=False)
+        self.ctx.read(lambda s: indicator_outlook(s, period), lambda outlook: self._outlook_read(data, outlook),
+                      lambda e: messages.show_error(self, e))
+
+    def _outlook_read(self, data: dict[str, Any], outlook: dict[str, Any]) -> None:
+        if self.data is data:  # not when another period (or a change) has been read since
+            self.show_data(with_outlook(data, outlook))
 
     def export(self) -> None:
         """The figures on screen (targets, self-assessment, 12-month trend) as an Excel workbook."""
@@ -182,9 +199,12 @@ class DashboardPage(PageBase):
                       lambda p: messages.inform(self, self.tr(LABELS["saved"]), str(p)),
                       lambda e: messages.show_error(self, e))
 
-    def show_data(self, data: dict[str, Any]) -> None:
+    def show_data(self, data: dict[str, Any], *, complete: bool = True) -> None:
+        """``complete``: with the outlook (``indicators(..., outlook=False)`` is not: its cells and charts wait)."""
         self.data = data
-        self.export_button.setEnabled(True)
+        self.outlook_pending = not complete
+        self.outlook_note.setVisible(not complete)
+        self.export_button.setEnabled(complete)  # the workbook holds the trend and the outlook
         today = data.get("today") or {}
         for key, label in self.today_values.items():
             value = today.get(key)
@@ -212,9 +232,10 @@ class DashboardPage(PageBase):
         self.targets.setRowCount(len(entries))
         for r, entry in enumerate(entries):
             trend = _trend(entry)
+            outlook = (value_text(entry["unit"], entry.get("previous")) + trend,
+                       value_text(entry["unit"], entry.get("forecast"))) if "forecast" in entry else ("…", "…")
             texts = (entry["short"], value_text(entry["unit"], entry["value"]), target_text(entry),
-                     "● " + reading_text(entry), value_text(entry["unit"], entry.get("previous")) + trend,
-                     value_text(entry["unit"], entry.get("forecast")))
+                     "● " + reading_text(entry), *outlook)
             tip = self.tr("%5\nCách tính: %1 = %2/%3\nNguồn: %4").replace("%5", entry["name"]).replace(
                 "%1", entry["formula"]).replace(
                 "%2", plain(entry["numerator"] or 0)).replace("%3", plain(entry["denominator"] or 0)).replace(
