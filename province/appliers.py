@@ -22,6 +22,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from desktop.errors import UserError
+from province import intake
+from province.db import Hub
+
 log = logging.getLogger("province.appliers")
 NICE = 10  # how much lower than the HTTP processes (Unix); Windows keeps the normal priority
 PARENT_ENV = "MOTCUA_APPLY_PARENT"  # the ``serve`` process a worker must not outlive
@@ -79,11 +85,9 @@ class Supervisor:
                 process.kill()
 
 
-def run(hub: Any, *, once: bool = False) -> int:
+def run(hub: Hub, *, once: bool = False) -> int:
     """The worker's body: lower priority, then apply until told to stop (SIGTERM/SIGINT) or, with
     ``once``, until nothing waits. The number of batches applied."""
-    from province import intake
-
     if hasattr(os, "nice") and hub.engine.dialect.name == "postgresql":
         os.nice(NICE)  # SQLite: not lowered — the applier holds the one write lock the acknowledgements wait for
     if once:
@@ -100,4 +104,60 @@ def run(hub: Any, *, once: bool = False) -> int:
 
     if parent:
         threading.Thread(target=orphaned, name="apply-parent-watch", daemon=True).start()
-    return intake.run_worker(hub, stop)
+    return run_worker(hub, stop)
+
+
+class Applier:
+    """The in-process applier (a hub opened by ``create_app`` alone, as in the tests): one thread that
+    drains the queue when kicked and ends when it is empty. ``serve`` uses separate, lower-priority
+    ``apply-worker`` processes instead, so acknowledgements keep the CPU while batches are applied."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._again = False
+
+    def kick(self) -> None:
+        with self._lock:
+            self._again = True
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="hub-applier", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._again:
+                    self._thread = None
+                    return
+                self._again = False
+            try:
+                intake.drain(self.hub)
+            except Exception:  # noqa: BLE001 — logged; the next push kicks it again
+                log.exception("lỗi khi áp dụng các gói đang chờ")
+
+    def idle(self) -> bool:
+        with self._lock:
+            return self._thread is None
+
+
+def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2) -> int:
+    """``python -m province apply-worker``: apply while anything waits, look again every ``idle_seconds``."""
+    applied = 0
+    while not stop.is_set():
+        try:
+            done = intake.apply_next(hub)
+        except UserError as exc:
+            log.error("không áp dụng được gói: %s", exc.message)
+            stop.wait(5)
+            continue
+        except SQLAlchemyError:
+            log.exception("lỗi cơ sở dữ liệu trong tiến trình áp dụng gói")
+            stop.wait(1)
+            continue
+        if done is None:
+            stop.wait(idle_seconds)
+        else:
+            applied += 1
+    return applied

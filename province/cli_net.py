@@ -51,6 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="số tiến trình áp dụng gói chạy kèm (mặc định: 2 với PostgreSQL, 1 với SQLite; 0: không chạy, "
                         "khi các tiến trình apply-worker chạy riêng)")
 
+    s.add_argument("--max-queued-per-device", type=int, default=20,
+                   help="số gói tối đa của một máy được chờ áp dụng; vượt quá thì máy xã được báo gửi lại sau "
+                        "(HTTP 429; mặc định 20)")
+
     a = command(sub, "apply-worker", run_apply_worker,
                 "áp dụng các gói xã đã gửi và đang chờ (serve tự chạy; chạy riêng khi cần thêm)")
     a.add_argument("--once", action="store_true", help="áp dụng hết các gói đang chờ rồi dừng")
@@ -79,7 +83,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     ask_passphrase_now()
 
-    serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024),
+    serve(ServerConfig(db_url=args.db_url, data_dir=args.data_dir, max_body_bytes=args.max_body_mb * 1024 * 1024,
+                       max_queued_per_device=max(1, args.max_queued_per_device)),
           host=args.host, port=args.port, workers=args.workers, tls_cert=args.tls_cert, tls_key=args.tls_key,
           appliers=args.appliers)
     return 0

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from desktop.errors import UserError
@@ -37,11 +36,13 @@ from desktop.sync.container import Limits
 from desktop.sync.errors import SyncError
 from province import importer
 from province.db import Hub, meta_in
-from province.models import HubBatch, HubDevice, HubIntake, HubReceipt
+from province.models import HubBatch, HubDevice, HubIntake, HubMeta, HubReceipt
 
 log = logging.getLogger("province.intake")
 QUEUED, REFUSED = "queued", "refused"
 MAX_DB_ATTEMPTS = 5  # a database error while applying is retried with back-off, then refused
+MAX_QUEUED = 20  # default of ``ServerConfig.max_queued_per_device``: more waiting batches of one device → 429
+RETRY_AFTER_SECONDS = 30  # what a 429 tells the desk
 # What a desk should do about a refusal; "permanent" ones stop its retry loop.
 PERMANENT = {"revoked_device", "unknown_device", "unsupported_version", "wrong_unit", "duplicate_id_different_hash"}
 ADVICE = {
@@ -73,17 +74,20 @@ class Answer:
 
 
 def refusal(hub: Hub, code: str, message: str, batch_id: str | None,
-            header: dict[str, Any] | None = None) -> Answer:
-    """A refusal's JSON body with a refusal receipt signed by the province (unsigned if it has no keys)."""
+            header: dict[str, Any] | None = None, *, facts: dict[str, Any] | None = None) -> Answer:
+    """A refusal's JSON body with a refusal receipt signed by the province (unsigned if it has no keys).
+    ``facts``: ``package_version`` and ``signing_kid`` already read in the caller's session (an applier
+    holding a lock must not open a second one)."""
     if code == "unsupported_version" and "mới hơn" in message:
         code = "too_new"
     advice = ADVICE.get(code, "")
+    facts = facts if facts is not None else {"package_version": hub.meta("package_version")}
     body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "status": "refused", "batch_id": batch_id,
             "device_id": (header or {}).get("device_id"), "unit_code": (header or {}).get("unit_code"),
             "code": code, "message": message, "advice": advice, "accepted_through": {},
-            "hub_time": clock.iso(clock.now()), "reference_version": hub.meta("package_version")}
+            "hub_time": clock.iso(clock.now()), "reference_version": facts.get("package_version")}
     try:
-        signed = canonical.loads(receipts.sign(body, importer._signing_key(hub)))
+        signed = canonical.loads(receipts.sign(body, importer._signing_key(hub, facts.get("signing_kid"))))
     except Exception:  # noqa: BLE001 — a hub without keys still answers, unsigned
         signed = None
     content = {"status": "refused", "batch_id": batch_id, "code": code, "message": message, "advice": advice,
@@ -92,7 +96,7 @@ def refusal(hub: Hub, code: str, message: str, batch_id: str | None,
                   device_id=(header or {}).get("device_id"))
 
 
-def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits) -> Answer:
+def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits, max_queued: int = MAX_QUEUED) -> Answer:
     """The acknowledgement path: verify, store, answer ``queued`` (or what is already known of the batch)."""
     data = path.read_bytes()
     try:
@@ -106,7 +110,7 @@ def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits) -> Answer:
         return Answer(REFUSED, json.dumps(body, ensure_ascii=False).encode("utf-8"), 400)
     try:
         importer._uuid(batch_id)
-        return _verify_and_store(hub, data, sealed, limits=limits)
+        return _verify_and_store(hub, data, sealed, limits=limits, max_queued=max_queued)
     except SyncError as exc:
         failure = exc
     except SQLAlchemyError as exc:
@@ -131,21 +135,25 @@ def warm_keys(hub: Hub) -> None:
         log.warning("chưa nạp được khóa của tỉnh khi khởi động", exc_info=True)
 
 
-def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits) -> Answer:
-    """One session: the checks read, the read ends (the connection back in the pool: a key loaded on first
-    use takes its own, and SQLite's read snapshot could not become a write), the batch is verified and
-    signed, the row is inserted and committed."""
+def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max_queued: int) -> Answer:
+    """One session: the checks read (one query in the common case), the read ends (the connection back in
+    the pool: a key loaded on first use takes its own, and SQLite's read snapshot could not become a
+    write), the batch is verified and signed, the row is inserted and committed."""
     header = sealed.header
     batch_id = header["batch_id"]
     digest = canonical.sha256(data)
     session = hub.sessions()
     try:
-        known = _stored_answer(session, batch_id, digest)
-        if known is not None:
-            return known
-        public_key = importer.device_key(session, header)
-        facts = meta_in(session, "package_version", "name", "signing_kid")
+        facts = _facts(session, header)
+        if facts is None or facts["seen"]:  # a repeat, or an unknown device: the checks one by one
+            known = _stored_answer(session, batch_id, digest)
+            if known is not None:
+                return known
+        public_key = importer.device_key(session, header)  # the device row is in the session already
+        facts = facts or meta_in(session, "package_version", "name", "signing_kid")
         session.commit()  # the connection goes back to the pool: loading a key may need one (issue 14)
+        if facts.get("queued", 0) >= max_queued:
+            return _busy(header, int(facts["queued"]))
         importer.verify_batch(hub, sealed, public_key, limits=limits)
         now = clock.now()
         body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
@@ -172,6 +180,35 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits) -> 
         raise
     finally:
         session.close()
+
+
+def _facts(session: Any, header: dict[str, Any]) -> dict[str, Any] | None:
+    """What the acknowledgement reads, in one round trip (the device row lands in the session's identity
+    map, where ``importer.device_key`` finds it): whether the batch id is known, how many of the device's
+    batches wait, the province's facts. None when the device is not enrolled."""
+    batch_id, device_id = header["batch_id"], header["device_id"]
+    seen = or_(select(HubBatch.batch_id).where(HubBatch.batch_id == batch_id).exists(),
+               select(HubIntake.batch_id).where(HubIntake.batch_id == batch_id).exists())
+    queued = (select(func.count()).select_from(HubIntake)
+              .where(HubIntake.state == QUEUED, HubIntake.device_id == device_id).scalar_subquery())
+    names = ("package_version", "name", "signing_kid")
+    meta = [select(HubMeta.value).where(HubMeta.key == name).scalar_subquery().label(name) for name in names]
+    row = session.execute(select(HubDevice, seen.label("seen"), queued.label("queued"), *meta)
+                          .where(HubDevice.device_id == device_id)).first()
+    if row is None:
+        return None
+    return {"seen": bool(row.seen), "queued": int(row.queued or 0)} | {name: row._mapping[name] for name in names}
+
+
+def _busy(header: dict[str, Any], queued: int) -> Answer:
+    """Issue 14: a device with ``max_queued`` batches waiting is told to come back later (429, nothing
+    stored): one desk cannot fill the queue ahead of everyone else's."""
+    body = {"status": "busy", "code": "too_many_queued", "batch_id": header["batch_id"], "queued": queued,
+            "message": f"Máy chủ tỉnh còn {queued} gói của máy này đang chờ xử lý; máy sẽ tự gửi lại sau.",
+            "advice": "Dữ liệu vẫn an toàn trên máy; không cần làm gì thêm.", "permanent": False,
+            "retry_after": RETRY_AFTER_SECONDS}
+    return Answer("busy", json.dumps(body, ensure_ascii=False).encode("utf-8"), 429, device_id=header["device_id"],
+                  headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _stored_answer(session: Any, batch_id: str, digest: str) -> Answer | None:
@@ -211,14 +248,22 @@ def outcome(hub: Hub, batch_id: str) -> Answer | None:
 
 
 def apply_next(hub: Hub) -> str | None:
-    """Apply one stored batch; its id, or None when nothing is waiting that this process may take."""
+    """Apply one stored batch; its id, or None when nothing is waiting that this process may take. The
+    province's keys are looked up once for the pass, not for every device tried (the key files themselves
+    are decrypted once per process; the signing key id is read with the queue, the encryption keys follow
+    the key folder — a rotation adds a file — as on the push path)."""
     now = clock.now()
     with hub.reading() as session:
         waiting = session.scalars(select(HubIntake.device_id).where(
             HubIntake.state == QUEUED, or_(HubIntake.not_before.is_(None), HubIntake.not_before <= now))
             .order_by(HubIntake.received_at).limit(200)).all()
+        kid = meta_in(session, "signing_kid").get("signing_kid") if waiting else None
+    if not waiting:
+        return None
+    signer = importer._signing_key(hub, kid)  # keys before any lock: no second session while it is held
+    importer._encryption_keys(hub)
     for device_id in dict.fromkeys(waiting):  # oldest first; a device another applier holds is skipped
-        done = apply_device(hub, device_id)
+        done = apply_device(hub, device_id, signer=signer)
         if done is not None:
             return done
     return None
@@ -232,10 +277,8 @@ def drain(hub: Hub) -> int:
     return count
 
 
-def apply_device(hub: Hub, device_id: str) -> str | None:
+def apply_device(hub: Hub, device_id: str, *, signer: Any) -> str | None:
     """The device's lowest queued batch, applied under its row lock; None if another applier holds it."""
-    signer = importer._signing_key(hub)  # keys before the lock: no second session while it is held
-    importer._encryption_keys(hub)
     limits = importer.hub_limits()
     session = _writing(hub)
     try:
@@ -291,8 +334,8 @@ def _apply_row(hub: Hub, session: Any, device: HubDevice, row: HubIntake, data: 
 
 def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *, retry: bool) -> None:
     """A database error: retried later (back-off), refused after ``MAX_DB_ATTEMPTS``; anything else: the
-    batch is refused now — quarantined as a USB import's refusal is, its signed refusal kept for the desk."""
-    answer = refusal(hub, failure.code or "bad_format", failure.message, batch_id)
+    batch is refused now — quarantined as a USB import's refusal is, its signed refusal kept for the desk
+    (built only then, naming the device and unit as the acknowledgement's refusals do)."""
     with hub.transaction() as session:
         _write_lock(hub, session)
         row = session.get(HubIntake, batch_id, with_for_update=True)
@@ -301,11 +344,14 @@ def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *,
         row.attempts += 1
         if retry and row.attempts < MAX_DB_ATTEMPTS:
             row.not_before = clock.now() + timedelta(seconds=2 ** row.attempts)
-        else:
-            result = importer.ImportResult(file=f"http-{batch_id}", batch_id=batch_id, status=REFUSED,
-                                           code=failure.code, message=failure.message)
-            importer.quarantine_in(session, hub, result.file, data, result)
-            row.state, row.code, row.content, row.receipt = REFUSED, answer_code(answer), None, answer.body
+            return
+        answer = refusal(hub, failure.code or "bad_format", failure.message, batch_id,
+                         {"device_id": row.device_id, "unit_code": row.unit_code},
+                         facts=meta_in(session, "package_version", "signing_kid"))
+        result = importer.ImportResult(file=f"http-{batch_id}", batch_id=batch_id, status=REFUSED,
+                                       code=failure.code, message=failure.message)
+        importer.quarantine_in(session, hub, result.file, data, result)
+        row.state, row.code, row.content, row.receipt = REFUSED, answer_code(answer), None, answer.body
 
 
 def _writing(hub: Hub) -> Any:
@@ -324,59 +370,3 @@ def _write_lock(hub: Hub, session: Any) -> None:
 
 def answer_code(answer: Answer) -> str:
     return str(json.loads(answer.body).get("code") or "")
-
-
-class Applier:
-    """The in-process applier (a hub opened by ``create_app`` alone, as in the tests): one thread that
-    drains the queue when kicked and ends when it is empty. ``serve`` uses separate, lower-priority
-    ``apply-worker`` processes instead, so acknowledgements keep the CPU while batches are applied."""
-
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._again = False
-
-    def kick(self) -> None:
-        with self._lock:
-            self._again = True
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="hub-applier", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._again:
-                    self._thread = None
-                    return
-                self._again = False
-            try:
-                drain(self.hub)
-            except Exception:  # noqa: BLE001 — logged; the next push kicks it again
-                log.exception("lỗi khi áp dụng các gói đang chờ")
-
-    def idle(self) -> bool:
-        with self._lock:
-            return self._thread is None
-
-
-def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2) -> int:
-    """``python -m province apply-worker``: apply while anything waits, look again every ``idle_seconds``."""
-    applied = 0
-    while not stop.is_set():
-        try:
-            done = apply_next(hub)
-        except UserError as exc:
-            log.error("không áp dụng được gói: %s", exc.message)
-            stop.wait(5)
-            continue
-        except SQLAlchemyError:
-            log.exception("lỗi cơ sở dữ liệu trong tiến trình áp dụng gói")
-            stop.wait(1)
-            continue
-        if done is None:
-            stop.wait(idle_seconds)
-        else:
-            applied += 1
-    return applied

@@ -35,6 +35,8 @@ from starlette.requests import ClientDisconnect
 from desktop import __version__
 
 from desktop.platform import clock
+from desktop.sync.push import poll_delays
+from province import appliers as apply_workers
 from province import intake, views, web_auth
 from province.db import Hub, open_hub
 from province.importer import hub_limits
@@ -56,6 +58,8 @@ class ServerConfig:
     # "thread": this process applies stored batches (a hub opened by create_app alone); "workers": the
     # separate apply-worker processes ``serve`` starts do (issue 14)
     applier: str = "thread"
+    # a device with this many batches waiting to be applied is answered 429 + Retry-After (issue 14)
+    max_queued_per_device: int = intake.MAX_QUEUED
 
 
 def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
@@ -83,7 +87,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
     limits = hub_limits()
     body_cap = min(config.max_body_bytes, limits.max_file_bytes)
     intake.warm_keys(hub)  # the key files decrypted once now, not by the first hundred pushes at once
-    applier = intake.Applier(hub) if config.applier == "thread" else None
+    applier = apply_workers.Applier(hub) if config.applier == "thread" else None
     app.state.applier = applier
     if applier is not None:
         applier.kick()  # batches stored before a restart are applied now
@@ -97,19 +101,9 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
 
     def accept(path: Path, batch_id: str) -> intake.Answer:
         try:
-            return intake.accept(hub, path, batch_id, limits=limits)
+            return intake.accept(hub, path, batch_id, limits=limits, max_queued=config.max_queued_per_device)
         finally:
             path.unlink(missing_ok=True)
-
-    async def final(batch_id: str) -> intake.Answer | None:
-        """A desk that did not ask for an asynchronous answer waits, as before, for the applied receipt."""
-        deadline = asyncio.get_running_loop().time() + config.import_timeout
-        while asyncio.get_running_loop().time() < deadline:
-            found = await run_in_threadpool(intake.outcome, hub, batch_id)
-            if found is not None and found.status != intake.QUEUED:
-                return found
-            await asyncio.sleep(0.05)
-        return None
 
     @app.put(API + "/batches/{batch_id}", summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
     async def put_batch(batch_id: str, request: Request) -> Response:
@@ -140,7 +134,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
             applier.kick()
         if _wants_async(request):
             return answer(found)
-        applied = await final(batch_id)
+        applied = await _final(hub, batch_id, config.import_timeout)
         if applied is None:  # the batch is stored and will be applied; a retry gets its receipt
             return JSONResponse({"status": "busy", "code": "timeout", "message": "Máy chủ đang bận; gửi lại sau."},
                                 status_code=503)
@@ -154,6 +148,21 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
             return JSONResponse({"code": "unknown_batch", "message": "Máy chủ tỉnh chưa nhận gói này."},
                                 status_code=404)
         return answer(found)
+
+
+async def _final(hub: Hub, batch_id: str, seconds: float) -> intake.Answer | None:
+    """A desk that did not ask for an asynchronous answer waits, as before, for the applied receipt —
+    the database asked less and less often (as the desk's own poll does), not every 50 ms for 300 s."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    for delay in poll_delays(0.05):
+        found = await run_in_threadpool(intake.outcome, hub, batch_id)
+        if found is not None and found.status != intake.QUEUED:
+            return found
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            return None
+        await asyncio.sleep(min(delay, left))
+    return None
 
 
 def _wants_async(request: Request) -> bool:
@@ -353,8 +362,6 @@ def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, wo
     if workers > 1 and not str(config.db_url or "").startswith("postgresql"):
         raise UserError("Chỉ chạy nhiều tiến trình (--workers) với PostgreSQL; SQLite chỉ có một tiến trình ghi.",
                         field="workers", code="workers_need_postgresql")
-    from province import appliers as apply_workers
-
     count = apply_workers.default_count(config.db_url) if appliers is None else max(0, appliers)
     config.applier = "workers"
     app = create_app(config)  # schema created/upgraded once, before any worker starts

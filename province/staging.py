@@ -56,8 +56,11 @@ def stage_table(table: Table) -> Table:
         return _STAGES[name]
 
 
+@cache
 def _defaults(table: Table) -> dict[str, Any]:
-    """A row missing a column gets the column's scalar default, as a plain INSERT would."""
+    """A row missing a column gets the column's scalar default, as a plain INSERT would. Computed once per
+    table: the stage columns declare them (the PostgreSQL COPY plan reads them there) and SQLite's
+    executemany fills each row from the same dict (its rows may lack different columns: one key set)."""
     return {c.name: (c.default.arg if c.default is not None and c.default.is_scalar else None) for c in table.columns}
 
 

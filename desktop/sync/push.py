@@ -64,7 +64,11 @@ class Unreachable(UserError):
 
 
 class _Transient(Exception):
-    pass
+    """Try again later; ``retry_after``: the seconds the hub asked for (429, issue 14), at least."""
+
+    def __init__(self, message: str, retry_after: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -188,11 +192,11 @@ def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any]
     device, key = device_signer(db)
     target = f"/api/v1/receipts/{batch_id}"
     deadline = time.monotonic() + backoff.receipt_wait
-    delay = 0.1
-    while time.monotonic() < deadline:
+    for delay in poll_delays(0.1):
+        if time.monotonic() >= deadline:
+            break
         if cancel.wait(delay):
             raise Cancelled("Đã hủy gửi dữ liệu.")
-        delay = min(2.0, delay * 1.5)
         try:
             response = client.get(api(url, target), headers=sign_headers(device, key, "GET", target))
         except httpx.TransportError:
@@ -207,6 +211,15 @@ def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any]
     return None
 
 
+def poll_delays(first: float, *, factor: float = 1.5, longest: float = 2.0) -> Iterator[float]:
+    """The waits between two asks "is it applied yet?": short at first (most batches are applied within a
+    second), then longer, never over ``longest`` — the desk's poll and the hub's wait for an old desk."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(longest, delay * factor)
+
+
 class SyncErrorText:
     revoked = "Máy này đã bị tỉnh thu hồi quyền đồng bộ; không gửi dữ liệu. Liên hệ Văn phòng UBND tỉnh."
 
@@ -218,16 +231,16 @@ def _upload(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: 
     batch is stored (a desk polls for the applied one); without it (a relay, which carries the applied
     receipt back to the commune) the hub answers with the applied receipt."""
     started = time.monotonic()
-    last_error = ""
+    last: _Transient | None = None
     for attempt in range(backoff.attempts):
         if cancel.is_set():
             raise Cancelled("Đã hủy gửi dữ liệu.")
         try:
             return (*_put_once(client, url, batch_id, data, bundle, cancel, progress, respond_async), attempt + 1)
         except _Transient as exc:
-            last_error = str(exc)
+            last = exc
             log.info("gửi lần %d không thành công: %s", attempt + 1, exc)
-        delay = backoff.delay(attempt)
+        delay = max(backoff.delay(attempt), last.retry_after)  # a busy hub is not asked again sooner
         if attempt + 1 >= backoff.attempts or time.monotonic() - started + delay > backoff.max_seconds:
             break
         if progress:
@@ -236,7 +249,10 @@ def _upload(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle: 
             backoff.sleep(delay)
         elif cancel.wait(delay):
             raise Cancelled("Đã hủy gửi dữ liệu.")
-    raise Unreachable(f"Không gửi được dữ liệu tới máy chủ tỉnh ({last_error}). Dữ liệu vẫn an toàn trên máy; "
+    if last is not None and last.retry_after:
+        raise Unreachable("Máy chủ tỉnh đang bận xử lý các gói trước của máy này. Dữ liệu vẫn an toàn trên máy; "
+                          "hãy gửi lại sau.", code="hub_busy")
+    raise Unreachable(f"Không gửi được dữ liệu tới máy chủ tỉnh ({last}). Dữ liệu vẫn an toàn trên máy; "
                       "hãy thử lại sau hoặc gửi bằng USB.", code="hub_unreachable")
 
 
@@ -260,9 +276,19 @@ def _put_once(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle
         if bundle is not None:  # a receipt not signed by the province acknowledges nothing
             receipts.verify(response.content, bundle)
         return response.content, {k.lower(): v for k, v in response.headers.items()}
-    if response.status_code >= 500 or response.status_code in (408, 429):
+    if response.status_code == 429:  # too many of this desk's batches wait at the hub: later, not a refusal
+        raise _Transient("HTTP 429", retry_after=_seconds(response.headers.get("retry-after")))
+    if response.status_code >= 500 or response.status_code == 408:
         raise _Transient(f"HTTP {response.status_code}")
     raise _refusal(response, bundle)
+
+
+def _seconds(value: str | None) -> float:
+    """``Retry-After`` in seconds (an HTTP date or nonsense counts as a minute), between 1 and 600."""
+    try:
+        return min(600.0, max(1.0, float(value or 60)))
+    except ValueError:
+        return 60.0
 
 
 def _refusal(response: httpx.Response, bundle: dict[str, Any] | None) -> UserError:
