@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
 
 from desktop.errors import UserError
 from desktop.platform import clock
@@ -96,9 +97,10 @@ def refusal(hub: Hub, code: str, message: str, batch_id: str | None,
                   device_id=(header or {}).get("device_id"))
 
 
-def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits, max_queued: int = MAX_QUEUED) -> Answer:
-    """The acknowledgement path: verify, store, answer ``queued`` (or what is already known of the batch)."""
-    data = path.read_bytes()
+def accept(hub: Hub, data: bytes, name: str, batch_id: str, *, limits: Limits,
+           max_queued: int = MAX_QUEUED) -> Answer:
+    """The acknowledgement path: verify, store, answer ``queued`` (or what is already known of the batch).
+    ``name``: what a refusal's quarantine entry calls the upload."""
     try:
         sealed = batch.read_header(data, limits=limits)
     except SyncError as exc:
@@ -121,7 +123,7 @@ def accept(hub: Hub, path: Path, batch_id: str, *, limits: Limits, max_queued: i
     except Exception as exc:  # noqa: BLE001 — whatever a hostile file provokes is a refusal, never a crash
         log.exception("lỗi không lường trước khi nhận gói %s", batch_id)
         failure = SyncError("bad_content", type(exc).__name__)
-    importer._refused(hub, path, data, batch_id, failure, dry_run=False)
+    importer._refused(hub, Path(name), data, batch_id, failure, dry_run=False)
     return refusal(hub, failure.code or "bad_format", failure.message, batch_id, header)
 
 
@@ -142,7 +144,7 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
     header = sealed.header
     batch_id = header["batch_id"]
     digest = canonical.sha256(data)
-    session = hub.sessions()
+    session = _statements(hub)()
     try:
         facts = _facts(session, header)
         if facts is None or facts["seen"]:  # a repeat, or an unknown device: the checks one by one
@@ -182,6 +184,17 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
         session.close()
 
 
+def _statements(hub: Hub) -> Any:
+    """Sessions for the acknowledgement. On PostgreSQL each statement commits by itself (autocommit): its
+    read is one consistent SELECT and its write one INSERT, so a BEGIN and a COMMIT around each would
+    only add round trips (four of the eight per push). SQLite keeps its transactions (its connection is
+    local; the SQLite write lock is taken by the INSERT either way)."""
+    if hub.engine.dialect.name != "postgresql":
+        return hub.sessions
+    return hub.remember(("autocommit-sessions", id(hub.engine)), lambda: sessionmaker(
+        bind=hub.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False))
+
+
 def _facts(session: Any, header: dict[str, Any]) -> dict[str, Any] | None:
     """What the acknowledgement reads, in one round trip (the device row lands in the session's identity
     map, where ``importer.device_key`` finds it): whether the batch id is known, how many of the device's
@@ -197,7 +210,9 @@ def _facts(session: Any, header: dict[str, Any]) -> dict[str, Any] | None:
                           .where(HubDevice.device_id == device_id)).first()
     if row is None:
         return None
-    return {"seen": bool(row.seen), "queued": int(row.queued or 0)} | {name: row._mapping[name] for name in names}
+    # the row is kept: the session's identity map holds it weakly, and ``device_key`` must find it there
+    return {"device": row[0], "seen": bool(row.seen), "queued": int(row.queued or 0)} | {
+        name: row._mapping[name] for name in names}
 
 
 def _busy(header: dict[str, Any], queued: int) -> Answer:

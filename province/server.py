@@ -17,7 +17,9 @@ timeout. uvicorn adds its own keep-alive timeout and connection cap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
+import io
 import logging
 import os
 import re
@@ -45,6 +47,7 @@ from desktop.texts import LABELS
 log = logging.getLogger("province.server")
 API = "/api/v1"
 _BATCH_ID = re.compile(r"[0-9a-fA-F-]{36}")
+IN_MEMORY_BYTES = 1 << 20  # a pushed body that declares at most this is kept in memory, not in a file
 
 
 @dataclass
@@ -99,11 +102,12 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
     def refused(code: str, message: str, batch_id: str | None) -> Response:
         return answer(intake.refusal(hub, code, message, batch_id))
 
-    def accept(path: Path, batch_id: str) -> intake.Answer:
+    def accept(body: _Body, batch_id: str) -> intake.Answer:
         try:
-            return intake.accept(hub, path, batch_id, limits=limits, max_queued=config.max_queued_per_device)
+            return intake.accept(hub, body.read(), body.name, batch_id, limits=limits,
+                                 max_queued=config.max_queued_per_device)
         finally:
-            path.unlink(missing_ok=True)
+            body.discard()
 
     @app.put(API + "/batches/{batch_id}", summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
     async def put_batch(batch_id: str, request: Request) -> Response:
@@ -113,21 +117,22 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > body_cap):
             return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
-        path = incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb"
-        try:  # straight to disk: a body is never held in memory, whatever its size
-            await asyncio.wait_for(_read_body(request, path, body_cap), config.body_timeout)
+        body = _Body(incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb",
+                     in_memory=declared is not None and int(declared) <= IN_MEMORY_BYTES)
+        try:
+            await asyncio.wait_for(body.receive(request, body_cap), config.body_timeout)
         except ClientDisconnect:
-            path.unlink(missing_ok=True)
+            body.discard()
             log.info("máy xã ngắt giữa chừng khi gửi gói %s", batch_id)
             return Response(status_code=400)
         except asyncio.TimeoutError:
-            path.unlink(missing_ok=True)
+            body.discard()
             return JSONResponse({"status": "refused", "code": "timeout", "message": "Hết thời gian nhận dữ liệu."},
                                 status_code=408)
         except _TooLarge:
-            path.unlink(missing_ok=True)
+            body.discard()
             return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
-        found = await run_in_threadpool(accept, path, batch_id)
+        found = await run_in_threadpool(accept, body, batch_id)
         if found.status != intake.QUEUED:
             return answer(found)
         if applier is not None:
@@ -283,15 +288,30 @@ class _TooLarge(Exception):
     pass
 
 
-async def _read_body(request: Request, path: Path, limit: int) -> None:
-    """The body written to ``path`` as it arrives, cut at ``limit`` bytes."""
-    size = 0
-    with path.open("wb") as fh:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge
-            fh.write(chunk)
+class _Body:
+    """A pushed body as it arrives, cut at the cap: in memory when it declared at most ``IN_MEMORY_BYTES``
+    (a day's batch: no file written, read back and deleted per push), otherwise straight to disk (a
+    large or chunked body is never held in memory while it trickles in)."""
+
+    def __init__(self, path: Path, *, in_memory: bool) -> None:
+        self.path, self.name = path, path.name
+        self.memory = io.BytesIO() if in_memory else None
+
+    async def receive(self, request: Request, limit: int) -> None:
+        size = 0
+        with contextlib.nullcontext(self.memory) if self.memory is not None else self.path.open("wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge
+                fh.write(chunk)
+
+    def read(self) -> bytes:
+        return self.memory.getvalue() if self.memory is not None else self.path.read_bytes()
+
+    def discard(self) -> None:
+        if self.memory is None:
+            self.path.unlink(missing_ok=True)
 
 
 def _moment(value: Any) -> str:
@@ -356,7 +376,7 @@ def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, wo
         print("Cảnh báo: máy chủ nghe trên mạng mà không có HTTPS; mật khẩu và dữ liệu đi qua mạng không được mã hóa. "
               "Dùng --tls-cert/--tls-key hoặc đặt sau một reverse proxy HTTPS.")
     options: dict[str, Any] = {"host": host, "port": port, "timeout_keep_alive": 15, "limit_concurrency": 512,
-                               "log_level": "warning"}
+                               "log_level": "warning", "access_log": False}
     if config.tls:
         options.update(ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     if workers > 1 and not str(config.db_url or "").startswith("postgresql"):
