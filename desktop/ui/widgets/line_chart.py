@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -66,33 +66,41 @@ class LineChart(QChartView):
         return [point.y() for point in self.chart_.series()[index].points()]
 
     def draw(self, months: list[str], lines: list[Line], *, maximum: float | None = None) -> None:
-        """Redraw from scratch; the value axis runs to ``maximum`` or a little above the highest value."""
+        """Redraw; the value axis runs to ``maximum`` or a little above the highest value.
+
+        The chart's series are kept and given the new points (``replace``): a QChart keeps ~7 kB of every
+        series removed from it however it is deleted (measured: 300 redraws of three new series +6 MB, the
+        same redraws on kept series +0 MB). Series are added or removed only when the number of lines changes.
+        """
         chart = self.chart_
-        chart.removeAllSeries()
         top = maximum or max([1.0] + [v for line in lines for v in line.values if v is not None]) * 1.1
         self.x_axis.clear()
         self.x_axis.append(month_labels(months))
         self.y_axis.setRange(0, top)
         self.y_axis.applyNiceNumbers()
-        for line in lines:
-            series = _series(line)
-            chart.addSeries(series)
-            series.attachAxis(self.x_axis)
-            series.attachAxis(self.y_axis)
-            if not line.in_legend:
-                for marker in chart.legend().markers(series):
-                    marker.setVisible(False)
+        kept = self.series()
+        for extra in kept[len(lines):]:
+            chart.removeSeries(extra)
+            extra.deleteLater()
+        for index, line in enumerate(lines):
+            if index < len(kept):
+                series = kept[index]
+            else:
+                series = QLineSeries()
+                chart.addSeries(series)
+                series.attachAxis(self.x_axis)
+                series.attachAxis(self.y_axis)
+            _show_line(series, line)
+            for marker in chart.legend().markers(series):
+                marker.setVisible(line.in_legend)
 
 
-def _series(line: Line) -> QLineSeries:
-    series = QLineSeries()
+def _show_line(series: QLineSeries, line: Line) -> None:
+    """Name, pen and points of one line on a (new or kept) series; a None value leaves no point."""
     series.setName(line.name)
     pen = QPen(QColor(line.colour))
     pen.setWidth(2)
     if line.dashed:
         pen.setStyle(Qt.PenStyle.DashLine)
     series.setPen(pen)
-    for index, value in enumerate(line.values):
-        if value is not None:
-            series.append(index, value)
-    return series
+    series.replace([QPointF(index, value) for index, value in enumerate(line.values) if value is not None])
