@@ -30,7 +30,7 @@ MARGIN = 12 * mm
 
 
 def styles() -> dict[str, ParagraphStyle]:
-    serif, _ = register_fonts()
+    serif = register_fonts()
     bold = f"{serif}-Bold"
     italic = f"{serif}-Italic"
     return {
@@ -62,7 +62,7 @@ def heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float,
         colWidths=[width * 0.35, width * 0.3, width * 0.35],
     )
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])]))  # the empty cell too
+                             ("FONTNAME", (0, 0), (-1, -1), register_fonts())]))  # the empty cell too
     return [
         top,
         Spacer(1, 4 * mm),
@@ -73,7 +73,7 @@ def heading(report: dict[str, Any], st: dict[str, ParagraphStyle], width: float,
         Table([[Paragraph(layout.unit_line(report), st["left"]), Paragraph(layout.UNIT_OF_MEASURE, st["right"])]],
               colWidths=[width * 0.6, width * 0.4],
               style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])])),
+                                ("FONTNAME", (0, 0), (-1, -1), register_fonts())])),
         Spacer(1, 2 * mm),
     ]
 
@@ -84,7 +84,7 @@ def signature(st: dict[str, ParagraphStyle], width: float, place: str | None) ->
          [Paragraph(layout.SIGN_LEFT[0], st["sign"]), Paragraph(layout.SIGN_RIGHT[0], st["sign"])],
          [Paragraph(layout.SIGN_LEFT[1], st["signi"]), Paragraph(layout.SIGN_RIGHT[1], st["signi"])]],
         colWidths=[width * 0.45, width * 0.55],
-        style=TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])]),  # the empty cell too
+        style=TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts())]),  # the empty cell too
     )
     return KeepTogether([Spacer(1, 6 * mm), table, Spacer(1, 22 * mm)])
 
@@ -129,7 +129,7 @@ def count_table(lead: tuple[str, ...], rows: Sequence[Sequence[Any]], total: Seq
 
 
 def document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
-    serif, _ = register_fonts()
+    serif = register_fonts()
     return SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                              bottomMargin=MARGIN, title=title, author=LABELS["app_name"],
                              initialFontName=serif)  # else the canvas starts in (unembedded) Helvetica
