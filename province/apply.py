@@ -147,11 +147,19 @@ def _values(table: Table, change: dict[str, Any], unit_code: str) -> dict[str, A
 
 def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], out: ApplyOutcome, *,
                  device_id: str, unit_code: str, batch_id: str, now: datetime) -> None:
-    """Set-based: stage the incoming rows, set business-key clashes aside, one guarded upsert, then look
-    only at the records that did not win (another unit's row, or an older or equal version)."""
+    """Set-based: records new to the hub copied straight in; the others staged, business-key clashes set
+    aside, one guarded upsert, then only the records that did not win looked at (another unit's row, or an
+    older or equal version)."""
     rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
     lines = _set_aside_batch_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id,
                                      now=now)
+    incoming = [rows[c["record_id"]] for c in lines]
+    new = staging.new_records(session, table, incoming, business_keys(table))
+    if new and staging.insert_new(session, table, [r for r in incoming if r["id"] in new], device_id=device_id):
+        out.applied += len(new)  # records the hub holds nothing of: one COPY, no staging (session 9)
+        lines = [c for c in lines if c["record_id"] not in new]
+        if not lines:
+            return
     with staging.staged(session, table, [rows[c["record_id"]] for c in lines]) as stage:
         clashes = staging.key_clashes(session, table, stage, business_keys(table))
         if clashes:

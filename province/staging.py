@@ -23,7 +23,9 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, delete, exists, select, true
+from psycopg.errors import UniqueViolation
+from sqlalchemy import (Column, Integer, MetaData, String, Table, and_, bindparam, cast, delete, exists, select,
+                        true, tuple_)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
@@ -252,3 +254,68 @@ def upsert_from_stage(session: Session, table: Table, stage: Table, rule: WriteR
         conn.execute(ins, [{"table_name": table.name, "record_id": r[0], "device_id": device_id, "epoch": r[1],
                             "seq": r[2], "version": r[3]} for r in rows if r[0] in won])
     return won
+
+
+# Issue 14, session 9: records new to the hub are written by ONE ``COPY`` into their table (and one into
+# ``hub_record_origin``) instead of staging + guarded upsert — what that upsert would do with them anyway.
+# ``DIRECT_NEW = False`` sends everything through staging (tests compare both ways row by row).
+DIRECT_NEW = True
+
+
+def new_records(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+                keys: list[tuple[str, ...]]) -> set[str]:
+    """The ids (PostgreSQL) the hub holds nothing of: no stored row with that id, no origin row, and no
+    stored row holding one of its business keys. For them the guarded upsert could only insert."""
+    conn = session.connection()
+    if not DIRECT_NEW or conn.dialect.name != "postgresql" or not rows:
+        return set()
+    ids = [r["id"] for r in rows]
+    with conn.connection.driver_connection.cursor() as cursor:
+        cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s) UNION ALL '
+                       f"SELECT record_id FROM {HubRecordOrigin.__table__.name} "
+                       "WHERE table_name = %(table)s AND record_id = ANY(%(ids)s)", {"ids": ids, "table": table.name})
+        known = {r[0] for r in cursor.fetchall()}
+    fresh = {i for i in ids if i not in known}
+    for key in keys:
+        held = _held_keys(session, table, key, [r for r in rows if r["id"] in fresh])
+        fresh -= {r["id"] for r in rows if _key_text(r, key) in held}
+    return fresh
+
+
+def _key_text(row: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...] | None:
+    values = tuple(row.get(k) for k in key)
+    return None if None in values else tuple(str(v) for v in values)
+
+
+def _held_keys(session: Session, table: Table, key: tuple[str, ...],
+               rows: Sequence[dict[str, Any]]) -> set[tuple[str, ...] | None]:
+    """The business-key values (as text) of ``rows`` that a stored row already holds."""
+    wanted = sorted({k for k in (_key_text(r, key) for r in rows) if k is not None})
+    held: set[tuple[str, ...] | None] = set()
+    columns = [table.c[k] for k in key]
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start:start + 1000]
+        texts = [c if c.type.python_type is str else cast(c, String) for c in columns]
+        query = select(*texts).where(tuple_(*texts).in_(chunk)) if len(key) > 1 else \
+            select(texts[0]).where(texts[0].in_([k[0] for k in chunk]))
+        held.update(tuple(str(v) for v in r) for r in session.execute(query))
+    return held
+
+
+def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, device_id: str) -> bool:
+    """``COPY`` the new records and their origins, inside a savepoint. The origins go first: their unique
+    (table, id) key makes a concurrent first insert of the same id wait, as the upsert's claim does; if
+    that other import commits it, this gives up (False, nothing written) and the caller stages them."""
+    conn = session.connection()
+    origins = [{"table_name": table.name, "record_id": r["id"], "device_id": device_id, "epoch": r["_epoch"],
+                "seq": r["_seq"], "version": r["version"]} for r in rows]
+    driver = conn.connection.driver_connection
+    driver.execute("SAVEPOINT direct_new")
+    try:
+        copy_rows(conn, HubRecordOrigin.__table__, origins)
+        copy_rows(conn, table, rows)
+    except UniqueViolation:  # (a refused value raises on: the caller rolls the whole import back)
+        driver.execute("ROLLBACK TO SAVEPOINT direct_new")
+        return False
+    driver.execute("RELEASE SAVEPOINT direct_new")
+    return True
