@@ -233,15 +233,17 @@ def _partitioned_steps(dialect: Any, table: Table, stage: Table, rule: WriteRule
 
 
 def upsert_from_stage(session: Session, table: Table, stage: Table, rule: WriteRule, *, writer_unit: str,
-                      device_id: str) -> set[str]:
-    """The one guarded upsert; records who wrote each winner. Returns the ids that were written."""
+                      device_id: str, claim: bool = True) -> set[str]:
+    """The one guarded upsert; records who wrote each winner. Returns the ids that were written.
+    ``claim=False``: every staged id is known to have an origin row, so the claim step would do nothing."""
     conn = session.connection()
     stmt = _upsert(conn.dialect, table, stage, rule)
     if conn.dialect.name == "postgresql":
         params = {"writer_unit": writer_unit, "table_name": table.name, "device_id": device_id}
         with conn.connection.driver_connection.cursor() as cursor:
             if is_partitioned(conn.dialect, table.name):
-                for step in _partitioned_steps(conn.dialect, table, stage, rule):
+                first, move = _partitioned_steps(conn.dialect, table, stage, rule)
+                for step in (first, move) if claim else (move,):
                     cursor.execute(step, params)
             cursor.execute(stmt, params)
             return {r[0] for r in cursor.fetchall()}
@@ -263,23 +265,26 @@ DIRECT_NEW = True
 
 
 def new_records(session: Session, table: Table, rows: Sequence[dict[str, Any]],
-                keys: list[tuple[str, ...]]) -> set[str]:
-    """The ids (PostgreSQL) the hub holds nothing of: no stored row with that id, no origin row, and no
-    stored row holding one of its business keys. For them the guarded upsert could only insert."""
+                keys: list[tuple[str, ...]]) -> tuple[set[str], set[str]]:
+    """(PostgreSQL) the ids the hub holds nothing of — no stored row with that id, no origin row, and no
+    stored row holding one of its business keys: for them the guarded upsert could only insert — and the
+    ids that have an origin row (for them the claim step of a partitioned table does nothing)."""
     conn = session.connection()
     if not DIRECT_NEW or conn.dialect.name != "postgresql" or not rows:
-        return set()
+        return set(), set()
     ids = [r["id"] for r in rows]
-    with conn.connection.driver_connection.cursor() as cursor:
-        cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s) UNION ALL '
-                       f"SELECT record_id FROM {HubRecordOrigin.__table__.name} "
+    with conn.connection.driver_connection.cursor() as cursor:  # origins first: one index, not one per year
+        cursor.execute(f"SELECT record_id FROM {HubRecordOrigin.__table__.name} "
                        "WHERE table_name = %(table)s AND record_id = ANY(%(ids)s)", {"ids": ids, "table": table.name})
-        known = {r[0] for r in cursor.fetchall()}
-    fresh = {i for i in ids if i not in known}
+        traced = {r[0] for r in cursor.fetchall()}
+        fresh = set(ids) - traced
+        if fresh:  # a row without an origin (written before origins were kept) is not new either
+            cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s)', {"ids": list(fresh)})
+            fresh -= {r[0] for r in cursor.fetchall()}
     for key in keys:
         held = _held_keys(session, table, key, [r for r in rows if r["id"] in fresh])
         fresh -= {r["id"] for r in rows if _key_text(r, key) in held}
-    return fresh
+    return fresh, traced
 
 
 def _key_text(row: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...] | None:
