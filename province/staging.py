@@ -268,23 +268,27 @@ def new_records(session: Session, table: Table, rows: Sequence[dict[str, Any]],
                 keys: list[tuple[str, ...]]) -> tuple[set[str], set[str]]:
     """(PostgreSQL) the ids the hub holds nothing of — no stored row with that id, no origin row, and no
     stored row holding one of its business keys: for them the guarded upsert could only insert — and the
-    ids that have an origin row (for them the claim step of a partitioned table does nothing)."""
+    ids without an origin row (only for those can the claim step of a partitioned table do anything)."""
     conn = session.connection()
-    if not DIRECT_NEW or conn.dialect.name != "postgresql" or not rows:
-        return set(), set()
     ids = [r["id"] for r in rows]
+    if not DIRECT_NEW or conn.dialect.name != "postgresql" or not rows:
+        return set(), set(ids)
+    origin = HubRecordOrigin.__table__.name
     with conn.connection.driver_connection.cursor() as cursor:  # origins first: one index, not one per year
-        cursor.execute(f"SELECT record_id FROM {HubRecordOrigin.__table__.name} "
-                       "WHERE table_name = %(table)s AND record_id = ANY(%(ids)s)", {"ids": ids, "table": table.name})
-        traced = {r[0] for r in cursor.fetchall()}
-        fresh = set(ids) - traced
-        if fresh:  # a row without an origin (written before origins were kept) is not new either
-            cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s)', {"ids": list(fresh)})
-            fresh -= {r[0] for r in cursor.fetchall()}
+        where = f"FROM {origin} WHERE table_name = %(table)s AND record_id = ANY(%(ids)s)"
+        params = {"ids": ids, "table": table.name}
+        traced = cursor.execute(f"SELECT count(*) {where}", params).fetchone()[0]  # type: ignore[index]
+        if traced == len(ids):  # every record has been written here before: an import of updates
+            return set(), set()
+        untraced = set(ids) if not traced else set(ids) - {r[0] for r in cursor.execute(f"SELECT record_id {where}",
+                                                                                          params)}
+        # a stored row without an origin (written before origins were kept) is not new either
+        fresh = untraced - {r[0] for r in cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s)',
+                                                         {"ids": list(untraced)})}
     for key in keys:
         held = _held_keys(session, table, key, [r for r in rows if r["id"] in fresh])
         fresh -= {r["id"] for r in rows if _key_text(r, key) in held}
-    return fresh, traced
+    return fresh, untraced
 
 
 def _key_text(row: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -134,11 +134,11 @@ def test_a_concurrent_first_insert_falls_back_to_staging(db: Database, hub_facto
     raced: list[int] = []
 
     def racing(session: Any, table: Any, rows: Any, keys: Any) -> tuple[set[str], set[str]]:
-        fresh, traced = looked_up(session, table, rows, keys)
+        fresh, untraced = looked_up(session, table, rows, keys)
         stored = {r["id"] for r in rows} - fresh
         if stored:  # pretend those were still new: the COPY of their origins meets the stored ones
             raced.append(len(stored))
-        return fresh | stored, traced
+        return fresh | stored, untraced | stored
 
     monkeypatch.setattr(staging, "new_records", racing)
     counts_direct = _import_all(direct, paths, direct=True, monkeypatch=monkeypatch)
