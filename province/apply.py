@@ -154,7 +154,7 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
     lines = _set_aside_batch_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id,
                                      now=now)
     incoming = [rows[c["record_id"]] for c in lines]
-    new, untraced = staging.new_records(session, table, incoming, business_keys(table))
+    new = staging.new_records(session, table, incoming, business_keys(table))
     if new and staging.insert_new(session, table, [r for r in incoming if r["id"] in new], device_id=device_id):
         out.applied += len(new)  # records the hub holds nothing of: one COPY, no staging (session 9)
         lines = [c for c in lines if c["record_id"] not in new]
@@ -170,8 +170,7 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
                               batch_id=batch_id, now=now, stored_id=clashes[change["record_id"]])
             lines = [c for c in lines if c["record_id"] not in clashes]
         won = staging.upsert_from_stage(session, table, stage, rule_for(table.name), writer_unit=unit_code,
-                                        device_id=device_id,
-                                        claim=any(c["record_id"] in untraced for c in lines))
+                                        device_id=device_id)
     out.applied += len(won)
     losers = [c for c in lines if c["record_id"] not in won]
     _check_losers(session, table, losers, rows, out, unit_code=unit_code, device_id=device_id,

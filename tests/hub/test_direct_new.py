@@ -133,12 +133,12 @@ def test_a_concurrent_first_insert_falls_back_to_staging(db: Database, hub_facto
     looked_up = staging.new_records
     raced: list[int] = []
 
-    def racing(session: Any, table: Any, rows: Any, keys: Any) -> tuple[set[str], set[str]]:
-        fresh, untraced = looked_up(session, table, rows, keys)
+    def racing(session: Any, table: Any, rows: Any, keys: Any) -> set[str]:
+        fresh = looked_up(session, table, rows, keys)
         stored = {r["id"] for r in rows} - fresh
         if stored:  # pretend those were still new: the COPY of their origins meets the stored ones
             raced.append(len(stored))
-        return fresh | stored, untraced | stored
+        return fresh | stored
 
     monkeypatch.setattr(staging, "new_records", racing)
     counts_direct = _import_all(direct, paths, direct=True, monkeypatch=monkeypatch)
