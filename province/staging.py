@@ -27,8 +27,7 @@ from functools import cache
 from typing import Any
 
 from psycopg.errors import UniqueViolation
-from sqlalchemy import (Column, Integer, MetaData, String, Table, and_, bindparam, cast, delete, exists, select,
-                        true, tuple_)
+from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, delete, exists, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
@@ -145,7 +144,7 @@ def _copy_plan(table: Table, dialect: Any) -> tuple[tuple[str, ...], tuple[Any, 
     return names, defaults, binary, tuple(convert)
 
 
-def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]], *, same: dict[str, Any] | None = None) -> None:
     """``COPY … FROM STDIN`` (PostgreSQL) with every value bound as SQLAlchemy binds it (time zones,
     JSON), in the binary format when every column's type has a binary writer (issue 14, session 8: no
     text rendering and parsing of each value); a row missing a column gets the column's default."""
@@ -153,7 +152,8 @@ def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     driver = conn.connection.driver_connection
     columns = ", ".join(f'"{n}"' for n in names)
     form = " (FORMAT BINARY)" if binary is not None else ""
-    pairs = tuple(zip(names, defaults))
+    fixed = same or {}  # values every row shares, given once instead of in every row
+    pairs = tuple((n, fixed.get(n, d)) for n, d in zip(names, defaults))
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN{form}') as copy:
         if binary is not None:
             copy.set_types(binary)
@@ -299,17 +299,22 @@ def _key_text(row: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...] | No
 
 def _held_keys(session: Session, table: Table, key: tuple[str, ...],
                rows: Sequence[dict[str, Any]]) -> set[tuple[str, ...] | None]:
-    """The business-key values (as text) of ``rows`` that a stored row already holds."""
+    """The business-key values (as text) of ``rows`` that a stored row already holds: one statement,
+    the values as text arrays cast to each column's type (the column's own index is used)."""
     wanted = sorted({k for k in (_key_text(r, key) for r in rows) if k is not None})
-    held: set[tuple[str, ...] | None] = set()
-    columns = [table.c[k] for k in key]
-    for start in range(0, len(wanted), 1000):
-        chunk = wanted[start:start + 1000]
-        texts = [c if c.type.python_type is str else cast(c, String) for c in columns]
-        query = select(*texts).where(tuple_(*texts).in_(chunk)) if len(key) > 1 else \
-            select(texts[0]).where(texts[0].in_([k[0] for k in chunk]))
-        held.update(tuple(str(v) for v in r) for r in session.execute(query))
-    return held
+    if not wanted:
+        return set()
+    conn = session.connection()
+    kinds = [conn.dialect.type_compiler_instance.process(table.c[k].type) for k in key]
+    pairs = [f't."{k}" = u.k{i}' if table.c[k].type.python_type is str else f't."{k}" = u.k{i}::{kind}'
+             for i, (k, kind) in enumerate(zip(key, kinds, strict=True))]
+    arrays = ", ".join(f"%(k{i})s::text[]" for i in range(len(key)))
+    names = ", ".join(f"k{i}" for i in range(len(key)))
+    query = (f'SELECT {", ".join(f"t.{chr(34)}{k}{chr(34)}::text" for k in key)} FROM "{table.name}" t '
+             f"JOIN unnest({arrays}) AS u({names}) ON {' AND '.join(pairs)}")
+    params = {f"k{i}": [w[i] for w in wanted] for i in range(len(key))}
+    with conn.connection.driver_connection.cursor() as cursor:
+        return {tuple(r) for r in cursor.execute(query, params)}
 
 
 def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, device_id: str) -> bool:
@@ -317,12 +322,12 @@ def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]], *
     (table, id) key makes a concurrent first insert of the same id wait, as the upsert's claim does; if
     that other import commits it, this gives up (False, nothing written) and the caller stages them."""
     conn = session.connection()
-    origins = [{"table_name": table.name, "record_id": r["id"], "device_id": device_id, "epoch": r["_epoch"],
-                "seq": r["_seq"], "version": r["version"]} for r in rows]
+    origins = [{"record_id": r["id"], "epoch": r["_epoch"], "seq": r["_seq"], "version": r["version"]}
+               for r in rows]
     driver = conn.connection.driver_connection
     driver.execute("SAVEPOINT direct_new")
     try:
-        copy_rows(conn, HubRecordOrigin.__table__, origins)
+        copy_rows(conn, HubRecordOrigin.__table__, origins, same={"table_name": table.name, "device_id": device_id})
         copy_rows(conn, table, rows)
     except UniqueViolation:  # (a refused value raises on: the caller rolls the whole import back)
         driver.execute("ROLLBACK TO SAVEPOINT direct_new")
