@@ -144,7 +144,7 @@ def _copy_plan(table: Table, dialect: Any) -> tuple[tuple[str, ...], tuple[Any, 
     return names, defaults, binary, tuple(convert)
 
 
-def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]], *, same: dict[str, Any] | None = None) -> None:
+def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """``COPY … FROM STDIN`` (PostgreSQL) with every value bound as SQLAlchemy binds it (time zones,
     JSON), in the binary format when every column's type has a binary writer (issue 14, session 8: no
     text rendering and parsing of each value); a row missing a column gets the column's default."""
@@ -152,8 +152,7 @@ def copy_rows(conn: Any, table: Table, rows: Sequence[dict[str, Any]], *, same: 
     driver = conn.connection.driver_connection
     columns = ", ".join(f'"{n}"' for n in names)
     form = " (FORMAT BINARY)" if binary is not None else ""
-    fixed = same or {}  # values every row shares, given once instead of in every row
-    pairs = tuple((n, fixed.get(n, d)) for n, d in zip(names, defaults))
+    pairs = tuple(zip(names, defaults))
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN{form}') as copy:
         if binary is not None:
             copy.set_types(binary)
@@ -318,16 +317,25 @@ def _held_keys(session: Session, table: Table, key: tuple[str, ...],
 
 
 def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, device_id: str) -> bool:
-    """``COPY`` the new records and their origins, inside a savepoint. The origins go first: their unique
-    (table, id) key makes a concurrent first insert of the same id wait, as the upsert's claim does; if
-    that other import commits it, this gives up (False, nothing written) and the caller stages them."""
+    """Write the new records' origins (one ``INSERT … SELECT`` from arrays) and the records (one ``COPY``),
+    inside a savepoint. The origins go first: their unique (table, id) key makes a concurrent first insert
+    of the same id wait, as the upsert's claim does; if that other import commits it, this gives up
+    (False, nothing written) and the caller stages them. Values out of 32 bits refuse the batch as the
+    staging copy would (same message)."""
     conn = session.connection()
-    origins = [{"record_id": r["id"], "epoch": r["_epoch"], "seq": r["_seq"], "version": r["version"]}
-               for r in rows]
+    stage = stage_table(table)
+    version, seq = _fits(stage, stage.c.version, "int4"), _fits(stage, stage.c._seq, "int4")
+    params = {"table": table.name, "device": device_id, "ids": [r["id"] for r in rows],
+              "epochs": [r["_epoch"] for r in rows], "seqs": [seq(r["_seq"]) for r in rows],
+              "versions": [version(r["version"]) for r in rows]}
     driver = conn.connection.driver_connection
     driver.execute("SAVEPOINT direct_new")
     try:
-        copy_rows(conn, HubRecordOrigin.__table__, origins, same={"table_name": table.name, "device_id": device_id})
+        driver.execute(f"INSERT INTO {HubRecordOrigin.__table__.name} "
+                       "(table_name, record_id, device_id, epoch, seq, version) "
+                       "SELECT %(table)s, u.id, %(device)s, u.epoch, u.seq, u.version FROM unnest("
+                       "%(ids)s::text[], %(epochs)s::text[], %(seqs)s::int4[], %(versions)s::int4[]) "
+                       "AS u(id, epoch, seq, version)", params)
         copy_rows(conn, table, rows)
     except UniqueViolation:  # (a refused value raises on: the caller rolls the whole import back)
         driver.execute("ROLLBACK TO SAVEPOINT direct_new")
