@@ -97,6 +97,37 @@ def test_dashboard_shows_the_figures_before_the_outlook(qtbot: Any, ctx: Any, db
     assert page.targets.item(0, 4).text() != "…" and len(page.series_points("trend", 0)) == 12
 
 
+def test_dashboard_drops_a_superseded_read_and_survives_a_failed_outlook(qtbot: Any, ctx: Any, db: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         messages: Any) -> None:
+    """Reads run in parallel: figures of a period asked for earlier that arrive last are not shown and start
+    no outlook read; an outlook read that fails takes the waiting line away and says why."""
+    from desktop.errors import UserError
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    scenario.build(db)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    pending: list[tuple[Any, Any, Any]] = []
+    read = ctx.read  # the synchronous runner, called when the test says the read has finished
+    monkeypatch.setattr(ctx, "read", lambda work, on_done=None, on_error=None: pending.append((work, on_done, on_error)))
+
+    def finish(index: int) -> None:
+        read(*pending[index])
+
+    page.load("2026-10")
+    page.load("2026-11")
+    assert len(pending) == 2
+    finish(1)  # November's figures first: shown, and its outlook read asked for
+    assert page.data["period"]["label"] == "2026-11" and page.outlook_pending and len(pending) == 3
+    finish(0)  # October's figures arrive last: dropped, no second read for them
+    assert page.data["period"]["label"] == "2026-11" and len(pending) == 3
+    pending[2][2](UserError("Không đọc được dữ liệu 12 tháng."))
+    assert not page.outlook_pending and not page.outlook_note.isVisible() and not page.export_button.isEnabled()
+    assert "Không đọc được dữ liệu 12 tháng." in messages.texts()
+
+
 def test_pages_are_registered() -> None:
     from desktop.ui.pages import PAGES
 

@@ -73,6 +73,7 @@ class DashboardPage(PageBase):
         super().__init__(ctx, "dashboard-page")
         self.data: dict[str, Any] | None = None
         self.outlook_pending = False  # the period's figures shown, the trend and the year's outlook still read
+        self._generation = 0  # only the newest refresh is shown (reads run in parallel on the pool)
         root = QVBoxLayout(self)
 
         today_box = QGroupBox(self.tr(LABELS["today"]))
@@ -170,18 +171,30 @@ class DashboardPage(PageBase):
         except Exception as exc:  # noqa: BLE001
             messages.show_error(self, exc)
             return
-        self.ctx.read(lambda s: indicators(s, period, outlook=False), lambda data: self._figures_read(data, period),
+        self._generation += 1
+        generation = self._generation
+        self.ctx.read(lambda s: indicators(s, period, outlook=False),
+                      lambda data: self._figures_read(data, period, generation),
                       lambda e: messages.show_error(self, e))
 
-    def _figures_read(self, data: dict[str, Any], period: Any) -> None:
+    def _figures_read(self, data: dict[str, Any], period: Any, generation: int) -> None:
         """The period's figures at once; the trend, the previous period and the year so far in a second read."""
+        if generation != self._generation:  # another period (or a change) was asked for since: not shown
+            return
         self.show_data(data, complete=False)
-        self.ctx.read(lambda s: indicator_outlook(s, period), lambda outlook: self._outlook_read(data, outlook),
-                      lambda e: messages.show_error(self, e))
+        self.ctx.read(lambda s: indicator_outlook(s, period), lambda outlook: self._outlook_read(generation, outlook),
+                      lambda e: self._outlook_failed(generation, e))
 
-    def _outlook_read(self, data: dict[str, Any], outlook: dict[str, Any]) -> None:
-        if self.data is data:  # not when another period (or a change) has been read since
-            self.show_data(with_outlook(data, outlook))
+    def _outlook_read(self, generation: int, outlook: dict[str, Any]) -> None:
+        if generation == self._generation and self.data is not None:
+            self.show_data(with_outlook(self.data, outlook))
+
+    def _outlook_failed(self, generation: int, error: BaseException) -> None:
+        """The period's figures stay; the waiting line goes (export stays off: the workbook needs the trend)."""
+        if generation == self._generation:
+            self.outlook_pending = False
+            self.outlook_note.setVisible(False)
+        messages.show_error(self, error)
 
     def export(self) -> None:
         """The figures on screen (targets, self-assessment, 12-month trend) as an Excel workbook."""
