@@ -33,11 +33,20 @@ def main() -> int:
 
     profiler = cProfile.Profile() if args.profile else None
 
-    def report(what: str) -> None:
-        if profiler is not None:
+    def timed(what: str, step: Any) -> tuple[Any, float, float]:
+        """``step()``'s result, wall and CPU seconds; profiled (and the profile printed) with --profile."""
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        result = step()
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        if profiler:
+            profiler.disable()
             print(f"--- profile: {what}")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             profiler.clear()
+        return result, wall, cpu
+
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     os.environ["MOTCUA_DATA_DIR"] = str(work / "desk")
 
@@ -83,26 +92,12 @@ def main() -> int:
         keys.write_enrolment(session, work / "enrol.json")
     enrol(hub, work / "enrol.json")
 
-    started = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    result = export_batch(db, work / "usb")
-    export_s = time.perf_counter() - started
-    if profiler:
-        profiler.disable()
-        report("desk export")
+    result, export_s, _cpu = timed("desk export", lambda: export_batch(db, work / "usb"))
     assert result.file is not None
     print(f"export: {result.changes} records from {logged} change-log rows in {export_s:.2f} s "
           f"({result.changes / export_s:,.0f} records/s), file {result.size / 1024:.0f} KiB")
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    if profiler:
-        profiler.enable()
-    outcome = import_file(hub, result.file)
-    import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    if profiler:
-        profiler.disable()
-        report("hub import")
+    outcome, import_s, import_cpu = timed("hub import", lambda: import_file(hub, result.file))
     assert outcome.status == "applied", outcome.as_json()
     dialect = hub.engine.dialect.name
     print(f"hub import ({dialect}): {outcome.applied} changes in {import_s:.2f} s "
@@ -132,14 +127,7 @@ def main() -> int:
         updated = _touch_every_record(session)
     second = export_batch(db, work / "usb2")
     assert second.file is not None
-    started, cpu_started = time.perf_counter(), time.process_time()
-    if profiler:
-        profiler.enable()
-    again = import_file(hub, second.file)
-    again_s, again_cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    if profiler:
-        profiler.disable()
-        report("hub import of updates")
+    again, again_s, again_cpu = timed("hub import of updates", lambda: import_file(hub, second.file))
     assert again.status == "applied" and again.applied == updated, again.as_json()
     print(f"hub import of updates ({dialect}): {again.applied} changes to stored records in {again_s:.2f} s "
           f"= {again.applied / again_s:,.0f} changes/s; {again_cpu:.2f} s of it CPU in this process")

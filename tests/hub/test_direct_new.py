@@ -85,6 +85,15 @@ def _import_all(hub: Hub, paths: list[Path], *, direct: bool, monkeypatch: pytes
     return [r.counts() | {"problems": sorted(p["record_id"] + p["code"] for p in _problems(r))} for r in results]
 
 
+def _two_hubs(db: Database, hub_factory: Callable[..., Hub], tmp_path: Path) -> tuple[Hub, Hub, list[Path]]:
+    """Two hubs with the same keys and the desk enrolled on both, and the desk's batches."""
+    direct = hub_factory()
+    staged = hub_factory(keys_from=direct)
+    connect_desk(db, direct, tmp_path / "desk")
+    enrol(staged, tmp_path / "desk" / "enrol.json")
+    return direct, staged, _batches(db, direct, tmp_path)
+
+
 def _problems(result: Any) -> list[dict[str, Any]]:
     """The problems the signed receipt names (record, code)."""
     return list(batch.canonical.loads(result.receipt)["receipt"]["problems"])
@@ -92,11 +101,7 @@ def _problems(result: Any) -> list[dict[str, Any]]:
 
 def test_direct_copy_and_staging_leave_the_same_hub(db: Database, hub_factory: Callable[..., Hub], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    direct = hub_factory()
-    staged = hub_factory(keys_from=direct)
-    connect_desk(db, direct, tmp_path / "desk")
-    enrol(staged, tmp_path / "desk" / "enrol.json")
-    paths = _batches(db, direct, tmp_path)
+    direct, staged, paths = _two_hubs(db, hub_factory, tmp_path)
     copied = staging.insert_new
     written: list[str] = []
 
@@ -123,13 +128,9 @@ def test_a_concurrent_first_insert_falls_back_to_staging(db: Database, hub_facto
                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If another import wrote an origin for one of the ids between the look-up and the COPY, the COPY is
     undone (savepoint) and the records go through staging: the same hub as the staging path."""
-    direct = hub_factory()
+    direct, staged, paths = _two_hubs(db, hub_factory, tmp_path)
     if direct.engine.dialect.name != "postgresql":
         pytest.skip("the direct copy is PostgreSQL's")
-    staged = hub_factory(keys_from=direct)
-    connect_desk(db, direct, tmp_path / "desk")
-    enrol(staged, tmp_path / "desk" / "enrol.json")
-    paths = _batches(db, direct, tmp_path)
     looked_up = staging.new_records
     raced: list[int] = []
 
