@@ -78,7 +78,8 @@ def relay(in_dir: Path, *, url: str | None = None, out_dir: Path | None = None, 
                 body, _headers, _n = _upload(client, url, batch_id, data, None, backoff or Backoff(),
                                              cancel or threading.Event(), None)
             except UserError as exc:
-                items.append(RelayItem(path.name, batch_id, "failed" if exc.code == "hub_unreachable" else "refused",
+                retry_later = exc.code in ("hub_unreachable", "hub_busy")  # a busy hub is not a refusal
+                items.append(RelayItem(path.name, batch_id, "failed" if retry_later else "refused",
                                        exc.code, exc.message))
                 continue
             target = receipts_dir / receipt_file_name(batch_id)

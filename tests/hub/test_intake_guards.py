@@ -26,6 +26,7 @@ from desktop.services.desk import get_setting
 from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.push import Backoff, Unreachable, poll_delays, push
+from desktop.sync.relay import relay
 from province import importer, intake
 from province.db import Hub
 from province.models import HubBatch, HubIntake, HubQuarantine
@@ -179,3 +180,21 @@ def test_a_refusal_is_built_only_when_the_batch_is_refused(db: Database, hub: Hu
         assert session.scalar(select(HubQuarantine.batch_id)) == made.batch_id
     assert httpx.put(f"{capped.url}/api/v1/batches/{made.batch_id}", content=made.file.read_bytes(),  # type: ignore[union-attr]
                      headers=ASYNC, timeout=30).content == polled.content
+
+
+def test_a_relay_records_a_busy_hub_as_failed_not_refused(db: Database, hub: Hub, capped: LiveHub,
+                                                          tmp_path: Path) -> None:
+    connect_desk(db, hub, tmp_path / "desk")
+    made = []
+    for round_ in range(3):
+        receive(db, 1, name=f"Đinh Văn Chuyển {round_}")
+        made.append(export(db, tmp_path / str(round_)))
+    for early in made[:2]:
+        assert _put(capped, early.file).status_code == 202  # type: ignore[arg-type]
+    stick = tmp_path / "district"
+    stick.mkdir()
+    (stick / made[2].file.name).write_bytes(made[2].file.read_bytes())  # type: ignore[union-attr]
+    once = Backoff(attempts=1, base_delay=0.01, max_seconds=5, sleep=lambda _: None, timeout=10)
+    [item] = relay(stick, url=capped.url, backoff=once)
+    assert (item.status, item.code, item.batch_id) == ("failed", "hub_busy", made[2].batch_id)  # retry later
+    assert _count(hub, HubIntake) == 2 and _count(hub, HubQuarantine) == 0  # nothing stored, nothing refused
