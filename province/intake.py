@@ -35,7 +35,7 @@ from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
 from desktop.sync.container import Limits
 from desktop.sync.errors import SyncError
-from province import importer
+from province import importer, intake_cap
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubIntake, HubMeta, HubReceipt
 
@@ -155,7 +155,7 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
         facts = facts or meta_in(session, "package_version", "name", "signing_kid")
         session.commit()  # the connection goes back to the pool: loading a key may need one (issue 14)
         if facts.get("queued", 0) >= max_queued:
-            return _busy(header, int(facts["queued"]))
+            return _busy(header)
         importer.verify_batch(hub, sealed, public_key, limits=limits)
         now = clock.now()
         body = {"format": receipts.RECEIPT_FORMAT, "format_version": 1, "receipt_id": str(uuid.uuid4()),
@@ -164,11 +164,12 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
                 "hub_time": clock.iso(now), "reference_version": facts.get("package_version"),
                 "province": facts.get("name")}
         signed = receipts.sign(body, importer._signing_key(hub, facts.get("signing_kid")))
-        session.add(HubIntake(batch_id=batch_id, sha256=digest, device_id=header["device_id"],
-                              unit_code=header["unit_code"], epoch=header["epoch"], seq_from=int(header["seq_from"]),
-                              seq_to=int(header["seq_to"]), created_at=str(header["created_at"]), state=QUEUED, content=data, receipt=signed,
-                              attempts=0, received_at=now))
+        row = {"batch_id": batch_id, "sha256": digest, "device_id": header["device_id"],
+               "unit_code": header["unit_code"], "epoch": header["epoch"], "seq_from": int(header["seq_from"]),
+               "seq_to": int(header["seq_to"]), "created_at": str(header["created_at"]), "state": QUEUED,
+               "content": data, "receipt": signed, "attempts": 0, "received_at": now}
         try:
+            stored = intake_cap.insert_capped(session, row, max_queued)  # the cap holds under parallel pushes
             session.commit()
         except IntegrityError:  # the same batch acknowledged by a parallel request a moment ago
             session.rollback()
@@ -176,6 +177,8 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
             if known is None:
                 raise
             return known
+        if not stored:
+            return _busy(header)
         return Answer(QUEUED, signed, 202, device_id=header["device_id"])
     except BaseException:
         session.rollback()
@@ -186,9 +189,9 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
 
 def _statements(hub: Hub) -> Any:
     """Sessions for the acknowledgement. On PostgreSQL each statement commits by itself (autocommit): its
-    read is one consistent SELECT and its write one INSERT, so a BEGIN and a COMMIT around each would
-    only add round trips (four of the eight per push). SQLite keeps its transactions (its connection is
-    local; the SQLite write lock is taken by the INSERT either way)."""
+    read is one consistent SELECT, which needs no BEGIN/COMMIT around it; only the capped INSERT opens a
+    transaction (``intake_cap``: BEGIN + lock, INSERT, COMMIT — 4 statements per push in all). SQLite
+    keeps its transactions (its connection is local; the SQLite write lock is taken by the INSERT)."""
     if hub.engine.dialect.name != "postgresql":
         return hub.sessions
     return hub.remember(("autocommit-sessions", id(hub.engine)), lambda: sessionmaker(
@@ -215,11 +218,12 @@ def _facts(session: Any, header: dict[str, Any]) -> dict[str, Any] | None:
         name: row._mapping[name] for name in names}
 
 
-def _busy(header: dict[str, Any], queued: int) -> Answer:
+def _busy(header: dict[str, Any]) -> Answer:
     """Issue 14: a device with ``max_queued`` batches waiting is told to come back later (429, nothing
-    stored): one desk cannot fill the queue ahead of everyone else's."""
-    body = {"status": "busy", "code": "too_many_queued", "batch_id": header["batch_id"], "queued": queued,
-            "message": f"Máy chủ tỉnh còn {queued} gói của máy này đang chờ xử lý; máy sẽ tự gửi lại sau.",
+    stored): one desk cannot fill the queue ahead of everyone else's. The answer comes before the batch
+    is verified, so it tells nothing about the device's queue (no count)."""
+    body = {"status": "busy", "code": "too_many_queued", "batch_id": header["batch_id"],
+            "message": "Máy chủ tỉnh còn nhiều gói của máy này đang chờ xử lý; máy sẽ tự gửi lại sau.",
             "advice": "Dữ liệu vẫn an toàn trên máy; không cần làm gì thêm.", "permanent": False,
             "retry_after": RETRY_AFTER_SECONDS}
     return Answer("busy", json.dumps(body, ensure_ascii=False).encode("utf-8"), 429, device_id=header["device_id"],

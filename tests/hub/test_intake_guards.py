@@ -64,7 +64,7 @@ def test_a_device_over_its_queue_cap_is_told_to_come_back_later(db: Database, hu
     third = _put(capped, made[2].file)  # type: ignore[arg-type]
     assert third.status_code == 429 and third.headers["retry-after"] == str(intake.RETRY_AFTER_SECONDS)
     body = third.json()
-    assert body["code"] == "too_many_queued" and body["permanent"] is False and body["queued"] == 2
+    assert body["code"] == "too_many_queued" and body["permanent"] is False and "queued" not in body
     assert "đang chờ xử lý" in body["message"]
     assert _count(hub, HubIntake) == 2 and _count(hub, HubQuarantine) == 0  # nothing stored for the 429
     assert _put(capped, made[0].file).content == first.content  # a repeat of a queued batch: its receipt
@@ -198,3 +198,18 @@ def test_a_relay_records_a_busy_hub_as_failed_not_refused(db: Database, hub: Hub
     [item] = relay(stick, url=capped.url, backoff=once)
     assert (item.status, item.code, item.batch_id) == ("failed", "hub_busy", made[2].batch_id)  # retry later
     assert _count(hub, HubIntake) == 2 and _count(hub, HubQuarantine) == 0  # nothing stored, nothing refused
+
+
+def test_the_cap_holds_when_the_early_count_is_stale(db: Database, hub: Hub, capped: LiveHub, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parallel pushes of one desk all read the count before any of them stored: the INSERT still caps."""
+    connect_desk(db, hub, tmp_path / "desk")
+    made = []
+    for round_ in range(3):
+        receive(db, 1, name=f"Trần Thị Song {round_}")
+        made.append(export(db, tmp_path / str(round_)))
+    real = intake._facts
+    monkeypatch.setattr(intake, "_facts", lambda s, h: (lambda f: f and f | {"queued": 0})(real(s, h)))
+    answers = [_put(capped, m.file).status_code for m in made]  # type: ignore[arg-type]
+    assert answers == [202, 202, 429]
+    assert _count(hub, HubIntake) == 2 and _count(hub, HubQuarantine) == 0
