@@ -190,8 +190,9 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
 def _statements(hub: Hub) -> Any:
     """Sessions for the acknowledgement. On PostgreSQL each statement commits by itself (autocommit): its
     read is one consistent SELECT, which needs no BEGIN/COMMIT around it; only the capped INSERT opens a
-    transaction (``intake_cap``: BEGIN + lock, INSERT, COMMIT — 4 statements per push in all). SQLite
-    keeps its transactions (its connection is local; the SQLite write lock is taken by the INSERT)."""
+    transaction (``intake_cap``: BEGIN + lock, INSERT, COMMIT): 6 round trips per push with the pool's
+    two pings, 11 with a transaction around each. SQLite keeps its transactions (its connection is
+    local; the SQLite write lock is taken by the INSERT)."""
     if hub.engine.dialect.name != "postgresql":
         return hub.sessions
     return hub.remember(("autocommit-sessions", id(hub.engine)), lambda: sessionmaker(

@@ -17,9 +17,7 @@ timeout. uvicorn adds its own keep-alive timeout and connection cap.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
-import io
 import logging
 import os
 import re
@@ -42,12 +40,12 @@ from province import appliers as apply_workers
 from province import intake, views, web_auth
 from province.db import Hub, open_hub
 from province.importer import hub_limits
+from province.push_body import Body, TooLarge
 from desktop.texts import LABELS
 
 log = logging.getLogger("province.server")
 API = "/api/v1"
 _BATCH_ID = re.compile(r"[0-9a-fA-F-]{36}")
-IN_MEMORY_BYTES = 1 << 20  # a pushed body that declares at most this is kept in memory, not in a file
 
 
 @dataclass
@@ -102,7 +100,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
     def refused(code: str, message: str, batch_id: str | None) -> Response:
         return answer(intake.refusal(hub, code, message, batch_id))
 
-    def accept(body: _Body, batch_id: str) -> intake.Answer:
+    def accept(body: Body, batch_id: str) -> intake.Answer:
         try:
             return intake.accept(hub, body.read(), body.name, batch_id, limits=limits,
                                  max_queued=config.max_queued_per_device)
@@ -117,21 +115,23 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > body_cap):
             return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
-        body = _Body(incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb",
-                     in_memory=declared is not None and int(declared) <= IN_MEMORY_BYTES)
+        body = Body(incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb",
+                    int(declared) if declared is not None else None)
+        received = False
         try:
             await asyncio.wait_for(body.receive(request, body_cap), config.body_timeout)
+            received = True
         except ClientDisconnect:
-            body.discard()
             log.info("máy xã ngắt giữa chừng khi gửi gói %s", batch_id)
             return Response(status_code=400)
         except asyncio.TimeoutError:
-            body.discard()
             return JSONResponse({"status": "refused", "code": "timeout", "message": "Hết thời gian nhận dữ liệu."},
                                 status_code=408)
-        except _TooLarge:
-            body.discard()
+        except TooLarge:
             return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
+        finally:
+            if not received:  # cut, late, too large or cancelled: its memory or file goes now
+                body.discard()
         found = await run_in_threadpool(accept, body, batch_id)
         if found.status != intake.QUEUED:
             return answer(found)
@@ -282,36 +282,6 @@ def _page_routes(app: FastAPI, hub: Hub) -> None:
 
         web_auth.principal(hub, request, page=True)
         return get_swagger_ui_html(openapi_url="/openapi.json", title="Một Cửa Offline — API máy chủ tỉnh")
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Body:
-    """A pushed body as it arrives, cut at the cap: in memory when it declared at most ``IN_MEMORY_BYTES``
-    (a day's batch: no file written, read back and deleted per push), otherwise straight to disk (a
-    large or chunked body is never held in memory while it trickles in)."""
-
-    def __init__(self, path: Path, *, in_memory: bool) -> None:
-        self.path, self.name = path, path.name
-        self.memory = io.BytesIO() if in_memory else None
-
-    async def receive(self, request: Request, limit: int) -> None:
-        size = 0
-        with contextlib.nullcontext(self.memory) if self.memory is not None else self.path.open("wb") as fh:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise _TooLarge
-                fh.write(chunk)
-
-    def read(self) -> bytes:
-        return self.memory.getvalue() if self.memory is not None else self.path.read_bytes()
-
-    def discard(self) -> None:
-        if self.memory is None:
-            self.path.unlink(missing_ok=True)
 
 
 def _moment(value: Any) -> str:
