@@ -299,7 +299,9 @@ def _key_text(row: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...] | No
 def _held_keys(session: Session, table: Table, key: tuple[str, ...],
                rows: Sequence[dict[str, Any]]) -> set[tuple[str, ...] | None]:
     """The business-key values (as text) of ``rows`` that a stored row already holds: one statement,
-    the values as text arrays cast to each column's type (the column's own index is used)."""
+    the values as text arrays cast to each column's type (the column's own index is used). It answers
+    with the text it was sent (``u.k…``), not the column cast back to text, whose spelling for a date
+    follows the session's DateStyle."""
     wanted = sorted({k for k in (_key_text(r, key) for r in rows) if k is not None})
     if not wanted:
         return set()
@@ -309,8 +311,8 @@ def _held_keys(session: Session, table: Table, key: tuple[str, ...],
              for i, (k, kind) in enumerate(zip(key, kinds, strict=True))]
     arrays = ", ".join(f"%(k{i})s::text[]" for i in range(len(key)))
     names = ", ".join(f"k{i}" for i in range(len(key)))
-    query = (f'SELECT {", ".join(f"t.{chr(34)}{k}{chr(34)}::text" for k in key)} FROM "{table.name}" t '
-             f"JOIN unnest({arrays}) AS u({names}) ON {' AND '.join(pairs)}")
+    sent = ", ".join(f"u.k{i}" for i in range(len(key)))
+    query = f'SELECT {sent} FROM "{table.name}" t JOIN unnest({arrays}) AS u({names}) ON {" AND ".join(pairs)}'
     params = {f"k{i}": [w[i] for w in wanted] for i in range(len(key))}
     with conn.connection.driver_connection.cursor() as cursor:
         return {tuple(r) for r in cursor.execute(query, params)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from province.db import Hub
 from province.devices import enrol
 from province.importer import import_file
 from province.keys import encryption_keys
+from province.schema import DATA_TABLES
 from province.models import HubConflict, HubRecordOrigin, HubReportCount, HubReportWatch, HubWatermark
 from tests.sync_support import connect_desk, data_state, export, receive
 
@@ -147,3 +149,19 @@ def test_a_concurrent_first_insert_falls_back_to_staging(db: Database, hub_facto
     counts_staged = _import_all(staged, paths, direct=False, monkeypatch=monkeypatch)
     assert raced and counts_direct == counts_staged
     assert _state(direct) == _state(staged)
+
+
+def test_a_date_business_key_is_found_whatever_the_date_style(hub: Hub) -> None:
+    """The held keys are matched on the text the import sent, not on the column cast back to text."""
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    table = DATA_TABLES["calendar_override"]
+    with hub.transaction() as session:
+        session.execute(table.insert().values(id=str(uuid.uuid4()), owner_unit="10375", day=date(2026, 12, 5),
+                                              working=False, reason="Nghỉ bù"))
+        session.connection().exec_driver_sql("SET LOCAL DateStyle = 'SQL, DMY'")  # dates read as 05/12/2026
+        rows = [{"id": str(uuid.uuid4()), "owner_unit": "10375", "day": date(2026, 12, 5)},
+                {"id": str(uuid.uuid4()), "owner_unit": "10375", "day": date(2026, 12, 6)}]
+        held = staging._held_keys(session, table, ("owner_unit", "day"), rows)
+        assert held == {("10375", "2026-12-05")}  # the stored day is held; the other day is new
+        session.rollback()
