@@ -75,10 +75,11 @@ class Answer:
 
 
 def refusal(hub: Hub, code: str, message: str, batch_id: str | None,
-            header: dict[str, Any] | None = None, *, facts: dict[str, Any] | None = None) -> Answer:
+            header: dict[str, Any] | None = None, *, facts: dict[str, Any] | None = None,
+            signer: Any = None) -> Answer:
     """A refusal's JSON body with a refusal receipt signed by the province (unsigned if it has no keys).
-    ``facts``: ``package_version`` and ``signing_kid`` already read in the caller's session (an applier
-    holding a lock must not open a second one)."""
+    ``facts``: ``package_version`` and ``signing_kid`` already read in the caller's session, ``signer``:
+    the key already loaded (an applier holding a lock must not open a second session)."""
     if code == "unsupported_version" and "mới hơn" in message:
         code = "too_new"
     advice = ADVICE.get(code, "")
@@ -88,7 +89,8 @@ def refusal(hub: Hub, code: str, message: str, batch_id: str | None,
             "code": code, "message": message, "advice": advice, "accepted_through": {},
             "hub_time": clock.iso(clock.now()), "reference_version": facts.get("package_version")}
     try:
-        signed = canonical.loads(receipts.sign(body, importer._signing_key(hub, facts.get("signing_kid"))))
+        key = signer if signer is not None else importer._signing_key(hub, facts.get("signing_kid"))
+        signed = canonical.loads(receipts.sign(body, key))
     except Exception:  # noqa: BLE001 — a hub without keys still answers, unsigned
         signed = None
     content = {"status": "refused", "batch_id": batch_id, "code": code, "message": message, "advice": advice,
@@ -333,7 +335,7 @@ def apply_device(hub: Hub, device_id: str, *, signer: Any) -> str | None:
         raise
     finally:
         session.close()
-    _settle_failure(hub, batch_id, data, failure, retry=retry)
+    _settle_failure(hub, batch_id, data, failure, retry=retry, signer=signer)
     return batch_id
 
 
@@ -352,10 +354,12 @@ def _apply_row(hub: Hub, session: Any, device: HubDevice, row: HubIntake, data: 
                           dry_run=False, signer=signer, encryption_key=encryption_key)
 
 
-def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *, retry: bool) -> None:
+def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *, retry: bool,
+                    signer: Any) -> None:
     """A database error: retried later (back-off), refused after ``MAX_DB_ATTEMPTS``; anything else: the
-    batch is refused now — quarantined as a USB import's refusal is, its signed refusal kept for the desk
-    (built only then, naming the device and unit as the acknowledgement's refusals do)."""
+    batch is refused now — quarantined as a USB import's refusal is, its refusal signed with the pass's
+    key (no key lookup under the lock) and kept for the desk (built only then, naming the device and
+    unit as the acknowledgement's refusals do)."""
     with hub.transaction() as session:
         _write_lock(hub, session)
         row = session.get(HubIntake, batch_id, with_for_update=True)
@@ -367,7 +371,7 @@ def _settle_failure(hub: Hub, batch_id: str, data: bytes, failure: SyncError, *,
             return
         answer = refusal(hub, failure.code or "bad_format", failure.message, batch_id,
                          {"device_id": row.device_id, "unit_code": row.unit_code},
-                         facts=meta_in(session, "package_version", "signing_kid"))
+                         facts=meta_in(session, "package_version"), signer=signer)
         result = importer.ImportResult(file=f"http-{batch_id}", batch_id=batch_id, status=REFUSED,
                                        code=failure.code, message=failure.message)
         importer.quarantine_in(session, hub, result.file, data, result)

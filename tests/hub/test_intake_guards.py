@@ -213,3 +213,26 @@ def test_the_cap_holds_when_the_early_count_is_stale(db: Database, hub: Hub, cap
     answers = [_put(capped, m.file).status_code for m in made]  # type: ignore[arg-type]
     assert answers == [202, 202, 429]
     assert _count(hub, HubIntake) == 2 and _count(hub, HubQuarantine) == 0
+
+
+def test_a_refusal_by_the_applier_is_signed_with_the_pass_key(db: Database, hub: Hub, capped: LiveHub,
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    connect_desk(db, hub, tmp_path / "desk")
+    receive(db, 1)
+    made = export(db, tmp_path / "usb")
+    assert _put(capped, made.file).status_code == 202  # type: ignore[arg-type]
+    with hub.transaction() as session:
+        session.get(HubIntake, made.batch_id).attempts = intake.MAX_DB_ATTEMPTS - 1  # type: ignore[union-attr]
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(importer, "apply_locked", broken)
+    loads: list[Any] = []
+    real_key = importer._signing_key
+    monkeypatch.setattr(importer, "_signing_key", lambda h, kid=None: (loads.append(kid), real_key(h, kid))[1])
+    assert intake.apply_next(hub) == made.batch_id
+    assert loads == [hub.meta("signing_kid")]  # the pass's lookup only: the refusal is signed with its key
+    polled = _poll(capped, db, made.batch_id)  # type: ignore[arg-type]
+    assert polled.status_code == 422 and polled.json()["code"] == "db_error"
+    receipts.verify(canonical.dumps(polled.json()["receipt"]), hub.meta("public_bundle"))
