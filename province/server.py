@@ -35,7 +35,7 @@ from starlette.requests import ClientDisconnect
 from desktop import __version__
 
 from desktop.platform import clock
-from desktop.sync.push import poll_delays
+from desktop.sync.backoff import poll_delays
 from province import appliers as apply_workers
 from province import intake, views, web_auth
 from province.db import Hub, open_hub

@@ -11,7 +11,6 @@ acknowledges the changes, and the other one is then a harmless repeat.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,28 +30,13 @@ from desktop.errors import Cancelled, UserError
 from desktop.platform.paths import data_dir
 from desktop.services.desk import get_setting, put_setting
 from desktop.sync import canonical, identity, keys
+from desktop.sync.backoff import Backoff, poll_delays
 from desktop.sync import receipt as receipts
 from desktop.sync.errors import SyncError
 
 log = logging.getLogger("desktop.sync.push")
 Progress = Callable[[str, int, int], None]
 CHUNK = 64 * 1024
-
-
-@dataclass
-class Backoff:
-    """Retry policy; tests pass tiny delays and a recording ``sleep``."""
-
-    attempts: int = 6
-    max_seconds: float = 300.0
-    base_delay: float = 2.0
-    max_delay: float = 60.0
-    timeout: float = 60.0
-    sleep: Callable[[float], None] | None = None
-    receipt_wait: float = 30.0  # issue 14: how long a push asks for the applied receipt of a queued batch
-
-    def delay(self, attempt: int) -> float:
-        return min(self.max_delay, self.base_delay * (2 ** attempt)) * random.uniform(0.5, 1.0)
 
 
 class Refused(UserError):
@@ -209,15 +193,6 @@ def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any]
             continue  # still queued (or not visible yet): ask again
         raise _refusal(response, bundle)
     return None
-
-
-def poll_delays(first: float, *, factor: float = 1.5, longest: float = 2.0) -> Iterator[float]:
-    """The waits between two asks "is it applied yet?": short at first (most batches are applied within a
-    second), then longer, never over ``longest`` — the desk's poll and the hub's wait for an old desk."""
-    delay = first
-    while True:
-        yield delay
-        delay = min(longest, delay * factor)
 
 
 class SyncErrorText:

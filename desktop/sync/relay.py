@@ -21,10 +21,8 @@ from desktop.platform.atomic import write_atomic
 from desktop.errors import UserError
 from desktop.sync import batch, canonical
 from desktop.sync.errors import SyncError
-from desktop.sync.push import (  # the relay has no province keys: the commune verifies receipts
-    Backoff,
-    _upload,
-)
+from desktop.sync.backoff import Backoff
+from desktop.sync.push import _upload  # the relay has no province keys: the commune verifies receipts
 from desktop.sync.receipt import receipt_file_name
 
 Progress = Callable[[str, int, int], None]

@@ -25,7 +25,8 @@ from desktop.platform import clock
 from desktop.services.desk import get_setting
 from desktop.sync import batch, canonical
 from desktop.sync import receipt as receipts
-from desktop.sync.push import Backoff, Unreachable, poll_delays, push
+from desktop.sync.backoff import poll_delays
+from desktop.sync.push import Backoff, Unreachable, push
 from desktop.sync.relay import relay
 from province import importer, intake
 from province.db import Hub
