@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.platform.arguments import command, group
 from desktop.platform.console import emit
+from province.queue_limits import MAX_QUEUED
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,9 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="số tiến trình áp dụng gói chạy kèm (mặc định: 2 với PostgreSQL, 1 với SQLite; 0: không chạy, "
                         "khi các tiến trình apply-worker chạy riêng)")
 
-    s.add_argument("--max-queued-per-device", type=int, default=20,
+    s.add_argument("--max-queued-per-device", type=int, default=MAX_QUEUED,
                    help="số gói tối đa của một máy được chờ áp dụng; vượt quá thì máy xã được báo gửi lại sau "
-                        "(HTTP 429; mặc định 20)")
+                        f"(HTTP 429; mặc định {MAX_QUEUED})")
 
     a = command(sub, "apply-worker", run_apply_worker,
                 "áp dụng các gói xã đã gửi và đang chờ (serve tự chạy; chạy riêng khi cần thêm)")

@@ -38,11 +38,11 @@ from desktop.sync.errors import SyncError
 from province import importer, intake_cap
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubIntake, HubMeta, HubReceipt
+from province.queue_limits import MAX_QUEUED
 
 log = logging.getLogger("province.intake")
 QUEUED, REFUSED = "queued", "refused"
 MAX_DB_ATTEMPTS = 5  # a database error while applying is retried with back-off, then refused
-MAX_QUEUED = 20  # default of ``ServerConfig.max_queued_per_device``: more waiting batches of one device → 429
 RETRY_AFTER_SECONDS = 30  # what a 429 tells the desk
 # What a desk should do about a refusal; "permanent" ones stop its retry loop.
 PERMANENT = {"revoked_device", "unknown_device", "unsupported_version", "wrong_unit", "duplicate_id_different_hash"}

@@ -41,6 +41,7 @@ from province import intake, views, web_auth
 from province.db import Hub, open_hub
 from province.importer import hub_limits
 from province.push_body import Body, TooLarge
+from province.queue_limits import MAX_QUEUED
 from desktop.texts import LABELS
 
 log = logging.getLogger("province.server")
@@ -60,7 +61,7 @@ class ServerConfig:
     # separate apply-worker processes ``serve`` starts do (issue 14)
     applier: str = "thread"
     # a device with this many batches waiting to be applied is answered 429 + Retry-After (issue 14)
-    max_queued_per_device: int = intake.MAX_QUEUED
+    max_queued_per_device: int = MAX_QUEUED
 
 
 def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
