@@ -37,6 +37,16 @@ from tests.net.conftest import LiveHub, free_port
 from tests.sync_support import connect_desk, export, neighbour_desk, receive
 
 
+def _three_batches(db: Database, hub: Hub, tmp_path: Path, name: str) -> list[Any]:
+    """The desk connected to ``hub`` and three exports of it, one new dossier each."""
+    connect_desk(db, hub, tmp_path / "desk")
+    made = []
+    for round_ in range(3):
+        receive(db, 1, name=f"{name} {round_}")
+        made.append(export(db, tmp_path / str(round_)))
+    return made
+
+
 def _live(hub: Hub, **options: Any) -> LiveHub:
     server = LiveHub(hub=hub, port=free_port(), config=ServerConfig(applier="workers", body_timeout=10, **options))
     server.start()
@@ -55,11 +65,7 @@ def capped(hub: Hub) -> Iterator[LiveHub]:
 
 def test_a_device_over_its_queue_cap_is_told_to_come_back_later(db: Database, hub: Hub, capped: LiveHub,
                                                                 tmp_path: Path) -> None:
-    connect_desk(db, hub, tmp_path / "desk")
-    made = []
-    for round_ in range(3):
-        receive(db, 1, name=f"Hà Thị Chờ {round_}")
-        made.append(export(db, tmp_path / str(round_)))
+    made = _three_batches(db, hub, tmp_path, "Hà Thị Chờ")
     first, second = (_put(capped, m.file) for m in made[:2])  # type: ignore[arg-type]
     assert first.status_code == second.status_code == 202
     third = _put(capped, made[2].file)  # type: ignore[arg-type]
@@ -185,11 +191,7 @@ def test_a_refusal_is_built_only_when_the_batch_is_refused(db: Database, hub: Hu
 
 def test_a_relay_records_a_busy_hub_as_failed_not_refused(db: Database, hub: Hub, capped: LiveHub,
                                                           tmp_path: Path) -> None:
-    connect_desk(db, hub, tmp_path / "desk")
-    made = []
-    for round_ in range(3):
-        receive(db, 1, name=f"Đinh Văn Chuyển {round_}")
-        made.append(export(db, tmp_path / str(round_)))
+    made = _three_batches(db, hub, tmp_path, "Đinh Văn Chuyển")
     for early in made[:2]:
         assert _put(capped, early.file).status_code == 202  # type: ignore[arg-type]
     stick = tmp_path / "district"
@@ -204,11 +206,7 @@ def test_a_relay_records_a_busy_hub_as_failed_not_refused(db: Database, hub: Hub
 def test_the_cap_holds_when_the_early_count_is_stale(db: Database, hub: Hub, capped: LiveHub, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Parallel pushes of one desk all read the count before any of them stored: the INSERT still caps."""
-    connect_desk(db, hub, tmp_path / "desk")
-    made = []
-    for round_ in range(3):
-        receive(db, 1, name=f"Trần Thị Song {round_}")
-        made.append(export(db, tmp_path / str(round_)))
+    made = _three_batches(db, hub, tmp_path, "Trần Thị Song")
     real = intake._facts
     monkeypatch.setattr(intake, "_facts", lambda s, h: (lambda f: f and f | {"queued": 0})(real(s, h)))
     answers = [_put(capped, m.file).status_code for m in made]  # type: ignore[arg-type]
