@@ -28,7 +28,9 @@ def catalogue_entries(session: Session, period: Period, *, totals: dict[str, Any
     for entry in entries:
         if entry["id"] in fields:
             entry["by_field"] = _by_field(session, period, entry, fields[entry["id"]], unit_codes)
-    return with_catalogue_outlook(entries, catalogue_outlook(session, period, **scope)) if with_outlook else entries
+    if not with_outlook:
+        return entries
+    return with_catalogue_outlook(entries, _outlook(session, period, targets, catalogue, scope))
 
 
 def catalogue_outlook(session: Session, period: Period, *, unit_codes: Sequence[str] | None = None,
@@ -36,9 +38,13 @@ def catalogue_outlook(session: Session, period: Period, *, unit_codes: Sequence[
     """Each indicator's value over the previous period (the trend) and over the year so far (the year-end
     forecast at this pace): the page's slow part at 200k dossiers (a year of dossiers read), so Tổng quan
     shows the period's figures first and these after."""
-    targets = Targets(session if unit is None else None)
-    catalogue = load(session if unit is None else None)
     scope: dict[str, Any] = {"unit_codes": unit_codes, "unit": unit}
+    return _outlook(session, period, Targets(session if unit is None else None),
+                    load(session if unit is None else None), scope)
+
+
+def _outlook(session: Session, period: Period, targets: Targets, catalogue: Any,
+             scope: dict[str, Any]) -> dict[str, dict[str, Any]]:
     before = {e["id"]: e["value"] for e in evaluate(period_counts(session, period.previous(), **scope), period,
                                                     targets, catalogue)}
     year = parse_period(period.label[:4], calendar=period.calendar)
