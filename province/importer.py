@@ -138,10 +138,14 @@ def _uuid(value: Any) -> str:
 
 
 def _refused(hub: Hub, path: Path, data: bytes, batch_id: str | None, exc: SyncError, *,
-             dry_run: bool) -> ImportResult:
+             dry_run: bool, keep_bytes: bool = True) -> ImportResult:
+    """``keep_bytes=False``: bytes nobody has authenticated yet (an HTTP push refused before its signature
+    was checked) are not copied to the quarantine folder — anyone on the network could otherwise fill the
+    hub's disk 64 MB a request; their digest, size, code and message are still recorded."""
     result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
     if not dry_run:
-        _quarantine(hub, path, data, result)
+        with hub.transaction() as session:
+            quarantine_in(session, hub, path.name, data, result, keep_bytes=keep_bytes)
     return result
 
 
@@ -350,18 +354,14 @@ def apply_locked(session: Any, device: HubDevice, header: dict[str, Any], manife
     return result
 
 
-def _quarantine(hub: Hub, path: Path, data: bytes, result: ImportResult) -> None:
-    """Keep the refused bytes for a person to look at; this never touches the data tables."""
-    with hub.transaction() as session:
-        quarantine_in(session, hub, path.name, data, result)
-
-
-def quarantine_in(session: Any, hub: Hub, name: str, data: bytes, result: ImportResult) -> None:
-    """The quarantine file and its rows, inside the caller's transaction (the push applier's)."""
+def quarantine_in(session: Any, hub: Hub, name: str, data: bytes, result: ImportResult, *,
+                  keep_bytes: bool = True) -> None:
+    """The refused bytes kept for a person to look at (never the data tables), and their rows, inside the
+    caller's transaction (the push applier's)."""
     now = clock.now()
     digest = canonical.sha256(data) if data else ""
     stored = ""
-    if data:
+    if data and keep_bytes:
         folder = hub.data_dir / "quarantine"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{now:%Y%m%dT%H%M%S}-{digest[:12]}.bin"
@@ -370,5 +370,6 @@ def quarantine_in(session: Any, hub: Hub, name: str, data: bytes, result: Import
     session.add(HubQuarantine(file_name=name, stored_as=stored, sha256=digest, batch_id=result.batch_id,
                               code=result.code or "", message=result.message or "", refused_at=now))
     session.add(HubImportAudit(file_name=name, sha256=digest, batch_id=result.batch_id, status="refused",
-                               code=result.code, detail={"message": result.message}, at=now))
+                               code=result.code, detail={"message": result.message, "size": len(data),
+                                                     "bytes_kept": bool(stored)}, at=now))
     log.warning("từ chối tệp gói %s: %s (%s)", name, result.message or "", result.code)

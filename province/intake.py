@@ -125,7 +125,7 @@ def accept(hub: Hub, data: bytes, name: str, batch_id: str, *, limits: Limits,
     except Exception as exc:  # noqa: BLE001 — whatever a hostile file provokes is a refusal, never a crash
         log.exception("lỗi không lường trước khi nhận gói %s", batch_id)
         failure = SyncError("bad_content", type(exc).__name__)
-    importer._refused(hub, Path(name), data, batch_id, failure, dry_run=False)
+    importer._refused(hub, Path(name), data, batch_id, failure, dry_run=False, keep_bytes=False)
     return refusal(hub, failure.code or "bad_format", failure.message, batch_id, header)
 
 

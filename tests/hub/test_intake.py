@@ -212,6 +212,35 @@ def test_unknown_device_is_refused_at_once(db: Database, hub: Hub, live: LiveHub
     assert _count(hub, HubIntake) == 0
 
 
+def test_unauthenticated_bytes_never_reach_the_quarantine_folder(db: Database, hub: Hub, live: LiveHub,
+                                                                  tmp_path: Path) -> None:
+    """Anyone on the network can send a well-formed header naming a random device and pad the body to the
+    batch cap: the refusal is recorded (digest, size, code), the bytes are not written to the hub's disk."""
+    from desktop.sync import keys
+
+    with db.transaction(officer="setup") as session:  # the province key, but never enrolled
+        keys.install_bundle(session, hub.data_dir / "public" / "province.pub")
+    receive(db, 1)
+    from tests.hub.test_hostile_batches import _big_stored
+
+    made = export(db, tmp_path / "usb")
+    header = batch.read_header(made.file.read_bytes()).header  # type: ignore[union-attr]
+    padded = _big_stored({"header": header}, tmp_path / "padded.mcb", 3)
+    for _ in range(3):
+        answer = _put(live, padded, batch_id=made.batch_id)
+        assert answer.status_code == 403 and answer.json()["code"] == "unknown_device", answer.text[:300]
+    folder = hub.data_dir / "quarantine"
+    assert not folder.exists() or not any(folder.iterdir())
+    with hub.reading() as session:
+        rows = session.scalars(select(HubQuarantine)).all()
+        audits = session.scalars(select(HubImportAudit)).all()
+    assert len(rows) == 3 and {r.stored_as for r in rows} == {""}
+    assert {r.sha256 for r in rows} == {canonical.sha256(padded.read_bytes())}
+    assert {(a.code, a.detail["size"], a.detail["bytes_kept"]) for a in audits} == {
+        ("unknown_device", padded.stat().st_size, False)}
+    assert _count(hub, HubIntake) == 0 and _count(hub, HubBatch) == 0
+
+
 def test_a_batch_refused_by_the_applier_keeps_its_signed_refusal(db: Database, hub: Hub, live: LiveHub,
                                                                  tmp_path: Path) -> None:
     from tests.hub.test_hostile_batches import _dossier, _signed
