@@ -319,25 +319,25 @@ def _held_keys(session: Session, table: Table, key: tuple[str, ...],
 
 
 def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, device_id: str) -> bool:
-    """Write the new records' origins (one ``INSERT … SELECT`` from arrays) and the records (one ``COPY``),
-    inside a savepoint. The origins go first: their unique (table, id) key makes a concurrent first insert
-    of the same id wait, as the upsert's claim does; if that other import commits it, this gives up
-    (False, nothing written) and the caller stages them. Values out of 32 bits refuse the batch as the
-    staging copy would (same message)."""
+    """Write the new records' origins and the records, each with one binary ``COPY``, inside a savepoint.
+    The origins go first: their unique (table, id) key makes a concurrent first insert of the same id
+    wait, as the upsert's claim does; if that other import commits it, this gives up (False, nothing
+    written) and the caller stages them. Values out of 32 bits refuse the batch as the staging copy would
+    (same message). (Session 10: the origins were one ``INSERT … SELECT`` from four arrays — 90 ms for
+    10 k, half of it binding the arrays; the ``COPY`` takes 30 ms.)"""
     conn = session.connection()
     stage = stage_table(table)
     version, seq = _fits(stage, stage.c.version, "int4"), _fits(stage, stage.c._seq, "int4")
-    params = {"table": table.name, "device": device_id, "ids": [r["id"] for r in rows],
-              "epochs": [r["_epoch"] for r in rows], "seqs": [seq(r["_seq"]) for r in rows],
-              "versions": [version(r["version"]) for r in rows]}
+    origins = [(table.name, r["id"], device_id, r["_epoch"], seq(r["_seq"]), version(r["version"])) for r in rows]
     driver = conn.connection.driver_connection
     driver.execute("SAVEPOINT direct_new")
     try:
-        driver.execute(f"INSERT INTO {HubRecordOrigin.__table__.name} "
-                       "(table_name, record_id, device_id, epoch, seq, version) "
-                       "SELECT %(table)s, u.id, %(device)s, u.epoch, u.seq, u.version FROM unnest("
-                       "%(ids)s::text[], %(epochs)s::text[], %(seqs)s::int4[], %(versions)s::int4[]) "
-                       "AS u(id, epoch, seq, version)", params)
+        with driver.cursor() as cursor, cursor.copy(
+                f"COPY {HubRecordOrigin.__table__.name} (table_name, record_id, device_id, epoch, seq, version) "
+                "FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["text", "text", "text", "text", "int4", "int4"])
+            for origin in origins:
+                copy.write_row(origin)
         copy_rows(conn, table, rows)
     except UniqueViolation:  # (a refused value raises on: the caller rolls the whole import back)
         driver.execute("ROLLBACK TO SAVEPOINT direct_new")
