@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from desktop.sync import canonical, tables
 from desktop.sync.errors import MESSAGES
 from province import staging
+from province.id_lists import id_conditions
 from province.models import HubConflict, HubRecordOrigin
 from province.ownership import NOT_OWNER, DossierPartRule, rule_for
 from province.schema import DATA_TABLES, business_keys
@@ -105,9 +106,8 @@ def _parents(session: Session, changes: Sequence[dict[str, Any]]) -> dict[str, d
             found[str(change["record_id"])] = dict(change["row"])
     table = DATA_TABLES["dossier"]
     missing = sorted(wanted - set(found))
-    for start in range(0, len(missing), CHUNK):
-        query = select(table.c.id, table.c.owner_unit, table.c.resolver_code, table.c.resolver_kind).where(
-            table.c.id.in_(missing[start:start + CHUNK]))
+    for among in id_conditions(session, table.c.id, missing):
+        query = select(table.c.id, table.c.owner_unit, table.c.resolver_code, table.c.resolver_kind).where(among)
         found.update({row["id"]: dict(row) for row in session.execute(query).mappings()})
     return found
 

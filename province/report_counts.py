@@ -33,13 +33,13 @@ from sqlalchemy.orm import Session
 
 from desktop.platform import clock
 from desktop.rules.lifecycle import Status
+from province.id_lists import id_conditions
 from province.models import HubReportCount, HubReportWatch
 from province.schema import DATA_TABLES
 
 NEVER = 10_000_000  # the x_bucket of a dossier not resolved
 VERSION = 1  # hub_meta "report_counts": bump when the derivation changes, and every hub rebuilds on start
 LOCK_CLASS = 1414  # pg_advisory_xact_lock(LOCK_CLASS, hashtext(unit))
-CHUNK = 1000
 DOSSIER = DATA_TABLES["dossier"]
 SUPPLEMENT = DATA_TABLES["supplement"]
 COUNT = HubReportCount.__table__
@@ -160,9 +160,8 @@ def contributions(rows: Iterable[Any], supplements: dict[str, list[Any]]) -> tup
 def _supplements(conn: Connection | Session, dossier_ids: Sequence[str]) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = defaultdict(list)
     columns = [SUPPLEMENT.c[n] for n in _SUPPLEMENT_COLUMNS]
-    for start in range(0, len(dossier_ids), CHUNK):
-        query = select(*columns).where(SUPPLEMENT.c.dossier_id.in_(dossier_ids[start:start + CHUNK]),
-                                       SUPPLEMENT.c.deleted.is_(False))
+    for among in id_conditions(conn, SUPPLEMENT.c.dossier_id, dossier_ids):
+        query = select(*columns).where(among, SUPPLEMENT.c.deleted.is_(False))
         for sup in conn.execute(query).mappings():
             found[sup["dossier_id"]].append(sup)
     return found
@@ -172,9 +171,8 @@ def slices_of(session: Session, dossier_ids: Iterable[str]) -> set[tuple[str, in
     """(owner unit, reception half-month) of the stored dossiers among ``dossier_ids``."""
     ids = sorted({i for i in dossier_ids if isinstance(i, str)})
     out: set[tuple[str, int]] = set()
-    for start in range(0, len(ids), CHUNK):
-        query = select(DOSSIER.c.owner_unit, DOSSIER.c.received_at).where(
-            DOSSIER.c.id.in_(ids[start:start + CHUNK]), DOSSIER.c.received_at.is_not(None))
+    for among in id_conditions(session, DOSSIER.c.id, ids):
+        query = select(DOSSIER.c.owner_unit, DOSSIER.c.received_at).where(among, DOSSIER.c.received_at.is_not(None))
         out.update((owner, bucket(received)) for owner, received in session.execute(query))
     return out
 

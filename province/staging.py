@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
 from desktop.sync.errors import SyncError
+from province.id_lists import text_array
 from province.models import HubRecordOrigin
 from province.ownership import WriteRule
 from province.partitions import PARTITION_KEYS, is_partitioned
@@ -276,14 +277,18 @@ def new_records(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     if not DIRECT_NEW or conn.dialect.name != "postgresql" or not rows:
         return set()
     ids = [r["id"] for r in rows]
-    where = f"FROM {HubRecordOrigin.__table__.name} WHERE table_name = %(table)s AND record_id = ANY(%(ids)s)"
+    where = (f"FROM {HubRecordOrigin.__table__.name} WHERE table_name = %(table)s "
+             "AND record_id = ANY(%(ids)s::text[])")
     with conn.connection.driver_connection.cursor() as cursor:  # origins first: one index, not one per year
-        ends = {"ids": sorted({ids[0], ids[-1]}), "table": table.name}
-        if cursor.execute(f"SELECT count(*) {where}", ends).fetchone()[0] == len(ends["ids"]):  # type: ignore[index]
+        ends = sorted({ids[0], ids[-1]})
+        if cursor.execute(f"SELECT count(*) {where}", {"ids": text_array(ends), "table": table.name}
+                          ).fetchone()[0] == len(ends):  # type: ignore[index]
             return set()
-        fresh = set(ids) - {r[0] for r in cursor.execute(f"SELECT record_id {where}", {"ids": ids, "table": table.name})}
+        known = cursor.execute(f"SELECT record_id {where}", {"ids": text_array(ids), "table": table.name})
+        fresh = set(ids) - {r[0] for r in known}
         if fresh:  # a stored row without an origin (written before origins were kept) is not new either
-            stored = cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s)', {"ids": list(fresh)})
+            stored = cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s::text[])',
+                                    {"ids": text_array(fresh)})
             fresh -= {r[0] for r in stored}
     for key in keys:
         held = _held_keys(session, table, key, [r for r in rows if r["id"] in fresh])
@@ -313,7 +318,7 @@ def _held_keys(session: Session, table: Table, key: tuple[str, ...],
     names = ", ".join(f"k{i}" for i in range(len(key)))
     sent = ", ".join(f"u.k{i}" for i in range(len(key)))
     query = f'SELECT {sent} FROM "{table.name}" t JOIN unnest({arrays}) AS u({names}) ON {" AND ".join(pairs)}'
-    params = {f"k{i}": [w[i] for w in wanted] for i in range(len(key))}
+    params = {f"k{i}": text_array(w[i] for w in wanted) for i in range(len(key))}
     with conn.connection.driver_connection.cursor() as cursor:
         return {tuple(r) for r in cursor.execute(query, params)}
 
