@@ -127,13 +127,14 @@ def canonical_objects(lines: Sequence[bytes]) -> list[dict[str, Any]] | None:
     number, no space or BOM, so the strict reader would give the same value. Lines with more brackets
     than the depth limit, and any top value other than an object, go to the strict reader too."""
     loads, dumps, sort = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
+    values = []
     try:
-        values = [loads(line) for line in lines]
-        if [dumps(value, option=sort) for value in values] != list(lines):
-            return None
+        for line in lines:  # one line's text written back at a time (no second copy of the file)
+            value = loads(line)
+            if type(value) is not dict or dumps(value, option=sort) != line \
+                    or line.count(b"{") + line.count(b"[") > MAX_DEPTH:
+                return None
+            values.append(value)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return None
-    for value, line in zip(values, lines, strict=True):
-        if type(value) is not dict or line.count(b"{") + line.count(b"[") > MAX_DEPTH:
-            return None
     return values
