@@ -277,19 +277,21 @@ def new_records(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     if not DIRECT_NEW or conn.dialect.name != "postgresql" or not rows:
         return set()
     ids = [r["id"] for r in rows]
-    where = (f"FROM {HubRecordOrigin.__table__.name} WHERE table_name = %(table)s "
-             "AND record_id = ANY(%(ids)s::text[])")
+    origin = HubRecordOrigin.__table__.name
     with conn.connection.driver_connection.cursor() as cursor:  # origins first: one index, not one per year
         ends = sorted({ids[0], ids[-1]})
-        if cursor.execute(f"SELECT count(*) {where}", {"ids": text_array(ends), "table": table.name}
+        if cursor.execute(f"SELECT count(*) FROM {origin} WHERE table_name = %(table)s "
+                          "AND record_id = ANY(%(ids)s::text[])", {"ids": text_array(ends), "table": table.name}
                           ).fetchone()[0] == len(ends):  # type: ignore[index]
             return set()
-        known = cursor.execute(f"SELECT record_id {where}", {"ids": text_array(ids), "table": table.name})
-        fresh = set(ids) - {r[0] for r in known}
-        if fresh:  # a stored row without an origin (written before origins were kept) is not new either
-            stored = cursor.execute(f'SELECT id FROM "{table.name}" WHERE id = ANY(%(ids)s::text[])',
-                                    {"ids": text_array(fresh)})
-            fresh -= {r[0] for r in stored}
+        # held: an origin, or a stored row without one (written before origins were kept); the table is
+        # probed only for ids without an origin (OR evaluates left to right)
+        held = cursor.execute(
+            f"SELECT u.id FROM unnest(%(ids)s::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM {origin} o "
+            "WHERE o.table_name = %(table)s AND o.record_id = u.id) "
+            f'OR EXISTS (SELECT 1 FROM "{table.name}" t WHERE t.id = u.id)',
+            {"ids": text_array(ids), "table": table.name})
+        fresh = set(ids) - {r[0] for r in held}
     for key in keys:
         held = _held_keys(session, table, key, [r for r in rows if r["id"] in fresh])
         fresh -= {r["id"] for r in rows if _key_text(r, key) in held}

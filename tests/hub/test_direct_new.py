@@ -165,3 +165,29 @@ def test_a_date_business_key_is_found_whatever_the_date_style(hub: Hub) -> None:
         held = staging._held_keys(session, table, ("owner_unit", "day"), rows)
         assert held == {("10375", "2026-12-05")}  # the stored day is held; the other day is new
         session.rollback()
+
+
+def test_new_records_are_those_the_hub_holds_nothing_of(hub: Hub) -> None:
+    """Not new: an id with an origin, an id stored without one (written before origins were kept), an id
+    whose business key a stored row holds. New: the rest — whatever order they come in."""
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    table = DATA_TABLES["field"]
+    ids = {name: str(uuid.uuid4()) for name in ("origin", "bare", "fresh", "other", "key", "holder")}
+    with hub.transaction() as session:
+        for name in ("origin", "bare", "holder"):
+            session.execute(table.insert().values(id=ids[name], owner_unit="10375", name=f"Lĩnh vực {name}"))
+        session.add(HubRecordOrigin(table_name="field", record_id=ids["origin"], device_id="d", epoch="e", seq=1,
+                                    version=1))
+    rows = [{"id": ids[name], "owner_unit": "10375", "name": f"Lĩnh vực {name}"}
+            for name in ("fresh", "origin", "bare", "other")]
+    rows.append({"id": ids["key"], "owner_unit": "10375", "name": "Lĩnh vực holder"})  # the holder's key
+    with hub.transaction() as session:
+        fresh = staging.new_records(session, table, rows, [("owner_unit", "name")])
+        assert fresh == {ids["fresh"], ids["other"]}
+        # the first and the last already have origins: taken for a batch of updates, nothing looked up
+        session.add(HubRecordOrigin(table_name="field", record_id=ids["key"], device_id="d", epoch="e", seq=2,
+                                    version=1))
+        session.flush()
+        assert staging.new_records(session, table, [rows[1], *rows[2:]], [("owner_unit", "name")]) == set()
+        session.rollback()
