@@ -191,3 +191,17 @@ def test_new_records_are_those_the_hub_holds_nothing_of(hub: Hub) -> None:
         session.flush()
         assert staging.new_records(session, table, [rows[1], *rows[2:]], [("owner_unit", "name")]) == set()
         session.rollback()
+
+
+def test_a_text_array_literal_gives_back_any_text(hub: Hub) -> None:
+    """``id_lists.text_array``: ids are any text a batch carries (quotes, backslashes, commas, braces, the
+    word NULL, nothing at all) and come back from PostgreSQL exactly as sent."""
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from province.id_lists import text_array
+
+    texts = ['a"b', "c\\d", "{x}", "NULL", "", " sp ", "é,😀", "a'b", '\\"', "}", "{"]
+    with hub.engine.connect() as conn:
+        back = conn.exec_driver_sql("SELECT u FROM unnest(%(a)s::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n",
+                                    {"a": text_array(texts)}).scalars().all()
+    assert back == texts
