@@ -231,6 +231,24 @@ def _tree_cpu(root: int) -> tuple[float, float]:
     return http, apply
 
 
+def _postgres_cpu() -> float:
+    """CPU seconds so far of every PostgreSQL process on this machine (Linux ``/proc``; the backends of the
+    hub's connections are the postgres server's children, not the hub's): 0.0 where unreadable."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name, fields = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if name.endswith("(postgres"):
+            parts = fields.split()
+            total += (int(parts[11]) + int(parts[12])) / tick
+    return total
+
+
 def _wait_applied(url_db: str, hub_dir: Path, expected: int, deadline: float) -> float:
     """Seconds until the hub has applied ``expected`` batches and holds none queued (bounded by the run's
     deadline; what is missing then is reported by the checks)."""
@@ -355,7 +373,7 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
             child.start()
         ready.wait(timeout=300)  # every desk's client made: the clock starts
         t1 = time.perf_counter()
-        hub_cpu1 = _tree_cpu(server.pid)
+        hub_cpu1, pg_cpu1 = _tree_cpu(server.pid), _postgres_cpu()
         parts = [results.get(timeout=args.deadline + 120) for _ in children]
         for child in children:
             child.join(timeout=60)
@@ -368,7 +386,7 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
                 statuses[state] = statuses.get(state, 0) + n
         client_cpu = sum(part["cpu"] for part in parts)
         wall = time.perf_counter() - t1
-        hub_cpu2 = _tree_cpu(server.pid)
+        hub_cpu2, pg_cpu = _tree_cpu(server.pid), _postgres_cpu() - pg_cpu1
         ack_cpu, apply_cpu = hub_cpu2[0] - hub_cpu1[0], hub_cpu2[1] - hub_cpu1[1]
         applied_after = _wait_applied(url_db, hub_dir, sum(len(d.files) for d in desks), deadline)
         print(f"answers: {statuses}; every stored batch applied {applied_after:.1f} s after the last push "
@@ -419,6 +437,9 @@ def run_load(args: argparse.Namespace, pg: str | None, *, workers: int) -> dict[
               f"machine load {os.getloadavg()[0]:.1f}")
         print(f"CPU while the pushes ran: HTTP processes {ack_cpu:.1f} s ({ack_cpu / uploads * 1000:.1f} ms/request), "
               f"apply-workers {apply_cpu:.1f} s")
+        if pg:
+            print(f"PostgreSQL processes while the pushes ran (every backend: acknowledgements and apply-workers): "
+                  f"{pg_cpu:.1f} s ({pg_cpu / uploads * 1000:.1f} ms/request)")
     p95 = float("inf")
     if latencies:
         ordered = sorted(latencies)

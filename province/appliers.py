@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.errors import UserError
-from province import intake
+from province import apply_pacing, intake
 from province.db import Hub
 
 log = logging.getLogger("province.appliers")
@@ -39,12 +40,22 @@ def default_count(db_url: str | None) -> int:
 
 
 def worker_command(db_url: str | None, data_dir: str | Path | None) -> list[str]:
+    """The apply-worker's command line; on PostgreSQL under ``nice`` from its first instruction, so that
+    its start-up (imports, schema check) already yields to the HTTP processes starting beside it."""
     command = [sys.executable, "-m", "province"]
+    if lowered(db_url) and shutil.which("nice"):
+        command = ["nice", "-n", str(NICE)] + command
     if db_url:
         command += ["--db-url", str(db_url)]
     if data_dir:
         command += ["--data-dir", str(data_dir)]
     return command + ["apply-worker"]
+
+
+def lowered(db_url: str | None) -> bool:
+    """Whether apply-workers run at a lower priority: on PostgreSQL where the OS has ``nice``. SQLite: not
+    lowered — the applier holds the one write lock the acknowledgements wait for."""
+    return hasattr(os, "nice") and str(db_url or "").startswith("postgresql")
 
 
 class Supervisor:
@@ -88,8 +99,8 @@ class Supervisor:
 def run(hub: Hub, *, once: bool = False) -> int:
     """The worker's body: lower priority, then apply until told to stop (SIGTERM/SIGINT) or, with
     ``once``, until nothing waits. The number of batches applied."""
-    if hasattr(os, "nice") and hub.engine.dialect.name == "postgresql":
-        os.nice(NICE)  # SQLite: not lowered — the applier holds the one write lock the acknowledgements wait for
+    if lowered(hub.engine.url.render_as_string()):
+        os.nice(max(0, NICE - os.nice(0)))  # started under ``nice`` already: not lowered twice
     if once:
         return intake.drain(hub)
     stop = threading.Event()
@@ -142,11 +153,17 @@ class Applier:
             return self._thread is None
 
 
-def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2) -> int:
-    """``python -m province apply-worker``: apply while anything waits, look again every ``idle_seconds``."""
+def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2,
+               pacer: apply_pacing.Pacer | None = None) -> int:
+    """``python -m province apply-worker``: apply while anything waits, look again every ``idle_seconds``;
+    while pushes are being acknowledged, wait a bounded while first (``province.apply_pacing``)."""
     applied = 0
     while not stop.is_set():
         try:
+            pacer = pacer or apply_pacing.Pacer(hub)
+            if pacer.should_wait():
+                stop.wait(apply_pacing.POLL)
+                continue
             done = intake.apply_next(hub)
         except UserError as exc:
             log.error("không áp dụng được gói: %s", exc.message)

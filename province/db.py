@@ -25,11 +25,16 @@ APP_NAME = "MotCuaProvince"
 T = TypeVar("T")
 # PostgreSQL connections per hub process. An import holds exactly ONE connection from start to commit
 # (issue 14: a second session opened while holding the device lock starved the pool); the server lets at
-# most IMPORT_SLOTS imports run at once, leaving the rest of the pool to the read routes.
+# most IMPORT_SLOTS acknowledgements run at once (``province.server``), leaving the rest of the pool to the
+# read routes: the pool's overflow connections are never opened and closed push after push.
 POOL_SIZE = int(os.environ.get("MOTCUA_HUB_POOL", "10"))
 IMPORT_SLOTS = max(1, POOL_SIZE - 4)
 # Safety net: PostgreSQL ends a session left "idle in transaction" this long (a bug, a hung client).
 IDLE_IN_TRANSACTION_MS = 60_000
+# A pooled connection unused this long is pinged before it is handed out (a restarted database, a dropped
+# TCP connection); one used a moment ago is not (the ping was two of an acknowledgement's six round trips).
+PING_AFTER_IDLE_SECONDS = 10.0
+_CHECKED_IN = "motcua_checked_in"  # key in the pooled connection's info: when it went back to the pool
 
 
 def hub_dir(explicit: str | Path | None = None) -> Path:
@@ -70,6 +75,20 @@ class Hub(Database):
             return self._cache.setdefault(key, value)
 
 
+    def warm_pool(self, count: int) -> None:
+        """Open ``count`` pooled connections now (PostgreSQL): each new one costs a backend start and the
+        staging tables' DDL, which 200 desks arriving at a freshly started hub would otherwise wait for."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        opened = []
+        try:
+            for _ in range(count):
+                opened.append(self.engine.connect())
+        finally:
+            for connection in opened:
+                connection.close()
+
+
 def meta_in(session: Session, *keys: str) -> dict[str, Any]:
     """Several ``Hub.meta`` values in one query, inside a session already open (an import must not open a
     second one while it holds its device lock)."""
@@ -92,8 +111,8 @@ def hub_engine(url: str) -> Engine:
     """SQLite as on the desk; PostgreSQL with a pool sized for the server and no idle transactions."""
     if not url.startswith("postgresql"):
         return make_engine(url)
-    engine = create_engine(url, future=True, pool_size=POOL_SIZE, max_overflow=2, pool_timeout=60,
-                           pool_pre_ping=True)
+    engine = create_engine(url, future=True, pool_size=POOL_SIZE, max_overflow=2, pool_timeout=60)
+    _ping_when_idle(engine)
 
     @event.listens_for(engine, "connect")
     def _session_settings(dbapi_connection: Any, record: Any) -> None:
@@ -109,6 +128,31 @@ def hub_engine(url: str) -> Engine:
         dbapi_connection.autocommit = was
 
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping`` for connections idle over ``PING_AFTER_IDLE_SECONDS`` only: a dead one is replaced
+    (the pool retries the checkout with a fresh connection), a busy server's pushes pay no ping."""
+    import time
+
+    from sqlalchemy import exc
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get(_CHECKED_IN)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            if not engine.dialect.do_ping(dbapi_connection):
+                raise exc.DisconnectionError("ping")
+        except exc.DisconnectionError:
+            raise
+        except Exception as error:  # the driver's own error for a dead connection
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def add_missing_columns(engine: Engine) -> list[str]:
@@ -151,6 +195,9 @@ def create_schema(engine: Engine) -> None:
         from province.schema import DATA_TABLES
 
         partitions.ensure_schema(engine, DATA_TABLES)
+        from province import intake_cap
+
+        intake_cap.ensure_function(engine)  # the acknowledgement's capped INSERT, one round trip
     with engine.begin() as conn:  # and indexes a newer hub adds to existing tables (catalogue read: no lock)
         query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
                  if engine.dialect.name == "postgresql" else "SELECT name FROM sqlite_master WHERE type = 'index'")

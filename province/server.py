@@ -27,10 +27,12 @@ from pathlib import Path
 from datetime import datetime
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.requests import ClientDisconnect
+from starlette.routing import Route
 
 from desktop import __version__
 
@@ -38,7 +40,7 @@ from desktop.platform import clock
 from desktop.sync.backoff import poll_delays
 from province import appliers as apply_workers
 from province import intake, views, web_auth
-from province.db import Hub, open_hub
+from province.db import IMPORT_SLOTS, Hub, open_hub
 from province.importer import hub_limits
 from province.push_body import Body, TooLarge
 from province.queue_limits import MAX_QUEUED
@@ -77,29 +79,27 @@ def create_app(config: ServerConfig, hub: Hub | None = None) -> FastAPI:
 
     web_auth.register_login(app, hub, secure_cookie=config.tls)
     _batch_routes(app, hub, config)
+    _receipt_route(app, hub)
     _read_routes(app, hub)
     return app
 
 
 def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
-    """``PUT /api/v1/batches/{id}``: a desk's batch in, a signed receipt (or a signed refusal) out;
-    ``GET /api/v1/receipts/{id}``: where a pushed batch stands now (issue 14, ``province.intake``)."""
+    """``PUT /api/v1/batches/{id}``: a desk's batch in, a signed receipt (or a signed refusal) out."""
     incoming = hub.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     limits = hub_limits()
     body_cap = min(config.max_body_bytes, limits.max_file_bytes)
     intake.warm_keys(hub)  # the key files decrypted once now, not by the first hundred pushes at once
+    if config.applier == "workers":  # served: this process's connections opened now, not by the first pushes
+        hub.warm_pool(IMPORT_SLOTS)
     applier = apply_workers.Applier(hub) if config.applier == "thread" else None
     app.state.applier = applier
     if applier is not None:
         applier.kick()  # batches stored before a restart are applied now
 
-    def answer(found: intake.Answer) -> Response:
-        return Response(found.body, status_code=found.http_status, media_type="application/json",
-                        headers=found.headers)
-
     def refused(code: str, message: str, batch_id: str | None) -> Response:
-        return answer(intake.refusal(hub, code, message, batch_id))
+        return _answer(intake.refusal(hub, code, message, batch_id))
 
     def accept(body: Body, batch_id: str) -> intake.Answer:
         try:
@@ -108,8 +108,10 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
         finally:
             body.discard()
 
-    @app.put(API + "/batches/{batch_id}", summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
-    async def put_batch(batch_id: str, request: Request) -> Response:
+    slots = anyio.CapacityLimiter(IMPORT_SLOTS)  # acknowledgements at once: within the pool, no overflow churn
+
+    async def put_batch(request: Request) -> Response:
+        batch_id = request.path_params["batch_id"]
         if not _BATCH_ID.fullmatch(batch_id):
             return JSONResponse({"status": "refused", "code": "bad_batch_id", "message": "Mã gói không hợp lệ."},
                                 status_code=400)
@@ -133,19 +135,30 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
         finally:
             if not received:  # cut, late, too large or cancelled: its memory or file goes now
                 body.discard()
-        found = await run_in_threadpool(accept, body, batch_id)
+        found = await anyio.to_thread.run_sync(accept, body, batch_id, limiter=slots)
         if found.status != intake.QUEUED:
-            return answer(found)
+            return _answer(found)
         if applier is not None:
             applier.kick()
         if _wants_async(request):
-            return answer(found)
+            return _answer(found)
         applied = await _final(hub, batch_id, config.import_timeout)
         if applied is None:  # the batch is stored and will be applied; a retry gets its receipt
             return JSONResponse({"status": "busy", "code": "timeout", "message": "Máy chủ đang bận; gửi lại sau."},
                                 status_code=503)
-        return answer(applied)
+        return _answer(applied)
 
+    # Served by a plain Starlette route, ahead of FastAPI's: the push is the hub's hot path and needs none of
+    # FastAPI's per-request parameter solving (session 10). The FastAPI route below is never reached; it
+    # keeps the push in the API description (/openapi.json, /docs).
+    path = API + "/batches/{batch_id}"
+    app.router.routes.insert(0, Route(path, put_batch, methods=["PUT"]))
+    app.add_api_route(path, put_batch, methods=["PUT"],
+                      summary="Nhận một gói dữ liệu của xã, trả biên nhận có chữ ký")
+
+
+def _receipt_route(app: FastAPI, hub: Hub) -> None:
+    """``GET /api/v1/receipts/{id}``: where a pushed batch stands now (issue 14, ``province.intake``)."""
     @app.get(API + "/receipts/{batch_id}", summary="Kết quả nhận một gói: biên nhận đã áp dụng, đang chờ hoặc từ chối")
     def receipt(batch_id: str, request: Request) -> Response:
         device = web_auth.device_request(hub, request)  # enrolled desks only, and only their own batches
@@ -153,7 +166,11 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
         if found is None or found.device_id != device.device_id:
             return JSONResponse({"code": "unknown_batch", "message": "Máy chủ tỉnh chưa nhận gói này."},
                                 status_code=404)
-        return answer(found)
+        return _answer(found)
+
+
+def _answer(found: intake.Answer) -> Response:
+    return Response(found.body, status_code=found.http_status, media_type="application/json", headers=found.headers)
 
 
 async def _final(hub: Hub, batch_id: str, seconds: float) -> intake.Answer | None:
