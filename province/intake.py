@@ -25,7 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
@@ -36,12 +36,14 @@ from desktop.sync import receipt as receipts
 from desktop.sync.container import Limits
 from desktop.sync.errors import SyncError
 from province import importer, intake_cap
+from province.intake_facts import QUEUED
+from province.intake_facts import facts as _facts  # a module global: tests replace it
 from province.db import Hub, meta_in
-from province.models import HubBatch, HubDevice, HubIntake, HubMeta, HubReceipt
+from province.models import HubBatch, HubDevice, HubIntake, HubReceipt
 from province.queue_limits import MAX_QUEUED
 
 log = logging.getLogger("province.intake")
-QUEUED, REFUSED = "queued", "refused"
+REFUSED = "refused"
 MAX_DB_ATTEMPTS = 5  # a database error while applying is retried with back-off, then refused
 RETRY_AFTER_SECONDS = 30  # what a 429 tells the desk
 # What a desk should do about a refusal; "permanent" ones stop its retry loop.
@@ -190,35 +192,13 @@ def _verify_and_store(hub: Hub, data: bytes, sealed: Any, *, limits: Limits, max
 
 
 def _statements(hub: Hub) -> Any:
-    """Sessions for the acknowledgement. On PostgreSQL each statement commits by itself (autocommit): its
-    read is one consistent SELECT, which needs no BEGIN/COMMIT around it; only the capped INSERT opens a
-    transaction (``intake_cap``: BEGIN + lock, INSERT, COMMIT): 6 round trips per push with the pool's
-    two pings, 11 with a transaction around each. SQLite keeps its transactions (its connection is
-    local; the SQLite write lock is taken by the INSERT)."""
+    """Sessions for the acknowledgement. On PostgreSQL each statement commits by itself (autocommit): the
+    facts SELECT and the capped store (``intake_cap``, one function call): 2 round trips per push (11 with
+    a transaction around each). SQLite keeps its transactions (a local file; its lock taken by the INSERT)."""
     if hub.engine.dialect.name != "postgresql":
         return hub.sessions
     return hub.remember(("autocommit-sessions", id(hub.engine)), lambda: sessionmaker(
         bind=hub.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False))
-
-
-def _facts(session: Any, header: dict[str, Any]) -> dict[str, Any] | None:
-    """What the acknowledgement reads, in one round trip (the device row lands in the session's identity
-    map, where ``importer.device_key`` finds it): whether the batch id is known, how many of the device's
-    batches wait, the province's facts. None when the device is not enrolled."""
-    batch_id, device_id = header["batch_id"], header["device_id"]
-    seen = or_(select(HubBatch.batch_id).where(HubBatch.batch_id == batch_id).exists(),
-               select(HubIntake.batch_id).where(HubIntake.batch_id == batch_id).exists())
-    queued = (select(func.count()).select_from(HubIntake)
-              .where(HubIntake.state == QUEUED, HubIntake.device_id == device_id).scalar_subquery())
-    names = ("package_version", "name", "signing_kid")
-    meta = [select(HubMeta.value).where(HubMeta.key == name).scalar_subquery().label(name) for name in names]
-    row = session.execute(select(HubDevice, seen.label("seen"), queued.label("queued"), *meta)
-                          .where(HubDevice.device_id == device_id)).first()
-    if row is None:
-        return None
-    # the row is kept: the session's identity map holds it weakly, and ``device_key`` must find it there
-    return {"device": row[0], "seen": bool(row.seen), "queued": int(row.queued or 0)} | {
-        name: row._mapping[name] for name in names}
 
 
 def _busy(header: dict[str, Any]) -> Answer:
@@ -259,14 +239,18 @@ def _row_answer(row: HubIntake) -> Answer:
 def outcome(hub: Hub, batch_id: str) -> Answer | None:
     """Where a pushed batch stands now (the desk's poll; the wait of a desk that did not ask for async)."""
     with hub.reading() as session:
-        applied = session.get(HubBatch, batch_id)
-        if applied is not None:
-            stored = session.get(HubReceipt, batch_id)
-            if stored is None:
-                return None
-            return Answer("applied", stored.content, 200, applied=applied.applied, device_id=applied.device_id)
-        row = session.get(HubIntake, batch_id)
-        return None if row is None else _row_answer(row)
+        # twice: on PostgreSQL each read sees its own moment, so an apply committed between the two (the
+        # intake row deleted, the batch row added) would otherwise read as "never received"
+        for _ in range(2):
+            applied = session.get(HubBatch, batch_id)
+            if applied is not None:
+                stored = session.get(HubReceipt, batch_id)
+                return None if stored is None else Answer("applied", stored.content, 200, applied=applied.applied,
+                                                          device_id=applied.device_id)
+            row = session.get(HubIntake, batch_id)
+            if row is not None:
+                return _row_answer(row)
+        return None
 
 
 def apply_next(hub: Hub) -> str | None:

@@ -34,26 +34,30 @@ def device_lock_key(device_id: str) -> int:
 def insert_capped(session: Any, values: dict[str, Any], max_queued: int) -> bool:
     """Store the intake row unless the device already has ``max_queued`` batches waiting; True if stored.
     An IntegrityError (the same batch stored a moment ago) propagates, the transaction rolled back."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return bool(conn.execute(_STORE_CALL, {**values, "lock_key": device_lock_key(values["device_id"]),
+                                               "cap": max_queued}).scalar())
     table = HubIntake.__table__
     queued = (select(func.count()).select_from(HubIntake)
               .where(HubIntake.state == values["state"], HubIntake.device_id == values["device_id"])
               .scalar_subquery())
     row = select(*[literal(value, type_=table.c[name].type) for name, value in values.items()]).where(
         queued < max_queued)
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        return bool(conn.execute(_store_call(), {**values, "lock_key": device_lock_key(values["device_id"]),
-                                                 "cap": max_queued}).scalar())
     return conn.execute(insert(HubIntake).from_select(list(values), row)
                         .returning(HubIntake.batch_id)).first() is not None
 
 
 def _store_call() -> Any:
-    """``SELECT motcua_intake_store_v1(...)`` with each value bound as its column binds it."""
+    """``SELECT motcua_intake_store_v1(...)`` with each value bound as its column binds it (built once: the
+    statement object keeps its cache key, a push pays no statement building)."""
     table = HubIntake.__table__
     args = ", ".join(f":{name}" for name in COLUMNS)
     return text(f"SELECT {STORE_FUNCTION}({args}, CAST(:lock_key AS integer), CAST(:cap AS integer))").bindparams(
         *[bindparam(name, type_=table.c[name].type) for name in COLUMNS])
+
+
+_STORE_CALL = _store_call()
 
 
 def ensure_function(engine: Engine) -> None:

@@ -241,4 +241,7 @@ class HubIntake(HubBase):
     not_before: Mapped[datetime | None] = mapped_column(VNDateTime(), nullable=True, default=None)
     received_at: Mapped[datetime] = mapped_column(VNDateTime())
 
-    __table_args__ = (Index("ix_hub_intake_queue", "state", "device_id", "seq_to"),)
+    # received_at: the queue's order and an apply-worker's "are pushes arriving?" look (``apply_pacing``),
+    # an index lookup, not a scan past every stored batch's bytes (SQLite keeps the row's columns in order)
+    __table_args__ = (Index("ix_hub_intake_queue", "state", "device_id", "seq_to"),
+                      Index("ix_hub_intake_received", "received_at"))

@@ -108,7 +108,10 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
         finally:
             body.discard()
 
-    slots = anyio.CapacityLimiter(IMPORT_SLOTS)  # acknowledgements at once: within the pool, no overflow churn
+    # PostgreSQL: acknowledgements at once within the pool (no overflow connection opened and closed push
+    # after push); SQLite: the default thread pool (a push waiting there for the one write lock must not
+    # keep the next ones from being verified meanwhile)
+    slots = anyio.CapacityLimiter(IMPORT_SLOTS) if hub.engine.dialect.name == "postgresql" else None
 
     async def put_batch(request: Request) -> Response:
         batch_id = request.path_params["batch_id"]
