@@ -192,7 +192,8 @@ def device_key(session: Any, header: dict[str, Any]) -> str:
     if device.revoked_at is not None:
         raise SyncError("revoked_device", header["device_id"][:8])
     if device.unit_code != header["unit_code"]:
-        raise SyncError("wrong_unit", f"{header['unit_code']} ≠ {device.unit_code}")
+        # the header is not authenticated yet and its refusal is recorded: echo no more of it than a code
+        raise SyncError("wrong_unit", f"{header['unit_code'][:40]} ≠ {device.unit_code}")
     return str(device.public_key)
 
 

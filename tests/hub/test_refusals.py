@@ -248,3 +248,22 @@ def test_batch_from_newer_schema_refused(setup: dict[str, Any], db: Database, hu
     assert (outcome.status, outcome.code) == ("refused", "unsupported_version")
     assert "cập nhật" in (outcome.message or "")
     assert hub_state(hub) == before
+
+
+def test_a_pushed_header_cannot_grow_the_refusal_rows(setup: dict[str, Any], hub: Hub) -> None:
+    """No key is needed to name an enrolled device (its id is in every batch header) and claim another
+    unit: the refusal is recorded before anything is verified, so it must not keep what the header says at
+    length (a 60 KB unit code was copied twice into the rows, every request)."""
+    from province import intake
+    from tests.hub.test_hostile_batches import _big_stored
+
+    header = batch.read_header(setup["second"].read_bytes()).header
+    header["unit_code"] = "9" * 60_000
+    path = _big_stored({"header": header}, setup["dir"] / "claim.mcb", 1)
+    answer = intake.accept(hub, path.read_bytes(), "claim.mcb", header["batch_id"], limits=container.DEFAULT_LIMITS)
+    assert (answer.status, answer.http_status) == ("refused", 403)
+    with hub.reading() as session:
+        refused = session.scalars(select(HubQuarantine)).all()
+        audits = session.scalars(select(HubImportAudit).where(HubImportAudit.status == "refused")).all()
+    assert [r.code for r in refused] == ["wrong_unit"] and len(refused[0].message) <= 300
+    assert len(audits) == 1 and len(audits[0].detail["message"]) <= 300
