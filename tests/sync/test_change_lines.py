@@ -5,6 +5,7 @@ and message)."""
 
 from __future__ import annotations
 
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -109,3 +110,20 @@ def test_any_lines_read_as_the_strict_reader_reads_them(rows: list[dict[str, Any
     data = data[:cut] + junk + data[cut:]
     full, strict = _both({"changes/00001.jsonl": data}, len(rows))
     assert full == strict
+
+
+@pytest.mark.parametrize("line", [b"12\n", b"{}\n"])
+def test_a_file_of_junk_lines_is_given_up_at_its_first_line(line: bytes) -> None:
+    """A signed changes file inflates to up to 256 MB: the fast reader must not hold a list of its lines
+    (or of objects of the wrong shape) before it finds the first one it cannot take — a 6 MB file of short
+    lines held ~20 times its size. The strict reader, line by line, refuses it at once."""
+    data = line * 2_000_000
+    for expected in (5, 2_000_000):
+        tracemalloc.start()
+        try:
+            full, strict = _both({"changes/00001.jsonl": data}, expected)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert full == strict and full[0] == "refused"
+        assert peak < len(data), (line, expected, peak)
