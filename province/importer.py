@@ -139,9 +139,10 @@ def _uuid(value: Any) -> str:
 
 def _refused(hub: Hub, path: Path, data: bytes, batch_id: str | None, exc: SyncError, *,
              dry_run: bool, keep_bytes: bool = True) -> ImportResult:
-    """``keep_bytes=False``: bytes nobody has authenticated yet (an HTTP push refused before its signature
-    was checked) are not copied to the quarantine folder — anyone on the network could otherwise fill the
-    hub's disk 64 MB a request; their digest, size, code and message are still recorded."""
+    """``keep_bytes=False``: an HTTP push refused at its acknowledgement — mostly before its signature was
+    checked, so anyone on the network could otherwise fill the hub's disk 64 MB a request; also by the
+    checks just after it (schema version, sequence ranges), whose desk still holds the batch — is not
+    copied to the quarantine folder; its digest, size, code and message are still recorded."""
     result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
     if not dry_run:
         with hub.transaction() as session:
