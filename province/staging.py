@@ -285,7 +285,8 @@ def new_records(session: Session, table: Table, rows: Sequence[dict[str, Any]],
                           ).fetchone()[0] == len(ends):  # type: ignore[index]
             return set()
         # held: an origin, or a stored row without one (written before origins were kept); the table is
-        # probed only for ids without an origin (OR evaluates left to right)
+        # probed only for ids without an origin (PostgreSQL runs the two probes in the order written, though
+        # it does not promise it: another order would cost time, never change the answer)
         held = cursor.execute(
             f"SELECT u.id FROM unnest(%(ids)s::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM {origin} o "
             "WHERE o.table_name = %(table)s AND o.record_id = u.id) "
