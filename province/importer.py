@@ -29,7 +29,7 @@ from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
 from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import keys, upgrades, watermarks
-from province import forwarded, partitions, report_counts
+from province import forwarded, partitions, refusal_rate, report_counts
 from province.apply import ChangeCounts, apply_changes
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
@@ -146,7 +146,12 @@ def _refused(hub: Hub, path: Path, data: bytes, batch_id: str | None, exc: SyncE
     result = ImportResult(file=path.name, batch_id=batch_id, status="refused", code=exc.code, message=exc.message)
     if not dry_run:
         with hub.transaction() as session:
-            quarantine_in(session, hub, path.name, data, result, keep_bytes=keep_bytes)
+            if keep_bytes or refusal_rate.room(session):
+                quarantine_in(session, hub, path.name, data, result, keep_bytes=keep_bytes)
+            else:
+                log.warning("từ chối gói %s: %s (%s); không ghi sổ: đã quá %d lần từ chối gói chưa xác thực "
+                            "trong một phút", path.name, result.message or "", result.code,
+                            refusal_rate.UNKEPT_PER_MINUTE)
     return result
 
 

@@ -119,6 +119,9 @@ class HubQuarantine(HubBase):
     message: Mapped[str] = mapped_column(Text)
     refused_at: Mapped[datetime] = mapped_column(VNDateTime())
 
+    # ``refusal_rate``: how many were recorded in the last minute, an index range, not a scan of them all
+    __table_args__ = (Index("ix_hub_quarantine_refused", "refused_at"),)
+
 
 class HubImportAudit(HubBase):
     """One row per import attempt, whatever the outcome (who, what file, what happened)."""

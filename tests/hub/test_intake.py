@@ -241,6 +241,24 @@ def test_unauthenticated_bytes_never_reach_the_quarantine_folder(db: Database, h
     assert _count(hub, HubIntake) == 0 and _count(hub, HubBatch) == 0
 
 
+def test_a_flood_of_unverified_pushes_is_recorded_up_to_a_cap(db: Database, hub: Hub, live: LiveHub,
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each unverified refusal adds rows; past ``refusal_rate.UNKEPT_PER_MINUTE`` in a minute it is still
+    answered (the same 403) and logged, but the database stops growing."""
+    from desktop.sync import keys
+    from province import refusal_rate
+
+    monkeypatch.setattr(refusal_rate, "UNKEPT_PER_MINUTE", 2)
+    with db.transaction(officer="setup") as session:  # the province key, but never enrolled
+        keys.install_bundle(session, hub.data_dir / "public" / "province.pub")
+    receive(db, 1)
+    made = export(db, tmp_path / "usb")
+    for _ in range(5):
+        answer = _put(live, made.file, batch_id=made.batch_id)  # type: ignore[arg-type]
+        assert answer.status_code == 403 and answer.json()["code"] == "unknown_device", answer.text[:300]
+    assert _count(hub, HubQuarantine) == 2 and _count(hub, HubImportAudit) == 2
+
+
 def test_a_batch_refused_by_the_applier_keeps_its_signed_refusal(db: Database, hub: Hub, live: LiveHub,
                                                                  tmp_path: Path) -> None:
     from tests.hub.test_hostile_batches import _dossier, _signed
