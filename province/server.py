@@ -384,8 +384,13 @@ def serve(config: ServerConfig, *, host: str = "127.0.0.1", port: int = 8765, wo
         import json
         from dataclasses import asdict
 
+        from province import serve_workers
+
         app.state.hub.dispose()
         os.environ[CONFIG_ENV] = json.dumps(asdict(config), default=str)
-        uvicorn.run("province.server:app_from_env", factory=True, workers=workers, **options)
+        if serve_workers.available():  # one listening socket per process: connections spread evenly
+            serve_workers.run(options, workers)
+        else:
+            uvicorn.run("province.server:app_from_env", factory=True, workers=workers, **options)
     finally:
         supervisor.stop()
