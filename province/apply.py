@@ -37,7 +37,6 @@ PROBLEM_MESSAGES = {
     "unknown_table": MESSAGES["unknown_table"],
     "bad_record": "Bản ghi không đọc được (thiếu mã hoặc sai kiểu dữ liệu).",
 }
-CHUNK = 1000
 
 
 @dataclass(kw_only=True)
@@ -204,11 +203,12 @@ def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], 
     rule = rule_for(table.name)
     stored: dict[str, Any] = {}
     origins: dict[str, Any] = {}
-    for start in range(0, len(losers), CHUNK):
-        ids = [c["record_id"] for c in losers[start:start + CHUNK]]
-        stored.update({r["id"]: r for r in session.execute(select(table).where(table.c.id.in_(ids))).mappings()})
+    ids = [c["record_id"] for c in losers]
+    for among in id_conditions(session, table.c.id, ids):
+        stored.update({r["id"]: r for r in session.execute(select(table).where(among)).mappings()})
+    for among in id_conditions(session, HubRecordOrigin.record_id, ids):
         origins.update({o.record_id: o for o in session.scalars(select(HubRecordOrigin).where(
-            HubRecordOrigin.table_name == table.name, HubRecordOrigin.record_id.in_(ids)))})
+            HubRecordOrigin.table_name == table.name, among))})
     for change in losers:
         row, origin = stored.get(change["record_id"]), origins.get(change["record_id"])
         if row is not None and not rule.may_update(unit_code, row):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from desktop.rules.two_tier import FOLDED, fold, forwarded_between_units
 from desktop.sync import container, tables
 from desktop.sync.errors import SyncError
+from province.id_lists import id_conditions
 from province.schema import DATA_TABLES
 
 CHILD_TABLES = ("dossier_component", "dossier_event", "supplement", "apology")
@@ -55,9 +56,8 @@ def refold(session: Session, changes: Iterable[dict[str, Any]]) -> int:
     dossier, events = DATA_TABLES["dossier"], DATA_TABLES["dossier_event"]
     ids = sorted(_touched_dossiers(changes))
     count = 0
-    for start in range(0, len(ids), 500):
-        rows = session.execute(select(dossier).where(dossier.c.id.in_(ids[start:start + 500]),
-                                                     dossier.c.resolver_code.is_not(None))).mappings().all()
+    for among in id_conditions(session, dossier.c.id, ids, chunk=500):
+        rows = session.execute(select(dossier).where(among, dossier.c.resolver_code.is_not(None))).mappings().all()
         for row in rows:
             if not forwarded_between_units(row):
                 continue
