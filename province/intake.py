@@ -215,11 +215,13 @@ def _busy(header: dict[str, Any]) -> Answer:
 
 def _stored_answer(session: Any, batch_id: str, digest: str) -> Answer | None:
     """A batch seen before: its final receipt (a duplicate), or its intake row's answer; a different
-    file under a known id is refused."""
+    file under a known id is refused. The intake row is read first: an apply deletes it and adds the batch
+    row in one commit, and on PostgreSQL each read sees its own moment — read the other way round, an apply
+    committed between the two reads made a repeat look new (stored again, a second, different receipt)."""
+    row = session.get(HubIntake, batch_id)
     known = importer.known_batch(session, batch_id, digest, f"http-{batch_id}")
     if known is not None and known.receipt is not None:
         return Answer("duplicate", known.receipt, 200)
-    row = session.get(HubIntake, batch_id)
     if row is None:
         return None
     if row.sha256 != digest:

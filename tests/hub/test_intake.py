@@ -201,6 +201,35 @@ def test_whole_batch_refusals_stay_immediate(db: Database, hub: Hub, live: LiveH
     assert _count(hub, HubQuarantine) == 1  # the revoked device's (a broken container is not even read)
 
 
+def test_a_repeat_pushed_while_its_batch_is_applied_gets_the_same_receipt(
+        db: Database, hub: Hub, live: LiveHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The apply commits between the acknowledgement's two reads of a repeat (seen in bench_load, 1 run in
+    30): the repeat must get the receipt it got before, or the applied one — never a second, new receipt."""
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: on SQLite the acknowledgement's reads are one read transaction (one moment)")
+    connect_desk(db, hub, tmp_path / "desk")
+    receive(db, 1)
+    made = export(db, tmp_path / "usb")
+    first = _put(live, made.file)  # type: ignore[arg-type]
+    assert first.status_code == 202
+    real, applied = importer.known_batch, []
+
+    def read_then_apply(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        if not applied:  # the apply-worker commits right after the acknowledgement's read
+            applied.append(None)  # (the apply reads it too: once only)
+            applied[0] = intake.drain(hub)
+        return found
+
+    monkeypatch.setattr(importer, "known_batch", read_then_apply)
+    again = _put(live, made.file)  # type: ignore[arg-type]
+    monkeypatch.setattr(importer, "known_batch", real)
+    assert applied == [1]
+    final = _poll(live, db, made.batch_id)  # type: ignore[arg-type]
+    assert again.content in (first.content, final.content), again.text[:300]
+    assert _count(hub, HubIntake) == 0 and _count(hub, HubBatch) == 1
+
+
 def test_unknown_device_is_refused_at_once(db: Database, hub: Hub, live: LiveHub, tmp_path: Path) -> None:
     from desktop.sync import keys
 
