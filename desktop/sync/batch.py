@@ -214,24 +214,6 @@ def read_changes(files: Mapping[str, bytes], manifest: Mapping[str, Any]) -> lis
     return changes if changes is not None else _strict_changes(files, expected)
 
 
-_STR_KEYS = tuple(k for k, kind in CHANGE_KEYS.items() if kind is str)
-_INT_KEYS = tuple(k for k, kind in CHANGE_KEYS.items() if kind is int)
-
-
-def _well_shaped(change: dict[str, Any]) -> bool:
-    """What :func:`_check_shape` accepts, as a yes or no, for values as orjson makes them (exact types)."""
-    get = change.get
-    for key in _STR_KEYS:
-        value = get(key)
-        if type(value) is not str or len(value) > 128:
-            return False
-    for key in _INT_KEYS:
-        value = get(key)
-        if type(value) is not int or not 0 <= value < 2 ** 63:
-            return False
-    return type(get("row")) is dict and get("op") in OPS
-
-
 def _canonical_changes(files: Mapping[str, bytes], expected: int) -> list[dict[str, Any]] | None:
     """The changes when every file is canonical lines ending in a newline, each of the right shape, and
     there are exactly ``expected`` of them; None otherwise (the strict reader then refuses, naming why).
@@ -243,7 +225,11 @@ def _canonical_changes(files: Mapping[str, bytes], expected: int) -> list[dict[s
             if len(changes) >= expected or not raw.endswith(b"\n"):
                 return None
             change = canonical.canonical_object(raw[:-1])
-            if change is None or not _well_shaped(change):
+            if change is None:
+                return None
+            try:
+                _check_shape(change)  # the strict reader's shape rules, the one copy of them
+            except SyncError:
                 return None
             changes.append(change)
     return changes if len(changes) == expected else None
