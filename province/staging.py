@@ -336,16 +336,12 @@ def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]], *
     conn = session.connection()
     stage = stage_table(table)
     version, seq = _fits(stage, stage.c.version, "int4"), _fits(stage, stage.c._seq, "int4")
-    origins = [(table.name, r["id"], device_id, r["_epoch"], seq(r["_seq"]), version(r["version"])) for r in rows]
+    origins = [{"table_name": table.name, "record_id": r["id"], "device_id": device_id, "epoch": r["_epoch"],
+                "seq": seq(r["_seq"]), "version": version(r["version"])} for r in rows]
     driver = conn.connection.driver_connection
     driver.execute("SAVEPOINT direct_new")
     try:
-        with driver.cursor() as cursor, cursor.copy(
-                f"COPY {HubRecordOrigin.__table__.name} (table_name, record_id, device_id, epoch, seq, version) "
-                "FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["text", "text", "text", "text", "int4", "int4"])
-            for origin in origins:
-                copy.write_row(origin)
+        copy_rows(conn, HubRecordOrigin.__table__, origins)
         copy_rows(conn, table, rows)
     except UniqueViolation:  # (a refused value raises on: the caller rolls the whole import back)
         driver.execute("ROLLBACK TO SAVEPOINT direct_new")
