@@ -241,18 +241,13 @@ def _row_answer(row: HubIntake) -> Answer:
 def outcome(hub: Hub, batch_id: str) -> Answer | None:
     """Where a pushed batch stands now (the desk's poll; the wait of a desk that did not ask for async)."""
     with hub.reading() as session:
-        # twice: on PostgreSQL each read sees its own moment, so an apply committed between the two (the
-        # intake row deleted, the batch row added) would otherwise read as "never received"
-        for _ in range(2):
-            applied = session.get(HubBatch, batch_id)
-            if applied is not None:
-                stored = session.get(HubReceipt, batch_id)
-                return None if stored is None else Answer("applied", stored.content, 200, applied=applied.applied,
-                                                          device_id=applied.device_id)
-            row = session.get(HubIntake, batch_id)
-            if row is not None:
-                return _row_answer(row)
-        return None
+        row = session.get(HubIntake, batch_id)  # first, as in ``_stored_answer``: an apply committed after
+        applied = session.get(HubBatch, batch_id)  # this read is seen by the next one
+        if applied is not None:
+            stored = session.get(HubReceipt, batch_id)
+            return None if stored is None else Answer("applied", stored.content, 200, applied=applied.applied,
+                                                      device_id=applied.device_id)
+        return None if row is None else _row_answer(row)
 
 
 def apply_next(hub: Hub) -> str | None:
