@@ -8,8 +8,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from desktop.platform import clock
 from desktop.errors import UserError
+from desktop.platform import clock
+from desktop.rules.text import ascii_digits
 from desktop.sync import canonical, container
 from desktop.sync.errors import SyncError
 from desktop.sync.keys import ENROLMENT_FORMAT
@@ -34,7 +35,7 @@ def enrol(hub: Hub, path: Path, *, replace: bool = False) -> dict[str, Any]:
     except (SyncError, KeyError, TypeError, InvalidSignature):
         raise UserError("Tệp đề nghị đăng ký không hợp lệ hoặc chữ ký sai.", code="bad_enrolment") from None
     device_id, unit_code = str(body.get("device_id", "")), str(body.get("unit_code", ""))
-    if len(device_id) != 36 or not unit_code.isdigit():
+    if len(device_id) != 36 or not ascii_digits(unit_code):
         raise UserError("Tệp đề nghị đăng ký thiếu mã máy hoặc mã đơn vị.", code="bad_enrolment")
     with hub.transaction() as session:
         device = session.get(HubDevice, device_id)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from desktop.errors import UserError
 from desktop.platform import clock
 from desktop.platform.atomic import write_atomic
+from desktop.rules.text import ascii_digits
 from desktop.sync import canonical, container
 from desktop.sync.container import Recipient
 from province import keys as hub_keys
@@ -38,7 +39,7 @@ def recipients(hub: Hub, unit_code: str) -> list[Recipient]:
 def build_inbox(hub: Hub, unit_code: str) -> tuple[bytes, dict[str, Any]]:
     """The sealed inbox of ``unit_code`` and a summary (counts per table)."""
     code = (unit_code or "").strip()
-    if not code.isdigit() or len(code) not in (2, 3, 5):
+    if not ascii_digits(code) or len(code) not in (2, 3, 5):
         raise UserError(f"Mã đơn vị '{unit_code}' không hợp lệ (5 chữ số cấp xã).", field="unit")
     sealed_to = recipients(hub, code)
     with hub.reading() as session:

@@ -23,8 +23,8 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -35,16 +35,16 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 
 from desktop import __version__
-
 from desktop.platform import clock
+from desktop.rules.text import ascii_digits
 from desktop.sync.backoff import poll_delays
+from desktop.texts import LABELS
 from province import appliers as apply_workers
 from province import intake, views, web_auth
 from province.db import IMPORT_SLOTS, Hub, open_hub
 from province.importer import hub_limits
 from province.push_body import Body, TooLarge
 from province.queue_limits import MAX_QUEUED
-from desktop.texts import LABELS
 
 log = logging.getLogger("province.server")
 API = "/api/v1"
@@ -119,7 +119,7 @@ def _batch_routes(app: FastAPI, hub: Hub, config: ServerConfig) -> None:
             return JSONResponse({"status": "refused", "code": "bad_batch_id", "message": "Mã gói không hợp lệ."},
                                 status_code=400)
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > body_cap):
+        if declared is not None and (not ascii_digits(declared) or int(declared) > body_cap):
             return refused("too_large", "Gói dữ liệu vượt quá kích thước cho phép.", batch_id)
         body = Body(incoming / f"http-{batch_id}-{uuid.uuid4().hex[:8]}.mcb",
                     int(declared) if declared is not None else None)

@@ -49,7 +49,7 @@ from desktop.rules.lifecycle import STATUS_LABELS, Status
 from desktop.services.desk import DeskContext, desk_context
 from desktop.services.reception import Applicant, deadline, validated_applicant
 from desktop.services.permissions import Permission, require
-from desktop.rules.text import fold, nfc
+from desktop.rules.text import ascii_digits, fold, nfc
 from desktop.texts import LABELS
 
 Progress = Callable[[int, int], None]
@@ -269,7 +269,7 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
     channel = next((v for k, v in _CHANNELS.items() if k in channel_text), "direct") if channel_text else "direct"
     sets = _text(cells, "sets")
     try:
-        sets_count = validation.sets_count(int(sets)) if sets and sets.isdigit() else 1
+        sets_count = validation.sets_count(int(sets)) if sets and ascii_digits(sets) else 1
     except UserError as exc:
         raise _Refused(exc.message) from None
     outcome = fold(_text(cells, "outcome"))

@@ -39,3 +39,10 @@ def fold(value: str | None) -> str:
     text = unicodedata.normalize("NFC", value).translate(_D_LIKE)
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def ascii_digits(value: str) -> bool:
+    """A non-empty run of 0–9 only. ``str.isdigit`` alone also takes '²' (which ``int`` refuses, so a
+    hostile cell or header crashed the reader) and other scripts' digits (١٢٣, full-width １２３), which no
+    code, PIN, ID number or count of ours is written in."""
+    return value.isascii() and value.isdigit()

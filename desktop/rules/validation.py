@@ -9,7 +9,7 @@ from desktop.texts import CHANNEL_LABELS
 from desktop.formatting import number
 from desktop.platform import clock
 from desktop.errors import UserError
-from desktop.rules.text import fold, nfc
+from desktop.rules.text import ascii_digits, fold, nfc
 
 CHANNELS = CHANNEL_LABELS  # the accepted channels are the labelled ones
 # A PC clock a few minutes fast should not block a real entry.
@@ -85,7 +85,7 @@ def id_number(value: str | None) -> str | None:
     text = (value or "").strip().replace(" ", "")
     if not text:
         return None
-    if not (text.isdigit() and len(text) == 12):
+    if not (ascii_digits(text) and len(text) == 12):
         raise UserError(
             f"Số định danh cá nhân '{text}' không hợp lệ: phải gồm đúng 12 chữ số.", field="id_number"
         )

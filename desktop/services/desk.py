@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from desktop import settings
 from desktop.db.models import CalendarOverride, Setting, Unit
-from desktop.rules.deadlines import DeadlineRules, OfficeHours
 from desktop.errors import UserError
+from desktop.rules.deadlines import DeadlineRules, OfficeHours
+from desktop.rules.text import ascii_digits
 from desktop.rules.unit_levels import level_codes
 from desktop.rules.workcalendar import Override, WorkCalendar
 from desktop.texts import LABELS
@@ -112,7 +113,7 @@ def initialise_desk(
     require(session, Permission.MANAGE_SETTINGS)
     unit_code = (unit_code or "").strip()
     unit_name = (unit_name or "").strip()
-    if not unit_code or not unit_code.isdigit() or len(unit_code) not in (2, 3, 5):
+    if not ascii_digits(unit_code) or len(unit_code) not in (2, 3, 5):
         raise UserError(
             "Mã đơn vị phải là mã số hành chính (2 chữ số cấp tỉnh, 3 chữ số cấp huyện cũ, 5 chữ số cấp xã).",
             field="unit_code",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop import settings
 from desktop.errors import UserError
 from desktop.platform.paths import resources_dir
+from desktop.rules.text import ascii_digits
 
 FILE_NAME = "targets_feedback.json"
 SERIES = {
@@ -33,7 +34,7 @@ def validate(data: Any, origin: str) -> dict[str, Any]:
         if not isinstance(anchors, dict) or not anchors:
             raise UserError(f"Tệp chỉ tiêu {origin} thiếu mục '{section}.{series}'.", field="targets")
         for year, value in anchors.items():
-            if not str(year).isdigit() or not isinstance(value, (int, float)) or value < 0:
+            if not ascii_digits(str(year)) or not isinstance(value, (int, float)) or value < 0:
                 raise UserError(f"Tệp chỉ tiêu {origin}: giá trị '{section}.{series}.{year}' không hợp lệ.",
                                 field="targets")
     return data

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from desktop import settings
 from desktop.errors import UserError
+from desktop.rules.text import ascii_digits
 from desktop.services.desk import get_setting, put_setting
 from desktop.services.permissions import Permission, require
 
@@ -18,7 +19,7 @@ def set_pin(session: Session, pin: str) -> None:
     """Leaders and admins only: the PIN is what keeps a citizen at the kiosk out of the desk."""
     require(session, Permission.KIOSK_PIN)
     text = (pin or "").strip()
-    if not (text.isdigit() and 4 <= len(text) <= 8):
+    if not (ascii_digits(text) and 4 <= len(text) <= 8):
         raise UserError("Mã PIN của kiosk phải gồm 4–8 chữ số.", field="pin")
     put_setting(session, settings.KIOSK_PIN.key, _hasher.hash(text))
     session.flush()

@@ -21,7 +21,7 @@ from desktop.db.models import Dossier, Procedure, Unit
 from desktop.errors import UserError
 from desktop.platform.paths import resources_dir
 from desktop.rules.lifecycle import FORWARDING_ACTIONS, RESOLVER_ACTIONS, Action, allowed_actions
-from desktop.rules.text import fold, nfc
+from desktop.rules.text import ascii_digits, fold, nfc
 from desktop.services.desk import get_setting
 
 UNIT, AGENCY = "unit", "agency"
@@ -84,7 +84,7 @@ def find(session: Session, unit: Unit, code: str | None) -> ResolvingBody:
         return this_unit(unit)
     if len(text) > 32:
         raise UserError("Mã cơ quan giải quyết dài quá 32 ký tự.", field="resolver")
-    if text.isdigit():
+    if ascii_digits(text):
         name = _province_units(session).get(text)
         if len(text) != 5 or name is None:
             raise UserError(f"Không có xã, phường mã '{text}' trong danh sách đơn vị của tỉnh; nhập mã 5 chữ số "

@@ -14,16 +14,22 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from desktop.platform import clock
-
-from desktop.services import feedback_targets
-
-from desktop.rules import validation
 from desktop.db.models_feedback import SurveyAnswer
 from desktop.errors import PermissionDenied, UserError
+from desktop.platform import clock
+from desktop.rules import validation
 from desktop.rules.survey_forms import (
-    DEFAULT_FORM, MAX_TEXT, OVERALL, OVERALL_LABELS, OVERALL_VALUES, QUARTERLY_FORM, SurveyForm, get_form,
+    DEFAULT_FORM,
+    MAX_TEXT,
+    OVERALL,
+    OVERALL_LABELS,
+    OVERALL_VALUES,
+    QUARTERLY_FORM,
+    SurveyForm,
+    get_form,
 )
+from desktop.rules.text import ascii_digits
+from desktop.services import feedback_targets
 from desktop.services.dossiers import get_dossier
 from desktop.texts import LABELS
 
@@ -70,7 +76,7 @@ def _clean_answers(form: SurveyForm, answers: Mapping[str, Any]) -> dict[str, An
             out[qid] = validation.optional_text(str(value), question.text, qid, max_len=MAX_TEXT, multiline=True)
             continue
         allowed = question.allowed()
-        if question.type == "score" and isinstance(value, str) and value.strip().isdigit():
+        if question.type == "score" and isinstance(value, str) and ascii_digits(value.strip()):
             value = int(value.strip())
         if value not in allowed or isinstance(value, bool):
             shown = ", ".join(str(v) for v in allowed)
