@@ -8,6 +8,7 @@ a code and a Vietnamese message, quarantined, and the next file in the folder is
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import json
@@ -60,8 +61,10 @@ def _province(hub: Hub, *args: str, memory: bool = False) -> tuple[subprocess.Co
     return done, peak // 1024
 
 
-def _signed(db: Database, hub: Hub, desk: dict[str, Any], edit: Any, *, batch_id: str | None = None) -> bytes:
-    """A batch correctly signed by the enrolled desk, whose change rows ``edit`` has changed."""
+def _signed(db: Database, hub: Hub, desk: dict[str, Any], edit: Any, *, batch_id: str | None = None,
+            **spec_fields: Any) -> bytes:
+    """A batch correctly signed by the enrolled desk, whose change rows ``edit`` has changed (and whose
+    header and manifest fields ``spec_fields`` replace)."""
     manifest = desk["manifest"]
     changes = batch.read_changes(desk["files"], manifest)
     edit(changes)
@@ -72,6 +75,7 @@ def _signed(db: Database, hub: Hub, desk: dict[str, Any], edit: Any, *, batch_id
                            epoch=manifest["epoch"], seq_from=manifest["seq_from"], seq_to=manifest["seq_to"],
                            created_at=clock.now(), app_version=manifest["app_version"],
                            schema_version=manifest["schema_version"], ranges=manifest["ranges"])
+    spec = dataclasses.replace(spec, **spec_fields)
     data, _ = batch.build(spec, changes, signing_key=key, device_cert=identity.certificate(device, "10375", key),
                           recipients=keys.recipients(hub.meta("public_bundle")))
     return data
@@ -345,3 +349,38 @@ def test_a_signed_newline_bomb_is_refused_at_the_first_blank_line(db: Database, 
     [result] = json.loads(done.stdout)
     assert (result["code"], "dòng trống" in result["message"]) == ("bad_format", True), result
     assert hub_state(hub) == before
+
+
+def _sequence_fields(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Header and manifest numbers a hostile desk may sign: each refused before anything is written."""
+    epoch = manifest["epoch"]
+    low, high = manifest["ranges"][epoch]
+    cases: dict[str, dict[str, Any]] = {
+        "long-epoch": {"epoch": "e" * 100},
+        "long-range-key": {"ranges": {epoch: [low, high], "k" * 200: [low, high]}},
+        "range-past-32-bits": {"ranges": {epoch: [low, 2 ** 40]}, "seq_to": 2 ** 40},
+        "range-below-1": {"ranges": {epoch: [-3, high]}, "seq_from": -3},
+        "range-of-a-boolean": {"ranges": {epoch: [True, high]}, "seq_from": 1},
+    }
+    for value in ("abc", -5, 0, 2 ** 31, 2 ** 70, True, 1.5, [1]):
+        cases[f"epoch-start-{value!r}"] = {"epoch_start": value}
+    return cases
+
+
+def test_sequence_numbers_and_epochs_out_of_the_hubs_range_are_refused_unwritten(
+        db: Database, hub: Hub, desk: dict[str, Any], tmp_path: Path) -> None:
+    """Before: SQLite stored them (a range up to 2**40 then took every later change of the device as seen);
+    PostgreSQL failed mid-import with a database error, retried and reported to the administrator."""
+    from province.importer import import_file
+
+    before = hub_state(hub)
+    for name, fields in _sequence_fields(desk["manifest"]).items():
+        path = tmp_path / f"{name}.mcb"
+        path.write_bytes(_signed(db, hub, desk, lambda ch: None, **fields))
+        result = import_file(hub, path)
+        assert (result.status, result.code) == ("refused", "bad_format"), (name, result.as_json())
+        assert "thứ tự" in result.message or "kỷ nguyên" in result.message, (name, result.message)
+    assert hub_state(hub) == before
+    honest = tmp_path / "honest.mcb"
+    honest.write_bytes(_signed(db, hub, desk, lambda ch: None, epoch_start=desk["manifest"]["seq_from"]))
+    assert import_file(hub, honest).status == "applied"
