@@ -35,6 +35,9 @@ BOUND_FIELDS = ("format", "format_version", "batch_id", "device_id", "unit_code"
 CHANGE_KEYS = {"change_id": str, "seq": int, "epoch": str, "table": str, "record_id": str, "op": str,
                "version": int, "row": dict}
 OPS = ("upsert", "delete")
+# what the desk's change log and the hub's tables hold (String(36)): longer, PostgreSQL refused the batch
+# mid-import with a bare database error, SQLite stored it
+SHORT_KEYS = {"record_id": 36, "epoch": 36}
 
 
 def file_name(*, unit_code: str, device_id: str, epoch: str, seq_to: int, created_at: datetime) -> str:
@@ -259,7 +262,9 @@ def _check_shape(change: dict[str, Any]) -> None:
             raise SyncError("bad_format", f"dòng thay đổi thiếu '{key}'")
         if kind is int and not 0 <= value < 2 ** 63:
             raise SyncError("bad_value", f"'{key}' ngoài khoảng số nguyên 64 bit")
-        if kind is str and len(value) > 128:
+        if kind is str and len(value) > SHORT_KEYS.get(key, 128):
             raise SyncError("bad_value", f"'{key}' quá dài")
+    if not change["record_id"].isprintable():
+        raise SyncError("bad_value", "'record_id' có ký tự điều khiển")
     if change["op"] not in OPS:
         raise SyncError("bad_format", f"thao tác '{change['op']}'")

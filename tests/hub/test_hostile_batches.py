@@ -384,3 +384,28 @@ def test_sequence_numbers_and_epochs_out_of_the_hubs_range_are_refused_unwritten
     honest = tmp_path / "honest.mcb"
     honest.write_bytes(_signed(db, hub, desk, lambda ch: None, epoch_start=desk["manifest"]["seq_from"]))
     assert import_file(hub, honest).status == "applied"
+
+
+def _record_id(value: str, *, table: str = "dossier") -> Any:
+    def edit(changes: list[dict[str, Any]]) -> None:
+        change = next(c for c in changes if c["table"] == table)
+        change["record_id"] = value
+        change["row"].pop("id", None)  # not in the row: only the change line names it
+    return edit
+
+
+def test_record_ids_the_hub_cannot_hold_are_refused_unwritten(db: Database, hub: Hub, desk: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """Before: PostgreSQL failed mid-import (StringDataRightTruncation, a bare bad_content); SQLite stored
+    a 100-character id, or one with a control character, as it came."""
+    from province.importer import import_file
+
+    before = hub_state(hub)
+    for name, edit in {"long": _record_id("r" * 100), "long-event": _record_id("q" * 37, table="dossier_event"),
+                       "control": _record_id("r\u0085x"), "newline": _record_id("r\nx")}.items():
+        path = tmp_path / f"{name}.mcb"
+        path.write_bytes(_signed(db, hub, desk, edit))
+        result = import_file(hub, path)
+        assert (result.status, result.code) == ("refused", "bad_value"), (name, result.as_json())
+        assert "record_id" in result.message, (name, result.message)
+    assert hub_state(hub) == before
