@@ -28,16 +28,14 @@ from desktop.sync import receipt as receipts
 from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
 from desktop.errors import UserError
 from desktop.sync.errors import SyncError
-from province import keys, upgrades, watermarks
+from province import batch_fields, keys, upgrades, watermarks
 from province import forwarded, partitions, refusal_rate, report_counts
 from province.apply import ChangeCounts, apply_changes
 from province.db import Hub, meta_in
-from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt, HubWatermark
+from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
 
 log = logging.getLogger("province.import")
 MIN_APP_VERSION = (0, 1, 0)
-SEQ_MAX = 2 ** 31 - 1  # the hub's sequence columns are 32-bit
-EPOCH_CHARS = HubWatermark.__table__.c.epoch.type.length  # 36: a desk's epoch is a UUID
 
 
 @dataclass(kw_only=True)
@@ -216,7 +214,7 @@ def verify_batch(hub: Hub, sealed: Sealed, public_key: str, *,
     if cert.get("device_id") != header["device_id"] or cert.get("unit_code") != header["unit_code"]:
         raise SyncError("header_mismatch", "chứng thư thiết bị")
     _version_gate(header)
-    _manifest_ranges(manifest, header)
+    batch_fields.check(header, manifest)
     return files, manifest, cert
 
 
@@ -240,34 +238,8 @@ def _encryption_keys(hub: Hub) -> Any:
     return hub.remember(("encryption", present), lambda: keys.encryption_keys(hub))
 
 
-def _sequence(value: Any, what: str) -> int:
-    """A sequence number as the hub stores it (32-bit columns; a desk numbers from 1). Checked before any
-    write: out of range, PostgreSQL refused it mid-import as a database error, retried and reported to the
-    administrator, while SQLite kept it and took every later change of the device up to it as seen."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= SEQ_MAX:
-        raise SyncError("bad_format", f"{what}: phải là số thứ tự từ 1 đến {SEQ_MAX}")
-    return value
-
-
-def _manifest_ranges(manifest: dict[str, Any], header: dict[str, Any]) -> dict[str, list[int]]:
-    ranges = manifest.get("ranges")
-    if not isinstance(ranges, dict) or not ranges:
-        raise SyncError("bad_format", "bản kê thiếu dải thứ tự")
-    if max(len(header["epoch"]), *map(len, ranges)) > EPOCH_CHARS:
-        raise SyncError("bad_format", f"mã kỷ nguyên dữ liệu dài quá {EPOCH_CHARS} ký tự")
-    if manifest.get("epoch_start") is not None:
-        _sequence(manifest["epoch_start"], "thứ tự đầu kỷ nguyên")
-    for span in ranges.values():
-        if (not isinstance(span, list) or len(span) != 2 or any(_sequence(x, "dải thứ tự") is None for x in span)
-                or span[0] > span[1]):
-            raise SyncError("bad_format", "dải thứ tự")
-    if min(s[0] for s in ranges.values()) != header["seq_from"] or max(s[1] for s in ranges.values()) != header["seq_to"]:
-        raise SyncError("header_mismatch", "dải thứ tự")
-    return {str(k): list(v) for k, v in ranges.items()}
-
-
 def _ranges(manifest: dict[str, Any], header: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, list[int]]:
-    ranges = _manifest_ranges(manifest, header)
+    ranges = batch_fields.ranges(manifest, header)
     for change in changes:
         span = ranges.get(change["epoch"])
         if span is None or not span[0] <= change["seq"] <= span[1]:

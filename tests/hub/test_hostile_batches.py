@@ -394,6 +394,24 @@ def _record_id(value: str, *, table: str = "dossier") -> Any:
     return edit
 
 
+@pytest.mark.parametrize("moment", ["x" * 100, "garbage", "2026-13-45T10:00:00+07:00"])
+def test_a_creation_moment_the_hub_cannot_read_is_refused_at_the_acknowledgement(
+        db: Database, hub: Hub, desk: dict[str, Any], moment: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: stored as it came, or (PostgreSQL, over 40 characters) a 503 db_error the desk retried."""
+    from province import intake
+    from province.importer import hub_limits
+
+    with monkeypatch.context() as patch:
+        patch.setattr(clock, "iso", lambda m: moment if m is not None else None)
+        data = _signed(db, hub, desk, lambda ch: None)
+    before = hub_state(hub)
+    answer = intake.accept(hub, data, "x.mcb", batch.read_header(data).header["batch_id"], limits=hub_limits())
+    body = json.loads(answer.body)
+    assert (answer.status, body["code"]) == ("refused", "bad_format"), body
+    assert "thời điểm tạo gói" in body["message"] and answer.http_status < 500
+    assert hub_state(hub) == before
+
+
 def test_record_ids_the_hub_cannot_hold_are_refused_unwritten(db: Database, hub: Hub, desk: dict[str, Any],
                                                              tmp_path: Path) -> None:
     """Before: PostgreSQL failed mid-import (StringDataRightTruncation, a bare bad_content); SQLite stored
