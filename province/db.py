@@ -195,6 +195,9 @@ def create_schema(engine: Engine) -> None:
         from province.schema import DATA_TABLES
 
         partitions.ensure_schema(engine, DATA_TABLES)
+        from province import storage
+
+        storage.ensure(engine)  # room for in-place updates in the tables batches keep rewriting
         from province import intake_cap
 
         intake_cap.ensure_function(engine)  # the acknowledgement's capped INSERT, one round trip

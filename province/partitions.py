@@ -31,6 +31,7 @@ from sqlalchemy.schema import CreateTable
 
 from desktop.db.models import NAMING
 from desktop.platform import clock
+from province import storage
 
 # Table → partition key. Events follow their own moment: an event of a dossier received in December may
 # fall in January; a year's events and dossiers are then each in their own year's partition.
@@ -81,6 +82,12 @@ def present_years(conn: Connection, name: str) -> set[int]:
     return {int(m.group(1)) for m in found if m}
 
 
+def create_default(conn: Connection, name: str) -> None:
+    """The partition that catches rows of a year without its own."""
+    default = _q(f"{name}_default")
+    conn.execute(text(f"CREATE TABLE {default} PARTITION OF {_q(name)} DEFAULT{storage.with_clause(name)}"))
+
+
 def create_year(conn: Connection, name: str, year: int) -> None:
     """The year's partition, made as a plain table and attached: ATTACH locks the parent only against
     other DDL (readers and other imports go on), where CREATE … PARTITION OF would lock it whole. Rows
@@ -90,7 +97,7 @@ def create_year(conn: Connection, name: str, year: int) -> None:
     columns = ", ".join(_q(c) for c in conn.execute(text(
         "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(:n) AND attnum > 0 AND NOT attisdropped "
         "ORDER BY attnum"), {"n": name}).scalars())
-    conn.execute(text(f"CREATE TABLE {_q(part)} (LIKE {_q(name)} INCLUDING DEFAULTS)"))
+    conn.execute(text(f"CREATE TABLE {_q(part)} (LIKE {_q(name)} INCLUDING DEFAULTS){storage.with_clause(name)}"))
     conn.execute(text(f"WITH moved AS (DELETE FROM {_q(default)} WHERE {_q(key)} >= :lo AND {_q(key)} < :hi "
                       f"RETURNING {columns}) INSERT INTO {_q(part)} ({columns}) SELECT {columns} FROM moved"), bounds)
     conn.execute(text(f"ALTER TABLE {_q(name)} ATTACH PARTITION {_q(part)} "
@@ -175,7 +182,7 @@ def ensure_schema(engine: Engine, tables: dict[str, Table]) -> list[str]:
                 continue
             if kind is None:
                 conn.execute(CreateTable(twin(tables[name])))
-                conn.execute(text(f"CREATE TABLE {_q(name + '_default')} PARTITION OF {_q(name)} DEFAULT"))
+                create_default(conn, name)
             else:
                 convert(conn, tables[name])
                 converted.append(name)
@@ -199,7 +206,7 @@ def convert(conn: Connection, table: Table) -> None:
                               {"n": old}).scalars().all():
         conn.execute(text(f"DROP INDEX {index}"))
     conn.execute(CreateTable(twin(table)))
-    conn.execute(text(f"CREATE TABLE {_q(name + '_default')} PARTITION OF {_q(name)} DEFAULT"))
+    create_default(conn, name)
     years = conn.execute(text(f"SELECT DISTINCT extract(year FROM {_q(key)})::int FROM {_q(old)}")).scalars()
     for year in sorted(y for y in years if y is not None and y in year_window()):
         create_year(conn, name, year)
