@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.errors import UserError
-from province import apply_pacing, intake
+from province import apply_pacing, intake, retention
 from province.db import Hub
 
 log = logging.getLogger("province.appliers")
@@ -158,6 +158,7 @@ def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2,
     """``python -m province apply-worker``: apply while anything waits, look again every ``idle_seconds``;
     while pushes are being acknowledged, wait a bounded while first (``province.apply_pacing``)."""
     applied = 0
+    sweeper = retention.Sweeper(hub)
     while not stop.is_set():
         try:
             pacer = pacer or apply_pacing.Pacer(hub)
@@ -165,6 +166,8 @@ def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2,
                 stop.wait(apply_pacing.POLL)
                 continue
             done = intake.apply_next(hub)
+            if done is None:
+                sweeper.maybe()  # nothing to apply: an hourly look for old refusals to forget
         except UserError as exc:
             log.error("không áp dụng được gói: %s", exc.message)
             stop.wait(5)
