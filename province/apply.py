@@ -56,6 +56,9 @@ class ChangeCounts:
 @dataclass(kw_only=True)
 class ApplyOutcome(ChangeCounts):
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # table → the typed rows of the records new to the hub that the direct COPY wrote (this transaction
+    # created their origins): the refold and the report aggregates take them as written (session 11)
+    inserted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def problem(self, change: dict[str, Any], code: str, *, conflict: bool) -> None:
         if conflict:
@@ -154,8 +157,10 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
                                      now=now)
     incoming = [rows[c["record_id"]] for c in lines]
     new = staging.new_records(session, table, incoming, business_keys(table))
-    if new and staging.insert_new(session, table, [r for r in incoming if r["id"] in new], device_id=device_id):
+    fresh = [r for r in incoming if r["id"] in new]
+    if new and staging.insert_new(session, table, fresh, device_id=device_id):
         out.applied += len(new)  # records the hub holds nothing of: one COPY, no staging (session 9)
+        out.inserted[table.name] = fresh
         lines = [c for c in lines if c["record_id"] not in new]
         if not lines:
             return

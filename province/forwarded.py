@@ -51,11 +51,14 @@ def _touched_dossiers(changes: Iterable[dict[str, Any]]) -> set[str]:
     return ids
 
 
-def refold(session: Session, changes: Iterable[dict[str, Any]]) -> int:
-    """Re-derive the folded columns of every forwarded dossier a batch touched; returns how many."""
+def refold(session: Session, changes: Iterable[dict[str, Any]], inserted: Iterable[dict[str, Any]] = ()) -> set[str]:
+    """Re-derive the folded columns of every forwarded dossier a batch touched; returns their ids.
+    ``inserted``: the dossiers this import wrote as new to the hub, as stored — the ones not forwarded
+    need no look-up (a first import's: usually none is left to ask the table about)."""
     dossier, events = DATA_TABLES["dossier"], DATA_TABLES["dossier_event"]
-    ids = sorted(_touched_dossiers(changes))
-    count = 0
+    settled = {row["id"] for row in inserted if not forwarded_between_units(row)}
+    ids = sorted(_touched_dossiers(changes) - settled)
+    done: set[str] = set()
     for among in id_conditions(session, dossier.c.id, ids, chunk=500):
         rows = session.execute(select(dossier).where(among, dossier.c.resolver_code.is_not(None))).mappings().all()
         for row in rows:
@@ -66,8 +69,8 @@ def refold(session: Session, changes: Iterable[dict[str, Any]]) -> int:
             values = {k: v for k, v in fold(timeline).items() if k in FOLDED}
             if values:
                 session.execute(update(dossier).where(dossier.c.id == row["id"]).values(**values))
-                count += 1
-    return count
+                done.add(row["id"])
+    return done
 
 
 def relevant_dossiers(unit_code: str) -> Any:

@@ -29,7 +29,7 @@ from desktop.sync.container import DEFAULT_LIMITS, Limits, Sealed
 from desktop.errors import UserError
 from desktop.sync.errors import SyncError
 from province import batch_fields, keys, upgrades, watermarks
-from province import forwarded, partitions, refusal_rate, report_counts
+from province import forwarded, partitions, refusal_rate, report_upkeep
 from province.apply import ChangeCounts, apply_changes
 from province.db import Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
@@ -306,12 +306,13 @@ def apply_locked(session: Any, device: HubDevice, header: dict[str, Any], manife
     device_id = header["device_id"]
     chain = _chain(session, manifest)
     covered = watermarks.covered(session, device_id, list(ranges))
-    touched = report_counts.touched_dossiers(changes)
-    slices = report_counts.slices_of(session, touched)  # where they counted before (received_at may move)
+    touched = report_upkeep.touched_dossiers(changes)
+    slices = report_upkeep.slices_of(session, touched)  # where they counted before (received_at may move)
     outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
                             batch_id=header["batch_id"], covered=covered, now=now)
-    forwarded.refold(session, changes)  # issue #15: a forwarded dossier's state from both sides' events
-    report_counts.refresh(session, slices | report_counts.slices_of(session, touched))  # same transaction
+    inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))  # new to the hub
+    refolded = forwarded.refold(session, changes, inserted)  # issue #15: a forwarded dossier's state, both sides
+    report_upkeep.after_apply(session, touched, slices, inserted, refolded)  # aggregates, same transaction
     holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
                               epoch_start=manifest.get("epoch_start") or 1, now=now)
     facts = meta_in(session, "package_version", "name")

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from desktop.platform import clock
 from desktop.reports.periodic import periodic_report
 from desktop.reports.periods import parse_period
-from province import report_counts
+from province import report_counts, report_upkeep
 from province.db import Hub
 from province.reports import periodic
 from province.schema import DATA_TABLES
@@ -100,7 +100,7 @@ def test_random_dossiers_on_the_bounds(hub: Hub, seed: int) -> None:
     moved = [d["id"] for d in first[:40]]
     with hub.transaction() as session:  # what an import does: slices before, write, slices after, refresh
         touched = {d["id"] for d in more} | set(moved) | {s["dossier_id"] for s in first_sups[:30]}
-        before = report_counts.slices_of(session, touched)
+        before = report_upkeep.slices_of(session, touched)
         session.execute(insert(dossier), more)
         session.execute(insert(supplement), more_sups)
         for dossier_id in moved:  # received earlier (across a bound), resolved, or deleted
@@ -109,7 +109,7 @@ def test_random_dossiers_on_the_bounds(hub: Hub, seed: int) -> None:
         for sup in first_sups[:30]:
             session.execute(update(supplement).where(supplement.c.id == sup["id"]).values(
                 received_at=_moment(rng), deleted=rng.random() < 0.3))
-        report_counts.refresh(session, before | report_counts.slices_of(session, touched))
+        report_upkeep.refresh(session, before | report_upkeep.slices_of(session, touched))
     with hub.reading() as session:
         assert report_counts.check(session) == []
         assert session.scalar(select(dossier.c.id).limit(1)) is not None

@@ -1,0 +1,188 @@
+"""What an import does to the report aggregates (``province/report_counts.py``), in its own transaction.
+
+Before the apply, the slices (owner unit, reception half-month) the batch's stored dossiers count in
+(:func:`slices_of`). After it (and after the forwarded dossiers' refold):
+
+* a dossier this import wrote as NEW to the hub (``ApplyOutcome.inserted``: its origin row was created by
+  this transaction's ``COPY``, so no committed version of it ever existed and no aggregate counts it) —
+  its contribution is ADDED to the two tables from its row as written (issue 14, session 11), with its
+  supplements as stored (some may have come in earlier batches). Counts are additive: the count rows of
+  its slice are read, added to, and the keys not there yet inserted; its watch rows are inserted.
+* every other touched dossier (updated, moved to another slice, deleted, refolded, or written by the
+  staging path): its slices before and after are recomputed from the raw rows, as before (:func:`refresh`). A new dossier
+  whose slice is recomputed anyway is counted by that recompute, not added as well.
+
+Concurrency (PostgreSQL): one transaction-level advisory lock per owner unit, taken once for every unit
+either path writes (sorted: never a deadlock), so recomputes and additions of one unit's slices are
+serialised; an addition reads the count rows under that lock, after ``ROW EXCLUSIVE`` on both tables
+(so it also waits for a rebuild, which holds them ``EXCLUSIVE``, and reads what the rebuild committed).
+docs/decisions.md ("Aggregates: new dossiers added, not recomputed") gives the reasoning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, text, update
+from sqlalchemy.orm import Session
+
+from desktop.db.types import VNDateTime
+from desktop.platform import clock
+from province import report_counts, staging
+from province.id_lists import id_conditions, text_array
+from province.report_counts import COUNT, DOSSIER, WATCH, CountKey, bucket, bucket_start, counted
+
+# The columns the report and the refold read from a new dossier's row.
+STORED_COLUMNS = (*report_counts.DOSSIER_COLUMNS, "receiving_unit", "resolver_code", "resolver_kind")
+_KEY = ("owner_unit", "r_bucket", "field_name", "channel", "x_bucket", "outcome", "withdrawn")
+
+
+@cache
+def _plan(dialect: Any) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]:
+    """Each column with its default (what the COPY writes for a missing value); the columns whose value a
+    write then a read converts, with that conversion: for a moment (``VNDateTime``: stored as Vietnam wall
+    time, read back as Vietnam time) ``clock.to_vn``, 4× cheaper than the two processors; else both."""
+    defaults = staging._defaults(DOSSIER)  # noqa: SLF001 — the very defaults the COPY wrote
+    converted = []
+    for name in STORED_COLUMNS:
+        kind = DOSSIER.c[name].type
+        bind, result = kind._cached_bind_processor(dialect), kind._cached_result_processor(dialect, None)  # noqa: SLF001
+        if isinstance(kind, VNDateTime):
+            converted.append((name, clock.to_vn))
+        elif bind is not None or result is not None:
+            converted.append((name, _both(bind, result)))
+    return tuple((name, defaults[name]) for name in STORED_COLUMNS), tuple(converted)
+
+
+def _both(bind: Any, result: Any) -> Any:
+    return lambda value: (result or _same)((bind or _same)(value))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def as_stored(session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """New dossiers' typed rows as a read of the table would give them back (the columns above)."""
+    if not rows:
+        return []
+    defaults, converted = _plan(session.get_bind().dialect)
+    out = []
+    for row in rows:
+        stored = {name: row.get(name, default) for name, default in defaults}
+        for name, convert in converted:
+            if stored[name] is not None:
+                stored[name] = convert(stored[name])
+        out.append(stored)
+    return out
+
+
+def slices_of(session: Session, dossier_ids: Iterable[str]) -> set[tuple[str, int]]:
+    """(owner unit, reception half-month) of the stored dossiers among ``dossier_ids``. PostgreSQL: the ids
+    as one text-array literal (``id_lists.text_array``), half the time of a bound list for 1,400 ids."""
+    ids = sorted({i for i in dossier_ids if isinstance(i, str)})
+    if not ids:
+        return set()
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor:
+            found = cursor.execute(f'SELECT owner_unit, received_at FROM "{DOSSIER.name}" WHERE id = ANY(%(ids)s::text[]) '
+                                   "AND received_at IS NOT NULL", {"ids": text_array(ids)}).fetchall()
+        return {(owner, bucket(received)) for owner, received in found}  # naive: Vietnam time, as stored
+    out: set[tuple[str, int]] = set()
+    for among in id_conditions(session, DOSSIER.c.id, ids):
+        query = select(DOSSIER.c.owner_unit, DOSSIER.c.received_at).where(among, DOSSIER.c.received_at.is_not(None))
+        out.update((owner, bucket(received)) for owner, received in session.execute(query))
+    return out
+
+
+def touched_dossiers(changes: Iterable[dict[str, Any]]) -> set[str]:
+    """The dossiers a batch may change the report of: its dossier rows and the dossiers its parts hang on
+    (supplements move the deadline; events refold a forwarded dossier's state)."""
+    ids: set[str] = set()
+    for change in changes:
+        if change["table"] == "dossier":
+            ids.add(str(change["record_id"]))
+        parent = change["row"].get("dossier_id") if isinstance(change.get("row"), dict) else None
+        if isinstance(parent, str):
+            ids.add(parent)
+    return ids
+
+
+def _slice_rows(session: Session, owner: str, buckets: set[int]) -> list[Any]:
+    low, high = bucket_start(min(buckets)), bucket_start(max(buckets) + 1)
+    query = select(*(DOSSIER.c[n] for n in report_counts.DOSSIER_COLUMNS)).where(
+        DOSSIER.c.owner_unit == owner, DOSSIER.c.received_at >= low, DOSSIER.c.received_at < high)
+    return [r for r in session.execute(query).mappings() if bucket(r["received_at"]) in buckets]
+
+
+def lock_units(session: Session, units: Iterable[str]) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: the import already holds the only write lock
+    for unit in sorted(set(units)):
+        session.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(:u))"), {"c": report_counts.LOCK_CLASS, "u": unit})
+
+
+def refresh(session: Session, slices: set[tuple[str, int]], *, locked: bool = False) -> None:
+    """Recompute these slices from the raw rows, in the caller's transaction (``locked``: the caller
+    already holds their units' locks)."""
+    if not slices:
+        return
+    by_unit: dict[str, set[int]] = defaultdict(set)
+    for owner, number in slices:
+        by_unit[owner].add(number)
+    if not locked:
+        lock_units(session, by_unit)
+    for owner in sorted(by_unit):
+        buckets = by_unit[owner]
+        rows = _slice_rows(session, owner, buckets)
+        counts, watch = report_counts.contributions(rows, report_counts.supplements_of(session, [r["id"] for r in rows if counted(r)]))
+        for table in (COUNT, WATCH):
+            session.execute(delete(table).where(table.c.owner_unit == owner, table.c.r_bucket.in_(sorted(buckets))))
+        report_counts.write(session, counts, watch)
+
+
+def after_apply(session: Session, touched: set[str], before: set[tuple[str, int]],
+                inserted: Sequence[dict[str, Any]], refolded: set[str]) -> None:
+    """Bring the aggregates up to date with this import (see the module's docstring)."""
+    fresh = {row["id"]: row for row in inserted if row["id"] not in refolded}
+    recompute = before | slices_of(session, touched - fresh.keys())
+    added = [row for row in fresh.values()
+             if counted(row) and (row["owner_unit"], bucket(row["received_at"])) not in recompute]
+    units = {owner for owner, _ in recompute} | {row["owner_unit"] for row in added}
+    if not units:
+        return
+    lock_units(session, units)
+    refresh(session, recompute, locked=True)
+    if added:
+        _add(session, added)
+
+
+def _add(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add these dossiers' contributions (they count nowhere yet) to the stored aggregates."""
+    counts, watch = report_counts.contributions(rows, report_counts.supplements_of(session, [r["id"] for r in rows]))
+    if session.get_bind().dialect.name == "postgresql":  # wait for a rebuild in progress, read what it wrote
+        session.execute(text(f"LOCK TABLE {COUNT.name}, {WATCH.name} IN ROW EXCLUSIVE MODE"))
+    stored = _stored_counts(session, {(key[0], key[1]) for key in counts})
+    changed = [{"row_id": row_id, "total": n + counts[key]} for key, (row_id, n) in stored.items() if key in counts]
+    if changed:
+        session.connection().execute(update(COUNT).where(COUNT.c.id == bindparam("row_id"))
+                                     .values(n=bindparam("total")), changed)
+    report_counts.write(session, Counter({k: n for k, n in counts.items() if k not in stored}), watch)
+
+
+def _stored_counts(session: Session, slices: Iterable[tuple[str, int]]) -> dict[CountKey, tuple[int, int]]:
+    """The count rows of these slices: key → (row id, n)."""
+    by_unit: dict[str, set[int]] = defaultdict(set)
+    for owner, number in slices:
+        by_unit[owner].add(number)
+    found: dict[CountKey, tuple[int, int]] = {}
+    for owner in sorted(by_unit):
+        query = select(COUNT.c.id, *(COUNT.c[n] for n in _KEY), COUNT.c.n).where(
+            COUNT.c.owner_unit == owner, COUNT.c.r_bucket.in_(sorted(by_unit[owner])))
+        for row in session.execute(query):
+            found.setdefault(tuple(row[1:-1]), (row[0], row[-1]))  # type: ignore[arg-type]
+    return found
