@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from desktop.platform import clock
 from desktop.rules.lifecycle import Status
-from province.id_lists import id_conditions
+from province.id_lists import id_conditions, text_array
 from province.models import HubReportCount, HubReportWatch
 from province.schema import DATA_TABLES
 from province.staging import copy_rows
@@ -40,6 +40,7 @@ from province.staging import copy_rows
 NEVER = 10_000_000  # the x_bucket of a dossier not resolved
 VERSION = 1  # hub_meta "report_counts": bump when the derivation changes, and every hub rebuilds on start
 LOCK_CLASS = 1414  # pg_advisory_xact_lock(LOCK_CLASS, hashtext(unit))
+_AWAITING = Status.AWAITING_SUPPLEMENT.value
 DOSSIER = DATA_TABLES["dossier"]
 SUPPLEMENT = DATA_TABLES["supplement"]
 COUNT = HubReportCount.__table__
@@ -104,7 +105,24 @@ def overdue_spans(row: Any, supplements: Sequence[Any], res: datetime | None
     condition is "t > x" or "t ≤ x", so the predicate is constant on each ``(p_i, p_i+1]`` between the
     moments involved; it is evaluated at each right end and after the last. Clipped at the resolution:
     the report only asks about a dossier still in hand at the window's end, which is at or before it."""
-    if not supplements and row["status"] == Status.AWAITING_SUPPLEMENT.value:
+    if not supplements:  # most dossiers (session 11: the walk below costs ~10 µs a dossier)
+        return spans_without_supplements(row, res)
+    return _walk(row, supplements, res)
+
+
+def spans_without_supplements(row: Any, res: datetime | None) -> list[tuple[datetime | None, datetime | None]]:
+    """What the walk finds with no supplement rows: nothing while awaiting one (by status) or with no due
+    moment; else one point, ``due_at``, overdue after it for good — clipped at the resolution."""
+    due = row["due_at"]
+    if due is None or row["status"] == _AWAITING:
+        return []
+    if res is None:
+        return [(due, None)]
+    return [(due, res)] if due < res else []
+
+
+def _walk(row: Any, supplements: Sequence[Any], res: datetime | None) -> list[tuple[datetime | None, datetime | None]]:
+    if not supplements and row["status"] == _AWAITING:
         return []
     points = sorted({p for s in supplements for p in (s["requested_at"], s["received_at"], s["previous_due_at"])
                      if p is not None} | ({row["due_at"]} if row["due_at"] is not None else set()))
@@ -158,7 +176,24 @@ def contributions(rows: Iterable[Any], supplements: dict[str, list[Any]]) -> tup
 # --- reading the raw tables ----------------------------------------------------------------------------
 
 def supplements_of(conn: Connection | Session, dossier_ids: Sequence[str]) -> dict[str, list[Any]]:
+    """The non-deleted supplements of these dossiers, by dossier id. PostgreSQL: the ids as one text-array
+    literal (``id_lists.text_array``: a first import's 1,400 ids, 5 → 2 ms), each value read back as
+    SQLAlchemy reads it (moments in Vietnam time)."""
     found: dict[str, list[Any]] = defaultdict(list)
+    bind = conn.connection() if isinstance(conn, Session) else conn
+    if bind.dialect.name == "postgresql":
+        if dossier_ids:
+            names = ", ".join(f'"{n}"' for n in _SUPPLEMENT_COLUMNS)
+            readers = [SUPPLEMENT.c[n].type._cached_result_processor(bind.dialect, None)  # noqa: SLF001
+                       for n in _SUPPLEMENT_COLUMNS]
+            with bind.connection.driver_connection.cursor() as cursor:
+                cursor.execute(f'SELECT {names} FROM "{SUPPLEMENT.name}" WHERE dossier_id = ANY(%(ids)s::text[]) '
+                               "AND deleted IS false", {"ids": text_array(dossier_ids)})
+                for values in cursor:
+                    sup = {n: v if r is None or v is None else r(v)
+                           for n, v, r in zip(_SUPPLEMENT_COLUMNS, values, readers, strict=True)}
+                    found[sup["dossier_id"]].append(sup)
+        return found
     columns = [SUPPLEMENT.c[n] for n in _SUPPLEMENT_COLUMNS]
     for among in id_conditions(conn, SUPPLEMENT.c.dossier_id, dossier_ids):
         query = select(*columns).where(among, SUPPLEMENT.c.deleted.is_(False))

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from desktop.db.models import Dossier, Supplement
 from desktop.db.session import Database
+from desktop.platform import clock
 from desktop.services import dossiers
 from province import report_counts, report_upkeep
 from province.db import Hub
@@ -172,3 +175,18 @@ def test_new_rows_as_stored_are_what_a_read_gives_back(hub: Hub) -> None:
 def _exact(row: dict[str, Any]) -> dict[str, Any]:
     """Moments compared with their offsets too (equal instants at other offsets have other dates)."""
     return {k: (v, v.utcoffset()) if isinstance(v, datetime) else v for k, v in row.items()}
+
+
+MOMENT = st.one_of(st.none(), st.sampled_from(MOMENTS[:3]), st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.sampled_from((clock.VN_TZ, timezone.utc))))
+
+
+@settings(max_examples=500, deadline=None)
+@given(status=st.sampled_from(("in_progress", "awaiting_supplement", "resolved", "returned")), due=MOMENT, res=MOMENT,
+       same=st.booleans())
+def test_spans_without_supplements_as_the_walk_finds(status: str, due: datetime | None, res: datetime | None,
+                                                     same: bool) -> None:
+    """The short cut for a dossier with no supplement rows (most of them) = the general walk's answer."""
+    row = {"status": status, "due_at": due}
+    res = due if same else res  # resolved exactly at the due moment: not overdue
+    assert report_counts.spans_without_supplements(row, res) == report_counts._walk(row, [], res)  # noqa: SLF001
