@@ -190,3 +190,68 @@ def test_spans_without_supplements_as_the_walk_finds(status: str, due: datetime 
     row = {"status": status, "due_at": due}
     res = due if same else res  # resolved exactly at the due moment: not overdue
     assert report_counts.spans_without_supplements(row, res) == report_counts._walk(row, [], res)  # noqa: SLF001
+
+
+def _dossier(dossier_id: str, received: datetime, result_at: datetime | None = None) -> dict[str, Any]:
+    return {"id": dossier_id, "owner_unit": "10375", "version": 1, "deleted": False, "code": f"C-{dossier_id}",
+            "procedure_id": "p", "procedure_code": "1.0", "procedure_name": "Thử", "field_name": "Hộ tịch",
+            "time_value": 3.0, "time_unit": "working_days", "applicant_name": "Thử", "channel": "direct",
+            "received_at": received, "due_at": received + timedelta(days=5), "status": "in_progress",
+            "result_at": result_at}
+
+
+def _add_new(hub: Hub, row: dict[str, Any]) -> Any:
+    """An import's writes and upkeep for one new dossier; the transaction is left open (its locks held)."""
+    session = hub.sessions()
+    session.execute(insert(DATA_TABLES["dossier"]), [row])
+    report_upkeep.after_apply(session, {row["id"]}, set(), report_upkeep.as_stored(session, [row]), set())
+    return session
+
+
+def _resolve_stored(hub: Hub, dossier_id: str, at_moment: datetime) -> Any:
+    """An import's writes and upkeep for one stored dossier (its slice recomputed); left open too."""
+    table = DATA_TABLES["dossier"]
+    session = hub.sessions()
+    before = report_upkeep.slices_of(session, {dossier_id})
+    session.execute(table.update().where(table.c.id == dossier_id).values(result_at=at_moment, status="resolved"))
+    report_upkeep.after_apply(session, {dossier_id}, before, [], set())
+    return session
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first", ["addition", "recompute"])
+def test_an_addition_and_a_recompute_of_one_slice_at_once(tmp_path: Path, first: str) -> None:
+    """Two imports at once on one unit's half-month (PostgreSQL): one adds a new dossier, the other
+    recomputes the slice for an updated one. Whichever holds the unit's lock first, the other waits for
+    its commit, and the aggregates end equal to the raw rows with both dossiers counted once."""
+    import threading
+
+    from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
+
+    base = pg_url_or_skip()
+    url, schema = pg_schema_url(base)
+    hub = fresh_hub(url, tmp_path / "hub")
+    try:
+        with hub.transaction() as session:
+            session.execute(insert(DATA_TABLES["dossier"]), [_dossier("old", at(10, 20))])
+            report_counts.rebuild(session)
+        steps = {"addition": lambda: _add_new(hub, _dossier("new", at(10, 21))),
+                 "recompute": lambda: _resolve_stored(hub, "old", at(10, 22))}
+        holder = steps[first]()
+        done: list[Any] = []
+        other = threading.Thread(target=lambda: done.append(steps["recompute" if first == "addition" else "addition"]()))
+        other.start()
+        other.join(1.5)
+        assert other.is_alive()  # waiting for the unit's lock
+        holder.commit()
+        holder.close()
+        other.join(30)
+        done[0].commit()
+        done[0].close()
+        with hub.reading() as session:
+            assert report_counts.check(session) == []
+            counts, _watch = report_counts._stored(session)  # noqa: SLF001
+        assert sum(counts.values()) == 2
+    finally:
+        hub.dispose()
+        drop_pg_schema(base, schema)
