@@ -98,6 +98,26 @@ def test_a_newer_version_naming_another_year_moves_the_row(db: Database, hub: Hu
         assert where(hub, row["id"])[0][0] == "dossier_y2026"
 
 
+def test_one_batch_moves_a_row_updates_another_and_keeps_a_stale_one_where_it_is(
+        db: Database, hub: Hub, tmp_path: Path) -> None:
+    """The move runs only when a staged record did not win the first upsert (session 11): in one batch a
+    record changing year, one updated in its year and a stale copy naming another year."""
+    moving, updated, stale = setup_hub(db, hub, tmp_path, count=3)
+    kept = where(hub, stale["id"])
+    out = apply(hub, [change(moving, moving["version"] + 1, received_at="2025-12-31T23:30:00+07:00"),
+                      change(updated, updated["version"] + 1, seq=2),
+                      change(stale, stale["version"], seq=3, received_at="2025-06-01T08:00:00+07:00")])
+    assert out.applied == 2 and [(p["record_id"], p["code"]) for p in out.problems] == [(stale["id"],
+                                                                                        "stale_version")]
+    assert [(c[1][:16], c[2]) for c in where(hub, moving["id"])] == [("2025-12-31 23:30", moving["version"] + 1)]
+    assert [(c[1][:16], c[2]) for c in where(hub, updated["id"])] == [
+        (updated["received_at"].replace("T", " ")[:16], updated["version"] + 1)]
+    assert where(hub, stale["id"]) == kept
+    if hub.engine.dialect.name == "postgresql":
+        assert [c[0] for c in where(hub, moving["id"]) + where(hub, updated["id"])] == ["dossier_y2025",
+                                                                                        f"dossier_y{clock.now().year}"]
+
+
 def test_an_older_version_or_another_units_naming_another_year_changes_nothing(
         db: Database, hub: Hub, tmp_path: Path) -> None:
     rows = setup_hub(db, hub, tmp_path)
