@@ -39,3 +39,12 @@ def hub_factory(hub_url: str | None, tmp_path: Path) -> Iterator[Callable[..., H
 @pytest.fixture
 def hub(hub_factory: Callable[..., Hub]) -> Hub:
     return hub_factory()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """PostgreSQL only: a URL into a schema of its own, dropped afterwards (tests that build a hub themselves)."""
+    base = pg_url_or_skip()
+    url, schema = pg_schema_url(base)
+    yield url
+    drop_pg_schema(base, schema)

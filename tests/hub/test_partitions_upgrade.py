@@ -6,7 +6,6 @@ rows, the all-units report unchanged — and it keeps importing with the same ve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -23,18 +22,10 @@ from province.db import Hub, open_hub
 from province.reports import periodic
 from province.schema import DATA_TABLES
 from tests.hub.test_partitions import apply, change, where
-from tests.sync_support import (connect_desk, deliver, drop_pg_schema, export, fresh_hub, hub_state, neighbour_desk,
-                                pg_schema_url, pg_url_or_skip, receive)
+from tests.sync_support import (connect_desk, deliver, export, fresh_hub, hub_state, neighbour_desk,
+                                receive)
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    base = pg_url_or_skip()
-    url, schema = pg_schema_url(base)
-    yield url
-    drop_pg_schema(base, schema)
 
 
 def _old_hub_with_data(pg_url: str, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,6 @@ existing hub without it gets it when it opens, and opening it again changes noth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,9 @@ from sqlalchemy import Engine, text
 from desktop.platform import clock
 from province import partitions, storage
 from province.db import open_hub
-from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
+from tests.sync_support import fresh_hub
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    base = pg_url_or_skip()
-    url, schema = pg_schema_url(base)
-    yield url
-    drop_pg_schema(base, schema)
 
 
 def fill_factors(engine: Engine) -> dict[str, str | None]:
