@@ -307,6 +307,7 @@ def apply_locked(session: Any, device: HubDevice, header: dict[str, Any], manife
     chain = _chain(session, manifest)
     covered = watermarks.covered(session, device_id, list(ranges))
     touched = report_upkeep.touched_dossiers(changes)
+    report_upkeep.lock_dossiers(session, touched)  # a concurrent writer of one of them commits first
     slices = report_upkeep.slices_of(session, touched)  # where they counted before (received_at may move)
     outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
                             batch_id=header["batch_id"], covered=covered, now=now)

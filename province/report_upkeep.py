@@ -99,6 +99,19 @@ def slices_of(session: Session, dossier_ids: Iterable[str]) -> set[tuple[str, in
     return out
 
 
+def lock_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
+    """(PostgreSQL) Lock the origin rows of these stored dossiers, sorted, before reading where they count:
+    another import writing one of them commits first, so the slices read are the ones this import replaces
+    (review 11: a concurrent move left the moved-from slice counting a dossier no longer there)."""
+    conn = session.connection()
+    ids = sorted({i for i in dossier_ids if isinstance(i, str)})
+    if conn.dialect.name != "postgresql" or not ids:
+        return
+    with conn.connection.driver_connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM hub_record_origin WHERE table_name = 'dossier' AND record_id = "
+                       "ANY(%(ids)s::text[]) ORDER BY record_id FOR UPDATE", {"ids": text_array(ids)})
+
+
 def touched_dossiers(changes: Iterable[dict[str, Any]]) -> set[str]:
     """The dossiers a batch may change the report of: its dossier rows and the dossiers its parts hang on
     (supplements move the deadline; events refold a forwarded dossier's state)."""

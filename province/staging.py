@@ -253,6 +253,11 @@ def upsert_from_stage(session: Session, table: Table, stage: Table, rule: WriteR
                 return {r[0] for r in cursor.execute(stmt, params)}
             claim, move = _partitioned_steps(conn.dialect, table, stage, rule)
             cursor.execute(claim, params)
+            # the stored records' origins locked (sorted): another import moving one of them commits first, so
+            # the upsert's snapshot sees the row where it now is (else its ON CONFLICT waited on the deleted
+            # row, then inserted a second copy of the id — review 11, tests/hub/test_report_upkeep_batches.py)
+            cursor.execute(f"SELECT 1 FROM {HubRecordOrigin.__table__.name} o WHERE o.table_name = %(table_name)s "
+                           f'AND o.record_id IN (SELECT id FROM "{stage.name}") ORDER BY o.record_id FOR UPDATE', params)
             won = {r[0] for r in cursor.execute(stmt, params)}
             count = f'SELECT count(*) FROM "{stage.name}"'
             staged = cursor.execute(count).fetchone()[0]  # type: ignore[index]
