@@ -7,6 +7,7 @@ the new dossiers come by the direct COPY, so the additive path is the one taken)
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -224,8 +225,6 @@ def test_an_addition_and_a_recompute_of_one_slice_at_once(tmp_path: Path, first:
     """Two imports at once on one unit's half-month (PostgreSQL): one adds a new dossier, the other
     recomputes the slice for an updated one. Whichever holds the unit's lock first, the other waits for
     its commit, and the aggregates end equal to the raw rows with both dossiers counted once."""
-    import threading
-
     from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
 
     base = pg_url_or_skip()
@@ -237,17 +236,7 @@ def test_an_addition_and_a_recompute_of_one_slice_at_once(tmp_path: Path, first:
             report_counts.rebuild(session)
         steps = {"addition": lambda: _add_new(hub, _dossier("new", at(10, 21))),
                  "recompute": lambda: _resolve_stored(hub, "old", at(10, 22))}
-        holder = steps[first]()
-        done: list[Any] = []
-        other = threading.Thread(target=lambda: done.append(steps["recompute" if first == "addition" else "addition"]()))
-        other.start()
-        other.join(1.5)
-        assert other.is_alive()  # waiting for the unit's lock
-        holder.commit()
-        holder.close()
-        other.join(30)
-        done[0].commit()
-        done[0].close()
+        one_after_the_other(steps[first], steps["recompute" if first == "addition" else "addition"])
         with hub.reading() as session:
             assert report_counts.check(session) == []
             counts, _watch = report_counts._stored(session)  # noqa: SLF001
@@ -255,3 +244,19 @@ def test_an_addition_and_a_recompute_of_one_slice_at_once(tmp_path: Path, first:
     finally:
         hub.dispose()
         drop_pg_schema(base, schema)
+
+
+def one_after_the_other(first: Callable[[], Any], second: Callable[[], Any]) -> None:
+    """``first()`` opens a transaction holding its locks; ``second()``, in a thread, must wait for them
+    until the first commits; then the second commits too."""
+    holder = first()
+    done: list[Any] = []
+    other = threading.Thread(target=lambda: done.append(second()))
+    other.start()
+    other.join(1.5)
+    assert other.is_alive()  # waiting for the first one's lock
+    holder.commit()
+    holder.close()
+    other.join(30)
+    done[0].commit()
+    done[0].close()

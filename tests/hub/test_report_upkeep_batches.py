@@ -18,6 +18,7 @@ from province import forwarded, report_counts, report_upkeep, staging
 from province.apply import apply_changes
 from province.db import Hub
 from province.schema import DATA_TABLES
+from tests.hub.test_report_upkeep import one_after_the_other
 
 UNIT, OTHER = "10375", "10376"
 
@@ -35,20 +36,23 @@ def _change(table: str, row: dict[str, Any], version: int, seq: int, op: str = "
             "seq": seq}
 
 
-def _import(hub: Hub, changes: list[dict[str, Any]], device: str = "dev-a") -> Any:
-    """What ``importer.apply_locked`` does between the checks and the receipt."""
+def _applied(session: Any, changes: list[dict[str, Any]], device: str) -> Any:
+    """What ``importer.apply_locked`` does between the checks and the receipt, in ``session``."""
     for n, change in enumerate(changes, start=1):
         change["seq"] = change.get("seq") or n
-    with hub.transaction() as session:
-        touched = report_upkeep.touched_dossiers(changes)
-        report_upkeep.lock_dossiers(session, touched)
-        slices = report_upkeep.slices_of(session, touched)
-        outcome = apply_changes(session, changes, device_id=device, unit_code=UNIT, batch_id=f"b-{device}",
-                                covered={}, now=clock.now())
-        inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))
-        refolded = forwarded.refold(session, changes, inserted)
-        report_upkeep.after_apply(session, touched, slices, inserted, refolded)
+    touched = report_upkeep.touched_dossiers(changes)
+    report_upkeep.lock_dossiers(session, touched)
+    slices = report_upkeep.slices_of(session, touched)
+    outcome = apply_changes(session, changes, device_id=device, unit_code=UNIT, batch_id=f"b-{device}",
+                            covered={}, now=clock.now())
+    inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))
+    report_upkeep.after_apply(session, touched, slices, inserted, forwarded.refold(session, changes, inserted))
     return outcome
+
+
+def _import(hub: Hub, changes: list[dict[str, Any]], device: str = "dev-a") -> Any:
+    with hub.transaction() as session:
+        return _applied(session, changes, device)
 
 
 @pytest.mark.parametrize("direct", [True, False])
@@ -93,13 +97,7 @@ def test_one_mixed_batch_keeps_the_aggregates_equal_to_the_raw_rows(hub: Hub, di
 def _open_import(hub: Hub, changes: list[dict[str, Any]], device: str) -> Any:
     """``_import`` in a session left open (its row locks held) for the caller to commit."""
     session = hub.sessions()
-    touched = report_upkeep.touched_dossiers(changes)
-    report_upkeep.lock_dossiers(session, touched)
-    slices = report_upkeep.slices_of(session, touched)
-    outcome = apply_changes(session, changes, device_id=device, unit_code=UNIT, batch_id=f"b-{device}",
-                            covered={}, now=clock.now())
-    inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))
-    report_upkeep.after_apply(session, touched, slices, inserted, forwarded.refold(session, changes, inserted))
+    _applied(session, changes, device)
     return session
 
 
@@ -109,8 +107,6 @@ def test_a_move_and_a_newer_version_at_once_leave_the_newer_row(tmp_path: Any, t
     """Device A moves a dossier to another received_at (the move: delete, insert anew) while device B's newer
     version (at the old received_at, or moving it elsewhere) waits on the deleted row: once A commits, the id
     must be ONE row, B's (version 3)."""
-    import threading
-
     from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
 
     base = pg_url_or_skip()
@@ -118,18 +114,10 @@ def test_a_move_and_a_newer_version_at_once_leave_the_newer_row(tmp_path: Any, t
     hub = fresh_hub(url, tmp_path / "hub")
     try:
         _import(hub, [_change("dossier", _dossier("r", "2026-10-20T09:00:00+07:00"), 1, 1)])
-        holder = _open_import(hub, [_change("dossier", _dossier("r", "2026-11-20T09:00:00+07:00"), 2, 1)], "dev-a")
-        done: list[Any] = []
+        moved = [_change("dossier", _dossier("r", "2026-11-20T09:00:00+07:00"), 2, 1)]
         later = [_change("dossier", _dossier("r", theirs, status="resolved"), 3, 1)]
-        other = threading.Thread(target=lambda: done.append(_open_import(hub, later, "dev-b")))
-        other.start()
-        other.join(1.5)
-        assert other.is_alive()  # waiting for A's row lock
-        holder.commit()
-        holder.close()
-        other.join(30)
-        done[0].commit()
-        done[0].close()
+        # B waits for A's row lock
+        one_after_the_other(lambda: _open_import(hub, moved, "dev-a"), lambda: _open_import(hub, later, "dev-b"))
         dossier = DATA_TABLES["dossier"]
         with hub.reading() as session:
             rows = session.execute(select(dossier.c.received_at, dossier.c.version).where(dossier.c.id == "r")).all()
@@ -148,26 +136,15 @@ def test_a_move_and_a_newer_version_at_once_leave_the_newer_row(tmp_path: Any, t
 def test_two_devices_add_new_dossiers_to_one_slice_at_once(tmp_path: Any) -> None:
     """Two imports at once, each adding a new dossier with the same count key: the second waits for the
     unit's lock, reads the first's committed row and adds to it (n = 2, one row)."""
-    import threading
-
     from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
 
     base = pg_url_or_skip()
     url, schema = pg_schema_url(base)
     hub = fresh_hub(url, tmp_path / "hub")
     try:
-        holder = _open_import(hub, [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00"), 1, 1)], "dev-a")
-        done: list[Any] = []
+        ours = [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00"), 1, 1)]
         theirs = [_change("dossier", _dossier("b", "2026-10-21T09:00:00+07:00"), 1, 1)]
-        other = threading.Thread(target=lambda: done.append(_open_import(hub, theirs, "dev-b")))
-        other.start()
-        other.join(1.5)
-        assert other.is_alive()
-        holder.commit()
-        holder.close()
-        other.join(30)
-        done[0].commit()
-        done[0].close()
+        one_after_the_other(lambda: _open_import(hub, ours, "dev-a"), lambda: _open_import(hub, theirs, "dev-b"))
         with hub.reading() as session:
             assert report_counts.check(session) == []
             counts, _watch = report_counts._stored(session)  # noqa: SLF001
