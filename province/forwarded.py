@@ -41,23 +41,14 @@ def certificate_encryption_key(cert: dict[str, Any]) -> str | None:
     return str(value)
 
 
-def _touched_dossiers(changes: Iterable[dict[str, Any]]) -> set[str]:
-    ids: set[str] = set()
-    for change in changes:
-        if change["table"] == "dossier":
-            ids.add(str(change["record_id"]))
-        elif change["table"] in CHILD_TABLES and change["row"].get("dossier_id"):
-            ids.add(str(change["row"]["dossier_id"]))
-    return ids
-
-
-def refold(session: Session, changes: Iterable[dict[str, Any]], inserted: Iterable[dict[str, Any]] = ()) -> set[str]:
-    """Re-derive the folded columns of every forwarded dossier a batch touched; returns their ids.
+def refold(session: Session, touched: Iterable[str], inserted: Iterable[dict[str, Any]] = ()) -> set[str]:
+    """Re-derive the folded columns of every forwarded dossier among those a batch touched
+    (``report_upkeep.touched_dossiers``); returns their ids.
     ``inserted``: the dossiers this import wrote as new to the hub, as stored — the ones not forwarded
     need no look-up (a first import's: usually none is left to ask the table about)."""
     dossier, events = DATA_TABLES["dossier"], DATA_TABLES["dossier_event"]
     settled = {row["id"] for row in inserted if not forwarded_between_units(row)}
-    ids = sorted(_touched_dossiers(changes) - settled)
+    ids = sorted(set(touched) - settled)
     done: set[str] = set()
     for among in id_conditions(session, dossier.c.id, ids, chunk=500):
         rows = session.execute(select(dossier).where(among, dossier.c.resolver_code.is_not(None))).mappings().all()

@@ -312,7 +312,7 @@ def apply_locked(session: Any, device: HubDevice, header: dict[str, Any], manife
     outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
                             batch_id=header["batch_id"], covered=covered, now=now)
     inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))  # new to the hub
-    refolded = forwarded.refold(session, changes, inserted)  # issue #15: a forwarded dossier's state, both sides
+    refolded = forwarded.refold(session, touched, inserted)  # issue #15: a forwarded dossier's state, both sides
     report_upkeep.after_apply(session, touched, slices, inserted, refolded)  # aggregates, same transaction
     holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
                               epoch_start=manifest.get("epoch_start") or 1, now=now)

@@ -32,7 +32,9 @@ from sqlalchemy.orm import Session
 from desktop.db.types import VNDateTime
 from desktop.platform import clock
 from province import report_counts, staging
+from province.forwarded import CHILD_TABLES
 from province.id_lists import id_conditions, text_array
+from province.models import HubRecordOrigin
 from province.report_counts import COUNT, DOSSIER, WATCH, CountKey, bucket, bucket_start, counted
 
 # The columns the report and the refold read from a new dossier's row.
@@ -108,19 +110,19 @@ def lock_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
     if conn.dialect.name != "postgresql" or not ids:
         return
     with conn.connection.driver_connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM hub_record_origin WHERE table_name = 'dossier' AND record_id = "
+        cursor.execute(f"SELECT 1 FROM {HubRecordOrigin.__table__.name} WHERE table_name = 'dossier' AND record_id = "
                        "ANY(%(ids)s::text[]) ORDER BY record_id FOR UPDATE", {"ids": text_array(ids)})
 
 
 def touched_dossiers(changes: Iterable[dict[str, Any]]) -> set[str]:
-    """The dossiers a batch may change the report of: its dossier rows and the dossiers its parts hang on
-    (supplements move the deadline; events refold a forwarded dossier's state)."""
+    """The dossiers a batch may change the report or the folded state of: its dossier rows and the dossiers
+    its parts hang on (supplements move the deadline; events refold a forwarded dossier's state). A survey
+    answer or a queue ticket naming a dossier changes neither."""
     ids: set[str] = set()
     for change in changes:
         if change["table"] == "dossier":
             ids.add(str(change["record_id"]))
-        parent = change["row"].get("dossier_id") if isinstance(change.get("row"), dict) else None
-        if isinstance(parent, str):
+        elif change["table"] in CHILD_TABLES and isinstance(parent := change["row"].get("dossier_id"), str):
             ids.add(parent)
     return ids
 

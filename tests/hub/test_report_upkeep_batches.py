@@ -46,7 +46,7 @@ def _applied(session: Any, changes: list[dict[str, Any]], device: str) -> Any:
     outcome = apply_changes(session, changes, device_id=device, unit_code=UNIT, batch_id=f"b-{device}",
                             covered={}, now=clock.now())
     inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))
-    report_upkeep.after_apply(session, touched, slices, inserted, forwarded.refold(session, changes, inserted))
+    report_upkeep.after_apply(session, touched, slices, inserted, forwarded.refold(session, touched, inserted))
     return outcome
 
 
