@@ -17,6 +17,7 @@ from desktop.platform import clock
 from province.models import HubQuarantine
 
 UNKEPT_PER_MINUTE = 60
+UNKEPT = HubQuarantine.stored_as == ""  # a refusal recorded without its bytes
 
 
 def room(session: Any) -> bool:
@@ -24,5 +25,5 @@ def room(session: Any) -> bool:
     the number of pushes in flight)."""
     since = clock.now() - timedelta(minutes=1)
     recent = session.scalar(select(func.count()).select_from(HubQuarantine)
-                            .where(HubQuarantine.refused_at >= since, HubQuarantine.stored_as == ""))
+                            .where(HubQuarantine.refused_at >= since, UNKEPT))
     return (recent or 0) < UNKEPT_PER_MINUTE

@@ -21,6 +21,7 @@ from sqlalchemy import delete
 from desktop.errors import UserError
 from desktop.platform import clock
 from desktop.rules.text import ascii_digits
+from province import refusal_rate
 from province.db import Hub
 from province.models import HubImportAudit, HubIntake, HubQuarantine
 
@@ -41,11 +42,11 @@ def refusal_days() -> int:
 
 def forget_refusals(hub: Hub, *, now: datetime | None = None) -> dict[str, int]:
     """Delete, in one transaction, the traces of refusals older than the retention: rows per table."""
-    cutoff = (now or clock.now()) - timedelta(days=refusal_days())
+    days = refusal_days()
+    cutoff = (now or clock.now()) - timedelta(days=days)
     unkept = HubImportAudit.detail["bytes_kept"].as_boolean().is_(False)
     statements = {
-        "hub_quarantine": delete(HubQuarantine).where(HubQuarantine.stored_as == "",
-                                                      HubQuarantine.refused_at < cutoff),
+        "hub_quarantine": delete(HubQuarantine).where(refusal_rate.UNKEPT, HubQuarantine.refused_at < cutoff),
         "hub_import_audit": delete(HubImportAudit).where(HubImportAudit.status == "refused",
                                                          HubImportAudit.at < cutoff, unkept),
         "hub_intake": delete(HubIntake).where(HubIntake.state == "refused", HubIntake.received_at < cutoff),
@@ -53,7 +54,7 @@ def forget_refusals(hub: Hub, *, now: datetime | None = None) -> dict[str, int]:
     with hub.transaction() as session:
         gone = {name: session.execute(statement).rowcount or 0 for name, statement in statements.items()}
     if any(gone.values()):
-        log.info("đã xóa dấu vết các lần từ chối cũ hơn %d ngày: %s", refusal_days(), gone)
+        log.info("đã xóa dấu vết các lần từ chối cũ hơn %d ngày: %s", days, gone)
     return gone
 
 
