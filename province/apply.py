@@ -27,6 +27,7 @@ from province.models import HubConflict, HubRecordOrigin
 from province.ownership import NOT_OWNER, DossierPartRule, rule_for
 from province.schema import DATA_TABLES, business_keys
 
+MOVED_PART = "moved_part"  # a dossier's part naming another dossier than the stored one (session 12)
 PROBLEM_MESSAGES = {
     "business_key": "Khóa nghiệp vụ (ví dụ mã hồ sơ) trùng với một bản ghi khác đã có ở tỉnh; "
                     "tỉnh giữ cả hai và chờ cán bộ kiểm tra.",
@@ -36,6 +37,8 @@ PROBLEM_MESSAGES = {
     NOT_OWNER: MESSAGES[NOT_OWNER],
     "unknown_table": MESSAGES["unknown_table"],
     "bad_record": "Bản ghi không đọc được (thiếu mã hoặc sai kiểu dữ liệu).",
+    MOVED_PART: "Thành phần, sự kiện, yêu cầu bổ sung hoặc thư xin lỗi không thể chuyển sang hồ sơ khác; "
+                "tỉnh giữ nguyên bản ghi đã có và bỏ qua thay đổi này.",
 }
 
 
@@ -218,6 +221,10 @@ def _check_losers(session: Session, table: Table, losers: list[dict[str, Any]], 
         row, origin = stored.get(change["record_id"]), origins.get(change["record_id"])
         if row is not None and not rule.may_update(unit_code, row):
             out.problem(change, NOT_OWNER, conflict=False)
+            continue
+        if (row is not None and isinstance(rule, DossierPartRule) and change["version"] > row["version"]
+                and rule.moved(row, rows[change["record_id"]])):
+            out.problem(change, MOVED_PART, conflict=False)
             continue
         same_writer = origin is None or (origin.device_id == device_id and origin.epoch == change["epoch"])
         if row is None or same_writer or _same_content(row, rows[change["record_id"]]):

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table
+from sqlalchemy import ColumnElement, Table, true
 
 from desktop.sync.errors import MESSAGES
 
@@ -57,6 +57,11 @@ class WriteRule:
         """Columns an update never changes (the owner is fixed at first insert)."""
         return frozenset({"id", self.owner_column})
 
+    def unmoved(self, stored: Any, incoming: Any) -> ColumnElement[bool]:
+        """SQL, with ``guard``: what an update must keep of the stored row (columns by name, e.g.
+        ``table.c`` and an upsert's ``excluded``). A whole row keeps nothing more than its owner."""
+        return true()
+
 
 @dataclass(frozen=True)
 class DossierPartRule(WriteRule):
@@ -69,6 +74,15 @@ class DossierPartRule(WriteRule):
 
     parent_table: str = "dossier"
     parent_column: str = "dossier_id"
+
+    def unmoved(self, stored: Any, incoming: Any) -> ColumnElement[bool]:
+        """A part stays on its dossier (session 12): a desk never re-hangs one on another dossier, and the
+        dossier it left would keep, say, a supplement's pause in the report aggregates."""
+        return stored[self.parent_column].is_not_distinct_from(incoming[self.parent_column])
+
+    def moved(self, stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
+        """The same check in Python, to tell the desk why its change was refused."""
+        return stored.get(self.parent_column) != incoming.get(self.parent_column)
 
     def parties(self, parent: Mapping[str, Any]) -> frozenset[str]:
         """Who may write rows of this dossier."""

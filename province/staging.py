@@ -204,7 +204,8 @@ def _upsert(dialect: Any, table: Table, stage: Table, rule: WriteRule) -> Any:
     stmt = stmt.on_conflict_do_update(
         index_elements=target,
         set_={n: stmt.excluded[n] for n in names if n not in rule.fixed_columns()},
-        where=(table.c.version < stmt.excluded.version) & rule.guard(table, bindparam("writer_unit")),
+        where=(table.c.version < stmt.excluded.version) & rule.guard(table, bindparam("writer_unit"))
+        & rule.unmoved(table.c, stmt.excluded),
     ).returning(table.c.id)
     if dialect.name == "postgresql":  # one statement: the upsert, then the origin of every row it wrote
         origin = HubRecordOrigin.__table__.name
@@ -236,7 +237,8 @@ def _partitioned_steps(dialect: Any, table: Table, stage: Table, rule: WriteRule
                  f'SELECT %(table_name)s, s.id, %(device_id)s, s._epoch, s._seq, s.version FROM "{stage.name}" s '
                  f'WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" d WHERE d.id = s.id) ON CONFLICT DO NOTHING')
         move = delete(table).where(table.c.id == stage.c.id, table.c[column] != stage.c[column],
-                                   table.c.version < stage.c.version, rule.guard(table, bindparam("writer_unit")))
+                                   table.c.version < stage.c.version, rule.guard(table, bindparam("writer_unit")),
+                                   rule.unmoved(table.c, stage.c))
         _SQL[key] = (claim, move.compile(dialect=dialect).string)
     return _SQL[key]
 
