@@ -52,17 +52,14 @@ def main() -> int:
 
     from sqlalchemy import func, select
 
-    from desktop import demo
     from desktop.db.models import ChangeLog
-    from desktop.db.session import make_engine, open_database
-    from desktop.sync import keys
+    from desktop.db.session import make_engine
     from desktop.sync.export import export_batch
     from province import partitions
     from province.db import create_schema, open_hub
-    from province.devices import enrol
     from province.importer import import_file
-    from province.keys import init_keys
     from province.schema import DATA_TABLES
+    from bench.common import enrolled_demo_desk, touch_every_record
     from tests.sync_support import drop_pg_schema, pg_schema_url
 
     pg_url = os.environ.get("MOTCUA_PG_URL")
@@ -79,18 +76,10 @@ def main() -> int:
         (hub_url, hub_schema), (bulk_pg_url, bulk_schema) = pg_schema_url(pg_url), pg_schema_url(pg_url)
         schemas = [hub_schema, bulk_schema]
 
-    db = open_database(work / "desk.sqlite3")
-    with db.transaction(officer="bench") as session:
-        demo.start_demo_desk(session)
-        demo.generate(session, dossiers=args.dossiers, months=12, seed=3)
+    hub = open_hub(hub_url, data_dir=work / "hub")
+    db = enrolled_demo_desk(hub, work, args.dossiers)
     with db.reading() as session:
         logged = session.scalar(select(func.count()).select_from(ChangeLog))
-    hub = open_hub(hub_url, data_dir=work / "hub")
-    init_keys(hub, name="UBND tỉnh Bench", keys_out=work / "pub")
-    with db.transaction() as session:
-        keys.install_bundle(session, work / "pub" / "province.pub")
-        keys.write_enrolment(session, work / "enrol.json")
-    enrol(hub, work / "enrol.json")
 
     result, export_s, _cpu = timed("desk export", lambda: export_batch(db, work / "usb"))
     assert result.file is not None
@@ -124,7 +113,7 @@ def main() -> int:
     # a subsequent import: every record of the desk updated once and exported again — no record is new,
     # so each change goes through staging and the guarded upsert (the direct COPY does not apply)
     with db.transaction(officer="bench") as session:
-        updated = _touch_every_record(session)
+        updated = touch_every_record(session)
     second = export_batch(db, work / "usb2")
     assert second.file is not None
     again, again_s, again_cpu = timed("hub import of updates", lambda: import_file(hub, second.file))
@@ -181,22 +170,6 @@ def _against_copy(engine: Any, by_table: dict[str, list[dict[str, Any]]], what: 
     print(f"COPY (postgresql): {count} rows in {copy_s:.2f} s = {count / copy_s:,.0f} rows/s")
     print(f"ratio, {what}: hub import takes {import_s / copy_s:.2f}× a COPY of the same rows (goal ≤ 1.5×); "
           f"hub import {applied / import_s:,.0f} changes/s (goal ≥ 20,000)")
-
-
-def _touch_every_record(session: Any) -> int:
-    """Update every synced record of the desk once (its change log then holds one update per record)."""
-    from sqlalchemy import select
-
-    from desktop.db.models import Base, Synced
-    from desktop.platform import clock
-
-    count = 0
-    for mapper in Base.registry.mappers:
-        if issubclass(mapper.class_, Synced):
-            for record in session.scalars(select(mapper.class_)):
-                record.updated_at = clock.now()
-                count += 1
-    return count
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Shared benchmark helpers: a cached demo database of N dossiers and a best-of timer."""
+"""Shared benchmark helpers: a cached demo database of N dossiers, a demo desk enrolled at a hub, and a
+best-of timer."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -42,6 +44,43 @@ def _build_demo(tmp: Path, dossiers: int, seed: int, months: int) -> None:
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
+
+
+def enrolled_demo_desk(hub: Any, work: Path, dossiers: int) -> Any:
+    """A demo desk of ``dossiers`` over a year (≈7 changes each), in ``work``, enrolled at ``hub`` — which
+    gets fresh province keys — so its batches import as a real desk's do."""
+    from desktop import demo
+    from desktop.db.session import open_database
+    from desktop.sync import keys
+    from province.devices import enrol
+    from province.keys import init_keys
+
+    db = open_database(work / "desk.sqlite3")
+    with db.transaction(officer="bench") as session:
+        demo.start_demo_desk(session)
+        demo.generate(session, dossiers=dossiers, months=12, seed=3)
+    init_keys(hub, name="UBND tỉnh Bench", keys_out=work / "pub")
+    with db.transaction() as session:
+        keys.install_bundle(session, work / "pub" / "province.pub")
+        keys.write_enrolment(session, work / "enrol.json")
+    enrol(hub, work / "enrol.json")
+    return db
+
+
+def touch_every_record(session: Any) -> int:
+    """Update every synced record of the desk once (its change log then holds one update per record)."""
+    from sqlalchemy import select
+
+    from desktop.db.models import Base, Synced
+    from desktop.platform import clock
+
+    count = 0
+    for mapper in Base.registry.mappers:
+        if issubclass(mapper.class_, Synced):
+            for record in session.scalars(select(mapper.class_)):
+                record.updated_at = clock.now()
+                count += 1
+    return count
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
