@@ -308,12 +308,12 @@ def apply_locked(session: Any, device: HubDevice, header: dict[str, Any], manife
     covered = watermarks.covered(session, device_id, list(ranges))
     touched = report_upkeep.touched_dossiers(changes)
     report_upkeep.lock_dossiers(session, touched)  # a concurrent writer of one of them commits first
-    slices = report_upkeep.slices_of(session, touched)  # where they counted before (received_at may move)
+    before = report_upkeep.report_values(session, touched)  # what they counted as, and where, before
     outcome = apply_changes(session, changes, device_id=device_id, unit_code=header["unit_code"],
                             batch_id=header["batch_id"], covered=covered, now=now)
     inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))  # new to the hub
     refolded = forwarded.refold(session, touched, inserted)  # issue #15: a forwarded dossier's state, both sides
-    report_upkeep.after_apply(session, touched, slices, inserted, refolded)  # aggregates, same transaction
+    report_upkeep.after_apply(session, touched, before, inserted, refolded)  # aggregates, same transaction
     holes = watermarks.record(session, device_id, ranges, epoch=header["epoch"],
                               epoch_start=manifest.get("epoch_start") or 1, now=now)
     facts = meta_in(session, "package_version", "name")

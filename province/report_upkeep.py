@@ -1,16 +1,20 @@
 """What an import does to the report aggregates (``province/report_counts.py``), in its own transaction.
 
-Before the apply, the slices (owner unit, reception half-month) the batch's stored dossiers count in
-(:func:`slices_of`). After it (and after the forwarded dossiers' refold):
+Before the apply, what the batch's stored dossiers count as and where — the values the aggregates read
+of them (:func:`report_values`: their report columns and supplements; their slice, owner unit × reception
+half-month, follows). After it (and after the forwarded dossiers' refold):
 
 * a dossier this import wrote as NEW to the hub (``ApplyOutcome.inserted``: its origin row was created by
   this transaction's ``COPY``, so no committed version of it ever existed and no aggregate counts it) —
   its contribution is ADDED to the two tables from its row as written (issue 14, session 11), with its
   supplements as stored (some may have come in earlier batches). Counts are additive: the count rows of
   its slice are read, added to, and the keys not there yet inserted; its watch rows are inserted.
-* every other touched dossier (updated, moved to another slice, deleted, refolded, or written by the
-  staging path): its slices before and after are recomputed from the raw rows, as before (:func:`refresh`). A new dossier
-  whose slice is recomputed anyway is counted by that recompute, not added as well.
+* every other touched dossier whose report values changed (updated, moved to another slice, deleted,
+  refolded, written by the staging path, a supplement added or changed): its slices before and after are
+  recomputed from the raw rows (:func:`refresh`). A new dossier whose slice is recomputed anyway is counted
+  by that recompute, not added as well. A touched dossier whose values are the same after the apply as
+  before (an update of other columns: its version, its officer's notes, its events) counts exactly as
+  it did: nothing to do for it (session 12).
 
 Concurrency (PostgreSQL): one transaction-level advisory lock per owner unit, taken once for every unit
 either path writes (sorted: never a deadlock), so recomputes and additions of one unit's slices are
@@ -82,23 +86,47 @@ def as_stored(session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[str
     return out
 
 
-def slices_of(session: Session, dossier_ids: Iterable[str]) -> set[tuple[str, int]]:
-    """(owner unit, reception half-month) of the stored dossiers among ``dossier_ids``. PostgreSQL: the ids
-    as one text-array literal (``id_lists.text_array``), half the time of a bound list for 1,400 ids."""
+ReportValues = tuple[tuple[Any, ...], frozenset[tuple[tuple[Any, ...], int]]]
+_OWNER, _RECEIVED = report_counts.DOSSIER_COLUMNS.index("owner_unit"), report_counts.DOSSIER_COLUMNS.index("received_at")
+
+
+def report_values(session: Session, dossier_ids: Iterable[str]) -> dict[str, ReportValues]:
+    """What the aggregates read of each of these stored dossiers: its report columns
+    (``report_counts.DOSSIER_COLUMNS``) and its non-deleted supplements' (``supplements_of``, as a
+    multiset) — all ``contributions`` reads. Read before the apply (after ``lock_dossiers``) and after it
+    (and the refold): a dossier whose values are the same both times counts as it did, where it did, so
+    its slices need no recompute (session 12: a desk re-sending records whose report values did not
+    change). PostgreSQL: the ids as one text-array literal (``id_lists.text_array``), the values as the
+    driver reads them (compared with each other only)."""
     ids = sorted({i for i in dossier_ids if isinstance(i, str)})
     if not ids:
-        return set()
+        return {}
+    rows: dict[str, tuple[Any, ...]] = {}
     conn = session.connection()
     if conn.dialect.name == "postgresql":
+        names = ", ".join(f'"{n}"' for n in report_counts.DOSSIER_COLUMNS)
         with conn.connection.driver_connection.cursor() as cursor:
-            found = cursor.execute(f'SELECT owner_unit, received_at FROM "{DOSSIER.name}" WHERE id = ANY(%(ids)s::text[]) '
-                                   "AND received_at IS NOT NULL", {"ids": text_array(ids)}).fetchall()
-        return {(owner, bucket(received)) for owner, received in found}  # naive: Vietnam time, as stored
-    out: set[tuple[str, int]] = set()
-    for among in id_conditions(session, DOSSIER.c.id, ids):
-        query = select(DOSSIER.c.owner_unit, DOSSIER.c.received_at).where(among, DOSSIER.c.received_at.is_not(None))
-        out.update((owner, bucket(received)) for owner, received in session.execute(query))
-    return out
+            cursor.execute(f'SELECT {names} FROM "{DOSSIER.name}" WHERE id = ANY(%(ids)s::text[])',
+                           {"ids": text_array(ids)})
+            rows = {row[0]: row for row in cursor}
+    else:
+        for among in id_conditions(session, DOSSIER.c.id, ids):
+            query = select(*(DOSSIER.c[n] for n in report_counts.DOSSIER_COLUMNS)).where(among)
+            rows.update((row[0], tuple(row)) for row in session.execute(query))
+    sups = report_counts.supplements_of(session, sorted(rows))
+    return {i: (row, frozenset(Counter(tuple(s.values()) for s in sups.get(i, ())).items())) for i, row in rows.items()}
+
+
+def where_counted(values: ReportValues | None) -> tuple[str, int] | None:
+    """(owner unit, reception half-month) of a dossier's report values; None when not received (or not stored)."""
+    if values is None or values[0][_RECEIVED] is None:
+        return None
+    return values[0][_OWNER], bucket(values[0][_RECEIVED])  # PostgreSQL: naive, Vietnam time as stored
+
+
+def slices_of(session: Session, dossier_ids: Iterable[str]) -> set[tuple[str, int]]:
+    """(owner unit, reception half-month) of the stored dossiers among ``dossier_ids``."""
+    return {s for v in report_values(session, dossier_ids).values() if (s := where_counted(v)) is not None}
 
 
 def lock_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
@@ -160,11 +188,15 @@ def refresh(session: Session, slices: set[tuple[str, int]], *, locked: bool = Fa
         report_counts.write(session, counts, watch)
 
 
-def after_apply(session: Session, touched: set[str], before: set[tuple[str, int]],
+def after_apply(session: Session, touched: set[str], before: dict[str, ReportValues],
                 inserted: Sequence[dict[str, Any]], refolded: set[str]) -> None:
-    """Bring the aggregates up to date with this import (see the module's docstring)."""
+    """Bring the aggregates up to date with this import (see the module's docstring). ``before``: the
+    touched dossiers' ``report_values`` before the apply; only those whose values changed are recounted."""
     fresh = {row["id"]: row for row in inserted if row["id"] not in refolded}
-    recompute = before | slices_of(session, touched - fresh.keys())
+    stored = touched - fresh.keys()
+    after = report_values(session, stored)
+    recompute = {s for i in stored if before.get(i) != after.get(i)
+                 for s in (where_counted(before.get(i)), where_counted(after.get(i))) if s is not None}
     added = [row for row in fresh.values()
              if counted(row) and (row["owner_unit"], bucket(row["received_at"])) not in recompute]
     units = {owner for owner, _ in recompute} | {row["owner_unit"] for row in added}

@@ -205,7 +205,7 @@ def _add_new(hub: Hub, row: dict[str, Any]) -> Any:
     """An import's writes and upkeep for one new dossier; the transaction is left open (its locks held)."""
     session = hub.sessions()
     session.execute(insert(DATA_TABLES["dossier"]), [row])
-    report_upkeep.after_apply(session, {row["id"]}, set(), report_upkeep.as_stored(session, [row]), set())
+    report_upkeep.after_apply(session, {row["id"]}, {}, report_upkeep.as_stored(session, [row]), set())
     return session
 
 
@@ -213,7 +213,7 @@ def _resolve_stored(hub: Hub, dossier_id: str, at_moment: datetime) -> Any:
     """An import's writes and upkeep for one stored dossier (its slice recomputed); left open too."""
     table = DATA_TABLES["dossier"]
     session = hub.sessions()
-    before = report_upkeep.slices_of(session, {dossier_id})
+    before = report_upkeep.report_values(session, {dossier_id})
     session.execute(table.update().where(table.c.id == dossier_id).values(result_at=at_moment, status="resolved"))
     report_upkeep.after_apply(session, {dossier_id}, before, [], set())
     return session

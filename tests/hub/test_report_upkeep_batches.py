@@ -8,6 +8,7 @@ docs/decisions.md "A record written by two imports at once")."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -42,11 +43,11 @@ def _applied(session: Any, changes: list[dict[str, Any]], device: str) -> Any:
         change["seq"] = change.get("seq") or n
     touched = report_upkeep.touched_dossiers(changes)
     report_upkeep.lock_dossiers(session, touched)
-    slices = report_upkeep.slices_of(session, touched)
+    before = report_upkeep.report_values(session, touched)
     outcome = apply_changes(session, changes, device_id=device, unit_code=UNIT, batch_id=f"b-{device}",
                             covered={}, now=clock.now())
     inserted = report_upkeep.as_stored(session, outcome.inserted.get("dossier", []))
-    report_upkeep.after_apply(session, touched, slices, inserted, forwarded.refold(session, touched, inserted))
+    report_upkeep.after_apply(session, touched, before, inserted, forwarded.refold(session, touched, inserted))
     return outcome
 
 
@@ -152,3 +153,76 @@ def test_two_devices_add_new_dossiers_to_one_slice_at_once(tmp_path: Any) -> Non
     finally:
         hub.dispose()
         drop_pg_schema(base, schema)
+
+
+def _supplement(received: str | None = None, **more: Any) -> dict[str, Any]:
+    return {"id": "s-a", "owner_unit": UNIT, "dossier_id": "a", "deleted": False, "items": ["CCCD"],
+            "requested_at": "2026-10-22T10:00:00+07:00", "received_at": received,
+            "previous_due_at": "2026-10-24T17:00:00+07:00"} | more
+
+
+def _recounted(hub: Hub, changes: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """Import ``changes``; the slices the upkeep recomputed, and the aggregates after (``check`` clean)."""
+    seen: list[set[tuple[str, int]]] = []
+    real = report_upkeep.refresh
+    monkeypatch.setattr(report_upkeep, "refresh", lambda session, slices, **kw: (seen.append(set(slices)),
+                                                                                  real(session, slices, **kw))[1])
+    _import(hub, changes)
+    monkeypatch.undo()
+    with hub.reading() as session:
+        assert report_counts.check(session) == []
+        return set().union(*seen), report_counts._stored(session)  # noqa: SLF001
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_an_update_of_report_values_only_is_recounted(hub: Hub, direct: bool,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 12: slices are recomputed only for dossiers whose report values changed — so an update that
+    changes ONLY one of them (the status and result moment, the due moment, a supplement's dates, the
+    reception moment into another half-month) must be recounted, and the aggregates follow it."""
+    monkeypatch.setattr(staging, "DIRECT_NEW", direct)
+    _import(hub, [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00"), 1, 1),
+                  _change("dossier", _dossier("b", "2026-10-20T10:00:00+07:00"), 1, 2),
+                  _change("supplement", _supplement(dossier_id="b"), 1, 3)])
+    here = (UNIT, report_counts.bucket(datetime.fromisoformat("2026-10-20T09:00:00+07:00")))
+    _slices, (counts, watch) = _recounted(hub, [], monkeypatch)
+    resolved = {"status": "resolved", "result_at": "2026-10-30T10:00:00+07:00"}
+    late = _change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00", **resolved), 2, 4)
+    slices, (counts_after, watch_after) = _recounted(hub, [late], monkeypatch)
+    assert slices == {here} and counts_after != counts  # resolved late: another count key
+    later = _dossier("a", "2026-10-20T09:00:00+07:00", due_at="2026-10-27T17:00:00+07:00", **resolved)
+    slices, (_counts, watch_due) = _recounted(hub, [_change("dossier", later, 3, 5)], monkeypatch)
+    assert slices == {here} and watch_due != watch_after  # overdue from another moment
+    answered = _supplement("2026-10-29T10:00:00+07:00", dossier_id="b")
+    slices, (_counts, watch_answered) = _recounted(hub, [_change("supplement", answered, 2, 6)], monkeypatch)
+    assert slices == {here} and watch_answered != watch_due  # b no longer waits on the citizen
+    withdrawn = _change("supplement", answered | {"deleted": True}, 3, 7, op="delete")
+    slices, (_counts, watch_withdrawn) = _recounted(hub, [withdrawn], monkeypatch)
+    assert slices == {here} and watch_withdrawn != watch_answered  # overdue from its own due moment
+    moved = _dossier("b", "2026-11-20T10:00:00+07:00")
+    slices, (counts_moved, _watch) = _recounted(hub, [_change("dossier", moved, 2, 8)], monkeypatch)
+    assert slices == {here, (UNIT, here[1] + 2)} and counts_moved != counts_after
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_an_update_of_other_values_recounts_nothing(hub: Hub, direct: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update of every record that changes no report value (version, notes, an event, a component) —
+    the bench's load, a desk re-sending its records — recomputes no slice; the aggregates stay equal to the
+    raw rows. A new supplement on a stored dossier, in the same kind of batch, is recounted."""
+    monkeypatch.setattr(staging, "DIRECT_NEW", direct)
+    _import(hub, [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00"), 1, 1),
+                  _change("supplement", _supplement(), 1, 2),
+                  _change("dossier_event", {"id": "e-a", "owner_unit": UNIT, "dossier_id": "a", "kind": "received",
+                                            "at": "2026-10-20T09:00:00+07:00", "data": {}, "deleted": False}, 1, 3)])
+    _slices, before = _recounted(hub, [], monkeypatch)
+    same = [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00", applicant_name="Thử lại",
+                                        updated_at="2026-10-21T09:00:00+07:00"), 2, 4),
+            _change("supplement", _supplement(items=["CCCD", "Sổ hộ khẩu"]), 2, 5),
+            _change("dossier_event", {"id": "e-a", "owner_unit": UNIT, "dossier_id": "a", "kind": "received",
+                                      "at": "2026-10-20T09:00:00+07:00", "data": {"note": "x"}, "deleted": False},
+                    2, 6)]
+    slices, after = _recounted(hub, same, monkeypatch)
+    assert slices == set() and after == before
+    another = _change("supplement", _supplement(id="s-b", requested_at="2026-10-26T10:00:00+07:00"), 1, 7)
+    slices, _after = _recounted(hub, [another], monkeypatch)
+    assert slices == {(UNIT, report_counts.bucket(datetime.fromisoformat("2026-10-20T09:00:00+07:00")))}
