@@ -11,7 +11,7 @@ desks editing one record); a stale copy from the same device and epoch is simply
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -91,12 +91,45 @@ def apply_changes(session: Session, changes: Sequence[dict[str, Any]], *, device
             out.problem(change, NOT_OWNER, conflict=False)  # a row on a dossier of two other units
         else:
             by_table[change["table"]].append(change)
-    for name in DATA_TABLES:  # parents first
-        lines = _latest_per_record(by_table.get(name, []))
-        if lines:
-            _apply_table(session, DATA_TABLES[name], lines, out,
-                         device_id=device_id, unit_code=unit_code, batch_id=batch_id, now=now)
+    tables_in_order = [(n, _latest_per_record(by_table[n])) for n in DATA_TABLES if by_table.get(n)]  # parents first
+    typed: dict[str, dict[str, Any] | Exception] = {}
+    finish, waiting_for = _nothing, 0
+    for index, (name, lines) in enumerate(tables_in_order):
+        try:  # typed while the previous table's upsert runs on the server (session 12)
+            _type_ahead(tables_in_order[index:], typed, unit_code, rows_at_least=2 * waiting_for)
+        finally:
+            finish()  # that table's answer first (its error, if both fail, as when they ran one after the other)
+        rows = typed.pop(name)
+        if isinstance(rows, Exception):
+            raise rows
+        finish = _apply_table(session, DATA_TABLES[name], lines, rows, out, device_id=device_id, unit_code=unit_code,
+                              batch_id=batch_id, now=now)
+        waiting_for = len(lines) if finish is not _nothing else 0
+    finish()
     return out
+
+
+def _type_ahead(coming: list[tuple[str, list[dict[str, Any]]]], typed: dict[str, Any], unit_code: str, *,
+                rows_at_least: int) -> None:
+    """Type the next table's rows, and the following tables' until ``rows_at_least`` rows are typed (about
+    as long as the server takes to upsert the previous table's: ~2 rows typed per row upserted). A table
+    whose typing fails keeps its error, raised when its turn comes, so a batch is refused for the same
+    (first) bad value as when each table was typed just before its write."""
+    done = 0
+    for name, lines in coming:
+        if done and done >= rows_at_least:
+            return
+        if name not in typed:
+            table = DATA_TABLES[name]
+            try:
+                typed[name] = {c["record_id"]: _values(table, c, unit_code) for c in lines}
+            except Exception as exc:  # noqa: BLE001 — raised in its turn
+                typed[name] = exc
+        done += len(lines)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _parents(session: Session, changes: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -150,12 +183,13 @@ def _values(table: Table, change: dict[str, Any], unit_code: str) -> dict[str, A
     return values
 
 
-def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], out: ApplyOutcome, *,
-                 device_id: str, unit_code: str, batch_id: str, now: datetime) -> None:
+def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], rows: dict[str, dict[str, Any]],
+                 out: ApplyOutcome, *, device_id: str, unit_code: str, batch_id: str,
+                 now: datetime) -> Callable[[], None]:
     """Set-based: records new to the hub copied straight in; the others staged, business-key clashes set
     aside, one guarded upsert, then only the records that did not win looked at (another unit's row, or an
-    older or equal version)."""
-    rows = {c["record_id"]: _values(table, c, unit_code) for c in lines}
+    older or equal version). Returns what finishes the table — the upsert's answer awaited and its losers
+    looked at — for the caller to run after typing the next table's rows (``staging.upsert_from_stage``)."""
     lines = _set_aside_batch_clashes(session, table, lines, rows, out, device_id=device_id, batch_id=batch_id,
                                      now=now)
     incoming = [rows[c["record_id"]] for c in lines]
@@ -166,7 +200,7 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
         out.inserted[table.name] = fresh
         lines = [c for c in lines if c["record_id"] not in new]
         if not lines:
-            return
+            return _nothing
     with staging.staged(session, table, [rows[c["record_id"]] for c in lines]) as stage:
         clashes = staging.key_clashes(session, table, stage, business_keys(table))
         if clashes:
@@ -176,12 +210,16 @@ def _apply_table(session: Session, table: Table, lines: list[dict[str, Any]], ou
                     _conflict(session, table, change, out, "business_key", device_id=device_id,
                               batch_id=batch_id, now=now, stored_id=clashes[change["record_id"]])
             lines = [c for c in lines if c["record_id"] not in clashes]
-        won = staging.upsert_from_stage(session, table, stage, rule_for(table.name), writer_unit=unit_code,
-                                        device_id=device_id)
-    out.applied += len(won)
-    losers = [c for c in lines if c["record_id"] not in won]
-    _check_losers(session, table, losers, rows, out, unit_code=unit_code, device_id=device_id,
-                  batch_id=batch_id, now=now)
+        answer = staging.upsert_from_stage(session, table, stage, rule_for(table.name), writer_unit=unit_code,
+                                           device_id=device_id)
+
+    def finish() -> None:
+        won = answer()
+        out.applied += len(won)
+        losers = [c for c in lines if c["record_id"] not in won]
+        _check_losers(session, table, losers, rows, out, unit_code=unit_code, device_id=device_id,
+                      batch_id=batch_id, now=now)
+    return finish
 
 
 def _set_aside_batch_clashes(session: Session, table: Table, lines: list[dict[str, Any]],

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from desktop.platform import clock
 from desktop.db.session import Database
 from desktop.sync import batch, identity, keys
+from desktop.sync.errors import SyncError
 from province.db import Hub
 from province.importer import import_file
 from province.keys import encryption_keys
@@ -35,9 +36,15 @@ def desk(db: Database, hub: Hub, tmp_path: Path) -> dict[str, Any]:
 
 def _import(db: Database, hub: Hub, desk: dict[str, Any], tmp_path: Path, edit: Any) -> Any:
     """Sign a batch of the desk's changes after ``edit`` changed the first dossier's row, and import it."""
+    return _import_changes(db, hub, desk, tmp_path,
+                           lambda changes: edit(next(c for c in changes if c["table"] == "dossier")["row"]))
+
+
+def _import_changes(db: Database, hub: Hub, desk: dict[str, Any], tmp_path: Path, edit: Any) -> Any:
+    """Sign a batch of the desk's changes after ``edit`` changed them, and import it."""
     manifest = desk["manifest"]
     changes = batch.read_changes(desk["files"], manifest)
-    edit(next(c for c in changes if c["table"] == "dossier")["row"])
+    edit(changes)
     with db.reading() as session:
         device = identity.device_id(session)
     key = identity.signing_key(device)
@@ -129,3 +136,29 @@ def test_an_integer_the_database_cannot_hold_is_refused_not_wrapped(db: Database
     assert (outcome.status, outcome.code) == ("refused", "bad_value"), outcome.as_json()
     assert "dossier.sets_count: ngoài khoảng số nguyên 32 bit" in outcome.message
     assert hub_state(hub) == before
+
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_of_two_bad_values_the_first_table_s_refuses_the_batch(hub: Hub, direct: bool,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 12: while a table's upsert runs on the server the next tables' rows are typed ahead; a bad
+    value found there waits for its table's turn. A component out of 32 bits (refused when copied, on
+    PostgreSQL) and an event whose moment is not one (refused when typed, ahead of the component's copy):
+    the batch is refused for the component's, as when each table was typed just before its write."""
+    from province import staging
+    from province.apply import apply_changes
+    from tests.hub.test_report_upkeep_batches import UNIT, _change, _dossier
+
+    monkeypatch.setattr(staging, "DIRECT_NEW", direct)  # False: the dossier staged, its upsert in flight
+    changes = [_change("dossier", _dossier("d1", "2026-10-20T09:00:00+07:00"), 1, 1),
+               _change("dossier_component", {"id": "c1", "owner_unit": UNIT, "dossier_id": "d1", "position": 2 ** 40,
+                                             "name": "Tờ khai", "deleted": False}, 1, 2),
+               _change("dossier_event", {"id": "e1", "owner_unit": UNIT, "dossier_id": "d1", "kind": "received",
+                                         "at": "hôm qua", "data": {}, "deleted": False}, 1, 3)]
+    with pytest.raises(SyncError) as refused, hub.transaction() as session:
+        apply_changes(session, changes, device_id="d", unit_code=UNIT, batch_id="b", covered={}, now=clock.now())
+    if hub.engine.dialect.name == "sqlite":  # SQLite holds 2**40: the event's moment refuses the batch
+        assert "dossier_event.at: không phải thời điểm" in refused.value.message
+    else:
+        assert "dossier_component.position: ngoài khoảng số nguyên 32 bit" in refused.value.message
