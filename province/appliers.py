@@ -23,11 +23,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from desktop.errors import UserError
 from province import apply_pacing, intake, retention
-from province.db import Hub
+from province.db import DB_ERRORS, Hub
 
 log = logging.getLogger("province.appliers")
 NICE = 10  # how much lower than the HTTP processes (Unix); Windows keeps the normal priority
@@ -172,7 +170,7 @@ def run_worker(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.2,
             log.error("không áp dụng được gói: %s", exc.message)
             stop.wait(5)
             continue
-        except SQLAlchemyError:
+        except DB_ERRORS:
             log.exception("lỗi cơ sở dữ liệu trong tiến trình áp dụng gói")
             stop.wait(1)
             continue

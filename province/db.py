@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex
 
@@ -35,6 +37,10 @@ IDLE_IN_TRANSACTION_MS = 60_000
 # TCP connection); one used a moment ago is not (the ping was two of an acknowledgement's six round trips).
 PING_AFTER_IDLE_SECONDS = 10.0
 _CHECKED_IN = "motcua_checked_in"  # key in the pooled connection's info: when it went back to the pool
+# A database error, however it surfaced: through SQLAlchemy, or raised by psycopg itself on the driver's own
+# cursor (the COPYs, the pipelined upsert, the id-array reads). Either is the database's trouble (a deadlock,
+# a timeout, a lost connection), never the batch's: retried, not refused as bad content (review 12).
+DB_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, psycopg.Error)
 
 
 def hub_dir(explicit: str | Path | None = None) -> Path:

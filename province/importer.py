@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.platform import clock
 from desktop.platform.atomic import write_atomic
@@ -31,7 +30,7 @@ from desktop.sync.errors import SyncError
 from province import batch_fields, keys, upgrades, watermarks
 from province import forwarded, partitions, refusal_rate, report_upkeep
 from province.apply import ChangeCounts, apply_changes
-from province.db import Hub, meta_in
+from province.db import DB_ERRORS, Hub, meta_in
 from province.models import HubBatch, HubDevice, HubImportAudit, HubQuarantine, HubReceipt
 
 log = logging.getLogger("province.import")
@@ -108,7 +107,7 @@ def import_file(hub: Hub, path: Path, *, dry_run: bool = False, receipts_out: Pa
         result = _refused(hub, path, data, batch_id, exc, dry_run=dry_run)
     except UserError:
         raise  # the operator's problem (no keys, wrong key passphrase), not this file's: stop the run
-    except SQLAlchemyError as exc:  # a bug or a broken database: this file only, the rest go on
+    except DB_ERRORS as exc:  # a bug or a broken database: this file only, the rest go on
         log.exception("lỗi cơ sở dữ liệu khi nhận gói %s", path.name)
         result = _refused(hub, path, data, batch_id, SyncError("db_error", type(exc).__name__), dry_run=dry_run)
     except Exception as exc:  # noqa: BLE001 — whatever a hostile file provokes is a refusal, never a crash

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from desktop.errors import UserError
@@ -38,7 +38,7 @@ from desktop.sync.errors import SyncError
 from province import importer, intake_cap
 from province.intake_facts import QUEUED
 from province.intake_facts import facts as _facts  # a module global: tests replace it
-from province.db import Hub, meta_in
+from province.db import DB_ERRORS, Hub, meta_in
 from province.models import HubBatch, HubDevice, HubIntake, HubReceipt
 from province.queue_limits import MAX_QUEUED
 
@@ -119,7 +119,7 @@ def accept(hub: Hub, data: bytes, name: str, batch_id: str, *, limits: Limits,
         return _verify_and_store(hub, data, sealed, limits=limits, max_queued=max_queued)
     except SyncError as exc:
         failure = exc
-    except SQLAlchemyError as exc:
+    except DB_ERRORS as exc:
         log.exception("lỗi cơ sở dữ liệu khi nhận gói %s", batch_id)
         failure = SyncError("db_error", type(exc).__name__)
     except UserError:
@@ -302,7 +302,7 @@ def apply_device(hub: Hub, device_id: str, *, signer: Any) -> str | None:
             return batch_id
         except SyncError as exc:
             failure, retry = exc, False
-        except SQLAlchemyError as exc:
+        except DB_ERRORS as exc:
             log.exception("lỗi cơ sở dữ liệu khi áp dụng gói %s", batch_id)
             failure, retry = SyncError("db_error", type(exc).__name__), True
         except UserError:
