@@ -44,6 +44,7 @@ def test_a_server_error_in_the_upsert_rolls_back_and_leaves_the_connection_clean
                   _change("supplement", _supplement(None), 1, 2)])
     with hub.engine.begin() as conn:
         conn.execute(text(TRIGGER))
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar()
     with pytest.raises(psycopg.errors.DeadlockDetected):
         _import(hub, [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00", status="resolved",
                                                   result_at="2026-10-24T09:00:00+07:00"), 2, 3),
@@ -53,6 +54,7 @@ def test_a_server_error_in_the_upsert_rolls_back_and_leaves_the_connection_clean
                                                 "deleted": False}, 1, 5)])
     with hub.engine.connect() as conn:  # the same pooled connection, out of pipeline mode, nothing written
         assert conn.connection.driver_connection._pipeline is None  # noqa: SLF001
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == backend  # kept, not replaced
         assert conn.execute(text("SELECT status FROM dossier")).scalar() == "in_progress"
         assert conn.execute(text("SELECT count(*) FROM dossier_event")).scalar() == 0
     outcome = _import(hub, [_change("dossier", _dossier("b", "2026-10-21T09:00:00+07:00"), 1, 6),
