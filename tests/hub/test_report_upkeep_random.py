@@ -70,3 +70,47 @@ def test_random_batches_keep_the_aggregates_equal_to_the_raw_rows(hub: Hub, seed
         _import(hub, changes, device=rng.choice(("dev-a", "dev-b")))
         with hub.reading() as session:
             assert [d.message for d in report_counts.check(session)] == [], (seed, _batch, changes)
+
+
+def _sup(i: str, **more: Any) -> dict[str, Any]:
+    return {"id": i, "owner_unit": UNIT, "dossier_id": "a", "deleted": False, "items": ["CCCD"],
+            "requested_at": "2026-10-22T10:00:00+07:00", "received_at": None,
+            "previous_due_at": "2026-10-25T17:00:00+07:00"} | more
+
+
+SAME = _dossier("a", "2026-10-20T09:00:00+07:00", applicant_name="Thử lại")  # no report value changed
+PAIRS = {
+    "notes then a new supplement": ([_change("dossier", SAME, 2, 1)], [_change("supplement", _sup("s9"), 1, 1)]),
+    "a supplement answered then notes": ([_change("supplement", _sup("s1", received_at="2026-10-29T10:00:00+07:00"),
+                                                  2, 1)], [_change("dossier", SAME, 2, 1)]),
+    "a move then a new supplement": ([_change("dossier", _dossier("a", "2026-11-20T09:00:00+07:00"), 2, 1)],
+                                     [_change("supplement", _sup("s9"), 1, 1)]),
+    "resolved late then notes": ([_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00", status="resolved",
+                                                              result_at="2026-10-30T10:00:00+07:00"), 2, 1)],
+                                 [_change("dossier", SAME, 3, 1)]),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("pair", sorted(PAIRS))
+def test_two_imports_of_one_dossier_at_once_read_its_values_in_turn(tmp_path: Any, pair: str) -> None:
+    """Two devices' imports touching one stored dossier at once, one changing a report value and the other
+    not (or both): the second waits on the dossier's origin row before reading its values, so it compares
+    what the first committed with what it wrote itself — the aggregates equal the raw rows after both."""
+    from tests.hub.test_report_upkeep import one_after_the_other
+    from tests.hub.test_report_upkeep_batches import _open_import
+    from tests.sync_support import drop_pg_schema, fresh_hub, pg_schema_url, pg_url_or_skip
+
+    base = pg_url_or_skip()
+    url, schema = pg_schema_url(base)
+    hub = fresh_hub(url, tmp_path / "hub")
+    try:
+        _import(hub, [_change("dossier", _dossier("a", "2026-10-20T09:00:00+07:00"), 1, 1),
+                      _change("supplement", _sup("s1"), 1, 2)])
+        first, second = PAIRS[pair]
+        one_after_the_other(lambda: _open_import(hub, first, "dev-a"), lambda: _open_import(hub, second, "dev-b"))
+        with hub.reading() as session:
+            assert [d.message for d in report_counts.check(session)] == []
+    finally:
+        hub.dispose()
+        drop_pg_schema(base, schema)
