@@ -124,11 +124,6 @@ def where_counted(values: ReportValues | None) -> tuple[str, int] | None:
     return values[0][_OWNER], bucket(values[0][_RECEIVED])  # PostgreSQL: naive, Vietnam time as stored
 
 
-def slices_of(session: Session, dossier_ids: Iterable[str]) -> set[tuple[str, int]]:
-    """(owner unit, reception half-month) of the stored dossiers among ``dossier_ids``."""
-    return {s for v in report_values(session, dossier_ids).values() if (s := where_counted(v)) is not None}
-
-
 def lock_dossiers(session: Session, dossier_ids: Iterable[str]) -> None:
     """(PostgreSQL) Lock the origin rows of these stored dossiers, sorted, before reading where they count:
     another import writing one of them commits first, so the slices read are the ones this import replaces

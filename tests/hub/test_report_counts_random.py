@@ -98,9 +98,9 @@ def test_random_dossiers_on_the_bounds(hub: Hub, seed: int) -> None:
 
     more, more_sups = _rows(rng, 150, ("10376", "10377"))
     moved = [d["id"] for d in first[:40]]
-    with hub.transaction() as session:  # what an import does: slices before, write, slices after, refresh
+    with hub.transaction() as session:  # what an import does: values before, write, upkeep after
         touched = {d["id"] for d in more} | set(moved) | {s["dossier_id"] for s in first_sups[:30]}
-        before = report_upkeep.slices_of(session, touched)
+        before = report_upkeep.report_values(session, touched)
         session.execute(insert(dossier), more)
         session.execute(insert(supplement), more_sups)
         for dossier_id in moved:  # received earlier (across a bound), resolved, or deleted
@@ -109,7 +109,7 @@ def test_random_dossiers_on_the_bounds(hub: Hub, seed: int) -> None:
         for sup in first_sups[:30]:
             session.execute(update(supplement).where(supplement.c.id == sup["id"]).values(
                 received_at=_moment(rng), deleted=rng.random() < 0.3))
-        report_upkeep.refresh(session, before | report_upkeep.slices_of(session, touched))
+        report_upkeep.after_apply(session, touched, before, [], set())
     with hub.reading() as session:
         assert report_counts.check(session) == []
         assert session.scalar(select(dossier.c.id).limit(1)) is not None
