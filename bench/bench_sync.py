@@ -1,7 +1,8 @@
 """Sync benchmark: desk export time for ~10k changes, and hub import throughput against a plain bulk
 insert of the same rows in the same run (PostgreSQL if ``MOTCUA_PG_URL`` is set or can be started,
 else SQLite). Two imports: the first of a desk's records (all new to the hub: copied straight in), then a
-batch updating every one of them (staging + guarded upsert), each against a COPY of its own rows.
+batch updating every one of them (staging + guarded upsert), each against a COPY of its own rows, with
+the CPU both cost here and in a local PostgreSQL server, and the wall time no overlap could beat.
 
     PYTHONPATH=. .venv/bin/python bench/bench_sync.py [--dossiers 1300]
 """
@@ -32,14 +33,19 @@ def main() -> int:
     import pstats
 
     profiler = cProfile.Profile() if args.profile else None
+    server_spent: dict[str, float | None] = {}
+    from bench.common import server_cpu, server_cpu_between
 
-    def timed(what: str, step: Any) -> tuple[Any, float, float]:
-        """``step()``'s result, wall and CPU seconds; profiled (and the profile printed) with --profile."""
+    def timed(what: str, step: Any, engine: Any = None) -> tuple[Any, float, float]:
+        """``step()``'s result, wall and CPU seconds; profiled (and the profile printed) with --profile.
+        With ``engine`` (PostgreSQL here), the CPU its server spent on the step is kept in ``server_spent``."""
+        server_before = server_cpu(engine) if engine is not None else None
         started, cpu_started = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         result = step()
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        server_spent[what] = server_cpu_between(server_before, server_cpu(engine) if engine is not None else None)
         if profiler:
             profiler.disable()
             print(f"--- profile: {what}")
@@ -86,7 +92,7 @@ def main() -> int:
     print(f"export: {result.changes} records from {logged} change-log rows in {export_s:.2f} s "
           f"({result.changes / export_s:,.0f} records/s), file {result.size / 1024:.0f} KiB")
 
-    outcome, import_s, import_cpu = timed("hub import", lambda: import_file(hub, result.file))
+    outcome, import_s, import_cpu = timed("hub import", lambda: import_file(hub, result.file), hub.engine)
     assert outcome.status == "applied", outcome.as_json()
     dialect = hub.engine.dialect.name
     print(f"hub import ({dialect}): {outcome.applied} changes in {import_s:.2f} s "
@@ -108,7 +114,8 @@ def main() -> int:
     bulk_s = time.perf_counter() - started
     print(f"plain bulk insert ({dialect}): {len(changes)} rows in {bulk_s:.2f} s = {len(changes) / bulk_s:,.0f} rows/s")
     print(f"ratio: hub import takes {import_s / bulk_s:.1f}× the plain bulk insert of the same rows")
-    _against_copy(bulk_engine, by_table, "first import (records new to the hub)", outcome.applied, import_s)
+    _against_copy(bulk_engine, by_table, "first import (records new to the hub)", outcome.applied, import_s,
+                  (import_cpu, server_spent["hub import"]))
 
     # a subsequent import: every record of the desk updated once and exported again — no record is new,
     # so each change goes through staging and the guarded upsert (the direct COPY does not apply)
@@ -116,12 +123,14 @@ def main() -> int:
         updated = touch_every_record(session)
     second = export_batch(db, work / "usb2")
     assert second.file is not None
-    again, again_s, again_cpu = timed("hub import of updates", lambda: import_file(hub, second.file))
+    again, again_s, again_cpu = timed("hub import of updates", lambda: import_file(hub, second.file),
+                                     hub.engine)
     assert again.status == "applied" and again.applied == updated, again.as_json()
     print(f"hub import of updates ({dialect}): {again.applied} changes to stored records in {again_s:.2f} s "
           f"= {again.applied / again_s:,.0f} changes/s; {again_cpu:.2f} s of it CPU in this process")
     by_table, _ = _typed_rows(hub, second.file)
-    _against_copy(bulk_engine, by_table, "subsequent import (updates of stored records)", again.applied, again_s)
+    _against_copy(bulk_engine, by_table, "subsequent import (updates of stored records)", again.applied, again_s,
+                  (again_cpu, server_spent["hub import of updates"]))
     print(f"desk export of {result.changes} changes: {export_s:.2f} s (goal ≤ 1 s)")
     bulk_engine.dispose()
     hub.dispose()
@@ -151,10 +160,12 @@ def _typed_rows(hub: Any, path: Path) -> tuple[dict[str, list[dict[str, Any]]], 
 
 
 def _against_copy(engine: Any, by_table: dict[str, list[dict[str, Any]]], what: str, applied: int,
-                  import_s: float) -> None:
-    """The floor the issue asks for (PostgreSQL): a COPY of the same rows into the emptied hub tables."""
+                  import_s: float, import_cpu: tuple[float, float | None]) -> None:
+    """The floor the issue asks for (PostgreSQL): a COPY of the same rows into the emptied hub tables;
+    then the CPU both took, here and in the server (see :func:`_cpu_bound`)."""
     if engine.dialect.name != "postgresql":
         return
+    from bench.common import server_cpu, server_cpu_between
     from province.schema import DATA_TABLES
     from province.staging import copy_rows
 
@@ -162,14 +173,29 @@ def _against_copy(engine: Any, by_table: dict[str, list[dict[str, Any]]], what: 
         for name in DATA_TABLES:
             conn.execute(DATA_TABLES[name].delete())
     count = sum(len(rows) for rows in by_table.values())
-    started = time.perf_counter()
+    server_before = server_cpu(engine)
+    started, cpu_started = time.perf_counter(), time.process_time()
     with engine.begin() as conn:
         for name, rows in by_table.items():
             copy_rows(conn, DATA_TABLES[name], rows)
-    copy_s = time.perf_counter() - started
+    copy_s, copy_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    copy_server = server_cpu_between(server_before, server_cpu(engine))
     print(f"COPY (postgresql): {count} rows in {copy_s:.2f} s = {count / copy_s:,.0f} rows/s")
     print(f"ratio, {what}: hub import takes {import_s / copy_s:.2f}× a COPY of the same rows (goal ≤ 1.5×); "
           f"hub import {applied / import_s:,.0f} changes/s (goal ≥ 20,000)")
+    if import_cpu[1] is not None and copy_server is not None:
+        _cpu_bound(what, (import_cpu[0], import_cpu[1]), (copy_cpu, copy_server), copy_s)
+
+
+def _cpu_bound(what: str, spent: tuple[float, float], floor: tuple[float, float], copy_s: float) -> None:
+    """The wall time no overlap can beat: the import's CPU (this process + PostgreSQL) spread over every
+    core. When it is above 1.5× the COPY's wall time, the goal needs less work, not more parallelism."""
+    cores = os.cpu_count() or 1
+    total = sum(spent)
+    print(f"CPU, {what}: hub import {spent[0]:.2f} s in this process + {spent[1]:.2f} s in PostgreSQL = "
+          f"{total:.2f} s; COPY {floor[0]:.2f} + {floor[1]:.2f} = {sum(floor):.2f} s. On {cores} cores the "
+          f"import cannot take less than {total / cores:.2f} s = {total / cores / copy_s:.2f}× the COPY "
+          f"however its work overlaps; ≤ 1.5× needs ≤ {1.5 * copy_s * cores:.2f} s of CPU in all")
 
 
 if __name__ == "__main__":

@@ -91,3 +91,34 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def server_cpu(engine: Any) -> dict[int, int] | None:
+    """Clock ticks of CPU used so far by each process of the PostgreSQL server behind ``engine`` (its
+    database's backends and the background writers), read from ``/proc``: None unless it is PostgreSQL
+    on this machine. Other sessions of the same database count too: measure on a quiet server.
+    Two readings give the CPU a step cost the server, which wall time hides when work overlaps."""
+    if engine.dialect.name != "postgresql" or not Path("/proc/self/stat").exists():
+        return None
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        pids = conn.scalars(text("SELECT pid FROM pg_stat_activity "
+                                 "WHERE datname = current_database() OR datname IS NULL")).all()
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a server on another machine, or a process that just ended
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks or None
+
+
+def server_cpu_between(before: dict[int, int] | None, after: dict[int, int] | None) -> float | None:
+    """Seconds of server CPU between two :func:`server_cpu` readings (a backend started in between counts whole)."""
+    if before is None or after is None:
+        return None
+    import os
+
+    return sum(t - before.get(pid, 0) for pid, t in after.items()) / os.sysconf("SC_CLK_TCK")
