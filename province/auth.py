@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select
 
 from desktop.platform import clock
 from desktop.errors import UserError
+from desktop.rules.validation import CONTROL_CHARACTERS
 from province.db import Hub
 from province.models import HubAccessAudit, HubLoginFailure, HubUser
 
@@ -61,9 +62,13 @@ class AuthError(UserError):
         self.status = status
 
 
+def _valid_username(name: str) -> bool:
+    return 1 <= len(name) <= 64 and all(ch.isalnum() or ch in "._-" for ch in name)
+
+
 def _check_username(username: str) -> str:
     name = (username or "").strip()
-    if not (1 <= len(name) <= 64) or not all(ch.isalnum() or ch in "._-" for ch in name):
+    if not _valid_username(name):
         raise UserError("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 64 ký tự).",
                         field="username")
     return name
@@ -127,6 +132,8 @@ def _existing(session: Any, username: str) -> HubUser:
 def login(hub: Hub, username: str, password: str, *, client: str = "") -> tuple[str, Principal]:
     """A token for a correct, active account; failures are counted and lock the name for a while."""
     name = (username or "").strip()[:64]
+    if name and not _valid_username(name):  # no account has that name; a NUL in it was a 500 on PostgreSQL
+        raise AuthError("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khóa.", code="bad_login")
     now = clock.now()
     with hub.transaction() as session:
         recent = session.scalar(select(func.count()).select_from(HubLoginFailure).where(
@@ -150,7 +157,7 @@ def login(hub: Hub, username: str, password: str, *, client: str = "") -> tuple[
 def _verify(digest: str, password: str) -> bool:
     try:
         return _HASHER.verify(digest, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):  # a lone surrogate in JSON
         return False
 
 
@@ -221,9 +228,15 @@ def check_token(hub: Hub, token: str) -> Principal:
 def audit_read(hub: Hub, principal: Principal, route: str, params: dict[str, Any], *, personal: bool,
                client: str = "") -> None:
     with hub.transaction() as session:
-        session.add(HubAccessAudit(username=principal.username, role=principal.role, route=route[:200],
-                                   params={k: str(v)[:200] for k, v in params.items()}, personal=personal,
+        session.add(HubAccessAudit(username=principal.username, role=principal.role, route=_printable(route[:200]),
+                                   params={_printable(k): _printable(str(v)[:200]) for k, v in params.items()},
+                                   personal=personal,
                                    client=client[:64], at=clock.now()))
+
+
+def _printable(text: str) -> str:
+    """What was asked, as the database can store it (PostgreSQL refuses a NUL in text)."""
+    return CONTROL_CHARACTERS.sub("\ufffd", text)
 
 
 def access_log(hub: Hub, *, limit: int = 100) -> list[dict[str, Any]]:

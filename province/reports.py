@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db.models import Unit
 from desktop.errors import UserError
+from desktop.rules.validation import CONTROL_CHARACTERS
 from province import report_counts
 from province.db import Hub, meta_in
 
@@ -42,7 +43,10 @@ def periodic(hub: Hub, *, unit: str, period: str, calendar: bool | None = None) 
 def _known_unit(session: Session, unit: str) -> Unit:
     """The unit a report names; the refusal echoes at most 40 characters of what was typed (a pasted
     page of text must not come back whole)."""
-    row = session.scalar(select(Unit).where(Unit.code == unit.strip(), Unit.deleted.is_(False)))
+    code = unit.strip()
+    # a code with a NUL (or another control character) names no unit; PostgreSQL refused the query (a 500)
+    row = None if CONTROL_CHARACTERS.search(code) else session.scalar(
+        select(Unit).where(Unit.code == code, Unit.deleted.is_(False)))
     if row is None:
         shown = "".join(c if c.isprintable() else "?" for c in unit.strip())
         shown = shown if len(shown) <= 40 else shown[:40] + "…"

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from desktop.platform import clock
+from desktop.rules.validation import CONTROL_CHARACTERS
 from desktop.sync import canonical
 from province import watermarks
 from province.db import Hub
@@ -19,6 +20,8 @@ def _units(session: Any) -> list[str]:
 
 
 def unit_status(hub: Hub, code: str) -> dict[str, Any] | None:
+    if CONTROL_CHARACTERS.search(code):  # no unit has such a code; PostgreSQL refused the query (a 500)
+        return None
     with hub.reading() as session:
         return _unit_status(session, code)
 

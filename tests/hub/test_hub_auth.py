@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -181,3 +182,29 @@ def test_desk_package_download_is_signed_by_the_device(served: str, hub: Hub, db
 
     assert fetch_package(served, current=0, signer=device_signer(db), client=httpx.Client(verify=False)) is None
     assert httpx.get(served + "/api/v1/packages/latest?after=0", verify=False).status_code == 401
+
+
+def test_control_characters_in_a_name_or_code_are_refused_not_500(served: str, hub: Hub) -> None:
+    """Review 13: on PostgreSQL a NUL in the log-in name (no account needed), in a report's unit or in the
+    status route's code was a 500 (PostgreSQL refuses NUL in text); a lone surrogate in a JSON password
+    was a 500 on both databases. Each is now the ordinary refusal, and the read is still audited."""
+    auth.add_user(hub, "tam", PASSWORD, "officer")
+    for name, password in (("a\x00b", PASSWORD), ("\ud800", PASSWORD), ("tam", "\ud800" + PASSWORD)):
+        body = json.dumps({"username": name, "password": password}).encode("ascii")  # \u0000, \ud800 escaped
+        refused = httpx.post(served + "/api/v1/login", content=body, verify=False,
+                             headers={"content-type": "application/json"})
+        assert refused.status_code == 401 and refused.json()["code"] == "bad_login", (name, refused.text)
+    form = httpx.post(served + "/login", content=b"username=a%00b&password=x", verify=False,
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 401 and "Sai tên đăng nhập" in form.text
+    client = _client(served, "tam")
+    for path in ("/api/v1/reports/periodic?unit=%00&period=2026", "/api/v1/reports/periodic?unit=1%000375&period=2026"
+                 "&format=xlsx", "/api/v1/reports/indicators?unit=%00&period=2026"):
+        answer = client.get(path)
+        assert answer.status_code == 400 and "chưa có dữ liệu của đơn vị" in answer.json()["message"], path
+    status = client.get("/api/v1/units/10375%00/status")
+    assert status.status_code == 404, status.text
+    assert client.get("/api/v1/units/10375/status").status_code == 200
+    with hub.reading() as session:
+        routes = session.scalars(select(HubAccessAudit.route).where(HubAccessAudit.username == "tam")).all()
+    assert "/api/v1/units/10375\ufffd/status" in routes
