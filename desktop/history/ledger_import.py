@@ -241,7 +241,9 @@ def _plan_row(number: int, cells: dict[str, Any], matcher: ProcedureMatcher, opt
         if moment is None:
             continue
         try:
-            if key != "due":  # an appointment may lie in the future; the other moments never
+            if key == "due":  # an appointment may lie in the future, but not past what the sync carries
+                validation.appointment(moment, field=key)
+            else:
                 validation.moment(moment, field=key)
         except UserError as exc:
             raise _Refused(f"Cột «{FIELD_LABELS[key]}»: {exc.message}") from None

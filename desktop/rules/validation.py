@@ -17,6 +17,9 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 # No one-stop desk recorded anything before this; an older year is a typo (1900, 0202…) that would
 # otherwise count thousands of years of working days and overflow reports.
 EARLIEST = datetime(2000, 1, 1, tzinfo=clock.VN_TZ)
+# The sync carries moments up to the end of 2100 (``desktop/sync/tables.py``): a later one would make the
+# province refuse the whole batch, and every batch after it, with ``bad_value``.
+LATEST = datetime(2101, 1, 1, tzinfo=clock.VN_TZ)
 
 _PHONE = re.compile(r"^\+?\d{9,12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -160,6 +163,15 @@ def moment(value: datetime | None, *, not_before: datetime | None = None, field:
             f"({clock.to_vn(not_before):%H:%M ngày %d/%m/%Y}).",
             field=field,
         )
+    return result
+
+
+def appointment(value: datetime, *, field: str = "due") -> datetime:
+    """An appointment may lie in the future (unlike :func:`moment`), but within the years the sync carries."""
+    result = clock.to_vn(value)
+    if not EARLIEST <= result < LATEST:
+        raise UserError(f"Ngày hẹn {result:%d/%m/%Y} nằm ngoài khoảng phần mềm nhận (từ {EARLIEST:%d/%m/%Y} đến "
+                        f"hết năm {LATEST.year - 1}); kiểm tra lại năm đã nhập.", field=field)
     return result
 
 

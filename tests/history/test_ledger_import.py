@@ -12,7 +12,7 @@ from desktop.platform import clock
 from desktop.db.models import Dossier, DossierEvent
 from desktop.db.models_history import DossierImport
 from desktop.history import dates
-from desktop.history.columns import recognise
+from desktop.history.columns import FIELD_LABELS, recognise
 from desktop.reports.periodic import periodic_report
 from desktop.reports.periods import parse_period
 from tests.history.ledger_fixture import CODE, build_ledger
@@ -124,3 +124,33 @@ def test_import_is_admin_only_and_all_or_nothing(cli, tmp_path: Path, db) -> Non
         assert session.scalar(select(Dossier.id)) is None
     missing = cli("history", "import", str(tmp_path / "khong-co.xlsx"))
     assert missing.code == 2 and "Không tìm thấy tệp" in missing.err
+
+
+def test_an_appointment_past_2100_is_refused_and_the_batch_still_reaches_the_province(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                                        db) -> None:
+    """Review 13: «05/10/2206» (a typo for 2026) in the appointment column was imported; the province refuses
+    a batch with a moment past 2100 (``bad_value``), so this desk's sync stopped for good."""
+    from openpyxl import Workbook
+
+    from province.importer import import_file
+    from tests.sync_support import connect_desk, export, fresh_hub
+
+    book = Workbook()
+    book.active.append(["STT", "Tên TTHC", "Tên người nộp", "Ngày nhận", "Hẹn trả kết quả"])
+    book.active.append([1, "Đăng ký khai sinh", "Trần Thị Bình", "05/10/2026", "05/10/2206"])
+    book.active.append([2, "Đăng ký khai sinh", "Lê Văn Cường", "05/10/2026", "06/10/2026"])
+    book.save(tmp_path / "so.xlsx")
+    done = cli("history", "import", str(tmp_path / "so.xlsx"), "--json")
+    assert done.code == 0, done.err
+    result = done.json()
+    assert result["imported"] == 1 and [r["row"] for r in result["refused"]] == [2]
+    assert f"«{FIELD_LABELS['due']}»" in result["refused"][0]["reason"] and "2206" in result["refused"][0]["reason"]
+    with db.reading() as session:
+        assert session.scalars(select(Dossier.applicant_name)).all() == ["Lê Văn Cường"]
+    hub = fresh_hub(None, tmp_path / "hub")
+    try:
+        connect_desk(db, hub, tmp_path / "desk")
+        outcome = import_file(hub, export(db, tmp_path / "usb").file, receipts_out=tmp_path / "receipts")
+        assert outcome.status == "applied", outcome.as_json()
+    finally:
+        hub.dispose()
