@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -88,3 +89,54 @@ def test_resolving_body_is_read_from_the_catalogue(db: Database, cli, tmp_path) 
         ledger = pdf_text(render_ledger(s, vn(16, 0).date(), vn(16, 0).date(), tmp_path / "l.pdf"))
     assert "Cơ quan chủ trì giải quyết: Phòng Kinh tế UBND xã Tân Lập" in control
     assert "Phòng Kinh tế UBND xã Tân Lập" in ledger
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the child's memory is capped with setrlimit")
+def test_a_sheet_claiming_every_excel_cell_is_refused_within_its_memory(db_path: Path, tmp_path: Path) -> None:
+    """Review 13: a 5 KB catalogue whose sheet dimension says A1:XFD1048576 (one cell at the far corner)
+    had openpyxl fill 17 billion empty cells (MemoryError at 3 GB); the catalogue now goes through the
+    ledger's bounded reader: 64 columns, 300,000 rows, the unpacked sizes checked first."""
+    import resource
+    import subprocess
+    import sys
+    import zipfile
+
+    from openpyxl import Workbook
+    from sqlalchemy import func, select
+
+    from desktop.db.models import Procedure
+    from desktop.db.session import open_database
+
+    book = Workbook()
+    book.active.append(CATALOGUE_HEADER.split(";"))
+    book.active.append(["1.000001", "Thủ tục", "Đất đai", 10, "ngày làm việc", "xa"])
+    book.save(tmp_path / "plain.xlsx")
+    bomb = tmp_path / "danh-muc.xlsx"
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as old, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = (data.replace(b'<dimension ref="A1:F2" />', b'<dimension ref="A1:XFD1048576" />')
+                        .replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t>'
+                                                  b"</is></c></row></sheetData>"))
+            new.writestr(name, data)
+    assert bomb.stat().st_size < 10_000
+    def procedures() -> int:
+        database = open_database(db_path)
+        try:
+            with database.reading() as s:
+                return int(s.scalar(select(func.count()).select_from(Procedure)) or 0)
+        finally:
+            database.dispose()
+
+    before = procedures()
+    limit = 1024 ** 3
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]), PYTHONUTF8="1")
+    done = subprocess.run([sys.executable, "-m", "desktop", "--db", str(db_path), "catalog", "import", str(bomb)],
+                          env=env, capture_output=True, text=True, timeout=300, preexec_fn=capped, check=False)
+    assert done.returncode == 2 and "300.000 dòng" in done.stderr, done.stderr[-2000:]
+    assert before > 0 and procedures() == before

@@ -89,16 +89,20 @@ def read_table(path: Path) -> list[list[str]]:
         raise UserError(f"Không tìm thấy tệp '{path}'.", field="file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        # Bounded (review 13): a 5 KB sheet whose dimension claims A1:XFD1048576 had openpyxl fill 17 billion
+        # empty cells here; a cell of 400 MB unpacked was read whole.
+        from desktop.platform.workbook import open_workbook, sheet_rows
 
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook = open_workbook(path)
+        except UserError:
+            raise
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise UserError(f"Không đọc được tệp Excel '{path.name}': {exc}", field="file") from None
-        sheet = workbook.worksheets[0]
-        rows = [["" if c is None else _cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
+        try:
+            return [["" if c is None else _cell_text(c) for c in row] for row in sheet_rows(workbook.worksheets[0])]
+        finally:
+            workbook.close()
     if suffix == ".csv":
         try:
             text = path.read_bytes().decode("utf-8-sig")
