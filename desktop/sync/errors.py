@@ -26,6 +26,8 @@ MESSAGES: dict[str, str] = {
     "unknown_table": "Gói dữ liệu chứa bảng dữ liệu không xác định.",
     "bad_receipt": "Biên nhận không hợp lệ hoặc không có chữ ký hợp lệ của tỉnh.",
     "bad_value": "Gói dữ liệu có giá trị không hợp lệ (dù chữ ký đúng); tỉnh không nhận gói này.",
+    "unsendable_value": "Chưa xuất được gói dữ liệu: một bản ghi có giá trị mà tỉnh sẽ từ chối. Hãy sửa bản ghi "
+                        "đó rồi xuất lại; không có gì bị mất hay bị đánh dấu đã gửi.",
     "bad_batch_id": "Mã gói dữ liệu không hợp lệ (phải là mã UUID).",
     "bad_content": "Không đọc được nội dung gói dữ liệu; tỉnh không nhận gói này (không có gì được ghi).",
     "db_error": "Lỗi cơ sở dữ liệu của máy chủ tỉnh khi nhập gói; không có gì được ghi. Hãy báo quản trị viên.",
@@ -74,6 +76,7 @@ class SyncError(UserError):
 
     def __init__(self, code: str, detail: str | None = None) -> None:
         message = MESSAGES.get(code, "Lỗi đồng bộ.")
+        self.detail = detail
         if detail:
             message = f"{message} ({detail})"
         super().__init__(message, code=code)

@@ -21,7 +21,7 @@ from desktop import settings
 from desktop import __version__
 
 from desktop.platform import clock
-from desktop.db.models import ChangeLog, Procedure
+from desktop.db.models import ChangeLog, Dossier, Procedure
 from desktop.db.types import VNDateTime
 from desktop.db.models_sync import SyncBatch, SyncChangeState, SyncReceipt
 from desktop.db.session import Database, current_revisions
@@ -77,6 +77,7 @@ def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dic
         for row in tables.read_snapshots(session, table, ids):
             if unit and row["owner_unit"] not in ("", unit):
                 continue
+            _sendable(session, table, row)
             entry = latest[(table_name, row["id"])]
             changes.append({
                 "change_id": f"{entry.epoch}:{entry.seq}", "seq": entry.seq, "epoch": entry.epoch,
@@ -87,6 +88,26 @@ def _snapshots(session: Session, latest: dict[tuple[str, str], Any]) -> list[dic
     order = list(known)
     changes.sort(key=lambda c: (order.index(c["table"]), c["seq"]))
     return changes
+
+
+def _sendable(session: Session, table: Any, row: dict[str, Any]) -> None:
+    """The province's own check of every value (``tables.row_values``), run before sealing. A value it
+    refuses (an appointment past 2100 from an old ledger, say) would have the province refuse this batch
+    and, the record being re-sent until confirmed, every later one: the officer learns here which record
+    to correct, and nothing is written or marked sent."""
+    try:
+        tables.row_values(table, row)
+    except SyncError as exc:
+        raise SyncError("unsendable_value", f"{_record_label(session, table.name, row)} — {exc.detail}") from None
+
+
+def _record_label(session: Session, table_name: str, row: dict[str, Any]) -> str:
+    """How an officer finds the record: its dossier's code when it has one."""
+    dossier_id = row["id"] if table_name == "dossier" else row.get("dossier_id")
+    code = session.scalar(select(Dossier.code).where(Dossier.id == dossier_id)) if isinstance(dossier_id, str) else None
+    if code:
+        return f"hồ sơ {code}" if table_name == "dossier" else f"hồ sơ {code}, bảng {table_name}"
+    return f"bản ghi {row['id']} (bảng {table_name})"
 
 
 @paused_gc()  # ~10k change dicts stay alive until the batch is written: no full-heap walks meanwhile

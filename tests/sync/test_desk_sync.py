@@ -159,3 +159,35 @@ def test_two_exports_in_one_second_keep_both_files(db: Database, bundle_path: Pa
     assert first.file != second.file and first.file.exists() and second.file.exists()  # type: ignore[union-attr]
     assert second.file.name == first.file.name.replace(".mcb", "-2.mcb")  # type: ignore[union-attr]
     assert canonical.sha256(first.file.read_bytes()) == first.sha256  # type: ignore[union-attr]
+
+
+def test_a_value_the_province_would_refuse_stops_the_export_naming_the_dossier(
+        db: Database, bundle_path: Path, tmp_path: Path) -> None:
+    """Review 13: such a value made the province refuse the batch and every later one (the record is re-sent
+    until confirmed); now the export names the dossier and column, and writes and marks nothing."""
+    from datetime import datetime
+
+    from sqlalchemy import update
+
+    from desktop.db.models import Dossier
+    from desktop.sync.status import sync_status
+
+    with db.transaction() as session:
+        keys.install_bundle(session, bundle_path)
+    receive(db, 2)
+    with db.transaction() as session:
+        dossier = session.scalars(select(Dossier).order_by(Dossier.code)).first()
+        assert dossier is not None
+        code, due = dossier.code, dossier.due_at
+        session.execute(update(Dossier).where(Dossier.id == dossier.id).values(due_at=datetime(2150, 1, 1, 17)))
+    with pytest.raises(SyncError) as info:
+        export_batch(db, tmp_path / "usb")
+    assert info.value.code == "unsendable_value"
+    assert f"hồ sơ {code}" in info.value.message and "dossier.due_at" in info.value.message
+    assert not (tmp_path / "usb").exists() or not list((tmp_path / "usb").iterdir())
+    with db.reading() as session:
+        assert sync_status(session)["exported_unconfirmed"] == 0
+    with db.transaction() as session:
+        session.execute(update(Dossier).where(Dossier.code == code).values(due_at=due))
+    result = export_batch(db, tmp_path / "usb")
+    assert result.file is not None and result.changes > 0
