@@ -35,6 +35,16 @@ def normalise(value: Any) -> Any:
     return value
 
 
+_AS_IS = (int, float, bool, type(None))
+
+
+def row_as_sent(row: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's values as the province reads them from its line (what :func:`normalise` would give),
+    computed only for the values it changes: dates, text not in NFC, JSON values. Keys are column names."""
+    return {k: v if type(v) in _AS_IS or (type(v) is str and unicodedata.is_normalized("NFC", v)) else normalise(v)
+            for k, v in row.items()}
+
+
 def _moment(value: Any) -> str:
     """What ``normalise`` does to the values JSON cannot write itself (called by the C encoder)."""
     if isinstance(value, datetime):

@@ -96,7 +96,7 @@ def _sendable(session: Session, table: Any, row: dict[str, Any]) -> None:
     and, the record being re-sent until confirmed, every later one: the officer learns here which record
     to correct, and nothing is written or marked sent."""
     try:
-        tables.row_values(table, row)
+        tables.row_values(table, canonical.row_as_sent(row))
     except SyncError as exc:
         raise SyncError("unsendable_value", f"{_record_label(session, table.name, row)} — {exc.detail}") from None
 

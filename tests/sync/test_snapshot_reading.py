@@ -62,3 +62,19 @@ def test_paused_gc_restores_the_collector() -> None:
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_a_row_as_sent_is_its_normalised_row() -> None:
+    """The export's check reads each row as the province will (``row_as_sent``): equal to ``normalise`` for
+    every kind of value a snapshot holds, including text in NFD, whose NFC form is shorter."""
+    from datetime import date, datetime
+
+    from desktop.platform.clock import VN_TZ
+
+    decomposed = "Nguyê\u0303n Thi\u0323 Ho\u0300a"
+    row = {"id": "x", "name": decomposed, "plain": "Nguyễn", "n": 3, "f": 1.5, "b": True, "none": None,
+           "day": date(2026, 12, 5), "at": datetime(2026, 12, 5, 10, 0, tzinfo=VN_TZ),
+           "data": {"ghi chú": decomposed, "list": [decomposed, 1]}}
+    sent = canonical.row_as_sent(row)
+    assert sent == canonical.normalise(row)
+    assert len(sent["name"]) < len(decomposed) and sent["day"] == "2026-12-05"
