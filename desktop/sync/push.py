@@ -306,25 +306,45 @@ def fetch_package(url: str, *, current: int = 0, signer: tuple[str, Any], timeou
                   client: httpx.Client | None = None) -> bytes | None:
     """The newest province package if newer than ``current`` (None otherwise); the request is signed by
     the device, as the hub answers enrolled desks only."""
+    from desktop.sync.package import MAX_PACKAGE_BYTES
     from desktop.sync.request_auth import sign_headers
 
     target = f"/api/v1/packages/latest?after={int(current)}"
-    headers = sign_headers(signer[0], signer[1], "GET", target)
+    headers = sign_headers(signer[0], signer[1], "GET", target) | UNCOMPRESSED
     own = client is None
     client = client or httpx.Client(timeout=timeout)
     try:
-        response = client.get(api(url, target), headers=headers)
+        with client.stream("GET", api(url, target), headers=headers) as response:
+            status = response.status_code
+            data = read_capped(response, MAX_PACKAGE_BYTES) if status == 200 else b""
     except httpx.TransportError as exc:
         raise Unreachable(f"Không kết nối được máy chủ tỉnh ({type(exc).__name__}).", code="hub_unreachable") from None
     finally:
         if own:
             client.close()
-    if response.status_code in (204, 404):
+    if status in (204, 404):
         return None
-    if response.status_code in (401, 403):
+    if status in (401, 403):
         raise UserError("Máy chủ tỉnh không nhận ra máy này (chưa đăng ký, đã bị thu hồi, hoặc đồng hồ máy lệch); "
                         "kiểm tra đăng ký và giờ của máy.", code="device_not_accepted")
-    if response.status_code != 200:
-        raise Unreachable(f"Máy chủ tỉnh trả lỗi HTTP {response.status_code}.", code="hub_unreachable")
-    return response.content
+    if status != 200:
+        raise Unreachable(f"Máy chủ tỉnh trả lỗi HTTP {status}.", code="hub_unreachable")
+    return data
+
+
+# The hub never compresses its answers; a compressed one is refused unread (review 13: httpx inflated a
+# 600 KB gzip answer to 600 MB in memory before the package's size or signature was looked at).
+UNCOMPRESSED = {"Accept-Encoding": "identity"}
+
+
+def read_capped(response: httpx.Response, cap: int) -> bytes:
+    """A streamed answer's body as sent (never inflated), refused past ``cap`` bytes."""
+    if response.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+        raise SyncError("bad_format", "câu trả lời của máy chủ bị nén")
+    body = bytearray()
+    for chunk in response.iter_raw():
+        body += chunk
+        if len(body) > cap:
+            raise SyncError("too_large")
+    return bytes(body)
 
