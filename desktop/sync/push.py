@@ -10,6 +10,7 @@ acknowledges the changes, and the other one is then a harmless repeat.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -182,17 +183,30 @@ def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any]
         if cancel.wait(delay):
             raise Cancelled("Đã hủy gửi dữ liệu.")
         try:
-            response = client.get(api(url, target), headers=sign_headers(device, key, "GET", target))
+            status, body, headers = _answer(client, "GET", api(url, target),
+                                            headers=sign_headers(device, key, "GET", target))
         except httpx.TransportError:
             return None
-        if response.status_code == 200:
+        if status == 200:
             if bundle is not None:
-                receipts.verify(response.content, bundle)
-            return response.content, {k.lower(): v for k, v in response.headers.items()}
-        if response.status_code in (202, 404) or response.status_code >= 500:
+                receipts.verify(body, bundle)
+            return body, headers
+        if status in (202, 404) or status >= 500:
             continue  # still queued (or not visible yet): ask again
-        raise _refusal(response, bundle)
+        raise _refusal(status, body, bundle)
     return None
+
+
+def _answer(client: httpx.Client, method: str, url: str, **request: Any) -> tuple[int, bytes, dict[str, str]]:
+    """The hub's status, body and headers (lower-case names). The body is read as sent, never inflated, and
+    at most a receipt's size (review 13: httpx read and inflated the whole answer before the receipt's
+    signature was looked at; on plain HTTP anyone on the way can answer). An answer that will be retried
+    (busy, a server error) is not read at all."""
+    request["headers"] = request.get("headers", {}) | UNCOMPRESSED
+    with client.stream(method, url, **request) as response:
+        status = response.status_code
+        body = b"" if status >= 500 or status in (408, 429) else read_capped(response, receipts.MAX_RECEIPT_BYTES)
+        return status, body, {k.lower(): v for k, v in response.headers.items()}
 
 
 class SyncErrorText:
@@ -242,20 +256,21 @@ def _put_once(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle
                 progress("upload", min(start + CHUNK, len(data)), len(data))
 
     try:
-        response = client.put(api(url, f"/api/v1/batches/{batch_id}"), content=chunks(),
-                              headers={"Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
-                                       **({"Prefer": "respond-async"} if respond_async else {})})
+        status, body, headers = _answer(
+            client, "PUT", api(url, f"/api/v1/batches/{batch_id}"), content=chunks(),
+            headers={"Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
+                     **({"Prefer": "respond-async"} if respond_async else {})})
     except httpx.TransportError as exc:  # refused, reset, cut, timed out
         raise _Transient(type(exc).__name__) from None
-    if response.status_code in (200, 202):  # 202: stored and queued (its receipt acknowledges no change yet)
+    if status in (200, 202):  # 202: stored and queued (its receipt acknowledges no change yet)
         if bundle is not None:  # a receipt not signed by the province acknowledges nothing
-            receipts.verify(response.content, bundle)
-        return response.content, {k.lower(): v for k, v in response.headers.items()}
-    if response.status_code == 429:  # too many of this desk's batches wait at the hub: later, not a refusal
-        raise _Transient("HTTP 429", retry_after=_seconds(response.headers.get("retry-after")))
-    if response.status_code >= 500 or response.status_code == 408:
-        raise _Transient(f"HTTP {response.status_code}")
-    raise _refusal(response, bundle)
+            receipts.verify(body, bundle)
+        return body, headers
+    if status == 429:  # too many of this desk's batches wait at the hub: later, not a refusal
+        raise _Transient("HTTP 429", retry_after=_seconds(headers.get("retry-after")))
+    if status >= 500 or status == 408:
+        raise _Transient(f"HTTP {status}")
+    raise _refusal(status, body, bundle)
 
 
 def _seconds(value: str | None) -> float:
@@ -266,19 +281,21 @@ def _seconds(value: str | None) -> float:
         return 60.0
 
 
-def _refusal(response: httpx.Response, bundle: dict[str, Any] | None) -> UserError:
+def _refusal(status: int, data: bytes, bundle: dict[str, Any] | None) -> UserError:
     try:
-        body = response.json()
-    except ValueError:
+        body = json.loads(data)
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
         body = {}
-    code = str(body.get("code") or f"http_{response.status_code}")
-    message = str(body.get("message") or f"Máy chủ tỉnh từ chối (HTTP {response.status_code}).")
-    advice = str(body.get("advice") or "")
+    if not isinstance(body, dict):
+        body = {}
+    code = str(body.get("code") or f"http_{status}")[:64]
+    message = str(body.get("message") or f"Máy chủ tỉnh từ chối (HTTP {status}).")[:1000]
+    advice = str(body.get("advice") or "")[:1000]
     signed = body.get("receipt")
     if isinstance(signed, dict) and bundle is not None:
         try:
             receipts.verify(canonical.dumps(signed), bundle)
-        except SyncError:
+        except (SyncError, ValueError, RecursionError):
             message += " (Cảnh báo: lời từ chối không có chữ ký hợp lệ của tỉnh.)"
     return Refused(f"{message} {advice}".strip(), code=code)
 
