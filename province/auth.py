@@ -19,13 +19,15 @@ import hmac
 import json
 import os
 import secrets
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from desktop.platform import clock
 from desktop.errors import UserError
@@ -38,6 +40,11 @@ ROLES = {"viewer": "xem số liệu tổng hợp (không có họ tên người 
 TOKEN_TTL = timedelta(hours=1)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+# One guess at a time per name, so the count read before a guess includes every earlier guess: on
+# PostgreSQL across threads and hub processes (pg_advisory_xact_lock(LOGIN_LOCK_CLASS, hashtext(name)));
+# SQLite hubs serve from one process, where a lock of the process does it.
+LOGIN_LOCK_CLASS = 1418
+_SQLITE_GUESSES = threading.Lock()
 MIN_PASSWORD = 10
 _SECRET_FILE = "auth-secret"
 _HASHER = PasswordHasher()
@@ -135,7 +142,10 @@ def login(hub: Hub, username: str, password: str, *, client: str = "") -> tuple[
     if name and not _valid_username(name):  # no account has that name; a NUL in it was a 500 on PostgreSQL
         raise AuthError("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khóa.", code="bad_login")
     now = clock.now()
-    with hub.transaction() as session:
+    postgres = hub.engine.dialect.name == "postgresql"
+    with nullcontext() if postgres else _SQLITE_GUESSES, hub.transaction() as session:
+        if postgres:
+            session.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(:n))"), {"c": LOGIN_LOCK_CLASS, "n": name})
         recent = session.scalar(select(func.count()).select_from(HubLoginFailure).where(
             HubLoginFailure.username == name, HubLoginFailure.at > now - FAILURE_WINDOW)) or 0
         if recent >= MAX_FAILURES:

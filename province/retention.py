@@ -7,7 +7,8 @@ the desk's poll), and an enrolled desk can push as many of those as it can sign.
 ``MOTCUA_HUB_REFUSAL_DAYS`` (default 30) days they are deleted by the apply-workers, at most once an hour
 each. What an operator may still need is kept: refused files whose bytes are in the quarantine folder
 (a person brought them, or an enrolled desk within its queue cap sent them) and their audit rows, and
-every applied batch."""
+every applied batch. Failed log-ins go once they no longer count (``auth.FAILURE_WINDOW``): one row per
+guess, for names that exist or not, at whatever rate a client sends them."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from desktop.platform import clock
 from desktop.rules.text import ascii_digits
 from province import refusal_rate
 from province.db import Hub
-from province.models import HubImportAudit, HubIntake, HubQuarantine
+from province.auth import FAILURE_WINDOW
+from province.models import HubImportAudit, HubIntake, HubLoginFailure, HubQuarantine
 
 log = logging.getLogger("province.retention")
 DAYS_ENV = "MOTCUA_HUB_REFUSAL_DAYS"
@@ -50,6 +52,10 @@ def forget_refusals(hub: Hub, *, now: datetime | None = None) -> dict[str, int]:
         "hub_import_audit": delete(HubImportAudit).where(HubImportAudit.status == "refused",
                                                          HubImportAudit.at < cutoff, unkept),
         "hub_intake": delete(HubIntake).where(HubIntake.state == "refused", HubIntake.received_at < cutoff),
+        # a failed log-in counts only inside the lock-out window; names nobody holds were never deleted
+        # (review 13: one row per guess, at whatever rate a client can send them)
+        "hub_login_failure": delete(HubLoginFailure).where(
+            HubLoginFailure.at < (now or clock.now()) - FAILURE_WINDOW),
     }
     with hub.transaction() as session:
         gone = {name: session.execute(statement).rowcount or 0 for name, statement in statements.items()}

@@ -54,7 +54,7 @@ def history(hub: Hub) -> Hub:
 
 def test_refusals_past_the_retention_are_forgotten_and_nothing_else(history: Hub) -> None:
     gone = retention.forget_refusals(history)
-    assert gone == {"hub_quarantine": 1, "hub_import_audit": 1, "hub_intake": 1}
+    assert gone == {"hub_quarantine": 1, "hub_import_audit": 1, "hub_intake": 1, "hub_login_failure": 0}
     assert _names(history) == {"quarantine": ["new-unverified", "old-kept"],
                                "audit": ["new-unverified", "old-applied", "old-kept"], "intake": [2, 3]}
     assert retention.forget_refusals(history) == dict.fromkeys(gone, 0)
@@ -88,6 +88,25 @@ def test_an_idle_apply_worker_forgets_old_refusals_at_most_once_an_hour(history:
     finally:
         stop.set()
         worker.join(10)
-    assert sweeps == [{"hub_quarantine": 1, "hub_import_audit": 1, "hub_intake": 1}]
+    assert sweeps == [{"hub_quarantine": 1, "hub_import_audit": 1, "hub_intake": 1, "hub_login_failure": 0}]
     assert _names(history) == {"quarantine": ["new-unverified", "old-kept"],
                                "audit": ["new-unverified", "old-applied", "old-kept"], "intake": [2]}
+
+
+def test_failed_log_ins_go_once_they_no_longer_count(hub: Hub) -> None:
+    """Review 13: a failed log-in for a name nobody holds was never deleted — one row per guess."""
+    from province.auth import FAILURE_WINDOW, MAX_FAILURES, AuthError, login
+    from province.models import HubLoginFailure
+
+    with hub.transaction() as session:
+        for number in range(3):
+            session.add(HubLoginFailure(username=f"khong-co-{number}", client="203.0.113.9",
+                                        at=clock.now() - FAILURE_WINDOW - timedelta(minutes=number + 1)))
+        for _ in range(MAX_FAILURES):  # a name locked out now: still counted, so kept
+            session.add(HubLoginFailure(username="dang-doan", client="203.0.113.9", at=clock.now()))
+    assert retention.forget_refusals(hub)["hub_login_failure"] == 3
+    with hub.reading() as session:
+        assert set(session.scalars(select(HubLoginFailure.username))) == {"dang-doan"}
+    with pytest.raises(AuthError) as locked:
+        login(hub, "dang-doan", "sai")
+    assert locked.value.code == "locked_out"
