@@ -84,7 +84,7 @@ def served(hub: Hub, db: Database, tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()  # uvicorn waits for open keep-alive connections; do not wait for it long
         try:
-            output, _ = process.communicate(timeout=5)
+            output, _ = process.communicate(timeout=1)
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
