@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import socket
 import subprocess
 import threading
@@ -106,3 +108,49 @@ def live_hub(tmp_path: Path) -> Iterator[LiveHub]:
     finally:
         live.stop()
         hub.dispose()
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """A small answer (~65 KB) that inflates to 64 MB: what a hostile answerer sends to fill a desk's memory."""
+    import gzip
+
+    return gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+
+
+@contextlib.contextmanager
+def impostor(answers: list[tuple[int, bytes, bool]]) -> Iterator[str]:
+    """An HTTP server at the hub's address that is not the hub (on plain HTTP, anyone on the way can be):
+    each request, GET or PUT (whose body it reads first), gets the next ``(status, body, gzip-labelled)``
+    answer whatever the desk asked for. Yields its URL."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    queue = list(answers)
+
+    class Impostor(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            status, body, gzipped = queue.pop(0)
+            self.send_response(status)
+            if gzipped:
+                self.send_header("Content-Encoding", "gzip")  # whatever the desk said it accepts
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 — http.server's name
+            self._answer()
+
+        def do_PUT(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._answer()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -232,40 +232,15 @@ def test_a_compressed_or_oversized_answer_is_refused_before_it_fills_the_memory(
         db: Database, live_hub: LiveHub, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """Review 13: whoever answers at the hub's address (on plain HTTP, anyone on the way) sent 600 KB of gzip
     and httpx inflated it to 600 MB in the desk before the package's size or signature was looked at."""
-    import gzip
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from desktop.sync import package
+    from tests.net.conftest import gzip_bomb, impostor
 
     connect_desk(db, live_hub.hub, tmp_path / "desk")
-    answers = {"gzip": gzip.compress(b"\0" * (64 << 20), compresslevel=9), "plain": b"x" * 5000}
-
-    class Impostor(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 — http.server's name
-            kind = self.server.kinds.pop(0)  # type: ignore[attr-defined]  # gzip whatever the desk accepts
-            body = answers[kind]
-            self.send_response(200)
-            if kind == "gzip":
-                self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
-    server.kinds = ["gzip", "plain"]  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with impostor([(200, gzip_bomb(), True), (200, b"x" * 5000, False)]) as url:
         squeezed = cli("sync", "package", "--url", url, db=db.path)
         assert squeezed.code == 2 and "bị nén" in squeezed.err, squeezed.err
         monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", 4096)
         large = cli("sync", "package", "--url", url, db=db.path)
         assert large.code == 2 and "vượt quá kích thước" in large.err, large.err
-    finally:
-        server.shutdown()
     with db.reading() as session:
         assert not get_setting(session, settings.PACKAGE_VERSION.key)

@@ -171,38 +171,13 @@ def test_a_compressed_oversized_or_deep_answer_to_a_push_is_refused_unread(  # t
         db: Database, live_hub: LiveHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Review 13: the PUT's answer (and a receipt poll's) was read and inflated whole by httpx before the
     receipt's signature was looked at; on plain HTTP anyone on the way can answer in the hub's place."""
-    import gzip
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from desktop.sync import receipt
     from desktop.sync.errors import SyncError
+    from tests.net.conftest import gzip_bomb, impostor
 
     connect_desk(db, live_hub.hub, tmp_path / "desk")
     receive(db, 1)
-    answers = {"gzip": (200, gzip.compress(b"\0" * (64 << 20), compresslevel=9)), "large": (200, b"x" * 5000),
-               "deep": (403, b"[" * 100_000)}
-
-    class Impostor(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802 — http.server's name
-            self.rfile.read(int(self.headers["Content-Length"]))
-            kind = self.server.kinds.pop(0)  # type: ignore[attr-defined]
-            status, body = answers[kind]
-            self.send_response(status)
-            if kind == "gzip":
-                self.send_header("Content-Encoding", "gzip")  # whatever the desk said it accepts
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
-    server.kinds = ["gzip", "large", "deep"]  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with impostor([(200, gzip_bomb(), True), (200, b"x" * 5000, False), (403, b"[" * 100_000, False)]) as url:
         with pytest.raises(SyncError) as squeezed:
             push(db, url, backoff=FAST)
         assert "bị nén" in squeezed.value.message
@@ -214,7 +189,5 @@ def test_a_compressed_oversized_or_deep_answer_to_a_push_is_refused_unread(  # t
         with pytest.raises(Refused) as deep:
             push(db, url, backoff=FAST)
         assert deep.value.code == "http_403"
-    finally:
-        server.shutdown()
     with db.reading() as session:
         assert sync_status(session)["pending_changes"] > 0  # nothing acknowledged
