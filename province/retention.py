@@ -44,8 +44,8 @@ def refusal_days() -> int:
 
 def forget_refusals(hub: Hub, *, now: datetime | None = None) -> dict[str, int]:
     """Delete, in one transaction, the traces of refusals older than the retention: rows per table."""
-    days = refusal_days()
-    cutoff = (now or clock.now()) - timedelta(days=days)
+    days, now = refusal_days(), now or clock.now()
+    cutoff = now - timedelta(days=days)
     unkept = HubImportAudit.detail["bytes_kept"].as_boolean().is_(False)
     statements = {
         "hub_quarantine": delete(HubQuarantine).where(refusal_rate.UNKEPT, HubQuarantine.refused_at < cutoff),
@@ -54,8 +54,7 @@ def forget_refusals(hub: Hub, *, now: datetime | None = None) -> dict[str, int]:
         "hub_intake": delete(HubIntake).where(HubIntake.state == "refused", HubIntake.received_at < cutoff),
         # a failed log-in counts only inside the lock-out window; names nobody holds were never deleted
         # (review 13: one row per guess, at whatever rate a client can send them)
-        "hub_login_failure": delete(HubLoginFailure).where(
-            HubLoginFailure.at < (now or clock.now()) - FAILURE_WINDOW),
+        "hub_login_failure": delete(HubLoginFailure).where(HubLoginFailure.at < now - FAILURE_WINDOW),
     }
     with hub.transaction() as session:
         gone = {name: session.execute(statement).rowcount or 0 for name, statement in statements.items()}

@@ -177,7 +177,7 @@ def pull(db: Any, url: str, *, officer: str | None = None, client: Any = None) -
     none for it (an older hub, or a device the hub cannot seal to yet)."""
     import httpx
 
-    from desktop.sync.push import UNCOMPRESSED, api, device_signer, read_capped
+    from desktop.sync.push import answer, api, device_signer
     from desktop.sync.request_auth import sign_headers
 
     signer = device_signer(db)
@@ -185,14 +185,11 @@ def pull(db: Any, url: str, *, officer: str | None = None, client: Any = None) -
     own = client is None
     client = client or httpx.Client(timeout=60.0)
     try:
-        with client.stream("GET", api(url, target),
-                           headers=sign_headers(signer[0], signer[1], "GET", target) | UNCOMPRESSED) as response:
-            if response.status_code != 200:
-                return None
-            data = read_capped(response, DEFAULT_LIMITS.max_file_bytes)
+        status, data, _ = answer(client, "GET", api(url, target), cap=DEFAULT_LIMITS.max_file_bytes,
+                                 headers=sign_headers(signer[0], signer[1], "GET", target))
     except httpx.TransportError:
         return None
     finally:
         if own:
             client.close()
-    return apply_file(db, data, officer=officer).as_json()
+    return apply_file(db, data, officer=officer).as_json() if status == 200 else None

@@ -183,8 +183,8 @@ def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any]
         if cancel.wait(delay):
             raise Cancelled("Đã hủy gửi dữ liệu.")
         try:
-            status, body, headers = _answer(client, "GET", api(url, target),
-                                            headers=sign_headers(device, key, "GET", target))
+            status, body, headers = answer(client, "GET", api(url, target), cap=receipts.MAX_RECEIPT_BYTES,
+                                           headers=sign_headers(device, key, "GET", target))
         except httpx.TransportError:
             return None
         if status == 200:
@@ -197,15 +197,33 @@ def _await_receipt(db: Database, url: str, batch_id: str, bundle: dict[str, Any]
     return None
 
 
-def _answer(client: httpx.Client, method: str, url: str, **request: Any) -> tuple[int, bytes, dict[str, str]]:
+# The hub never compresses its answers; a compressed one is refused unread (review 13: httpx inflated a
+# 600 KB gzip answer to 600 MB in memory before the package's size or signature was looked at).
+UNCOMPRESSED = {"Accept-Encoding": "identity"}
+
+
+def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    """A streamed answer's body as sent (never inflated), refused past ``cap`` bytes."""
+    if response.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+        raise SyncError("bad_format", "câu trả lời của máy chủ bị nén")
+    body = bytearray()
+    for chunk in response.iter_raw():
+        body += chunk
+        if len(body) > cap:
+            raise SyncError("too_large")
+    return bytes(body)
+
+
+def answer(client: httpx.Client, method: str, url: str, *, cap: int,
+           **request: Any) -> tuple[int, bytes, dict[str, str]]:
     """The hub's status, body and headers (lower-case names). The body is read as sent, never inflated, and
-    at most a receipt's size (review 13: httpx read and inflated the whole answer before the receipt's
-    signature was looked at; on plain HTTP anyone on the way can answer). An answer that will be retried
-    (busy, a server error) is not read at all."""
+    at most ``cap`` bytes (review 13: httpx read and inflated the whole answer before its size or signature
+    was looked at; on plain HTTP anyone on the way can answer). An answer the desk will ask again for (busy,
+    a server error) is not read at all."""
     request["headers"] = request.get("headers", {}) | UNCOMPRESSED
     with client.stream(method, url, **request) as response:
         status = response.status_code
-        body = b"" if status >= 500 or status in (408, 429) else read_capped(response, receipts.MAX_RECEIPT_BYTES)
+        body = b"" if status >= 500 or status in (408, 429) else _read_capped(response, cap)
         return status, body, {k.lower(): v for k, v in response.headers.items()}
 
 
@@ -256,8 +274,8 @@ def _put_once(client: httpx.Client, url: str, batch_id: str, data: bytes, bundle
                 progress("upload", min(start + CHUNK, len(data)), len(data))
 
     try:
-        status, body, headers = _answer(
-            client, "PUT", api(url, f"/api/v1/batches/{batch_id}"), content=chunks(),
+        status, body, headers = answer(
+            client, "PUT", api(url, f"/api/v1/batches/{batch_id}"), cap=receipts.MAX_RECEIPT_BYTES, content=chunks(),
             headers={"Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
                      **({"Prefer": "respond-async"} if respond_async else {})})
     except httpx.TransportError as exc:  # refused, reset, cut, timed out
@@ -327,13 +345,11 @@ def fetch_package(url: str, *, current: int = 0, signer: tuple[str, Any], timeou
     from desktop.sync.request_auth import sign_headers
 
     target = f"/api/v1/packages/latest?after={int(current)}"
-    headers = sign_headers(signer[0], signer[1], "GET", target) | UNCOMPRESSED
     own = client is None
     client = client or httpx.Client(timeout=timeout)
     try:
-        with client.stream("GET", api(url, target), headers=headers) as response:
-            status = response.status_code
-            data = read_capped(response, MAX_PACKAGE_BYTES) if status == 200 else b""
+        status, data, _ = answer(client, "GET", api(url, target), cap=MAX_PACKAGE_BYTES,
+                                 headers=sign_headers(signer[0], signer[1], "GET", target))
     except httpx.TransportError as exc:
         raise Unreachable(f"Không kết nối được máy chủ tỉnh ({type(exc).__name__}).", code="hub_unreachable") from None
     finally:
@@ -347,21 +363,3 @@ def fetch_package(url: str, *, current: int = 0, signer: tuple[str, Any], timeou
     if status != 200:
         raise Unreachable(f"Máy chủ tỉnh trả lỗi HTTP {status}.", code="hub_unreachable")
     return data
-
-
-# The hub never compresses its answers; a compressed one is refused unread (review 13: httpx inflated a
-# 600 KB gzip answer to 600 MB in memory before the package's size or signature was looked at).
-UNCOMPRESSED = {"Accept-Encoding": "identity"}
-
-
-def read_capped(response: httpx.Response, cap: int) -> bytes:
-    """A streamed answer's body as sent (never inflated), refused past ``cap`` bytes."""
-    if response.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
-        raise SyncError("bad_format", "câu trả lời của máy chủ bị nén")
-    body = bytearray()
-    for chunk in response.iter_raw():
-        body += chunk
-        if len(body) > cap:
-            raise SyncError("too_large")
-    return bytes(body)
-
